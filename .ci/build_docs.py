@@ -5,6 +5,7 @@ renders each processed notebook to HTML; every page gets a sidebar linking all p
 instead run `nbdev_preview` / `nbdev_docs` on the same _quarto.yml.
 usage: python .ci/build_docs.py [--out _site]"""
 import argparse, html, json, os, re, shutil, stat, subprocess, sys, tempfile
+import yaml
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
@@ -20,14 +21,28 @@ env = {**os.environ, 'PATH': f'{stub}:{bindir}:{os.environ["PATH"]}'}
 subprocess.run([str(bindir / 'nbdev_proc_nbs')], cwd=root, env=env, check=True)
 proc = root / '_proc'
 
-def title(nb: Path) -> str:
-    for c in json.loads(nb.read_text())['cells']:
-        if c['cell_type'] == 'markdown':
-            m = re.search(r'^#\s+(.+)$', ''.join(c['source']), re.M)
-            if m: return m.group(1).strip()
-    return nb.stem
+def prepare(nb: Path) -> str:
+    "Do what Quarto would: front matter -> title + description, hide `#| echo: false` sources. Returns the title."
+    d = json.loads(nb.read_text()); cells, title = [], nb.stem
+    for c in d['cells']:
+        src = ''.join(c['source'])
+        if c['cell_type'] == 'raw' and src.startswith('---'):
+            meta = yaml.safe_load(src.strip().strip('-')) or {}
+            title, desc = str(meta.get('title', title)), str(meta.get('description', ''))
+            md = f'# {title}' + (f'\n\n> {desc}' if desc else '')
+            cells.append({'cell_type': 'markdown', 'metadata': {}, 'source': md}); continue
+        if c['cell_type'] == 'code':
+            c.get('metadata', {}).pop('has_sd', None)
+            if re.search(r'^#\|\s*echo:\s*false', src, re.M):
+                c.setdefault('metadata', {}).setdefault('tags', []).append('remove_input')
+            c['source'] = re.sub(r'^#\|.*\n?', '', src, flags=re.M)  # directives are for nbdev, not readers
+        cells.append(c)
+    d['cells'] = cells
+    nb.write_text(json.dumps(d))
+    return title
 
-pages = sorted(p for p in proc.rglob('*.ipynb') if '.ipynb_checkpoints' not in p.parts)
+pages = sorted((p for p in proc.rglob('*.ipynb') if '.ipynb_checkpoints' not in p.parts),
+               key=lambda p: (p.relative_to(proc).parent != Path('.'), str(p.relative_to(proc))))
 if out.exists(): shutil.rmtree(out)
 out.mkdir(parents=True)
 entries = []
@@ -35,9 +50,11 @@ for nb in pages:
     rel = nb.relative_to(proc).with_suffix('.html')
     rel = rel.with_name(re.sub(r'^\d+_', '', rel.name))  # 00_core.html -> core.html, as nbdev/Quarto names pages
     (out / rel.parent).mkdir(parents=True, exist_ok=True)
+    t = prepare(nb)
     subprocess.run([str(bindir / 'jupyter'), 'nbconvert', '--to', 'html', '--log-level', 'WARN',
+                    '--TagRemovePreprocessor.enabled=True', '--TagRemovePreprocessor.remove_input_tags=remove_input',
                     '--output-dir', str(out / rel.parent), '--output', rel.stem, str(nb)], env=env, check=True)
-    entries.append((rel, title(nb)))
+    entries.append((rel, t))
 
 def nav(current: Path) -> str:
     up = '../' * len(current.parent.parts)
