@@ -5,7 +5,7 @@ PIP := .venv/bin/pip -q --disable-pip-version-check
 TORCH ?= torch==2.13.0
 export ICMOS_CACHE ?= $(HOME)/.cache/icmos
 
-.PHONY: setup demo test test-nbs test-py export docs clean-nbs check-sync
+.PHONY: setup demo test test-nbs test-py export docs clean-nbs check-sync readme
 setup: .venv/.icmos-installed
 
 .venv/.icmos-installed: settings.ini setup.py
@@ -40,4 +40,8 @@ clean-nbs: setup
 	.venv/bin/nbdev_clean
 
 docs: setup
-	bash tools/build_docs.sh
+	.venv/bin/python .ci/build_docs.py
+
+# README.md is generated from nbs/index.ipynb (nbdev_readme needs Quarto, which these machines lack)
+readme: setup
+	.venv/bin/jupyter nbconvert --to markdown --log-level WARN --stdout nbs/index.ipynb > README.md
