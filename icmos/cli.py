@@ -52,6 +52,7 @@ def passkey_document(n_words: int = 1000, seed: int = 0, depth: float = 0.5) -> 
 
 # %% ../nbs/api/90_cli.ipynb #4d6e9f45
 BENCHES: dict[str, str] = {}  # bench name -> module defining bench_args(parser) and bench_main(args)
+BENCHES['dnii'] = 'icmos.dnii'
 
 def _model_flags(p: argparse.ArgumentParser):
     g = p.add_argument_group('model')

@@ -1,0 +1,126 @@
+"DNII against a brute-force reference on random insert/delete/update/query sequences (hypothesis), bad input, crash-safe saves."
+import os, signal, subprocess, sys, textwrap, time
+import numpy as np, pytest, torch
+from hypothesis import HealthCheck, given, settings, strategies as st
+from icmos.core import ICMOSError
+from icmos.dnii import DNII, DNIIConfig
+
+D = 6
+
+class Ref:
+    "Brute force: a dict id -> (namespace, vector)."
+    def __init__(self): self.v = {}
+    def add(self, ids, X, ns): self.v.update({i: (ns, x) for i, x in zip(ids, X)})
+    def delete(self, ids): [self.v.pop(i) for i in ids]
+    def search(self, Q, k, ns):
+        ids = np.array([i for i, (n, _) in self.v.items() if n == ns], np.int64)
+        if not len(ids): return np.full((len(Q), k), -np.inf), np.full((len(Q), k), -1)
+        X = np.stack([self.v[i][1] for i in ids]); S = Q @ X.T
+        o = np.argsort(-S, axis=1, kind='stable')[:, :k]; s = np.take_along_axis(S, o, 1); r = ids[o]
+        pad = k - s.shape[1]
+        return np.pad(s, ((0, 0), (0, pad)), constant_values=-np.inf), np.pad(r, ((0, 0), (0, pad)), constant_values=-1)
+
+op = st.one_of(
+    st.tuples(st.just('add'), st.integers(1, 40), st.sampled_from(['a', 'b'])),
+    st.tuples(st.just('delete'), st.floats(0.05, 0.9), st.just('')),
+    st.tuples(st.just('update'), st.floats(0.05, 0.5), st.just('')),
+    st.tuples(st.just('query'), st.integers(1, 12), st.sampled_from(['a', 'b', 'zz'])))
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops=st.lists(op, min_size=1, max_size=25), seed=st.integers(0, 2**16), list_size=st.sampled_from([4, 8, 32]))
+def test_matches_brute_force(ops, seed, list_size):
+    "With nprobe covering every list the index is exact: same scores as brute force, never a deleted or foreign id."
+    rng = np.random.default_rng(seed); ix = DNII(d=D, list_size=list_size, reassign_neighbors=3, seed=seed); ref = Ref(); nxt = 0
+    for kind, x, ns in ops:
+        if kind == 'add':
+            X = rng.standard_normal((x, D)).astype(np.float32); ids = list(range(nxt, nxt + x)); nxt += x
+            ix.add(ids, X, namespace=ns); ref.add(ids, X, ns)
+        elif kind in ('delete', 'update') and ref.v:
+            have = np.array(sorted(ref.v)); pick = rng.choice(have, size=max(1, int(x * len(have))), replace=False).tolist()
+            if kind == 'delete': ix.delete(pick); ref.delete(pick)
+            else:
+                X = rng.standard_normal((len(pick), D)).astype(np.float32); ix.update(pick, X)
+                for i, v in zip(pick, X): ref.v[i] = (ref.v[i][0], v)
+        elif kind == 'query':
+            Q = rng.standard_normal((x, D)).astype(np.float32); k = int(rng.integers(1, 8))
+            s, i = ix.search(Q, k, namespace=ns, nprobe=10**6); rs, ri = ref.search(Q, k, ns)
+            np.testing.assert_allclose(s, rs, atol=1e-4)                       # exact scores (ids may differ only on ties)
+            assert set(i[i >= 0].tolist()) <= {j for j, (n, _) in ref.v.items() if n == ns}
+        assert len(ix) == len(ref.v)
+    total = sum(ix._lists[l].live for p in ix._parts.values() for l in p.lids)
+    assert total == len(ref.v)                                                 # every live entry in exactly one list
+    lim = ix.cfg.split_factor * ix.cfg.list_size
+    assert all(ix._lists[l].live <= lim for p in ix._parts.values() for l in p.lids)
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**16))
+def test_save_load_roundtrip(seed, tmp_path_factory):
+    rng = np.random.default_rng(seed); ix = DNII(d=D, list_size=8)
+    n = int(rng.integers(1, 120)); ix.add(np.arange(n), rng.standard_normal((n, D)), namespace='a')
+    ix.delete(rng.choice(n, size=n // 3, replace=False))
+    p = tmp_path_factory.mktemp('s'); ix.save(p); back = DNII.load(p)
+    Q = rng.standard_normal((5, D)); a, b = ix.search(Q, 4, 'a', nprobe=999), back.search(Q, 4, 'a', nprobe=999)
+    np.testing.assert_allclose(a[0], b[0], rtol=1e-5); assert (a[1] == b[1]).mean() > 0.9  # same entries; ties may swap
+
+def _snapshot(ix):
+    return len(ix), ix.search(np.ones((2, D)), 5, nprobe=999)[1].tolist(), sorted(ix._id2row)
+
+@pytest.mark.parametrize('call, msg', [
+    (lambda ix: ix.add([100], np.ones((1, D + 1))), 'dimension'),
+    (lambda ix: ix.add([100, 101], np.array([[1.0] * D, [np.nan] * D])), 'row 1 is not finite'),
+    (lambda ix: ix.add([100], np.array([[np.inf] * D])), 'not finite'),
+    (lambda ix: ix.add([3], np.ones((1, D))), 'already in the index'),
+    (lambda ix: ix.add([100, 100], np.ones((2, D))), 'appears 2 times'),
+    (lambda ix: ix.add(['x'], np.ones((1, D))), 'integers'),
+    (lambda ix: ix.add([100], [['a'] * D]), 'numeric'),
+    (lambda ix: ix.add([100], np.ones((1, D)), namespace=3), 'namespace'),
+    (lambda ix: ix.add([100], np.ones((1, D)), block=[1, 2]), 'block must be'),
+    (lambda ix: ix.delete([3, 4242]), 'cannot delete id 4242'),
+    (lambda ix: ix.delete([3, 3]), 'appears 2 times'),
+    (lambda ix: ix.update([4242], np.ones((1, D))), 'cannot update id 4242'),
+    (lambda ix: ix.update([3], np.full((1, D), np.nan)), 'not finite'),
+    (lambda ix: ix.search(np.ones((1, D)), 0), 'k must be a positive int'),
+    (lambda ix: ix.search(np.ones((1, D)), -1), 'k must be a positive int'),
+    (lambda ix: ix.search(np.ones((1, D)), 2.5), 'k must be a positive int'),
+    (lambda ix: ix.search(np.ones((1, D + 2)), 3), 'dimension'),
+    (lambda ix: ix.search(np.ones((1, D)), 3, max_codes=-1), 'max_codes'),
+])
+def test_bad_input_leaves_index_unchanged(call, msg):
+    ix = DNII(d=D, list_size=4); ix.add(np.arange(50), np.random.default_rng(0).standard_normal((50, D)))
+    before = _snapshot(ix)
+    with pytest.raises(ICMOSError, match=msg): call(ix)
+    assert _snapshot(ix) == before
+
+def test_corrupt_files(tmp_path):
+    ix = DNII(d=D); ix.add(np.arange(10), np.ones((10, D))); ix.save(tmp_path)
+    st_file = next(tmp_path.glob('state-*.safetensors'))
+    st_file.write_bytes(st_file.read_bytes()[:100])
+    with pytest.raises(ICMOSError, match='checksum mismatch'): DNII.load(tmp_path)
+    (tmp_path / 'manifest.json').write_text('[]')
+    with pytest.raises(ICMOSError, match='corrupt DNII manifest'): DNII.load(tmp_path)
+
+def test_sigkill_mid_save_keeps_last_complete_state(tmp_path):
+    "A child process saves in a loop, each save adding entries; SIGKILL it at random moments; every load is a complete state."
+    code = textwrap.dedent(f'''
+        import numpy as np, sys
+        from icmos.dnii import DNII
+        ix = DNII(d={D}, list_size=16); g = 0
+        while True:
+            ix.add(np.arange(g * 50, g * 50 + 50), np.random.default_rng(g).standard_normal((50, {D})).astype(np.float32))
+            ix.save(sys.argv[1]); g += 1; print(g, flush=True)
+    ''')
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.getcwd()] + sys.path))
+    for delay in (0.4, 0.9, 1.5):
+        p = subprocess.Popen([sys.executable, '-c', code, str(tmp_path)], stdout=subprocess.PIPE, env=env)
+        assert p.stdout.readline()                                            # at least one save completed
+        time.sleep(delay); p.send_signal(signal.SIGKILL); p.wait()
+        ix = DNII.load(tmp_path); n = len(ix)
+        assert n % 50 == 0 and n > 0 and sorted(ix._id2row) == list(range(n))  # whole batches only
+        for f in tmp_path.iterdir(): f.unlink()
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a GPU')
+def test_cuda_matches_cpu():
+    rng = np.random.default_rng(0); X = rng.standard_normal((2000, 16)).astype(np.float32); Q = rng.standard_normal((20, 16)).astype(np.float32)
+    a, b = DNII(d=16, list_size=32), DNII(d=16, list_size=32, device='cuda')
+    for ix in (a, b): ix.add(np.arange(2000), X); ix.delete(np.arange(0, 2000, 5))
+    np.testing.assert_allclose(a.search(Q, 10, nprobe=999)[0], b.search(Q, 10, nprobe=999)[0], atol=1e-3)
