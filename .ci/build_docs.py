@@ -31,6 +31,10 @@ def prepare(nb: Path) -> str:
             title, desc = str(meta.get('title', title)), str(meta.get('description', ''))
             md = f'# {title}' + (f'\n\n> {desc}' if desc else '')
             cells.append({'cell_type': 'markdown', 'metadata': {}, 'source': md}); continue
+        if c['cell_type'] == 'markdown':  # links written for GitHub (nbs/x/y.ipynb) point at the rendered pages
+            c['source'] = re.sub(r'\]\((?:\.\./)*(?:nbs/)?([^)\s]+?)\.ipynb\)',
+                                 lambda m: '](' + '../' * len(nb.relative_to(proc).parent.parts) + re.sub(r'(^|/)\d+_', r'\1', m.group(1)) + '.html)',
+                                 src)
         if c['cell_type'] == 'code':
             c.get('metadata', {}).pop('has_sd', None)
             if re.search(r'^#\|\s*echo:\s*false', src, re.M):
