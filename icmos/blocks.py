@@ -163,7 +163,7 @@ class BlockCache(Cache):
         ref = weakref.ref(self)
         def pre(mod, args, kwargs):  # is this attention call running on this cache?
             c = ref()
-            if c is not None: c._mine = kwargs.get('past_key_values') is c
+            if c is not None: c._mine = kwargs.get('cache', kwargs.get('past_key_values')) is c  # renamed in transformers 5.2x
         def hook(mod, inp, out, idx):
             c = ref()
             if c is not None and c._handles and c._mine: c.qbox[idx] = out.detach()

@@ -14,8 +14,8 @@ from tqdm import tqdm
 
 # %% auto #0
 __all__ = ['EMBEDDED_MODEL', 'GGUF_NAME', 'METHODS', 'METHOD_MODULES', 'ICMOSError', 'ICMOSConfig', 'embedded_gguf', 'load_model',
-           'Prompt', 'encode_prompt', 'prefill', 'stop_ids', 'greedy_decode', 'Answer', 'register_method', 'Method',
-           'get_method', 'bounded_methods', 'model_window', 'check_window', 'FullAttention', 'ask']
+           'Prompt', 'encode_prompt', 'cache_kw', 'prefill', 'stop_ids', 'greedy_decode', 'Answer', 'register_method',
+           'Method', 'get_method', 'bounded_methods', 'model_window', 'check_window', 'FullAttention', 'ask']
 
 # %% ../nbs/api/00_core.ipynb #d5e764fe
 class ICMOSError(ValueError):
@@ -216,6 +216,12 @@ def encode_prompt(tok, context: str, question: str) -> Prompt:
     return Prompt(prefix, _encode_text(tok, context), suffix)
 
 # %% ../nbs/api/00_core.ipynb #bc1a1776
+def cache_kw(model, cache) -> dict:
+    "`{name: cache}` for `model(...)`: transformers ≥ 5.2x calls the argument `cache`, earlier 5.x `past_key_values`."
+    import inspect
+    params = inspect.signature(model.forward).parameters
+    return {'cache' if 'cache' in params else 'past_key_values': cache}
+
 def prefill(model, ids: torch.Tensor, # (1, n) token ids
             cache=None, chunk_size: int = 512, on_chunk=None, progress: bool = False, all_logits: bool = False,
             desc: str = 'prefill'):
@@ -229,7 +235,7 @@ def prefill(model, ids: torch.Tensor, # (1, n) token ids
     with torch.no_grad():
         for s in tqdm(starts, desc=desc, unit='chunk', disable=not progress, file=sys.stderr, leave=False):
             chunk = ids[:, s:s + chunk_size]
-            out = model(input_ids=chunk, past_key_values=cache, use_cache=True,
+            out = model(input_ids=chunk, **cache_kw(model, cache), use_cache=True,
                         logits_to_keep=0 if all_logits else 1)
             outs.append(out.logits if all_logits else out.logits[:, -1])
             if on_chunk is not None: on_chunk(cache)
@@ -254,7 +260,7 @@ def greedy_decode(model, cache, logits: torch.Tensor, # (1, V) logits of the las
             if nxt in stop: break
             out.append(nxt)
             if i == max_new_tokens - 1: break
-            o = model(input_ids=torch.tensor([[nxt]], device=model.device), past_key_values=cache, use_cache=True)
+            o = model(input_ids=torch.tensor([[nxt]], device=model.device), **cache_kw(model, cache), use_cache=True)
             if on_step is not None: on_step(cache)
             nxt = int(o.logits[0, -1].argmax())
     return out

@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
-from .core import ICMOSConfig, ICMOSError, Prompt, encode_prompt, get_method, load_model, _peak_host_mb, GGUF_NAME, METHODS, _load_method_modules
+from .core import ICMOSConfig, ICMOSError, Prompt, cache_kw, encode_prompt, get_method, load_model, _peak_host_mb, GGUF_NAME, METHODS, _load_method_modules
 from .tasks import TASKS, get_task, make_sample
 
 # %% auto #0
@@ -84,7 +84,7 @@ def _ppl_sample(method, model, tok, s, cfg) -> dict:
     t1 = time.perf_counter()
     kept = method.kept_tokens(cache, prompt)
     with torch.no_grad():
-        out = model(input_ids=cont[:, :-1].to(dev), past_key_values=cache, use_cache=True)
+        out = model(input_ids=cont[:, :-1].to(dev), **cache_kw(model, cache), use_cache=True)
     method.on_step(cache)
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
     t2 = time.perf_counter()

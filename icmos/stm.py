@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .core import ICMOSConfig, ICMOSError, load_model, model_window, stop_ids
+from .core import ICMOSConfig, ICMOSError, cache_kw, load_model, model_window, stop_ids
 
 # %% auto #0
 __all__ = ['STM_COLUMNS', 'QAExample', 'squad_like', 'STMConfig', 'STMResult', 'STMOptimizer', 'config_key', 'run_stage',
@@ -487,12 +487,14 @@ def _decode(self: STMOptimizer, results: list[STMResult], chunk: int = 256) -> l
         tl = [self.target_ids(e.question if t == 'q' else e.answer) for e, (_, t) in zip(ex_by, part)]
         n_new = max(map(len, tl)) + self.cfg.decode_slack
         x = torch.stack([torch.cat([r.mode[0 if t == 'q' else 1][None], r.content]) for r, t in part]).to(self.dev, dt)
-        out = self.model(inputs_embeds=x, use_cache=True)
-        cache, nxt, toks = out.past_key_values, out.logits[:, -1].argmax(-1), []
+        from transformers import DynamicCache
+        cache = DynamicCache()  # filled in place: its argument name changed across transformers 5.x (`cache_kw`)
+        out = self.model(inputs_embeds=x, **cache_kw(self.model, cache), use_cache=True)
+        nxt, toks = out.logits[:, -1].argmax(-1), []
         for _ in range(n_new):
             toks.append(nxt)
-            out = self.model(input_ids=nxt[:, None], past_key_values=cache, use_cache=True)
-            cache, nxt = out.past_key_values, out.logits[:, -1].argmax(-1)
+            out = self.model(input_ids=nxt[:, None], **cache_kw(self.model, cache), use_cache=True)
+            nxt = out.logits[:, -1].argmax(-1)
         toks = torch.stack(toks, 1).tolist()
         for (r, t), e, seq, y in zip(part, ex_by, toks, tl):
             cut = next((j for j, k in enumerate(seq) if k in self.stop), len(seq))
