@@ -31,6 +31,8 @@ def prepare(nb: Path) -> str:
             title, desc = str(meta.get('title', title)), str(meta.get('description', ''))
             md = f'# {title}' + (f'\n\n> {desc}' if desc else '')
             cells.append({'cell_type': 'markdown', 'metadata': {}, 'source': md}); continue
+        if c['cell_type'] == 'markdown' and title == nb.stem and src.startswith('# '):
+            title = src[2:].splitlines()[0].strip()  # no front matter: the first heading names the page
         if c['cell_type'] == 'markdown':  # links written for GitHub (nbs/x/y.ipynb) point at the rendered pages
             c['source'] = re.sub(r'\]\((?:\.\./)*(?:nbs/)?([^)\s]+?)\.ipynb\)',
                                  lambda m: '](' + '../' * len(nb.relative_to(proc).parent.parts) + re.sub(r'(^|/)\d+_', r'\1', m.group(1)) + '.html)',
