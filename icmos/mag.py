@@ -21,8 +21,10 @@ from .streaming import StreamingLLM
 from .neural_memory import NeuralMemory
 
 # %% auto #0
-__all__ = ['ADAPTER', 'CONFIG', 'FORMAT', 'attention_of', 'decoder_layers', 'model_fingerprint', 'MAGConfig', 'MAG', 'MAGStream',
-           'attach', 'MAGRunner', 'save_mag', 'load_mag', 'mag_meta', 'MAGMethod']
+__all__ = ['ADAPTER', 'CONFIG', 'FORMAT', 'PHASES', 'TRAIN_COLUMNS', 'BENCH_COLUMNS', 'VARIANTS', 'attention_of',
+           'decoder_layers', 'model_fingerprint', 'MAGConfig', 'MAG', 'MAGStream', 'attach', 'MAGRunner', 'save_mag',
+           'load_mag', 'mag_meta', 'MAGMethod', 'phase_sample', 'answer_ids', 'mag_loss', 'TrainConfig', 'train_phase',
+           'train_args', 'train_main', 'variant_method', 'bench_cell', 'diagnose', 'bench_args', 'bench_main']
 
 # %% ../nbs/api/41_mag.ipynb #7335ff1f
 _ATTN = ('self_attn', 'attn', 'attention', 'self_attention')
@@ -140,7 +142,8 @@ class MAGStream:
         mag, C = self.mag, self.mag.cfg.chunk_size
         mem, (b, n, _) = mag.memory[i], x.shape
         xf = F.rms_norm(x.float(), (x.shape[-1],))
-        if self.states[i] is None: self.states[i] = mem.state(b, self.track)
+        if self.states[i] is None:
+            with torch.enable_grad() if self.grad_writes else nullcontext(): self.states[i] = mem.state(b, self.track)
         prev = self.reads[i - 1] if i else None
         q = mag.query[i](xf)
         if prev is not None and prev.shape[:2] == (b, n): q = q + mag.refine[i](prev)
@@ -291,3 +294,255 @@ class MAGMethod(Method):
         return self.runner.feed(prompt.ids())[:, -1], self.runner.cache
 
     def on_step(self, cache): evict(cache, self.runner.policy)
+
+# %% ../nbs/api/41_mag.ipynb #975db680
+PHASES: dict = {  # phase -> (task, task fields, context tokens); a tuple field alternates over samples
+    'hashhop-short': ('hashhop', {'hops': 1}, 768),
+    'hashhop-long': ('hashhop', {'hops': 2}, 1536),
+    'vardep-2': ('vardep', {'hops': 2}, 1024),
+    'vardep-34': ('vardep', {'hops': (3, 4)}, 1024),
+}
+
+def phase_sample(phase: str, tok, seed: int, length: int | None = None):
+    "Sample `seed` of curriculum phase `phase` (a `Sample` from `icmos.tasks`)."
+    from icmos.tasks import TASKS
+    if phase not in PHASES: raise ICMOSError(f"unknown phase {phase!r}; phases: {', '.join(PHASES)}")
+    task, kw, L = PHASES[phase]
+    kw = {k: (v[seed % len(v)] if isinstance(v, tuple) else v) for k, v in kw.items()}
+    return TASKS[task](**kw).make(tok, length or L, seed)
+
+def answer_ids(tok, s) -> list:
+    "Target tokens of a sample: its (first) answer, then end of turn."
+    return tok(s.answer[0], add_special_tokens=False)['input_ids'] + [tok.eos_token_id]
+
+def mag_loss(model, mag: MAG, prompt: Prompt, target: list) -> tuple:
+    "Teacher-forced loss of `target` after `prompt` under MAG: `(loss, logits (t, V), stream)` (truncated backprop, see above)."
+    dev, tgt = model.device, torch.tensor(target)
+    with attach(model, mag, track=True) as st:
+        st.grad_writes = True
+        with torch.no_grad():
+            run = MAGRunner(model, mag, st)
+            run.feed(torch.cat([prompt.prefix, prompt.context], 1))
+        st.gate_log = [[] for _ in st.gate_log]
+        run.refresh_persistent()
+        tail = torch.cat([prompt.suffix, tgt[None, :-1]], 1).to(dev)
+        lg = model(input_ids=tail, past_key_values=run.cache, use_cache=True).logits[0, prompt.suffix.shape[1] - 1:].float()
+    return F.cross_entropy(lg, tgt.to(dev)), lg, st
+
+# %% ../nbs/api/41_mag.ipynb #a4ab4366
+TRAIN_COLUMNS = ['phase', 'step', 'task', 'context_tokens', 'loss', 'token_acc', 'exact', 'gate_mean', 'grad_norm', 'seconds']
+
+@dataclass
+class TrainConfig:
+    "What `icmos train mag` runs; flags map 1:1 onto these fields."
+    phases: list            # curriculum phases, in order
+    steps: int = 40         # samples per phase
+    lr: float = 1e-3
+    window: int = 256       # attention window W
+    chunk_size: int = 64    # memory chunk
+    layers: list | None = None  # MAG layers (None = all)
+    out: str = 'checkpoints/mag'  # checkpoints go to OUT/<phase>
+    resume: str | None = None     # checkpoint for the first phase (later phases resume from the previous one)
+    log: str = 'reports/results/mag_train.csv'
+    seed: int = 10_000      # training seeds start here (benchmarks use 0..n-1)
+    time_limit: float = 0   # seconds per phase (0 = none): stop the phase early, still save
+    length: int | None = None  # override every phase's context length
+
+    def __post_init__(self):
+        if not self.phases: raise ICMOSError('phases: give at least one phase')
+        for p in self.phases:
+            if p not in PHASES: raise ICMOSError(f"unknown phase {p!r}; phases: {', '.join(PHASES)}")
+        if not isinstance(self.steps, int) or self.steps < 1: raise ICMOSError(f'steps: must be >= 1 (got {self.steps!r})')
+        if not self.lr > 0: raise ICMOSError(f'lr: must be positive (got {self.lr!r})')
+
+def _log_row(path, row, columns):
+    p = Path(path); p.parent.mkdir(parents=True, exist_ok=True)
+    new = not p.exists() or p.stat().st_size == 0
+    with p.open('a', newline='') as f:
+        w = csv.DictWriter(f, columns)
+        if new: w.writeheader()
+        w.writerow(row)
+
+def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 0, label: str = '') -> list:
+    "Train `mag` on `tc.steps` samples of `phase`; log each step to `tc.log`; save to `tc.out/phase`. Returns the rows."
+    params = [p for p in mag.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=tc.lr, weight_decay=0.0)
+    rows, t_start = [], time.perf_counter()
+    mag.train()
+    bar = tqdm(range(tc.steps), desc=f'mag {phase}', unit='step', file=sys.stderr)
+    for step in bar:
+        s = phase_sample(phase, tok, tc.seed + 1000 * index + step, tc.length)
+        prompt, tgt = encode_prompt(tok, s.context, s.question), answer_ids(tok, s)
+        t0 = time.perf_counter()
+        loss, lg, st = mag_loss(model, mag, prompt, tgt)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        gn = float(nn.utils.clip_grad_norm_(params, 1.0))
+        if math.isfinite(gn): opt.step()
+        hit = (lg.argmax(-1).cpu() == torch.tensor(tgt)).float()
+        gate = float(torch.stack([torch.cat(g, 1).mean() for g in st.gate_log]).mean())
+        row = dict(phase=phase, step=step, task=s.task, context_tokens=prompt.n_tokens, loss=round(loss.item(), 4),
+                   token_acc=round(hit.mean().item(), 4), exact=int(hit.all()), gate_mean=round(gate, 5),
+                   grad_norm=round(gn, 4), seconds=round(time.perf_counter() - t0, 2))
+        _log_row(tc.log, row, TRAIN_COLUMNS); rows.append(row)
+        bar.set_postfix(loss=row['loss'], acc=row['token_acc'], gate=row['gate_mean'])
+        if tc.time_limit and time.perf_counter() - t_start > tc.time_limit: break
+    mag.eval()
+    save_mag(mag, Path(tc.out) / phase, meta={'phase': phase, 'steps': len(rows), 'model': label, 'lr': tc.lr,
+             'final_loss': sum(r['loss'] for r in rows[-10:]) / len(rows[-10:])})
+    return rows
+
+# %% ../nbs/api/41_mag.ipynb #8829ad16
+def train_args(p):
+    "Flags of `icmos train mag` (1:1 onto `TrainConfig` and the model flags)."
+    from icmos.cli import _model_flags
+    p.add_argument('--phase', default=','.join(PHASES), help=f"comma-separated curriculum phases, run in order: {', '.join(PHASES)} (default all)")
+    p.add_argument('--steps', type=int, default=40, help='samples per phase (default 40)')
+    p.add_argument('--lr', type=float, default=2e-3, help='AdamW learning rate (default 2e-3)')
+    p.add_argument('--window', type=int, default=256, help='attention window W in tokens (default 256)')
+    p.add_argument('--mem-chunk', type=int, default=64, help='memory chunk in tokens (default 64)')
+    p.add_argument('--layers', default=None, help='comma-separated decoder layers with MAG (default all)')
+    p.add_argument('--out', default='checkpoints/mag', help='checkpoints go to OUT/<phase> (default checkpoints/mag)')
+    p.add_argument('--resume', default=None, help='checkpoint to start the first phase from (later phases resume from the previous)')
+    p.add_argument('--log', default='reports/results/mag_train.csv', help='per-step CSV log (appended)')
+    p.add_argument('--seed', type=int, default=10_000, help='first training seed (default 10000)')
+    p.add_argument('--time-limit', type=float, default=0, help='seconds per phase, 0 = none (default 0)')
+    p.add_argument('--length', type=int, default=None, help="override every phase's context length in tokens")
+    p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1)')
+    _model_flags(p)
+
+def train_main(args) -> int:
+    "Train MAG by curriculum (hash-hop short -> long, dependency 2 -> 3-4 hops); checkpoints to OUT/<phase>."
+    from icmos.cli import _config
+    from icmos.eval import model_label
+    torch.set_num_threads(args.threads)
+    split = lambda s: [x.strip() for x in s.split(',') if x.strip()]
+    tc = TrainConfig(phases=split(args.phase), steps=args.steps, lr=args.lr, window=args.window, chunk_size=args.mem_chunk,
+                     layers=[int(x) for x in split(args.layers)] if args.layers else None, out=args.out, resume=args.resume,
+                     log=args.log, seed=args.seed, time_limit=args.time_limit, length=args.length)
+    cfg = _config(args)
+    model, tok = load_model(cfg)
+    label = model_label(cfg)
+    for i, phase in enumerate(tc.phases):
+        src = tc.resume if i == 0 else Path(tc.out) / tc.phases[i - 1]
+        if src: mag = load_mag(src, model); mag.cfg = replace(mag.cfg, window=tc.window)
+        else: mag = MAG.for_model(model, window=tc.window, chunk_size=tc.chunk_size, layers=tc.layers, model_name=label)
+        print(f"icmos: phase {phase} from {src or 'a fresh adapter'}", file=sys.stderr)
+        rows = train_phase(model, tok, mag, phase, tc, index=i, label=label)
+        print(f"icmos: phase {phase}: {len(rows)} steps, loss {rows[0]['loss']} -> {rows[-1]['loss']}, saved {Path(tc.out) / phase}", file=sys.stderr)
+    return 0
+
+# %% ../nbs/api/41_mag.ipynb #880aff5d
+BENCH_COLUMNS = ['variant', 'task', 'context_tokens', 'attn_window', 'n', 'accuracy', 'ppl', 'tok_s', 'peak_gpu_mb', 'device', 'model']
+VARIANTS = ('mag', 'mag_nowrite', 'streaming', 'full')
+
+def variant_method(variant: str, window: int, mag: MAG | None):
+    "The `Method` of a benchmark variant (a fresh instance)."
+    from icmos.streaming import Streaming
+    from icmos.core import FullAttention
+    if variant == 'full': return FullAttention()
+    if variant == 'streaming': return Streaming(budget=window + 4)
+    if variant in ('mag', 'mag_nowrite'):
+        if mag is None: raise ICMOSError(f'variant {variant} needs --checkpoint')
+        return MAGMethod(budget=window, mag=mag, write=variant == 'mag')
+    raise ICMOSError(f"unknown variant {variant!r}; variants: {', '.join(VARIANTS)}")
+
+def _ppl_run(m, model, tok, s, cfg) -> tuple:
+    "Perplexity of a `ppl` sample's continuation through method `m`: `(ppl, tokens, seconds)`."
+    from icmos.eval import _ppl_sample
+    if isinstance(m, MAGMethod):
+        mag = m._adapter(model)
+        with torch.no_grad(), attach(model, mag, m.track, m.write) as st:
+            m.stream = st
+            r = _ppl_sample(m, model, tok, s, cfg)
+    else: r = _ppl_sample(m, model, tok, s, cfg)
+    return r['ppl'], r['context_tokens'], r['prefill_s']
+
+def bench_cell(model, tok, cfg, variant, task, length, window, n, mag, seed=0) -> dict:
+    "One row of `mag.csv`: `n` samples of (variant, task, length)."
+    from icmos.tasks import make_sample
+    from icmos.eval import device_name
+    scores, ppls, toks, secs = [], [], 0, 0.0
+    for i in range(n):
+        s = make_sample(task, tok, length, seed + i, depth=(i + 0.5) / n)
+        m = variant_method(variant, window, mag)
+        if s.metadata.get('continuation_ids') is not None:
+            p, t, sec = _ppl_run(m, model, tok, s, cfg); ppls.append(p)
+        else:
+            a = m.answer(model, tok, encode_prompt(tok, s.context, s.question), cfg)
+            scores.append(s.score(a.text)); t, sec = a.context_tokens, a.prefill_s
+        toks += t; secs += sec
+    nan = float('nan')
+    return dict(variant=variant, task=task, context_tokens=length, attn_window=length if variant == 'full' else window, n=n,
+                accuracy=round(sum(scores) / n, 4) if scores else nan, ppl=round(math.exp(sum(map(math.log, ppls)) / n), 3) if ppls else nan,
+                tok_s=round(toks / max(secs, 1e-9), 1), peak_gpu_mb=round(torch.cuda.max_memory_allocated() / 2**20, 1) if model.device.type == 'cuda' else 0.0,
+                device=device_name(model), model='')
+
+# %% ../nbs/api/41_mag.ipynb #19f582a0
+def diagnose(model, tok, mag: MAG, length: int, window: int, seed: int = 0, task: str = 'niah_single') -> list:
+    "Gate opening per layer and token, and surprise per layer and token, for one sample: rows `kind,layer,position,value`."
+    from icmos.tasks import make_sample
+    s = make_sample(task, tok, length, seed, depth=0.2)
+    m = MAGMethod(budget=window, mag=mag, track=True)
+    p = encode_prompt(tok, s.context, s.question)
+    with torch.no_grad(), attach(model, m._adapter(model), track=True) as st:
+        MAGRunner(model, mag, st).feed(p.ids())
+    rows = []
+    for l, (gl, state) in enumerate(zip(st.gate_log, st.states)):
+        g = torch.cat(gl, 1)[0]
+        rows += [dict(kind='gate', layer=mag.cfg.layer_ids[l], position=j, value=round(float(v), 6)) for j, v in enumerate(g)]
+        su = torch.cat(state.surprise, 1)[0] if state.surprise else torch.zeros(0)
+        rows += [dict(kind='surprise', layer=mag.cfg.layer_ids[l], position=j, value=round(float(v), 5)) for j, v in enumerate(su)]
+    off = p.prefix.shape[1] + s.metadata['needles'][0]['offset']
+    rows.append(dict(kind='needle', layer=-1, position=off, value=p.n_tokens))
+    return rows
+
+# %% ../nbs/api/41_mag.ipynb #276c34e4
+def _read_csv(path):
+    p = Path(path)
+    if not p.exists() or p.stat().st_size == 0: return []
+    with p.open(newline='') as f: return list(csv.DictReader(f))
+
+def bench_args(p):
+    "Flags of `icmos bench mag`."
+    from icmos.cli import _model_flags
+    p.add_argument('--checkpoint', default=None, help='MAG adapter folder (icmos train mag writes OUT/<phase>)')
+    p.add_argument('--variants', default='mag,mag_nowrite,streaming,full', help=f"comma-separated: {', '.join(VARIANTS)}")
+    p.add_argument('--tasks', default='hashhop,vardep,niah_single,ppl', help='comma-separated icmos.tasks names')
+    p.add_argument('--lengths', default='1K', help='prompt lengths in tokens, K = 1000 (default 1K)')
+    p.add_argument('--window', type=int, default=256, help='attention window W (default 256)')
+    p.add_argument('--n', type=int, default=5, help='samples per cell (default 5)')
+    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--out', default='reports/results/mag.csv')
+    p.add_argument('--diag-out', default=None, help='also write gate/surprise diagnostics of one needle sample to this CSV')
+    p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1)')
+    _model_flags(p)
+
+def bench_main(args) -> int:
+    "MAG vs the same window without memory vs full attention -> reports/results/mag.csv."
+    from icmos.cli import _config
+    from icmos.eval import parse_lengths, model_label
+    torch.set_num_threads(args.threads)
+    split = lambda s: [x.strip() for x in s.split(',') if x.strip()]
+    variants, tasks, lengths = split(args.variants), split(args.tasks), parse_lengths(args.lengths)
+    for v in variants:
+        if v not in VARIANTS: raise ICMOSError(f"unknown variant {v!r}; variants: {', '.join(VARIANTS)}")
+    if any(v.startswith('mag') for v in variants) and not args.checkpoint: raise ICMOSError('the mag variants need --checkpoint')
+    cfg = _config(args)
+    model, tok = load_model(cfg)
+    mag = load_mag(args.checkpoint, model) if args.checkpoint else None
+    label, out = model_label(cfg), Path(args.out)
+    cells = [(v, t, L) for L in lengths for t in tasks for v in variants]
+    for v, t, L in tqdm(cells, desc='bench mag', unit='cell', file=sys.stderr):
+        row = bench_cell(model, tok, cfg, v, t, L, args.window, args.n, mag, args.seed); row['model'] = label
+        key = lambda r: (r['variant'], r['task'], str(r['context_tokens']), str(r['attn_window']), r['device'], r['model'])
+        rows = [r for r in _read_csv(out) if key(r) != key(row)] + [row]
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open('w', newline='') as f:
+            w = csv.DictWriter(f, BENCH_COLUMNS); w.writeheader(); w.writerows(rows)
+        print(f"icmos: {v:12s} {t:12s} {L:6d} W={args.window} acc={row['accuracy']} ppl={row['ppl']} tok/s={row['tok_s']}", file=sys.stderr, flush=True)
+    if args.diag_out and mag is not None:
+        rows = diagnose(model, tok, mag, lengths[0], args.window, args.seed)
+        with open(args.diag_out, 'w', newline='') as f:
+            w = csv.DictWriter(f, ['kind', 'layer', 'position', 'value']); w.writeheader(); w.writerows(rows)
+    return 0
