@@ -337,7 +337,7 @@ class TrainConfig:
     "What `icmos train mag` runs; flags map 1:1 onto these fields."
     phases: list            # curriculum phases, in order
     steps: int = 40         # samples per phase
-    lr: float = 1e-3
+    lr: float = 5e-4
     window: int = 256       # attention window W
     chunk_size: int = 64    # memory chunk
     layers: list | None = None  # MAG layers (None = all)
@@ -366,7 +366,10 @@ def _log_row(path, row, columns):
 def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 0, label: str = '') -> list:
     "Train `mag` on `tc.steps` samples of `phase`; log each step to `tc.log`; save to `tc.out/phase`. Returns the rows."
     params = [p for p in mag.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(params, lr=tc.lr, weight_decay=0.0)
+    slow = [p for n, p in mag.named_parameters() if p.requires_grad and ('to_gates' in n or n.startswith('gate.'))]
+    fast = [p for p in params if all(p is not q for q in slow)]
+    # gate maps read a D-dim input: an Adam step moves their logits by up to D * lr, so they get lr / 10
+    opt = torch.optim.AdamW([{'params': fast}, {'params': slow, 'lr': tc.lr / 10}], lr=tc.lr, weight_decay=0.0)
     rows, t_start = [], time.perf_counter()
     mag.train()
     bar = tqdm(range(tc.steps), desc=f'mag {phase}', unit='step', file=sys.stderr)

@@ -159,13 +159,15 @@ class NeuralMemory(nn.Module):
                  depth: int = 2, # MLP layers (>= 2: a deep memory)
                  chunk_size: int = 64, # tokens per parallel write
                  grad_clip: float = 5.0, # per-token surprise norm cap
-                 init_gates: tuple = (0.0, -4.0, -7.0)): # biases of (eta, theta, alpha) before the sigmoid
+                 init_gates: tuple = (0.0, -1.7, -7.0), # biases of (eta, theta, alpha) before the sigmoid
+                 gate_max: tuple = (0.9, 0.1, 1.0)): # eta <= 0.9, theta <= 0.1: the inner step stays bounded however training moves the gates
         super().__init__()
         for name, val, lo in (('d_in', d_in, 1), ('d_mem', d_mem, 1), ('hidden', hidden, 1), ('depth', depth, 2), ('chunk_size', chunk_size, 1)):
             if not isinstance(val, int) or isinstance(val, bool) or val < lo:
                 raise ICMOSError(f'{name}: must be an integer >= {lo} (got {val!r})')
         if not grad_clip > 0: raise ICMOSError(f'grad_clip: must be positive (got {grad_clip!r})')
         self.chunk_size, self.grad_clip = chunk_size, float(grad_clip)
+        self.register_buffer('gate_max', torch.tensor(gate_max, dtype=torch.float32), persistent=False)
         self.to_k, self.to_v = nn.Linear(d_in, d_mem, bias=False), nn.Linear(d_in, d_mem, bias=False)
         self.to_gates = nn.Linear(d_in, 3)
         nn.init.zeros_(self.to_gates.weight)
@@ -178,7 +180,7 @@ class NeuralMemory(nn.Module):
         return init_state(list(self.init_weights), batch, track)
 
     def gates(self, x: torch.Tensor) -> tuple: # x (b, n, d_in) -> eta, theta, alpha, each (b, n)
-        e, t, a = torch.sigmoid(self.to_gates(x)).unbind(-1)
+        e, t, a = (torch.sigmoid(self.to_gates(x)) * self.gate_max).unbind(-1)
         return e, t, a
 
     def write(self, state: MemoryState, x: torch.Tensor) -> MemoryState: # x (b, n, d_in)
