@@ -496,7 +496,8 @@ def diagnose(model, tok, mag: MAG, length: int, window: int, seed: int = 0, task
         rows += [dict(kind='gate', layer=mag.cfg.layer_ids[l], position=j, value=round(float(v), 6)) for j, v in enumerate(g)]
         su = torch.cat(state.surprise, 1)[0] if state.surprise else torch.zeros(0)
         rows += [dict(kind='surprise', layer=mag.cfg.layer_ids[l], position=j, value=round(float(v), 5)) for j, v in enumerate(su)]
-    off = p.prefix.shape[1] + s.metadata['needles'][0]['offset']
+    ci = s.context.index(str(s.answer[0]))  # where the needle's value sits, in prompt tokens
+    off = p.prefix.shape[1] + len(tok(s.context[:ci], add_special_tokens=False)['input_ids'])
     rows.append(dict(kind='needle', layer=-1, position=off, value=p.n_tokens))
     return rows
 
