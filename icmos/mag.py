@@ -136,6 +136,7 @@ class MAGStream:
         self.grad_writes = False  # True: write with autograd even under no_grad (training's context pass)
         self.states, self.pending, self.reads = [None] * L, [[] for _ in range(L)], [None] * L
         self.gate_log = [[] for _ in range(L)]  # (b, n) gate values per call, if tracked
+        self.mix_log = [[] for _ in range(L)]   # (b, n) |g (W_O r - a)| / |a|: how much MAG changes the attention output
 
     def step(self, i: int, x: torch.Tensor, a: torch.Tensor) -> torch.Tensor: # x: (b, n, D) attention input, a: (b, n, D) its output
         "Layer `i`'s MAG: read (and write, chunk by chunk) the memory, gate it into the attention output."
@@ -164,7 +165,9 @@ class MAGStream:
         g = torch.sigmoid(mag.gate[i](xf))
         if self.track: self.gate_log[i].append(g[..., 0].detach().cpu())
         af = a.float()
-        return (af + g * (mag.out[i](r) - af)).to(a.dtype)
+        delta = g * (mag.out[i](r) - af)
+        if self.track: self.mix_log[i].append((delta.norm(dim=-1) / af.norm(dim=-1).clamp_min(1e-9)).detach().cpu())
+        return (af + delta).to(a.dtype)
 
     def _hook(self, i, module, args, kwargs, output):
         if not self.active: return None
@@ -483,14 +486,19 @@ def bench_cell(model, tok, cfg, variant, task, length, window, n, mag, seed=0) -
 
 # %% ../nbs/api/41_mag.ipynb #19f582a0
 def diagnose(model, tok, mag: MAG, length: int, window: int, seed: int = 0, task: str = 'niah_single') -> list:
-    "Gate opening per layer and token, and surprise per layer and token, for one sample: rows `kind,layer,position,value`."
+    "Gate opening, surprise and relative change of the attention output (`mix`; `mix_nowrite` with writing off) per layer and token, for one sample: rows `kind,layer,position,value`."
     from icmos.tasks import make_sample
     s = make_sample(task, tok, length, seed, depth=0.2)
     m = MAGMethod(budget=window, mag=mag, track=True)
     p = encode_prompt(tok, s.context, s.question)
     with torch.no_grad(), attach(model, m._adapter(model), track=True) as st:
         MAGRunner(model, mag, st).feed(p.ids())
+    with torch.no_grad(), attach(model, mag, track=True, write=False) as st0:
+        MAGRunner(model, mag, st0).feed(p.ids())
     rows = []
+    for kind, s_ in (('mix', st), ('mix_nowrite', st0)):
+        for l, ml in enumerate(s_.mix_log):
+            rows += [dict(kind=kind, layer=mag.cfg.layer_ids[l], position=j, value=round(float(v), 6)) for j, v in enumerate(torch.cat(ml, 1)[0])]
     for l, (gl, state) in enumerate(zip(st.gate_log, st.states)):
         g = torch.cat(gl, 1)[0]
         rows += [dict(kind='gate', layer=mag.cfg.layer_ids[l], position=j, value=round(float(v), 6)) for j, v in enumerate(g)]
@@ -519,6 +527,7 @@ def bench_args(p):
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--out', default='reports/results/mag.csv')
     p.add_argument('--diag-out', default=None, help='also write gate/surprise diagnostics of one needle sample to this CSV')
+    p.add_argument('--diag-only', action='store_true', help='only write --diag-out (no benchmark cells)')
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1)')
     _model_flags(p)
 
@@ -536,7 +545,7 @@ def bench_main(args) -> int:
     model, tok = load_model(cfg)
     mag = load_mag(args.checkpoint, model) if args.checkpoint else None
     label, out = model_label(cfg), Path(args.out)
-    cells = [(v, t, L) for L in lengths for t in tasks for v in variants]
+    cells = [] if args.diag_only else [(v, t, L) for L in lengths for t in tasks for v in variants]
     for v, t, L in tqdm(cells, desc='bench mag', unit='cell', file=sys.stderr):
         row = bench_cell(model, tok, cfg, v, t, L, args.window, args.n, mag, args.seed); row['model'] = label
         key = lambda r: (r['variant'], r['task'], str(r['context_tokens']), str(r['attn_window']), r['device'], r['model'])

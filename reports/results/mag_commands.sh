@@ -14,10 +14,22 @@ icmos train mag --phase hashhop-short,hashhop-long,vardep-2,vardep-34 --steps 40
 icmos bench mag --variants streaming,full --tasks hashhop,vardep,niah_single --lengths 1K --window 256 --n 5 \
   --max-new-tokens 32 --device cpu --threads 1 --out reports/results/mag.csv
 
-# 3. MAG (the last curriculum checkpoint) with and without memory writing on the same cells, then all four variants
-#    on prose perplexity back to back (their tok_s rows are comparable), and the gate/surprise diagnostics
-icmos bench mag --checkpoint checkpoints/mag/vardep-34 --variants mag,mag_nowrite --tasks hashhop,vardep,niah_single \
-  --lengths 1K --window 256 --n 5 --max-new-tokens 32 --device cpu --threads 1 --out reports/results/mag.csv \
+# 3. after 1.: MAG (the last curriculum checkpoint) on the same QA cells, with the gate/surprise diagnostics of one
+#    needle sample; then all four variants on prose perplexity back to back in one process (so their tok_s compare);
+#    then the same adapter with memory writing off on the QA cells (the "is it the memory?" control)
+icmos bench mag --checkpoint checkpoints/mag/vardep-34 --variants mag --tasks niah_single,hashhop,vardep --lengths 1K \
+  --window 256 --n 5 --max-new-tokens 32 --device cpu --threads 1 --out reports/results/mag.csv \
   --diag-out reports/results/mag_diag.csv
 icmos bench mag --checkpoint checkpoints/mag/vardep-34 --variants mag,mag_nowrite,streaming,full --tasks ppl \
   --lengths 512 --window 256 --n 5 --device cpu --threads 1 --out reports/results/mag.csv
+icmos bench mag --checkpoint checkpoints/mag/vardep-34 --variants mag_nowrite --tasks niah_single,hashhop,vardep \
+  --lengths 1K --window 256 --n 5 --max-new-tokens 32 --device cpu --threads 1 --out reports/results/mag.csv
+
+# 4. the same-window baseline again with 64-token prefill chunks, like MAG (with the default 512-token chunks the
+#    streaming cache is only evicted every 512 tokens, so its last chunk sees up to 256 + 512 tokens back: not the same
+#    window; those first rows are kept in reports/results/mag_streaming_chunk512.csv), and the ppl cells of all four
+#    variants back to back with the same chunking (these replace the ppl rows of 3.)
+icmos bench mag --checkpoint checkpoints/mag/vardep-34 --variants mag,mag_nowrite,streaming,full --tasks ppl \
+  --lengths 512 --window 256 --n 5 --chunk-size 64 --device cpu --threads 1 --out reports/results/mag.csv
+icmos bench mag --variants streaming --tasks niah_single,hashhop,vardep --lengths 1K --window 256 --n 5 \
+  --chunk-size 64 --max-new-tokens 32 --device cpu --threads 1 --out reports/results/mag.csv
