@@ -33,3 +33,13 @@ icmos bench mag --checkpoint checkpoints/mag/vardep-34 --variants mag,mag_nowrit
   --lengths 512 --window 256 --n 5 --chunk-size 64 --device cpu --threads 1 --out reports/results/mag.csv
 icmos bench mag --variants streaming --tasks niah_single,hashhop,vardep --lengths 1K --window 256 --n 5 \
   --chunk-size 64 --max-new-tokens 32 --device cpu --threads 1 --out reports/results/mag.csv
+
+# 5. the diagnostics again with the mix rows (relative change of the attention output, with and without writing),
+#    same adapter and sample as in 3. (replaces mag_diag.csv)
+icmos bench mag --checkpoint checkpoints/mag/vardep-34 --diag-only --lengths 1K --window 256 --device cpu --threads 1 \
+  --diag-out reports/results/mag_diag.csv
+
+# 6. niah_single, the one task full attention solves at this scale, with n = 15 for all four variants (replaces the
+#    n = 5 niah_single rows of 2.-4.)
+icmos bench mag --checkpoint checkpoints/mag/vardep-34 --variants mag,mag_nowrite,streaming,full --tasks niah_single \
+  --lengths 1K --window 256 --n 15 --chunk-size 64 --max-new-tokens 32 --device cpu --threads 1 --out reports/results/mag.csv
