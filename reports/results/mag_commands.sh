@@ -1,0 +1,45 @@
+#!/bin/bash
+# The exact CPU runs behind reports/results/mag_train.csv, mag.csv and mag_diag.csv (2026-11-25, issue 7).
+# Machine: a shared 2-core CPU (two other engineers' jobs ran at the same time: load average ~5), no GPU,
+# torch.set_num_threads(1) in every run. From the repo root; the embedded SmolLM2-135M-Instruct (float32).
+set -e
+export PYTHONPATH=$PWD
+
+# 1. curriculum training, 4 phases, each resuming from the previous phase's checkpoint (checkpoints/mag/<phase>),
+#    at most 40 samples and 330 s per phase (the time limit decided: ~23 s/step under the shared CPU)
+icmos train mag --phase hashhop-short,hashhop-long,vardep-2,vardep-34 --steps 40 --time-limit 330 --window 256 \
+  --mem-chunk 64 --lr 5e-4 --device cpu --threads 1 --out checkpoints/mag --log reports/results/mag_train.csv
+
+# 2. the same-window baseline and full attention on the QA tasks (run while 1. was running: accuracy only)
+icmos bench mag --variants streaming,full --tasks hashhop,vardep,niah_single --lengths 1K --window 256 --n 5 \
+  --max-new-tokens 32 --device cpu --threads 1 --out reports/results/mag.csv
+
+# 3. after 1.: MAG (the last curriculum checkpoint) on the same QA cells, with the gate/surprise diagnostics of one
+#    needle sample; then all four variants on prose perplexity back to back in one process (so their tok_s compare);
+#    then the same adapter with memory writing off on the QA cells (the "is it the memory?" control)
+icmos bench mag --checkpoint checkpoints/mag/vardep-34 --variants mag --tasks niah_single,hashhop,vardep --lengths 1K \
+  --window 256 --n 5 --max-new-tokens 32 --device cpu --threads 1 --out reports/results/mag.csv \
+  --diag-out reports/results/mag_diag.csv
+icmos bench mag --checkpoint checkpoints/mag/vardep-34 --variants mag,mag_nowrite,streaming,full --tasks ppl \
+  --lengths 512 --window 256 --n 5 --device cpu --threads 1 --out reports/results/mag.csv
+icmos bench mag --checkpoint checkpoints/mag/vardep-34 --variants mag_nowrite --tasks niah_single,hashhop,vardep \
+  --lengths 1K --window 256 --n 5 --max-new-tokens 32 --device cpu --threads 1 --out reports/results/mag.csv
+
+# 4. the same-window baseline again with 64-token prefill chunks, like MAG (with the default 512-token chunks the
+#    streaming cache is only evicted every 512 tokens, so its last chunk sees up to 256 + 512 tokens back: not the same
+#    window; those first rows are kept in reports/results/mag_streaming_chunk512.csv), and the ppl cells of all four
+#    variants back to back with the same chunking (these replace the ppl rows of 3.)
+icmos bench mag --checkpoint checkpoints/mag/vardep-34 --variants mag,mag_nowrite,streaming,full --tasks ppl \
+  --lengths 512 --window 256 --n 5 --chunk-size 64 --device cpu --threads 1 --out reports/results/mag.csv
+icmos bench mag --variants streaming --tasks niah_single,hashhop,vardep --lengths 1K --window 256 --n 5 \
+  --chunk-size 64 --max-new-tokens 32 --device cpu --threads 1 --out reports/results/mag.csv
+
+# 5. the diagnostics again with the mix rows (relative change of the attention output, with and without writing),
+#    same adapter and sample as in 3. (replaces mag_diag.csv)
+icmos bench mag --checkpoint checkpoints/mag/vardep-34 --diag-only --lengths 1K --window 256 --device cpu --threads 1 \
+  --diag-out reports/results/mag_diag.csv
+
+# 6. niah_single, the one task full attention solves at this scale, with n = 15 for all four variants (replaces the
+#    n = 5 niah_single rows of 2.-4.)
+icmos bench mag --checkpoint checkpoints/mag/vardep-34 --variants mag,mag_nowrite,streaming,full --tasks niah_single \
+  --lengths 1K --window 256 --n 15 --chunk-size 64 --max-new-tokens 32 --device cpu --threads 1 --out reports/results/mag.csv
