@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from .core import ICMOSConfig, ICMOSError, Method, Prompt, encode_prompt, load_model, model_window
+from .core import ICMOSConfig, ICMOSError, Method, Prompt, cache_kw, encode_prompt, load_model, model_window
 from .kv import PositionedCache, evict
 from .streaming import StreamingLLM
 from .neural_memory import NeuralMemory
@@ -201,7 +201,7 @@ class MAGRunner:
         self.cache = PositionedCache(model)
         if cfg.n_persistent:
             stream.active = False
-            model(inputs_embeds=self._persistent(), past_key_values=self.cache, use_cache=True, logits_to_keep=1)
+            model(inputs_embeds=self._persistent(), **cache_kw(model, self.cache), use_cache=True, logits_to_keep=1)
             stream.active = True
 
     def _persistent(self): return self.mag.persistent[None].to(self.model.device, self.model.dtype)
@@ -212,7 +212,7 @@ class MAGRunner:
         C, outs = self.mag.cfg.chunk_size, []
         ids = ids.to(self.model.device)
         for s in range(0, ids.shape[1], C):
-            o = self.model(input_ids=ids[:, s:s + C], past_key_values=self.cache, use_cache=True, logits_to_keep=logits_to_keep)
+            o = self.model(input_ids=ids[:, s:s + C], **cache_kw(self.model, self.cache), use_cache=True, logits_to_keep=logits_to_keep)
             outs.append(o.logits); evict(self.cache, self.policy)
         return outs[-1] if logits_to_keep == 1 else torch.cat(outs, 1)[:, -logits_to_keep:]
 
@@ -222,7 +222,7 @@ class MAGRunner:
         if not P: return
         from transformers import DynamicCache
         tmp = DynamicCache(); self.stream.active = False
-        self.model(inputs_embeds=self._persistent(), past_key_values=tmp, use_cache=True, logits_to_keep=1)
+        self.model(inputs_embeds=self._persistent(), **cache_kw(self.model, tmp), use_cache=True, logits_to_keep=1)
         self.stream.active = True
         for new, lay in zip(tmp.layers, self.cache.layers):
             lay.keys = torch.cat([new.keys, lay.keys[:, :, P:]], 2); lay.values = torch.cat([new.values, lay.values[:, :, P:]], 2)
@@ -329,7 +329,7 @@ def mag_loss(model, mag: MAG, prompt: Prompt, target: list) -> tuple:
         st.gate_log = [[] for _ in st.gate_log]
         run.refresh_persistent()
         tail = torch.cat([prompt.suffix, tgt[None, :-1]], 1).to(dev)
-        lg = model(input_ids=tail, past_key_values=run.cache, use_cache=True).logits[0, prompt.suffix.shape[1] - 1:].float()
+        lg = model(input_ids=tail, **cache_kw(model, run.cache), use_cache=True).logits[0, prompt.suffix.shape[1] - 1:].float()
     return F.cross_entropy(lg, tgt.to(dev)), lg, st
 
 # %% ../nbs/api/41_mag.ipynb #a4ab4366
