@@ -56,8 +56,9 @@ BENCHES: dict[str, str] = {  # bench name -> module defining bench_args(parser) 
     'phase0': 'icmos.eval',
     'dnii': 'icmos.dnii',
     'stm': 'icmos.stm',
+    'trimmer': 'icmos.trimmer',
 }
-TRAINS: dict[str, str] = {}  # trainer name -> module defining train_args(parser) and train_main(args)
+TRAINS: dict[str, str] = {'trimmer': 'icmos.trimmer'}  # trainer name -> module defining train_args(parser) and train_main(args)
 
 def _model_flags(p: argparse.ArgumentParser):
     g = p.add_argument_group('model')
