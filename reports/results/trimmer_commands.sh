@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Issue 6 (Trimmer), CPU-sized run of 2026-11-25. Run from the repository root (PYTHONPATH=. with the project venv).
+set -euo pipefail
+
+# 1. Train the Trimmer on the embedded SmolLM2 (CPU, 1 thread, 25 min): data/trimmer-smollm2/ + reports/results/trimmer_train.csv
+icmos train trimmer --device cpu --threads 1 --steps 400 --time-limit 1500 \
+  --out data/trimmer-smollm2 --curve reports/results/trimmer_train.csv
+
+# 2. Presses vs kvpress 0.5.5 (kvpress in its own venv: it pins transformers < 5.3)
+#    python3 -m venv /tmp/kvenv && /tmp/kvenv/bin/pip install torch==2.13.0 kvpress==0.5.5 transformers==5.2.0 tokenizers==0.22.2
+python reports/scripts/presses_vs_kvpress.py --kvpython /tmp/kvenv/bin/python   # -> reports/results/presses_vs_kvpress.csv
+
+# 3. Bench: every press + the Trimmer on the same prompts -> reports/results/trimmer.csv (+ trimmer_kept.csv)
+icmos bench trimmer --device cpu --threads 1 --max-new-tokens 32 --n 5 --lengths 1100 \
+  --tasks niah_single,niah_multikey,blockfacts,ppl --ratios 0.5,0.75,0.875 \
+  --policies full,streaming,knorm,snapkv,tova,h2o,expected_attention,trimmer \
+  --out reports/results/trimmer.csv --kept-out reports/results/trimmer_kept.csv
