@@ -15,3 +15,12 @@ icmos bench trimmer --device cpu --threads 1 --max-new-tokens 32 --n 5 --lengths
   --tasks niah_single,niah_multikey,blockfacts,ppl --ratios 0.5,0.75,0.875 \
   --policies full,streaming,knorm,snapkv,tova,h2o,expected_attention,trimmer \
   --out reports/results/trimmer.csv --kept-out reports/results/trimmer_kept.csv
+
+# 4. Ablation: the same scorer at its initialisation (seed 0, no training), same prompts -> reports/results/trimmer_untrained.csv
+python -c "import torch; from icmos.trimmer import *; torch.manual_seed(0); save_trimmer(TrimmerScorer(TrimmerConfig(576, 30, 3, rank=32, model='SmolLM2-135M-Instruct (untrained init, seed 0)')), '/tmp/trimmer-untrained')"
+icmos bench trimmer --device cpu --threads 1 --max-new-tokens 32 --n 5 --lengths 1100 \
+  --tasks niah_single,niah_multikey,blockfacts,ppl --ratios 0.5,0.75,0.875 --policies trimmer \
+  --checkpoint /tmp/trimmer-untrained --out reports/results/trimmer_untrained.csv --kept-out ''
+
+# 5. Decode-eviction diagnostic (2 prompts): reports/results/trimmer_decode_evict_check.txt
+python reports/scripts/trimmer_decode_evict_check.py
