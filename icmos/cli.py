@@ -57,8 +57,9 @@ BENCHES: dict[str, str] = {  # bench name -> module defining bench_args(parser) 
     'dnii': 'icmos.dnii',
     'stm': 'icmos.stm',
     'mag': 'icmos.mag',
+    'trimmer': 'icmos.trimmer',
 }
-TRAINS: dict[str, str] = {'mag': 'icmos.mag'}  # trainer name -> module defining train_args(parser) and train_main(args)
+TRAINS: dict[str, str] = {'mag': 'icmos.mag', 'trimmer': 'icmos.trimmer'}  # trainer name -> module defining train_args(parser) and train_main(args)
 
 def _model_flags(p: argparse.ArgumentParser):
     g = p.add_argument_group('model')

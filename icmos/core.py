@@ -288,7 +288,7 @@ class Answer:
         return {**dataclasses.asdict(self), 'prefill_tok_s': round(self.prefill_tok_s, 1), 'decode_tok_s': round(self.decode_tok_s, 1)}
 
 METHODS: dict[str, type] = {}
-METHOD_MODULES: tuple[str, ...] = ('icmos.streaming', 'icmos.offload', 'icmos.blocks', 'icmos.rag')  # modules that register more methods, imported on first use of the registry
+METHOD_MODULES: tuple[str, ...] = ('icmos.streaming', 'icmos.offload', 'icmos.blocks', 'icmos.rag', 'icmos.presses', 'icmos.trimmer')  # modules that register more methods, imported on first use of the registry
 
 def _load_method_modules():
     for m in METHOD_MODULES: importlib.import_module(m)

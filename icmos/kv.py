@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/10_kv.ipynb #e001667c
 from __future__ import annotations
-import importlib
+import importlib, weakref
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -15,7 +15,8 @@ from .core import ICMOSError, Method, model_window, prefill
 
 # %% auto #0
 __all__ = ['POLICIES', 'POLICY_MODULES', 'tiny_llama', 'random_prompt', 'rope_inv_freq', 'rotate', 'PositionedLayer',
-           'PositionedCache', 'register_policy', 'KVPolicy', 'default_policies', 'evict', 'PolicyMethod']
+           'PositionedCache', 'Observation', 'Observer', 'register_policy', 'KVPolicy', 'default_policies', 'evict',
+           'PolicyMethod']
 
 # %% ../nbs/api/10_kv.ipynb #4f5b5340
 def tiny_llama(n_layers: int = 2, seed: int = 0, window: int = 4096, vocab: int = 128):
@@ -69,6 +70,7 @@ class PositionedLayer(DynamicLayer):
         self.keys, self.values = key_states.new_zeros(b, h, 0, d), key_states.new_zeros(b, h, 0, d)
         self.pos = torch.zeros(b, h, 0, dtype=torch.long, device=key_states.device)
         self.moved, self.is_initialized = False, True
+        self.extra: dict[str, torch.Tensor] = {}  # per-token policy state, (b, h_kv, n, ...), gathered by `keep`
 
     def update(self, key_states, value_states, *args, **kwargs):
         if not self.is_initialized: self.lazy_initialization(key_states, value_states)
@@ -79,6 +81,11 @@ class PositionedLayer(DynamicLayer):
         if not self.moved: return self.keys, self.values
         return rotate(self.keys, torch.arange(self.keys.shape[-2], device=self.device) - self.pos, self.inv_freq), self.values
 
+    def served_keys(self) -> torch.Tensor: # (b, h_kv, n, d)
+        "The keys as attention sees them: each encoded at its index in the cache."
+        if not self.moved: return self.keys
+        return rotate(self.keys, torch.arange(self.keys.shape[-2], device=self.device) - self.pos, self.inv_freq)
+
     def get_seq_length(self) -> int: return self.keys.shape[-2] if self.is_initialized else 0
 
     def keep(self, idx: torch.Tensor): # (b, h_kv, k) sorted indices of the tokens to keep
@@ -87,6 +94,8 @@ class PositionedLayer(DynamicLayer):
         gi = idx[..., None].expand(*idx.shape, d)
         self.keys, self.values = self.keys.gather(2, gi), self.values.gather(2, gi)
         self.pos = self.pos.gather(2, idx)
+        for k, v in self.extra.items():
+            self.extra[k] = v.gather(2, idx.reshape(*idx.shape, *[1] * (v.ndim - 3)).expand(*idx.shape, *v.shape[3:]))
         self.moved = self.moved or bool((self.pos != torch.arange(idx.shape[-1], device=idx.device)).any())
 
 class PositionedCache(Cache):
@@ -96,9 +105,76 @@ class PositionedCache(Cache):
         cls = type('_Layer', (PositionedLayer,), {'inv_freq': inv})
         super().__init__(layer_class_to_replicate=cls)
 
+# %% ../nbs/api/10_kv.ipynb #6f0ba05a
+@dataclass
+class Observation:
+    "What a policy with `needs` sees for one layer after a chunk: served keys, the chunk's hidden states and queries, per-token state."
+    keys: torch.Tensor  # (b, h_kv, n, d) keys as attention serves them (encoded at their cache index)
+    hidden: torch.Tensor | None  # (b, c, D) input of `q_proj` for the last chunk (after the layer norm)
+    q_raw: torch.Tensor | None  # (b, h, c, d) pre-RoPE queries of the last chunk
+    inv_freq: torch.Tensor  # (d/2,)
+    state: dict  # per-token policy state of the layer, tensors (b, h_kv, n, ...)
+    layer_idx: int
+    module: torch.nn.Module | None = None  # the attention module (for its weights)
+
+    @property
+    def n(self) -> int: return self.keys.shape[-2]
+    @property
+    def c(self) -> int: return self.q_raw.shape[-2]
+
+    def queries(self) -> torch.Tensor: # (b, h, c, d) float32
+        "The chunk's queries RoPE-encoded at their cache indices `n - c .. n - 1`."
+        return rotate(self.q_raw.float(), torch.arange(self.n - self.c, self.n, device=self.q_raw.device), self.inv_freq)
+
+    def attention(self, last: int | None = None) -> torch.Tensor: # (b, h, q, n) float32
+        "Attention probabilities of the chunk's last `last` queries (all if None) over the `n` cached keys, causal."
+        q = self.queries()
+        if last is not None: q = q[..., -last:, :]
+        h, h_kv, d = q.shape[1], self.keys.shape[1], q.shape[-1]
+        k = self.keys.float().repeat_interleave(h // h_kv, dim=1)
+        s = q @ k.transpose(-1, -2) / d ** 0.5
+        qpos = torch.arange(self.n - q.shape[-2], self.n, device=q.device)
+        s = s.masked_fill(torch.arange(self.n, device=q.device) > qpos[:, None], float('-inf'))
+        return s.softmax(dim=-1)
+
+class Observer:
+    "Context manager: forward hooks on every attention module's `q_proj` keep the last chunk's hidden states and queries."
+    def __init__(self, model):
+        self.mods = {m.layer_idx: m for m in model.modules() if hasattr(m, 'q_proj') and isinstance(getattr(m, 'layer_idx', None), int)}
+        if not self.mods: raise ICMOSError(f'{type(model).__name__}: found no attention module with q_proj and layer_idx to observe')
+        if any(hasattr(m, 'q_norm') for m in self.mods.values()):
+            raise ICMOSError(f'{type(model).__name__} normalises its queries (q_norm): query-based KV policies do not support it yet')
+        self.inv_freq, self.seen, self.handles = rope_inv_freq(model), {}, []
+
+    def _hook(self, i, m):
+        def f(mod, args, out):
+            self.seen[i] = (args[0].detach(), out.detach())
+        return f
+
+    def open(self):
+        if not self.handles:
+            self.handles = [m.q_proj.register_forward_hook(self._hook(i, m)) for i, m in self.mods.items()]
+        return self
+
+    def close(self):
+        for h in self.handles: h.remove()
+        self.handles, self.seen = [], {}
+
+    def __enter__(self): return self.open()
+    def __exit__(self, *exc): self.close()
+
+    def observation(self, i: int, layer) -> Observation:
+        "The `Observation` of layer `i` (a `PositionedLayer`) after the last forward pass."
+        if i not in self.seen: raise ICMOSError(f'layer {i}: no forward pass was observed (open the Observer before running the model)')
+        hid, q = self.seen[i]
+        d = layer.keys.shape[-1]
+        b, c, _ = q.shape
+        q = q.view(b, c, -1, d).transpose(1, 2)
+        return Observation(layer.served_keys(), hid, q, self.inv_freq, layer.extra, i, self.mods[i])
+
 # %% ../nbs/api/10_kv.ipynb #fe35c440
 POLICIES: dict[str, type] = {}
-POLICY_MODULES: tuple[str, ...] = ('icmos.streaming',)  # modules that register policies, imported by `default_policies`
+POLICY_MODULES: tuple[str, ...] = ('icmos.streaming', 'icmos.presses', 'icmos.trimmer')  # modules that register policies, imported by `default_policies`
 
 def register_policy(cls):
     "Class decorator: make a `KVPolicy` subclass available to `default_policies` under its `name`."
@@ -109,6 +185,7 @@ def register_policy(cls):
 class KVPolicy:
     "A budgeted KV policy: `score` ranks the cached tokens of a layer; the `budget` best are kept."
     name: ClassVar[str] = ''
+    needs: ClassVar[tuple[str, ...]] = ()  # what `evict` must pass to `score`: 'hidden', 'queries', 'state'
     budget: int  # KV tokens kept per layer (and per head)
 
     def __post_init__(self):
@@ -119,6 +196,7 @@ class KVPolicy:
               values: torch.Tensor, # (b, h_kv, n, d)
               hidden: torch.Tensor | None = None, # (b, c, D) input of the layer for the last chunk, if used
               attn: torch.Tensor | None = None, # attention weights, if used
+              obs: Observation | None = None, # the last chunk's queries / hidden states and per-token state (see `needs`)
              ) -> torch.Tensor: # (b, h_kv, n), higher = keep
         raise NotImplementedError
 
@@ -127,12 +205,19 @@ def default_policies(budget: int = 16) -> list[KVPolicy]:
     for m in POLICY_MODULES: importlib.import_module(m)
     return [cls(budget=budget) for cls in POLICIES.values()]
 
-def evict(cache: Cache, policy: KVPolicy) -> None:
+def evict(cache: Cache, policy: KVPolicy, observer: Observer | None = None) -> None:
     "Keep the `policy.budget` best-scoring tokens of every layer of `cache` (a `PositionedCache`), in order."
-    for layer in cache.layers:
+    if policy.needs and observer is None:
+        raise ICMOSError(f'policy {policy.name!r} needs {", ".join(policy.needs)}: call evict inside `with Observer(model) as obs` and pass obs')
+    for i, layer in enumerate(cache.layers):
         n = layer.get_seq_length()
-        if n <= policy.budget: continue
-        s = policy.score(layer.keys, layer.values).float()
+        if n <= policy.budget and 'state' not in policy.needs: continue
+        if policy.needs:
+            o = observer.observation(i, layer)
+            s = policy.score(o.keys, layer.values, o.hidden, None, obs=o)  # stateful policies score every chunk
+            if n <= policy.budget: continue
+        else: s = policy.score(layer.keys, layer.values)
+        s = s.float()
         # a tiny index-proportional tie-break makes the choice deterministic (toward earlier tokens)
         s = s - torch.arange(n, device=s.device) * 1e-9
         layer.keep(s.topk(policy.budget, dim=-1).indices.sort(dim=-1).values)
@@ -153,8 +238,21 @@ class PolicyMethod(Method):
         if pol.budget + chunk > model_window(model):
             raise ICMOSError(f'budget: {pol.budget} tokens + a prefill chunk of {chunk} exceed the model window of '
                              f'{model_window(model)} positions; lower --budget or --chunk-size')
-        self._policy = pol
+        self._policy, self._obs = pol, self._observer(model, pol)
         return prefill(model, prompt.ids(), cache=PositionedCache(model), chunk_size=cfg.chunk_size,
-                       on_chunk=lambda c: evict(c, pol), progress=progress, desc=self.name)
+                       on_chunk=lambda c: evict(c, pol, self._obs), progress=progress, desc=self.name)
 
-    def on_step(self, cache): evict(cache, self._policy)
+    def _observer(self, model, pol) -> Observer | None:
+        old = getattr(self, '_obs', None)
+        if old is not None: old.close()
+        if not pol.needs: return None
+        obs = Observer(model).open()
+        weakref.finalize(self, obs.close)  # hooks go with the method even if `answer` is not used (e.g. PPL scoring)
+        return obs
+
+    def on_step(self, cache): evict(cache, self._policy, getattr(self, '_obs', None))
+
+    def answer(self, *args, **kwargs):
+        try: return super().answer(*args, **kwargs)
+        finally:
+            if getattr(self, '_obs', None) is not None: self._obs.close(); self._obs = None

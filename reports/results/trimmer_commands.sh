@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Issue 6 (Trimmer), CPU-sized run of 2026-11-25. Run from the repository root (PYTHONPATH=. with the project venv).
+set -euo pipefail
+
+# 1. Train the Trimmer on the embedded SmolLM2 (CPU, 1 thread, 25 min): data/trimmer-smollm2/ + reports/results/trimmer_train.csv
+icmos train trimmer --device cpu --threads 1 --steps 400 --time-limit 1500 \
+  --out data/trimmer-smollm2 --curve reports/results/trimmer_train.csv
+
+# 2. Presses vs kvpress 0.5.5 (kvpress in its own venv: it pins transformers < 5.3)
+#    python3 -m venv /tmp/kvenv && /tmp/kvenv/bin/pip install torch==2.13.0 kvpress==0.5.5 transformers==5.2.0 tokenizers==0.22.2
+python reports/scripts/presses_vs_kvpress.py --kvpython /tmp/kvenv/bin/python   # -> reports/results/presses_vs_kvpress.csv
+
+# 3. Bench: every press + the Trimmer on the same prompts -> reports/results/trimmer.csv (+ trimmer_kept.csv)
+icmos bench trimmer --device cpu --threads 1 --max-new-tokens 32 --n 5 --lengths 1100 \
+  --tasks niah_single,niah_multikey,blockfacts,ppl --ratios 0.5,0.75,0.875 \
+  --policies full,streaming,knorm,snapkv,tova,h2o,expected_attention,trimmer \
+  --out reports/results/trimmer.csv --kept-out reports/results/trimmer_kept.csv
+
+# 4. Ablation: the same scorer at its initialisation (seed 0, no training), same prompts -> reports/results/trimmer_untrained.csv
+python -c "import torch; from icmos.trimmer import *; torch.manual_seed(0); save_trimmer(TrimmerScorer(TrimmerConfig(576, 30, 3, rank=32, model='SmolLM2-135M-Instruct (untrained init, seed 0)')), '/tmp/trimmer-untrained')"
+icmos bench trimmer --device cpu --threads 1 --max-new-tokens 32 --n 5 --lengths 1100 \
+  --tasks niah_single,niah_multikey,blockfacts,ppl --ratios 0.5,0.75,0.875 --policies trimmer \
+  --checkpoint /tmp/trimmer-untrained --out reports/results/trimmer_untrained.csv --kept-out ''
+
+# 5. Decode-eviction diagnostic (2 prompts): reports/results/trimmer_decode_evict_check.txt
+python reports/scripts/trimmer_decode_evict_check.py
