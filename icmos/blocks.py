@@ -11,7 +11,7 @@ from typing import ClassVar
 import torch
 from transformers.cache_utils import Cache, DynamicLayer
 
-from .core import ICMOSError, Method, model_window, prefill, register_method
+from .core import ICMOSError, Method, check_budget, prefill, register_method
 from .kv import rope_inv_freq, rotate
 
 # %% auto #0
@@ -205,10 +205,7 @@ class Blocks(Method):
 
     def prepare(self, model, prompt, cfg, progress=False):
         sp = self.spec()
-        chunk = min(cfg.chunk_size, prompt.n_tokens)
-        if sp.budget + chunk > model_window(model):
-            raise ICMOSError(f'budget: {sp.budget} tokens + a prefill chunk of {chunk} exceed the model window of '
-                             f'{model_window(model)} positions; lower --budget or --chunk-size')
+        check_budget(model, sp.budget, min(cfg.chunk_size, prompt.n_tokens))
         self._cache = BlockCache(model, sp)
         return prefill(model, prompt.ids(), cache=self._cache, chunk_size=cfg.chunk_size, progress=progress, desc=self.name)
 

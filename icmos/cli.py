@@ -42,7 +42,6 @@ def passkey_document(n_words: int = 1000, seed: int = 0, depth: float = 0.5) -> 
     "A document of about `n_words` filler words with a 5-digit passkey at relative `depth`: `(text, question, key)`."
     if not 0 <= depth <= 1: raise ICMOSError(f'depth must be in [0, 1] (got {depth})')
     rng = random.Random(seed); key = str(rng.randint(10000, 99999))
-    sentences = _FILLER.strip().split('. ')
     words_per_rep = len(_FILLER.split())
     filler = [_FILLER] * max(1, n_words // words_per_rep)
     needle = f'The pass key is {key}. Remember it. {key} is the pass key. '

@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/00_core.ipynb #37420e94
 from __future__ import annotations
-import dataclasses, hashlib, importlib.util, json, os, resource, shutil, sys, time, warnings
+import dataclasses, functools, hashlib, importlib.util, json, os, resource, shutil, sys, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Iterable
@@ -15,7 +15,8 @@ from tqdm import tqdm
 # %% auto #0
 __all__ = ['EMBEDDED_MODEL', 'GGUF_NAME', 'METHODS', 'METHOD_MODULES', 'ICMOSError', 'ICMOSConfig', 'embedded_gguf', 'load_model',
            'Prompt', 'encode_prompt', 'cache_kw', 'prefill', 'stop_ids', 'greedy_decode', 'Answer', 'register_method',
-           'Method', 'get_method', 'bounded_methods', 'model_window', 'check_window', 'FullAttention', 'ask']
+           'Method', 'get_method', 'bounded_methods', 'model_window', 'check_budget', 'check_window', 'FullAttention',
+           'ask']
 
 # %% ../nbs/api/00_core.ipynb #d5e764fe
 class ICMOSError(ValueError):
@@ -216,11 +217,14 @@ def encode_prompt(tok, context: str, question: str) -> Prompt:
     return Prompt(prefix, _encode_text(tok, context), suffix)
 
 # %% ../nbs/api/00_core.ipynb #bc1a1776
+@functools.lru_cache(maxsize=None)
+def _cache_arg(cls) -> str:  # looked up once per model class: `cache_kw` runs on every decoding step
+    import inspect
+    return 'cache' if 'cache' in inspect.signature(cls.forward).parameters else 'past_key_values'
+
 def cache_kw(model, cache) -> dict:
     "`{name: cache}` for `model(...)`: transformers ≥ 5.2x calls the argument `cache`, earlier 5.x `past_key_values`."
-    import inspect
-    params = inspect.signature(model.forward).parameters
-    return {'cache' if 'cache' in params else 'past_key_values': cache}
+    return {_cache_arg(type(model)): cache}
 
 def prefill(model, ids: torch.Tensor, # (1, n) token ids
             cache=None, chunk_size: int = 512, on_chunk=None, progress: bool = False, all_logits: bool = False,
@@ -359,6 +363,12 @@ def bounded_methods() -> list[str]:
 def model_window(model) -> int:
     "The model's maximum number of positions."
     return int(getattr(model.config, 'max_position_embeddings', 0) or 1 << 30)
+
+def check_budget(model, budget: int, chunk: int, what: str = 'budget', fix: str = 'lower --budget or --chunk-size') -> None:
+    "Refuse a bounded method whose device KV (`budget` tokens) plus one prefill `chunk` would not fit the model's positions."
+    if budget + chunk > model_window(model):
+        raise ICMOSError(f'{what}: {budget} tokens + a prefill chunk of {chunk} exceed the model window of '
+                         f'{model_window(model)} positions; {fix}')
 
 def check_window(model, prompt: Prompt, cfg: ICMOSConfig, what: str) -> None:
     "Refuse a prompt + answer longer than the model's window under an exact method (`what`); only warn if `cfg.allow_beyond_window`."

@@ -11,7 +11,7 @@ from typing import ClassVar
 import torch
 from transformers.cache_utils import Cache, DynamicLayer
 
-from .core import ICMOSError, Method, model_window, prefill
+from .core import ICMOSError, Method, check_budget, prefill
 
 # %% auto #0
 __all__ = ['POLICIES', 'POLICY_MODULES', 'tiny_llama', 'random_prompt', 'rope_inv_freq', 'rotate', 'PositionedLayer',
@@ -234,10 +234,7 @@ class PolicyMethod(Method):
 
     def prepare(self, model, prompt, cfg, progress=False):
         pol = self.policy()
-        chunk = min(cfg.chunk_size, prompt.n_tokens)
-        if pol.budget + chunk > model_window(model):
-            raise ICMOSError(f'budget: {pol.budget} tokens + a prefill chunk of {chunk} exceed the model window of '
-                             f'{model_window(model)} positions; lower --budget or --chunk-size')
+        check_budget(model, pol.budget, min(cfg.chunk_size, prompt.n_tokens))
         self._policy, self._obs = pol, self._observer(model, pol)
         return prefill(model, prompt.ids(), cache=PositionedCache(model), chunk_size=cfg.chunk_size,
                        on_chunk=lambda c: evict(c, pol, self._obs), progress=progress, desc=self.name)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/41_mag.ipynb #6b16afb3
 from __future__ import annotations
-import csv, functools, json, math, os, random, sys, time
+import csv, functools, json, math, os, sys, time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, asdict, replace
 from pathlib import Path
@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from .core import ICMOSConfig, ICMOSError, Method, Prompt, cache_kw, encode_prompt, load_model, model_window
+from .core import ICMOSConfig, ICMOSError, Method, Prompt, cache_kw, check_budget, encode_prompt, load_model
 from .kv import PositionedCache, evict
 from .streaming import StreamingLLM
 from .neural_memory import NeuralMemory
@@ -193,9 +193,7 @@ class MAGRunner:
     "Run `model` with `mag` over one stream: a windowed `PositionedCache` with the persistent tokens as sinks."
     def __init__(self, model, mag: MAG, stream: MAGStream):
         cfg = mag.cfg
-        if cfg.budget + cfg.chunk_size > model_window(model):
-            raise ICMOSError(f'window: {cfg.budget} cached tokens + a chunk of {cfg.chunk_size} exceed the model window of '
-                             f'{model_window(model)} positions; lower window or chunk_size')
+        check_budget(model, cfg.budget, cfg.chunk_size, what='window', fix='lower window or chunk_size')
         self.model, self.mag, self.stream = model, mag, stream
         self.policy = StreamingLLM(budget=cfg.budget, n_sink=cfg.n_persistent + cfg.n_sink)
         self.cache = PositionedCache(model)

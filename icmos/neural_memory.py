@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/40_neural_memory.ipynb #6a8ebf38
 from __future__ import annotations
-import logging, math
+import logging
 from dataclasses import dataclass, field, replace
 
 import torch

@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/50_stm.ipynb #bec94996
 from __future__ import annotations
-import dataclasses, json, math, os, random, re, sys, time, warnings, zlib
+import json, math, os, random, sys, time, warnings, zlib
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
@@ -478,7 +478,6 @@ STMOptimizer.optimise = _optimise
 @torch.no_grad()
 def _decode(self: STMOptimizer, results: list[STMResult], chunk: int = 256) -> list[STMResult]:
     "Greedy-decode every target of every result (stage 3); fills `decoded`, `exact`, `capped` in place."
-    by_id = {}
     seqs = [(r, t) for r in results for t in r.targets]
     dt = next(self.model.parameters()).dtype
     for s in range(0, len(seqs), chunk):
