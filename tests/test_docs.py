@@ -1,5 +1,5 @@
 """The docs site builds and every API notebook renders to a page (with its title and exported symbols)."""
-import subprocess, sys
+import json, re, subprocess, sys
 from pathlib import Path
 from conftest import ROOT
 
@@ -20,3 +20,17 @@ def test_docs_site_builds(tmp_path):
     core = (out / 'api' / 'core.html').read_text()
     assert 'ICMOSConfig' in core and 'load_model' in core
     assert '#| export' not in core  # nbdev directives were processed, not shown raw
+
+_IMPORT = re.compile(r'\s*(import |from \S+ import )')
+
+def test_notebook_imports_stand_alone():
+    "The docs build (nbdev_proc_nbs) executes every cell that holds an import, out of the notebook's flow: such a cell must hold nothing else."
+    bad = []
+    for nb in sorted((ROOT / 'nbs').rglob('*.ipynb')):
+        for i, c in enumerate(json.loads(nb.read_text())['cells']):
+            src = ''.join(c['source'])
+            if c['cell_type'] != 'code' or src.startswith('#| export'): continue
+            code = [l for l in src.splitlines() if l.strip() and not l.lstrip().startswith('#')]
+            if any(_IMPORT.match(l) for l in code) and not all(_IMPORT.match(l) for l in code):
+                bad.append(f'{nb.relative_to(ROOT)} cell {i}')
+    assert not bad, 'move the import lines into a cell of their own: ' + ', '.join(bad)
