@@ -298,6 +298,7 @@ class MAGMethod(Method):
 
 # %% ../nbs/api/41_mag.ipynb #975db680
 PHASES: dict = {  # phase -> (task, task fields, context tokens); a tuple field alternates over samples
+    'needle': ('niah_single', {}, 2048),
     'hashhop-short': ('hashhop', {'hops': 1}, 768),
     'hashhop-long': ('hashhop', {'hops': 2}, 1536),
     'vardep-2': ('vardep', {'hops': 2}, 1024),
@@ -416,7 +417,7 @@ def train_args(p):
     _model_flags(p)
 
 def train_main(args) -> int:
-    "Train MAG by curriculum (hash-hop short -> long, dependency 2 -> 3-4 hops); checkpoints to OUT/<phase>."
+    "Train MAG by curriculum (needle, hash-hop short -> long, dependency 2 -> 3-4 hops); checkpoints to OUT/<phase>."
     from icmos.cli import _config
     from icmos.eval import model_label
     torch.set_num_threads(args.threads)
@@ -462,8 +463,8 @@ def _ppl_run(m, model, tok, s, cfg) -> tuple:
     else: r = _ppl_sample(m, model, tok, s, cfg)
     return r['ppl'], r['context_tokens'], r['prefill_s']
 
-def bench_cell(model, tok, cfg, variant, task, length, window, n, mag, seed=0) -> dict:
-    "One row of `mag.csv`: `n` samples of (variant, task, length)."
+def bench_cell(model, tok, cfg, variant, task, length, window, n, mag, seed=0, deadline: float | None = None) -> dict:
+    "One row of `mag.csv`: `n` samples of (variant, task, length); past `deadline` (a `time.perf_counter()` value) it stops after the current sample and the row's `n` says how many ran."
     from icmos.tasks import make_sample
     from icmos.eval import device_name
     scores, ppls, toks, secs = [], [], 0, 0.0
@@ -476,7 +477,8 @@ def bench_cell(model, tok, cfg, variant, task, length, window, n, mag, seed=0) -
             a = m.answer(model, tok, encode_prompt(tok, s.context, s.question), cfg)
             scores.append(s.score(a.text)); t, sec = a.context_tokens, a.prefill_s
         toks += t; secs += sec
-    nan = float('nan')
+        if deadline is not None and time.perf_counter() > deadline: break
+    n, nan = len(scores) + len(ppls), float('nan')
     return dict(variant=variant, task=task, context_tokens=length, attn_window=length if variant == 'full' else window, n=n,
                 accuracy=round(sum(scores) / n, 4) if scores else nan, ppl=round(math.exp(sum(map(math.log, ppls)) / n), 3) if ppls else nan,
                 tok_s=round(toks / max(secs, 1e-9), 1), peak_gpu_mb=round(torch.cuda.max_memory_allocated() / 2**20, 1) if model.device.type == 'cuda' else 0.0,
@@ -526,6 +528,7 @@ def bench_args(p):
     p.add_argument('--out', default='reports/results/mag.csv')
     p.add_argument('--diag-out', default=None, help='also write gate/surprise diagnostics of one needle sample to this CSV')
     p.add_argument('--diag-only', action='store_true', help='only write --diag-out (no benchmark cells)')
+    p.add_argument('--time-limit', type=float, default=0, help='seconds, 0 = none: no new sample or cell starts after it (a cut cell keeps its n)')
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1)')
     _model_flags(p)
 
@@ -544,13 +547,18 @@ def bench_main(args) -> int:
     mag = load_mag(args.checkpoint, model) if args.checkpoint else None
     label, out = model_label(cfg), Path(args.out)
     cells = [] if args.diag_only else [(v, t, L) for L in lengths for t in tasks for v in variants]
-    for v, t, L in tqdm(cells, desc='bench mag', unit='cell', file=sys.stderr):
-        row = bench_cell(model, tok, cfg, v, t, L, args.window, args.n, mag, args.seed); row['model'] = label
+    deadline = time.perf_counter() + args.time_limit if args.time_limit else None
+    for i, (v, t, L) in enumerate(tqdm(cells, desc='bench mag', unit='cell', file=sys.stderr)):
+        if deadline is not None and time.perf_counter() > deadline:
+            print(f'icmos: time limit of {args.time_limit:.0f} s reached; {len(cells) - i} cell(s) not run', file=sys.stderr); break
+        row = bench_cell(model, tok, cfg, v, t, L, args.window, args.n, mag, args.seed, deadline); row['model'] = label
         key = lambda r: (r['variant'], r['task'], str(r['context_tokens']), str(r['attn_window']), r['device'], r['model'])
         rows = [r for r in _read_csv(out) if key(r) != key(row)] + [row]
         out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open('w', newline='') as f:
+        tmp = out.with_name(out.name + '.tmp')  # write then rename: a kill mid-write keeps the previous rows
+        with tmp.open('w', newline='') as f:
             w = csv.DictWriter(f, BENCH_COLUMNS); w.writeheader(); w.writerows(rows)
+        tmp.replace(out)
         print(f"icmos: {v:12s} {t:12s} {L:6d} W={args.window} acc={row['accuracy']} ppl={row['ppl']} tok/s={row['tok_s']}", file=sys.stderr, flush=True)
     if args.diag_out and mag is not None:
         rows = diagnose(model, tok, mag, lengths[0], args.window, args.seed)

@@ -36,6 +36,7 @@ class TrimmerConfig:
     model: str = ''  # base model it was trained on (informative)
     ratios: tuple = (0.5, 0.75, 0.875)  # compression ratios seen in training
     steps: int = 0  # training steps done
+    prior: bool = False  # also read the summary token's attention over the cache (TOVA's signal); training starts from TOVA's ranking
 
     def __post_init__(self):
         for k in ('hidden_size', 'n_layers', 'n_kv_heads', 'rank'):
@@ -53,9 +54,21 @@ class TrimmerScorer(nn.Module):
         self.imp = nn.Linear(D, H)             # query-independent importance of token j, per KV head
         self.qry = nn.Linear(D, H * r)         # summary features u, one per KV head
         self.layer = nn.Embedding(cfg.n_layers, r)  # where in the network the hidden state comes from
-        self.pos = nn.Parameter(torch.tensor([4.0, -1.0]).repeat(cfg.n_layers, H, 1))  # (L, H, 2): sink bonus, recency slope
+        self.pos = nn.Parameter(torch.tensor([0.0, 0.0] if cfg.prior else [4.0, -1.0]).repeat(cfg.n_layers, H, 1))  # (L, H, 2): sink bonus, recency slope
         for lin in (self.tok, self.imp, self.qry): nn.init.normal_(lin.weight, std=0.02); nn.init.zeros_(lin.bias)
         nn.init.normal_(self.layer.weight, std=0.02)
+        if cfg.prior:  # (L, H, 2): weights of the log attention of all heads (TOVA) and of the KV head's query group
+            self.att = nn.Parameter(torch.tensor([1.0, 0.0]).repeat(cfg.n_layers, H, 1))
+            for lin in (self.imp, self.qry): nn.init.zeros_(lin.weight)  # the learned terms start at 0: scores = TOVA's
+
+    @staticmethod
+    def attention_features(p: torch.Tensor, n_kv_heads: int) -> torch.Tensor: # (b, h, n) -> (b, h_kv, n, 2)
+        "Log attention of the summary token over the cache, averaged over all heads (TOVA's score) and over each KV head's query group."
+        b, h, n = p.shape
+        if h % n_kv_heads: raise ICMOSError(f'attention: {h} query heads do not split into {n_kv_heads} KV heads')
+        a = p.float().mean(1, keepdim=True).expand(b, n_kv_heads, n)
+        g = p.float().view(b, n_kv_heads, h // n_kv_heads, n).mean(2)
+        return torch.stack([a, g], -1).clamp_min(1e-8).log()
 
     @staticmethod
     def _norm(h): return F.layer_norm(h.float(), h.shape[-1:])
@@ -65,8 +78,8 @@ class TrimmerScorer(nn.Module):
         h = self._norm(hidden)
         return self.tok(h) + self.layer.weight[layer], self.imp(h).transpose(1, 2)
 
-    def combine(self, t, imp, summary, pos, now, layer: int): # -> (b, h_kv, n)
-        "Scores of tokens with features `t` (b, [h_kv,] n, r), `imp` (b, h_kv, n) at absolute positions `pos` (b, [h_kv,] n), seen from `summary` (b, D) at position `now`."
+    def combine(self, t, imp, summary, pos, now, layer: int, att=None): # -> (b, h_kv, n)
+        "Scores of tokens with features `t` (b, [h_kv,] n, r), `imp` (b, h_kv, n) at absolute positions `pos` (b, [h_kv,] n), seen from `summary` (b, D) at position `now`; `att` (b, h_kv, n, 2) from `attention_features` if `cfg.prior`."
         b, H, r = summary.shape[0], self.cfg.n_kv_heads, self.cfg.rank
         u = self.qry(self._norm(summary)).view(b, H, r)
         if t.dim() == 3: t = t[:, None]
@@ -74,14 +87,17 @@ class TrimmerScorer(nn.Module):
         w = self.pos[layer]  # (H, 2)
         sink = (pos < 4).float()
         rec = torch.log1p((now - pos).clamp_min(0).float())
-        return imp + (t * u[:, :, None]).sum(-1) / math.sqrt(r) + w[:, 0, None] * sink + w[:, 1, None] * rec
+        s = imp + (t * u[:, :, None]).sum(-1) / math.sqrt(r) + w[:, 0, None] * sink + w[:, 1, None] * rec
+        if not self.cfg.prior: return s
+        if att is None: raise ICMOSError('this Trimmer reads attention (prior=True): pass `att` from `TrimmerScorer.attention_features`')
+        return s + (att.to(s.device) * self.att[layer][None, :, None, :]).sum(-1)
 
-    def forward(self, hidden: torch.Tensor, layer: int) -> torch.Tensor: # (b, n, D) -> (b, h_kv, n)
+    def forward(self, hidden: torch.Tensor, layer: int, att=None) -> torch.Tensor: # (b, n, D) -> (b, h_kv, n)
         "Scores of a whole prompt at `layer`, its last token as the summary (training and one-chunk prefill)."
         t, imp = self.features(hidden, layer)
         n = hidden.shape[1]
         pos = torch.arange(n, device=hidden.device).expand(hidden.shape[0], n)
-        return self.combine(t, imp, hidden[:, -1], pos, n - 1, layer)
+        return self.combine(t, imp, hidden[:, -1], pos, n - 1, layer, att)
 
 # %% ../nbs/api/16_trimmer.ipynb #f3c6fd46
 def save_trimmer(scorer: TrimmerScorer, path: str | Path) -> Path:
@@ -144,7 +160,8 @@ class Trimmer(KVPolicy):
             pos = torch.arange(last, last + new, device=t.device).expand(b, H, new)
             cat = lambda k, v: torch.cat([st[k], v], dim=2) if k in st else v
             st['trim_t'], st['trim_imp'], st['trim_pos'] = cat('trim_t', t[:, None].expand(b, H, new, -1)), cat('trim_imp', imp), cat('trim_pos', pos)
-            return sc.combine(st['trim_t'], st['trim_imp'], hidden[:, -1], st['trim_pos'], last + new - 1, l)
+            att = sc.attention_features(obs.attention(last=1)[:, :, 0], H) if sc.cfg.prior else None
+            return sc.combine(st['trim_t'], st['trim_imp'], hidden[:, -1], st['trim_pos'], last + new - 1, l, att)
 
 # %% ../nbs/api/16_trimmer.ipynb #99af4c5e
 ATTN_NAME = 'icmos_trimmer_mask'
@@ -201,6 +218,13 @@ def soft_topk(scores: torch.Tensor, # (..., n) scores
     return hardm + soft - soft.detach()
 
 # %% ../nbs/api/16_trimmer.ipynb #f574ceac
+def _last_attention(keys, hidden, q, inv_freq, i, n_kv_heads):
+    "`attention_features` of the prompt's last token in layer `i`: `keys` (b, h_kv, n, d) at their positions, `q` the `q_proj` output (b, c, h*d)."
+    from icmos.kv import Observation
+    b, d = q.shape[0], keys.shape[-1]
+    o = Observation(keys, hidden, q[:, -1:].view(b, 1, -1, d).transpose(1, 2), inv_freq, {}, i)
+    return TrimmerScorer.attention_features(o.attention()[:, :, 0], n_kv_heads)
+
 def _truncate(cache, n: int):
     "Drop every cached token after the first `n` (`Cache.crop`'s argument changed meaning across transformers 5.x)."
     for l in cache.layers: l.keys, l.values = l.keys[..., :n, :], l.values[..., :n, :]
@@ -217,11 +241,13 @@ def trimmer_loss(model, scorer: TrimmerScorer, prompt: torch.Tensor, # (1, n) id
     cache = DynamicCache()
     with torch.no_grad(), Observer(model) as ob:
         model(input_ids=prompt, **cache_kw(model, cache), use_cache=True, logits_to_keep=1)
-        hid = {i: ob.seen[i][0] for i in ob.seen}
+        seen, inv = dict(ob.seen), ob.inv_freq
         ref = model(input_ids=cont[:, :-1], **cache_kw(model, cache), use_cache=True).logits.float()
     _truncate(cache, n)
     k = ratio_budget(n, ratio)
-    masks = {i: soft_topk(scorer(h, i), k, temperature, gumbel=gumbel) for i, h in hid.items()}
+    att = {i: _last_attention(cache.layers[i].keys, h, q, inv, i, scorer.cfg.n_kv_heads) if scorer.cfg.prior else None
+           for i, (h, q) in seen.items()}
+    masks = {i: soft_topk(scorer(h, i, att[i]), k, temperature, gumbel=gumbel) for i, (h, _) in seen.items()}
     with soft_masked(model, masks):
         lg = model(input_ids=cont[:, :-1], **cache_kw(model, cache), use_cache=True).logits.float()
     ce = F.cross_entropy(lg[0], cont[0, 1:])
@@ -263,6 +289,7 @@ class TrainConfig:
     out: str = 'data/trimmer-smollm2'
     curve: str | None = 'reports/results/trimmer_train.csv'
     time_limit: float = 0  # seconds; 0 = none
+    prior: bool = True  # the scorer reads the summary token's attention (starts from TOVA); False: hidden states only (the first version)
 
     def __post_init__(self):
         if not isinstance(self.steps, int) or self.steps < 1: raise ICMOSError(f'steps: must be a positive integer (got {self.steps!r})')
@@ -280,7 +307,7 @@ def train_trimmer(model, tok, tc: TrainConfig, model_name: str = '', progress: b
     c = model.config
     H = getattr(c, 'num_key_value_heads', None) or c.num_attention_heads
     torch.manual_seed(tc.seed)
-    scorer = scorer or TrimmerScorer(TrimmerConfig(c.hidden_size, c.num_hidden_layers, H, rank=tc.rank, model=model_name, ratios=tc.ratios))
+    scorer = scorer or TrimmerScorer(TrimmerConfig(c.hidden_size, c.num_hidden_layers, H, rank=tc.rank, model=model_name, ratios=tc.ratios, prior=tc.prior))
     scorer = scorer.to(model.device).train().requires_grad_(True)
     model.requires_grad_(False)
     opt = torch.optim.AdamW(scorer.parameters(), lr=tc.lr, weight_decay=0.01)
@@ -328,6 +355,7 @@ def train_args(p):
     p.add_argument('--out', default=d.out, help=f'checkpoint folder (default {d.out})')
     p.add_argument('--curve', default=d.curve, help=f'training-curve CSV (default {d.curve})')
     p.add_argument('--time-limit', type=float, default=0, metavar='S', help='stop after S seconds (0 = no limit)')
+    p.add_argument('--no-prior', action='store_true', help="hidden states only: the scorer does not read the summary token's attention (the first version)")
     p.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = torch default)')
     _model_flags(p)
 
@@ -341,7 +369,7 @@ def train_main(args) -> int:
     if args.threads: torch.set_num_threads(args.threads)
     tc = TrainConfig(steps=args.steps, lengths=_split(args.lengths, int), ratios=_split(args.ratios, float), tasks=_split(args.tasks),
                      lr=args.lr, rank=args.rank, kl_weight=args.kl_weight, seed=args.seed, out=args.out, curve=args.curve,
-                     time_limit=args.time_limit)
+                     time_limit=args.time_limit, prior=not args.no_prior)
     cfg = _config(args)
     model, tok = load_model(cfg)
     _, rows = train_trimmer(model, tok, tc, model_name=model_label(cfg))
@@ -388,6 +416,7 @@ class TrimmerBench:
     checkpoint: str | None = None
     out: str = 'reports/results/trimmer.csv'
     kept_out: str | None = 'reports/results/trimmer_kept.csv'  # which positions survive (first niah_single sample, each layer)
+    long_budget: int = 1024  # KV tokens kept per layer for lengths beyond the model's window (run block by block)
 
     def __post_init__(self):
         from icmos.kv import POLICIES, default_policies
@@ -399,6 +428,7 @@ class TrimmerBench:
             if t not in TASKS: raise ICMOSError(f"unknown task {t!r}; available: {', '.join(TASKS)}")
         for r in self.ratios: ratio_budget(1000, r)
         if not isinstance(self.n, int) or self.n < 1: raise ICMOSError(f'n: must be at least 1 sample (got {self.n!r})')
+        if not isinstance(self.long_budget, int) or self.long_budget < 1: raise ICMOSError(f'long_budget: must be a positive number of tokens (got {self.long_budget!r})')
         for L in self.lengths:
             for t in self.tasks:
                 if L < TASKS[t].min_tokens: raise ICMOSError(f'length {L} is below the minimum of task {t!r} ({TASKS[t].min_tokens} tokens)')
@@ -451,10 +481,42 @@ def run_trimmer_sample(model, tok, ids, cont, policies, ratios, scorer, max_new_
     return out
 
 # %% ../nbs/api/16_trimmer.ipynb #1ebbd4a7
+def _append(out: Path, row: dict, log):
+    import csv
+    new = not out.exists() or out.stat().st_size == 0
+    with out.open('a', newline='') as f:
+        w = csv.DictWriter(f, BENCH_COLUMNS)
+        if new: w.writeheader()
+        w.writerow(row)
+    print(f"icmos: {row['policy']:18s} {row['task']:14s} {row['context_tokens']:>6d} r={row['compression_ratio']:<6} acc={row['accuracy']} "
+          f"ppl={row['ppl']} prefill={row['prefill_tok_s']} tok/s", file=log, flush=True)
+
+def _long_rows(tb: TrimmerBench, model, tok, cfg, task: str, L: int, dev: str, label: str) -> list[dict]:
+    "Rows for a length beyond the model's window: each policy prefills block by block (`cfg.chunk_size`), evicting to `tb.long_budget` after every block."
+    import os
+    from icmos.eval import run_cell
+    from icmos.tasks import get_task
+    if get_task(task).kind == 'ppl': raise ICMOSError(f'task {task!r}: perplexity cells are one-prefill only; lengths beyond the window take QA tasks')
+    old = os.environ.get('ICMOS_TRIMMER')
+    if tb.checkpoint: os.environ['ICMOS_TRIMMER'] = str(tb.checkpoint)  # where `TrimmerMethod` finds it
+    try:
+        rows = []
+        for name in tb.policies:
+            if name == 'full': continue  # beyond the window: refused
+            r = run_cell(model, tok, cfg, name, task, L, tb.n, tb.long_budget, seed=tb.seed)
+            if r['_status'] != 'ok': raise ICMOSError(f'{name} at {L} tokens: {r["_status"]}')
+            rows.append(dict(policy=name, task=task, context_tokens=L, compression_ratio=round(1 - tb.long_budget / L, 4), n=tb.n,
+                             accuracy=r['accuracy'], ppl=float('nan'), prefill_tok_s=r['prefill_tok_s'], peak_gpu_mb=r['peak_gpu_mb'],
+                             device=dev, model=label))
+        return rows
+    finally:
+        if old is None: os.environ.pop('ICMOS_TRIMMER', None)
+        else: os.environ['ICMOS_TRIMMER'] = old
+
 def run_trimmer_bench(tb: TrimmerBench, cfg, progress: bool = True, log=None) -> list[dict]:
     "Every (task, length): n prompts, each prefilled once and answered under every (policy, ratio); rows appended to `tb.out`."
     import csv
-    from icmos.core import load_model
+    from icmos.core import load_model, model_window
     from icmos.eval import device_name, model_label
     log = log or sys.stderr
     model, tok = load_model(cfg)
@@ -467,8 +529,13 @@ def run_trimmer_bench(tb: TrimmerBench, cfg, progress: bool = True, log=None) ->
             if r.fieldnames != BENCH_COLUMNS: raise ICMOSError(f'{out} has columns {r.fieldnames}, not the trimmer columns; give another --out')
     rows, kept = [], [] if tb.kept_out else None
     bar = tqdm(total=len(tb.tasks) * len(tb.lengths) * tb.n, desc='trimmer bench', disable=not progress, file=sys.stderr)
+    window = model_window(model)
     for task in tb.tasks:
         for L in tb.lengths:
+            if L + 128 > window:  # does not fit in one prefill: block by block, every policy keeping `long_budget` tokens
+                for row in _long_rows(tb, model, tok, cfg, task, L, dev, label):
+                    rows.append(row); _append(out, row, log)
+                bar.update(tb.n); continue
             recs = []
             for i in range(tb.n):
                 ids, cont, s = _bench_prompt(tok, task, L, tb.seed + i, (i + 0.5) / tb.n)
@@ -485,14 +552,7 @@ def run_trimmer_bench(tb: TrimmerBench, cfg, progress: bool = True, log=None) ->
                            ppl=round(math.exp(sum(x['nll'] for x in rs) / len(rs)), 3) if 'nll' in rs[0] else float('nan'),
                            prefill_tok_s=round(toks / sec, 1), peak_gpu_mb=0.0 if model.device.type != 'cuda' else float('nan'),
                            device=dev, model=label)
-                rows.append(row)
-                new = not out.exists() or out.stat().st_size == 0
-                with out.open('a', newline='') as f:
-                    w = csv.DictWriter(f, BENCH_COLUMNS)
-                    if new: w.writeheader()
-                    w.writerow(row)
-                print(f"icmos: {row['policy']:18s} {task:14s} {L:>6d} r={row['compression_ratio']:<6} acc={row['accuracy']} ppl={row['ppl']} "
-                      f"prefill={row['prefill_tok_s']} tok/s", file=log, flush=True)
+                rows.append(row); _append(out, row, log)
             if kept:
                 import pandas as pd
                 pd.DataFrame(kept).to_csv(tb.kept_out, index=False); kept = None
@@ -513,6 +573,7 @@ def bench_args(p):
     p.add_argument('--checkpoint', default=None, help='Trimmer checkpoint folder (default $ICMOS_TRIMMER or data/trimmer-smollm2)')
     p.add_argument('--out', default=d.out, help=f'CSV to append rows to (default {d.out})')
     p.add_argument('--kept-out', default=d.kept_out, help='CSV of the positions each policy keeps (first niah_single sample)')
+    p.add_argument('--long-budget', type=int, default=d.long_budget, help=f'KV tokens kept per layer for lengths beyond the model window, run block by block (default {d.long_budget})')
     p.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = torch default)')
     p.add_argument('--no-progress', action='store_true')
     _model_flags(p)
@@ -524,7 +585,7 @@ def bench_main(args) -> int:
     if args.threads: torch.set_num_threads(args.threads)
     tb = TrimmerBench(policies=_split(args.policies), tasks=_split(args.tasks), lengths=tuple(parse_lengths(args.lengths)),
                       ratios=_split(args.ratios, float), n=args.n, seed=args.seed, checkpoint=args.checkpoint, out=args.out,
-                      kept_out=args.kept_out or None)
+                      kept_out=args.kept_out or None, long_budget=args.long_budget)
     rows = run_trimmer_bench(tb, _config(args), progress=not args.no_progress)
     print(f'icmos: wrote {len(rows)} row(s) to {tb.out}', file=sys.stderr)
     return 0

@@ -43,3 +43,24 @@ icmos bench mag --checkpoint checkpoints/mag/vardep-34 --diag-only --lengths 1K 
 #    n = 5 niah_single rows of 2.-4.)
 icmos bench mag --checkpoint checkpoints/mag/vardep-34 --variants mag,mag_nowrite,streaming,full --tasks niah_single \
   --lengths 1K --window 256 --n 15 --chunk-size 64 --max-new-tokens 32 --device cpu --threads 1 --out reports/results/mag.csv
+
+# ---------------------------------------------------------------------------------------------------------------------
+# GPU (2026-11-25 evening): one NVIDIA H100 80GB HBM3 (nvidia-h100-x1), transformers 5.17.0, torch 2.11.0+cu130; the
+# H100 rows of reports/results/mag.csv (device 'NVIDIA H100 80GB HBM3') and reports/results/mag_train_gpu.csv.
+# Call by call, with the staging: reports/results/gpu_2026-11-25/COMMANDS.md (log: mag.log there).
+# 7. training (needle, hashhop-short, vardep-2 at 4K tokens, W = 512) and the niah_single 4K cells: the mag job of
+#    `bash reports/scripts/gpu_session.sh start 1100`, i.e. reports/scripts/mag_gpu.sh 1100, in the background next to
+#    three other jobs on the same GPU (its 1100 s ran out after niah_single 4K; its other bench lines were skipped).
+# 8. "call 5": the cells the mag job had no time for, on the same warm machine after the other jobs had finished, two
+#    processes at once, with the mag job's last checkpoint; rows merged into reports/results/mag.csv.
+#    M: the model file staged on the GPU machine; OUT: the call's result folder.
+#    Run only on the GPU machine (GPU=1): the CPU steps above do not need it.
+if [ "${GPU:-0}" = 1 ]; then
+M=/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf
+CK=/root/mag-ckpt/vardep-2
+icmos bench mag --model $M --device cuda --threads 4 --checkpoint $CK --variants mag,mag_nowrite,streaming,full \
+  --tasks ppl --lengths 512 --window 512 --n 5 --chunk-size 64 --out $OUT/mag_gpu2.csv --time-limit 100 &
+icmos bench mag --model $M --device cuda --threads 4 --checkpoint $CK --variants mag,streaming --tasks niah_single \
+  --lengths 16K --window 512 --n 6 --chunk-size 64 --max-new-tokens 48 --out $OUT/mag_gpu3.csv --time-limit 300 &
+wait
+fi

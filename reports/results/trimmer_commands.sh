@@ -3,8 +3,10 @@
 set -euo pipefail
 
 # 1. Train the Trimmer on the embedded SmolLM2 (CPU, 1 thread, 25 min): data/trimmer-smollm2/ + reports/results/trimmer_train.csv
-icmos train trimmer --device cpu --threads 1 --steps 400 --time-limit 1500 \
-  --out data/trimmer-smollm2 --curve reports/results/trimmer_train.csv
+#    (the first version, hidden states only; since the H100 run of the same day it is kept as data/trimmer-smollm2-v1,
+#    and data/trimmer-smollm2 holds the H100-trained second version: reports/results/gpu_2026-11-25/COMMANDS.md)
+icmos train trimmer --device cpu --threads 1 --steps 400 --time-limit 1500 --no-prior \
+  --out data/trimmer-smollm2-v1 --curve reports/results/trimmer_train.csv
 
 # 2. Presses vs kvpress 0.5.5 (kvpress in its own venv: it pins transformers < 5.3)
 #    python3 -m venv /tmp/kvenv && /tmp/kvenv/bin/pip install torch==2.13.0 kvpress==0.5.5 transformers==5.2.0 tokenizers==0.22.2
@@ -13,7 +15,7 @@ python reports/scripts/presses_vs_kvpress.py --kvpython /tmp/kvenv/bin/python   
 # 3. Bench: every press + the Trimmer on the same prompts -> reports/results/trimmer.csv (+ trimmer_kept.csv)
 icmos bench trimmer --device cpu --threads 1 --max-new-tokens 32 --n 5 --lengths 1100 \
   --tasks niah_single,niah_multikey,blockfacts,ppl --ratios 0.5,0.75,0.875 \
-  --policies full,streaming,knorm,snapkv,tova,h2o,expected_attention,trimmer \
+  --policies full,streaming,knorm,snapkv,tova,h2o,expected_attention,trimmer --checkpoint data/trimmer-smollm2-v1 \
   --out reports/results/trimmer.csv --kept-out reports/results/trimmer_kept.csv
 
 # 4. Ablation: the same scorer at its initialisation (seed 0, no training), same prompts -> reports/results/trimmer_untrained.csv
@@ -24,3 +26,7 @@ icmos bench trimmer --device cpu --threads 1 --max-new-tokens 32 --n 5 --lengths
 
 # 5. Decode-eviction diagnostic (2 prompts): reports/results/trimmer_decode_evict_check.txt
 python reports/scripts/trimmer_decode_evict_check.py
+
+# 6. H100 (2026-11-25 evening): the second version (attention prior) trained and benched at 4K, 8K and 32K by
+#    reports/scripts/trimmer_gpu.sh (train 330 s = 532 steps at 2K-8K tokens, then eight bench processes at once);
+#    the exact device calls are in reports/results/gpu_2026-11-25/COMMANDS.md. Its checkpoint is data/trimmer-smollm2.
