@@ -20,10 +20,11 @@ from .kv import KVPolicy, PolicyMethod, register_policy
 from .presses import ratio_budget
 
 # %% auto #0
-__all__ = ['ATTN_NAME', 'TRAIN_TASKS', 'TRAIN_SEED0', 'BENCH_COLUMNS', 'PRESSES', 'TrimmerConfig', 'TrimmerScorer',
-           'save_trimmer', 'load_trimmer', 'Trimmer', 'soft_masked', 'soft_topk', 'trimmer_loss', 'training_example',
-           'TrainConfig', 'train_trimmer', 'train_args', 'train_main', 'default_checkpoint', 'TrimmerMethod',
-           'TrimmerBench', 'run_trimmer_sample', 'run_trimmer_bench', 'bench_args', 'bench_main']
+__all__ = ['ATTN_NAME', 'LORA_FILE', 'TRAIN_TASKS', 'TRAIN_SEED0', 'BENCH_COLUMNS', 'PRESSES', 'TrimmerConfig', 'TrimmerScorer',
+           'save_trimmer', 'load_trimmer', 'Trimmer', 'soft_masked', 'soft_topk', 'lora_layers', 'add_lora', 'lora_off',
+           'apply_lora', 'trimmer_loss', 'training_example', 'TrainConfig', 'train_trimmer', 'train_args', 'train_main',
+           'default_checkpoint', 'TrimmerMethod', 'TrimmerBench', 'run_trimmer_sample', 'run_trimmer_bench',
+           'bench_args', 'bench_main']
 
 # %% ../nbs/api/16_trimmer.ipynb #73f13f3c
 @dataclass
@@ -37,12 +38,16 @@ class TrimmerConfig:
     ratios: tuple = (0.5, 0.75, 0.875)  # compression ratios seen in training
     steps: int = 0  # training steps done
     prior: bool = False  # also read the summary token's attention over the cache (TOVA's signal); training starts from TOVA's ranking
+    lora_rank: int = 0  # > 0: trained together with a LoRA adapter of this rank on the LM (lora.safetensors beside the scorer)
+    lora_targets: tuple = ('q_proj', 'v_proj')  # projections the adapter modifies
 
     def __post_init__(self):
         for k in ('hidden_size', 'n_layers', 'n_kv_heads', 'rank'):
             v = getattr(self, k)
             if not isinstance(v, int) or isinstance(v, bool) or v <= 0: raise ICMOSError(f'{k}: must be a positive integer (got {v!r})')
-        self.ratios = tuple(self.ratios)
+        self.ratios, self.lora_targets = tuple(self.ratios), tuple(self.lora_targets)
+        if not isinstance(self.lora_rank, int) or isinstance(self.lora_rank, bool) or self.lora_rank < 0:
+            raise ICMOSError(f'lora_rank: must be an integer >= 0 (got {self.lora_rank!r})')
         for r in self.ratios: ratio_budget(1000, r)  # validates
 
 class TrimmerScorer(nn.Module):
@@ -100,11 +105,14 @@ class TrimmerScorer(nn.Module):
         return self.combine(t, imp, hidden[:, -1], pos, n - 1, layer, att)
 
 # %% ../nbs/api/16_trimmer.ipynb #f3c6fd46
-def save_trimmer(scorer: TrimmerScorer, path: str | Path) -> Path:
-    "Write `model.safetensors` + `config.json` to folder `path`."
+def save_trimmer(scorer: TrimmerScorer, path: str | Path, model=None) -> Path:
+    "Write `model.safetensors` + `config.json` to folder `path` (+ `lora.safetensors` if `model` carries a LoRA adapter)."
     from safetensors.torch import save_file
     p = Path(path); p.mkdir(parents=True, exist_ok=True)
     save_file({k: v.detach().contiguous().cpu() for k, v in scorer.state_dict().items()}, str(p / 'model.safetensors'))
+    if model is not None and lora_layers(model):
+        from peft import get_peft_model_state_dict
+        save_file({k: v.detach().contiguous().cpu() for k, v in get_peft_model_state_dict(model).items()}, str(p / LORA_FILE))
     (p / 'config.json').write_text(json.dumps({'kind': 'icmos-trimmer', **asdict(scorer.cfg)}, indent=1))
     return p
 
@@ -217,6 +225,54 @@ def soft_topk(scores: torch.Tensor, # (..., n) scores
     hardm = torch.zeros_like(z).scatter(-1, top.indices[..., :k], 1.0)
     return hardm + soft - soft.detach()
 
+# %% ../nbs/api/16_trimmer.ipynb #c7d29911
+LORA_FILE = 'lora.safetensors'
+
+def lora_layers(model) -> list:
+    "The peft LoRA layers inside `model` (empty if none, or if peft is not installed)."
+    try: from peft.tuners.lora import LoraLayer
+    except ImportError: return []
+    return [m for m in model.modules() if isinstance(m, LoraLayer)]
+
+def add_lora(model, rank: int, targets: tuple = ('q_proj', 'v_proj')) -> list:
+    "Inject fresh LoRA adapters of `rank` into the `targets` projections of `model`, in place (B = 0: the model is unchanged); returns their parameters."
+    try: from peft import LoraConfig, inject_adapter_in_model
+    except ImportError: raise ICMOSError('LoRA needs peft: pip install peft') from None
+    if not isinstance(rank, int) or isinstance(rank, bool) or rank < 1: raise ICMOSError(f'lora rank: must be a positive integer (got {rank!r})')
+    if lora_layers(model): raise ICMOSError('this model already has LoRA adapters: load a fresh model')
+    try: inject_adapter_in_model(LoraConfig(r=rank, lora_alpha=2 * rank, target_modules=list(targets), lora_dropout=0.0), model)
+    except ValueError as e: raise ICMOSError(f'lora targets {list(targets)}: {e}') from None
+    ps = [p for n, p in model.named_parameters() if 'lora_' in n]
+    for p in ps: p.requires_grad_(True)
+    return ps
+
+@contextmanager
+def lora_off(model):
+    "Within the block `model` runs without its LoRA adapters (the base model); a no-op for a model without them."
+    ls = lora_layers(model)
+    for l in ls: l.enable_adapters(False)
+    try: yield
+    finally:
+        for l in ls: l.enable_adapters(True)
+
+def apply_lora(model, path: str | Path) -> None:
+    "Put the LoRA adapter of Trimmer checkpoint `path` into `model`, in place, frozen."
+    from safetensors.torch import load_file
+    p = Path(path).expanduser()
+    cfg = load_trimmer(p, model).cfg
+    if not cfg.lora_rank: raise ICMOSError(f'trimmer checkpoint: {p} has no LoRA adapter (it was trained without --lora-rank)')
+    try: sd = load_file(str(p / LORA_FILE))
+    except Exception as e: raise ICMOSError(f'trimmer checkpoint: {p / LORA_FILE} is missing or corrupt ({type(e).__name__})') from None
+    r = cfg.lora_rank
+    ok = bool(sd) and all((k.endswith('lora_A.weight') and v.shape[0] == r) or (k.endswith('lora_B.weight') and v.shape[1] == r) for k, v in sd.items())
+    if not ok: raise ICMOSError(f'trimmer checkpoint: {p / LORA_FILE} does not hold rank-{r} LoRA weights')
+    from peft import set_peft_model_state_dict
+    add_lora(model, r, cfg.lora_targets)
+    res = set_peft_model_state_dict(model, sd)
+    bad = [k for k in res.missing_keys if 'lora_' in k] + list(res.unexpected_keys)
+    model.requires_grad_(False)
+    if bad: raise ICMOSError(f'trimmer checkpoint: {p / LORA_FILE} does not fit this model ({len(bad)} keys differ, e.g. {bad[0]}); the model now holds a partly loaded adapter: load it again')
+
 # %% ../nbs/api/16_trimmer.ipynb #f574ceac
 def _last_attention(keys, hidden, q, inv_freq, i, n_kv_heads):
     "`attention_features` of the prompt's last token in layer `i`: `keys` (b, h_kv, n, d) at their positions, `q` the `q_proj` output (b, c, h*d)."
@@ -239,11 +295,16 @@ def trimmer_loss(model, scorer: TrimmerScorer, prompt: torch.Tensor, # (1, n) id
     dev, n = model.device, prompt.shape[1]
     prompt, cont = prompt.to(dev), cont.to(dev)
     cache = DynamicCache()
-    with torch.no_grad(), Observer(model) as ob:
+    with torch.no_grad(), lora_off(model), Observer(model) as ob:  # the target: the frozen base model with its full cache
         model(input_ids=prompt, **cache_kw(model, cache), use_cache=True, logits_to_keep=1)
         seen, inv = dict(ob.seen), ob.inv_freq
         ref = model(input_ids=cont[:, :-1], **cache_kw(model, cache), use_cache=True).logits.float()
     _truncate(cache, n)
+    if lora_layers(model):  # with an adapter, the prompt's KV and hidden states are the adapted model's (as at inference)
+        cache = DynamicCache()
+        with torch.no_grad(), Observer(model) as ob:
+            model(input_ids=prompt, **cache_kw(model, cache), use_cache=True, logits_to_keep=1)
+            seen = dict(ob.seen)
     k = ratio_budget(n, ratio)
     att = {i: _last_attention(cache.layers[i].keys, h, q, inv, i, scorer.cfg.n_kv_heads) if scorer.cfg.prior else None
            for i, (h, q) in seen.items()}
@@ -290,6 +351,8 @@ class TrainConfig:
     curve: str | None = 'reports/results/trimmer_train.csv'
     time_limit: float = 0  # seconds; 0 = none
     prior: bool = True  # the scorer reads the summary token's attention (starts from TOVA); False: hidden states only (the first version)
+    lora_rank: int = 0  # > 0: also train a LoRA adapter of this rank on the LM's q/v projections
+    lora_lr: float = 5e-4
 
     def __post_init__(self):
         if not isinstance(self.steps, int) or self.steps < 1: raise ICMOSError(f'steps: must be a positive integer (got {self.steps!r})')
@@ -310,7 +373,10 @@ def train_trimmer(model, tok, tc: TrainConfig, model_name: str = '', progress: b
     scorer = scorer or TrimmerScorer(TrimmerConfig(c.hidden_size, c.num_hidden_layers, H, rank=tc.rank, model=model_name, ratios=tc.ratios, prior=tc.prior))
     scorer = scorer.to(model.device).train().requires_grad_(True)
     model.requires_grad_(False)
-    opt = torch.optim.AdamW(scorer.parameters(), lr=tc.lr, weight_decay=0.01)
+    lora_ps = add_lora(model, tc.lora_rank, scorer.cfg.lora_targets) if tc.lora_rank else []
+    scorer.cfg.lora_rank, steps0 = tc.lora_rank, scorer.cfg.steps  # steps0: a scorer passed in continues its count
+    opt = torch.optim.AdamW([{'params': list(scorer.parameters())}] + ([{'params': lora_ps, 'lr': tc.lora_lr}] if lora_ps else []),
+                            lr=tc.lr, weight_decay=0.01)
     rng, rows, t0 = random.Random(tc.seed), [], time.perf_counter()
     bar = tqdm(range(tc.steps), desc='train trimmer', disable=not progress, file=sys.stderr)
     for step in bar:
@@ -327,8 +393,8 @@ def train_trimmer(model, tok, tc: TrainConfig, model_name: str = '', progress: b
                          ce=round(r['ce'].item(), 4), kl=round(r['kl'].item(), 4), elapsed_s=round(time.perf_counter() - t0, 1)))
         bar.set_postfix(loss=f"{rows[-1]['loss']:.3f}", kl=f"{rows[-1]['kl']:.3f}", T=f'{T:.2f}')
         if tc.out and ((step + 1) % 20 == 0 or step == tc.steps - 1):
-            scorer.cfg.steps = step + 1
-            save_trimmer(scorer, tc.out)
+            scorer.cfg.steps = steps0 + step + 1
+            save_trimmer(scorer, tc.out, model)
         if tc.curve:
             Path(tc.curve).parent.mkdir(parents=True, exist_ok=True)
             new = not Path(tc.curve).exists() or step == 0
@@ -336,8 +402,8 @@ def train_trimmer(model, tok, tc: TrainConfig, model_name: str = '', progress: b
                 w = csv.DictWriter(f, list(rows[-1])); 
                 if new: w.writeheader()
                 w.writerow(rows[-1])
-    scorer.cfg.steps = len(rows)
-    if tc.out: save_trimmer(scorer, tc.out)
+    scorer.cfg.steps = steps0 + len(rows)
+    if tc.out: save_trimmer(scorer, tc.out, model)
     return scorer.eval().requires_grad_(False), rows
 
 # %% ../nbs/api/16_trimmer.ipynb #ed1ec535
@@ -356,6 +422,9 @@ def train_args(p):
     p.add_argument('--curve', default=d.curve, help=f'training-curve CSV (default {d.curve})')
     p.add_argument('--time-limit', type=float, default=0, metavar='S', help='stop after S seconds (0 = no limit)')
     p.add_argument('--no-prior', action='store_true', help="hidden states only: the scorer does not read the summary token's attention (the first version)")
+    p.add_argument('--lora-rank', type=int, default=0, help='also train a LoRA adapter of this rank on the LM (q/v projections; 0 = none, the default)')
+    p.add_argument('--lora-lr', type=float, default=TrainConfig.lora_lr, help=f'learning rate of the LoRA adapter (default {TrainConfig.lora_lr})')
+    p.add_argument('--init', default=None, metavar='CKPT', help='start from this Trimmer checkpoint instead of a fresh scorer')
     p.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = torch default)')
     _model_flags(p)
 
@@ -369,10 +438,12 @@ def train_main(args) -> int:
     if args.threads: torch.set_num_threads(args.threads)
     tc = TrainConfig(steps=args.steps, lengths=_split(args.lengths, int), ratios=_split(args.ratios, float), tasks=_split(args.tasks),
                      lr=args.lr, rank=args.rank, kl_weight=args.kl_weight, seed=args.seed, out=args.out, curve=args.curve,
-                     time_limit=args.time_limit, prior=not args.no_prior)
+                     time_limit=args.time_limit, prior=not args.no_prior, lora_rank=args.lora_rank, lora_lr=args.lora_lr)
     cfg = _config(args)
     model, tok = load_model(cfg)
-    _, rows = train_trimmer(model, tok, tc, model_name=model_label(cfg))
+    init = load_trimmer(args.init, model) if args.init else None
+    if init is not None and init.cfg.lora_rank: raise ICMOSError(f'--init {args.init}: continuing a checkpoint with a LoRA adapter is not supported; start from a scorer-only one')
+    _, rows = train_trimmer(model, tok, tc, model_name=model_label(cfg), scorer=init)
     print(f'icmos: trained {len(rows)} steps; checkpoint in {tc.out}', file=sys.stderr)
     return 0
 
@@ -397,6 +468,9 @@ class TrimmerMethod(PolicyMethod):
 
     def prepare(self, model, prompt, cfg, progress=False):
         self._scorer = load_trimmer(self.checkpoint or default_checkpoint(), model).to(model.device)
+        if self._scorer.cfg.lora_rank and not lora_layers(model):
+            raise ICMOSError('this Trimmer checkpoint was trained with a LoRA adapter on the LM: apply it first with '
+                             '`icmos.trimmer.apply_lora(model, checkpoint)` (it changes the model), or use a scorer-only checkpoint')
         return super().prepare(model, prompt, cfg, progress)
 
 # %% ../nbs/api/16_trimmer.ipynb #0532518b
@@ -417,6 +491,7 @@ class TrimmerBench:
     out: str = 'reports/results/trimmer.csv'
     kept_out: str | None = 'reports/results/trimmer_kept.csv'  # which positions survive (first niah_single sample, each layer)
     long_budget: int = 1024  # KV tokens kept per layer for lengths beyond the model's window (run block by block)
+    lora: bool = False  # put the checkpoint's LoRA adapter into the model first; rows are named '<policy>+lora'
 
     def __post_init__(self):
         from icmos.kv import POLICIES, default_policies
@@ -521,6 +596,8 @@ def run_trimmer_bench(tb: TrimmerBench, cfg, progress: bool = True, log=None) ->
     log = log or sys.stderr
     model, tok = load_model(cfg)
     dev, label = device_name(model), model_label(cfg)
+    if tb.lora: apply_lora(model, tb.checkpoint or default_checkpoint())
+    sfx = '+lora' if tb.lora else ''
     scorer = load_trimmer(tb.checkpoint or default_checkpoint(), model).to(model.device) if 'trimmer' in tb.policies else None
     out = Path(tb.out); out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists() and out.stat().st_size:
@@ -534,7 +611,7 @@ def run_trimmer_bench(tb: TrimmerBench, cfg, progress: bool = True, log=None) ->
         for L in tb.lengths:
             if L + 128 > window:  # does not fit in one prefill: block by block, every policy keeping `long_budget` tokens
                 for row in _long_rows(tb, model, tok, cfg, task, L, dev, label):
-                    rows.append(row); _append(out, row, log)
+                    row['policy'] += sfx; rows.append(row); _append(out, row, log)
                 bar.update(tb.n); continue
             recs = []
             for i in range(tb.n):
@@ -547,7 +624,7 @@ def run_trimmer_bench(tb: TrimmerBench, cfg, progress: bool = True, log=None) ->
             for key in recs[0]:
                 rs = [r[key] for r in recs]
                 sec, toks = sum(x['seconds'] for x in rs), sum(x['tokens'] for x in rs)
-                row = dict(policy=key[0], task=task, context_tokens=L, compression_ratio=key[1], n=tb.n,
+                row = dict(policy=key[0] + sfx, task=task, context_tokens=L, compression_ratio=key[1], n=tb.n,
                            accuracy=round(sum(x.get('score', x.get('acc', 0.0)) for x in rs) / len(rs), 4),
                            ppl=round(math.exp(sum(x['nll'] for x in rs) / len(rs)), 3) if 'nll' in rs[0] else float('nan'),
                            prefill_tok_s=round(toks / sec, 1), peak_gpu_mb=0.0 if model.device.type != 'cuda' else float('nan'),
@@ -573,6 +650,7 @@ def bench_args(p):
     p.add_argument('--checkpoint', default=None, help='Trimmer checkpoint folder (default $ICMOS_TRIMMER or data/trimmer-smollm2)')
     p.add_argument('--out', default=d.out, help=f'CSV to append rows to (default {d.out})')
     p.add_argument('--kept-out', default=d.kept_out, help='CSV of the positions each policy keeps (first niah_single sample)')
+    p.add_argument('--lora', action='store_true', help="put the checkpoint's LoRA adapter into the model first (rows '<policy>+lora')")
     p.add_argument('--long-budget', type=int, default=d.long_budget, help=f'KV tokens kept per layer for lengths beyond the model window, run block by block (default {d.long_budget})')
     p.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = torch default)')
     p.add_argument('--no-progress', action='store_true')
@@ -585,7 +663,7 @@ def bench_main(args) -> int:
     if args.threads: torch.set_num_threads(args.threads)
     tb = TrimmerBench(policies=_split(args.policies), tasks=_split(args.tasks), lengths=tuple(parse_lengths(args.lengths)),
                       ratios=_split(args.ratios, float), n=args.n, seed=args.seed, checkpoint=args.checkpoint, out=args.out,
-                      kept_out=args.kept_out or None, long_budget=args.long_budget)
+                      kept_out=args.kept_out or None, long_budget=args.long_budget, lora=args.lora)
     rows = run_trimmer_bench(tb, _config(args), progress=not args.no_progress)
     print(f'icmos: wrote {len(rows)} row(s) to {tb.out}', file=sys.stderr)
     return 0
