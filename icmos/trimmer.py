@@ -225,7 +225,7 @@ def soft_topk(scores: torch.Tensor, # (..., n) scores
     hardm = torch.zeros_like(z).scatter(-1, top.indices[..., :k], 1.0)
     return hardm + soft - soft.detach()
 
-# %% ../nbs/api/16_trimmer.ipynb #c7d29911
+# %% ../nbs/api/16_trimmer.ipynb #f685f6ee
 LORA_FILE = 'lora.safetensors'
 
 def lora_layers(model) -> list:

@@ -30,3 +30,25 @@ python reports/scripts/trimmer_decode_evict_check.py
 # 6. H100 (2026-11-25 evening): the second version (attention prior) trained and benched at 4K, 8K and 32K by
 #    reports/scripts/trimmer_gpu.sh (train 330 s = 532 steps at 2K-8K tokens, then eight bench processes at once);
 #    the exact device calls are in reports/results/gpu_2026-11-25/COMMANDS.md. Its checkpoint is data/trimmer-smollm2.
+
+# 7. LoRA ablation (CPU, 2026-11-25 evening): the H100 checkpoint trained 100 more steps with and without a rank-8 LoRA
+#    adapter (q_proj, v_proj) on the same samples (seed 0), then both on the same bench prompts (1.1K tokens, n = 5)
+#    -> reports/results/trimmer_lora.csv, reports/results/trimmer_lora_train.csv (column run)
+icmos train trimmer --device cpu --threads 1 --init data/trimmer-smollm2 --steps 100 --lengths 600,800 \
+  --out /tmp/abl/cont --curve /tmp/abl/cont_train.csv
+icmos train trimmer --device cpu --threads 1 --init data/trimmer-smollm2 --lora-rank 8 --steps 100 --lengths 600,800 \
+  --out /tmp/abl/lora --curve /tmp/abl/lora_train.csv
+icmos bench trimmer --device cpu --threads 1 --checkpoint /tmp/abl/cont --policies full,trimmer \
+  --tasks niah_single,niah_multikey,blockfacts,ppl --lengths 1100 --n 5 --max-new-tokens 48 --out /tmp/abl/bench_cont.csv --kept-out ''
+icmos bench trimmer --device cpu --threads 1 --checkpoint /tmp/abl/lora --lora --policies full,trimmer \
+  --tasks niah_single,niah_multikey,blockfacts,ppl --lengths 1100 --n 5 --max-new-tokens 48 --out /tmp/abl/bench_lora.csv --kept-out ''
+# the presses on the same prompts with the same 48 new tokens (two processes), appended to trimmer_lora.csv
+icmos bench trimmer --device cpu --threads 1 --policies streaming,tova,snapkv --tasks niah_single,niah_multikey,blockfacts,ppl \
+  --lengths 1100 --n 5 --max-new-tokens 48 --out /tmp/abl/bench_p1.csv --kept-out ''
+icmos bench trimmer --device cpu --threads 1 --policies knorm,h2o,expected_attention --tasks niah_single,niah_multikey,blockfacts,ppl \
+  --lengths 1100 --n 5 --max-new-tokens 48 --out /tmp/abl/bench_p2.csv --kept-out ''
+#   (stopped after its niah_single cell: H2O decodes slowly on this CPU; the rest without H2O's QA cells:)
+icmos bench trimmer --device cpu --threads 1 --policies knorm,expected_attention --tasks niah_multikey,blockfacts \
+  --lengths 1100 --n 5 --max-new-tokens 48 --out /tmp/abl/bench_p3.csv --kept-out ''
+icmos bench trimmer --device cpu --threads 1 --policies knorm,h2o,expected_attention --tasks ppl --lengths 1100 --n 5 \
+  --out /tmp/abl/bench_p4.csv --kept-out ''
