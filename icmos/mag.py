@@ -515,23 +515,26 @@ def diagnose(model, tok, mag: MAG, length: int, window: int, seed: int = 0, task
 
 # %% ../nbs/api/41_mag.ipynb #f56ff91f
 def memory_probe(model, tok, mag: MAG, length: int, window: int, seed: int = 0, task: str = 'niah_single', depth: float = 0.2) -> list:
-    "Recall error of every written token's value from its key after the whole stream (`err`) and from the unwritten memory (`err0`), per MAG layer: rows `layer,position,needle,err,err0`."
+    "Recall error of every streamed token's value from its key after the whole stream (`err`) and from the unwritten memory (`err0`), per MAG layer: rows `layer,position,written,needle,err,err0` (`written` 0: the last, partial chunk, not in the memory yet)."
     from icmos.tasks import make_sample
     s = make_sample(task, tok, length, seed, depth=depth)
+    if not s.answer or str(s.answer[0]) not in s.context:
+        raise ICMOSError(f'memory_probe: task {task!r} has no answer inside its document to locate (use a needle task such as niah_single)')
     p = encode_prompt(tok, s.context, s.question)
     with torch.no_grad(), attach(model, MAGMethod(budget=window, mag=mag)._adapter(model)) as st:
         st.keep_inputs = True
         MAGRunner(model, mag, st).feed(p.ids())
-        ci = s.context.index(str(s.answer[0]))
-        off = p.prefix.shape[1] + len(tok(s.context[:ci], add_special_tokens=False)['input_ids'])
-        nd = set(range(off, off + len(tok(str(s.answer[0]), add_special_tokens=False)['input_ids'])))
+        a0 = s.context.index(str(s.answer[0])); a1 = a0 + len(str(s.answer[0]))
+        enc = tok(s.context, add_special_tokens=False, return_offsets_mapping=True)
+        nd = {p.prefix.shape[1] + j for j, (x, y) in enumerate(enc['offset_mapping']) if x < a1 and y > a0}
         rows = []
         for l, (mem, xs, state) in enumerate(zip(mag.memory, st.inputs, st.states)):
             x = F.rms_norm(torch.cat(xs, 1), (xs[0].shape[-1],))
             k, v = F.normalize(mem.to_k(x), dim=-1), mem.to_v(x)
             rel = lambda w: ((mem.read(w, k) - v).norm(dim=-1) / v.norm(dim=-1).clamp_min(1e-9))[0]
             e, e0 = rel(state), rel(mem.state(1))
-            rows += [dict(layer=mag.cfg.layer_ids[l], position=j, needle=int(j in nd), err=round(float(a), 5), err0=round(float(b), 5))
+            done = e.shape[0] // mem.chunk_size * mem.chunk_size  # tokens of complete chunks: written
+            rows += [dict(layer=mag.cfg.layer_ids[l], position=j, written=int(j < done), needle=int(j in nd), err=round(float(a), 5), err0=round(float(b), 5))
                      for j, (a, b) in enumerate(zip(e, e0))]
     return rows
 
@@ -594,5 +597,5 @@ def bench_main(args) -> int:
     if args.probe_out and mag is not None:
         rows = memory_probe(model, tok, mag, lengths[0], args.window, args.seed)
         with open(args.probe_out, 'w', newline='') as f:
-            w = csv.DictWriter(f, ['layer', 'position', 'needle', 'err', 'err0']); w.writeheader(); w.writerows(rows)
+            w = csv.DictWriter(f, ['layer', 'position', 'written', 'needle', 'err', 'err0']); w.writeheader(); w.writerows(rows)
     return 0

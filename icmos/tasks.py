@@ -292,6 +292,7 @@ class VarDep(Task):
 
 # %% ../nbs/api/01_tasks.ipynb #50bb6e06
 def _funcs(rng, n):  # n distinct look-alike function names, in draw order (a set only for membership: O(n))
+    if n > 500_000: raise ICMOSError(f'coderet: {n} functions exceed the 625,000 distinct names (use fewer tokens)')
     out, seen = [], set()
     while len(out) < n:
         f = f'get_{rng.choice(_ADJ)}_{rng.choice(_NOUN)}_{rng.randint(0, 999)}'
@@ -317,6 +318,7 @@ class CodeRetrieval(Task):
         names = _funcs(rng, n)
         values = [str(rng.randint(10000, 99999)) for _ in range(n)]
         at = min(n - 1, int(depth * n))
+        values = [v if i == at or v != values[at] else str(int(v) % 89999 + 10001) for i, v in enumerate(values)]  # the answer is unique
         q = f'What value does the function {names[at]}() return? Answer with the number only.'
         ctx = head + ''.join(_func_src(f, v) for f, v in zip(names, values))
         return Sample(self.name, ctx, q, [values[at]], {'function': names[at], 'index': at, 'functions': n})

@@ -250,10 +250,12 @@ def add_lora(model, rank: int, targets: tuple = ('q_proj', 'v_proj')) -> list:
 def lora_off(model):
     "Within the block `model` runs without its LoRA adapters (the base model); a no-op for a model without them."
     ls = lora_layers(model)
+    grads = [(p, p.requires_grad) for l in ls for n, p in l.named_parameters() if 'lora_' in n]
     for l in ls: l.enable_adapters(False)
     try: yield
     finally:
         for l in ls: l.enable_adapters(True)
+        for p, g in grads: p.requires_grad_(g)  # peft's enable_adapters makes them trainable: keep what they were
 
 def apply_lora(model, path: str | Path) -> None:
     "Put the LoRA adapter of Trimmer checkpoint `path` into `model`, in place, frozen."
@@ -268,10 +270,13 @@ def apply_lora(model, path: str | Path) -> None:
     if not ok: raise ICMOSError(f'trimmer checkpoint: {p / LORA_FILE} does not hold rank-{r} LoRA weights')
     from peft import set_peft_model_state_dict
     add_lora(model, r, cfg.lora_targets)
-    res = set_peft_model_state_dict(model, sd)
-    bad = [k for k in res.missing_keys if 'lora_' in k] + list(res.unexpected_keys)
+    try:
+        res = set_peft_model_state_dict(model, sd)
+        bad = [k for k in res.missing_keys if 'lora_' in k] + list(res.unexpected_keys)
+    except RuntimeError as e: bad = [str(e).splitlines()[0]]
     model.requires_grad_(False)
-    if bad: raise ICMOSError(f'trimmer checkpoint: {p / LORA_FILE} does not fit this model ({len(bad)} keys differ, e.g. {bad[0]}); the model now holds a partly loaded adapter: load it again')
+    if bad: raise ICMOSError(f'trimmer checkpoint: {p / LORA_FILE} does not fit this model ({len(bad)} keys differ, e.g. {bad[0]}); '
+                             'the model now holds a partly loaded adapter: load a fresh model')
 
 # %% ../nbs/api/16_trimmer.ipynb #f574ceac
 def _last_attention(keys, hidden, q, inv_freq, i, n_kv_heads):
@@ -599,6 +604,8 @@ def run_trimmer_bench(tb: TrimmerBench, cfg, progress: bool = True, log=None) ->
     if tb.lora: apply_lora(model, tb.checkpoint or default_checkpoint())
     sfx = '+lora' if tb.lora else ''
     scorer = load_trimmer(tb.checkpoint or default_checkpoint(), model).to(model.device) if 'trimmer' in tb.policies else None
+    if scorer is not None and scorer.cfg.lora_rank and not tb.lora:
+        raise ICMOSError('this Trimmer checkpoint was trained with a LoRA adapter: bench it with --lora (or give a scorer-only checkpoint)')
     out = Path(tb.out); out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists() and out.stat().st_size:
         with out.open() as f:

@@ -59,8 +59,8 @@ if [ "${GPU:-0}" = 1 ]; then
 M=/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf
 CK=/root/mag-ckpt/vardep-2
 icmos bench mag --model $M --device cuda --threads 4 --checkpoint $CK --variants mag,mag_nowrite,streaming,full \
-  --tasks ppl --lengths 512 --window 512 --n 5 --chunk-size 64 --out $OUT/mag_gpu2.csv --time-limit 100 &
+  --tasks ppl --lengths 512 --window 512 --n 5 --chunk-size 64 --out ${OUT:?}/mag_gpu2.csv --time-limit 100 &
 icmos bench mag --model $M --device cuda --threads 4 --checkpoint $CK --variants mag,streaming --tasks niah_single \
-  --lengths 16K --window 512 --n 6 --chunk-size 64 --max-new-tokens 48 --out $OUT/mag_gpu3.csv --time-limit 300 &
+  --lengths 16K --window 512 --n 6 --chunk-size 64 --max-new-tokens 48 --out ${OUT:?}/mag_gpu3.csv --time-limit 300 &
 wait
 fi

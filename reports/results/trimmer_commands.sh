@@ -52,3 +52,10 @@ icmos bench trimmer --device cpu --threads 1 --policies knorm,expected_attention
   --lengths 1100 --n 5 --max-new-tokens 48 --out /tmp/abl/bench_p3.csv --kept-out ''
 icmos bench trimmer --device cpu --threads 1 --policies knorm,h2o,expected_attention --tasks ppl --lengths 1100 --n 5 \
   --out /tmp/abl/bench_p4.csv --kept-out ''
+# merge: trimmer_lora.csv = bench_cont + bench_lora + bench_p1..p4 rows (one header); trimmer_lora_train.csv = the two
+# curves with a column run ('scorer only' = cont_train.csv, 'scorer + LoRA r=8' = lora_train.csv):
+python - <<'PY'
+import pandas as pd
+pd.concat([pd.read_csv(f'/tmp/abl/{f}.csv') for f in ('bench_cont', 'bench_lora', 'bench_p1', 'bench_p2', 'bench_p3', 'bench_p4')]).to_csv('reports/results/trimmer_lora.csv', index=False)
+pd.concat([pd.read_csv('/tmp/abl/cont_train.csv').assign(run='scorer only'), pd.read_csv('/tmp/abl/lora_train.csv').assign(run='scorer + LoRA r=8')]).to_csv('reports/results/trimmer_lora_train.csv', index=False)
+PY

@@ -30,7 +30,7 @@ collect)
   echo "elapsed since start: $(( $(date -u +%s) - $(cat $R/t0) ))s; running: $(pgrep -fc 'trimmer_gpu.sh|mag_gpu.sh|phase0_gpu_fill.sh|bench stm')"
   nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv,noheader
   for f in $R/*.log; do echo "--- $f"; tail -c 1500 $f | tr '\r' '\n' | grep -v '^\s*$' | tail -8; done
-  tar -czf $OUT/res.tgz -C /root res --exclude='*.pt' && ls -la $OUT
+  tar -czf $OUT/res.tgz -C /root res && ls -la $OUT
   ;;
 *) echo "usage: gpu_session.sh start TOTAL | collect WAIT" >&2; exit 2;;
 esac
