@@ -15,8 +15,8 @@ from tqdm import tqdm
 # %% auto #0
 __all__ = ['EMBEDDED_MODEL', 'GGUF_NAME', 'METHODS', 'METHOD_MODULES', 'ICMOSError', 'ICMOSConfig', 'embedded_gguf', 'load_model',
            'Prompt', 'encode_prompt', 'cache_kw', 'prefill', 'stop_ids', 'greedy_decode', 'Answer', 'register_method',
-           'Method', 'get_method', 'bounded_methods', 'model_window', 'check_budget', 'check_window', 'FullAttention',
-           'ask']
+           'Method', 'get_method', 'bounded_methods', 'model_window', 'split_list', 'check_budget', 'check_window',
+           'FullAttention', 'ask']
 
 # %% ../nbs/api/00_core.ipynb #d5e764fe
 class ICMOSError(ValueError):
@@ -363,6 +363,10 @@ def bounded_methods() -> list[str]:
 def model_window(model) -> int:
     "The model's maximum number of positions."
     return int(getattr(model.config, 'max_position_embeddings', 0) or 1 << 30)
+
+def split_list(s: str, f=str) -> list:
+    "The comma-separated items of a flag value, stripped, empties dropped, each converted by `f`."
+    return [f(x.strip()) for x in str(s).split(',') if x.strip()]
 
 def check_budget(model, budget: int, chunk: int, what: str = 'budget', fix: str = 'lower --budget or --chunk-size') -> None:
     "Refuse a bounded method whose device KV (`budget` tokens) plus one prefill `chunk` would not fit the model's positions."

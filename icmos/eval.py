@@ -241,7 +241,7 @@ def bench_args(p):
 def bench_main(args) -> int:
     "Phase 0 long-context benchmark: methods x tasks x lengths -> reports/results/phase0.csv."
     from icmos.cli import _config
-    split = lambda s: [x.strip() for x in s.split(',') if x.strip()]
+    from icmos.core import split_list as split
     bc = BenchConfig(methods=split(args.methods), tasks=split(args.tasks), lengths=parse_lengths(args.lengths), n=args.n,
                      budget=args.budget, seed=args.seed, out=args.out, samples_out=args.samples_out,
                      replace=args.replace, time_limit=args.time_limit)

@@ -425,7 +425,7 @@ def train_main(args) -> int:
     from icmos.cli import _config
     from icmos.eval import model_label
     torch.set_num_threads(args.threads)
-    split = lambda s: [x.strip() for x in s.split(',') if x.strip()]
+    from icmos.core import split_list as split
     tc = TrainConfig(phases=split(args.phase), steps=args.steps, lr=args.lr, window=args.window, chunk_size=args.mem_chunk,
                      layers=[int(x) for x in split(args.layers)] if args.layers else None, out=args.out, resume=args.resume,
                      log=args.log, seed=args.seed, time_limit=args.time_limit, length=args.length)
@@ -567,7 +567,7 @@ def bench_main(args) -> int:
     from icmos.cli import _config
     from icmos.eval import parse_lengths, model_label
     torch.set_num_threads(args.threads)
-    split = lambda s: [x.strip() for x in s.split(',') if x.strip()]
+    from icmos.core import split_list as split
     variants, tasks, lengths = split(args.variants), split(args.tasks), parse_lengths(args.lengths)
     for v in variants:
         if v not in VARIANTS: raise ICMOSError(f"unknown variant {v!r}; variants: {', '.join(VARIANTS)}")

@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .core import ICMOSError, cache_kw, register_method
+from .core import ICMOSError, cache_kw, register_method, split_list
 from .kv import KVPolicy, PolicyMethod, register_policy
 from .presses import ratio_budget
 
@@ -433,7 +433,7 @@ def train_args(p):
     p.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = torch default)')
     _model_flags(p)
 
-def _split(s, f=str): return tuple(f(x.strip()) for x in str(s).split(',') if x.strip())
+def _split(s, f=str): return tuple(split_list(s, f))  # tuples: the config dataclasses' fields
 
 def train_main(args) -> int:
     "Train the Trimmer (learned KV eviction) on the frozen model: checkpoint as safetensors + config.json."
