@@ -57,6 +57,7 @@ BENCHES: dict[str, str] = {  # bench name -> module defining bench_args(parser) 
     'stm': 'icmos.stm',
     'mag': 'icmos.mag',
     'trimmer': 'icmos.trimmer',
+    'runtime': 'icmos.bench_runtime',
 }
 TRAINS: dict[str, str] = {'mag': 'icmos.mag', 'trimmer': 'icmos.trimmer'}  # trainer name -> module defining train_args(parser) and train_main(args)
 
@@ -76,6 +77,19 @@ def _method_flags(p: argparse.ArgumentParser):
                    help='memory method: ' + ', '.join(f"{n}{' (bounded)' if c.bounded else ''}" for n, c in sorted(METHODS.items())) + " (default full)")
     p.add_argument('--budget', type=int, default=None, metavar='TOKENS', help='tokens of KV a bounded method keeps on the device')
 
+_RUNTIME_FLAGS = {  # flag -> (RuntimeConfig field, type, help)
+    'top_k': (int, 'blocks read (default 3)'), 'hops': (int, 'retrieval rounds; 2+ follows the best sentence found (default 2)'),
+    'block_words': (int, 'words per block (default 60)'), 'rankers': (str, 'comma-separated: bm25, minilm (default both, fused)'),
+    'keys': (str, "MiniLM keys: unit (per sentence, default) or block"), 'index': (str, 'dnii (default) or flat'),
+    'local_tokens': (int, "tokens of the document's end kept as the local window (default 0)"),
+    'retrieve': (str, "force (default), auto (also re-rank while generating) or off (local window only)"),
+}
+
+def _runtime_flags(p: argparse.ArgumentParser):
+    g = p.add_argument_group('memory runtime (--method icmos or rag_hybrid)')
+    for k, (t, h) in _RUNTIME_FLAGS.items(): g.add_argument('--' + k.replace('_', '-'), type=t, default=None, help=h)
+    g.add_argument('--trace', default=None, metavar='FILE', help='write why the memory answered as it did: FILE.html (page) or FILE.png (strip)')
+
 def build_parser() -> argparse.ArgumentParser:
     _load_method_modules()
     ap = argparse.ArgumentParser(prog='icmos', description='ICMOS: a memory far beyond the context window for a frozen causal LM.')
@@ -89,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     _method_flags(a); _model_flags(a)
     a.add_argument('--json', action='store_true', help='print answer, method, context tokens, budget, prefill tok/s and peak memory as JSON')
     a.add_argument('--quiet', action='store_true', help='no progress bar or timings on stderr')
+    _runtime_flags(a)
     d = sub.add_parser('demo', help='hide a passkey in a generated document and ask for it', description=
         'Generate a document with a hidden 5-digit passkey, ask the model for it, and print the question, the '
         'answer, whether it is right, and the time taken.')
@@ -125,9 +140,25 @@ def cmd_ask(args, out=None, err=None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     if not args.question.strip(): raise ICMOSError('the question is empty: ask something about the document')
     method, cfg = get_method(args.method, args.budget), _config(args)  # flags first: fail before reading a big file
-    text = read_context(args.context_file)
-    ans = ask(text, args.question, method, cfg=cfg, progress=not args.quiet)
-    if args.json: print(json.dumps(ans.as_dict()), file=out)
+    given = {k: getattr(args, k) for k in _RUNTIME_FLAGS if getattr(args, k, None) is not None}
+    if hasattr(method, 'ask_file'):  # the memory runtime: its flags, and the file streamed in (never read whole)
+        import dataclasses
+        method = dataclasses.replace(method, runtime=dataclasses.replace(method.runtime, **given), trace=args.trace)
+        if args.context_file == '-': ans = ask(read_context('-'), args.question, method, cfg=cfg, progress=not args.quiet)
+        else:
+            from .core import load_model
+            model, tok = load_model(cfg)
+            ans = method.ask_file(model, tok, args.context_file, args.question, cfg, progress=not args.quiet)
+    else:
+        if given or args.trace: raise ICMOSError(f"--{(list(given) or ['trace'])[0].replace('_', '-')} applies to the memory runtime (--method icmos or rag_hybrid), not {args.method!r}")
+        ans = ask(read_context(args.context_file), args.question, method, cfg=cfg, progress=not args.quiet)
+    if args.json:
+        d = ans.as_dict()
+        mem = getattr(method, 'memory_', None)
+        if mem is not None and mem.last_trace is not None:  # provenance of every block read
+            d['blocks'] = [{'block': b, 'source': mem.blocks[b].source, 'start': mem.blocks[b].start, 'end': mem.blocks[b].end}
+                           for b in mem.last_trace.chosen if b not in mem.last_trace.dropped]
+        print(json.dumps(d), file=out)
     else: print(ans.text, file=out)
     if not args.quiet: _report(ans, err)
     return 0

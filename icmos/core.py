@@ -292,7 +292,7 @@ class Answer:
         return {**dataclasses.asdict(self), 'prefill_tok_s': round(self.prefill_tok_s, 1), 'decode_tok_s': round(self.decode_tok_s, 1)}
 
 METHODS: dict[str, type] = {}
-METHOD_MODULES: tuple[str, ...] = ('icmos.streaming', 'icmos.offload', 'icmos.blocks', 'icmos.rag', 'icmos.presses', 'icmos.trimmer')  # modules that register more methods, imported on first use of the registry
+METHOD_MODULES: tuple[str, ...] = ('icmos.streaming', 'icmos.offload', 'icmos.blocks', 'icmos.rag', 'icmos.presses', 'icmos.trimmer', 'icmos.runtime')  # modules that register more methods, imported on first use of the registry
 
 def _load_method_modules():
     for m in METHOD_MODULES: importlib.import_module(m)
@@ -404,4 +404,5 @@ def ask(context: str, question: str, method: str | Method = 'full', budget: int 
     cfg = cfg or ICMOSConfig.from_env()
     m = method if isinstance(method, Method) else get_method(method, budget)
     model, tok = load_model(cfg)
+    if hasattr(m, 'ask_text'): return m.ask_text(model, tok, context, question, cfg, progress=progress)  # memory methods read text, not one prompt
     return m.answer(model, tok, encode_prompt(tok, context, question), cfg, progress=progress)
