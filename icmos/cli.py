@@ -77,17 +77,20 @@ def _method_flags(p: argparse.ArgumentParser):
                    help='memory method: ' + ', '.join(f"{n}{' (bounded)' if c.bounded else ''}" for n, c in sorted(METHODS.items())) + " (default full)")
     p.add_argument('--budget', type=int, default=None, metavar='TOKENS', help='tokens of KV a bounded method keeps on the device')
 
-_RUNTIME_FLAGS = {  # flag -> (RuntimeConfig field, type, help)
-    'top_k': (int, 'blocks read (default 3)'), 'hops': (int, 'retrieval rounds; 2+ follows the best sentence found (default 2)'),
-    'block_words': (int, 'words per block (default 60)'), 'rankers': (str, 'comma-separated: bm25, minilm (default both, fused)'),
-    'keys': (str, "MiniLM keys: unit (per sentence, default) or block"), 'index': (str, 'dnii (default) or flat'),
-    'local_tokens': (int, "tokens of the document's end kept as the local window (default 0)"),
-    'retrieve': (str, "force (default), auto (also re-rank while generating) or off (local window only)"),
+_RUNTIME_FLAGS = {  # flag -> (type, help); each is a RuntimeConfig field, whose default the help shows
+    'top_k': (int, 'blocks read'), 'hops': (int, 'retrieval rounds; 2+ follows the best sentence found'),
+    'chains': (int, 'bridge chains followed, from the best blocks for the question'),
+    'block_words': (int, 'words per block'), 'rankers': (str, 'comma-separated: bm25, minilm (fused)'),
+    'keys': (str, "unit (one key per sentence) or block"), 'index': (str, 'where MiniLM keys live: dnii or flat'),
+    'local_tokens': (int, "tokens of the document's end kept as the local window"),
+    'retrieve': (str, "force, auto (also re-rank while generating) or off (local window only)"),
 }
 
 def _runtime_flags(p: argparse.ArgumentParser):
-    g = p.add_argument_group('memory runtime (--method icmos or rag_hybrid)')
-    for k, (t, h) in _RUNTIME_FLAGS.items(): g.add_argument('--' + k.replace('_', '-'), type=t, default=None, help=h)
+    from .runtime import RuntimeConfig
+    g = p.add_argument_group('memory runtime (--method icmos or rag_hybrid; defaults of icmos)')
+    for k, (t, h) in _RUNTIME_FLAGS.items():
+        g.add_argument('--' + k.replace('_', '-'), type=t, default=None, metavar=t.__name__.upper(), help=f'{h} (default {getattr(RuntimeConfig(), k)})')
     g.add_argument('--trace', default=None, metavar='FILE', help='write why the memory answered as it did: FILE.html (page) or FILE.png (strip)')
 
 def build_parser() -> argparse.ArgumentParser:

@@ -127,28 +127,58 @@ class Blocker:
 
 # %% ../nbs/api/60_runtime.ipynb #9d9ba4eb
 class Ranker:
-    "Protocol: `add(blocks, unit_text)` as blocks are written; `rank(query, k) -> [(block_id, score)]`, best first."
+    """Protocol: `add(blocks, units)` as blocks are written; `rank(query, k, exclude, exclude_units) -> [(block_id, score)]`, best first.
+    With `keys='unit'` the ranker scores sentence units and a block scores as the best unit it owns (a unit belongs to the
+    first block it lands in, so an overlap sentence is not counted twice); `exclude_units` then drops single sentences."""
     name: ClassVar[str] = ''
-    def add(self, blocks: list[Block], unit_text: list[str]) -> None: raise NotImplementedError
-    def rank(self, query: str, k: int, exclude: set | frozenset = frozenset()) -> list[tuple[int, float]]: raise NotImplementedError
+    keys: str = 'unit'
+    def add(self, blocks: list[Block], units: Units) -> None: raise NotImplementedError
+    def rank(self, query: str, k: int, exclude=frozenset(), exclude_units=frozenset()) -> list[tuple[int, float]]: raise NotImplementedError
     def __len__(self) -> int: return getattr(self, 'n', 0)
 
-class BM25(Ranker):
-    "Okapi BM25 over block texts (`bm25s`, English stopwords); the index is (re)built lazily when blocks were added since."
-    name: ClassVar[str] = 'bm25'
-    def __init__(self, k1: float = 1.5, b: float = 0.75):
-        import bm25s  # noqa: F401 (fail early with ImportError if missing)
-        self.k1, self.b, self._texts, self._index, self.n = k1, b, [], None, 0
-        self.df: collections.Counter = collections.Counter()  # blocks holding each content word
+    def _new_docs(self, blocks: list[Block], units: Units) -> tuple[list[int], list[str]]:
+        "The ids and texts this ranker must key for `blocks`: the blocks, or the units not keyed yet (owned by their first block)."
+        self.n = blocks[-1].id + 1 if blocks else getattr(self, 'n', 0)
+        if self.keys == 'block': return [b.id for b in blocks], [b.text for b in blocks]
+        new = sorted({u for b in blocks for u in b.units if u >= self._done})
+        if new: self._done = new[-1] + 1
+        return new, [units.text[u] for u in new]
 
-    def add(self, blocks, unit_text=None):
-        self._texts += [b.text for b in blocks]; self.n = len(self._texts); self._index = None
-        for b in blocks: self.df.update(content_words(b.text))
+    def _to_blocks(self, ids, scores, k: int, exclude, exclude_units) -> list[tuple[int, float]]:
+        "Best-first `(id, score)` pairs of keyed docs -> the `k` best blocks outside `exclude` (units in `exclude_units` skipped)."
+        best: dict[int, float] = {}
+        for i, s in zip(ids, scores):
+            i = int(i)
+            if self.keys == 'unit':
+                if i in exclude_units: continue
+                i = self._owner[i]
+            if i in exclude or i in best: continue
+            best[i] = float(s)
+            if len(best) >= k: break
+        return list(best.items())
+
+class BM25(Ranker):
+    "Okapi BM25 (`bm25s`, English stopwords) over sentence units or blocks; the index is rebuilt lazily when keys were added since."
+    name: ClassVar[str] = 'bm25'
+    def __init__(self, keys: str = 'unit', k1: float = 1.5, b: float = 0.75):
+        import bm25s  # noqa: F401 (fail early if missing)
+        if keys not in ('block', 'unit'): raise ICMOSError(f"keys: must be 'block' or 'unit' (got {keys!r})")
+        self.keys, self.k1, self.b, self._texts, self._index, self.n, self._done = keys, k1, b, [], None, 0, 0
+        self._owner: dict[int, int] = {}  # unit -> the block that owns it
+        self.df: collections.Counter = collections.Counter()  # keyed docs holding each content word
+
+    def add(self, blocks, units=None):
+        if not blocks: return
+        ids, texts = self._new_docs(blocks, units)
+        for b in blocks:
+            for u in b.units: self._owner.setdefault(u, b.id)
+        self._texts += texts; self._index = None
+        for t in texts: self.df.update(content_words(t))
 
     def idf(self, word: str) -> float:
-        "BM25's inverse document frequency of `word` over the blocks (rare words weigh most)."
-        df = self.df.get(word, 0)
-        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+        "BM25's inverse document frequency of `word` over the keyed docs (rare words weigh most)."
+        df, n = self.df.get(word, 0), len(self._texts)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def _build(self):
         import bm25s
@@ -156,19 +186,21 @@ class BM25(Ranker):
         self._index.index(bm25s.tokenize(self._texts, stopwords='en', show_progress=False), show_progress=False)
 
     def scores(self, query: str) -> np.ndarray:
-        "BM25 score of every block for `query`, shape (n_blocks,)."
+        "BM25 score of every keyed doc (unit or block) for `query`."
         import bm25s
-        if self.n == 0: return np.zeros(0, np.float32)
+        if not self._texts: return np.zeros(0, np.float32)
         if self._index is None: self._build()
         q = bm25s.tokenize([query], stopwords='en', show_progress=False, return_ids=False)[0]
         q = [t for t in q if t in self._index.vocab_dict]
-        return np.asarray(self._index.get_scores(q), np.float32) if q else np.zeros(self.n, np.float32)
+        return np.asarray(self._index.get_scores(q), np.float32) if q else np.zeros(len(self._texts), np.float32)
 
-    def rank(self, query, k, exclude=frozenset()):
+    def rank(self, query, k, exclude=frozenset(), exclude_units=frozenset()):
         s = self.scores(query)
-        if exclude: s[list(exclude)] = -np.inf
-        top = np.argsort(-s, kind='stable')[:k]
-        return [(int(i), float(s[i])) for i in top if s[i] > 0]
+        want = min(len(s), 4 * (k + len(exclude) + len(exclude_units)) + 8)
+        top = np.argpartition(-s, want - 1)[:want] if 0 < want < len(s) else np.arange(len(s))
+        top = top[np.argsort(-s[top], kind='stable')]
+        top = top[s[top] > 0]  # a doc that shares no word with the query is no candidate
+        return self._to_blocks(top, s[top], k, exclude, exclude_units)
 
 # %% ../nbs/api/60_runtime.ipynb #9e26b193
 class FlatIndex:
@@ -200,7 +232,7 @@ class DNIIIndex:
 _INDEXES = {'flat': FlatIndex, 'dnii': DNIIIndex}
 
 class Dense(Ranker):
-    "MiniLM keys per block (`keys='block'`) or per sentence unit (`keys='unit'`, a block scores as its best unit) in an index."
+    "MiniLM keys for sentence units (`keys='unit'`) or blocks (`keys='block'`) in an index (DNII or an exact scan)."
     name: ClassVar[str] = 'minilm'
     def __init__(self, keys: str = 'unit', index: str = 'dnii', device='cpu', batch: int = 256):
         if keys not in ('block', 'unit'): raise ICMOSError(f"keys: must be 'block' or 'unit' (got {keys!r})")
@@ -209,41 +241,26 @@ class Dense(Ranker):
         load_embedder(device)  # fail now (a missing embedder package) rather than at the first block
         self.keys, self.device, self.batch = keys, torch.device(device), batch
         self.index = _INDEXES[index](384, device=self.device)
-        self.n, self._unit_blocks, self._done = 0, {}, 0  # blocks seen; unit -> blocks holding it; units embedded
+        self.n, self._done, self._owner = 0, 0, {}
 
-    def _embed(self, texts: list[str]) -> torch.Tensor:
+    def embed(self, texts: list[str]) -> torch.Tensor:
+        "Unit-norm MiniLM embeddings `(len(texts), 384)` on the CPU."
         from icmos.rag import embed
         return embed(texts, device=self.device, batch=self.batch)
 
-    def add(self, blocks, unit_text):
+    def add(self, blocks, units):
         if not blocks: return
-        self.n = blocks[-1].id + 1
-        if self.keys == 'block':
-            self.index.add([b.id for b in blocks], self._embed([b.text for b in blocks])); return
-        new = []
+        ids, texts = self._new_docs(blocks, units)
         for b in blocks:
-            for u in b.units:
-                self._unit_blocks.setdefault(u, []).append(b.id)
-                if u >= self._done: new.append(u)
-        new = sorted(set(new))
-        if new:
-            self.index.add(new, self._embed([unit_text[u] for u in new])); self._done = new[-1] + 1
+            for u in b.units: self._owner.setdefault(u, b.id)
+        if ids: self.index.add(ids, self.embed(texts))
 
-    def query_vector(self, query: str) -> torch.Tensor: return self._embed([query])[0]
+    def query_vector(self, query: str) -> torch.Tensor: return self.embed([query])[0]
 
-    def rank(self, query, k, exclude=frozenset()):
+    def rank(self, query, k, exclude=frozenset(), exclude_units=frozenset()):
         if len(self.index) == 0: return []
-        q = self.query_vector(query)
-        want = k + len(exclude)
-        if self.keys == 'block':
-            v, ids = self.index.search(q, want)
-            return [(int(i), float(s)) for s, i in zip(v, ids) if int(i) not in exclude][:k]
-        best: dict[int, float] = {}
-        v, ids = self.index.search(q, 4 * want)  # a block may own several of the top units
-        for s, u in zip(v, ids):
-            for b in self._unit_blocks.get(int(u), ()):
-                if b not in exclude and float(s) > best.get(b, -np.inf): best[b] = float(s)
-        return sorted(best.items(), key=lambda x: -x[1])[:k]
+        v, ids = self.index.search(self.query_vector(query), 4 * (k + len(exclude) + len(exclude_units)) + 8)
+        return self._to_blocks(ids, v, k, exclude, exclude_units)
 
 def rrf(rankings: dict[str, list[tuple[int, float]]], k0: int = 60) -> list[tuple[int, float]]:
     "Reciprocal-rank fusion of several rankings `{name: [(block_id, score), ...]}` into one, best first."
@@ -267,8 +284,9 @@ class RuntimeConfig:
     keys: str = 'unit'            # MiniLM keys: 'unit' (one per sentence; a block scores as its best) or 'block'
     index: str = 'dnii'           # where the MiniLM keys live: 'dnii' (icmos.dnii) or 'flat' (exact scan)
     candidates: int = 16          # blocks each ranker proposes before fusion
-    top_k: int = 3                # blocks read (at most; fewer if the budget is tight)
+    top_k: int = 4                # blocks read (at most; fewer if the budget is tight)
     hops: int = 2                 # retrieval rounds: 1 = the question only; 2+ = follow the best sentence found
+    chains: int = 2               # bridge chains followed, each from the next best block for the question
     rrf_k: int = 60               # reciprocal-rank fusion constant
     local_tokens: int = 0         # tokens of the document's end kept as the local window
     retrieve: str = 'force'       # 'force': retrieve for the question; 'auto': also re-rank every `refresh_every` generated tokens; 'off': local window only
@@ -277,7 +295,7 @@ class RuntimeConfig:
 
     def __post_init__(self):
         for name, lo, hi in (('block_words', 4, 4096), ('overlap', 0, 16), ('candidates', 1, 4096), ('top_k', 1, 256),
-                             ('hops', 1, 8), ('rrf_k', 1, 10_000), ('local_tokens', 0, 1 << 20), ('refresh_every', 1, 4096),
+                             ('hops', 1, 8), ('chains', 1, 8), ('rrf_k', 1, 10_000), ('local_tokens', 0, 1 << 20), ('refresh_every', 1, 4096),
                              ('piece_chars', 1024, 1 << 30)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
@@ -326,7 +344,7 @@ class Memory:
         self.cfg, self.icfg = cfg or RuntimeConfig(), icfg or ICMOSConfig.from_env()
         if model is None or tok is None: model, tok = load_model(self.icfg)
         self.model, self.tok = model, tok
-        self.rankers: list[Ranker] = [BM25() if r == 'bm25' else Dense(self.cfg.keys, self.cfg.index, model.device)
+        self.rankers: list[Ranker] = [BM25(self.cfg.keys) if r == 'bm25' else Dense(self.cfg.keys, self.cfg.index, model.device)
                                       for r in self.cfg.ranker_names]
         self.units, self.blocks, self.sources = Units(), [], []
         self._tail = ''                 # the end of the last source, for the local window
@@ -376,7 +394,7 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
                 U.ids += [np.asarray(e, np.int32) for e in enc]; self.n_tokens += sum(map(len, enc))
             for b in new: b.ids = np.concatenate([U.ids[u] for u in b.units]) if b.units else np.zeros(0, np.int32)
             self.blocks += new
-            for r in self.rankers: r.add(new, U.text)
+            for r in self.rankers: r.add(new, U)
             if text: self._tail = (self._tail + text)[-max(8 * cfg.local_tokens, 1):]
             bar.update(nbytes)
             el = time.perf_counter() - t0
@@ -408,12 +426,14 @@ def _write_file(self: Memory, path, source: str | None = None, progress: bool = 
 
 # %% ../nbs/api/60_runtime.ipynb #15b5bb03
 @_method_of(Memory)
-def __neighbours(self: Memory, b: int) -> set[int]:
-    "Blocks that share a sentence unit with block `b` (its overlap neighbours), `b` included."
-    out = {b}
-    for n in (b - 1, b + 1):
-        if 0 <= n < len(self.blocks) and set(self.blocks[n].units) & set(self.blocks[b].units): out.add(n)
-    return out
+def __seen(self: Memory, chosen: list[int]) -> tuple[set, set]:
+    "What a later hop must not return again: `(blocks, units)`. Unit keys exclude the chosen blocks' sentences (an overlap neighbour still counts for its other sentences); block keys exclude the overlap neighbours too."
+    if self.cfg.keys == 'unit': return set(chosen), {u for b in chosen for u in self.blocks[b].units}
+    near = set(chosen)
+    for b in chosen:
+        for n in (b - 1, b + 1):
+            if 0 <= n < len(self.blocks) and set(self.blocks[n].units) & set(self.blocks[b].units): near.add(n)
+    return near, set()
 
 @_method_of(Memory)
 def _best_unit(self: Memory, b: int, query: str) -> int:
@@ -426,14 +446,14 @@ def _best_unit(self: Memory, b: int, query: str) -> int:
     lex = np.array([sum(w(x) for x in qw & content_words(self.units.text[u])) for u in units], np.float32)
     dense = next((r for r in self.rankers if isinstance(r, Dense)), None)
     if dense is not None:
-        q = dense.query_vector(query); U = dense._embed([self.units.text[u] for u in units])
+        q = dense.query_vector(query); U = dense.embed([self.units.text[u] for u in units])
         lex = lex + (U @ q).numpy() * 0.5  # cosine in [-1, 1]: decides when no rare word is shared
     return units[int(lex.argmax())]
 
 @_method_of(Memory)
-def _rank(self: Memory, query: str, exclude: set = frozenset()) -> tuple[dict, list]:
-    "Every ranker's candidates for `query` and their reciprocal-rank fusion: `(rankings, fused)`."
-    rankings = {r.name: r.rank(query, self.cfg.candidates, exclude) for r in self.rankers}
+def _rank(self: Memory, query: str, exclude: set = frozenset(), exclude_units: set = frozenset()) -> tuple[dict, list]:
+    "Every ranker's candidates for `query` (blocks in `exclude` and units in `exclude_units` left out) and their reciprocal-rank fusion: `(rankings, fused)`."
+    rankings = {r.name: r.rank(query, self.cfg.candidates, exclude, exclude_units) for r in self.rankers}
     return rankings, rrf(rankings, self.cfg.rrf_k)
 
 @_method_of(Memory)
@@ -442,21 +462,24 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
     k = top_k or self.cfg.top_k
     if not self.blocks: raise ICMOSError('the memory is empty: write a document into it first')
     rankings, fused = self.rank(question)
-    chosen = [b for b, _ in fused[:1 if self.cfg.hops > 1 else k]]
-    hops = [Hop(question, rankings, fused, list(chosen))]
-    query = question
-    for _ in range(1, self.cfg.hops):  # follow bridges: the best sentence found so far becomes the next query
-        if not chosen or len(chosen) >= k: break
-        bridge = self.units.text[self.best_unit(chosen[-1], query)]
-        near = set().union(*(self._neighbours(b) for b in chosen))
-        r, f = self.rank(bridge, exclude=near)
-        picked = [f[0][0]] if f else []
-        hops.append(Hop(bridge, r, f, picked)); chosen += picked; query = bridge
-        if not picked: break
-    near = set().union(*(self._neighbours(b) for b in chosen)) if chosen else set()
-    for b, _ in fused:  # fill the remaining places from the question's own ranking, skipping overlap neighbours
+    if self.cfg.hops == 1:
+        chosen = [b for b, _ in fused[:k]]
+        return chosen, [Hop(question, rankings, fused, list(chosen))]
+    chosen, hops = [], [Hop(question, rankings, fused, [])]
+    starts = [b for b, _ in fused]
+    for c in range(self.cfg.chains):  # each chain starts at the next best block for the question...
+        start = next((b for b in starts if b not in chosen), None)
+        if start is None or len(chosen) >= k: break
+        chosen.append(start); hops[0].picked.append(start); query, at = question, start
+        for _ in range(1, self.cfg.hops):  # ...and follows bridges: the best sentence found becomes the next query
+            if len(chosen) >= k: break
+            bridge = self.units.text[self.best_unit(at, query)]
+            r, f = self.rank(bridge, *self._seen(chosen))
+            if not f: break
+            at = f[0][0]; chosen.append(at); hops.append(Hop(bridge, r, f, [at])); query = bridge
+    for b, _ in fused:  # fill the remaining places from the question's own ranking
         if len(chosen) >= k: break
-        if b not in near: chosen.append(b); near |= self._neighbours(b)
+        if b not in self._seen(chosen)[0]: chosen.append(b)
     return chosen, hops
 
 # %% ../nbs/api/60_runtime.ipynb #104b677d
