@@ -75,7 +75,8 @@ def run_one(spec: str, method, model, tok, s, cfg: ICMOSConfig, budget: int, tra
             mem = method.memory_
             top4, _ = mem.retrieve(s.question, top_k=4)
             rec = dict(recall=fact_recall(s, [mem.blocks[b].text for b in top4]), ingest_tok_s=mem.n_tokens / max(mem.ingest_s, 1e-9),
-                       chosen=mem.last_trace.chosen, timings=mem.last_trace.timings)
+                       chosen=mem.last_trace.chosen, timings=mem.last_trace.timings, tiers=mem.tier_bytes(),
+                       prompt_tokens=mem.last_trace.prompt_tokens, n_blocks=len(mem.blocks))
             if trace_to:
                 from icmos.runtime import trace_html, trace_png
                 spans = [(s.context.find(f), s.context.find(f) + len(f)) for f in s.metadata.get('facts', []) if f in s.context]
@@ -157,6 +158,10 @@ def run_runtime_bench(rb: RuntimeBench, cfg: ICMOSConfig, progress: bool = True,
              if tuple(map(str, (m, t, L, rb.budget, dev, label))) not in have]
     if rb.traces: Path(rb.traces).mkdir(parents=True, exist_ok=True)
     smp = open(rb.samples_out, 'a') if rb.samples_out else None
+    if cells:  # warm-up (kernels, allocator, the embedder's first load): one short answer per kind of method, not recorded
+        w = make_sample('passkey', tok, 1000, 10_000)
+        ICMOS(budget=rb.budget).ask_text(model, tok, w.context, w.question, cfg)
+        get_method('full').answer(model, tok, encode_prompt(tok, w.context, w.question), cfg)
     rows, t0 = [], time.perf_counter()
     bar = tqdm(total=len(cells) * rb.n, desc='runtime', unit='sample', disable=not progress, file=sys.stderr)
     try:

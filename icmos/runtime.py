@@ -182,14 +182,21 @@ class BM25(Ranker):
 
     def _build(self):
         import bm25s
+        toks = bm25s.tokenize(self._texts, stopwords='en', show_progress=False)
+        if not toks.vocab: self._index = False; return  # no indexable word at all (stopwords, single characters): no lexical scores
         self._index = bm25s.BM25(k1=self.k1, b=self.b)
-        self._index.index(bm25s.tokenize(self._texts, stopwords='en', show_progress=False), show_progress=False)
+        self._index.index(toks, show_progress=False)
+
+    def nbytes(self) -> int:
+        "Bytes of the sparse score matrix (0 before the first query builds it)."
+        return sum(v.nbytes for v in self._index.scores.values() if hasattr(v, 'nbytes')) if self._index else 0
 
     def scores(self, query: str) -> np.ndarray:
         "BM25 score of every keyed doc (unit or block) for `query`."
         import bm25s
         if not self._texts: return np.zeros(0, np.float32)
         if self._index is None: self._build()
+        if self._index is False: return np.zeros(len(self._texts), np.float32)
         q = bm25s.tokenize([query], stopwords='en', show_progress=False, return_ids=False)[0]
         q = [t for t in q if t in self._index.vocab_dict]
         return np.asarray(self._index.get_scores(q), np.float32) if q else np.zeros(len(self._texts), np.float32)
@@ -424,7 +431,20 @@ def _write_file(self: Memory, path, source: str | None = None, progress: bool = 
     if size == 0: raise ICMOSError(f'file {p} is empty')
     return self._ingest(_pieces_of_file(p, self.cfg.piece_chars), size, source or p.name, progress)
 
-# %% ../nbs/api/60_runtime.ipynb #15b5bb03
+# %% ../nbs/api/60_runtime.ipynb #d13bc9ac
+@_method_of(Memory)
+def _tier_bytes(self: Memory) -> dict:
+    "Host memory per tier in MB: L2 (block text, token ids) and L1 (the rankers' keys: MiniLM vectors in the index, BM25's sparse scores)."
+    l1 = 0
+    for r in self.rankers:
+        if isinstance(r, BM25): l1 += r.nbytes()
+        elif isinstance(r.index, DNIIIndex): l1 += r.index.dnii.nbytes()
+        else: l1 += len(r.index) * 384 * 4
+    mb = lambda x: round(x / 2**20, 3)
+    return {'l2_text_mb': mb(sum(len(t.encode('utf-8', 'surrogatepass')) for t in self.units.text)),
+            'l2_ids_mb': mb(sum(a.nbytes for a in self.units.ids)), 'l1_keys_mb': mb(l1)}
+
+# %% ../nbs/api/60_runtime.ipynb #104b677d
 @_method_of(Memory)
 def __seen(self: Memory, chosen: list[int]) -> tuple[set, set]:
     "What a later hop must not return again: `(blocks, units)`. Unit keys exclude the chosen blocks' sentences (an overlap neighbour still counts for its other sentences); block keys exclude the overlap neighbours too."
@@ -482,7 +502,7 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
         if b not in self._seen(chosen)[0]: chosen.append(b)
     return chosen, hops
 
-# %% ../nbs/api/60_runtime.ipynb #104b677d
+# %% ../nbs/api/60_runtime.ipynb #4a4b83af
 @_method_of(Memory)
 def __units_text(self: Memory, units: list[int]) -> tuple[str, list[tuple[int, int]]]:
     "The text of `units` in document order (runs of consecutive units joined as in the source, runs by a paragraph break) and the runs' character spans."
@@ -527,7 +547,7 @@ def _assemble(self: Memory, question: str, chosen: list[int], budget: int, max_n
                              'or lower --block-words')
         else: raise ICMOSError('nothing to read: no block was retrieved and the local window is off (--local-tokens 0)')
 
-# %% ../nbs/api/60_runtime.ipynb #4a4b83af
+# %% ../nbs/api/60_runtime.ipynb #d3d3bec0
 def _sync(dev):
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
 
@@ -576,7 +596,7 @@ def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | 
     return Answer(text, name, self.n_tokens, held, T['retrieve'] + T['assemble'] + T['prefill'], T['decode'], len(out), gpu,
                   _peak_host_mb(), str(dev))
 
-# %% ../nbs/api/60_runtime.ipynb #715a058f
+# %% ../nbs/api/60_runtime.ipynb #e04f465d
 def trace_png(tr: Trace, path=None, facts: list[tuple[int, int]] = (), title: str | None = None):
     "Draw `tr` as a document strip (matplotlib figure); saved to `path` if given. `facts`: (start, end) spans to mark."
     import matplotlib; import matplotlib.pyplot as plt
@@ -633,7 +653,7 @@ def trace_html(tr: Trace, path, facts: list[tuple[int, int]] = ()) -> Path:
     p = Path(path); p.write_text(''.join(parts), encoding='utf-8')
     return p
 
-# %% ../nbs/api/60_runtime.ipynb #3fc6a2a8
+# %% ../nbs/api/60_runtime.ipynb #0c55ae0e
 @register_method
 @dataclass
 class ICMOS(Method):

