@@ -57,6 +57,7 @@ BENCHES: dict[str, str] = {  # bench name -> module defining bench_args(parser) 
     'stm': 'icmos.stm',
     'mag': 'icmos.mag',
     'trimmer': 'icmos.trimmer',
+    'speed': 'icmos.bench_speed',
 }
 TRAINS: dict[str, str] = {'mag': 'icmos.mag', 'trimmer': 'icmos.trimmer'}  # trainer name -> module defining train_args(parser) and train_main(args)
 
