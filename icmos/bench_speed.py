@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/03_bench_speed.ipynb #4f635bd5
 from __future__ import annotations
-import csv, json, math, os, statistics, sys, tempfile, time
+import csv, json, math, os, sys, tempfile, time, warnings
 from pathlib import Path
 
 import torch
@@ -67,8 +67,8 @@ def _generate(model, ids, k: int):
     return model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=k, min_new_tokens=k,
                           do_sample=False, return_dict_in_generate=True)
 
-def bench_decode(model, ids: torch.Tensor, new_tokens: int, repeats: int = 1) -> tuple[list[dict], dict]:
-    "Decode tok/s after a prompt `ids`: transformers generate (baseline), static cache eager, CUDA graph, graph incl. setup."
+def bench_decode(model, ids: torch.Tensor, new_tokens: int, repeats: int = 1, compile: bool = False) -> tuple[list[dict], dict]:
+    "Decode tok/s after a prompt `ids`: transformers generate (baseline), static cache eager, CUDA graph, graph incl. setup (and a compiled graph)."
     dev = model.device; ids = ids.to(dev); k = new_tokens
     _generate(model, ids, 2); _sync(dev)
     def gen_time(m):
@@ -78,34 +78,39 @@ def bench_decode(model, ids: torch.Tensor, new_tokens: int, repeats: int = 1) ->
     g = _generate(model, ids, k + 1)
     base_toks = g.sequences[0, ids.shape[1]:].tolist()
     cache_cls = type(getattr(g, 'past_key_values', None) or getattr(g, 'cache', None)).__name__
-    res, toks, prof = {}, {}, {}
-    modes = [('decode_static_eager', False)] + ([('decode', True)] if dev.type == 'cuda' else [])  # no graph on the CPU
-    for mode, graph in modes:
+    res, toks, prof, failed = {}, {}, {}, {}
+    modes = [('decode_static_eager', False, False)]
+    if dev.type == 'cuda': modes += [('decode', True, False)] + ([('decode_compiled', True, True)] if compile else [])  # no graph on the CPU
+    for mode, graph, comp in modes:
         best = None
-        for _ in range(repeats):
+        for _ in range(1 if comp else repeats):  # a compiled step recompiles for every new cache: one run
             logits, c = prefill(model, ids, chunk_size=ids.shape[1]); _sync(dev)
-            t0 = time.perf_counter(); d = GraphDecoder(model, c, logits, k + 1, graph=graph); _sync(dev); t1 = time.perf_counter()
-            d.advance(k); _sync(dev); t2 = time.perf_counter()
-            if graph and d.graph is None: raise ICMOSError('bench speed: the CUDA-graph capture failed (see the warning above)')
-            steps = k - (2 if graph else 0)  # the capture runs two steps eagerly in setup
-            loop_tok_s, e2e_tok_s = steps / (t2 - t1), k / (t2 - t0)
-            if best is None or loop_tok_s > best[0]: best = (loop_tok_s, e2e_tok_s)
+            with warnings.catch_warnings(record=True) as w:
+                warnings.simplefilter('always')
+                t0 = time.perf_counter(); d = GraphDecoder(model, c, logits, k + 1 + 32, graph=graph, compile=comp); _sync(dev); t1 = time.perf_counter()
+            for x in w: warnings.warn(x.message)
+            if graph and d.graph is None and comp: break  # the compile experiment failed: reported, no row
+            if graph and d.graph is None: raise ICMOSError(f'bench speed: the CUDA-graph capture failed for {mode} (see the warning above)')
+            warm = d.done  # steps run eagerly while capturing
+            d.advance(k - warm); _sync(dev); t2 = time.perf_counter()
+            loop_tok_s, e2e_tok_s = (k - warm) / (t2 - t1), k / (t2 - t0)
+            if best is None or loop_tok_s > best[0]: best = (loop_tok_s, e2e_tok_s, t1 - t0)
+        if best is None: failed[mode] = [str(x.message)[:300] for x in w]; continue
         toks[mode] = d.tokens()
         res[mode] = best[0]
-        if graph: res['decode_e2e'] = best[1]
-        # profile: 32 more steps of the same decoder
-        logits, c = prefill(model, ids, chunk_size=ids.shape[1])
-        d = GraphDecoder(model, c, logits, k + 1, graph=graph)
-        m = min(32, d.left)
-        prof[mode] = gpu_profile(lambda: d.advance(m), m, dev)
+        if mode == 'decode': res['decode_e2e'] = best[1]
+        prof[mode] = {**gpu_profile(lambda: d.advance(32), 32, dev), 'setup_s': best[2]}  # 32 more steps of the same decoder
     logits, c = prefill(model, ids, chunk_size=ids.shape[1])
     prof['baseline_dynamic_eager'] = gpu_profile(lambda: greedy_decode(model, c, logits, 33), 32, dev)
-    fast = toks.get('decode', toks['decode_static_eager'])
-    prefix = next((i for i, (a, b) in enumerate(zip(fast, base_toks)) if a != b), min(len(base_toks), len(fast)))
-    checks = {'graph_equals_static_eager': toks['decode'] == toks['decode_static_eager'] if 'decode' in toks else None,
-              'tokens': len(fast), 'same_prefix_as_generate': prefix, 'generate_cache': cache_cls}
+    same = lambda a, b: next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))  # tokens in common before the first difference
+    fast, eager = toks.get('decode', toks['decode_static_eager']), toks['decode_static_eager']
+    checks = {'graph_equals_static_eager': fast == eager if 'decode' in toks else None, 'tokens': len(fast),
+              'same_prefix_graph_static_eager': same(fast, eager), 'same_prefix_as_generate': same(fast, base_toks),
+              'generate_cache': cache_cls}
+    if 'decode_compiled' in toks: checks['same_prefix_compiled_static_eager'] = same(toks['decode_compiled'], eager)
+    if failed: checks['failed'] = failed
     rows = [dict(op=op, tok_s=res[op], baseline_tok_s=k / base_s, gpu_util=prof['decode' if op == 'decode_e2e' else op]['gpu_util'])
-            for op in ('decode', 'decode_static_eager', 'decode_e2e') if op in res]
+            for op in ('decode', 'decode_static_eager', 'decode_e2e', 'decode_compiled') if op in res]
     return rows, {'checks': checks, 'profile': prof, 'baseline_s': base_s}
 
 # %% ../nbs/api/03_bench_speed.ipynb #43b2d891
@@ -131,7 +136,7 @@ def _device_name(dev) -> str:
     return torch.cuda.get_device_name(dev) if torch.device(dev).type == 'cuda' else 'cpu'
 
 def run_speed(cfg: ICMOSConfig, contexts: list[int], new_tokens: int, dtypes: list[str], prefill_tokens: int,
-              chunks: list[int], batch: int, repeats: int, progress: bool = True) -> tuple[list[dict], dict]:
+              chunks: list[int], batch: int, repeats: int, progress: bool = True, compile: bool = False) -> tuple[list[dict], dict]:
     "All rows of `speed.csv` (decode at each context and dtype, prefill at each chunk and dtype, batched prefill) and the profile/check record."
     import transformers
     log = (lambda *a: print('icmos speed:', *a, file=sys.stderr, flush=True)) if progress else (lambda *a: None)
@@ -145,11 +150,12 @@ def run_speed(cfg: ICMOSConfig, contexts: list[int], new_tokens: int, dtypes: li
         model = models[dt][0]
         for n in contexts:
             log(f'decode {dt} context {n}')
-            if n + new_tokens + 1 > fp32.config.max_position_embeddings:
-                raise ICMOSError(f'contexts: {n} + {new_tokens} new tokens exceed the model window of {fp32.config.max_position_embeddings}')
-            rs, r = bench_decode(model, prompt_ids(tok, n), new_tokens, repeats)
+            if n + new_tokens + 33 > fp32.config.max_position_embeddings:
+                raise ICMOSError(f'contexts: {n} + {new_tokens} + 33 new tokens (timed, profiled) exceed the model window of {fp32.config.max_position_embeddings}')
+            rs, r = bench_decode(model, prompt_ids(tok, n), new_tokens, repeats, compile)
             rec['decode'][f'{dt}/{n}'] = r
             for x in rs: row(context_tokens=n, dtype=dt, **x)
+    if not prefill_tokens: return rows, rec
     ids = prompt_ids(tok, prefill_tokens)
     base, _ = bench_prefill(fp32, ids, cfg.chunk_size, repeats)  # the path before issue 13: float32, default chunks
     rec['prefill']['baseline'] = {'dtype': 'float32', 'chunk': cfg.chunk_size, 'tok_s': base}
@@ -185,9 +191,10 @@ def bench_args(p):
     p.add_argument('--contexts', default='1K,8K', help='decode context lengths, K = 1000 (default 1K,8K)')
     p.add_argument('--new-tokens', type=int, default=128, help='decode steps timed per row (default 128)')
     p.add_argument('--dtypes', default='bfloat16,float32', help='comma-separated dtypes (default bfloat16,float32)')
-    p.add_argument('--prefill-tokens', default='8K', help='prefill length (default 8K)')
+    p.add_argument('--prefill-tokens', default='8K', help='prefill length (default 8K; 0 = no prefill rows)')
     p.add_argument('--chunks', default='512,8192', help='prefill chunk sizes (default 512,8192)')
     p.add_argument('--batch', type=int, default=4, help='documents in the batched prefill row (default 4; 1 = no such row)')
+    p.add_argument('--compile', action='store_true', help='add decode_compiled rows: the step fused by torch.compile, then captured (minutes to compile)')
     p.add_argument('--repeats', type=int, default=3, help='timed repeats, the fastest kept (default 3)')
     p.add_argument('--out', default='reports/results/speed.csv', help='CSV to write (default reports/results/speed.csv)')
     p.add_argument('--profile-out', default='reports/results/speed_profile.json', help='profiler snapshot and token checks (JSON)')
@@ -198,11 +205,12 @@ def bench_main(args) -> int:
     from icmos.cli import _config
     from icmos.eval import parse_lengths
     cfg = _config(args)
-    rows, rec = run_speed(cfg, parse_lengths(args.contexts), args.new_tokens, split_list(args.dtypes), parse_lengths(args.prefill_tokens)[0],
-                          split_list(args.chunks, int), args.batch, args.repeats)
+    rows, rec = run_speed(cfg, parse_lengths(args.contexts), args.new_tokens, split_list(args.dtypes), 0 if str(args.prefill_tokens) == '0' else parse_lengths(args.prefill_tokens)[0],
+                          split_list(args.chunks, int), args.batch, args.repeats, compile=args.compile)
     write_speed(rows, args.out)
     Path(args.profile_out).write_text(json.dumps(_no_nan(rec), indent=1) + '\n')
     for r in rows: print(*(r[k] if not isinstance(r[k], float) else round(r[k], 3) for k in COLUMNS), sep=',')
+    for k, r in rec['decode'].items(): print(k, r['checks'], file=sys.stderr)
     bad = [k for k, r in rec['decode'].items() if r['checks']['graph_equals_static_eager'] is False]
     if bad: print(f'icmos: graph and eager tokens differ for {bad}', file=sys.stderr); return 1
     print(f'icmos: wrote {len(rows)} row(s) to {args.out} and {args.profile_out}', file=sys.stderr)

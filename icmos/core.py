@@ -335,7 +335,8 @@ def _sync(dev: torch.device):
 class GraphDecoder:
     "Greedy decoding on a `StaticCache` copy of `cache`: the one-token `_Step`, captured once in a CUDA graph and replayed per token."
     def __init__(self, model, cache, logits: torch.Tensor, # (1, V) logits of the last prompt token
-                 max_new_tokens: int, graph: bool | None = None): # graph: capture one (None: when on CUDA)
+                 max_new_tokens: int, graph: bool | None = None, # capture a graph (None: when on CUDA)
+                 compile: bool = False): # fuse the step with torch.compile before capturing it (slow to start: minutes)
         dev = model.device
         self.max_new_tokens, self.done, self.graph = max_new_tokens, 0, None
         n = int(cache.get_seq_length())
@@ -344,17 +345,17 @@ class GraphDecoder:
         if graph is None: graph = dev.type == 'cuda'
         if graph and dev.type != 'cuda':
             warnings.warn(f'icmos: CUDA graphs need a CUDA device (the model is on {dev}); decoding eagerly')
-        elif graph and self.left > 3: self._capture(dev)
+        elif graph and self.left > 3: self._capture(dev, torch.compile(self.step, dynamic=False) if compile else self.step)
 
-    def _capture(self, dev):
+    def _capture(self, dev, fn):
         try:
             side, main = torch.cuda.Stream(dev), torch.cuda.current_stream(dev)
             side.wait_stream(main)
-            with torch.no_grad(), torch.cuda.stream(side):  # two real steps, also the warm-up a capture needs
-                for _ in range(2): self.step(); self.done += 1
+            with torch.no_grad(), torch.cuda.stream(side):  # a real step, also the warm-up a capture needs
+                fn(); self.done += 1
             main.wait_stream(side)
             g = torch.cuda.CUDAGraph()
-            with torch.no_grad(), torch.cuda.graph(g): self.step()
+            with torch.no_grad(), torch.cuda.graph(g): fn()
             self.graph = g
         except Exception as e:
             warnings.warn(f'icmos: CUDA-graph capture failed ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}); decoding eagerly')
