@@ -324,7 +324,8 @@ class _Step:
     def __call__(self):
         self.mask.index_fill_(-1, self.pos, 0)
         o = self.model(input_ids=self.ids, position_ids=self.pos[None], attention_mask=self.mask, **self.kw)
-        nxt = o.logits[0, -1].argmax()
+        self.logits = o.logits[0, -1]  # (V,) of the last step (a graph's static output buffer)
+        nxt = self.logits.argmax()
         self.out.index_copy_(0, self.pos - (self.n - 1), nxt[None])
         self.ids.copy_(nxt.view(1, 1)); self.pos.add_(1)
 
