@@ -58,6 +58,7 @@ BENCHES: dict[str, str] = {  # bench name -> module defining bench_args(parser) 
     'mag': 'icmos.mag',
     'trimmer': 'icmos.trimmer',
     'runtime': 'icmos.bench_runtime',
+    'speed': 'icmos.bench_speed',
 }
 TRAINS: dict[str, str] = {'mag': 'icmos.mag', 'trimmer': 'icmos.trimmer'}  # trainer name -> module defining train_args(parser) and train_main(args)
 

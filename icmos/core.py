@@ -13,10 +13,10 @@ import torch
 from tqdm import tqdm
 
 # %% auto #0
-__all__ = ['EMBEDDED_MODEL', 'GGUF_NAME', 'METHODS', 'METHOD_MODULES', 'ICMOSError', 'ICMOSConfig', 'embedded_gguf', 'load_model',
-           'Prompt', 'encode_prompt', 'cache_kw', 'prefill', 'stop_ids', 'greedy_decode', 'Answer', 'register_method',
-           'Method', 'get_method', 'bounded_methods', 'model_window', 'split_list', 'check_budget', 'check_window',
-           'FullAttention', 'ask']
+__all__ = ['EMBEDDED_MODEL', 'GGUF_NAME', 'METHODS', 'METHOD_MODULES', 'ICMOSError', 'resolve_dtype', 'ICMOSConfig',
+           'embedded_gguf', 'load_model', 'Prompt', 'encode_prompt', 'cache_kw', 'prefill', 'stop_ids', 'greedy_decode',
+           'static_cache', 'GraphDecoder', 'fast_greedy_decode', 'Answer', 'register_method', 'Method', 'get_method',
+           'bounded_methods', 'model_window', 'split_list', 'check_budget', 'check_window', 'FullAttention', 'ask']
 
 # %% ../nbs/api/00_core.ipynb #d5e764fe
 class ICMOSError(ValueError):
@@ -29,11 +29,26 @@ _DTYPES = {'float32': torch.float32, 'bfloat16': torch.bfloat16, 'float16': torc
 def _default_cache_dir() -> str:
     return os.environ.get('ICMOS_CACHE') or str(Path.home() / '.cache' / 'icmos')
 
+def _bf16_ok(device: torch.device) -> bool:
+    try: return torch.cuda.is_bf16_supported(including_emulation=False)
+    except TypeError: return torch.cuda.is_bf16_supported()
+
+def resolve_dtype(name: str, device: torch.device | str, bf16_ok: bool | None = None) -> torch.dtype:
+    "The torch dtype for `name` on `device`: 'auto' is bfloat16 on a CUDA GPU that runs it, else float32; bfloat16 asked of a GPU without it warns and gives float32."
+    dev = torch.device(device)
+    if dev.type != 'cuda': return torch.float32 if name == 'auto' else _DTYPES[name]
+    if bf16_ok is None: bf16_ok = _bf16_ok(dev)
+    if name == 'auto': return torch.bfloat16 if bf16_ok else torch.float32
+    if name == 'bfloat16' and not bf16_ok:
+        warnings.warn(f'icmos: dtype bfloat16: the GPU {dev} cannot run bfloat16 (it needs compute capability 8.0+); running in float32')
+        return torch.float32
+    return _DTYPES[name]
+
 @dataclass
 class ICMOSConfig:
     "Settings shared by every ICMOS command; CLI flags map 1:1 onto these fields."
     model: str = EMBEDDED_MODEL  # 'smollm2' (embedded), a local HF model folder, a .gguf file, or a hub name already in the local HF cache
-    dtype: str = 'float32'  # one of float32, bfloat16, float16
+    dtype: str = 'auto'  # 'auto' (bfloat16 on a CUDA GPU that runs it, else float32), float32, bfloat16 or float16
     device: str = 'auto'  # 'auto' (CUDA if available, else CPU), 'cpu', 'cuda' or 'cuda:N'
     chunk_size: int = 512  # tokens per prefill chunk
     max_new_tokens: int = 48  # greedy decoding length (SmolLM2 often restates the question first: keep >= 40)
@@ -43,8 +58,8 @@ class ICMOSConfig:
     def __post_init__(self):
         if not isinstance(self.model, str) or not self.model.strip():
             raise ICMOSError("model: give 'smollm2', a model folder, a .gguf file or a model name (got an empty value)")
-        if self.dtype not in _DTYPES:
-            raise ICMOSError(f"dtype: must be one of {', '.join(_DTYPES)} (got {self.dtype!r})")
+        if self.dtype != 'auto' and self.dtype not in _DTYPES:
+            raise ICMOSError(f"dtype: must be one of auto, {', '.join(_DTYPES)} (got {self.dtype!r})")
         if not (self.device in ('auto', 'cpu', 'cuda') or self.device.startswith('cuda:')):
             raise ICMOSError(f"device: must be 'auto', 'cpu', 'cuda' or 'cuda:N' (got {self.device!r})")
         for name, lo, hi in (('chunk_size', 1, 1 << 20), ('max_new_tokens', 1, 4096)):
@@ -61,7 +76,7 @@ class ICMOSConfig:
         return cls(**kw)
 
     @property
-    def torch_dtype(self) -> torch.dtype: return _DTYPES[self.dtype]
+    def torch_dtype(self) -> torch.dtype: return resolve_dtype(self.dtype, self.torch_device)
 
     @property
     def torch_device(self) -> torch.device:
@@ -158,7 +173,7 @@ def load_model(cfg: ICMOSConfig | None = None):
     cfg = cfg or ICMOSConfig.from_env()
     _quiet_transformers()
     src, from_gguf = _resolve(cfg.model, cfg.cache_dir)
-    key = (str(src), cfg.dtype, str(cfg.torch_device))
+    key = (str(src), str(cfg.torch_dtype), str(cfg.torch_device))
     if key in _LOADED: return _LOADED[key]
     _check_causal(src)
     def _load():
@@ -269,6 +284,116 @@ def greedy_decode(model, cache, logits: torch.Tensor, # (1, V) logits of the las
             nxt = int(o.logits[0, -1].argmax())
     return out
 
+# %% ../nbs/api/00_core.ipynb #67128a6e
+@functools.lru_cache(maxsize=None)
+def _takes(cls, name: str) -> bool:
+    import inspect
+    return name in inspect.signature(cls.forward).parameters
+
+def static_cache(model, cache, max_len: int):
+    "A transformers `StaticCache` of `max_len` slots holding a copy of `cache` (a `DynamicCache`, every layer at positions 0..n-1)."
+    from transformers import StaticCache
+    layers = getattr(cache, 'layers', None)
+    if not layers or not all(hasattr(l, 'keys') for l in layers):
+        raise ICMOSError(f'a static cache copies a DynamicCache with per-layer keys/values (got {type(cache).__name__})')
+    n = int(cache.get_seq_length())
+    if n + 1 > max_len: raise ICMOSError(f'static cache: {n} cached tokens do not fit {max_len} slots')
+    st = StaticCache(config=model.config, max_cache_len=max_len)
+    if len(st.layers) != len(layers) or any(type(l).__name__ != 'StaticLayer' for l in st.layers):
+        raise ICMOSError(f'static cache: the model has sliding-window or non-attention layers; only full-attention layers can be copied')
+    for i, l in enumerate(layers):
+        if l.keys.shape[-2] != n:
+            raise ICMOSError(f'static cache: layer {i} holds {l.keys.shape[-2]} tokens, layer 0 holds {n}; an evicted or windowed cache cannot be copied')
+        st.update(l.keys, l.values, i)
+    return st
+
+# %% ../nbs/api/00_core.ipynb #6c425e67
+class _Step:
+    "The one-token greedy step on a static cache, all state on the device so it can be captured in a CUDA graph."
+    def __init__(self, model, cache, n: int, first: int, max_new_tokens: int):
+        dev, L = model.device, cache.layers[0].max_cache_len
+        self.model, self.cache, self.n = model, cache, n
+        self.ids = torch.full((1, 1), first, dtype=torch.long, device=dev)        # token fed at this step
+        self.pos = torch.full((1,), n, dtype=torch.long, device=dev)             # its position (= cache slot)
+        self.mask = torch.full((1, 1, 1, L), torch.finfo(model.dtype).min, dtype=model.dtype, device=dev)
+        self.mask[..., :n] = 0                                                   # additive mask over the L slots
+        self.out = torch.full((max_new_tokens,), first, dtype=torch.long, device=dev)
+        self.kw = {**cache_kw(model, cache), 'use_cache': True}
+        if _takes(type(model), 'cache_position'): self.kw['cache_position'] = self.pos
+
+    def __call__(self):
+        self.mask.index_fill_(-1, self.pos, 0)
+        o = self.model(input_ids=self.ids, position_ids=self.pos[None], attention_mask=self.mask, **self.kw)
+        self.logits = o.logits[0, -1]  # (V,) of the last step (a graph's static output buffer)
+        nxt = self.logits.argmax()
+        self.out.index_copy_(0, self.pos - (self.n - 1), nxt[None])
+        self.ids.copy_(nxt.view(1, 1)); self.pos.add_(1)
+
+# %% ../nbs/api/00_core.ipynb #a628f88e
+def _sync(dev: torch.device):
+    if dev.type == 'cuda': torch.cuda.synchronize(dev)
+
+class GraphDecoder:
+    "Greedy decoding on a `StaticCache` copy of `cache`: the one-token `_Step`, captured once in a CUDA graph and replayed per token."
+    def __init__(self, model, cache, logits: torch.Tensor, # (1, V) logits of the last prompt token
+                 max_new_tokens: int, graph: bool | None = None, # capture a graph (None: when on CUDA)
+                 compile: bool = False): # fuse the step with torch.compile before capturing it (slow to start: minutes)
+        dev = model.device
+        self.max_new_tokens, self.done, self.graph = max_new_tokens, 0, None
+        n = int(cache.get_seq_length())
+        with torch.no_grad():
+            self.step = _Step(model, static_cache(model, cache, n + max_new_tokens), n, int(logits[0].argmax()), max_new_tokens)
+        if graph is None: graph = dev.type == 'cuda'
+        if graph and dev.type != 'cuda':
+            warnings.warn(f'icmos: CUDA graphs need a CUDA device (the model is on {dev}); decoding eagerly')
+        elif graph and self.left > 3: self._capture(dev, torch.compile(self.step, dynamic=False) if compile else self.step)
+
+    def _capture(self, dev, fn):
+        try:
+            side, main = torch.cuda.Stream(dev), torch.cuda.current_stream(dev)
+            side.wait_stream(main)
+            with torch.no_grad(), torch.cuda.stream(side):  # a real step, also the warm-up a capture needs
+                fn(); self.done += 1
+            main.wait_stream(side)
+            g = torch.cuda.CUDAGraph()
+            with torch.no_grad(), torch.cuda.graph(g): fn()
+            self.graph = g
+        except Exception as e:
+            warnings.warn(f'icmos: CUDA-graph capture failed ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}); decoding eagerly')
+
+    @property
+    def left(self) -> int: return self.max_new_tokens - 1 - self.done
+    def advance(self, k: int = 1):
+        "Run up to `k` more steps: graph replays, or eager steps if there is no graph."
+        with torch.no_grad():
+            for _ in range(min(k, self.left)):
+                (self.graph.replay if self.graph is not None else self.step)(); self.done += 1
+    def tokens(self) -> list[int]:
+        "The greedy tokens so far: the one from the prompt's logits, then one per step."
+        return self.step.out[:self.done + 1].tolist()
+
+def fast_greedy_decode(model, cache, logits: torch.Tensor, # (1, V) logits of the last prompt token
+                       max_new_tokens: int, stop: Iterable[int] = (), graph: bool | None = None,
+                       check_every: int = 8, stats: dict | None = None) -> list[int]:
+    "`greedy_decode` through a `GraphDecoder` (`graph=None`: a CUDA graph when on CUDA); `stats` gets setup/loop seconds and steps."
+    stop, dev = set(stop), model.device
+    t0 = time.perf_counter()
+    first = int(logits[0].argmax())
+    if first in stop or max_new_tokens == 1: return [] if first in stop else [first]
+    d = GraphDecoder(model, cache, logits, max_new_tokens, graph)
+    _sync(dev); t1 = time.perf_counter()
+    with torch.profiler.record_function('icmos.decode_loop'):
+        while d.left:
+            d.advance(check_every if d.graph is not None else 1)
+            if stop & set(d.tokens()): break
+        _sync(dev)
+    t2 = time.perf_counter()
+    out = d.tokens()
+    for i, t in enumerate(out):
+        if t in stop: out = out[:i]; break
+    if stats is not None: stats.update(setup_s=t1 - t0, loop_s=t2 - t1, steps=d.done, graph=d.graph is not None)
+    return out
+
 # %% ../nbs/api/00_core.ipynb #c2542484
 @dataclass
 class Answer:
@@ -313,6 +438,7 @@ class Method:
     name: ClassVar[str] = ''
     bounded: ClassVar[bool] = False      # does the method keep device memory bounded as the context grows?
     uses_budget: ClassVar[bool] = False  # does `budget` mean anything to it?
+    fast_decode: ClassVar[bool] = False  # may its `prepare` cache (a plain DynamicCache) be decoded with `fast_greedy_decode` on CUDA?
     budget: int | None = None            # tokens of KV kept on the device
 
     def __post_init__(self):
@@ -331,6 +457,14 @@ class Method:
         "Tokens of KV held on the device after prefill."
         return cache.get_seq_length() if cache is not None else prompt.n_tokens
 
+    def decode(self, model, cache, logits, max_new_tokens: int, stop) -> list[int]:
+        "Greedy tokens after `prepare`: the CUDA-graph path for a `fast_decode` method without per-step eviction on CUDA, else `greedy_decode`."
+        if self.fast_decode and model.device.type == 'cuda' and type(self).on_step is Method.on_step:
+            try: return fast_greedy_decode(model, cache, logits, max_new_tokens, stop)
+            except Exception as e:
+                warnings.warn(f'icmos: fast decode failed ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}); decoding eagerly')
+        return greedy_decode(model, cache, logits, max_new_tokens, stop, on_step=self.on_step)
+
     def answer(self, model, tok, prompt: Prompt, cfg: ICMOSConfig, progress: bool = False) -> Answer:
         "Prefill with `prepare`, then greedy-decode `cfg.max_new_tokens` tokens."
         dev = model.device
@@ -340,7 +474,7 @@ class Method:
         if dev.type == 'cuda': torch.cuda.synchronize(dev)
         t1 = time.perf_counter()
         kept = self.kept_tokens(cache, prompt)
-        out = greedy_decode(model, cache, logits, cfg.max_new_tokens, stop_ids(tok), on_step=self.on_step)
+        out = self.decode(model, cache, logits, cfg.max_new_tokens, stop_ids(tok))
         if dev.type == 'cuda': torch.cuda.synchronize(dev)
         t2 = time.perf_counter()
         gpu = torch.cuda.max_memory_allocated(dev) / 2**20 if dev.type == 'cuda' else 0.0
@@ -392,6 +526,7 @@ def check_window(model, prompt: Prompt, cfg: ICMOSConfig, what: str) -> None:
 class FullAttention(Method):
     "Full attention over the whole prompt (chunked prefill, exact)."
     name: ClassVar[str] = 'full'
+    fast_decode: ClassVar[bool] = True
 
     def prepare(self, model, prompt, cfg, progress=False):
         check_window(model, prompt, cfg, 'full attention')

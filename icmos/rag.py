@@ -86,6 +86,7 @@ def top_chunks(chunks: torch.Tensor, # (m, e) unit-norm chunk embeddings
 class RAG(Method):
     "Retrieval baseline: top-k MiniLM-retrieved chunks (faiss, exact inner product) in document order, then full attention."
     name: ClassVar[str] = 'rag'
+    fast_decode: ClassVar[bool] = True  # a plain prefill of the retrieved chunks: CUDA-graph decoding applies
     bounded: ClassVar[bool] = True
     uses_budget: ClassVar[bool] = True
     default_budget: ClassVar[int] = 2048

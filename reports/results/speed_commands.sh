@@ -1,0 +1,20 @@
+# How reports/results/speed*.{csv,json,txt} were made (issue 13, decode/prefill half), on the device tool's
+# nvidia-h100-x1 (NVIDIA H100 80GB HBM3, driver 580.159.04, torch 2.11.0+cu130, transformers 5.17.0).
+# Model staged with ../shared/gpu/stage-smollm2.sh (two calls), icmos copied from the branch into .fast/.
+#
+# Run 1, 2026-11-26 ~14:22 UTC, code of commit 314c768 (GraphDecoder with two warm-up steps):
+#   call 1 (carry .gpu/a):              mkdir -p /root/icmos-model && cp .gpu/a/part0 /root/icmos-model/
+#   call 2 (carry .gpu/b .gpu/w .fast): bash .gpu/b/assemble.sh && export PYTHONPATH=$PWD/.fast:/tmp/site && cd .fast && \
+#                                       bash reports/scripts/speed_gpu.sh "$OUT" 2>&1 | tee $OUT/speed_gpu.log
+#   -> speed.csv, speed_profile.json, speed_gpu_checks.txt (bench exit 1: graph and eager-step tokens differ
+#      in bfloat16 at 8K, see speed_profile.json checks; identical in the three other cells)
+#
+# Run 2, 2026-11-26 ~14:35 UTC, code of commit 02ebc0f + _Step.logits (GraphDecoder with one warm-up step,
+# compile option), the same two staging calls, then:
+#   call 2 (carry .gpu/b .gpu/w .fast): bash .gpu/b/assemble.sh && export PYTHONPATH=$PWD/.fast:/tmp/site && cd .fast && \
+#       SPEED_PARTS="checks compile" bash reports/scripts/speed_gpu.sh "$OUT" 2>&1 | tee $OUT/speed_gpu2.log
+#   i.e. icmos bench speed --model $M --device cuda --dtypes bfloat16 --compile --prefill-tokens 0 \
+#            --out speed_compile.csv --profile-out speed_compile_profile.json
+#   -> speed_compile.csv, speed_compile_profile.json, speed_gpu_checks_run2.txt (bench exit 1: graph and
+#      eager-step tokens part after 63 (1K) and 45 (8K) of 129 tokens, all past the answer's end-of-turn token)
+# Device time: run 1 ~390 s held, run 2 ~300 s held (one-chip machine, counted at 50%).
