@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/60_runtime.ipynb #70cc0590
 from __future__ import annotations
-import codecs, collections, dataclasses, html, json, math, os, re, sys, time
+import codecs, collections, dataclasses, html, json, math, os, re, sys, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Iterable
@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from .core import (ICMOSConfig, ICMOSError, Answer, Method, Prompt, encode_prompt, greedy_decode, load_model, model_window,
+from .core import (ICMOSConfig, ICMOSError, Answer, Method, Prompt, encode_prompt, fast_greedy_decode, greedy_decode, load_model, model_window,
                    prefill, register_method, stop_ids, _peak_host_mb)
 
 def _method_of(cls):
@@ -551,6 +551,14 @@ def _assemble(self: Memory, question: str, chosen: list[int], budget: int, max_n
 def _sync(dev):
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
 
+def _decode(model, cache, logits, n: int, stop) -> list[int]:
+    "Greedy tokens: the CUDA-graph path of `icmos.core` on CUDA (eager fallback with a warning), `greedy_decode` elsewhere."
+    if model.device.type == 'cuda':
+        try: return fast_greedy_decode(model, cache, logits, n, stop)
+        except Exception as e:
+            warnings.warn(f'icmos: fast decode failed ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}); decoding eagerly')
+    return greedy_decode(model, cache, logits, n, stop)
+
 @_method_of(Memory)
 def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | None = None, name: str = 'icmos') -> Answer:
     "Answer `question` from the memory with at most `budget` tokens of KV on the device; the decisions go to `self.last_trace`."
@@ -570,8 +578,9 @@ def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | 
     t1 = time.perf_counter()
     logits, cache = prefill(model, prompt.ids(), chunk_size=max(self.icfg.chunk_size, 1))
     _sync(dev); T['prefill'] = time.perf_counter() - t1; t2 = time.perf_counter()
-    step = cfg.refresh_every if cfg.retrieve == 'auto' else max_new
-    while len(out) < max_new:
+    if cfg.retrieve != 'auto': out = _decode(model, cache, logits, max_new, stop)
+    step = cfg.refresh_every
+    while cfg.retrieve == 'auto' and len(out) < max_new:
         seg = greedy_decode(model, cache, logits, min(step, max_new - len(out)), stop)
         out += seg
         if len(seg) < min(step, max_new - len(out) + len(seg)) or len(out) >= max_new: break  # a stop token, or done
@@ -588,7 +597,7 @@ def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | 
                 logits, cache = prefill(model, ids, chunk_size=max(self.icfg.chunk_size, 1))
     _sync(dev); T['decode'] = time.perf_counter() - t2
     text = tok.decode(out, skip_special_tokens=True).strip()
-    held = cache.get_seq_length() if cache is not None else 0
+    held = prompt.n_tokens + len(out)  # KV tokens on the device at the end: the assembled prompt and the answer (<= budget by assembly)
     gpu = torch.cuda.max_memory_allocated(dev) / 2**20 if dev.type == 'cuda' else 0.0
     self.last_trace = Trace(question, len(self.blocks), self.n_tokens, [(b.start, b.end) for b in self.blocks], hops,
                             chosen, spans, dropped, prompt.n_tokens, text, T, refreshes,

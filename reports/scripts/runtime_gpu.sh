@@ -21,6 +21,11 @@ start)
   export PYTHONPATH=/tmp/site:$PWD
   command -v nvidia-smi > /dev/null && nvidia-smi --query-gpu=name,memory.used,memory.total --format=csv,noheader
   python3 -c "from icmos.core import load_model, ICMOSConfig; load_model(ICMOSConfig(model='$M', device='cpu')); print('model converted')" || exit 3
+  # smoke test before the jobs: the runtime answers on this device (fast decode included), or nothing is started
+  python3 -c "
+import sys; from icmos.cli import passkey_document; from icmos.core import ask, ICMOSConfig, get_method
+t, q, k = passkey_document(3000, seed=1); a = ask(t, q, get_method('icmos'), cfg=ICMOSConfig(model='$M', device='$DEV', dtype='$DT'))
+print('smoke:', a.text, a.context_tokens, a.budget_tokens, round(a.decode_tok_s), 'tok/s'); sys.exit(0 if k in a.text else 4)" || exit 4
   date -u +%s > $R/t0
   B="timeout $total python3 -c 'import sys; from icmos.cli import main; sys.exit(main())' bench runtime --model $M --device $DEV --dtype $DT --max-new-tokens 40 --n $N --budget 2048 --no-progress --time-limit $(( total - 150 ))"
   job() { local name=$1; shift; OMP_NUM_THREADS=2 setsid nohup bash -c "$*" > $R/$name.log 2>&1 < /dev/null & echo "started $name (pid $!)"; }
@@ -30,7 +35,7 @@ start)
   job j4 "$B --methods icmos,rag_hybrid,oracle --tasks hashhop,vardep --lengths $L_MAIN --out $R/j4.csv --samples-out $R/j4.jsonl"
   job j5 "$B --methods full,rag,streaming,tova,trimmer,blocks --tasks niah_single,paraphrase,prose_2hop,passkey,blockfacts --lengths $L_BASE --out $R/j5.csv --samples-out $R/j5.jsonl"
   job j6 "$B --methods 'icmos[hops=1],icmos[keys=block],icmos[index=flat],icmos[rankers=bm25],icmos[rankers=minilm],icmos[chains=1],icmos[hops=3;top_k=6]' --tasks paraphrase,prose_2hop,hashhop,vardep,niah_single --lengths $L_ABL --out $R/j6.csv --samples-out $R/j6.jsonl"
-  job j7 "$B --methods icmos,rag_hybrid --tasks niah_single,passkey --lengths $L_10M --n $(( N / 2 > 0 ? N / 2 : 1 )) --out $R/j7.csv --samples-out $R/j7.jsonl"
+  job j7 "$B --methods icmos --tasks niah_single,passkey --lengths $L_10M --n $(( N / 4 > 0 ? N / 4 : 1 )) --out $R/j7.csv --samples-out $R/j7.jsonl"
   ;;
 collect)
   wait_s=${2:-570}
