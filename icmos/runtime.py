@@ -157,11 +157,17 @@ class Ranker:
             if len(best) >= k: break
         return list(best.items())
 
+def _bm25s():
+    "Import `bm25s`. It imports jax when jax is installed, and jax then takes 75% of the GPU's memory at once; ask it not to preallocate (unless the user set it)."
+    os.environ.setdefault('XLA_PYTHON_CLIENT_PREALLOCATE', 'false')
+    import bm25s
+    return bm25s
+
 class BM25(Ranker):
     "Okapi BM25 (`bm25s`, English stopwords) over sentence units or blocks; the index is rebuilt lazily when keys were added since."
     name: ClassVar[str] = 'bm25'
     def __init__(self, keys: str = 'unit', k1: float = 1.5, b: float = 0.75):
-        import bm25s  # noqa: F401 (fail early if missing)
+        _bm25s()  # fail early if missing
         if keys not in ('block', 'unit'): raise ICMOSError(f"keys: must be 'block' or 'unit' (got {keys!r})")
         self.keys, self.k1, self.b, self._texts, self._index, self.n, self._done = keys, k1, b, [], None, 0, 0
         self._owner: dict[int, int] = {}  # unit -> the block that owns it
@@ -181,7 +187,7 @@ class BM25(Ranker):
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def _build(self):
-        import bm25s
+        bm25s = _bm25s()
         toks = bm25s.tokenize(self._texts, stopwords='en', show_progress=False)
         if not toks.vocab: self._index = False; return  # no indexable word at all (stopwords, single characters): no lexical scores
         self._index = bm25s.BM25(k1=self.k1, b=self.b)
@@ -193,7 +199,7 @@ class BM25(Ranker):
 
     def scores(self, query: str) -> np.ndarray:
         "BM25 score of every keyed doc (unit or block) for `query`."
-        import bm25s
+        bm25s = _bm25s()
         if not self._texts: return np.zeros(0, np.float32)
         if self._index is None: self._build()
         if self._index is False: return np.zeros(len(self._texts), np.float32)

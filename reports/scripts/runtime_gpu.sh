@@ -10,8 +10,8 @@
 # Env for a CPU dry run: R (results folder), M (model), LENS_*, N, DEV, DT.
 set -u
 R=${R:-/root/res}; M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}
-export ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache} PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1
-N=${N:-20}; DEV=${DEV:-cuda}; DT=${DT:-bfloat16}
+export ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache} PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 JAX_PLATFORMS=cpu  # bm25s imports jax: keep it off the GPU
+N=${N:-20}; DEV=${DEV:-cuda}; DT=${DT:-bfloat16}; MARGIN=${MARGIN:-150}; JOBS=${JOBS:-j1 j2 j3 j4 j5 j6 j7}
 L_MAIN=${L_MAIN:-8K,32K,128K,1M}; L_BASE=${L_BASE:-8K,32K}; L_ABL=${L_ABL:-32K,128K}; L_10M=${L_10M:-10M}
 case "${1:-}" in
 start)
@@ -27,8 +27,8 @@ import sys; from icmos.cli import passkey_document; from icmos.core import ask, 
 t, q, k = passkey_document(3000, seed=1); a = ask(t, q, get_method('icmos'), cfg=ICMOSConfig(model='$M', device='$DEV', dtype='$DT'))
 print('smoke:', a.text, a.context_tokens, a.budget_tokens, round(a.decode_tok_s), 'tok/s'); sys.exit(0 if k in a.text else 4)" || exit 4
   date -u +%s > $R/t0
-  B="timeout $total python3 -c 'import sys; from icmos.cli import main; sys.exit(main())' bench runtime --model $M --device $DEV --dtype $DT --max-new-tokens 40 --n $N --budget 2048 --no-progress --time-limit $(( total - 150 ))"
-  job() { local name=$1; shift; OMP_NUM_THREADS=2 setsid nohup bash -c "$*" > $R/$name.log 2>&1 < /dev/null & echo "started $name (pid $!)"; }
+  B="timeout $total python3 -c 'import sys; from icmos.cli import main; sys.exit(main())' bench runtime --model $M --device $DEV --dtype $DT --max-new-tokens 40 --n $N --budget 2048 --no-progress --time-limit $(( total - MARGIN ))"
+  job() { local name=$1; shift; case " $JOBS " in *" $name "*) ;; *) return;; esac; OMP_NUM_THREADS=2 setsid nohup bash -c "$*" > $R/$name.log 2>&1 < /dev/null & echo "started $name (pid $!)"; }
   job j1 "$B --methods icmos,rag_hybrid,oracle --tasks passkey,niah_single,prose_needle --lengths $L_MAIN --out $R/j1.csv --samples-out $R/j1.jsonl --traces $R/traces"
   job j2 "$B --methods icmos,rag_hybrid,oracle --tasks paraphrase,prose_2hop --lengths $L_MAIN --out $R/j2.csv --samples-out $R/j2.jsonl --traces $R/traces"
   job j3 "$B --methods icmos,rag_hybrid,oracle --tasks niah_multivalue,blockfacts,niah_multikey --lengths $L_MAIN --out $R/j3.csv --samples-out $R/j3.jsonl"
