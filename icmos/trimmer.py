@@ -598,7 +598,7 @@ def _long_rows(tb: TrimmerBench, model, tok, cfg, task: str, L: int, dev: str, l
         else: os.environ['ICMOS_TRIMMER'] = old
 
 def run_trimmer_bench(tb: TrimmerBench, cfg, progress: bool = True, log=None) -> list[dict]:
-    "Every (task, length): n prompts, each prefilled once and answered under every (policy, ratio); rows appended to `tb.out`."
+    "Every (task, length): n prompts, each answered under every (policy, ratio) (`run_trimmer_sample`); rows appended to `tb.out`."
     import csv
     from icmos.core import load_model, model_window
     from icmos.eval import device_name, model_label
