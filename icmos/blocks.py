@@ -146,7 +146,10 @@ class BlockLayer(DynamicLayer):
         self._append(key_states, value_states, torch.arange(p0, p0 + c, device=self.device), q)
         return keys, values
 
-    def device_tokens(self) -> int: return self.get_seq_length()
+    def device_tokens(self) -> int:
+        "Tokens of K/V this layer holds on the device between forward passes, read off its tensors (sinks, fetched blocks, local window)."
+        if not self.is_initialized: return 0
+        return sum(max(k.shape[2], v.shape[2]) for k, v in ((self.sk, self.sv), (self.mk, self.mv), (self.lk, self.lv)))
 
 # %% ../nbs/api/13_blocks.ipynb #bc8d5d72
 def _attention_modules(model):
@@ -180,6 +183,10 @@ class BlockCache(Cache):
         "Remove the query hooks from the model."
         BlockCache._remove(self._handles); self._handles.clear()
 
+    def device_tokens(self) -> int:
+        "The most K/V tokens any layer holds on the device (`BlockLayer.device_tokens`)."
+        return max((l.device_tokens() for l in self.layers), default=0)
+
     def __enter__(self): return self
     def __exit__(self, *exc): self.close()
 
@@ -208,6 +215,8 @@ class Blocks(Method):
         check_budget(model, sp.budget, min(cfg.chunk_size, prompt.n_tokens))
         self._cache = BlockCache(model, sp)
         return prefill(model, prompt.ids(), cache=self._cache, chunk_size=cfg.chunk_size, progress=progress, desc=self.name)
+
+    def kept_tokens(self, cache, prompt) -> int: return cache.device_tokens()
 
     def answer(self, model, tok, prompt, cfg, progress=False):
         try: return super().answer(model, tok, prompt, cfg, progress)

@@ -48,6 +48,7 @@ class BenchConfig:
     samples_out: str | None = None  # optional JSONL with every sample's answer and timings
     replace: bool = False          # rerun cells whose row exists with another n
     time_limit: float = 0          # seconds; 0 = none. No new cell starts after it (for time-boxed GPU runs)
+    strict: bool | None = None     # raise a method's crash at once (None: the environment variable ICMOS_STRICT)
 
     def __post_init__(self):
         _load_method_modules()
@@ -96,8 +97,12 @@ def _ppl_sample(method, model, tok, s, cfg) -> dict:
                 prefill_s=t1 - t0, decode_s=t2 - t1, new_tokens=cont.shape[1] - 1,
                 peak_gpu_mb=torch.cuda.max_memory_allocated(dev) / 2**20 if dev.type == 'cuda' else 0.0)
 
-def run_sample(method, model, tok, s, cfg) -> dict:
-    "Run one sample; the record has `status` 'ok', 'refused: ...' or 'oom', and the score when ok."
+def _strict(strict: bool | None) -> bool:
+    "`strict` if given, else the environment variable `ICMOS_STRICT` (set to 1 by the test suite)."
+    return bool(strict) if strict is not None else os.environ.get('ICMOS_STRICT', '') not in ('', '0')
+
+def run_sample(method, model, tok, s, cfg, strict: bool | None = None) -> dict:
+    "Run one sample; the record has `status` 'ok', 'refused: ...', 'oom' or 'error: ...' (a crash; raised when `strict`), and the score when ok."
     try:
         if get_task(s.task).kind == 'ppl': rec = _ppl_sample(method, model, tok, s, cfg)
         else:
@@ -111,6 +116,7 @@ def run_sample(method, model, tok, s, cfg) -> dict:
         rec = {'status': 'oom'}
         if torch.cuda.is_available(): torch.cuda.empty_cache()
     except Exception as e:  # a method's bug must not take the other cells down: record it, score nothing
+        if _strict(strict): raise
         rec = {'status': f'error: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}'}
     return rec
 
@@ -125,18 +131,18 @@ def model_label(cfg: ICMOSConfig) -> str:
     return Path(m).stem if Path(m).suffix == '.gguf' else Path(m.rstrip('/')).name
 
 def run_cell(model, tok, cfg: ICMOSConfig, method: str, task: str, length: int, n: int, budget: int | None,
-             seed: int = 0, on_sample=None, progress=None) -> dict:
-    "Run `n` samples of (method, task, length) and return the CSV row (a dict over `COLUMNS`)."
+             seed: int = 0, on_sample=None, progress=None, strict: bool | None = None) -> dict:
+    "Run `n` samples of (method, task, length) and return the CSV row (a dict over `COLUMNS`) plus `_status`: 'ok', or the failing sample's status."
     m = get_method(method, budget)
     recs = []
     for i in range(n):
         s = make_sample(task, tok, length, seed + i, depth=(i + 0.5) / n)
-        r = run_sample(m, model, tok, s, cfg)
+        r = run_sample(m, model, tok, s, cfg, strict)
         r.update(method=method, task=task, length=length, seed=seed + i, depth=s.metadata['depth'], expected=s.answer)
         recs.append(r)
         if on_sample: on_sample(r)
         if progress is not None: progress.update(1)
-        if r['status'] != 'ok':  # refusals and OOM do not depend on the sample: stop the cell
+        if r['status'] != 'ok':  # refusals, OOM and crashes do not depend on the sample: stop the cell
             if progress is not None: progress.update(n - i - 1)
             break
     ok = [r for r in recs if r['status'] == 'ok']
@@ -176,8 +182,8 @@ def _write_row(path: Path, row: dict, drop: tuple | None = None):
         if new: w.writeheader()
         w.writerow(row); f.flush(); os.fsync(f.fileno())
 
-def run_bench(bc: BenchConfig, cfg: ICMOSConfig, progress: bool = True, log=None) -> list[dict]:
-    "Run every (method, task, length) cell of `bc` not already in `bc.out`; return the new rows."
+def run_bench(bc: BenchConfig, cfg: ICMOSConfig, progress: bool = True, log=None, crashes: list | None = None) -> list[dict]:
+    "Run every (method, task, length) cell of `bc` not already in `bc.out`; return the new rows (crashed cells are appended to `crashes`)."
     log = log or sys.stderr
     out = Path(bc.out); out.parent.mkdir(parents=True, exist_ok=True)
     model, tok = load_model(cfg)
@@ -210,8 +216,9 @@ def run_bench(bc: BenchConfig, cfg: ICMOSConfig, progress: bool = True, log=None
                 break
             bar.set_description(f'{m} {t} {L}')
             on = (lambda r: (smp.write(json.dumps({**r, 'model': label, 'device': dev, 'budget': b}) + '\n'), smp.flush())) if smp else None
-            row = run_cell(model, tok, cfg, m, t, L, bc.n, b, bc.seed, on_sample=on, progress=bar)
+            row = run_cell(model, tok, cfg, m, t, L, bc.n, b, bc.seed, on_sample=on, progress=bar, strict=bc.strict)
             status = row.pop('_status')
+            if status.startswith('error') and crashes is not None: crashes.append(f'{m}/{t}/{L}: {status}')
             _write_row(out, row, drop)
             rows.append(row)
             print(f"icmos: {m:10s} {t:16s} {L:>8d} acc={row['accuracy']} prefill={row['prefill_tok_s']} tok/s "
@@ -236,6 +243,7 @@ def bench_args(p):
     p.add_argument('--replace', action='store_true', help='rerun cells already in --out with another n')
     p.add_argument('--time-limit', type=float, default=0, metavar='S', help='start no new cell after S seconds (0 = no limit)')
     p.add_argument('--no-progress', action='store_true', help='no progress bar')
+    p.add_argument('--strict', action='store_true', help="stop at a method's crash (an exception other than a refusal) instead of recording it")
     _model_flags(p)
 
 def bench_main(args) -> int:
@@ -244,7 +252,11 @@ def bench_main(args) -> int:
     from icmos.core import split_list as split
     bc = BenchConfig(methods=split(args.methods), tasks=split(args.tasks), lengths=parse_lengths(args.lengths), n=args.n,
                      budget=args.budget, seed=args.seed, out=args.out, samples_out=args.samples_out,
-                     replace=args.replace, time_limit=args.time_limit)
-    rows = run_bench(bc, _config(args), progress=not args.no_progress)
+                     replace=args.replace, time_limit=args.time_limit, strict=True if args.strict else None)
+    crashes = []
+    rows = run_bench(bc, _config(args), progress=not args.no_progress, crashes=crashes)
     print(f'icmos: wrote {len(rows)} row(s) to {bc.out}', file=sys.stderr)
+    if crashes:  # recorded (NaN rows), but a crash is a bug: the command fails
+        print(f'icmos: {len(crashes)} cell(s) crashed (not refusals): ' + '; '.join(c[:200] for c in crashes), file=sys.stderr)
+        return 1
     return 0

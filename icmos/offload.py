@@ -52,12 +52,21 @@ class HostLayer(DynamicLayer):
     def get_seq_length(self) -> int: return self.n if self.is_initialized else 0
     def host_bytes(self) -> int: return 0 if self.hk is None else 2 * self.hk.numel() * self.hk.element_size()
 
+    def device_bytes(self) -> int:
+        "Bytes of accelerator memory held by the tensors this layer keeps between forward passes (read off every tensor attribute)."
+        seen, n = set(), 0
+        for t in vars(self).values():
+            if isinstance(t, torch.Tensor) and t.device.type != 'cpu' and t.untyped_storage().data_ptr() not in seen:
+                seen.add(t.untyped_storage().data_ptr()); n += t.untyped_storage().nbytes()
+        return n
+
 class HostOffloadCache(Cache):
     "A cache of `HostLayer`s: all KV in host memory (pinned on CUDA), one layer on the device at a time."
     def __init__(self): super().__init__(layer_class_to_replicate=HostLayer)
     def device_tokens(self) -> int:
-        "KV tokens resident on the model's device between forward passes (always 0)."
-        return sum(int(l.hk is not None and l.hk.device.type != 'cpu') * l.n for l in self.layers)
+        "KV tokens held in accelerator memory between forward passes: the layers' off-host bytes over the bytes of one token's K and V."
+        per = lambda l: 2 * l.hk[0].numel() * l.hk.element_size()
+        return sum(l.device_bytes() // per(l) for l in self.layers if getattr(l, 'hk', None) is not None)
 
 # %% ../nbs/api/12_offload.ipynb #afb893c1
 @register_method

@@ -528,22 +528,23 @@ def _bench_prompt(tok, task, L, seed, depth):
     return encode_prompt(tok, s.context, s.question).ids(), None, s
 
 def run_trimmer_sample(model, tok, ids, cont, policies, ratios, scorer, max_new_tokens, kept=None) -> dict:
-    "One prompt, prefilled once (one chunk, full attention); then each (policy, ratio) evicts a copy of the cache and answers."
-    import copy
+    """One prompt under every (policy, ratio): each prefills it in one chunk with full attention, evicts to its budget and
+    answers. `seconds` times that policy's own prefill + scoring and eviction; `peak_gpu_mb` is its peak CUDA memory
+    (prefill, eviction, answer; NaN on the CPU, where nothing is measured)."""
     from icmos.core import prefill, greedy_decode, stop_ids
     from icmos.kv import Observer, PositionedCache, evict
-    out = {}
+    out, dev, n = {}, model.device, ids.shape[1]
+    cuda = dev.type == 'cuda'
+    sync = (lambda: torch.cuda.synchronize(dev)) if cuda else (lambda: None)
     with Observer(model) as ob:
-        t0 = time.perf_counter()
-        logits, cache = prefill(model, ids, cache=PositionedCache(model), chunk_size=ids.shape[1])
-        t_pre, seen, n = time.perf_counter() - t0, dict(ob.seen), ids.shape[1]
         for name in policies:
             for ratio in ((0.0,) if name == 'full' else ratios):
-                c, pol = copy.deepcopy(cache), None if name == 'full' else _policy(name, ratio_budget(n, ratio), scorer)
-                ob.seen = dict(seen)
-                t1 = time.perf_counter()
+                pol = None if name == 'full' else _policy(name, ratio_budget(n, ratio), scorer)
+                if cuda: torch.cuda.reset_peak_memory_stats(dev)
+                sync(); t0 = time.perf_counter()
+                logits, c = prefill(model, ids, cache=PositionedCache(model), chunk_size=n)
                 if pol is not None: evict(c, pol, ob)
-                t_ev = time.perf_counter() - t1
+                sync(); sec = time.perf_counter() - t0
                 if kept is not None and pol is not None and ratio == max(ratios):
                     kept.extend(dict(policy=name, layer=i, head=h, n=n, kept=' '.join(map(str, l.pos[0, h].tolist())))
                                 for i, l in enumerate(c.layers) for h in range(l.pos.shape[1]))
@@ -553,11 +554,14 @@ def run_trimmer_sample(model, tok, ids, cont, policies, ratios, scorer, max_new_
                         toks = greedy_decode(model, c, logits, max_new_tokens, stop_ids(tok), on_step=step)
                         res = {'text': tok.decode(toks, skip_special_tokens=True).strip()}
                     else:
-                        lg = model(input_ids=cont[:, :-1].to(model.device), **cache_kw(model, c), use_cache=True).logits
+                        lg = model(input_ids=cont[:, :-1].to(dev), **cache_kw(model, c), use_cache=True).logits
                         lg = torch.cat([logits.reshape(1, 1, -1), lg], dim=1)[0].float()
                         tgt = cont[0].to(lg.device)
                         res = {'nll': F.cross_entropy(lg, tgt).item(), 'acc': (lg.argmax(-1) == tgt).float().mean().item()}
-                out[(name, ratio)] = {**res, 'seconds': t_pre + t_ev, 'tokens': n}
+                sync()
+                out[(name, ratio)] = {**res, 'seconds': sec, 'tokens': n,
+                                      'peak_gpu_mb': torch.cuda.max_memory_allocated(dev) / 2**20 if cuda else float('nan')}
+                del c
     return out
 
 # %% ../nbs/api/16_trimmer.ipynb #1ebbd4a7
@@ -594,7 +598,7 @@ def _long_rows(tb: TrimmerBench, model, tok, cfg, task: str, L: int, dev: str, l
         else: os.environ['ICMOS_TRIMMER'] = old
 
 def run_trimmer_bench(tb: TrimmerBench, cfg, progress: bool = True, log=None) -> list[dict]:
-    "Every (task, length): n prompts, each prefilled once and answered under every (policy, ratio); rows appended to `tb.out`."
+    "Every (task, length): n prompts, each answered under every (policy, ratio) (`run_trimmer_sample`); rows appended to `tb.out`."
     import csv
     from icmos.core import load_model, model_window
     from icmos.eval import device_name, model_label
@@ -634,7 +638,7 @@ def run_trimmer_bench(tb: TrimmerBench, cfg, progress: bool = True, log=None) ->
                 row = dict(policy=key[0] + sfx, task=task, context_tokens=L, compression_ratio=key[1], n=tb.n,
                            accuracy=round(sum(x.get('score', x.get('acc', 0.0)) for x in rs) / len(rs), 4),
                            ppl=round(math.exp(sum(x['nll'] for x in rs) / len(rs)), 3) if 'nll' in rs[0] else float('nan'),
-                           prefill_tok_s=round(toks / sec, 1), peak_gpu_mb=0.0 if model.device.type != 'cuda' else float('nan'),
+                           prefill_tok_s=round(toks / sec, 1), peak_gpu_mb=round(max(x['peak_gpu_mb'] for x in rs), 1),
                            device=dev, model=label)
                 rows.append(row); _append(out, row, log)
             if kept:

@@ -73,10 +73,16 @@ def test_control_tokens_in_user_text_are_inert(tmp_path):
     r = icmos('ask', str(f), 'What is the vault code?', '--device', 'cpu', '--max-new-tokens', '24', '--json', '--quiet')
     assert r.returncode == 0, r.stderr
     from icmos.core import ICMOSConfig, load_model, encode_prompt
-    _, tok = load_model(ICMOSConfig(device='cpu'))
+    model, tok = load_model(ICMOSConfig(device='cpu'))
     p = encode_prompt(tok, f.read_text(), 'What is the vault code?')
     specials = set(tok.all_special_ids)
     assert not specials & set(p.context[0].tolist())  # the document's markers are plain text tokens
+    d = json.loads(r.stdout)
+    assert d['context_tokens'] == p.n_tokens   # the CLI encoded the same prompt: markers as text, no extra turn
+    # and its answer is the model's answer to that prompt (not a reply to an injected assistant turn)
+    from icmos.core import get_method
+    a = get_method('full').answer(model, tok, p, ICMOSConfig(device='cpu', max_new_tokens=24))
+    assert d['text'] == a.text and d['text'].strip(), (d['text'], a.text)
 
 def test_demo_finds_the_passkey():
     r = icmos('demo', '--device', 'cpu')

@@ -1,7 +1,7 @@
 "Parametrized equivalence tests run for every registered KV policy (`icmos.kv.default_policies`)."
 import pytest, torch
 from icmos.core import prefill, greedy_decode
-from icmos.kv import Observer, PositionedCache, default_policies, evict, tiny_llama, random_prompt
+from icmos.kv import Observer, PositionedCache, default_policies, evict, tiny_llama, random_prompt, rope_inv_freq, rotate
 
 POLICIES = default_policies(budget=16)
 assert POLICIES, 'no policy registered'
@@ -11,13 +11,40 @@ def tiny(): return tiny_llama()
 
 @pytest.mark.parametrize('pol', POLICIES, ids=lambda p: p.name)
 def test_budget_at_least_length_is_full_attention(tiny, pol):
+    "A budget equal to the whole run (40 prompt tokens + the 5 generated ones fed back) reaches the budget exactly and changes nothing."
     ids = random_prompt(40, seed=5).ids()
-    big = type(pol)(budget=64)
+    big = type(pol)(budget=45)
     ref, rc = prefill(tiny, ids, chunk_size=9)
     with Observer(tiny) as ob:
         lg, c = prefill(tiny, ids, cache=PositionedCache(tiny), chunk_size=9, on_chunk=lambda cc: evict(cc, big, ob))
         torch.testing.assert_close(lg, ref, atol=1e-5, rtol=1e-5)
         assert greedy_decode(tiny, c, lg, 6, on_step=lambda cc: evict(cc, big, ob)) == greedy_decode(tiny, rc, ref, 6)
+    assert all(l.get_seq_length() == 45 and torch.equal(l.pos[0, 0], torch.arange(45)) for l in c.layers)
+
+@pytest.mark.parametrize('pol', POLICIES, ids=lambda p: p.name)
+def test_evicted_cache_holds_the_kept_tokens_kv(tiny, pol):
+    """After real eviction (budget 16 of a 60-token prompt + 3 generated tokens fed back) every layer holds 16 keys,
+    values and positions per head, and they belong together: in layer 0 a token's value depends only on the token, and
+    its key only on the token and the position it was encoded at (`pos`). So each kept key, rotated back by its `pos`,
+    must be the un-rotated layer-0 key of some token of the sequence, and the kept value that token's value.
+    Per-token policy state (`extra`) is gathered along."""
+    ids = random_prompt(60, seed=7).ids()
+    with Observer(tiny) as ob:
+        lg, c = prefill(tiny, ids, cache=PositionedCache(tiny), chunk_size=13, on_chunk=lambda cc: evict(cc, pol, ob))
+        toks = greedy_decode(tiny, c, lg, 4, on_step=lambda cc: evict(cc, pol, ob))
+    seq = torch.cat([ids, torch.tensor([toks[:3]])], 1)                      # the 63 tokens the cache has seen
+    full = tiny(seq, use_cache=True).past_key_values
+    inv = rope_inv_freq(tiny)
+    raw_full = rotate(full.layers[0].keys, -torch.arange(seq.shape[1]), inv)   # (1, h, 63, d) position-free keys
+    L0 = c.layers[0]
+    assert L0.keys.shape[-2] == L0.values.shape[-2] == L0.pos.shape[-1] == 16 and L0.moved
+    raw = rotate(L0.keys, -L0.pos, inv)
+    for h in range(raw.shape[1]):
+        dist = torch.cdist(raw[0, h], raw_full[0, h])   # (16, 63): ~1e-4 for the same token (rotation round-off), ~0.5 otherwise
+        j = dist.argmin(-1)
+        assert dist.min(-1).values.max() < 1e-2, f'head {h}: a kept key is no token of the sequence at its position'
+        torch.testing.assert_close(L0.values[0, h], full.layers[0].values[0, h, j], atol=1e-5, rtol=1e-5)
+    for v in L0.extra.values(): assert v.shape[2] == 16
 
 @pytest.mark.parametrize('pol', POLICIES, ids=lambda p: p.name)
 @pytest.mark.parametrize('chunk', [3, 16, 64])
@@ -29,4 +56,5 @@ def test_cache_never_exceeds_budget(tiny, pol, chunk):
         lg, c = prefill(tiny, random_prompt(100, seed=2).ids(), cache=PositionedCache(tiny), chunk_size=chunk, on_chunk=on)
         greedy_decode(tiny, c, lg, 8, on_step=on)
     assert max(sizes) <= pol.budget and sizes[-1] == pol.budget
+    assert all(l.values.shape[-2] == l.pos.shape[-1] == pol.budget for l in c.layers)   # keys, values and positions agree
     assert torch.isfinite(lg).all()

@@ -29,6 +29,10 @@ icmos bench mag --checkpoint checkpoints/mag/vardep-34 --variants mag_nowrite --
 #    streaming cache is only evicted every 512 tokens, so its last chunk sees up to 256 + 512 tokens back: not the same
 #    window; those first rows are kept in reports/results/mag_streaming_chunk512.csv), and the ppl cells of all four
 #    variants back to back with the same chunking (these replace the ppl rows of 3.)
+#    Before 4., the streaming rows of 2. and 3. (default 512-token prefill chunks) were copied out with a column saying so
+#    (the command was not recorded at the time; this one, written 2026-11-26, gives the committed file's rows: three of
+#    them are also in commit 7b3fc51's mag.csv, the ppl row was replaced by 4. before any commit):
+python -c "import pandas as pd; m = pd.read_csv('reports/results/mag.csv'); m[m.variant == 'streaming'].assign(prefill_chunk=512).to_csv('reports/results/mag_streaming_chunk512.csv', index=False)"
 icmos bench mag --checkpoint checkpoints/mag/vardep-34 --variants mag,mag_nowrite,streaming,full --tasks ppl \
   --lengths 512 --window 256 --n 5 --chunk-size 64 --device cpu --threads 1 --out reports/results/mag.csv
 icmos bench mag --variants streaming --tasks niah_single,hashhop,vardep --lengths 1K --window 256 --n 5 \
@@ -52,7 +56,7 @@ icmos bench mag --checkpoint checkpoints/mag/vardep-34 --variants mag,mag_nowrit
 #    `bash reports/scripts/gpu_session.sh start 1100`, i.e. reports/scripts/mag_gpu.sh 1100, in the background next to
 #    three other jobs on the same GPU (its 1100 s ran out after niah_single 4K; its other bench lines were skipped).
 # 8. "call 5": the cells the mag job had no time for, on the same warm machine after the other jobs had finished, two
-#    processes at once, with the mag job's last checkpoint; rows merged into reports/results/mag.csv.
+#    processes at once, with the mag job's last checkpoint; rows merged into reports/results/mag.csv by the merge below.
 #    M: the model file staged on the GPU machine; OUT: the call's result folder.
 #    Run only on the GPU machine (GPU=1): the CPU steps above do not need it.
 if [ "${GPU:-0}" = 1 ]; then
@@ -63,4 +67,18 @@ icmos bench mag --model $M --device cuda --threads 4 --checkpoint $CK --variants
 icmos bench mag --model $M --device cuda --threads 4 --checkpoint $CK --variants mag,streaming --tasks niah_single \
   --lengths 16K --window 512 --n 6 --chunk-size 64 --max-new-tokens 48 --out ${OUT:?}/mag_gpu3.csv --time-limit 300 &
 wait
+fi
+
+# 9. the merge of the H100 rows (7. wrote $R/mag_gpu.csv, 8. $OUT/mag_gpu2.csv and $OUT/mag_gpu3.csv; all three copied into
+#    /tmp/magres) into reports/results/mag.csv: the CPU rows first, unchanged, then the H100 rows; a row with the key of
+#    `icmos bench mag` (variant, task, context_tokens, attn_window, device, model) replaces an earlier one. The committed
+#    file has the 16 CPU rows of commit 7f37b30^ unchanged, then the 8 H100 rows, and no repeated key (checked 2026-11-26;
+#    the session's own merge step was not recorded and the three inputs were not kept: this is the rule, reconstructed).
+if [ "${MERGE:-0}" = 1 ]; then
+python - <<'PY'
+import pandas as pd
+key = ['variant', 'task', 'context_tokens', 'attn_window', 'device', 'model']
+m = pd.concat([pd.read_csv(f) for f in ('reports/results/mag.csv', '/tmp/magres/mag_gpu.csv', '/tmp/magres/mag_gpu2.csv', '/tmp/magres/mag_gpu3.csv')])
+m.drop_duplicates(key, keep='last').to_csv('reports/results/mag.csv', index=False)
+PY
 fi
