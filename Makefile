@@ -17,9 +17,9 @@ setup: .venv/.icmos-installed
 	$(PY) -c "from icmos.core import load_model; load_model()"   # converts the embedded GGUF once
 	@touch $@
 
-# main job: a passkey hidden in a ~1.5K-token document, answered by the embedded SmolLM2
+# main job: a passkey hidden in a ~25K-token document, answered by the memory runtime (icmos) over the embedded SmolLM2
 demo: setup
-	.venv/bin/icmos demo
+	.venv/bin/icmos demo --method icmos --words 20000
 
 # the whole test suite: notebooks (nbdev_test) then tests/ (pytest)
 test: setup test-nbs test-py

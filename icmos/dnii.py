@@ -266,10 +266,15 @@ def _split_oversized(self: DNII, part: _Part):
     "Split every list of `part` past `split_factor * list_size`, re-checking the lists each split touches."
     lim = self.cfg.split_factor * self.cfg.list_size
     todo = [l for l in part.lids if self._lists[l].live > lim]
-    while todo:
-        lid = todo.pop()
-        if self._lists[lid] is None or self._lists[lid].live <= lim: continue
-        todo += [l for l in self._split(part, lid) if self._lists[l].live > lim]
+    # entries that no split can separate (many identical vectors: a repeated sentence) would be split forever:
+    # a list that did not shrink is not split again, and the splits of one call are capped
+    left = 4 * sum(self._lists[l].live for l in part.lids) // self.cfg.list_size + 16
+    while todo and left > 0:
+        lid = todo.pop(); L = self._lists[lid]
+        if L is None or L.live <= lim: continue
+        before, left = L.live, left - 1
+        todo += [l for l in self._split(part, lid) if self._lists[l] is not None and self._lists[l].live > lim
+                 and not (l == lid and self._lists[l].live >= before)]
 
 # %% ../nbs/api/30_dnii.ipynb #5e4e8d2d
 @_method
