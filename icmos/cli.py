@@ -88,7 +88,7 @@ _RUNTIME_FLAGS = {  # flag -> (type, help); each is a RuntimeConfig field, whose
 }
 
 def _runtime_flags(p: argparse.ArgumentParser):
-    from .runtime import RuntimeConfig
+    from icmos.runtime import RuntimeConfig
     g = p.add_argument_group('memory runtime (--method icmos or rag_hybrid; defaults of icmos)')
     for k, (t, h) in _RUNTIME_FLAGS.items():
         g.add_argument('--' + k.replace('_', '-'), type=t, default=None, metavar=t.__name__.upper(), help=f'{h} (default {getattr(RuntimeConfig(), k)})')
@@ -150,7 +150,7 @@ def cmd_ask(args, out=None, err=None) -> int:
         method = dataclasses.replace(method, runtime=dataclasses.replace(method.runtime, **given), trace=args.trace)
         if args.context_file == '-': ans = ask(read_context('-'), args.question, method, cfg=cfg, progress=not args.quiet)
         else:
-            from .core import load_model
+            from icmos.core import load_model
             model, tok = load_model(cfg)
             ans = method.ask_file(model, tok, args.context_file, args.question, cfg, progress=not args.quiet)
     else:
