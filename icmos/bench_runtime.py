@@ -69,7 +69,7 @@ def run_one(spec: str, method, model, tok, s, cfg: ICMOSConfig, budget: int, tra
     try:
         if method is None:  # the oracle: the facts alone, full attention
             a = get_method('full').answer(model, tok, encode_prompt(tok, oracle_context(s), s.question), cfg)
-            rec = dict(recall=1.0, ingest_tok_s=nan)
+            rec = dict(recall=nan, ingest_tok_s=nan)  # the oracle retrieves nothing: no recall to measure
         elif isinstance(method, ICMOS):
             a = method.ask_text(model, tok, s.context, s.question, cfg)
             mem = method.memory_
@@ -110,7 +110,9 @@ def _append_row(path: Path, row: dict):
 def aggregate(spec: str, task: str, length: int, budget: int, recs: list[dict], device: str, model: str) -> dict:
     "The CSV row of one cell from its samples' records (NaN everywhere if any sample was refused or ran out of memory)."
     nan, ok = float('nan'), [r for r in recs if r['status'] == 'ok']
-    row = dict(method=spec, task=task, context_tokens=length, budget_tokens=budget, n=len(recs), device=device, model=model,
+    name = parse_method(spec)[0]
+    bounded = name == 'oracle' or METHODS[name].uses_budget  # full attention keeps the whole prompt: its budget is the length
+    row = dict(method=spec, task=task, context_tokens=length, budget_tokens=budget if bounded else length, n=len(recs), device=device, model=model,
                peak_host_mb=round(_peak_host_mb(), 1))
     if not recs or len(ok) < len(recs):
         return {**row, **{c: nan for c in COLUMNS if c not in row}}
@@ -209,7 +211,7 @@ def bench_args(p):
 def bench_main(args) -> int:
     "Memory runtime benchmark: methods x tasks x lengths -> reports/results/runtime.csv."
     from icmos.cli import _config
-    methods = [m.replace(';', ',') for m in re.split(r',(?![^\[]*\])', args.methods.replace(',', ',')) if m.strip()]
+    methods = [m.replace(';', ',') for m in re.split(r',(?![^\[]*\])', args.methods) if m.strip()]
     rb = RuntimeBench(methods=methods, tasks=split_list(args.tasks), lengths=parse_lengths(args.lengths), n=args.n, budget=args.budget,
                       seed=args.seed, out=args.out, samples_out=args.samples_out, traces=args.traces, time_limit=args.time_limit)
     rows = run_runtime_bench(rb, _config(args), progress=not args.no_progress)

@@ -135,7 +135,14 @@ def _config(args) -> ICMOSConfig:
                                 chunk_size=args.chunk_size, max_new_tokens=args.max_new_tokens,
                                 allow_beyond_window=args.allow_beyond_window)
 
-def _report(ans, err):
+def _report(ans, err, mem=None):
+    if mem is not None and mem.last_trace is not None:  # the memory runtime: its write path and read path, not one prefill
+        tr = mem.last_trace
+        print(f'icmos: {ans.method} · wrote {mem.n_tokens} tokens in {mem.ingest_s:.2f} s ({mem.n_tokens / max(mem.ingest_s, 1e-9):.0f} tok/s, '
+              f'{len(mem.blocks)} blocks) · read {len(tr.chosen) - len(tr.dropped)} blocks ({tr.prompt_tokens} prompt tokens) · '
+              + ' · '.join(f'{k} {v * 1000:.0f} ms' for k, v in tr.timings.items())
+              + f' · peak host {ans.peak_host_mb:.0f} MB' + (f' · peak GPU {ans.peak_gpu_mb:.0f} MB' if ans.peak_gpu_mb else ''), file=err)
+        return
     print(f'icmos: {ans.method} · {ans.context_tokens} tokens · prefill {ans.prefill_s:.2f} s ({ans.prefill_tok_s:.0f} tok/s) · '
           f'decode {ans.new_tokens} tokens in {ans.decode_s:.2f} s · peak host {ans.peak_host_mb:.0f} MB'
           + (f' · peak GPU {ans.peak_gpu_mb:.0f} MB' if ans.peak_gpu_mb else ''), file=err)
@@ -164,7 +171,7 @@ def cmd_ask(args, out=None, err=None) -> int:
                            for b in mem.last_trace.chosen if b not in mem.last_trace.dropped]
         print(json.dumps(d), file=out)
     else: print(ans.text, file=out)
-    if not args.quiet: _report(ans, err)
+    if not args.quiet: _report(ans, err, getattr(method, 'memory_', None))
     return 0
 
 def cmd_demo(args, out=None) -> int:

@@ -360,7 +360,7 @@ class Memory:
         self.rankers: list[Ranker] = [BM25(self.cfg.keys) if r == 'bm25' else Dense(self.cfg.keys, self.cfg.index, model.device)
                                       for r in self.cfg.ranker_names]
         self.units, self.blocks, self.sources = Units(), [], []
-        self._tail = ''                 # the end of the last source, for the local window
+        self._broken = ''               # why the memory cannot be used (a write that failed half-way)
         self.n_tokens, self.ingest_s = 0, 0.0
         self.last_trace: Trace | None = None
 
@@ -386,7 +386,7 @@ def _pieces_of_file(path: Path, piece_chars: int):
 
 def _pieces_of_text(text: str, piece_chars: int):
     if '\x00' in text: raise ICMOSError(f'the text looks binary (a NUL character at offset {text.index(chr(0))}); give text')
-    for i in range(0, len(text), piece_chars): yield text[i:i + piece_chars], len(text[i:i + piece_chars].encode('utf-8', 'surrogatepass'))
+    for i in range(0, len(text), piece_chars): yield text[i:i + piece_chars], len(text[i:i + piece_chars].encode('utf-8'))
     yield '', 0
 
 @_method_of(Memory)
@@ -394,9 +394,11 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
     cfg, U, tok = self.cfg, self.units, self.tok
     if source in self.sources: raise ICMOSError(f'a source named {source!r} is already in this memory')
     blk = Blocker(cfg.block_words, cfg.overlap, source, U, first_block=len(self.blocks))
-    t0, n0, nonblank = time.perf_counter(), self.n_tokens, False
+    t0, n0, nonblank, n_units0 = time.perf_counter(), self.n_tokens, False, len(self.units)
     bar = tqdm(total=total_bytes, unit='B', unit_scale=True, desc=f'write {source}', disable=not progress, file=sys.stderr,
                leave=False)
+    self._check_usable()
+    ok = False
     try:
         for text, nbytes in pieces:
             nonblank = nonblank or bool(text.strip())
@@ -408,21 +410,29 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
             for b in new: b.ids = np.concatenate([U.ids[u] for u in b.units]) if b.units else np.zeros(0, np.int32)
             self.blocks += new
             for r in self.rankers: r.add(new, U)
-            if text: self._tail = (self._tail + text)[-max(8 * cfg.local_tokens, 1):]
             bar.update(nbytes)
             el = time.perf_counter() - t0
             bar.set_postfix_str(f'{(self.n_tokens - n0) / max(el, 1e-9):,.0f} tok/s, {len(self.blocks)} blocks', refresh=False)
-    finally: bar.close()
+        ok = True
+    finally:
+        bar.close()
+        if not ok and len(self.units) > n_units0:  # part of the source is in the memory: it must not be used as if whole
+            self._broken = f'writing {source!r} failed half-way; start a new Memory'
     if not nonblank: raise ICMOSError(f'source {source!r} is empty: give a document with some text in it')
     self.sources.append(source); self.ingest_s += time.perf_counter() - t0
     return self.n_tokens - n0
+
+@_method_of(Memory)
+def __check_usable(self: Memory):
+    if self._broken: raise ICMOSError(f'this memory is incomplete: {self._broken}')
 
 @_method_of(Memory)
 def _write(self: Memory, text: str, source: str = 'doc', progress: bool = False) -> int:
     "Write `text` into the memory as source `source`; returns the tokens written."
     if not isinstance(text, str): raise ICMOSError(f'write takes text (str), got {type(text).__name__}')
     if not text.strip(): raise ICMOSError('the document is empty: give a document with some text in it')
-    n = len(text.encode('utf-8', 'surrogatepass'))
+    try: n = len(text.encode('utf-8'))
+    except UnicodeEncodeError as e: raise ICMOSError(f'the text is not valid Unicode (a lone surrogate at offset {e.start}); fix its encoding') from None
     if n > MAX_SOURCE_BYTES: raise ICMOSError(f'the text is {n >> 20} MiB, over the {MAX_SOURCE_BYTES >> 20} MiB limit of one source: split it')
     return self._ingest(_pieces_of_text(text, self.cfg.piece_chars), n, source, progress)
 
@@ -440,7 +450,7 @@ def _write_file(self: Memory, path, source: str | None = None, progress: bool = 
 # %% ../nbs/api/60_runtime.ipynb #d13bc9ac
 @_method_of(Memory)
 def _tier_bytes(self: Memory) -> dict:
-    "Host memory per tier in MB: L2 (block text, token ids) and L1 (the rankers' keys: MiniLM vectors in the index, BM25's sparse scores)."
+    "Memory per tier in MB: L2 on the host (block text, token ids) and L1, the rankers' keys (MiniLM vectors in the index, on the model's device; BM25's sparse scores, on the host)."
     l1 = 0
     for r in self.rankers:
         if isinstance(r, BM25): l1 += r.nbytes()
@@ -487,6 +497,7 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
     "The blocks to read for `question`, best first, and the retrieval rounds (`Hop`s) that chose them."
     k = top_k or self.cfg.top_k
     if not self.blocks: raise ICMOSError('the memory is empty: write a document into it first')
+    self._check_usable()
     rankings, fused = self.rank(question)
     if self.cfg.hops == 1:
         chosen = [b for b, _ in fused[:k]]
@@ -494,7 +505,7 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
     chosen, hops = [], [Hop(question, rankings, fused, [])]
     starts = [b for b, _ in fused]
     for c in range(self.cfg.chains):  # each chain starts at the next best block for the question...
-        start = next((b for b in starts if b not in chosen), None)
+        start = next((b for b in starts if b not in self._seen(chosen)[0]), None)
         if start is None or len(chosen) >= k: break
         chosen.append(start); hops[0].picked.append(start); query, at = question, start
         for _ in range(1, self.cfg.hops):  # ...and follows bridges: the best sentence found becomes the next query
@@ -522,13 +533,16 @@ def __units_text(self: Memory, units: list[int]) -> tuple[str, list[tuple[int, i
 
 @_method_of(Memory)
 def __local_window(self: Memory, n_tokens: int) -> str:
-    if n_tokens <= 0 or not self._tail: return ''
-    ids = self.tok(self._tail, add_special_tokens=False, split_special_tokens=True)['input_ids'][-n_tokens:]
-    return self.tok.decode(ids)
+    "The last whole sentence units of the memory that fit in `n_tokens` tokens (the local window), as text."
+    U, units, got = self.units, [], 0
+    for u in range(len(U) - 1, -1, -1):
+        if U.block[u] < 0 or got + len(U.ids[u]) > n_tokens: break
+        units.insert(0, u); got += len(U.ids[u])
+    return self._units_text(units)[0] if units else ''
 
 @_method_of(Memory)
 def _assemble(self: Memory, question: str, chosen: list[int], budget: int, max_new_tokens: int,
-             local_tokens: int | None = None) -> tuple[Prompt, list[int], list[int], list[tuple[int, int]]]:
+             local_tokens: int | None = None, check_only: bool = False) -> tuple[Prompt, list[int], list[int], list[tuple[int, int]]]:
     "The prompt that reads `chosen` blocks (document order) + the local window before `question`, within `budget` tokens of KV with the answer: `(prompt, kept, dropped, spans)`."
     local = self.cfg.local_tokens if local_tokens is None else local_tokens
     win = model_window(self.model)
@@ -537,6 +551,7 @@ def _assemble(self: Memory, question: str, chosen: list[int], budget: int, max_n
     if fixed + 1 > min(budget, win):
         raise ICMOSError(f'budget: the question and chat template take {fixed - max_new_tokens} tokens and the answer {max_new_tokens}, '
                          f'which leaves no room for memory in {min(budget, win)} tokens; raise --budget, shorten the question or lower --max-new-tokens')
+    if check_only: return None
     kept, dropped = list(chosen), []
     while True:
         units = sorted({u for b in kept for u in self.blocks[b].units})
@@ -571,7 +586,10 @@ def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | 
     if not isinstance(question, str) or not question.strip(): raise ICMOSError('the question is empty: ask something about the document')
     if isinstance(budget, bool) or not isinstance(budget, int) or budget <= 0: raise ICMOSError(f'budget: must be a positive number of tokens (got {budget!r})')
     cfg, model, tok = self.cfg, self.model, self.tok
-    max_new = max_new_tokens or self.icfg.max_new_tokens
+    max_new = self.icfg.max_new_tokens if max_new_tokens is None else max_new_tokens
+    if isinstance(max_new, bool) or not isinstance(max_new, int) or not 1 <= max_new <= 4096:
+        raise ICMOSError(f'max_new_tokens: must be an integer in [1, 4096] (got {max_new!r})')
+    self.assemble(question, [], budget, max_new, 0, check_only=True)  # a budget too small fails before any retrieval
     dev = model.device; T = {}
     if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
     _sync(dev); t0 = time.perf_counter()
@@ -596,14 +614,18 @@ def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | 
         # retrieve='auto': re-rank with what was generated so far; re-read if other blocks now come first
         new, h2 = self.retrieve(question + ' ' + tok.decode(out, skip_special_tokens=True))
         if set(new) != set(kept):
-            p2, k2, d2, s2 = self.assemble(question, new, budget - len(out), max_new - len(out), local)
+            try: p2, k2, d2, s2 = self.assemble(question, new, min(budget, model_window(model)) - len(out), max_new - len(out), local)
+            except ICMOSError: continue  # the new reading does not fit beside what is already generated: keep the current one
             if set(k2) != set(kept):
-                refreshes += 1; prompt, kept, dropped, spans, hops = p2, k2, d2, s2, h2
+                refreshes += 1; prompt, kept, dropped, spans, hops, chosen = p2, k2, d2, s2, h2, new
+                cache = None  # the old cache goes before the new one is built
                 ids = torch.cat([prompt.ids(), torch.tensor([out], dtype=torch.long)], dim=1)
                 logits, cache = prefill(model, ids, chunk_size=max(self.icfg.chunk_size, 1))
     _sync(dev); T['decode'] = time.perf_counter() - t2
     text = tok.decode(out, skip_special_tokens=True).strip()
-    held = prompt.n_tokens + len(out)  # KV tokens on the device at the end: the assembled prompt and the answer (<= budget by assembly)
+    # KV tokens the cache holds at the end, read from the cache (eager decoding feeds all but the last token); the CUDA-graph
+    # path decodes in a static copy of prompt + answer (the prefill cache lives beside it until the answer is done)
+    held = cache.get_seq_length() if (dev.type != 'cuda' or cfg.retrieve == 'auto') else prompt.n_tokens + len(out)
     gpu = torch.cuda.max_memory_allocated(dev) / 2**20 if dev.type == 'cuda' else 0.0
     self.last_trace = Trace(question, len(self.blocks), self.n_tokens, [(b.start, b.end) for b in self.blocks], hops,
                             chosen, spans, dropped, prompt.n_tokens, text, T, refreshes,
@@ -685,6 +707,8 @@ class ICMOS(Method):
         if not isinstance(self.runtime, RuntimeConfig): raise ICMOSError(f'runtime: must be a RuntimeConfig (got {type(self.runtime).__name__})')
         if self.trace is not None and Path(self.trace).suffix.lower() not in ('.html', '.png'):
             raise ICMOSError(f'trace: give a file name ending in .html or .png (got {self.trace!r})')
+        if self.trace is not None and not Path(self.trace).expanduser().resolve().parent.is_dir():
+            raise ICMOSError(f'trace: the folder of {self.trace} does not exist; create it or write the trace elsewhere')
 
     def memory(self, model, tok, cfg: ICMOSConfig) -> Memory:
         "A new empty `Memory` with this method's settings."

