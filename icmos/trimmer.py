@@ -173,7 +173,7 @@ class Trimmer(KVPolicy):
 
 # %% ../nbs/api/16_trimmer.ipynb #99af4c5e
 ATTN_NAME = 'icmos_trimmer_mask'
-_MASKS: dict[int, torch.Tensor] = {}  # layer_idx -> (b, h_kv, n_ctx) keep-mask in [0, 1], set by `soft_masked`
+_MASK_ATTR = '_icmos_keep_mask'  # set on each attention module by `soft_masked`: (b, h_kv, n_ctx) keep-mask in [0, 1]
 
 def _masked_attention(module, query, key, value, attention_mask, scaling=None, dropout=0.0, **kwargs):
     "Causal eager attention where the first `n_ctx` keys of layer `module.layer_idx` are weighted by a mask m: softmax(s + log m)."
@@ -183,7 +183,7 @@ def _masked_attention(module, query, key, value, attention_mask, scaling=None, d
     s = (query.float() @ k.float().transpose(-1, -2)) * (scaling if scaling is not None else d ** -0.5)
     future = torch.arange(k_len, device=s.device) > (torch.arange(q, device=s.device) + k_len - q)[:, None]
     p = s.masked_fill(future, float('-inf')).softmax(-1)
-    m = _MASKS.get(module.layer_idx)
+    m = getattr(module, _MASK_ATTR, None)  # on the module itself: any registered copy of this function sees it
     if m is not None:  # renormalising p * m is softmax(s + log m), with a gradient for m = 0 too
         m = torch.cat([m.repeat_interleave(g, 1), m.new_ones(b, h, k_len - m.shape[-1])], dim=-1)
         p = p * m[:, :, None, :]
@@ -200,11 +200,13 @@ _register_attention()
 def soft_masked(model, masks: dict[int, torch.Tensor]):
     "Within the block, `model`'s attention weights the first `n_ctx` cached keys of layer i by `masks[i]` (b, h_kv, n_ctx)."
     prev = model.config._attn_implementation
-    _MASKS.clear(); _MASKS.update(masks)
+    mods = [m for m in model.modules() if getattr(m, 'layer_idx', None) in masks and hasattr(m, 'q_proj')]
+    for m in mods: setattr(m, _MASK_ATTR, masks[m.layer_idx])
     model.set_attn_implementation(ATTN_NAME)
     try: yield
     finally:
-        model.set_attn_implementation(prev); _MASKS.clear()
+        model.set_attn_implementation(prev)
+        for m in mods: delattr(m, _MASK_ATTR)
 
 # %% ../nbs/api/16_trimmer.ipynb #f1af8876
 def soft_topk(scores: torch.Tensor, # (..., n) scores
