@@ -125,7 +125,7 @@ class Blocker:
             self._cur = []
         return out
 
-# %% ../nbs/api/60_runtime.ipynb #9d9ba4eb
+# %% ../nbs/api/60_runtime.ipynb #9e26b193
 class Ranker:
     """Protocol: `add(blocks, units)` as blocks are written; `rank(query, k, exclude, exclude_units) -> [(block_id, score)]`, best first.
     With `keys='unit'` the ranker scores sentence units and a block scores as the best unit it owns (a unit belongs to the
@@ -215,7 +215,7 @@ class BM25(Ranker):
         top = top[s[top] > 0]  # a doc that shares no word with the query is no candidate
         return self._to_blocks(top, s[top], k, exclude, exclude_units)
 
-# %% ../nbs/api/60_runtime.ipynb #9e26b193
+# %% ../nbs/api/60_runtime.ipynb #a2b89a8b
 class FlatIndex:
     "Exact inner-product search over all keys (one matrix product): the reference every approximate index is checked against."
     def __init__(self, d: int, device='cpu'):
@@ -285,7 +285,7 @@ def rrf(rankings: dict[str, list[tuple[int, float]]], k0: int = 60) -> list[tupl
 
 RANKERS = {'bm25': BM25, 'minilm': Dense}
 
-# %% ../nbs/api/60_runtime.ipynb #e2a19803
+# %% ../nbs/api/60_runtime.ipynb #601c4155
 _RETRIEVE = ('force', 'auto', 'off')
 
 @dataclass
@@ -323,7 +323,7 @@ class RuntimeConfig:
     @property
     def ranker_names(self) -> list[str]: return [r.strip() for r in str(self.rankers).split(',') if r.strip()]
 
-# %% ../nbs/api/60_runtime.ipynb #601c4155
+# %% ../nbs/api/60_runtime.ipynb #64b38686
 MAX_SOURCE_BYTES = 1 << 30  # 1 GiB of text (~250M tokens): a larger file is refused, never read whole
 
 @dataclass
@@ -369,7 +369,7 @@ class Memory:
         return (f'Memory({len(self.blocks)} blocks, {self.n_tokens} tokens, {len(self.sources)} source(s), '
                 f'rankers={self.cfg.rankers}, keys={self.cfg.keys}, index={self.cfg.index})')
 
-# %% ../nbs/api/60_runtime.ipynb #fdead3a4
+# %% ../nbs/api/60_runtime.ipynb #d13bc9ac
 def _pieces_of_file(path: Path, piece_chars: int):
     "The text of `path` in pieces of about `piece_chars` characters, checked to be UTF-8 and free of NUL bytes."
     dec = codecs.getincrementaldecoder('utf-8')(); at = 0
@@ -447,7 +447,7 @@ def _write_file(self: Memory, path, source: str | None = None, progress: bool = 
     if size == 0: raise ICMOSError(f'file {p} is empty')
     return self._ingest(_pieces_of_file(p, self.cfg.piece_chars), size, source or p.name, progress)
 
-# %% ../nbs/api/60_runtime.ipynb #d13bc9ac
+# %% ../nbs/api/60_runtime.ipynb #15b5bb03
 @_method_of(Memory)
 def _tier_bytes(self: Memory) -> dict:
     "Memory per tier in MB: L2 on the host (block text, token ids) and L1, the rankers' keys (MiniLM vectors in the index, on the model's device; BM25's sparse scores, on the host)."
@@ -460,7 +460,7 @@ def _tier_bytes(self: Memory) -> dict:
     return {'l2_text_mb': mb(sum(len(t.encode('utf-8', 'surrogatepass')) for t in self.units.text)),
             'l2_ids_mb': mb(sum(a.nbytes for a in self.units.ids)), 'l1_keys_mb': mb(l1)}
 
-# %% ../nbs/api/60_runtime.ipynb #104b677d
+# %% ../nbs/api/60_runtime.ipynb #4a4b83af
 @_method_of(Memory)
 def __seen(self: Memory, chosen: list[int]) -> tuple[set, set]:
     "What a later hop must not return again: `(blocks, units)`. Unit keys exclude the chosen blocks' sentences (an overlap neighbour still counts for its other sentences); block keys exclude the overlap neighbours too."
@@ -519,7 +519,7 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
         if b not in self._seen(chosen)[0]: chosen.append(b)
     return chosen, hops
 
-# %% ../nbs/api/60_runtime.ipynb #4a4b83af
+# %% ../nbs/api/60_runtime.ipynb #d3d3bec0
 @_method_of(Memory)
 def __units_text(self: Memory, units: list[int]) -> tuple[str, list[tuple[int, int]]]:
     "The text of `units` in document order (runs of consecutive units joined as in the source, runs by a paragraph break) and the runs' character spans."
@@ -568,7 +568,7 @@ def _assemble(self: Memory, question: str, chosen: list[int], budget: int, max_n
                              'or lower --block-words')
         else: raise ICMOSError('nothing to read: no block was retrieved and the local window is off (--local-tokens 0)')
 
-# %% ../nbs/api/60_runtime.ipynb #d3d3bec0
+# %% ../nbs/api/60_runtime.ipynb #8793ec3a
 def _sync(dev):
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
 
@@ -633,7 +633,7 @@ def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | 
     return Answer(text, name, self.n_tokens, held, T['retrieve'] + T['assemble'] + T['prefill'], T['decode'], len(out), gpu,
                   _peak_host_mb(), str(dev))
 
-# %% ../nbs/api/60_runtime.ipynb #e04f465d
+# %% ../nbs/api/60_runtime.ipynb #3fc6a2a8
 def trace_png(tr: Trace, path=None, facts: list[tuple[int, int]] = (), title: str | None = None):
     "Draw `tr` as a document strip (matplotlib figure); saved to `path` if given. `facts`: (start, end) spans to mark."
     import matplotlib; import matplotlib.pyplot as plt
@@ -690,7 +690,7 @@ def trace_html(tr: Trace, path, facts: list[tuple[int, int]] = ()) -> Path:
     p = Path(path); p.write_text(''.join(parts), encoding='utf-8')
     return p
 
-# %% ../nbs/api/60_runtime.ipynb #0c55ae0e
+# %% ../nbs/api/60_runtime.ipynb #760f970e
 @register_method
 @dataclass
 class ICMOS(Method):
