@@ -12,7 +12,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .core import ICMOSConfig, ICMOSError, encode_prompt, get_method, load_model, split_list, _peak_host_mb, METHODS, _load_method_modules
-from .eval import device_name, model_label, parse_lengths
+from .eval import device_name, model_label, parse_lengths, _read_rows, _write_row
 from .runtime import ICMOS, RuntimeConfig
 from .tasks import TASKS, make_sample
 
@@ -93,20 +93,6 @@ def run_one(spec: str, method, model, tok, s, cfg: ICMOSConfig, budget: int, tra
     return rec
 
 # %% ../nbs/api/69_bench_runtime.ipynb #192d787f
-def _read_rows(path: Path) -> list[dict]:
-    if not path.exists() or path.stat().st_size == 0: return []
-    with path.open(newline='') as f:
-        r = csv.DictReader(f)
-        if r.fieldnames != COLUMNS: raise ICMOSError(f'{path} has columns {r.fieldnames}, not the runtime columns; give another --out')
-        return list(r)
-
-def _append_row(path: Path, row: dict):
-    new = not path.exists() or path.stat().st_size == 0
-    with path.open('a', newline='') as f:
-        w = csv.DictWriter(f, COLUMNS, extrasaction='ignore')
-        if new: w.writeheader()
-        w.writerow(row); f.flush(); os.fsync(f.fileno())
-
 def aggregate(spec: str, task: str, length: int, budget: int, recs: list[dict], device: str, model: str) -> dict:
     "The CSV row of one cell from its samples' records (NaN everywhere if any sample was refused or ran out of memory)."
     nan, ok = float('nan'), [r for r in recs if r['status'] == 'ok']
@@ -155,7 +141,7 @@ def run_runtime_bench(rb: RuntimeBench, cfg: ICMOSConfig, progress: bool = True,
     out = Path(rb.out); out.parent.mkdir(parents=True, exist_ok=True)
     model, tok = load_model(cfg)
     dev, label = device_name(model), model_label(cfg)
-    have = {tuple(str(r[k]) for k in KEY): r for r in _read_rows(out)}
+    have = {tuple(str(r[k]) for k in KEY): r for r in _read_rows(out, COLUMNS, 'runtime')}
     cells = [(m, t, L) for L in sorted(rb.lengths) for t in rb.tasks for m in rb.methods
              if tuple(map(str, (m, t, L, rb.budget, dev, label))) not in have]
     if rb.traces: Path(rb.traces).mkdir(parents=True, exist_ok=True)
@@ -181,7 +167,7 @@ def run_runtime_bench(rb: RuntimeBench, cfg: ICMOSConfig, progress: bool = True,
                                               **{k: v for k, v in r.items()}}, default=str) + '\n'); smp.flush()
                 if r['status'] != 'ok': bar.update(rb.n - i - 1); break  # a refusal does not depend on the sample
             row = aggregate(m, t, L, rb.budget, recs, dev, label)
-            _append_row(out, row); rows.append(row)
+            _write_row(out, row, columns=COLUMNS, what='runtime'); rows.append(row)
             print(f"icmos: {m:24s} {t:16s} {L:>8d} acc={row['accuracy']} recall@4={row['block_recall_at_4']} "
                   f"ingest={row['ingest_tok_s']} tok/s query={row['query_s']} s {'' if recs[-1]['status'] == 'ok' else recs[-1]['status'][:100]}",
                   file=log, flush=True)

@@ -15,8 +15,9 @@ from tqdm import tqdm
 # %% auto #0
 __all__ = ['EMBEDDED_MODEL', 'GGUF_NAME', 'METHODS', 'METHOD_MODULES', 'ICMOSError', 'resolve_dtype', 'ICMOSConfig',
            'embedded_gguf', 'load_model', 'Prompt', 'encode_prompt', 'cache_kw', 'prefill', 'stop_ids', 'greedy_decode',
-           'static_cache', 'GraphDecoder', 'fast_greedy_decode', 'Answer', 'register_method', 'Method', 'get_method',
-           'bounded_methods', 'model_window', 'split_list', 'check_budget', 'check_window', 'FullAttention', 'ask']
+           'static_cache', 'GraphDecoder', 'fast_greedy_decode', 'decode_greedy', 'Answer', 'register_method', 'Method',
+           'get_method', 'bounded_methods', 'model_window', 'split_list', 'check_budget', 'check_window',
+           'FullAttention', 'ask']
 
 # %% ../nbs/api/00_core.ipynb #d5e764fe
 class ICMOSError(ValueError):
@@ -394,6 +395,15 @@ def fast_greedy_decode(model, cache, logits: torch.Tensor, # (1, V) logits of th
     if stats is not None: stats.update(setup_s=t1 - t0, loop_s=t2 - t1, steps=d.done, graph=d.graph is not None)
     return out
 
+def decode_greedy(model, cache, logits: torch.Tensor, max_new_tokens: int, stop: Iterable[int] = ()) -> list[int]:
+    "Greedy tokens with no per-step hook: `fast_greedy_decode` (CUDA graph) on CUDA, falling back to `greedy_decode` with a one-line warning; `greedy_decode` elsewhere."
+    if model.device.type == 'cuda':
+        try: return fast_greedy_decode(model, cache, logits, max_new_tokens, stop)
+        except Exception as e:
+            warnings.warn(f'icmos: fast decode failed ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}); decoding eagerly')
+    return greedy_decode(model, cache, logits, max_new_tokens, stop)
+
+
 # %% ../nbs/api/00_core.ipynb #c2542484
 @dataclass
 class Answer:
@@ -459,10 +469,7 @@ class Method:
 
     def decode(self, model, cache, logits, max_new_tokens: int, stop) -> list[int]:
         "Greedy tokens after `prepare`: the CUDA-graph path for a `fast_decode` method without per-step eviction on CUDA, else `greedy_decode`."
-        if self.fast_decode and model.device.type == 'cuda' and type(self).on_step is Method.on_step:
-            try: return fast_greedy_decode(model, cache, logits, max_new_tokens, stop)
-            except Exception as e:
-                warnings.warn(f'icmos: fast decode failed ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}); decoding eagerly')
+        if self.fast_decode and type(self).on_step is Method.on_step: return decode_greedy(model, cache, logits, max_new_tokens, stop)
         return greedy_decode(model, cache, logits, max_new_tokens, stop, on_step=self.on_step)
 
     def answer(self, model, tok, prompt: Prompt, cfg: ICMOSConfig, progress: bool = False) -> Answer:

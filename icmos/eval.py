@@ -160,25 +160,27 @@ def run_cell(model, tok, cfg: ICMOSConfig, method: str, task: str, length: int, 
     return {k: row[k] for k in COLUMNS + ['_status']}
 
 # %% ../nbs/api/02_eval.ipynb #385da025
-def _read_rows(path: Path) -> list[dict]:
+def _read_rows(path: Path, columns: list[str] = COLUMNS, what: str = 'phase0') -> list[dict]:
+    "The rows of a results CSV, which must have exactly `columns` (an empty or missing file has none)."
     if not path.exists() or path.stat().st_size == 0: return []
     with path.open(newline='') as f:
         r = csv.DictReader(f)
-        if r.fieldnames != COLUMNS:
-            raise ICMOSError(f'{path} has columns {r.fieldnames}, not the phase0 columns; give another --out')
+        if r.fieldnames != columns:
+            raise ICMOSError(f'{path} has columns {r.fieldnames}, not the {what} columns; give another --out')
         return list(r)
 
 def _key(row: dict) -> tuple: return tuple(str(row[k]) for k in KEY)
 
-def _write_row(path: Path, row: dict, drop: tuple | None = None):
-    rows = _read_rows(path)
+def _write_row(path: Path, row: dict, drop: tuple | None = None, columns: list[str] = COLUMNS, what: str = 'phase0'):
+    "Append `row` to a results CSV with `columns` (fsynced: a killed run keeps every finished row); `drop` removes the row of that key first."
+    rows = _read_rows(path, columns, what)
     if drop is not None:  # --replace: rewrite the file without the old row
         rows = [r for r in rows if _key(r) != drop]
         with path.open('w', newline='') as f:
-            w = csv.DictWriter(f, COLUMNS); w.writeheader(); w.writerows(rows)
+            w = csv.DictWriter(f, columns); w.writeheader(); w.writerows(rows)
     new = not path.exists() or path.stat().st_size == 0
     with path.open('a', newline='') as f:
-        w = csv.DictWriter(f, COLUMNS, extrasaction='ignore')
+        w = csv.DictWriter(f, columns, extrasaction='ignore')
         if new: w.writeheader()
         w.writerow(row); f.flush(); os.fsync(f.fileno())
 

@@ -13,8 +13,8 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from .core import (ICMOSConfig, ICMOSError, Answer, Method, Prompt, encode_prompt, fast_greedy_decode, greedy_decode, load_model, model_window,
-                   prefill, register_method, stop_ids, _peak_host_mb)
+from .core import (ICMOSConfig, ICMOSError, Answer, Method, Prompt, decode_greedy, encode_prompt, greedy_decode, load_model, model_window,
+                   prefill, register_method, stop_ids, _peak_host_mb, _sync)
 
 def _method_of(cls):
     "Attach the decorated function to `cls` as a method named without its first underscore (`_ask` -> `cls.ask`), so a long class reads cell by cell."
@@ -569,17 +569,6 @@ def _assemble(self: Memory, question: str, chosen: list[int], budget: int, max_n
         else: raise ICMOSError('nothing to read: no block was retrieved and the local window is off (--local-tokens 0)')
 
 # %% ../nbs/api/60_runtime.ipynb #8793ec3a
-def _sync(dev):
-    if dev.type == 'cuda': torch.cuda.synchronize(dev)
-
-def _decode(model, cache, logits, n: int, stop) -> list[int]:
-    "Greedy tokens: the CUDA-graph path of `icmos.core` on CUDA (eager fallback with a warning), `greedy_decode` elsewhere."
-    if model.device.type == 'cuda':
-        try: return fast_greedy_decode(model, cache, logits, n, stop)
-        except Exception as e:
-            warnings.warn(f'icmos: fast decode failed ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}); decoding eagerly')
-    return greedy_decode(model, cache, logits, n, stop)
-
 @_method_of(Memory)
 def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | None = None, name: str = 'icmos') -> Answer:
     "Answer `question` from the memory with at most `budget` tokens of KV on the device; the decisions go to `self.last_trace`."
@@ -602,7 +591,7 @@ def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | 
     t1 = time.perf_counter()
     logits, cache = prefill(model, prompt.ids(), chunk_size=max(self.icfg.chunk_size, 1))
     _sync(dev); T['prefill'] = time.perf_counter() - t1; t2 = time.perf_counter()
-    if cfg.retrieve != 'auto': out = _decode(model, cache, logits, max_new, stop)
+    if cfg.retrieve != 'auto': out = decode_greedy(model, cache, logits, max_new, stop)
     step = cfg.refresh_every
     while cfg.retrieve == 'auto' and len(out) < max_new:
         seg = greedy_decode(model, cache, logits, min(step, max_new - len(out)), stop)
