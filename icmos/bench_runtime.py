@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/69_bench_runtime.ipynb #d2a559b4
 from __future__ import annotations
-import csv, json, math, os, re, sys, time
+import json, math, os, re, sys, time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 

@@ -4,10 +4,10 @@
 
 # %% ../nbs/api/60_runtime.ipynb #70cc0590
 from __future__ import annotations
-import codecs, collections, dataclasses, html, json, math, os, re, sys, time, warnings
+import codecs, collections, html, math, os, re, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Iterable
+from typing import ClassVar
 
 import numpy as np
 import torch
@@ -625,7 +625,7 @@ def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | 
 # %% ../nbs/api/60_runtime.ipynb #3fc6a2a8
 def trace_png(tr: Trace, path=None, facts: list[tuple[int, int]] = (), title: str | None = None):
     "Draw `tr` as a document strip (matplotlib figure); saved to `path` if given. `facts`: (start, end) spans to mark."
-    import matplotlib; import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt
     ends = [e for _, e in tr.block_spans] or [1]; L = max(ends)
     rows = []
     for h, hop in enumerate(tr.hops):
