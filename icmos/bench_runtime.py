@@ -75,6 +75,7 @@ def run_one(spec: str, method, model, tok, s, cfg: ICMOSConfig, budget: int, tra
             mem = method.memory_
             top4, _ = mem.retrieve(s.question, top_k=4)
             rec = dict(recall=fact_recall(s, [mem.blocks[b].text for b in top4]), ingest_tok_s=mem.n_tokens / max(mem.ingest_s, 1e-9),
+                       read_recall=fact_recall(s, [s.context[a:b] for a, b in mem.last_trace.assembled]),  # facts in what the model read
                        chosen=mem.last_trace.chosen, timings=mem.last_trace.timings, tiers=mem.tier_bytes(),
                        prompt_tokens=mem.last_trace.prompt_tokens, n_blocks=len(mem.blocks))
             if trace_to:

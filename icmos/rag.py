@@ -34,28 +34,41 @@ def embedder_path() -> Path:
 _EMB: dict = {}
 
 def load_embedder(device: torch.device | str = 'cpu'):
-    "The MiniLM `(model, tokenizer)` on `device`, frozen, float32 compute (memoised)."
+    "The MiniLM `(model, tokenizer)` on `device`, frozen (memoised): float16 compute on CUDA, float32 elsewhere."
     from transformers import AutoModel, AutoTokenizer
     src, device = embedder_path(), torch.device(device)
     key = (str(src), str(device))
     if key not in _EMB:
         tok = AutoTokenizer.from_pretrained(str(src), local_files_only=True)
-        mdl = AutoModel.from_pretrained(str(src), local_files_only=True, dtype=torch.float32)
+        dt = torch.float16 if device.type == 'cuda' else torch.float32
+        mdl = AutoModel.from_pretrained(str(src), local_files_only=True, dtype=dt)
         _EMB[key] = (mdl.to(device).eval().requires_grad_(False), tok)
     return _EMB[key]
 
-def embed(texts: list[str], device: torch.device | str = 'cpu', batch: int = 64, max_len: int = 256) -> torch.Tensor:
-    "Unit-norm MiniLM sentence embeddings `(len(texts), 384)`, float32, on the CPU (mean pooling + L2 norm)."
+def embed(texts: list[str], device: torch.device | str = 'cpu', batch: int = 64, max_len: int = 256,
+          max_batch_tokens: int = 16384) -> torch.Tensor:
+    "Unit-norm MiniLM sentence embeddings `(len(texts), 384)`, float32, on the CPU (mean pooling + L2 norm). Repeated texts are embedded once, and texts of similar length share a batch (of at most `batch` texts, or `max_batch_tokens` padded tokens on CUDA), so little compute goes to padding."
     mdl, tok = load_embedder(device)
-    outs = []
+    if not texts: return torch.zeros(0, 384)
+    uniq = list(dict.fromkeys(texts))
+    ids = tok(uniq, truncation=True, max_length=max_len, add_special_tokens=True)['input_ids']
+    order = sorted(range(len(uniq)), key=lambda i: len(ids[i]))
+    cap = max(batch, max_batch_tokens // max_len) if mdl.device.type == 'cuda' else batch
+    out = torch.zeros(len(uniq), 384)
     with torch.no_grad():
-        for i in range(0, len(texts), batch):
-            enc = tok(texts[i:i + batch], padding=True, truncation=True, max_length=max_len, return_tensors='pt').to(mdl.device)
+        i = 0
+        while i < len(order):
+            j = i + 1
+            while j < len(order) and j - i < cap and (j - i + 1) * len(ids[order[j]]) <= max(max_batch_tokens, len(ids[order[j]])): j += 1
+            rows = order[i:j]
+            enc = tok.pad({'input_ids': [ids[r] for r in rows]}, return_tensors='pt').to(mdl.device)
             h = mdl(**enc).last_hidden_state
             m = enc['attention_mask'][..., None].to(h.dtype)
-            e = (h * m).sum(1) / m.sum(1).clamp(min=1)
-            outs.append(torch.nn.functional.normalize(e.float(), dim=-1).cpu())
-    return torch.cat(outs)
+            e = (h.float() * m.float()).sum(1) / m.float().sum(1).clamp(min=1)
+            out[torch.tensor(rows)] = torch.nn.functional.normalize(e, dim=-1).cpu()
+            i = j
+    at = {t: i for i, t in enumerate(uniq)}
+    return out[torch.tensor([at[t] for t in texts])]
 
 def save_embedder(dest: str | Path, dtype: str = 'float16') -> Path:
     "Write a copy of the embedder in `dtype` to `dest` (float16: ~45 MB), for `ICMOS_EMBEDDER` on another machine."

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from .core import (ICMOSConfig, ICMOSError, Answer, Method, Prompt, decode_greedy, encode_prompt, greedy_decode, load_model, model_window,
+from .core import (ICMOSConfig, ICMOSError, Answer, Method, Prompt, _encode_text, decode_greedy, encode_prompt, greedy_decode, load_model, model_window,
                    prefill, register_method, stop_ids, _peak_host_mb, _sync)
 
 def _method_of(cls):
@@ -22,11 +22,11 @@ def _method_of(cls):
     return deco
 
 # %% auto #0
-__all__ = ['RANKERS', 'MAX_SOURCE_BYTES', 'split_units', 'content_words', 'Block', 'Units', 'Blocker', 'Ranker', 'BM25',
-           'FlatIndex', 'DNIIIndex', 'Dense', 'rrf', 'RuntimeConfig', 'Hop', 'Trace', 'Memory', 'trace_png',
+__all__ = ['RANKERS', 'MAX_SOURCE_BYTES', 'split_units', 'content_words', 'content_stems', 'Block', 'Units', 'Blocker', 'Ranker',
+           'BM25', 'FlatIndex', 'DNIIIndex', 'Dense', 'rrf', 'RuntimeConfig', 'Hop', 'Trace', 'Memory', 'trace_png',
            'trace_html', 'ICMOS', 'RAGHybrid']
 
-# %% ../nbs/api/60_runtime.ipynb #93b51882
+# %% ../nbs/api/60_runtime.ipynb #7a6c5c16
 _UNIT = re.compile(r'[^\s](?:[^\n]*?)(?:[.!?]+["\'\)\]\u201d\u2019]*(?=\s)|(?=\n)|\Z)')
 _WORD = re.compile(r'\S+')
 
@@ -55,6 +55,16 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 def content_words(text: str) -> set[str]:
     "Lower-cased words of `text` minus stopwords: what lexical overlap counts."
     return {w for w in _TOKEN.findall(text.lower()) if w not in _STOP}
+
+def _stem(w: str) -> str:
+    "A crude suffix stripper (numbers ~ number, named ~ name, speaks ~ speak): enough to tell a new word from a question's word."
+    for suf in ('ing', 'ed', 'es', 's'):
+        if len(w) > len(suf) + 3 and w.endswith(suf): return w[:-len(suf)]
+    return w
+
+def content_stems(text: str) -> set[str]:
+    "`content_words` of `text`, stemmed."
+    return {_stem(w) for w in content_words(text)}
 
 # %% ../nbs/api/60_runtime.ipynb #cd32c16b
 @dataclass
@@ -255,6 +265,7 @@ class Dense(Ranker):
         self.keys, self.device, self.batch = keys, torch.device(device), batch
         self.index = _INDEXES[index](384, device=self.device)
         self.n, self._done, self._owner = 0, 0, {}
+        self._host, self._H, self._q = [], None, {}  # host float16 copy of the keys (row = key id); recent query vectors
 
     def embed(self, texts: list[str]) -> torch.Tensor:
         "Unit-norm MiniLM embeddings `(len(texts), 384)` on the CPU."
@@ -266,9 +277,19 @@ class Dense(Ranker):
         ids, texts = self._new_docs(blocks, units)
         for b in blocks:
             for u in b.units: self._owner.setdefault(u, b.id)
-        if ids: self.index.add(ids, self.embed(texts))
+        if ids:
+            X = self.embed(texts); self.index.add(ids, X); self._host.append(X.half()); self._H = None
 
-    def query_vector(self, query: str) -> torch.Tensor: return self.embed([query])[0]
+    def vectors(self, ids) -> torch.Tensor:
+        "The stored keys of `ids` (unit ids, or block ids under keys='block'), float32 `(len(ids), 384)`: no re-embedding."
+        if self._H is None: self._H = torch.cat(self._host) if self._host else torch.zeros(0, 384, dtype=torch.half); self._host = [self._H]
+        return self._H[torch.as_tensor(list(ids), dtype=torch.long)].float()
+
+    def query_vector(self, query: str) -> torch.Tensor:
+        if query not in self._q:
+            if len(self._q) >= 64: self._q.clear()
+            self._q[query] = self.embed([query])[0]
+        return self._q[query]
 
     def rank(self, query, k, exclude=frozenset(), exclude_units=frozenset()):
         if len(self.index) == 0: return []
@@ -301,6 +322,11 @@ class RuntimeConfig:
     hops: int = 2                 # retrieval rounds: 1 = the question only; 2+ = follow the best sentence found
     chains: int = 2               # bridge chains followed, each from the next best block for the question
     rrf_k: int = 60               # reciprocal-rank fusion constant
+    read: str = 'units'           # what the model reads: 'units' (the sentences that matched, chains in hop order) or 'blocks' (whole blocks, document order)
+    context_units: int = 0        # with read='units': neighbouring sentences read on each side of a matched one
+    order: str = 'doc'            # with read='units': 'doc' (document order) or 'rank' (the best chain last, next to the question)
+    rerank: str = 'lm'            # 'lm': re-rank the candidates by the LM's likelihood of the question given each sentence; 'none': fused rank only
+    margin: float = 1.0           # with rerank='lm': a further chain or block is read only if its score is within this many nats/token of the best
     local_tokens: int = 0         # tokens of the document's end kept as the local window
     retrieve: str = 'force'       # 'force': retrieve for the question; 'auto': also re-rank every `refresh_every` generated tokens; 'off': local window only
     refresh_every: int = 16       # generated tokens between re-rankings under retrieve='auto'
@@ -319,6 +345,13 @@ class RuntimeConfig:
         if self.keys not in ('unit', 'block'): raise ICMOSError(f"keys: must be 'unit' or 'block' (got {self.keys!r})")
         if self.index not in _INDEXES: raise ICMOSError(f"index: must be one of {', '.join(_INDEXES)} (got {self.index!r})")
         if self.retrieve not in _RETRIEVE: raise ICMOSError(f"retrieve: must be one of {', '.join(_RETRIEVE)} (got {self.retrieve!r})")
+        if self.read not in ('units', 'blocks'): raise ICMOSError(f"read: must be 'units' or 'blocks' (got {self.read!r})")
+        if self.order not in ('doc', 'rank'): raise ICMOSError(f"order: must be 'doc' or 'rank' (got {self.order!r})")
+        if self.rerank not in ('lm', 'none'): raise ICMOSError(f"rerank: must be 'lm' or 'none' (got {self.rerank!r})")
+        if isinstance(self.context_units, bool) or not isinstance(self.context_units, int) or not 0 <= self.context_units <= 16:
+            raise ICMOSError(f'context_units: must be an integer in [0, 16] (got {self.context_units!r})')
+        if isinstance(self.margin, bool) or not isinstance(self.margin, (int, float)) or not 0 <= self.margin <= 100:
+            raise ICMOSError(f'margin: must be a number of nats per token in [0, 100] (got {self.margin!r})')
 
     @property
     def ranker_names(self) -> list[str]: return [r.strip() for r in str(self.rankers).split(',') if r.strip()]
@@ -333,6 +366,8 @@ class Hop:
     rankings: dict    # ranker name -> [(block_id, score)], best first
     fused: list       # [(block_id, rrf score)], best first
     picked: list      # blocks this round added to the reading list
+    units: list = field(default_factory=list)   # the sentence (unit id) of each picked block that is read under read='units'
+    scores: dict = field(default_factory=dict)  # rerank='lm': block id -> the LM's mean log-probability of the question given its sentence
 
 @dataclass
 class Trace:
@@ -370,6 +405,15 @@ class Memory:
                 f'rankers={self.cfg.rankers}, keys={self.cfg.keys}, index={self.cfg.index})')
 
 # %% ../nbs/api/60_runtime.ipynb #d13bc9ac
+def _text_ids(tok, texts: list[str]) -> list[list[int]]:
+    "Token ids of each text, with any special token written in the text split as plain text (never control). Calls the fast tokenizer's backend directly when it has one (no offsets: ~2x faster on long documents)."
+    bt = getattr(tok, '_tokenizer', None)
+    if bt is None or not hasattr(bt, 'encode_batch_fast') or not hasattr(bt, 'encode_special_tokens'):
+        return tok(texts, add_special_tokens=False, split_special_tokens=True)['input_ids']
+    old = bt.encode_special_tokens; bt.encode_special_tokens = True
+    try: return [e.ids for e in bt.encode_batch_fast(texts, add_special_tokens=False)]
+    finally: bt.encode_special_tokens = old
+
 def _pieces_of_file(path: Path, piece_chars: int):
     "The text of `path` in pieces of about `piece_chars` characters, checked to be UTF-8 and free of NUL bytes."
     dec = codecs.getincrementaldecoder('utf-8')(); at = 0
@@ -405,7 +449,7 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
             u0 = len(U)
             new = blk.write(text, final=not text)
             if len(U) > u0:  # L2: token ids of the new units (the control tokens of user text stay text)
-                enc = tok(U.text[u0:], add_special_tokens=False, split_special_tokens=True)['input_ids']
+                enc = _text_ids(tok, U.text[u0:])
                 U.ids += [np.asarray(e, np.int32) for e in enc]; self.n_tokens += sum(map(len, enc))
             for b in new: b.ids = np.concatenate([U.ids[u] for u in b.units]) if b.units else np.zeros(0, np.int32)
             self.blocks += new
@@ -456,6 +500,7 @@ def _tier_bytes(self: Memory) -> dict:
         if isinstance(r, BM25): l1 += r.nbytes()
         elif isinstance(r.index, DNIIIndex): l1 += r.index.dnii.nbytes()
         else: l1 += len(r.index) * 384 * 4
+        if isinstance(r, Dense): l1 += len(r.index) * 384 * 2  # the host float16 copy that picks sentences
     mb = lambda x: round(x / 2**20, 3)
     return {'l2_text_mb': mb(sum(len(t.encode('utf-8', 'surrogatepass')) for t in self.units.text)),
             'l2_ids_mb': mb(sum(a.nbytes for a in self.units.ids)), 'l1_keys_mb': mb(l1)}
@@ -472,19 +517,28 @@ def __seen(self: Memory, chosen: list[int]) -> tuple[set, set]:
     return near, set()
 
 @_method_of(Memory)
-def _best_unit(self: Memory, b: int, query: str) -> int:
-    "The unit id of block `b` that matches `query` best (shared content words, then MiniLM similarity)."
-    units = self.blocks[b].units
-    if len(units) == 1: return units[0]
+def _best_units(self: Memory, blocks: list[int], query: str) -> dict[int, int]:
+    "For each block in `blocks`, the unit id of its sentence that matches `query` best: shared content words weighted by IDF, plus MiniLM similarity (from the stored keys), which decides when no rare word is shared."
+    blocks = list(dict.fromkeys(blocks))
+    if not blocks: return {}
     qw = content_words(query)
     bm = next((r for r in self.rankers if isinstance(r, BM25)), None)
     w = (lambda x: bm.idf(x)) if bm is not None else (lambda x: 1.0)
-    lex = np.array([sum(w(x) for x in qw & content_words(self.units.text[u])) for u in units], np.float32)
+    units = [u for b in blocks for u in self.blocks[b].units]
+    score = np.array([sum(w(x) for x in qw & content_words(self.units.text[u])) for u in units], np.float32)
     dense = next((r for r in self.rankers if isinstance(r, Dense)), None)
-    if dense is not None:
-        q = dense.query_vector(query); U = dense.embed([self.units.text[u] for u in units])
-        lex = lex + (U @ q).numpy() * 0.5  # cosine in [-1, 1]: decides when no rare word is shared
-    return units[int(lex.argmax())]
+    if dense is not None and len(units) > len(blocks):  # cosine in [-1, 1]
+        V = dense.vectors(units) if dense.keys == 'unit' else dense.embed([self.units.text[u] for u in units])
+        score = score + (V @ dense.query_vector(query)).numpy() * 0.5
+    out, at = {}, 0
+    for b in blocks:
+        n = len(self.blocks[b].units); out[b] = self.blocks[b].units[int(score[at:at + n].argmax())]; at += n
+    return out
+
+@_method_of(Memory)
+def _best_unit(self: Memory, b: int, query: str) -> int:
+    "The unit id of block `b` that matches `query` best (see `best_units`)."
+    return self.best_units([b], query)[b]
 
 @_method_of(Memory)
 def _rank(self: Memory, query: str, exclude: set = frozenset(), exclude_units: set = frozenset()) -> tuple[dict, list]:
@@ -493,30 +547,65 @@ def _rank(self: Memory, query: str, exclude: set = frozenset(), exclude_units: s
     return rankings, rrf(rankings, self.cfg.rrf_k)
 
 @_method_of(Memory)
+def _question_loglik(self: Memory, question: str, units: list[int], batch: int = 32, max_unit_tokens: int = 160) -> np.ndarray:
+    "Mean log-probability per token of `question` read right after each unit's text: the LM's own judgement of which sentence a question is about (query likelihood, as UPR re-ranks passages: Sachan et al., 2022)."
+    tok, model = self.tok, self.model
+    q = _encode_text(tok, '\nQuestion: ' + question.strip())[0].tolist(); nq = len(q)
+    pad = tok.pad_token_id if tok.pad_token_id is not None else (tok.eos_token_id or 0)
+    out = []
+    for i in range(0, len(units), batch):  # left-padded, so the question's tokens end every row at the same place
+        seqs = [self.units.ids[u][:max_unit_tokens].tolist() + q for u in units[i:i + batch]]
+        L = max(map(len, seqs))
+        ids = torch.full((len(seqs), L), pad, dtype=torch.long); mask = torch.zeros((len(seqs), L), dtype=torch.long)
+        for j, sq in enumerate(seqs): ids[j, L - len(sq):] = torch.tensor(sq); mask[j, L - len(sq):] = 1
+        with torch.no_grad():
+            logits = model(input_ids=ids.to(model.device), attention_mask=mask.to(model.device), logits_to_keep=nq + 1).logits
+        lp = logits[:, :nq].float().log_softmax(-1)
+        tgt = torch.tensor(q, device=lp.device).expand(len(seqs), nq)
+        out.append(lp.gather(-1, tgt[..., None])[..., 0].mean(-1).cpu())
+    return torch.cat(out).numpy() if out else np.zeros(0, np.float32)
+
+@_method_of(Memory)
+def __new_rare(self: Memory, text: str, known: set[str]) -> set[str]:
+    "Stems of the words of `text` that are not `known` and are rare in the memory (a name, a number, a hash): what a bridge can follow."
+    bm = next((r for r in self.rankers if isinstance(r, BM25)), None)
+    limit = max(8, len(bm._texts) // 100) if bm is not None else None
+    return {_stem(w) for w in content_words(text) if _stem(w) not in known and (limit is None or bm.df.get(w, 0) <= limit)}
+
+@_method_of(Memory)
 def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[list[int], list[Hop]]:
-    "The blocks to read for `question`, best first, and the retrieval rounds (`Hop`s) that chose them."
-    k = top_k or self.cfg.top_k
+    "The blocks to read for `question`, best first, and the retrieval rounds (`Hop`s) that chose them, with the sentence of each that is read."
+    cfg = self.cfg; k = top_k or cfg.top_k
     if not self.blocks: raise ICMOSError('the memory is empty: write a document into it first')
     self._check_usable()
     rankings, fused = self.rank(question)
-    if self.cfg.hops == 1:
-        chosen = [b for b, _ in fused[:k]]
-        return chosen, [Hop(question, rankings, fused, list(chosen))]
-    chosen, hops = [], [Hop(question, rankings, fused, [])]
-    starts = [b for b, _ in fused]
-    for c in range(self.cfg.chains):  # each chain starts at the next best block for the question...
-        start = next((b for b in starts if b not in self._seen(chosen)[0]), None)
-        if start is None or len(chosen) >= k: break
-        chosen.append(start); hops[0].picked.append(start); query, at = question, start
-        for _ in range(1, self.cfg.hops):  # ...and follows bridges: the best sentence found becomes the next query
-            if len(chosen) >= k: break
-            bridge = self.units.text[self.best_unit(at, query)]
+    first = Hop(question, rankings, fused, [])
+    pool = [b for b, _ in fused]
+    unit = self.best_units(pool, question)
+    if cfg.rerank == 'lm' and pool:  # the LM re-ranks every ranker's candidates by its likelihood of the question
+        first.scores = dict(zip(pool, map(float, self.question_loglik(question, [unit[b] for b in pool]))))
+        pool.sort(key=lambda b: -first.scores[b])  # stable: ties keep the fused order
+    best = first.scores[pool[0]] if first.scores and pool else 0.0
+    close = lambda b: not first.scores or first.scores[b] >= best - cfg.margin
+    chosen, hops = [], [first]
+    def take(h, b, u): chosen.append(b); h.picked.append(b); h.units.append(u)
+    for c in range(cfg.chains if cfg.hops > 1 else 0):  # each chain starts at the next best block for the question...
+        start = next((b for b in pool if b not in self._seen(chosen)[0]), None)
+        if start is None or len(chosen) >= k or not close(start): break
+        take(first, start, unit[start]); at, known = unit[start], content_stems(question)
+        for _ in range(1, cfg.hops):  # ...and follows a bridge: a rare word the sentence adds to the question
+            new = self._new_rare(self.units.text[at], known)
+            if len(chosen) >= k or not new: break
+            bridge = self.units.text[at]
             r, f = self.rank(bridge, *self._seen(chosen))
-            if not f: break
-            at = f[0][0]; chosen.append(at); hops.append(Hop(bridge, r, f, [at])); query = bridge
-    for b, _ in fused:  # fill the remaining places from the question's own ranking
+            bu = self.best_units([b2 for b2, _ in f[:8]], bridge)
+            nxt = next(((b2, u2) for b2, u2 in bu.items() if content_stems(self.units.text[u2]) & new), None)
+            if nxt is None: break  # nothing else in the memory mentions it: the chain ends here
+            h = Hop(bridge, r, f, []); hops.append(h); take(h, *nxt)
+            known |= content_stems(bridge); at = nxt[1]
+    for b in pool:  # fill the remaining places from the question's own ranking (within the margin of the best)
         if len(chosen) >= k: break
-        if b not in self._seen(chosen)[0]: chosen.append(b)
+        if b not in self._seen(chosen)[0] and close(b): take(first, b, unit[b])
     return chosen, hops
 
 # %% ../nbs/api/60_runtime.ipynb #d3d3bec0
@@ -541,9 +630,34 @@ def __local_window(self: Memory, n_tokens: int) -> str:
     return self._units_text(units)[0] if units else ''
 
 @_method_of(Memory)
+def __pieces(self: Memory, chosen: list[int], hops: list[Hop] | None) -> list[list[int]]:
+    "The units read for each chosen block, in the order of `chosen`: the whole block, or (read='units') its matched sentence and `context_units` neighbours."
+    if self.cfg.read == 'blocks' or hops is None: return [list(self.blocks[b].units) for b in chosen]
+    umap = {b: u for h in hops for b, u in zip(h.picked, h.units)}
+    c, U, out = self.cfg.context_units, self.units, []
+    for b in chosen:
+        u = umap.get(b, self.blocks[b].units[0]); src = self.blocks[U.block[u]].source
+        out.append([v for v in range(max(0, u - c), min(len(U), u + c + 1)) if U.block[v] >= 0 and self.blocks[U.block[v]].source == src])
+    return out
+
+@_method_of(Memory)
+def __pieces_text(self: Memory, pieces: list[list[int]], starts: set[int]) -> tuple[str, list[tuple[int, int]]]:
+    "The text handed to the model for `pieces` (each a list of unit ids), and its spans in the document: one document-order run (order='doc', or whole blocks), or chains (a chain = a piece in `starts` and the pieces after it) with the best chain last (order='rank')."
+    if self.cfg.read == 'blocks' or self.cfg.order == 'doc': return self._units_text(sorted({u for p in pieces for u in p}))
+    chains = []
+    for i, p in enumerate(pieces):
+        if i in starts or not chains: chains.append([])
+        chains[-1].append(p)
+    seen, texts, spans = set(), [], []
+    for ch in reversed(chains):
+        units = [u for p in ch for u in p if not (u in seen or seen.add(u))]
+        if units: t, sp = self._units_text(units); texts.append(t); spans += sp
+    return '\n\n'.join(texts), spans
+
+@_method_of(Memory)
 def _assemble(self: Memory, question: str, chosen: list[int], budget: int, max_new_tokens: int,
-             local_tokens: int | None = None, check_only: bool = False) -> tuple[Prompt, list[int], list[int], list[tuple[int, int]]]:
-    "The prompt that reads `chosen` blocks (document order) + the local window before `question`, within `budget` tokens of KV with the answer: `(prompt, kept, dropped, spans)`."
+             local_tokens: int | None = None, check_only: bool = False, hops: list[Hop] | None = None) -> tuple[Prompt, list[int], list[int], list[tuple[int, int]]]:
+    "The prompt that reads `chosen` blocks (whole, or their matched sentences found in `hops` under read='units') + the local window before `question`, within `budget` tokens of KV with the answer: `(prompt, kept, dropped, spans)`."
     local = self.cfg.local_tokens if local_tokens is None else local_tokens
     win = model_window(self.model)
     head = encode_prompt(self.tok, 'x', question)
@@ -552,10 +666,11 @@ def _assemble(self: Memory, question: str, chosen: list[int], budget: int, max_n
         raise ICMOSError(f'budget: the question and chat template take {fixed - max_new_tokens} tokens and the answer {max_new_tokens}, '
                          f'which leaves no room for memory in {min(budget, win)} tokens; raise --budget, shorten the question or lower --max-new-tokens')
     if check_only: return None
+    pieces = self._pieces(chosen, hops)
+    starts = {i for i, b in enumerate(chosen) if hops and b in hops[0].picked}
     kept, dropped = list(chosen), []
     while True:
-        units = sorted({u for b in kept for u in self.blocks[b].units})
-        text, spans = self._units_text(units)
+        text, spans = self._pieces_text(pieces[:len(kept)], starts)
         tail = self._local_window(local)
         if tail: text = (text + '\n\n' if text else '') + tail
         if text.strip():
@@ -585,7 +700,7 @@ def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | 
     chosen, hops = self.retrieve(question) if cfg.retrieve != 'off' else ([], [])
     T['retrieve'] = time.perf_counter() - t0
     local = cfg.local_tokens if cfg.retrieve != 'off' else budget  # 'off': the local window is all there is
-    prompt, kept, dropped, spans = self.assemble(question, chosen, budget, max_new, local)
+    prompt, kept, dropped, spans = self.assemble(question, chosen, budget, max_new, local, hops=hops)
     T['assemble'] = time.perf_counter() - t0 - T['retrieve']
     stop = stop_ids(tok); out, refreshes = [], 0
     t1 = time.perf_counter()
@@ -603,7 +718,7 @@ def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | 
         # retrieve='auto': re-rank with what was generated so far; re-read if other blocks now come first
         new, h2 = self.retrieve(question + ' ' + tok.decode(out, skip_special_tokens=True))
         if set(new) != set(kept):
-            try: p2, k2, d2, s2 = self.assemble(question, new, min(budget, model_window(model)) - len(out), max_new - len(out), local)
+            try: p2, k2, d2, s2 = self.assemble(question, new, min(budget, model_window(model)) - len(out), max_new - len(out), local, hops=h2)
             except ICMOSError: continue  # the new reading does not fit beside what is already generated: keep the current one
             if set(k2) != set(kept):
                 refreshes += 1; prompt, kept, dropped, spans, hops, chosen = p2, k2, d2, s2, h2, new
@@ -737,4 +852,4 @@ class ICMOS(Method):
 class RAGHybrid(ICMOS):
     "Strong RAG baseline: 60-word sentence chunks (1 sentence overlap), BM25 + MiniLM chunk keys (exact) fused by RRF, top 3 read."
     name: ClassVar[str] = 'rag_hybrid'
-    runtime: RuntimeConfig = field(default_factory=lambda: RuntimeConfig(keys='block', index='flat', hops=1, top_k=3))
+    runtime: RuntimeConfig = field(default_factory=lambda: RuntimeConfig(keys='block', index='flat', hops=1, top_k=3, read='blocks', rerank='none'))
