@@ -33,7 +33,7 @@ def make_docs(n: int = 24, n_namespaces: int = 3, verses_per_doc: int = 30, pool
                          question=f'Who is the keeper of the arch{k:03d} vault?', answer=fact_word(k)))
     return docs
 
-# %% ../nbs/api/63_bench_store.ipynb #30e670f0
+# %% ../nbs/api/63_bench_store.ipynb #f7fc88c7
 def _worker(path: str, fp: str, tok, docs: list[dict], journal: str, seed: int, fault: str | None, keep: int):
     "Loop over random ingest / rm / compact on the store at `path`, journalling each operation (runs in a forked child)."
     import icmos.store as S
@@ -77,6 +77,10 @@ def verify(path, docs: list[dict], expected: set[int], flight: tuple | None, que
         maybe = {int(flight[1])} if flight and flight[0] in ('ingest', 'rm') else set()
         r['lost'] = len(expected - held - maybe); r['extra'] = len(held - expected - maybe)
         if len(rows) != len(held): r['problems'].append('a content stored twice in one namespace')
+        left = st.con.execute("SELECT count(*) FROM sources WHERE state='pending'").fetchone()[0]
+        live = {x[0] for x in st.con.execute("SELECT shard FROM sources WHERE state IN ('committed', 'deleted')")}
+        stray = [f.name for f in st.shards.iterdir() if f.name not in live]
+        if left or stray: r['problems'].append(f'{left} pending sources and files {stray} left after a writer-free open')
         for s in rows:
             if s['sha256'] != hashlib.sha256(by_key[int(s['name'][3:])]['text'].encode()).hexdigest():
                 r['problems'].append(f"source {s['id']} holds other content than doc {s['name']}")
