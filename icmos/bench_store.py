@@ -179,14 +179,14 @@ def two_writers(path, tok, docs: list[dict]) -> dict:
     msgs = [q2.get() for _ in range(2)]
     return dict(both_ok=res == ['ok', 'ok'], sources=len(names), problems=problems, busy_message=next((m for m in msgs if m.startswith('error')), ''))
 
-# %% ../nbs/api/63_bench_store.ipynb #5e7841e3
+# %% ../nbs/api/63_bench_store.ipynb #59035628
 NEEDLE = 'The pass key of the archive is 73921.'
 NEEDLE_Q = 'What is the pass key of the archive? Answer with the number only.'
 
-def kjv_corpus(repeat: int = 1) -> str:
-    "The KJV as one text (`repeat` times), with `NEEDLE` at 60% depth."
+def kjv_corpus(copies: float = 1.1) -> str:
+    "The KJV as one text (`copies` times: 1.1 is ~1.09M SmolLM2 tokens), with `NEEDLE` at 60% depth."
     from icmos.tasks import _kjv_verses
-    v = _kjv_verses() * repeat; i = int(len(v) * 0.6)
+    kjv = _kjv_verses(); v = kjv * int(copies) + kjv[:round(len(kjv) * (copies % 1))]; i = int(len(v) * 0.6)
     return ' '.join(v[:i] + [NEEDLE] + v[i:])
 
 _COLD = r'''
@@ -226,7 +226,7 @@ def corpus_run(path, rankers: str, text: str) -> dict:
                 manifest_bytes_per_token=s['manifest_bytes_per_token'], ids_bytes_per_token=s['ids_bytes_per_token'],
                 keys_bytes_per_token=s['keys_bytes_per_token'], disk_bytes_per_token=s['disk_bytes_per_token'], disk_mb=round(s['disk_bytes'] / 2**20, 1))
 
-# %% ../nbs/api/63_bench_store.ipynb #7a7cb059
+# %% ../nbs/api/63_bench_store.ipynb #b1e904b5
 FAULT_COLS = ['test', 'trials', 'failures', 'lost_sources', 'corrupt_opens', 'cross_namespace_hits', 'notes']
 
 def bench_args(p):
@@ -234,7 +234,7 @@ def bench_args(p):
     p.add_argument('--fault-reps', type=int, default=3, help='trials per named kill point of the write protocol (default 3)')
     p.add_argument('--queries', type=int, default=1000, help='namespace fuzz queries (default 1000)')
     p.add_argument('--rankers', default='bm25', help="corpus runs, ';'-separated ranker sets (default bm25; e.g. 'bm25;bm25,minilm')")
-    p.add_argument('--repeat', type=int, default=1, help='KJV copies in the corpus (default 1, about 1M tokens)')
+    p.add_argument('--copies', type=float, default=1.1, help='KJV copies in the corpus (default 1.1, about 1.09M tokens)')
     p.add_argument('--work', default=None, help='folder for the stores (default: a temp folder)')
     p.add_argument('--out', default='reports/results', help='where store_faults.csv and store.csv go')
     p.add_argument('--seed', type=int, default=0)
@@ -268,7 +268,7 @@ def bench_main(args) -> int:
     with open(out / 'store_faults.csv', 'w', newline='') as f:
         w = csv.DictWriter(f, FAULT_COLS); w.writeheader(); w.writerows(rows)
     print(open(out / 'store_faults.csv').read(), file=sys.stderr)
-    text, crow = kjv_corpus(args.repeat), []
+    text, crow = kjv_corpus(args.copies), []
     for rk in args.rankers.split(';'):
         d = work / f"kjv-{rk.replace(',', '-')}"; shutil.rmtree(d, ignore_errors=True)
         crow.append(corpus_run(d, rk, text)); print(crow[-1], file=sys.stderr)
