@@ -422,7 +422,7 @@ def _disk_bytes(path: Path) -> int: return sum(f.stat().st_size for f in path.rg
 
 Store.ls, Store.rm, Store.compact = _ls, _rm, _compact
 
-# %% ../nbs/api/62_store.ipynb #1da9220f
+# %% ../nbs/api/62_store.ipynb #816980a9
 def _read_shard(self: Store, src: dict) -> dict:
     "The validated arrays of source `src` (a row of `ls`): `ids` (tokens,) int32, `ids_off` (units+1,) int64, `vectors` (units, 384) float32."
     from safetensors.numpy import load as st_load
@@ -468,6 +468,7 @@ def _check(self: Store) -> list[str]:
 
 def _stats(self: Store) -> dict:
     "Sizes on disk: bytes per tier (L2 text + offsets in the manifest, L2 token ids and L1 unit keys in shards) and per token."
+    self.con.execute('PRAGMA wal_checkpoint(PASSIVE)')  # what the WAL holds goes into the manifest file first (a no-op while readers need it)
     c = self.con.execute("SELECT count(*), count(DISTINCT namespace), coalesce(sum(n_tokens),0), coalesce(sum(n_units),0), coalesce(sum(n_blocks),0), "
                          "coalesce(sum(size),0), coalesce(sum(shard_bytes),0) FROM sources WHERE state='committed'").fetchone()
     n, ns, tokens, units, blocks, src_bytes, shard_bytes = c
