@@ -180,7 +180,7 @@ def two_writers(path, tok, docs: list[dict]) -> dict:
     msgs = [q2.get(timeout=300) for _ in range(2)]
     return dict(both_ok=res == ['ok', 'ok'], sources=len(names), problems=problems, busy_message=next((m for m in msgs if m.startswith('error')), ''))
 
-# %% ../nbs/api/63_bench_store.ipynb #1c170ce9
+# %% ../nbs/api/63_bench_store.ipynb #b8eb89ea
 NEEDLE = 'The pass key of the archive is 73921.'
 NEEDLE_Q = 'What is the pass key of the archive? Answer with the number only.'
 
@@ -216,7 +216,8 @@ def corpus_run(path, rankers: str, text: str) -> dict:
     tok, conf = load_tokenizer(ICMOSConfig(device='cpu'))
     enc = encoder_fingerprint('minilm' if 'minilm' in rankers else 'none')
     with Store.open(path, model_fingerprint(tok, conf), enc, tok=tok) as st:
-        r = st.ingest(text, 'default', 'kjv', is_text=True, progress=True); s = st.stats()
+        r = st.ingest(text, 'default', 'kjv', is_text=True, progress=True)
+    with Store.open(path, create=False) as st: s = st.stats()  # sizes once the writer has closed (its WAL folded into the manifest)
     env = dict(os.environ, OMP_NUM_THREADS='1', MKL_NUM_THREADS='1', TOKENIZERS_PARALLELISM='false')
     p = subprocess.run([sys.executable, '-c', _COLD, str(path), rankers, NEEDLE_Q], capture_output=True, text=True, env=env, timeout=3600)
     if p.returncode: raise ICMOSError(f'cold-open run failed: {p.stderr[-2000:]}')
