@@ -11,8 +11,8 @@ from . import __version__
 from .core import ICMOSConfig, ICMOSError, METHODS, ask, get_method, _load_method_modules
 
 # %% auto #0
-__all__ = ['MAX_CONTEXT_BYTES', 'BENCHES', 'TRAINS', 'read_context', 'passkey_document', 'build_parser', 'cmd_ask', 'cmd_demo',
-           'main']
+__all__ = ['MAX_CONTEXT_BYTES', 'BENCHES', 'TRAINS', 'read_context', 'passkey_document', 'build_parser', 'cmd_ask',
+           'cmd_ask_memory', 'cmd_demo', 'main']
 
 # %% ../nbs/api/90_cli.ipynb #8549ba2e
 MAX_CONTEXT_BYTES = 256 * 2**20  # 256 MiB, about 60M tokens of English
@@ -59,6 +59,7 @@ BENCHES: dict[str, str] = {  # bench name -> module defining bench_args(parser) 
     'trimmer': 'icmos.trimmer',
     'runtime': 'icmos.bench_runtime',
     'speed': 'icmos.bench_speed',
+    'store': 'icmos.bench_store',
 }
 TRAINS: dict[str, str] = {'mag': 'icmos.mag', 'trimmer': 'icmos.trimmer'}  # trainer name -> module defining train_args(parser) and train_main(args)
 
@@ -103,11 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
         'Answer QUESTION about the text in CONTEXT_FILE. Prints only the answer on stdout; a progress bar and '
         'timings go to stderr. Exit code 2 on bad input.')
     a.add_argument('context_file', metavar='CONTEXT_FILE', help="UTF-8 text file ('-' reads stdin)")
-    a.add_argument('question', metavar='QUESTION', help='the question, in quotes')
+    a.add_argument('question', metavar='QUESTION', nargs='?', help='the question, in quotes')
     _method_flags(a); _model_flags(a)
     a.add_argument('--json', action='store_true', help='print answer, method, context tokens, budget, prefill tok/s and peak memory as JSON')
     a.add_argument('--quiet', action='store_true', help='no progress bar or timings on stderr')
     _runtime_flags(a)
+    a.add_argument('--memory', metavar='STORE', help='answer from a store made by `icmos memory ingest` (give only QUESTION)')
+    a.add_argument('--namespace', default=None, help='namespace of the store to read (default: default)')
     d = sub.add_parser('demo', help='hide a passkey in a generated document and ask for it', description=
         'Generate a document with a hidden 5-digit passkey, ask the model for it, and print the question, the '
         'answer, whether it is right, and the time taken.')
@@ -127,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
         for name, mod in TRAINS.items():
             m = importlib.import_module(mod)
             m.train_args(tsub.add_parser(name, help=(m.train_main.__doc__ or '').strip().splitlines()[0]))
+    from icmos.store import memory_args
+    memory_args(sub.add_parser('memory', help='a persistent memory: ingest files once, ask many times (icmos.store)'))
     return ap
 
 # %% ../nbs/api/90_cli.ipynb #1bae0149
@@ -149,6 +154,7 @@ def _report(ans, err, mem=None):
 
 def cmd_ask(args, out=None, err=None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
+    if args.memory or args.question is None: return cmd_ask_memory(args, out, err)
     if not args.question.strip(): raise ICMOSError('the question is empty: ask something about the document')
     method, cfg = get_method(args.method, args.budget), _config(args)  # flags first: fail before reading a big file
     given = {k: getattr(args, k) for k in _RUNTIME_FLAGS if getattr(args, k, None) is not None}
@@ -174,6 +180,34 @@ def cmd_ask(args, out=None, err=None) -> int:
     if not args.quiet: _report(ans, err, getattr(method, 'memory_', None))
     return 0
 
+def cmd_ask_memory(args, out=None, err=None) -> int:
+    "`icmos ask --memory STORE [--namespace N] QUESTION`: answer from a persistent store (`icmos.store`), not a file."
+    import dataclasses
+    from icmos.core import load_model
+    from icmos.store import Store
+    out, err = out or sys.stdout, err or sys.stderr
+    if not args.memory: raise ICMOSError('give CONTEXT_FILE and QUESTION, or --memory STORE and QUESTION')
+    if args.question is not None: raise ICMOSError('with --memory give only the QUESTION: the store holds the documents')
+    question, ns, cfg = args.context_file, args.namespace or 'default', _config(args)
+    if not question.strip(): raise ICMOSError('the question is empty: ask something about the documents')
+    method = get_method('icmos' if args.method == 'full' else args.method, args.budget)
+    if not hasattr(method, 'runtime'): raise ICMOSError(f'--memory reads with the memory runtime (--method icmos), not {args.method!r}')
+    given = {k: getattr(args, k) for k in _RUNTIME_FLAGS if getattr(args, k, None) is not None}
+    with Store.open(args.memory, create=False) as st:
+        given.setdefault('rankers', 'bm25,minilm' if st.has_vectors else 'bm25')
+        method = dataclasses.replace(method, runtime=dataclasses.replace(method.runtime, **given), trace=args.trace)
+        model, tok = load_model(cfg)
+        mem = st.memory(ns, method.runtime, model, tok, cfg)
+    if not mem.blocks: raise ICMOSError(f'namespace {ns!r} of {args.memory} holds no sources: add some with `icmos memory ingest {args.memory} FILE --namespace {ns}`')
+    ans = method._finish(mem, question, cfg); tr = mem.last_trace
+    if args.json: print(json.dumps({**ans.as_dict(), 'blocks': mem.provenance([b for b in tr.chosen if b not in tr.dropped])}), file=out)
+    else: print(ans.text, file=out)
+    if not args.quiet:
+        print(f'icmos: {ans.method} · store {args.memory} [{ns}] · {mem.n_tokens} tokens in {len(mem.blocks)} blocks, opened in {mem.open_s:.2f} s · '
+              f'read {len(tr.chosen) - len(tr.dropped)} blocks ({tr.prompt_tokens} prompt tokens) · '
+              + ' · '.join(f'{k} {v * 1000:.0f} ms' for k, v in tr.timings.items()), file=err)
+    return 0
+
 def cmd_demo(args, out=None) -> int:
     out = out or sys.stdout
     text, question, key = passkey_document(args.words, args.seed, args.depth)
@@ -197,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == 'ask': return cmd_ask(args)
         if args.command == 'demo': return cmd_demo(args)
+        if args.command == 'memory': return importlib.import_module('icmos.store').memory_main(args)
         if args.command == 'bench':
             if args.bench is None: ap.parse_args(['bench', '--help'])
             return importlib.import_module(BENCHES[args.bench]).bench_main(args)

@@ -1,0 +1,125 @@
+"""The persistent store under faults, at CI size: kill -9 during ingest / delete / compaction, namespace isolation,
+two writers, damaged files, MiniLM keys read back equal, and the CLI end to end."""
+import contextlib, io, json, os, signal, subprocess
+from pathlib import Path
+import pytest
+from conftest import BIN
+
+os.environ.setdefault('TOKENIZERS_PARALLELISM', 'false')  # the fault trials fork a process that holds the tokenizer
+
+@pytest.fixture(scope='module')
+def tok():
+    from icmos.core import ICMOSConfig
+    from icmos.store import load_tokenizer
+    return load_tokenizer(ICMOSConfig(device='cpu'))[0]
+
+@pytest.fixture(scope='module')
+def docs():
+    from icmos.bench_store import make_docs
+    return make_docs(18)
+
+def test_kill9_random_and_at_every_fault_point(tmp_path, tok, docs):
+    "12 kills at random moments + one at each named point of the write protocol: the store opens, checks clean, holds exactly the committed sources and answers each one's question."
+    from icmos.bench_store import fault_trials
+    from icmos.store import FAULT_POINTS
+    res = fault_trials(tmp_path / 's', tok, docs, trials=12, faults=FAULT_POINTS, seed=1, max_delay=0.8)
+    assert len(res) == 12 + len(FAULT_POINTS)
+    assert all(r['killed_by'] == signal.SIGKILL for r in res), [(r['fault'], r['killed_by']) for r in res]
+    assert [r['problems'] for r in res] == [[]] * len(res)
+    assert sum(r['lost'] + r['extra'] + r['corrupt_open'] + r['wrong_answers'] for r in res) == 0
+    assert {r['in_flight'] for r in res if r['kind'] == 'fault'} >= {'ingest', 'rm', 'compact'}  # the named points cover all three
+
+def test_namespace_fuzz(tmp_path, tok, docs):
+    "1,000 random queries over 3 namespaces that share verses: no candidate block of any ranker comes from another namespace."
+    from icmos.store import Store, model_fingerprint
+    from icmos.bench_store import namespace_fuzz
+    with Store.open(tmp_path / 's', model_fingerprint(tok), 'none', tok=tok) as st:
+        for d in docs: st.ingest(d['text'], d['namespace'], f"doc{d['key']}", is_text=True)
+        st.ingest(docs[0]['text'], 'ns1', 'doc0', is_text=True)  # the very same text in two namespaces
+    r = namespace_fuzz(tmp_path / 's', docs, queries=1000, seed=2)
+    assert r['queries'] == 1000 and r['blocks'] > 3000
+    assert r['cross_namespace_hits'] == 0
+
+def test_two_writers(tmp_path, tok, docs):
+    from icmos.bench_store import two_writers
+    r = two_writers(tmp_path / 's', tok, docs[:8])
+    assert r['both_ok'] and r['sources'] == 8 and r['problems'] == [], r
+    assert 'is busy: another process (pid' in r['busy_message'] and 'waited 0.3 s' in r['busy_message']
+
+def test_damaged_files_fail_clearly_and_the_rest_works(tmp_path, tok, docs):
+    from icmos.core import ICMOSError
+    from icmos.runtime import RuntimeConfig
+    from icmos.store import MANIFEST, Store, model_fingerprint
+    fp = model_fingerprint(tok)
+    st = Store.open(tmp_path / 's', fp, 'none', tok=tok)
+    for d in docs[:6]: st.ingest(d['text'], d['namespace'], f"doc{d['key']}", is_text=True)
+    src = st.ls('ns0')[0]; shard = st.shards / src['shard']; good = shard.read_bytes()
+    for damage, msg in ((good[:len(good) // 2], 'is truncated'), (good[:-1] + bytes([good[-1] ^ 1]), 'is damaged: its sha256 differs')):
+        shard.write_bytes(damage)
+        with pytest.raises(ICMOSError, match=msg) as e: st.memory('ns0', RuntimeConfig(rankers='bm25'))
+        assert str(shard) in str(e.value) and f"--id {src['id']}" in str(e.value)
+        assert len(st.check()) == 1 and str(shard) in st.check()[0]
+        mem = st.memory('ns1', RuntimeConfig(rankers='bm25'))  # other namespaces read fine, ingest and rm work
+        assert docs[1]['answer'] in mem.blocks[mem.retrieve(docs[1]['question'])[0][0]].text
+    assert st.ingest(docs[6]['text'], 'ns0', 'doc6', is_text=True).new
+    st.rm(id=src['id']); st.compact()
+    assert st.check() == [] and len(st.memory('ns0', RuntimeConfig(rankers='bm25')).blocks) > 0
+    bad = tmp_path / 'bad.txt'; bad.write_bytes(b'ok text. \xff\xfe broken')
+    with pytest.raises(ICMOSError, match=f'{bad} is not UTF-8 text'): st.ingest(bad, 'ns0')
+    empty = tmp_path / 'empty.txt'; empty.write_bytes(b'')
+    with pytest.raises(ICMOSError, match=f'file {empty} is empty'): st.ingest(empty, 'ns0')
+    assert st.check() == [] and st.con.execute("SELECT count(*) FROM sources WHERE state='pending'").fetchone()[0] == 0
+    st.con.execute("UPDATE meta SET value='2' WHERE key='schema_version'"); st.close()
+    with pytest.raises(ICMOSError, match='has schema version 2, newer than this icmos reads'): Store.open(tmp_path / 's')
+    (tmp_path / 's' / MANIFEST).unlink()
+    with pytest.raises(ICMOSError, match=f"{tmp_path / 's' / MANIFEST} is missing"): Store.open(tmp_path / 's', fp, 'none')
+
+def test_minilm_keys_read_back_equal(tmp_path, tok, docs):
+    "The one MiniLM test: a stored memory ranks exactly as a memory written directly (exact index), and the DNII one finds the facts."
+    from icmos.runtime import Memory, RuntimeConfig
+    from icmos.store import Store, _RetrievalOnly, encoder_fingerprint, model_fingerprint
+    cfg = RuntimeConfig(rankers='bm25,minilm', index='flat')
+    with Store.open(tmp_path / 's', model_fingerprint(tok), encoder_fingerprint('minilm'), tok=tok) as st:
+        for d in docs[:2]: st.ingest(d['text'], 'ns', f"doc{d['key']}", is_text=True)
+        mem, mem_dnii = st.memory('ns', cfg), st.memory('ns', RuntimeConfig(rankers='bm25,minilm'))
+    direct = Memory(cfg, _RetrievalOnly(), tok)
+    for d in docs[:2]: direct.write(d['text'], source=f"doc{d['key']}")
+    for q in [d['question'] for d in docs[:2]] + ['the LORD spake unto Moses', 'bread and wine']:
+        assert mem.rank(q) == direct.rank(q) or [b for b, _ in mem.rank(q)[1]] == [b for b, _ in direct.rank(q)[1]], q
+        assert mem.retrieve(q)[0] == direct.retrieve(q)[0], q
+    for d in docs[:2]: assert any(d['answer'] in mem_dnii.blocks[b].text for b in mem_dnii.retrieve(d['question'])[0])
+
+def icmos(*args):
+    return subprocess.run([str(BIN / 'icmos'), *args], capture_output=True, text=True, timeout=600)
+
+def test_cli_end_to_end(tmp_path, docs):
+    store = tmp_path / 'store'; files = []
+    for d in docs[:3]:
+        f = tmp_path / f"doc{d['key']}.txt"; f.write_text(d['text'], encoding='utf-8'); files.append(f)
+    r = icmos('memory', 'ingest', str(store), *map(str, files), '--namespace', 'team', '--encoder', 'none', '--quiet')
+    assert r.returncode == 0 and r.stdout.count('stored:') == 3, r.stderr
+    r = icmos('memory', 'ingest', str(store), str(files[0]), '--namespace', 'team', '--quiet')
+    assert r.returncode == 0 and 'already stored' in r.stdout
+    d = docs[1]
+    r = icmos('ask', '--memory', str(store), '--namespace', 'team', d['question'], '--device', 'cpu', '--json', '--quiet', '--budget', '1024')
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    prov = out['blocks']
+    assert prov and all(b['namespace'] == 'team' for b in prov)
+    text = files[1].read_bytes()
+    hit = [b for b in prov if b['source'] == 'doc1.txt' and d['answer'] in text[b['byte_start']:b['byte_end']].decode()]
+    assert hit, prov
+    r = icmos('ask', '--memory', str(store), '--namespace', 'other', 'anything?', '--device', 'cpu')
+    assert r.returncode == 2 and "namespace 'other'" in r.stderr and 'holds no sources' in r.stderr
+    from icmos.cli import main  # the rest in-process: each `icmos` start costs seconds on 2 cores
+    def run(*argv):
+        o, e = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(o), contextlib.redirect_stderr(e): rc = main(list(argv))
+        return rc, o.getvalue(), e.getvalue()
+    rc, out, err = run('memory', 'rm', str(store), 'doc1.txt'); assert rc == 0 and 'deleted sources' in out
+    rc, out, err = run('memory', 'ls', str(store), '--json'); assert sorted(s['name'] for s in json.loads(out)) == ['doc0.txt', 'doc2.txt']
+    rc, out, err = run('memory', 'rm', str(store), 'doc1.txt'); assert rc == 2 and 'no committed source matched' in err
+    rc, out, err = run('memory', 'stats', str(store)); assert rc == 0 and json.loads(out)['sources'] == 2
+    rc, out, err = run('memory', 'compact', str(store)); assert rc == 0 and json.loads(out)['sources'] == 1
+    rc, out, err = run('memory', 'check', str(store)); assert rc == 0 and out.strip() == 'ok'
+    rc, out, err = run('memory', 'ls', str(tmp_path / 'nowhere')); assert rc == 2 and 'no store at' in err
