@@ -272,13 +272,15 @@ class Dense(Ranker):
         from icmos.rag import embed
         return embed(texts, device=self.device, batch=self.batch)
 
-    def add(self, blocks, units):
+    def add(self, blocks, units, keys_of=None):
+        "Key the new units (or blocks) of `blocks`; `keys_of(ids) -> (len(ids), 384)` gives stored keys instead of embedding again (a store)."
         if not blocks: return
         ids, texts = self._new_docs(blocks, units)
         for b in blocks:
             for u in b.units: self._owner.setdefault(u, b.id)
         if ids:
-            X = self.embed(texts); self.index.add(ids, X); self._host.append(X.half()); self._H = None
+            X = self.embed(texts) if keys_of is None else torch.as_tensor(keys_of(ids), dtype=torch.float32)
+            self.index.add(ids, X); self._host.append(X.half()); self._H = None
 
     def vectors(self, ids) -> torch.Tensor:
         "The stored keys of `ids` (unit ids, or block ids under keys='block'), float32 `(len(ids), 384)`: no re-embedding."

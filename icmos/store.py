@@ -5,7 +5,7 @@
 # %% ../nbs/api/62_store.ipynb #a9549609
 from __future__ import annotations
 import argparse, datetime, fcntl, hashlib, json, os, re, signal, sqlite3, sys, time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -515,10 +515,7 @@ class StoredMemory(Memory):
 
 def _fill_dense(r: Dense, blocks: list[Block], U, X: np.ndarray, u0: int):
     "What `Dense.add` does, with the stored unit keys `X` (rows = units `u0...`) instead of embedding again."
-    ids, _ = r._new_docs(blocks, U)
-    for b in blocks:
-        for u in b.units: r._owner.setdefault(u, b.id)
-    if ids: r.index.add(ids, torch.from_numpy(np.ascontiguousarray(X[np.asarray(ids) - u0])))
+    r.add(blocks, U, keys_of=lambda ids: torch.from_numpy(np.ascontiguousarray(X[np.asarray(ids) - u0])))
 
 # %% ../nbs/api/62_store.ipynb #9654eb2e
 def _snapshot(self: Store, namespace: str) -> tuple[list, dict, dict, dict]:
@@ -542,6 +539,7 @@ def _memory(self: Store, namespace: str = 'default', cfg: RuntimeConfig | None =
     "The runtime `Memory` of `namespace`'s committed sources (retrieval only without `model` and `tok`)."
     t0 = time.perf_counter(); _check_namespace(namespace)
     cfg = cfg or RuntimeConfig(rankers='bm25,minilm' if self.has_vectors else 'bm25')
+    if model is None and cfg.rerank == 'lm': cfg = replace(cfg, rerank='none')  # no LM to re-rank with: retrieval only
     if 'minilm' in cfg.ranker_names:
         if not self.has_vectors: raise ICMOSError(f'store {self.path} keeps no MiniLM keys (made with encoder none): use rankers=bm25 (--rankers bm25)')
         if cfg.keys != 'unit': raise ICMOSError(f"store {self.path} keeps MiniLM keys per sentence: use keys='unit' (--keys unit)")
