@@ -78,7 +78,7 @@ def test_minilm_keys_read_back_equal(tmp_path, tok, docs):
     "The one MiniLM test: a stored memory ranks exactly as a memory written directly (exact index), and the DNII one finds the facts."
     from icmos.runtime import Memory, RuntimeConfig
     from icmos.store import Store, _RetrievalOnly, encoder_fingerprint, model_fingerprint
-    cfg = RuntimeConfig(rankers='bm25,minilm', index='flat')
+    cfg = RuntimeConfig(rankers='bm25,minilm', index='flat', rerank='none')  # no LM here: retrieval only
     with Store.open(tmp_path / 's', model_fingerprint(tok), encoder_fingerprint('minilm'), tok=tok) as st:
         for d in docs[:2]: st.ingest(d['text'], 'ns', f"doc{d['key']}", is_text=True)
         mem, mem_dnii = st.memory('ns', cfg), st.memory('ns', RuntimeConfig(rankers='bm25,minilm'))

@@ -38,3 +38,16 @@ d.to_csv('runtime.csv', index=False)
 PY
 # The hard-negative trace of the report (CPU): python reports/scripts/runtime_trace_blockfacts.py reports/figures/runtime_trace_icmos_blockfacts_8000_cpu.png
 # The GPU traces in reports/figures/runtime_trace_*.png: copied from the traces.tgz of machine 2 (first sample of each cell).
+
+# ---- Read path v2 (2026-11-26, second session: LM re-ranking, rare-word bridges, sentences read) ----
+# The rows above this line's merge moved to runtime_v1.csv / runtime_samples_v1.jsonl.gz (the previous read path).
+# Machine 1 (H100, after the three staging calls):
+#   bash reports/scripts/runtime_gpu.sh start 1380 > /root/start.log; bash reports/scripts/runtime_gpu.sh collect 520   # jobs j1-j10
+#   bash reports/scripts/runtime_gpu.sh collect 560   # the last collect (res.tgz -> /tmp/gres); the machine was then given back,
+#                                                     # so j8 (niah_single 1M) stopped at 89 samples and j9 (10M) at 2
+# Machine 2: SOLO=1M JOBS="j8 j9 j11 j12" SEED_BIG=189 N_BIG=11 N_10M=4 MARGIN=200 bash reports/scripts/runtime_gpu.sh start 840; ... collect 540
+#   -> the solo run printed (icmos, niah_single 1M, n=3, alone on the GPU): ingest 131,620.7 tok/s, query 1.7916 s, acc 1.0;
+#      icmos[rankers=bm25]: ingest 706,084.8 tok/s, query 1.1274 s, acc 1.0. The call hit its 600 s limit before collect
+#      packed the results, so nothing else of machine 2 came back.
+# Merge here:
+#   PYTHONPATH=$PWD python reports/scripts/runtime_merge.py /tmp/gres/res [/tmp/gpu2/res]

@@ -27,11 +27,11 @@ import sys; from icmos.cli import passkey_document; from icmos.core import ask, 
 t, q, k = passkey_document(3000, seed=1); a = ask(t, q, get_method('icmos'), cfg=ICMOSConfig(model='$M', device='$DEV', dtype='$DT'))
 print('smoke:', a.text, a.context_tokens, a.budget_tokens, round(a.decode_tok_s), 'tok/s'); sys.exit(0 if k in a.text else 4)" || exit 4
   date -u +%s > $R/t0
+  B="timeout $total python3 -c 'import sys; from icmos.cli import main; sys.exit(main())' bench runtime --model $M --device $DEV --dtype $DT --max-new-tokens 40 --n $N --budget 2048 --no-progress --time-limit $(( total - MARGIN ))"
   if [ -n "${SOLO:-}" ]; then  # uncontended speed first: one process alone on the GPU (ingest tok/s, query s)
     eval "$B --methods 'icmos,icmos[rankers=bm25]' --tasks niah_single --lengths $SOLO --n 3 --seed 300 --out $R/solo.csv --samples-out $R/solo.jsonl" > $R/solo.log 2>&1
     tail -c 400 $R/solo.log | tr '\r' '\n' | tail -3
   fi
-  B="timeout $total python3 -c 'import sys; from icmos.cli import main; sys.exit(main())' bench runtime --model $M --device $DEV --dtype $DT --max-new-tokens 40 --n $N --budget 2048 --no-progress --time-limit $(( total - MARGIN ))"
   job() { local name=$1; shift; case " $JOBS " in *" $name "*) ;; *) return;; esac; OMP_NUM_THREADS=2 setsid nohup bash -c "$*" > $R/$name.log 2>&1 < /dev/null & echo "started $name (pid $!)"; }
   job j1 "$B --methods icmos,rag_hybrid,oracle --tasks passkey,niah_single,prose_needle --lengths $L_MAIN --out $R/j1.csv --samples-out $R/j1.jsonl --traces $R/traces"
   job j2 "$B --methods icmos,rag_hybrid,oracle --tasks paraphrase,prose_2hop --lengths $L_MAIN,1M --out $R/j2.csv --samples-out $R/j2.jsonl --traces $R/traces"
