@@ -80,12 +80,17 @@ def _method_flags(p: argparse.ArgumentParser):
     p.add_argument('--budget', type=int, default=None, metavar='TOKENS', help='tokens of KV a bounded method keeps on the device')
 
 _RUNTIME_FLAGS = {  # flag -> (type, help); each is a RuntimeConfig field, whose default the help shows
-    'top_k': (int, 'blocks read'), 'hops': (int, 'retrieval rounds; 2+ follows the best sentence found'),
+    'top_k': (int, 'blocks read'), 'hops': (int, 'retrieval rounds; 2+ follows a rare word the best sentence adds to the question'),
     'chains': (int, 'bridge chains followed, from the best blocks for the question'),
     'block_words': (int, 'words per block'), 'rankers': (str, 'comma-separated: bm25, minilm (fused)'),
     'keys': (str, "unit (one key per sentence) or block"), 'index': (str, 'where MiniLM keys live: dnii or flat'),
     'local_tokens': (int, "tokens of the document's end kept as the local window"),
     'retrieve': (str, "force, auto (also re-rank while generating) or off (local window only)"),
+    'read': (str, "units (the matched sentences) or blocks (whole blocks)"),
+    'rerank': (str, "lm (the LM's likelihood of the question after each candidate sentence) or none (fused rank)"),
+    'margin': (float, 'with --rerank lm: nats/token below the best within which a further chain or block is read'),
+    'context_units': (int, 'with --read units: neighbouring sentences read on each side of a matched one'),
+    'order': (str, 'with --read units: doc (document order) or rank (best chain last)'),
 }
 
 def _runtime_flags(p: argparse.ArgumentParser):

@@ -739,7 +739,7 @@ def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | 
     return Answer(text, name, self.n_tokens, held, T['retrieve'] + T['assemble'] + T['prefill'], T['decode'], len(out), gpu,
                   _peak_host_mb(), str(dev))
 
-# %% ../nbs/api/60_runtime.ipynb #3fc6a2a8
+# %% ../nbs/api/60_runtime.ipynb #dfb205ed
 def trace_png(tr: Trace, path=None, facts: list[tuple[int, int]] = (), title: str | None = None):
     "Draw `tr` as a document strip (matplotlib figure); saved to `path` if given. `facts`: (start, end) spans to mark."
     import matplotlib.pyplot as plt
@@ -796,7 +796,7 @@ def trace_html(tr: Trace, path, facts: list[tuple[int, int]] = ()) -> Path:
     p = Path(path); p.write_text(''.join(parts), encoding='utf-8')
     return p
 
-# %% ../nbs/api/60_runtime.ipynb #760f970e
+# %% ../nbs/api/60_runtime.ipynb #8edea3a4
 @register_method
 @dataclass
 class ICMOS(Method):
