@@ -51,3 +51,7 @@ PY
 #      packed the results, so nothing else of machine 2 came back.
 # Merge here:
 #   PYTHONPATH=$PWD python reports/scripts/runtime_merge.py /tmp/gres/res [/tmp/gpu2/res]
+# Machine 3 (a helper's three calls; staging as above):
+#   JOBS="j8 j9 j11" SEED_BIG=189 N_BIG=11 N_10M=3 MARGIN=120 bash reports/scripts/runtime_gpu.sh start 470; ... collect 490
+#   -> j8: niah_single 1M seeds 189-199 (11/11 right); j9/j11: one 10M sample each before the time limit (res -> /tmp/gpu2)
+#   PYTHONPATH=$PWD python reports/scripts/runtime_merge.py /tmp/gres/res /tmp/gpu2/res   (was run from the 722a01c runtime.csv)

@@ -2,8 +2,8 @@
 
 python reports/scripts/runtime_merge.py RES_DIR [RES_DIR ...]
 - every job CSV row of the RES_DIRs replaces the row of the same (method, task, context_tokens) in runtime.csv;
-- a cell whose job was cut before it wrote its row (its samples are in the job's JSONL) gets a row aggregated from the
-  samples it finished, with that n (so n < the asked n marks a cut cell);
+- a cell whose job was cut before it wrote its row (its samples are in the job's JSONL), or whose samples are split over
+  several jobs or machines, gets a row aggregated from all its samples (each seed once), with that n;
 - rows of the previous read path (methods icmos* / rag_hybrid / oracle not measured again) move to runtime_v1.csv;
 - the samples go to runtime_samples.jsonl.gz (each tagged with its job), the previous file to runtime_samples_v1.jsonl.gz.
 """
@@ -24,7 +24,9 @@ dev, model = next(iter(new.values()))['device'], next(iter(new.values()))['model
 cells = defaultdict(list)
 for s in samples: cells[(s['method'], s['task'], int(s['length']))].append(s)
 for k, recs in cells.items():
-    if k not in new: new[k] = {c: ('' if v != v else v) for c, v in aggregate(k[0], k[1], k[2], 2048, recs, dev, model).items()}
+    recs = list({r['seed']: r for r in recs}.values())  # a seed once (a cell may be split over jobs and machines)
+    if k not in new or len(recs) > int(new[k]['n']):
+        new[k] = {c: ('' if v != v else v) for c, v in aggregate(k[0], k[1], k[2], 2048, recs, dev, model).items()}
 old = list(csv.DictReader(open(out / 'runtime.csv')))
 hdr = list(old[0].keys())
 remeasured_methods = {k[0] for k in new}
