@@ -22,8 +22,8 @@ def _method_of(cls):
     return deco
 
 # %% auto #0
-__all__ = ['RANKERS', 'MAX_SOURCE_BYTES', 'split_units', 'content_words', 'content_stems', 'Block', 'Units', 'Blocker', 'Ranker',
-           'BM25', 'FlatIndex', 'DNIIIndex', 'Dense', 'rrf', 'RuntimeConfig', 'Hop', 'Trace', 'Memory', 'trace_png',
+__all__ = ['RANKERS', 'MAX_SOURCE_BYTES', 'split_units', 'content_words', 'Block', 'Units', 'Blocker', 'Ranker', 'BM25',
+           'FlatIndex', 'DNIIIndex', 'Dense', 'rrf', 'RuntimeConfig', 'Hop', 'Trace', 'Memory', 'trace_png',
            'trace_html', 'ICMOS', 'RAGHybrid']
 
 # %% ../nbs/api/60_runtime.ipynb #7a6c5c16
@@ -62,8 +62,8 @@ def _stem(w: str) -> str:
         if len(w) > len(suf) + 3 and w.endswith(suf): return w[:-len(suf)]
     return w
 
-def content_stems(text: str) -> set[str]:
-    "`content_words` of `text`, stemmed."
+def _word_stems(text: str) -> set[str]:
+    "`content_words` of `text`, stemmed, whole (unlike `icmos.tasks.content_stems`, which also cuts words to 5 letters to prove a paraphrase shares no stem: here a hash or a number must match exactly)."
     return {_stem(w) for w in content_words(text)}
 
 # %% ../nbs/api/60_runtime.ipynb #cd32c16b
@@ -538,11 +538,6 @@ def _best_units(self: Memory, blocks: list[int], query: str) -> dict[int, int]:
     return out
 
 @_method_of(Memory)
-def _best_unit(self: Memory, b: int, query: str) -> int:
-    "The unit id of block `b` that matches `query` best (see `best_units`)."
-    return self.best_units([b], query)[b]
-
-@_method_of(Memory)
 def _rank(self: Memory, query: str, exclude: set = frozenset(), exclude_units: set = frozenset()) -> tuple[dict, list]:
     "Every ranker's candidates for `query` (blocks in `exclude` and units in `exclude_units` left out) and their reciprocal-rank fusion: `(rankings, fused)`."
     rankings = {r.name: r.rank(query, self.cfg.candidates, exclude, exclude_units) for r in self.rankers}
@@ -594,17 +589,17 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
     for c in range(cfg.chains if cfg.hops > 1 else 0):  # each chain starts at the next best block for the question...
         start = next((b for b in pool if b not in self._seen(chosen)[0]), None)
         if start is None or len(chosen) >= k or not close(start): break
-        take(first, start, unit[start]); at, known = unit[start], content_stems(question)
+        take(first, start, unit[start]); at, known = unit[start], _word_stems(question)
         for _ in range(1, cfg.hops):  # ...and follows a bridge: a rare word the sentence adds to the question
             new = self._new_rare(self.units.text[at], known)
             if len(chosen) >= k or not new: break
             bridge = self.units.text[at]
             r, f = self.rank(bridge, *self._seen(chosen))
             bu = self.best_units([b2 for b2, _ in f[:8]], bridge)
-            nxt = next(((b2, u2) for b2, u2 in bu.items() if content_stems(self.units.text[u2]) & new), None)
+            nxt = next(((b2, u2) for b2, u2 in bu.items() if _word_stems(self.units.text[u2]) & new), None)
             if nxt is None: break  # nothing else in the memory mentions it: the chain ends here
             h = Hop(bridge, r, f, []); hops.append(h); take(h, *nxt)
-            known |= content_stems(bridge); at = nxt[1]
+            known |= _word_stems(bridge); at = nxt[1]
     for b in pool:  # fill the remaining places from the question's own ranking (within the margin of the best)
         if len(chosen) >= k: break
         if b not in self._seen(chosen)[0] and close(b): take(first, b, unit[b])
