@@ -91,6 +91,7 @@ _RUNTIME_FLAGS = {  # flag -> (type, help); each is a RuntimeConfig field, whose
     'margin': (float, 'with --rerank lm: nats/token below the best within which a further chain or block is read'),
     'context_units': (int, 'with --read units: neighbouring sentences read on each side of a matched one'),
     'order': (str, 'with --read units: doc (document order) or rank (best chain last)'),
+    'lookalikes': (str, 'drop (a candidate lacking a rare question word the best one holds is not read) or keep'),
 }
 
 def _runtime_flags(p: argparse.ArgumentParser):

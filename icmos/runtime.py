@@ -50,7 +50,8 @@ def _sep(gap: str) -> str:
 _STOP = frozenset('a an and are as at be but by for if in into is it no not of on or such that the their then there these '
                   'they this to was will with what which who whom whose when where why how does did do done has have had '
                   'answer number only mentioned provided text question value its from'.split())
-_TOKEN = re.compile(r"[a-z0-9]+")
+_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")  # a version or decimal (6.7, 3.14) stays one word
+_TOKEN_SEP = re.compile(r"\x00|[a-z0-9]+(?:\.[0-9]+)*")  # the same words, and the NUL that separates docs in one BM25 add
 
 def content_words(text: str) -> set[str]:
     "Lower-cased words of `text` minus stopwords: what lexical overlap counts."
@@ -167,55 +168,75 @@ class Ranker:
             if len(best) >= k: break
         return list(best.items())
 
-def _bm25s():
-    "Import `bm25s`. It imports jax when jax is installed, and jax then takes 75% of the GPU's memory at once; ask it not to preallocate (unless the user set it)."
-    os.environ.setdefault('XLA_PYTHON_CLIENT_PREALLOCATE', 'false')
-    import bm25s
-    return bm25s
-
 class BM25(Ranker):
-    "Okapi BM25 (`bm25s`, English stopwords) over sentence units or blocks; the index is rebuilt lazily when keys were added since."
+    """Okapi BM25 (Robertson & Zaragoza 2009; Lucene's idf and length norm, as `bm25s` scores) over sentence units or
+    blocks. The index is built in the write path: each `add` appends a chunk of term-sorted postings, so a question never
+    waits for an index build, a store adds sources without re-indexing, and a query reads only its own terms' postings."""
     name: ClassVar[str] = 'bm25'
     def __init__(self, keys: str = 'unit', k1: float = 1.5, b: float = 0.75):
-        _bm25s()  # fail early if missing
         if keys not in ('block', 'unit'): raise ICMOSError(f"keys: must be 'block' or 'unit' (got {keys!r})")
-        self.keys, self.k1, self.b, self._texts, self._index, self.n, self._done = keys, k1, b, [], None, 0, 0
+        self.keys, self.k1, self.b, self.n, self._done = keys, k1, b, 0, 0
         self._owner: dict[int, int] = {}  # unit -> the block that owns it
-        self.df: collections.Counter = collections.Counter()  # keyed docs holding each content word
+        self.vocab: dict[str, int] = {'\x00': 0, **{w: i + 1 for i, w in enumerate(sorted(_STOP))}}  # 0: doc separator; then stopwords
+        self._n_skip = len(self.vocab)        # ids below this are never indexed
+        self._df = np.zeros(1024, np.int64)   # keyed docs holding each term id
+        self._chunks: list[tuple] = []        # (terms, ptr, docs, tf): postings of one add, sorted by term
+        self._ids, self._len = [], []         # keyed doc id and length (indexed tokens) of each doc position, per add
+        self._norm = None                     # k1 * (1 - b + b * len / avg len), cached until the next add
+
+    @property
+    def n_docs(self) -> int: return sum(map(len, self._ids))
 
     def add(self, blocks, units=None):
         if not blocks: return
         ids, texts = self._new_docs(blocks, units)
         for b in blocks:
             for u in b.units: self._owner.setdefault(u, b.id)
-        self._texts += texts; self._index = None
-        for t in texts: self.df.update(content_words(t))
+        if not texts: return
+        V = self.vocab  # '\x00' cannot be in a text (written text is checked for NUL): it separates the docs of this add
+        tid = np.fromiter((V.setdefault(w, len(V)) for w in _TOKEN_SEP.findall('\x00'.join(texts).lower())), np.int64)
+        doc = np.cumsum(tid == 0); keep = tid >= self._n_skip
+        t, d = tid[keep], doc[keep]
+        base, m = self.n_docs, len(texts)
+        key, tf = np.unique(t * m + d, return_counts=True)   # one entry per (term, doc), sorted by term then doc
+        terms, first = np.unique(key // m, return_index=True)
+        if len(V) > len(self._df): self._df = np.concatenate([self._df, np.zeros(max(len(V) - len(self._df), len(self._df)), np.int64)])
+        counts = np.diff(np.append(first, len(key)))
+        self._df[terms] += counts
+        self._chunks.append((terms, np.append(first, len(key)), (key % m + base).astype(np.int32), tf.astype(np.float32)))
+        self._ids.append(np.asarray(ids, np.int64)); self._len.append(np.bincount(d, minlength=m).astype(np.float32)); self._norm = None
+
+    def doc_freq(self, word: str) -> int:
+        "Keyed docs (units or blocks) that hold `word` (a lower-cased content word)."
+        i = self.vocab.get(word)
+        return int(self._df[i]) if i is not None and i < len(self._df) and i >= self._n_skip else 0
 
     def idf(self, word: str) -> float:
         "BM25's inverse document frequency of `word` over the keyed docs (rare words weigh most)."
-        df, n = self.df.get(word, 0), len(self._texts)
+        df, n = self.doc_freq(word), self.n_docs
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def _build(self):
-        bm25s = _bm25s()
-        toks = bm25s.tokenize(self._texts, stopwords='en', show_progress=False)
-        if not toks.vocab: self._index = False; return  # no indexable word at all (stopwords, single characters): no lexical scores
-        self._index = bm25s.BM25(k1=self.k1, b=self.b)
-        self._index.index(toks, show_progress=False)
-
     def nbytes(self) -> int:
-        "Bytes of the sparse score matrix (0 before the first query builds it)."
-        return sum(v.nbytes for v in self._index.scores.values() if hasattr(v, 'nbytes')) if self._index else 0
+        "Bytes of the postings, document frequencies and lengths (the vocabulary's Python strings not counted)."
+        return sum(a.nbytes for c in self._chunks for a in c) + self._df.nbytes + sum(a.nbytes for a in self._len + self._ids)
 
     def scores(self, query: str) -> np.ndarray:
-        "BM25 score of every keyed doc (unit or block) for `query`."
-        bm25s = _bm25s()
-        if not self._texts: return np.zeros(0, np.float32)
-        if self._index is None: self._build()
-        if self._index is False: return np.zeros(len(self._texts), np.float32)
-        q = bm25s.tokenize([query], stopwords='en', show_progress=False, return_ids=False)[0]
-        q = [t for t in q if t in self._index.vocab_dict]
-        return np.asarray(self._index.get_scores(q), np.float32) if q else np.zeros(len(self._texts), np.float32)
+        "BM25 score of every keyed doc position for `query` (each distinct query word counts once)."
+        n = self.n_docs
+        if not n: return np.zeros(0, np.float32)
+        if self._norm is None:
+            L = np.concatenate(self._len); self._norm = self.k1 * (1 - self.b + self.b * L / max(L.mean(), 1e-9))
+        s = np.zeros(n, np.float32)
+        for w in content_words(query):
+            t = self.vocab.get(w)
+            if t is None or t < self._n_skip: continue
+            idf = np.float32(math.log(1 + (n - self._df[t] + 0.5) / (self._df[t] + 0.5)))
+            for terms, ptr, docs, tf in self._chunks:
+                i = int(np.searchsorted(terms, t))
+                if i < len(terms) and terms[i] == t:
+                    d, f = docs[ptr[i]:ptr[i + 1]], tf[ptr[i]:ptr[i + 1]]
+                    s[d] += idf * f / (self._norm[d] + f)
+        return s
 
     def rank(self, query, k, exclude=frozenset(), exclude_units=frozenset()):
         s = self.scores(query)
@@ -223,7 +244,8 @@ class BM25(Ranker):
         top = np.argpartition(-s, want - 1)[:want] if 0 < want < len(s) else np.arange(len(s))
         top = top[np.argsort(-s[top], kind='stable')]
         top = top[s[top] > 0]  # a doc that shares no word with the query is no candidate
-        return self._to_blocks(top, s[top], k, exclude, exclude_units)
+        ids = np.concatenate(self._ids) if len(self._ids) > 1 else self._ids[0] if self._ids else np.zeros(0, np.int64)
+        return self._to_blocks(ids[top], s[top], k, exclude, exclude_units)
 
 # %% ../nbs/api/60_runtime.ipynb #a2b89a8b
 class FlatIndex:
@@ -329,6 +351,7 @@ class RuntimeConfig:
     order: str = 'doc'            # with read='units': 'doc' (document order) or 'rank' (the best chain last, next to the question)
     rerank: str = 'lm'            # 'lm': re-rank the candidates by the LM's likelihood of the question given each sentence; 'none': fused rank only
     margin: float = 1.0           # with rerank='lm': a further chain or block is read only if its score is within this many nats/token of the best
+    lookalikes: str = 'drop'      # 'drop': a candidate lacking a rare question word that the best candidate holds is not read (another key's number, another version's value); 'keep'
     local_tokens: int = 0         # tokens of the document's end kept as the local window
     retrieve: str = 'force'       # 'force': retrieve for the question; 'auto': also re-rank every `refresh_every` generated tokens; 'off': local window only
     refresh_every: int = 16       # generated tokens between re-rankings under retrieve='auto'
@@ -350,6 +373,7 @@ class RuntimeConfig:
         if self.read not in ('units', 'blocks'): raise ICMOSError(f"read: must be 'units' or 'blocks' (got {self.read!r})")
         if self.order not in ('doc', 'rank'): raise ICMOSError(f"order: must be 'doc' or 'rank' (got {self.order!r})")
         if self.rerank not in ('lm', 'none'): raise ICMOSError(f"rerank: must be 'lm' or 'none' (got {self.rerank!r})")
+        if self.lookalikes not in ('drop', 'keep'): raise ICMOSError(f"lookalikes: must be 'drop' or 'keep' (got {self.lookalikes!r})")
         if isinstance(self.context_units, bool) or not isinstance(self.context_units, int) or not 0 <= self.context_units <= 16:
             raise ICMOSError(f'context_units: must be an integer in [0, 16] (got {self.context_units!r})')
         if isinstance(self.margin, bool) or not isinstance(self.margin, (int, float)) or not 0 <= self.margin <= 100:
@@ -566,8 +590,15 @@ def _question_loglik(self: Memory, question: str, units: list[int], batch: int =
 def __new_rare(self: Memory, text: str, known: set[str]) -> set[str]:
     "Stems of the words of `text` that are not `known` and are rare in the memory (a name, a number, a hash): what a bridge can follow."
     bm = next((r for r in self.rankers if isinstance(r, BM25)), None)
-    limit = max(8, len(bm._texts) // 100) if bm is not None else None
-    return {_stem(w) for w in content_words(text) if _stem(w) not in known and (limit is None or bm.df.get(w, 0) <= limit)}
+    limit = max(8, bm.n_docs // 100) if bm is not None else None
+    return {_stem(w) for w in content_words(text) if _stem(w) not in known and (limit is None or bm.doc_freq(w) <= limit)}
+
+@_method_of(Memory)
+def __lookalike_words(self: Memory, question: str, best_unit: int) -> set[str]:
+    "The rare question words (stems) that the best sentence holds, when it holds at least half of them: a candidate that lacks one is a look-alike (the same template with another key, version or name), not read beside it. Empty (no filter) when the best sentence shares few rare words with the question (a paraphrase)."
+    rare = self._new_rare(question, set())
+    hit = rare & _word_stems(self.units.text[best_unit])
+    return hit if rare and 2 * len(hit) >= len(rare) else set()
 
 @_method_of(Memory)
 def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[list[int], list[Hop]]:
@@ -583,12 +614,13 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
         first.scores = dict(zip(pool, map(float, self.question_loglik(question, [unit[b] for b in pool]))))
         pool.sort(key=lambda b: -first.scores[b])  # stable: ties keep the fused order
     best = first.scores[pool[0]] if first.scores and pool else 0.0
-    close = lambda b: not first.scores or first.scores[b] >= best - cfg.margin
+    need = self._lookalike_words(question, unit[pool[0]]) if pool and cfg.lookalikes == 'drop' else set()
+    close = lambda b: (not first.scores or first.scores[b] >= best - cfg.margin) and need <= _word_stems(self.units.text[unit[b]])
     chosen, hops = [], [first]
     def take(h, b, u): chosen.append(b); h.picked.append(b); h.units.append(u)
     for c in range(cfg.chains if cfg.hops > 1 else 0):  # each chain starts at the next best block for the question...
-        start = next((b for b in pool if b not in self._seen(chosen)[0]), None)
-        if start is None or len(chosen) >= k or not close(start): break
+        start = next((b for b in pool if b not in self._seen(chosen)[0] and close(b)), None)
+        if start is None or len(chosen) >= k: break
         take(first, start, unit[start]); at, known = unit[start], _word_stems(question)
         for _ in range(1, cfg.hops):  # ...and follows a bridge: a rare word the sentence adds to the question
             new = self._new_rare(self.units.text[at], known)

@@ -52,6 +52,7 @@ def test_runtime_bad_input(doc, tmp_path):
     assert "keys: must be" in _err(icmos('ask', str(f), q, '--method', 'icmos', '--keys', 'word'))
     assert "read: must be" in _err(icmos('ask', str(f), q, '--method', 'icmos', '--read', 'word'))
     assert "rerank: must be" in _err(icmos('ask', str(f), q, '--method', 'icmos', '--rerank', 'bert'))
+    assert "lookalikes: must be" in _err(icmos('ask', str(f), q, '--method', 'icmos', '--lookalikes', 'some'))
     assert 'top_k' in _err(icmos('ask', str(f), q, '--method', 'icmos', '--top-k', '0'))
     assert 'no room for memory' in _err(icmos('ask', str(f), q, '--method', 'icmos', '--budget', '40', '--device', 'cpu'))
     empty = tmp_path / 'e.txt'; empty.write_text('')
