@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+import numpy as np
 import torch
 
 from .core import ICMOSError, Method, Prompt, model_window, prefill, register_method
@@ -45,30 +46,47 @@ def load_embedder(device: torch.device | str = 'cpu'):
         _EMB[key] = (mdl.to(device).eval().requires_grad_(False), tok)
     return _EMB[key]
 
+def _embed_ids(tok, texts: list[str], max_len: int) -> list[list[int]]:
+    "Word-piece ids of `texts` with [CLS]/[SEP], cut to `max_len` as the tokenizer's truncation cuts a single text. Calls the fast tokenizer's backend (parallel, no offsets) when it has one."
+    bt = getattr(tok, '_tokenizer', None)
+    if bt is None or not hasattr(bt, 'encode_batch_fast'):
+        return tok(texts, truncation=True, max_length=max_len, add_special_tokens=True)['input_ids']
+    pad, cut = bt.padding, bt.truncation  # the saved tokenizer may pad (to 128) or cut: neither here
+    bt.no_padding(); bt.no_truncation()
+    try: ids = [e.ids for e in bt.encode_batch_fast(texts, add_special_tokens=True)]
+    finally:
+        if pad: bt.enable_padding(**pad)
+        if cut: bt.enable_truncation(**cut)
+    return [x if len(x) <= max_len else x[:max_len - 1] + x[-1:] for x in ids]
+
 def embed(texts: list[str], device: torch.device | str = 'cpu', batch: int = 64, max_len: int = 256,
-          max_batch_tokens: int = 16384) -> torch.Tensor:
-    "Unit-norm MiniLM sentence embeddings `(len(texts), 384)`, float32, on the CPU (mean pooling + L2 norm). Repeated texts are embedded once, and texts of similar length share a batch (of at most `batch` texts, or `max_batch_tokens` padded tokens on CUDA), so little compute goes to padding."
+          max_batch_tokens: int = 32768) -> torch.Tensor:
+    "Unit-norm MiniLM sentence embeddings `(len(texts), 384)`, float32, on the CPU (mean pooling + L2 norm). Repeated texts are embedded once, and texts of similar length share a batch (of at most `batch` texts, or `max_batch_tokens` padded tokens on CUDA), so little compute goes to padding; the keys stay on the device until the last batch (one copy back)."
     mdl, tok = load_embedder(device)
     if not texts: return torch.zeros(0, 384)
     uniq = list(dict.fromkeys(texts))
-    ids = tok(uniq, truncation=True, max_length=max_len, add_special_tokens=True)['input_ids']
-    order = sorted(range(len(uniq)), key=lambda i: len(ids[i]))
+    ids = _embed_ids(tok, uniq, max_len)
+    lens = np.fromiter(map(len, ids), np.int64, len(ids))
+    order = np.argsort(lens, kind='stable')
     cap = max(batch, max_batch_tokens // max_len) if mdl.device.type == 'cuda' else batch
-    out = torch.zeros(len(uniq), 384)
+    pad = tok.pad_token_id or 0
+    out = torch.empty(len(uniq), 384, device=mdl.device)
     with torch.no_grad():
         i = 0
         while i < len(order):
             j = i + 1
-            while j < len(order) and j - i < cap and (j - i + 1) * len(ids[order[j]]) <= max(max_batch_tokens, len(ids[order[j]])): j += 1
-            rows = order[i:j]
-            enc = tok.pad({'input_ids': [ids[r] for r in rows]}, return_tensors='pt').to(mdl.device)
-            h = mdl(**enc).last_hidden_state
-            m = enc['attention_mask'][..., None].to(h.dtype)
-            e = (h.float() * m.float()).sum(1) / m.float().sum(1).clamp(min=1)
-            out[torch.tensor(rows)] = torch.nn.functional.normalize(e, dim=-1).cpu()
+            while j < len(order) and j - i < cap and (j - i + 1) * lens[order[j]] <= max(max_batch_tokens, lens[order[j]]): j += 1
+            rows = order[i:j]; L = int(lens[rows[-1]])
+            x = np.full((len(rows), L), pad, np.int64)
+            for r, k in enumerate(rows): x[r, :lens[k]] = ids[k]
+            x = torch.from_numpy(x).to(mdl.device, non_blocking=True)
+            m = (torch.arange(L, device=mdl.device)[None] < torch.from_numpy(lens[rows]).to(mdl.device)[:, None])
+            h = mdl(input_ids=x, attention_mask=m.long()).last_hidden_state.float()
+            e = (h * m[..., None]).sum(1) / m.sum(1, keepdim=True).clamp(min=1)
+            out[torch.from_numpy(rows).to(mdl.device)] = torch.nn.functional.normalize(e, dim=-1)
             i = j
     at = {t: i for i, t in enumerate(uniq)}
-    return out[torch.tensor([at[t] for t in texts])]
+    return out.cpu()[torch.tensor([at[t] for t in texts])]
 
 def save_embedder(dest: str | Path, dtype: str = 'float16') -> Path:
     "Write a copy of the embedder in `dtype` to `dest` (float16: ~45 MB), for `ICMOS_EMBEDDER` on another machine."

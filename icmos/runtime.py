@@ -423,6 +423,7 @@ class Memory:
         self.units, self.blocks, self.sources = Units(), [], []
         self._broken = ''               # why the memory cannot be used (a write that failed half-way)
         self.n_tokens, self.ingest_s = 0, 0.0
+        self.write_timings: dict[str, float] = {}  # seconds of the write path per stage: split, token_ids, and each ranker
         self.last_trace: Trace | None = None
 
     def __len__(self): return len(self.blocks)
@@ -465,6 +466,10 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
     if source in self.sources: raise ICMOSError(f'a source named {source!r} is already in this memory')
     blk = Blocker(cfg.block_words, cfg.overlap, source, U, first_block=len(self.blocks))
     t0, n0, nonblank, n_units0 = time.perf_counter(), self.n_tokens, False, len(self.units)
+    W = self.write_timings
+    def tick(k, t):
+        if k == 'minilm': _sync(self.model.device)
+        now = time.perf_counter(); W[k] = W.get(k, 0.0) + now - t; return now
     bar = tqdm(total=total_bytes, unit='B', unit_scale=True, desc=f'write {source}', disable=not progress, file=sys.stderr,
                leave=False)
     self._check_usable()
@@ -472,14 +477,16 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
     try:
         for text, nbytes in pieces:
             nonblank = nonblank or bool(text.strip())
-            u0 = len(U)
+            u0, t = len(U), time.perf_counter()
             new = blk.write(text, final=not text)
+            t = tick('split', t)
             if len(U) > u0:  # L2: token ids of the new units (the control tokens of user text stay text)
                 enc = _text_ids(tok, U.text[u0:])
                 U.ids += [np.asarray(e, np.int32) for e in enc]; self.n_tokens += sum(map(len, enc))
             for b in new: b.ids = np.concatenate([U.ids[u] for u in b.units]) if b.units else np.zeros(0, np.int32)
             self.blocks += new
-            for r in self.rankers: r.add(new, U)
+            t = tick('token_ids', t)
+            for r in self.rankers: r.add(new, U); t = tick(r.name, t)
             bar.update(nbytes)
             el = time.perf_counter() - t0
             bar.set_postfix_str(f'{(self.n_tokens - n0) / max(el, 1e-9):,.0f} tok/s, {len(self.blocks)} blocks', refresh=False)
@@ -594,11 +601,13 @@ def __new_rare(self: Memory, text: str, known: set[str]) -> set[str]:
     return {_stem(w) for w in content_words(text) if _stem(w) not in known and (limit is None or bm.doc_freq(w) <= limit)}
 
 @_method_of(Memory)
-def __lookalike_words(self: Memory, question: str, best_unit: int) -> set[str]:
-    "The rare question words (stems) that the best sentence holds, when it holds at least half of them: a candidate that lacks one is a look-alike (the same template with another key, version or name), not read beside it. Empty (no filter) when the best sentence shares few rare words with the question (a paraphrase)."
+def __lookalike_words(self: Memory, question: str, units: list[int]) -> set[str]:
+    "The rare question words (stems) held by the candidate sentence (of `units`, best first) that holds the most of them, when it holds at least half: a candidate that lacks one is a look-alike (the same template with another key, version or name), not read. Empty (no filter) when no candidate shares enough rare words with the question (a paraphrase)."
     rare = self._new_rare(question, set())
-    hit = rare & _word_stems(self.units.text[best_unit])
-    return hit if rare and 2 * len(hit) >= len(rare) else set()
+    if not rare or not units: return set()
+    hits = [rare & _word_stems(self.units.text[u]) for u in units]
+    top = max(hits, key=len)  # the first of the best: ties go to the better-ranked sentence
+    return top if 2 * len(top) >= len(rare) else set()
 
 @_method_of(Memory)
 def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[list[int], list[Hop]]:
@@ -613,9 +622,10 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
     if cfg.rerank == 'lm' and pool:  # the LM re-ranks every ranker's candidates by its likelihood of the question
         first.scores = dict(zip(pool, map(float, self.question_loglik(question, [unit[b] for b in pool]))))
         pool.sort(key=lambda b: -first.scores[b])  # stable: ties keep the fused order
-    best = first.scores[pool[0]] if first.scores and pool else 0.0
-    need = self._lookalike_words(question, unit[pool[0]]) if pool and cfg.lookalikes == 'drop' else set()
-    close = lambda b: (not first.scores or first.scores[b] >= best - cfg.margin) and need <= _word_stems(self.units.text[unit[b]])
+    need = self._lookalike_words(question, [unit[b] for b in pool]) if cfg.lookalikes == 'drop' else set()
+    fits = lambda b: need <= _word_stems(self.units.text[unit[b]])
+    best = max((first.scores[b] for b in pool if fits(b)), default=0.0) if first.scores else 0.0
+    close = lambda b: fits(b) and (not first.scores or first.scores[b] >= best - cfg.margin)
     chosen, hops = [], [first]
     def take(h, b, u): chosen.append(b); h.picked.append(b); h.units.append(u)
     for c in range(cfg.chains if cfg.hops > 1 else 0):  # each chain starts at the next best block for the question...
