@@ -17,8 +17,8 @@ from .runtime import ICMOS, RuntimeConfig
 from .tasks import TASKS, make_sample
 
 # %% auto #0
-__all__ = ['COLUMNS', 'KEY', 'parse_method', 'make_method', 'fact_recall', 'oracle_context', 'run_one', 'aggregate',
-           'RuntimeBench', 'run_runtime_bench', 'bench_args', 'bench_main']
+__all__ = ['COLUMNS', 'KEY', 'parse_method', 'make_method', 'fact_recall', 'oracle_context', 'decode_config', 'run_one',
+           'aggregate', 'RuntimeBench', 'run_runtime_bench', 'bench_args', 'bench_main']
 
 # %% ../nbs/api/69_bench_runtime.ipynb #23d50e9b
 COLUMNS = ['method', 'task', 'context_tokens', 'budget_tokens', 'n', 'accuracy', 'block_recall_at_4', 'ingest_tok_s', 'query_s',
@@ -63,9 +63,14 @@ def oracle_context(sample) -> str:
     if not facts: raise ICMOSError(f'task {sample.task!r} records no facts, so it has no oracle')
     return ' '.join(sorted(facts, key=lambda f: sample.context.find(f)))
 
+def decode_config(cfg: ICMOSConfig, sample) -> ICMOSConfig:
+    "`cfg` with `max_new_tokens` raised to what a whole answer of `sample`'s task can take (a list of four numbers needs more than one number)."
+    need = getattr(TASKS.get(sample.task), 'answer_tokens', 0)
+    return replace(cfg, max_new_tokens=need) if need > cfg.max_new_tokens else cfg
+
 def run_one(spec: str, method, model, tok, s, cfg: ICMOSConfig, budget: int, trace_to: str | None = None) -> dict:
     "One sample through one method: score, recall and timings (status 'ok', 'refused: ...' or 'oom')."
-    nan = float('nan')
+    nan = float('nan'); cfg = decode_config(cfg, s)
     try:
         if method is None:  # the oracle: the facts alone, full attention
             a = get_method('full').answer(model, tok, encode_prompt(tok, oracle_context(s), s.question), cfg)

@@ -77,6 +77,7 @@ class Task:
     name: ClassVar[str] = ''
     min_tokens: ClassVar[int] = 512
     kind: ClassVar[str] = 'qa'  # 'qa' (decode and score) or 'ppl' (teacher-forced continuation)
+    answer_tokens: ClassVar[int] = 0  # new tokens a whole answer can take (0: the caller's default is enough); benchmarks decode at least this many
 
     def make(self, tok, length: int, seed: int = 0, depth: float | None = None) -> Sample:
         "A sample whose whole prompt is about `length` tokens; `depth` in [0, 1] places the needle (None: seeded)."
@@ -221,11 +222,13 @@ class NIAHMultiKey(_NIAH):
 class NIAHMultiValue(_NIAH):
     "RULER NIAH, one key with four values, all asked."
     name: ClassVar[str] = 'niah_multivalue'; variant: ClassVar[str] = 'multivalue'
+    answer_tokens: ClassVar[int] = 96  # four 7-digit numbers (one token per digit) and the model's preamble: 40 tokens cut the fourth
 
 @register_task
 class NIAHMultiQuery(_NIAH):
     "RULER NIAH, four keys, all asked."
     name: ClassVar[str] = 'niah_multiquery'; variant: ClassVar[str] = 'multiquery'
+    answer_tokens: ClassVar[int] = 96  # four 7-digit numbers (one token per digit) and the model's preamble: 40 tokens cut the fourth
 
 # %% ../nbs/api/01_tasks.ipynb #324d62c7
 def _hashes(rng, n, seen):

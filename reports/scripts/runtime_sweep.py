@@ -10,7 +10,7 @@ import argparse, dataclasses, json, sys, time
 
 import torch
 
-from icmos.bench_runtime import fact_recall
+from icmos.bench_runtime import decode_config, fact_recall
 from icmos.core import ICMOSConfig, load_model
 from icmos.runtime import Memory, RuntimeConfig
 from icmos.tasks import make_sample
@@ -62,7 +62,7 @@ def main(argv=None) -> int:
                                 write_timings={k: round(v, 4) for k, v in mem.write_timings.items()})
                     for name, over in variants.items():
                         mem.cfg = dataclasses.replace(RuntimeConfig(), **over)
-                        ans = mem.ask(s.question, budget=a.budget)
+                        ans = mem.ask(s.question, budget=a.budget, max_new_tokens=decode_config(icfg, s).max_new_tokens)
                         tr = mem.last_trace
                         row = dict(base, variant=name, score=s.score(ans.text), answer=ans.text[:200],
                                    read_recall=fact_recall(s, [s.context[x:y] for x, y in tr.assembled]),
