@@ -288,6 +288,7 @@ class Dense(Ranker):
         self.index = _INDEXES[index](384, device=self.device)
         self.n, self._done, self._owner = 0, 0, {}
         self._host, self._H, self._q = [], None, {}  # host float16 copy of the keys (row = key id); recent query vectors
+        self.add_s = {'embed': 0.0, 'index': 0.0}       # seconds spent embedding keys and adding them to the index
 
     def embed(self, texts: list[str]) -> torch.Tensor:
         "Unit-norm MiniLM embeddings `(len(texts), 384)` on the CPU."
@@ -301,8 +302,12 @@ class Dense(Ranker):
         for b in blocks:
             for u in b.units: self._owner.setdefault(u, b.id)
         if ids:
+            t0 = time.perf_counter()
             X = self.embed(texts) if keys_of is None else torch.as_tensor(keys_of(ids), dtype=torch.float32)
+            t1 = time.perf_counter()
             self.index.add(ids, X); self._host.append(X.half()); self._H = None
+            _sync(self.device); t2 = time.perf_counter()
+            self.add_s['embed'] += t1 - t0; self.add_s['index'] += t2 - t1
 
     def vectors(self, ids) -> torch.Tensor:
         "The stored keys of `ids` (unit ids, or block ids under keys='block'), float32 `(len(ids), 384)`: no re-embedding."

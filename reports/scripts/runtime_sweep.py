@@ -59,7 +59,8 @@ def main(argv=None) -> int:
                     mem = Memory(RuntimeConfig(), model, tok, icfg)
                     mem.write(s.context)
                     base = dict(task=task, length=L, seed=a.seed + i, n_tokens=mem.n_tokens, ingest_s=round(mem.ingest_s, 4),
-                                write_timings={k: round(v, 4) for k, v in mem.write_timings.items()})
+                                write_timings={k: round(v, 4) for k, v in mem.write_timings.items()},
+                                dense_add_s={k: round(v, 4) for r in mem.rankers for k, v in getattr(r, 'add_s', {}).items()})
                     for name, over in variants.items():
                         mem.cfg = dataclasses.replace(RuntimeConfig(), **over)
                         ans = mem.ask(s.question, budget=a.budget, max_new_tokens=decode_config(icfg, s).max_new_tokens)
