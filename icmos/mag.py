@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from .core import ICMOSConfig, ICMOSError, Method, Prompt, cache_kw, check_budget, encode_prompt, load_model
+from .core import ICMOSConfig, ICMOSError, Method, Prompt, batches, cache_kw, check_budget, encode_prompt, load_model
 from .kv import PositionedCache, evict
 from .streaming import StreamingLLM
 from .neural_memory import NeuralMemory
@@ -24,8 +24,8 @@ from .neural_memory import NeuralMemory
 __all__ = ['ADAPTER', 'CONFIG', 'FORMAT', 'PHASES', 'TRAIN_COLUMNS', 'BENCH_COLUMNS', 'VARIANTS', 'attention_of',
            'decoder_layers', 'model_fingerprint', 'MAGConfig', 'MAG', 'MAGStream', 'attach', 'MAGRunner', 'save_mag',
            'load_mag', 'mag_meta', 'MAGMethod', 'phase_sample', 'answer_ids', 'filler_id', 'mag_batch',
-           'mag_batch_loss', 'mag_loss', 'TrainConfig', 'PhaseData', 'batches', 'train_phase', 'train_args',
-           'train_main', 'variant_method', 'bench_cell', 'diagnose', 'memory_probe', 'bench_args', 'bench_main']
+           'mag_batch_loss', 'mag_loss', 'TrainConfig', 'PhaseData', 'train_phase', 'train_args', 'train_main',
+           'variant_method', 'bench_cell', 'diagnose', 'memory_probe', 'bench_args', 'bench_main']
 
 # %% ../nbs/api/41_mag.ipynb #7335ff1f
 _ATTN = ('self_attn', 'attn', 'attention', 'self_attention')
@@ -426,12 +426,6 @@ class PhaseData(torch.utils.data.Dataset):
         ps = [encode_prompt(self.tok, s.context, s.question) for s in ss]
         return {**mag_batch(ps, [answer_ids(self.tok, s) for s in ss], self.filler),
                 'tasks': [s.task for s in ss], 'tokens': [p.n_tokens for p in ps]}
-
-def batches(ds, workers: int = 0, pin: bool = False):
-    "Iterate a step-indexed dataset in order; with `workers`, DataLoader processes build the next batches while the GPU runs."
-    if not workers: return (ds[i] for i in range(len(ds)))
-    return iter(torch.utils.data.DataLoader(ds, batch_size=None, shuffle=False, num_workers=workers, prefetch_factor=4,
-                                            pin_memory=pin, collate_fn=lambda x: x))
 
 def _finite_step(opt, params, clip: float):
     "Clip the gradient norm and step; a non-finite norm zeroes the gradients first (an AdamW step on zeros, not a skip: no host sync)."

@@ -424,7 +424,7 @@ def train_trimmer(model, tok, tc: TrainConfig, model_name: str = '', progress: b
     The frozen LM runs in its load dtype (bfloat16 on CUDA by default), the scorer (and adapter) in float32; step statistics
     stay on the device until a flush every `tc.log_every` steps."""
     import csv
-    from icmos.mag import batches
+    from icmos.core import batches
     c = model.config
     H = getattr(c, 'num_key_value_heads', None) or c.num_attention_heads
     torch.manual_seed(tc.seed)
