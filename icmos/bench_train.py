@@ -76,7 +76,7 @@ def run_train_speed(cfg: ICMOSConfig, components: list[str], lengths: dict, batc
             log(f'{comp}: {op} ({dt}, batch {b})')
             compiled_writes(comp_w)
             try:
-                sec = _per_step(make[comp](fast, L, b, workers, log_every), S, max(warm, log_every))
+                sec = _per_step(make[comp](fast, L, b, workers, log_every), S, warm)
                 prof = gpu_profile(_one_step(comp, fast, tok, L, b, window), 1, dev)
             finally: compiled_writes(False)
             rows.append({'component': comp, 'op': op, 'context_tokens': L, 'batch': b, 'dtype': dt, 'tok_s': b * L / sec,
