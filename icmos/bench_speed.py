@@ -171,11 +171,16 @@ def run_speed(cfg: ICMOSConfig, contexts: list[int], new_tokens: int, dtypes: li
     return rows, rec
 
 def write_speed(rows: list[dict], path: str | Path):
-    "Write `rows` to the CSV `path` with exactly `COLUMNS` (rates to 1 decimal, ratios to 3)."
+    """Write `rows` to the CSV `path` with exactly `COLUMNS` (rates to 1 decimal, ratios to 3). Rows already there of other
+    components stay (`icmos bench speed` writes `core`, `icmos bench train-speed` writes `trimmer` and `mag`)."""
     fmt = lambda k, v: (f'{v:.1f}' if k.endswith('tok_s') else f'{v:.3f}' if isinstance(v, float) and not math.isnan(v) else '' if isinstance(v, float) else v)
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    with open(path, 'w', newline='') as f:
+    p = Path(path); p.parent.mkdir(parents=True, exist_ok=True)
+    mine = {r['component'] for r in rows}
+    with (p.open(newline='') if p.exists() and p.stat().st_size else open(os.devnull)) as f: keep = list(csv.DictReader(f))
+    keep = [r for r in keep if r.get('component') not in mine]
+    with open(p, 'w', newline='') as f:
         w = csv.DictWriter(f, fieldnames=COLUMNS); w.writeheader()
+        for r in keep: w.writerow({k: r.get(k, '') for k in COLUMNS})
         for r in rows: w.writerow({k: fmt(k, r[k]) for k in COLUMNS})
 
 # %% ../nbs/api/03_bench_speed.ipynb #9efe7551

@@ -59,6 +59,7 @@ BENCHES: dict[str, str] = {  # bench name -> module defining bench_args(parser) 
     'trimmer': 'icmos.trimmer',
     'runtime': 'icmos.bench_runtime',
     'speed': 'icmos.bench_speed',
+    'train-speed': 'icmos.bench_train',
     'store': 'icmos.bench_store',
 }
 TRAINS: dict[str, str] = {'mag': 'icmos.mag', 'trimmer': 'icmos.trimmer'}  # trainer name -> module defining train_args(parser) and train_main(args)

@@ -17,7 +17,7 @@ __all__ = ['EMBEDDED_MODEL', 'GGUF_NAME', 'METHODS', 'METHOD_MODULES', 'ICMOSErr
            'embedded_gguf', 'load_model', 'Prompt', 'encode_prompt', 'cache_kw', 'prefill', 'stop_ids', 'greedy_decode',
            'static_cache', 'GraphDecoder', 'fast_greedy_decode', 'decode_greedy', 'Answer', 'register_method', 'Method',
            'get_method', 'bounded_methods', 'model_window', 'split_list', 'check_budget', 'check_window',
-           'FullAttention', 'ask']
+           'FullAttention', 'batches', 'ask']
 
 # %% ../nbs/api/00_core.ipynb #d5e764fe
 class ICMOSError(ValueError):
@@ -538,6 +538,13 @@ class FullAttention(Method):
     def prepare(self, model, prompt, cfg, progress=False):
         check_window(model, prompt, cfg, 'full attention')
         return prefill(model, prompt.ids(), chunk_size=cfg.chunk_size, progress=progress)
+
+def batches(ds, workers: int = 0, pin: bool = False):
+    "Training data: iterate a step-indexed dataset in order; with `workers`, DataLoader processes build the next batches while the GPU runs."
+    if not workers: return (ds[i] for i in range(len(ds)))
+    return iter(torch.utils.data.DataLoader(ds, batch_size=None, shuffle=False, num_workers=workers, prefetch_factor=4,
+                                            pin_memory=pin, collate_fn=lambda x: x))
+
 
 # %% ../nbs/api/00_core.ipynb #c0c20d08
 def ask(context: str, question: str, method: str | Method = 'full', budget: int | None = None,

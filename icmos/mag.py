@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from .core import ICMOSConfig, ICMOSError, Method, Prompt, cache_kw, check_budget, encode_prompt, load_model
+from .core import ICMOSConfig, ICMOSError, Method, Prompt, batches, cache_kw, check_budget, encode_prompt, load_model
 from .kv import PositionedCache, evict
 from .streaming import StreamingLLM
 from .neural_memory import NeuralMemory
@@ -23,9 +23,9 @@ from .neural_memory import NeuralMemory
 # %% auto #0
 __all__ = ['ADAPTER', 'CONFIG', 'FORMAT', 'PHASES', 'TRAIN_COLUMNS', 'BENCH_COLUMNS', 'VARIANTS', 'attention_of',
            'decoder_layers', 'model_fingerprint', 'MAGConfig', 'MAG', 'MAGStream', 'attach', 'MAGRunner', 'save_mag',
-           'load_mag', 'mag_meta', 'MAGMethod', 'phase_sample', 'answer_ids', 'mag_loss', 'TrainConfig', 'train_phase',
-           'train_args', 'train_main', 'variant_method', 'bench_cell', 'diagnose', 'memory_probe', 'bench_args',
-           'bench_main']
+           'load_mag', 'mag_meta', 'MAGMethod', 'phase_sample', 'answer_ids', 'filler_id', 'mag_batch',
+           'mag_batch_loss', 'mag_loss', 'TrainConfig', 'PhaseData', 'train_phase', 'train_args', 'train_main',
+           'variant_method', 'bench_cell', 'diagnose', 'memory_probe', 'bench_args', 'bench_main']
 
 # %% ../nbs/api/41_mag.ipynb #7335ff1f
 _ATTN = ('self_attn', 'attn', 'attention', 'self_attention')
@@ -139,6 +139,7 @@ class MAGStream:
         self.gate_log = [[] for _ in range(L)]  # (b, n) gate values per call, if tracked
         self.mix_log = [[] for _ in range(L)]   # (b, n) |g (W_O r - a)| / |a|: how much MAG changes the attention output
         self.keep_inputs, self.inputs = False, [[] for _ in range(L)]  # the written stream per layer (b, n, D), if kept (`memory_probe`)
+        self.last_gate = [None] * L  # (b, n) gate of the last call per layer, detached, on the device (training logs it without a host sync)
 
     def step(self, i: int, x: torch.Tensor, a: torch.Tensor) -> torch.Tensor: # x: (b, n, D) attention input, a: (b, n, D) its output
         "Layer `i`'s MAG: read (and write, chunk by chunk) the memory, gate it into the attention output."
@@ -166,6 +167,7 @@ class MAGStream:
         r = torch.cat(outs, 1)
         self.reads[i] = r
         g = torch.sigmoid(mag.gate[i](xf))
+        self.last_gate[i] = g[..., 0].detach()
         if self.track: self.gate_log[i].append(g[..., 0].detach().cpu())
         af = a.float()
         delta = g * (mag.out[i](r) - af)
@@ -193,11 +195,11 @@ def attach(model, mag: MAG, track: bool = False, write: bool = True):
 
 # %% ../nbs/api/41_mag.ipynb #b96fb804
 class MAGRunner:
-    "Run `model` with `mag` over one stream: a windowed `PositionedCache` with the persistent tokens as sinks."
-    def __init__(self, model, mag: MAG, stream: MAGStream):
+    "Run `model` with `mag` over `batch` streams of equal length: a windowed `PositionedCache` with the persistent tokens as sinks."
+    def __init__(self, model, mag: MAG, stream: MAGStream, batch: int = 1):
         cfg = mag.cfg
         check_budget(model, cfg.budget, cfg.chunk_size, what='window', fix='lower window or chunk_size')
-        self.model, self.mag, self.stream = model, mag, stream
+        self.model, self.mag, self.stream, self.batch = model, mag, stream, batch
         self.policy = StreamingLLM(budget=cfg.budget, n_sink=cfg.n_persistent + cfg.n_sink)
         self.cache = PositionedCache(model)
         if cfg.n_persistent:
@@ -205,11 +207,12 @@ class MAGRunner:
             model(inputs_embeds=self._persistent(), **cache_kw(model, self.cache), use_cache=True, logits_to_keep=1)
             stream.active = True
 
-    def _persistent(self): return self.mag.persistent[None].to(self.model.device, self.model.dtype)
+    def _persistent(self): return self.mag.persistent[None].to(self.model.device, self.model.dtype).expand(self.batch, -1, -1)
 
-    def feed(self, ids: torch.Tensor, logits_to_keep: int = 1) -> torch.Tensor: # ids (1, n) -> logits (1, keep, V)
+    def feed(self, ids: torch.Tensor, logits_to_keep: int = 1) -> torch.Tensor: # ids (b, n) -> logits (b, keep, V)
         "Run `ids` chunk by chunk (the memory chunk size), evicting to the window after each."
-        if ids.ndim != 2 or ids.shape[1] == 0: raise ICMOSError(f'feed takes ids of shape (1, n) with n > 0 (got {tuple(ids.shape)})')
+        if ids.ndim != 2 or ids.shape[1] == 0 or ids.shape[0] != self.batch:
+            raise ICMOSError(f'feed takes ids of shape ({self.batch}, n) with n > 0 (got {tuple(ids.shape)})')
         C, outs = self.mag.cfg.chunk_size, []
         ids = ids.to(self.model.device)
         for s in range(0, ids.shape[1], C):
@@ -223,10 +226,12 @@ class MAGRunner:
         if not P: return
         from transformers import DynamicCache
         tmp = DynamicCache(); self.stream.active = False
-        self.model(inputs_embeds=self._persistent(), **cache_kw(self.model, tmp), use_cache=True, logits_to_keep=1)
+        self.model(inputs_embeds=self.mag.persistent[None].to(self.model.device, self.model.dtype), **cache_kw(self.model, tmp), use_cache=True, logits_to_keep=1)
         self.stream.active = True
         for new, lay in zip(tmp.layers, self.cache.layers):
-            lay.keys = torch.cat([new.keys, lay.keys[:, :, P:]], 2); lay.values = torch.cat([new.values, lay.values[:, :, P:]], 2)
+            b = lay.keys.shape[0]  # computed once, shared by the streams
+            lay.keys = torch.cat([new.keys.expand(b, -1, -1, -1), lay.keys[:, :, P:]], 2)
+            lay.values = torch.cat([new.values.expand(b, -1, -1, -1), lay.values[:, :, P:]], 2)
 
 # %% ../nbs/api/41_mag.ipynb #81dc57cd
 ADAPTER, CONFIG, FORMAT = 'adapter.safetensors', 'mag_config.json', 'icmos-mag/1'
@@ -321,19 +326,52 @@ def answer_ids(tok, s) -> list:
     "Target tokens of a sample: its (first) answer, then end of turn."
     return tok(s.answer[0], add_special_tokens=False)['input_ids'] + [tok.eos_token_id]
 
-def mag_loss(model, mag: MAG, prompt: Prompt, target: list) -> tuple:
-    "Teacher-forced loss of `target` after `prompt` under MAG: `(loss, logits (t, V), stream)` (truncated backprop, see above)."
-    dev, tgt = model.device, torch.tensor(target)
-    with attach(model, mag, track=True) as st:
+def filler_id(tok) -> int:
+    "The token inserted to bring prompts of a batch to one length: the tokenizer's newline (its last token if several)."
+    return tok('\n', add_special_tokens=False)['input_ids'][-1]
+
+def mag_batch(prompts: list, targets: list, filler: int) -> dict:
+    """Collate `(prompt, target)` pairs into one batch: `feed` (b, n) prefix + context, each brought to the longest by `filler`
+    tokens inserted after its prefix (the sinks stay the prefix); `tail` (b, t) suffix + target[:-1], right-padded; `labels`
+    (b, t) the target id at each position that predicts one, -100 elsewhere. Right padding is exact: causal attention, and a
+    memory chunk is written only after the tokens that read it."""
+    n = max(p.prefix.shape[1] + p.context.shape[1] for p in prompts)
+    feed = [torch.cat([p.prefix[0], torch.full((n - p.prefix.shape[1] - p.context.shape[1],), filler, dtype=torch.long), p.context[0]])
+            for p in prompts]
+    tails = [torch.cat([p.suffix[0], torch.tensor(t[:-1], dtype=torch.long)]) for p, t in zip(prompts, targets)]
+    T = max(len(x) for x in tails)
+    tail, labels = torch.full((len(prompts), T), filler, dtype=torch.long), torch.full((len(prompts), T), -100, dtype=torch.long)
+    for j, (x, p, t) in enumerate(zip(tails, prompts, targets)):
+        a = p.suffix.shape[1]
+        tail[j, :len(x)] = x; labels[j, a - 1:a - 1 + len(t)] = torch.tensor(t)
+    return {'feed': torch.stack(feed), 'tail': tail, 'labels': labels}
+
+def mag_batch_loss(model, mag: MAG, batch: dict) -> dict:
+    """Teacher-forced loss of a `mag_batch` under MAG, the mean over samples of each sample's mean token loss (so that one
+    batched step is the mean of the per-sample steps): `loss`, per sample `losses` (b,), `hits` (b, t) and `mask` (b, t) of
+    target positions, `gate` (mean gate over the tail's target positions) and the `stream`. Nothing waits for the GPU."""
+    dev = model.device
+    feed, tail, labels = (batch[k].to(dev, non_blocking=True) for k in ('feed', 'tail', 'labels'))
+    with attach(model, mag) as st:
         st.grad_writes = True
         with torch.no_grad():
-            run = MAGRunner(model, mag, st)
-            run.feed(torch.cat([prompt.prefix, prompt.context], 1))
-        st.gate_log = [[] for _ in st.gate_log]
+            run = MAGRunner(model, mag, st, batch=feed.shape[0])
+            run.feed(feed)
         run.refresh_persistent()
-        tail = torch.cat([prompt.suffix, tgt[None, :-1]], 1).to(dev)
-        lg = model(input_ids=tail, **cache_kw(model, run.cache), use_cache=True).logits[0, prompt.suffix.shape[1] - 1:].float()
-    return F.cross_entropy(lg, tgt.to(dev)), lg, st
+        lg = model(input_ids=tail, **cache_kw(model, run.cache), use_cache=True).logits.float()
+    mask = labels >= 0
+    tok_loss = F.cross_entropy(lg.transpose(1, 2), labels, ignore_index=-100, reduction='none')  # (b, t), 0 off target
+    losses = tok_loss.sum(1) / mask.sum(1)
+    w = mask.float() / mask.sum()
+    gate = torch.stack([(g.float() * w).sum() for g in st.last_gate]).mean()
+    return {'loss': losses.mean(), 'losses': losses, 'hits': (lg.argmax(-1) == labels) & mask, 'mask': mask, 'gate': gate,
+            'logits': lg, 'stream': st}
+
+def mag_loss(model, mag: MAG, prompt: Prompt, target: list) -> tuple:
+    "Teacher-forced loss of `target` after `prompt` under MAG: `(loss, logits (t, V), stream)` (truncated backprop, see above); one sample of `mag_batch_loss`."
+    r = mag_batch_loss(model, mag, mag_batch([prompt], [target], 0))
+    return r['loss'], r['logits'][0][r['mask'][0]], r['stream']
+
 
 # %% ../nbs/api/41_mag.ipynb #a4ab4366
 TRAIN_COLUMNS = ['phase', 'step', 'task', 'context_tokens', 'loss', 'token_acc', 'exact', 'gate_mean', 'grad_norm', 'seconds']
@@ -353,6 +391,9 @@ class TrainConfig:
     seed: int = 10_000      # training seeds start here (benchmarks use 0..n-1)
     time_limit: float = 0   # seconds per phase (0 = none): stop the phase early, still save
     length: int | None = None  # override every phase's context length
+    batch: int = 1          # samples per optimizer step (one gradient: the mean of the samples')
+    workers: int = 0        # DataLoader worker processes building the samples ahead (0 = in the loop)
+    log_every: int = 1      # steps between log flushes: the only place the loop waits for the GPU
 
     def __post_init__(self):
         if not self.phases: raise ICMOSError('phases: give at least one phase')
@@ -360,6 +401,10 @@ class TrainConfig:
             if p not in PHASES: raise ICMOSError(f"unknown phase {p!r}; phases: {', '.join(PHASES)}")
         if not isinstance(self.steps, int) or self.steps < 1: raise ICMOSError(f'steps: must be >= 1 (got {self.steps!r})')
         if not self.lr > 0: raise ICMOSError(f'lr: must be positive (got {self.lr!r})')
+        for k in ('batch', 'log_every'):
+            v = getattr(self, k)
+            if not isinstance(v, int) or isinstance(v, bool) or v < 1: raise ICMOSError(f'{k}: must be an integer >= 1 (got {v!r})')
+        if not isinstance(self.workers, int) or self.workers < 0: raise ICMOSError(f'workers: must be an integer >= 0 (got {self.workers!r})')
 
 def _log_row(path, row, columns):
     p = Path(path); p.parent.mkdir(parents=True, exist_ok=True)
@@ -369,37 +414,71 @@ def _log_row(path, row, columns):
         if new: w.writeheader()
         w.writerow(row)
 
+class PhaseData(torch.utils.data.Dataset):
+    "Step `i` of a phase as one collated batch (`mag_batch` + `tasks`, `tokens`): what DataLoader workers build while the GPU trains."
+    def __init__(self, phase: str, tok, tc: TrainConfig, index: int = 0):
+        self.phase, self.tok, self.tc, self.index, self.filler = phase, tok, tc, index, filler_id(tok)
+    def __len__(self): return self.tc.steps
+    def __getitem__(self, step: int) -> dict:
+        tc, ss = self.tc, []
+        for j in range(tc.batch):  # batch 1: the seeds of the single-sample loop
+            ss.append(phase_sample(self.phase, self.tok, tc.seed + 1000 * self.index + step * tc.batch + j, tc.length))
+        ps = [encode_prompt(self.tok, s.context, s.question) for s in ss]
+        return {**mag_batch(ps, [answer_ids(self.tok, s) for s in ss], self.filler),
+                'tasks': [s.task for s in ss], 'tokens': [p.n_tokens for p in ps]}
+
+def _finite_step(opt, params, clip: float):
+    "Clip the gradient norm and step; a non-finite norm zeroes the gradients first (an AdamW step on zeros, not a skip: no host sync)."
+    gn = nn.utils.clip_grad_norm_(params, clip)
+    bad = ~torch.isfinite(gn)
+    for p in params:
+        if p.grad is not None: p.grad.masked_fill_(bad, 0.0)
+    opt.step()
+    return gn
+
 def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 0, label: str = '') -> list:
-    "Train `mag` on `tc.steps` samples of `phase`; log each step to `tc.log`; save to `tc.out/phase`. Returns the rows."
+    """Train `mag` on `tc.steps` steps of `tc.batch` samples of `phase`; log a row per sample to `tc.log` every `tc.log_every`
+    steps (step statistics stay on the device until then); save to `tc.out/phase`. Returns the rows."""
     params = [p for p in mag.parameters() if p.requires_grad]
     slow = [p for n, p in mag.named_parameters() if p.requires_grad and ('to_gates' in n or n.startswith('gate.'))]
     fast = [p for p in params if all(p is not q for q in slow)]
     # gate maps read a D-dim input: an Adam step moves their logits by up to D * lr, so they get lr / 10
     opt = torch.optim.AdamW([{'params': fast}, {'params': slow, 'lr': tc.lr / 10}], lr=tc.lr, weight_decay=0.0)
-    rows, t_start = [], time.perf_counter()
+    rows, pending, t_start = [], [], time.perf_counter()
     mag.train()
-    bar = tqdm(range(tc.steps), desc=f'mag {phase}', unit='step', file=sys.stderr)
-    for step in bar:
-        s = phase_sample(phase, tok, tc.seed + 1000 * index + step, tc.length)
-        prompt, tgt = encode_prompt(tok, s.context, s.question), answer_ids(tok, s)
-        t0 = time.perf_counter()
-        loss, lg, st = mag_loss(model, mag, prompt, tgt)
+    bar = tqdm(total=tc.steps, desc=f'mag {phase}', unit='step', file=sys.stderr)
+    t_flush = time.perf_counter()
+    def flush():
+        nonlocal pending, t_flush
+        if not pending: return
+        stats = torch.stack([torch.cat([r['losses'], r['hits'].sum(1) / r['mask'].sum(1), (r['hits'] == r['mask']).all(1).float(),
+                                        r['gate'].expand(len(r['losses'])), r['gn'].expand(len(r['losses']))]) for r in pending]).tolist()
+        sec = (time.perf_counter() - t_flush) / len(pending)
+        for r, v in zip(pending, stats):
+            b = len(r['tasks'])
+            for j in range(b):
+                row = dict(phase=phase, step=r['step'], task=r['tasks'][j], context_tokens=r['tokens'][j], loss=round(v[j], 4),
+                           token_acc=round(v[b + j], 4), exact=int(v[2 * b + j]), gate_mean=round(v[3 * b + j], 5),
+                           grad_norm=round(v[4 * b + j], 4), seconds=round(sec, 2))
+                _log_row(tc.log, row, TRAIN_COLUMNS); rows.append(row)
+        bar.update(len(pending)); bar.set_postfix(loss=rows[-1]['loss'], acc=rows[-1]['token_acc'], gate=rows[-1]['gate_mean'])
+        pending, t_flush = [], time.perf_counter()
+    for step, b in enumerate(batches(PhaseData(phase, tok, tc, index), tc.workers, model.device.type == 'cuda')):
+        r = mag_batch_loss(model, mag, b)
         opt.zero_grad(set_to_none=True)
-        loss.backward()
-        gn = float(nn.utils.clip_grad_norm_(params, 1.0))
-        if math.isfinite(gn): opt.step()
-        hit = (lg.argmax(-1).cpu() == torch.tensor(tgt)).float()
-        gate = float(torch.stack([torch.cat(g, 1).mean() for g in st.gate_log]).mean())
-        row = dict(phase=phase, step=step, task=s.task, context_tokens=prompt.n_tokens, loss=round(loss.item(), 4),
-                   token_acc=round(hit.mean().item(), 4), exact=int(hit.all()), gate_mean=round(gate, 5),
-                   grad_norm=round(gn, 4), seconds=round(time.perf_counter() - t0, 2))
-        _log_row(tc.log, row, TRAIN_COLUMNS); rows.append(row)
-        bar.set_postfix(loss=row['loss'], acc=row['token_acc'], gate=row['gate_mean'])
+        r['loss'].backward()
+        gn = _finite_step(opt, params, 1.0)
+        pending.append({'step': step, 'tasks': b['tasks'], 'tokens': b['tokens'], 'losses': r['losses'].detach(), 'hits': r['hits'],
+                        'mask': r['mask'], 'gate': r['gate'], 'gn': gn.detach()})
+        del r
+        if len(pending) >= tc.log_every: flush()
         if tc.time_limit and time.perf_counter() - t_start > tc.time_limit: break
+    flush(); bar.close()
     mag.eval()
-    save_mag(mag, Path(tc.out) / phase, meta={'phase': phase, 'steps': len(rows), 'model': label, 'lr': tc.lr,
-             'final_loss': sum(r['loss'] for r in rows[-10:]) / len(rows[-10:])})
+    save_mag(mag, Path(tc.out) / phase, meta={'phase': phase, 'steps': rows[-1]['step'] + 1, 'samples': len(rows), 'model': label, 'lr': tc.lr,
+             'batch': tc.batch, 'final_loss': sum(r['loss'] for r in rows[-10:]) / len(rows[-10:])})
     return rows
+
 
 # %% ../nbs/api/41_mag.ipynb #8829ad16
 def train_args(p):
@@ -417,6 +496,9 @@ def train_args(p):
     p.add_argument('--seed', type=int, default=10_000, help='first training seed (default 10000)')
     p.add_argument('--time-limit', type=float, default=0, help='seconds per phase, 0 = none (default 0)')
     p.add_argument('--length', type=int, default=None, help="override every phase's context length in tokens")
+    p.add_argument('--batch', type=int, default=1, help='samples per optimizer step (default 1)')
+    p.add_argument('--workers', type=int, default=0, help='DataLoader processes building samples ahead (default 0: in the loop)')
+    p.add_argument('--log-every', type=int, default=1, help='steps between log flushes, the only host syncs of the loop (default 1)')
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1)')
     _model_flags(p)
 
@@ -428,7 +510,8 @@ def train_main(args) -> int:
     from icmos.core import split_list as split
     tc = TrainConfig(phases=split(args.phase), steps=args.steps, lr=args.lr, window=args.window, chunk_size=args.mem_chunk,
                      layers=[int(x) for x in split(args.layers)] if args.layers else None, out=args.out, resume=args.resume,
-                     log=args.log, seed=args.seed, time_limit=args.time_limit, length=args.length)
+                     log=args.log, seed=args.seed, time_limit=args.time_limit, length=args.length,
+                     batch=args.batch, workers=args.workers, log_every=args.log_every)
     cfg = _config(args)
     model, tok = load_model(cfg)
     label = model_label(cfg)

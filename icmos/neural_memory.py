@@ -14,7 +14,8 @@ from torch import nn
 from .core import ICMOSError
 
 # %% auto #0
-__all__ = ['log', 'MemoryState', 'init_state', 'mlp', 'token_grads', 'write_kv', 'write_reference', 'NeuralMemory']
+__all__ = ['log', 'MemoryState', 'init_state', 'mlp', 'token_grads', 'compiled_writes', 'write_kv', 'write_reference',
+           'NeuralMemory']
 
 # %% ../nbs/api/40_neural_memory.ipynb #53b71ca8
 log = logging.getLogger('icmos.neural_memory')
@@ -88,6 +89,38 @@ def _wsum(coef, deltas, acts):
     "sum_j coef_j * delta_{l,j} a_{l-1,j}^T for every layer l: one matmul each."
     return [(coef[..., None] * d).transpose(-1, -2) @ a for d, a in zip(deltas, acts)]
 
+def _write_chunk(W: list, S: list, kc, vc, e, th, al, grad_clip: float):
+    "One chunk of `write_kv`: `(W, S, clipped (scalar), non-finite (scalar), surprise (b, c))`, all on the device: no host sync."
+    deltas, acts = token_grads(W, kc, vc)
+    norm = sum((d ** 2).sum(-1) * (a ** 2).sum(-1) for d, a in zip(deltas, acts)).sqrt()  # (b, c) surprise
+    ok = torch.isfinite(norm)  # a non-finite token is dropped from the update (always masked: no branch on its value)
+    deltas = [torch.where(ok[..., None], d, torch.zeros_like(d)) for d in deltas]
+    acts = [torch.where(ok[..., None], a, torch.zeros_like(a)) for a in acts]
+    safe = torch.where(ok, norm, torch.zeros_like(norm))
+    scale = torch.where(ok, (grad_clip / safe.clamp_min(1e-12)).clamp(max=1.0), torch.zeros_like(safe))
+    le = torch.log(e.clamp(1e-6, 1.0)).cumsum(-1)             # log E_i
+    lf = torch.log1p(-al.clamp(0.0, 1 - 1e-6)).cumsum(-1)     # log F_i
+    w_j = th * scale                                          # theta_j times the clip scale
+    coef_s = w_j * torch.exp(le[:, -1:] - le)                 # E_C / E_j
+    li = lf[:, -1:] - lf + le                                 # log(F_C / F_i * E_i), indexed by i
+    c = kc.shape[1]
+    causal = torch.ones(c, c, dtype=torch.bool, device=kc.device).tril()   # i >= j
+    lmat = (li[:, :, None] - le[:, None, :]).masked_fill(~causal, float('-inf'))
+    coef_m = w_j * torch.exp(lmat).sum(1)                     # sum_{i>=j} F_C/F_i * E_i/E_j
+    s0_m = torch.exp(li).sum(-1)                              # sum_i F_C/F_i * E_i
+    e_c, f_c = torch.exp(le[:, -1])[:, None, None], torch.exp(lf[:, -1])[:, None, None]
+    gs, gm = _wsum(coef_s, deltas, acts), _wsum(coef_m, deltas, acts)
+    W = [f_c * w + s0_m[:, None, None] * s0 - g for w, s0, g in zip(W, S, gm)]
+    S = [e_c * s0 - g for s0, g in zip(S, gs)]
+    return W, S, (safe > grad_clip).sum(), (~ok).sum(), safe
+
+_COMPILED = {}  # torch.compile'd `_write_chunk`, made on first use by `compiled_writes`
+
+def compiled_writes(on: bool = True) -> None:
+    "Route every `write_kv` chunk through `torch.compile(_write_chunk)` (fused kernels on CUDA), or back to eager (`on=False`)."
+    if on and 'fn' not in _COMPILED: _COMPILED['fn'] = torch.compile(_write_chunk, dynamic=True)
+    _COMPILED['on'] = on
+
 def write_kv(state: MemoryState,
              k: torch.Tensor, # (b, n, d) keys (normalised by the caller)
              v: torch.Tensor, # (b, n, d_out) values
@@ -95,41 +128,23 @@ def write_kv(state: MemoryState,
              theta: torch.Tensor, # (b, n) inner learning rate >= 0
              alpha: torch.Tensor, # (b, n) forgetting in [0, 1)
              chunk_size: int = 64, grad_clip: float = 5.0) -> MemoryState:
-    "Write `n` tokens into the memory, chunk-parallel: the Titans update with momentum and forgetting. Returns a new state."
+    """Write `n` tokens into the memory, chunk-parallel: the Titans update with momentum and forgetting. Returns a new state.
+    The counters `n_clipped` / `n_nonfinite` become 0-d device tensors (read them with `int()`): nothing here waits for the GPU;
+    a tracked state (`track=True`, diagnostics) also logs a warning when tokens were dropped."""
     _check_write(state, k, v, (eta, theta, alpha), chunk_size)
     W, S = list(state.weights), list(state.momentum)
     n_clip, n_bad, surprise = state.n_clipped, state.n_nonfinite, list(state.surprise)
+    step = _COMPILED['fn'] if _COMPILED.get('on') else _write_chunk
     for s in range(0, k.shape[1], chunk_size):
-        kc, vc = k[:, s:s + chunk_size], v[:, s:s + chunk_size]
-        e, th, al = eta[:, s:s + chunk_size], theta[:, s:s + chunk_size], alpha[:, s:s + chunk_size]
-        deltas, acts = token_grads(W, kc, vc)
-        norm = sum((d ** 2).sum(-1) * (a ** 2).sum(-1) for d, a in zip(deltas, acts)).sqrt()  # (b, c) surprise
-        ok = torch.isfinite(norm)
-        if not bool(ok.all()):
-            n_bad += int((~ok).sum())
-            log.warning('neural memory: %d token(s) with non-finite surprise dropped from the update', int((~ok).sum()))
-            deltas = [torch.where(ok[..., None], d, torch.zeros_like(d)) for d in deltas]
-            acts = [torch.where(ok[..., None], a, torch.zeros_like(a)) for a in acts]
-        safe = torch.where(ok, norm, torch.zeros_like(norm))
-        n_clip += int((safe > grad_clip).sum())
-        scale = torch.where(ok, (grad_clip / safe.clamp_min(1e-12)).clamp(max=1.0), torch.zeros_like(safe))
-        if state.track: surprise.append(safe.detach())
-        le = torch.log(e.clamp(1e-6, 1.0)).cumsum(-1)             # log E_i
-        lf = torch.log1p(-al.clamp(0.0, 1 - 1e-6)).cumsum(-1)     # log F_i
-        w_j = th * scale                                          # theta_j times the clip scale
-        coef_s = w_j * torch.exp(le[:, -1:] - le)                 # E_C / E_j
-        li = lf[:, -1:] - lf + le                                 # log(F_C / F_i * E_i), indexed by i
-        c = kc.shape[1]
-        causal = torch.ones(c, c, dtype=torch.bool, device=k.device).tril()   # i >= j
-        lmat = (li[:, :, None] - le[:, None, :]).masked_fill(~causal, float('-inf'))
-        coef_m = w_j * torch.exp(lmat).sum(1)                     # sum_{i>=j} F_C/F_i * E_i/E_j
-        s0_m = torch.exp(li).sum(-1)                              # sum_i F_C/F_i * E_i
-        e_c, f_c = torch.exp(le[:, -1])[:, None, None], torch.exp(lf[:, -1])[:, None, None]
-        gs, gm = _wsum(coef_s, deltas, acts), _wsum(coef_m, deltas, acts)
-        W = [f_c * w + s0_m[:, None, None] * s0 - g for w, s0, g in zip(W, S, gm)]
-        S = [e_c * s0 - g for s0, g in zip(S, gs)]
+        sl = slice(s, s + chunk_size)
+        W, S, clip, bad, safe = step(W, S, k[:, sl], v[:, sl], eta[:, sl], theta[:, sl], alpha[:, sl], grad_clip)
+        n_clip, n_bad = n_clip + clip, n_bad + bad
+        if state.track:
+            surprise.append(safe.detach())
+            if int(bad): log.warning('neural memory: %d token(s) with non-finite surprise dropped from the update', int(bad))
     return replace(state, weights=W, momentum=S, n_written=state.n_written + k.shape[1], n_clipped=n_clip,
                    n_nonfinite=n_bad, surprise=surprise)
+
 
 # %% ../nbs/api/40_neural_memory.ipynb #9c24e0c0
 def write_reference(state: MemoryState, k, v, eta, theta, alpha, chunk_size: int = 1, grad_clip: float = 5.0) -> MemoryState:

