@@ -361,7 +361,7 @@ class RuntimeConfig:
     local_tokens: int = 0         # tokens of the document's end kept as the local window
     retrieve: str = 'force'       # 'force': retrieve for the question; 'auto': also re-rank every `refresh_every` generated tokens; 'off': local window only
     refresh_every: int = 16       # generated tokens between re-rankings under retrieve='auto'
-    piece_chars: int = 1 << 20    # characters read per streaming write step
+    piece_chars: int = 1 << 18    # characters read per streaming write step (small enough that the dense keys of one piece overlap the next)
 
     def __post_init__(self):
         for name, lo, hi in (('block_words', 4, 4096), ('overlap', 0, 16), ('candidates', 1, 4096), ('top_k', 1, 256),
