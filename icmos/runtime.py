@@ -613,7 +613,12 @@ def __new_rare(self: Memory, text: str, known: set[str]) -> set[str]:
     "Stems of the words of `text` that are not `known` and are rare in the memory (a name, a number, a hash): what a bridge can follow."
     bm = next((r for r in self.rankers if isinstance(r, BM25)), None)
     limit = max(8, bm.n_docs // 100) if bm is not None else None
-    return {_stem(w) for w in content_words(text) if _stem(w) not in known and (limit is None or bm.doc_freq(w) <= limit)}
+    return {_stem(w) for w in content_words(text) if _stem(w) not in known and _stem(w) not in _STOP and (limit is None or bm.doc_freq(w) <= limit)}
+
+def _alike(a: str, b: str) -> bool:
+    "Two sentences of one template (more than half the content words of the shorter shared: another key's needle, another version's note), which a bridge must not join."
+    x, y = _word_stems(a), _word_stems(b)
+    return bool(x and y) and len(x & y) > 0.5 * min(len(x), len(y))
 
 @_method_of(Memory)
 def __lookalike_words(self: Memory, question: str, units: list[int]) -> set[str]:
@@ -653,7 +658,7 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
             bridge = self.units.text[at]
             r, f = self.rank(bridge, *self._seen(chosen))
             bu = self.best_units([b2 for b2, _ in f[:8]], bridge)
-            nxt = next(((b2, u2) for b2, u2 in bu.items() if _word_stems(self.units.text[u2]) & new), None)
+            nxt = next(((b2, u2) for b2, u2 in bu.items() if _word_stems(self.units.text[u2]) & new and not _alike(self.units.text[at], self.units.text[u2])), None)
             if nxt is None: break  # nothing else in the memory mentions it: the chain ends here
             h = Hop(bridge, r, f, []); hops.append(h); take(h, *nxt)
             known |= _word_stems(bridge); at = nxt[1]
