@@ -12,7 +12,7 @@ set -u
 R=${R:-/root/res}; M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}
 export ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache} PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 JAX_PLATFORMS=cpu  # bm25s imports jax: keep it off the GPU
 N=${N:-20}; N_BIG=${N_BIG:-100}; N_10M=${N_10M:-5}; DEV=${DEV:-cuda}; DT=${DT:-bfloat16}; MARGIN=${MARGIN:-150}; JOBS=${JOBS:-j1 j2 j3 j4 j5 j6 j7 j8 j9 j10 j11 j12}
-L_MAIN=${L_MAIN:-8K,32K,128K}; L_BASE=${L_BASE:-32K}; L_ABL=${L_ABL:-32K}; L_10M=${L_10M:-10M}
+MAIN=${MAIN:-icmos,rag_hybrid,oracle}; MAIN2=${MAIN2:-icmos,rag_hybrid}; L_MAIN=${L_MAIN:-8K,32K,128K}; L_BASE=${L_BASE:-32K}; L_ABL=${L_ABL:-32K}; L_10M=${L_10M:-10M}
 case "${1:-}" in
 start)
   total=${2:-1500}; mkdir -p $R/traces
@@ -33,17 +33,18 @@ print('smoke:', a.text, a.context_tokens, a.budget_tokens, round(a.decode_tok_s)
     tail -c 400 $R/solo.log | tr '\r' '\n' | tail -3
   fi
   job() { local name=$1; shift; case " $JOBS " in *" $name "*) ;; *) return;; esac; OMP_NUM_THREADS=2 setsid nohup bash -c "$*" > $R/$name.log 2>&1 < /dev/null & echo "started $name (pid $!)"; }
-  job j1 "$B --methods icmos,rag_hybrid,oracle --tasks passkey,niah_single,prose_needle --lengths $L_MAIN --out $R/j1.csv --samples-out $R/j1.jsonl --traces $R/traces"
-  job j2 "$B --methods icmos,rag_hybrid,oracle --tasks paraphrase,prose_2hop --lengths $L_MAIN,1M --out $R/j2.csv --samples-out $R/j2.jsonl --traces $R/traces"
-  job j3 "$B --methods icmos,rag_hybrid,oracle --tasks niah_multivalue,niah_multikey,blockfacts --lengths $L_MAIN --out $R/j3.csv --samples-out $R/j3.jsonl"
-  job j4 "$B --methods icmos,rag_hybrid --tasks hashhop,vardep --lengths 32K,128K --out $R/j4.csv --samples-out $R/j4.jsonl"
+  job j1 "$B --methods $MAIN --tasks passkey,niah_single,prose_needle --lengths $L_MAIN --out $R/j1.csv --samples-out $R/j1.jsonl --traces $R/traces"
+  job j2 "$B --methods $MAIN --tasks paraphrase,prose_2hop --lengths $L_MAIN,1M --out $R/j2.csv --samples-out $R/j2.jsonl --traces $R/traces"
+  job j3 "$B --methods $MAIN --tasks niah_multivalue,niah_multikey,blockfacts --lengths $L_MAIN --out $R/j3.csv --samples-out $R/j3.jsonl"
+  job j4 "$B --methods $MAIN2 --tasks hashhop,vardep --lengths 32K,128K --out $R/j4.csv --samples-out $R/j4.jsonl"
   job j5 "$B --methods rag,streaming,tova --tasks niah_single,paraphrase,prose_2hop --lengths $L_BASE --out $R/j5.csv --samples-out $R/j5.jsonl"
   job j6 "$B --methods 'icmos[read=blocks;rerank=none],icmos[rerank=none],icmos[read=blocks]' --tasks paraphrase,prose_2hop,niah_multikey,blockfacts,niah_multivalue,prose_needle --lengths $L_ABL --out $R/j6.csv --samples-out $R/j6.jsonl"
   job j7 "$B --methods 'icmos[order=rank],icmos[context_units=1],icmos[chains=1],icmos[hops=1]' --tasks paraphrase,prose_2hop,niah_multikey,blockfacts,niah_multivalue,prose_needle --lengths $L_ABL --out $R/j7.csv --samples-out $R/j7.jsonl"
   job j8 "$B --methods icmos --tasks niah_single --lengths 1M --n $N_BIG --seed ${SEED_BIG:-100} --out $R/j8.csv --samples-out $R/j8.jsonl"
-  job j10 "$B --methods icmos,rag_hybrid --tasks niah_multivalue --lengths 1M --out $R/j10.csv --samples-out $R/j10.jsonl"
+  job j10 "$B --methods $MAIN2 --tasks niah_multivalue --lengths 1M --out $R/j10.csv --samples-out $R/j10.jsonl"
   job j9 "$B --methods icmos --tasks niah_single --lengths $L_10M --n $N_10M --out $R/j9.csv --samples-out $R/j9.jsonl"
   job j11 "$B --methods icmos --tasks passkey --lengths $L_10M --n $N_10M --seed 50 --out $R/j11.csv --samples-out $R/j11.jsonl"
+  job j13 "$B --methods icmos --tasks niah_single --lengths 128K --n $N_BIG --seed ${SEED_BIG:-100} --out $R/j13.csv --samples-out $R/j13.jsonl"
   job j12 "$B --methods trimmer,blocks --tasks niah_single,prose_2hop --lengths $L_BASE --n ${N_SLOW:-10} --out $R/j12.csv --samples-out $R/j12.jsonl"
   ;;
 collect)
