@@ -45,6 +45,7 @@ print('smoke:', a.text, a.context_tokens, a.budget_tokens, round(a.decode_tok_s)
   job j9 "$B --methods icmos --tasks niah_single --lengths $L_10M --n $N_10M --out $R/j9.csv --samples-out $R/j9.jsonl"
   job j11 "$B --methods icmos --tasks passkey --lengths $L_10M --n $N_10M --seed 50 --out $R/j11.csv --samples-out $R/j11.jsonl"
   job j13 "$B --methods icmos --tasks niah_single --lengths 128K --n $N_BIG --seed ${SEED_BIG:-100} --out $R/j13.csv --samples-out $R/j13.jsonl"
+  job j14 "$B --methods 'icmos[lookalikes=keep]' --tasks niah_multikey,blockfacts,paraphrase,prose_2hop,niah_multivalue --lengths $L_ABL --out $R/j14.csv --samples-out $R/j14.jsonl"
   job j12 "$B --methods trimmer,blocks --tasks niah_single,prose_2hop --lengths $L_BASE --n ${N_SLOW:-10} --out $R/j12.csv --samples-out $R/j12.jsonl"
   ;;
 collect)
