@@ -911,4 +911,4 @@ class ICMOS(Method):
 class RAGHybrid(ICMOS):
     "Strong RAG baseline: 60-word sentence chunks (1 sentence overlap), BM25 + MiniLM chunk keys (exact) fused by RRF, top 3 read."
     name: ClassVar[str] = 'rag_hybrid'
-    runtime: RuntimeConfig = field(default_factory=lambda: RuntimeConfig(keys='block', index='flat', hops=1, top_k=3, read='blocks', rerank='none'))
+    runtime: RuntimeConfig = field(default_factory=lambda: RuntimeConfig(keys='block', index='flat', hops=1, top_k=3, read='blocks', rerank='none', lookalikes='keep'))
