@@ -55,3 +55,17 @@ PY
 #   JOBS="j8 j9 j11" SEED_BIG=189 N_BIG=11 N_10M=3 MARGIN=120 bash reports/scripts/runtime_gpu.sh start 470; ... collect 490
 #   -> j8: niah_single 1M seeds 189-199 (11/11 right); j9/j11: one 10M sample each before the time limit (res -> /tmp/gpu2)
 #   PYTHONPATH=$PWD python reports/scripts/runtime_merge.py /tmp/gres/res /tmp/gpu2/res   (was run from the 722a01c runtime.csv)
+
+# ---- Read path v3 (2026-11-26, third session: look-alike filter, bridges never join one template, write-path BM25) ----
+# All on one-GPU H200 machines (the tool's choice), staging calls 1-2 as above before each machine.
+# Sweep (reports/results/sweep_2026-11-26c; one write per sample, read variants; the numbers that chose the defaults):
+#   SOLO=1M bash reports/scripts/runtime_sweep_gpu.sh start 800; bash reports/scripts/runtime_sweep_gpu.sh collect 540
+# Machine c (runtime_gpu_2026-11-26c): every method, before two fixes; only its oracle rows are kept
+#   (its icmos rows predate the bridge fix, its rag_hybrid rows ran with the look-alike filter on):
+#   R=/root/res JOBS="j1 j2 j3 j4 j10" MARGIN=170 bash reports/scripts/runtime_gpu.sh start 1000; ... collect 480; ... collect 500
+# Machine d (runtime_gpu_2026-11-26d): icmos only, final read path; solo = one process alone on the GPU first (-> runtime_speed.csv):
+#   R=/root/res SOLO=1M MAIN=icmos MAIN2=icmos N_BIG=100 N_10M=4 JOBS="j1 j2 j3 j4 j8 j9 j10 j13 j14" MARGIN=160 bash reports/scripts/runtime_gpu.sh start 1300; ... collect 420; ... collect 520
+# Machine e (runtime_gpu_2026-11-26e): rag_hybrid only, pinned to the plain pipeline (lookalikes=keep):
+#   R=/root/res MAIN=rag_hybrid MAIN2=rag_hybrid JOBS="j1 j2 j3 j4 j10" MARGIN=120 bash reports/scripts/runtime_gpu.sh start 700; ... collect 480
+# Merge here (the v2 rows of icmos*/rag_hybrid/oracle move to runtime_v2.csv, samples to runtime_samples_v2.jsonl.gz):
+#   PYTHONPATH=$PWD python reports/scripts/runtime_merge.py --tag v2 c/res:oracle d/res e/res

@@ -1,25 +1,41 @@
 """Merge collected GPU results of `reports/scripts/runtime_gpu.sh` into reports/results/runtime.csv (issue 12).
 
-python reports/scripts/runtime_merge.py RES_DIR [RES_DIR ...]
-- every job CSV row of the RES_DIRs replaces the row of the same (method, task, context_tokens) in runtime.csv;
-- a cell whose job was cut before it wrote its row (its samples are in the job's JSONL), or whose samples are split over
-  several jobs or machines, gets a row aggregated from all its samples (each seed once), with that n;
-- rows of the previous read path (methods icmos* / rag_hybrid / oracle not measured again) move to runtime_v1.csv;
-- the samples go to runtime_samples.jsonl.gz (each tagged with its job), the previous file to runtime_samples_v1.jsonl.gz.
+python reports/scripts/runtime_merge.py --tag v2 RES_DIR[:METHOD,METHOD] [...]
+- a RES_DIR's job CSV rows and samples are taken whole, or only for the listed methods (a run whose other methods were
+  measured with code since changed);
+- every new row replaces the row of the same (method, task, context_tokens) in runtime.csv; a cell whose samples are
+  split over several jobs or machines (or cut before its row was written) gets a row aggregated from all its samples
+  (each seed once), with that n;
+- the runtime's own rows (icmos*, rag_hybrid, oracle) of the read path being replaced, whether re-measured or not, move
+  to runtime_<tag>.csv with their samples (runtime_samples_<tag>.jsonl.gz); the other methods' rows stay;
+- a RES_DIR's solo.csv (one process alone on the GPU: write speed and query latency) goes to runtime_speed.csv.
 """
-import csv, glob, gzip, json, os, shutil, sys
+import argparse, csv, gzip, json, shutil
 from collections import defaultdict
 from pathlib import Path
+
 from icmos.bench_runtime import aggregate
 
-res_dirs, out = [Path(d) for d in sys.argv[1:]], Path('reports/results')
+p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+p.add_argument('--tag', required=True, help='suffix of the files the replaced read path moves to (e.g. v2)')
+p.add_argument('dirs', nargs='+')
+a = p.parse_args()
+out = Path('reports/results')
 key = lambda r: (r['method'], r['task'], int(r['context_tokens']))
-new, samples = {}, []
-for d in res_dirs:
+ours = lambda m: m.startswith('icmos') or m in ('rag_hybrid', 'oracle')
+new, samples, solo = {}, [], []
+for spec in a.dirs:
+    d, _, only = spec.partition(':')
+    d, only = Path(d), set(filter(None, only.split(',')))
+    take = lambda m: not only or m in only
     for f in sorted(d.glob('j*.csv')):
-        for r in csv.DictReader(open(f)): new[key(r)] = r
+        for r in csv.DictReader(open(f)):
+            if take(r['method']): new[key(r)] = r
     for f in sorted(d.glob('j*.jsonl')):
-        for line in open(f): samples.append({**json.loads(line), 'job': f.stem})
+        for line in open(f):
+            s = json.loads(line)
+            if take(s['method']): samples.append({**s, 'job': f'{d.parent.name}/{f.stem}'})
+    if (d / 'solo.csv').exists(): solo += list(csv.DictReader(open(d / 'solo.csv')))
 dev, model = next(iter(new.values()))['device'], next(iter(new.values()))['model']
 cells = defaultdict(list)
 for s in samples: cells[(s['method'], s['task'], int(s['length']))].append(s)
@@ -29,15 +45,17 @@ for k, recs in cells.items():
         new[k] = {c: ('' if v != v else v) for c, v in aggregate(k[0], k[1], k[2], 2048, recs, dev, model).items()}
 old = list(csv.DictReader(open(out / 'runtime.csv')))
 hdr = list(old[0].keys())
-remeasured_methods = {k[0] for k in new}
-prev = [r for r in old if key(r) not in new and (r['method'].startswith('icmos') or r['method'] in ('rag_hybrid', 'oracle'))]
-keep = [r for r in old if key(r) not in new and r not in prev]
-if prev and not (out / 'runtime_v1.csv').exists():
-    with open(out / 'runtime_v1.csv', 'w', newline='') as o:
-        w = csv.DictWriter(o, hdr); w.writeheader(); w.writerows([r for r in old if r['method'].startswith('icmos') or r['method'] in ('rag_hybrid', 'oracle')])
-    shutil.copy(out / 'runtime_samples.jsonl.gz', out / 'runtime_samples_v1.jsonl.gz')
+moved = [r for r in old if ours(r['method'])]
+keep = [r for r in old if key(r) not in new and not ours(r['method'])]
+with open(out / f'runtime_{a.tag}.csv', 'w', newline='') as o:
+    w = csv.DictWriter(o, hdr); w.writeheader(); w.writerows(moved)
+shutil.copy(out / 'runtime_samples.jsonl.gz', out / f'runtime_samples_{a.tag}.jsonl.gz')
 with open(out / 'runtime.csv', 'w', newline='') as o:
     w = csv.DictWriter(o, hdr); w.writeheader(); w.writerows(keep + [{c: r.get(c, '') for c in hdr} for r in new.values()])
 with gzip.open(out / 'runtime_samples.jsonl.gz', 'wt') as o:
     for s in samples: o.write(json.dumps(s) + '\n')
-print(f'{len(new)} new rows, {len(keep)} kept, {len(prev)} previous-path rows only in runtime_v1.csv, {len(samples)} samples')
+if solo:
+    with open(out / 'runtime_speed.csv', 'w', newline='') as o:
+        w = csv.DictWriter(o, hdr); w.writeheader(); w.writerows([{c: r.get(c, '') for c in hdr} for r in solo])
+print(f'{len(new)} new rows, {len(keep)} other rows kept, {len(moved)} rows of the replaced path in runtime_{a.tag}.csv, '
+      f'{len(samples)} samples, {len(solo)} solo rows')
