@@ -429,8 +429,8 @@ def _fsync_dir(path: Path):
     finally: os.close(fd)
 
 @_method
-def save(self: DNII, path) -> Path:
-    "Write the index to folder `path`: a safetensors state file + `manifest.json`, swapped in atomically."
+def save(self: DNII, path, meta: dict | None = None) -> Path:
+    "Write the index to folder `path`: a safetensors state file + `manifest.json`, swapped in atomically. `meta`: a JSON-able dict kept in the manifest (`DNII.load` gives it back as `saved_meta`)."
     from safetensors.torch import save as st_save
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
     man_p = path / 'manifest.json'; gen = 0
@@ -451,22 +451,28 @@ def save(self: DNII, path) -> Path:
     blob = st_save(t); name = f'state-{gen:08d}.safetensors'
     _fsync_write(path / (name + '.tmp'), blob); os.replace(path / (name + '.tmp'), path / name); _fsync_dir(path)
     man = dict(format=_FORMAT, version=1, gen=gen, file=name, sha256=hashlib.sha256(blob).hexdigest(), n=len(rows),
-               namespaces=self._ns_names, config=asdict(self.cfg), stats=self.stats)
+               namespaces=self._ns_names, config=asdict(self.cfg), stats=self.stats, meta=meta or {})
     _fsync_write(path / 'manifest.json.tmp', json.dumps(man, indent=1).encode()); os.replace(path / 'manifest.json.tmp', man_p); _fsync_dir(path)
     for old in path.glob('state-*.safetensors*'):  # only now is the old state unreferenced
         if old.name != name: old.unlink(missing_ok=True)
     return path
 
 @_method
-def _check_loaded(self: DNII, t: dict, man: dict):
-    "Shape/consistency checks on a loaded state, so a doctored file fails clearly instead of later."
+def _check_loaded(self: DNII, t: dict, man: dict, where='DNII state'):
+    "Name, dtype and shape checks on a loaded state (`where`: the file, for the message), so a doctored file fails clearly instead of later."
+    want = dict(vectors=self.dtype, ids=torch.int64, block=torch.int64, pos=torch.int64, time=torch.float64, centroids=torch.float32,
+                centroid_ns=torch.int64, list_len=torch.int64)
+    if set(t) != set(want): raise ICMOSError(f'corrupt {where}: tensors {sorted(t)}, expected {sorted(want)}')
+    bad = [f'{k} is {t[k].dtype}, not {v}' for k, v in want.items() if t[k].dtype != v]
+    if bad: raise ICMOSError(f'corrupt {where}: {"; ".join(bad)}')
     n, m = man['n'], len(t['list_len'])
     ok = (t['vectors'].shape == (n, self.d) and all(t[x].shape == (n,) for x in ('ids', 'block', 'pos', 'time'))
           and t['centroids'].shape == (m, self.d) and t['centroid_ns'].shape == (m,) and int(t['list_len'].sum()) == n
           and bool((t['list_len'] >= 0).all()) and bool(((t['centroid_ns'] >= 0) & (t['centroid_ns'] < len(man['namespaces']))).all()))
-    if not ok: raise ICMOSError('corrupt DNII state: array shapes disagree with the manifest')
+    if not ok: raise ICMOSError(f'corrupt {where}: array shapes disagree with the manifest')
 
 def _load_dnii(path, device: str | None = None) -> DNII:
+    "The index saved in folder `path` (on `device`, default the saved one), checked: checksum, tensor names, dtypes, shapes; `saved_meta` = the `meta` given to `save`."
     from safetensors.torch import load as st_load
     path = Path(path); man_p = path / 'manifest.json'
     if not man_p.exists(): raise ICMOSError(f'no DNII index at {path} (manifest.json missing)')
@@ -476,13 +482,14 @@ def _load_dnii(path, device: str | None = None) -> DNII:
         cfg = dict(man['config']); cfg['device'] = device or cfg['device']; cfg = DNIIConfig(**cfg)
         blob = (path / man['file']).read_bytes()
     except ICMOSError: raise
-    except Exception as e: raise ICMOSError(f'corrupt DNII manifest or missing state in {path}: {type(e).__name__}: {e}') from None
+    except Exception as e: raise ICMOSError(f'corrupt DNII manifest {man_p} or a missing state file: {type(e).__name__}: {e}') from None
     if hashlib.sha256(blob).hexdigest() != man['sha256']: raise ICMOSError(f'corrupt DNII state {path / man["file"]}: checksum mismatch')
     try: t = st_load(blob)
     except Exception as e: raise ICMOSError(f'corrupt DNII state {path / man["file"]}: {e}') from None
-    ix = DNII(cfg); ix._check_loaded(t, man)
+    where = f'DNII state {path / man["file"]}'
+    ix = DNII(cfg); ix._check_loaded(t, man, where)
     n = man['n']; rows = ix._alloc(n); ids = t['ids'].numpy()
-    if n and (len(np.unique(ids)) != n or (ids < 0).any()): raise ICMOSError('corrupt DNII state: ids are not unique non-negative ints')
+    if n and (len(np.unique(ids)) != n or (ids < 0).any()): raise ICMOSError(f'corrupt {where}: ids are not unique non-negative ints')
     ix._ns_names = list(man['namespaces']); ix._ns_code = {s: i for i, s in enumerate(ix._ns_names)}
     ix._ext[rows], ix._block[rows], ix._pos[rows], ix._time[rows] = ids, t['block'].numpy(), t['pos'].numpy(), t['time'].numpy()
     ix._alive[rows] = True; ix._alive_t[:n] = True; ix._id2row = dict(zip(ids.tolist(), rows.tolist()))
@@ -492,7 +499,7 @@ def _load_dnii(path, device: str | None = None) -> DNII:
         part = ix._parts.get(code) or ix._parts.setdefault(code, _Part(ix.d, ix.device, ix.dtype))
         lid = ix._new_list(code); part.lids.append(lid); part.cent = torch.cat([part.cent, C[j:j + 1]])
         ix._lists[lid].append(V[s:s + ln].to(ix.dtype), R[s:s + ln]); ix._list[rows[s:s + ln]] = lid; ix._ns[rows[s:s + ln]] = code; s += ln
-    ix.stats = dict(man.get('stats', ix.stats))
+    ix.stats = dict(man.get('stats', ix.stats)); ix.saved_meta = dict(man.get('meta') or {})
     return ix
 
 DNII.load = staticmethod(_load_dnii)

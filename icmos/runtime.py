@@ -417,6 +417,7 @@ class Trace:
     timings: dict = field(default_factory=dict)     # seconds: retrieve, assemble, prefill, decode
     refreshes: int = 0                              # re-rankings during decoding that changed the blocks (retrieve='auto')
     texts: dict = field(default_factory=dict, repr=False)  # block id -> text, for the blocks shown in the views
+    provenance: dict = field(default_factory=dict, repr=False)  # block id -> {source, namespace, byte_start, byte_end, ...}: a store's memory fills it
 
 class Memory:
     "A document written once into tiered block memory and read per question by a frozen causal LM."
@@ -797,16 +798,22 @@ def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | 
                   _peak_host_mb(), str(dev))
 
 # %% ../nbs/api/60_runtime.ipynb #dfb205ed
+def _where(p: dict) -> str:
+    "One block's provenance as text: `source [namespace] bytes a-b`."
+    return f"{p.get('source', '?')} [{p.get('namespace', '?')}] bytes {p.get('byte_start', 0):,}–{p.get('byte_end', 0):,}"
+
 def trace_png(tr: Trace, path=None, facts: list[tuple[int, int]] = (), title: str | None = None):
-    "Draw `tr` as a document strip (matplotlib figure); saved to `path` if given. `facts`: (start, end) spans to mark."
-    import matplotlib.pyplot as plt
+    "Draw `tr` as a document strip (matplotlib figure); saved to `path` if given. `facts`: (start, end) spans to mark. With provenance, the blocks read are named under the strip."
+    import matplotlib.pyplot as plt, textwrap
     ends = [e for _, e in tr.block_spans] or [1]; L = max(ends)
     rows = []
     for h, hop in enumerate(tr.hops):
         for name, r in hop.rankings.items(): rows.append((f'hop {h + 1} {name}', r))
         rows.append((f'hop {h + 1} fused', hop.fused))
     n = max(len(rows), 1)
-    fig, ax = plt.subplots(figsize=(10, 0.45 * n + 1.3))
+    read = [f'#{b}: {_where(tr.provenance[b])}' for b in tr.chosen if b in tr.provenance and b not in tr.dropped]
+    where = textwrap.wrap('read: ' + ' · '.join(read), 150) if read else []
+    fig, ax = plt.subplots(figsize=(10, 0.45 * n + 1.3 + 0.18 * len(where)))
     mid = lambda b: (tr.block_spans[b][0] + tr.block_spans[b][1]) / 2 / L
     for i, (name, r) in enumerate(rows):
         y = n - 1 - i
@@ -817,7 +824,8 @@ def trace_png(tr: Trace, path=None, facts: list[tuple[int, int]] = (), title: st
     for b in tr.chosen: ax.axvline(mid(b), color='#2a9d3a', lw=1.5, alpha=0.8)
     for s, e in facts: ax.axvspan(s / L, max(e / L, s / L + 0.002), color='#d62828', alpha=0.35)
     ax.set_xlim(0, 1); ax.set_ylim(-0.6, n - 0.4); ax.set_yticks([])
-    ax.set_xlabel(f'position in the document (fraction of {L:,} characters, {tr.n_blocks:,} blocks, {tr.n_tokens:,} tokens)')
+    ax.set_xlabel(f'position in the document (fraction of {L:,} characters, {tr.n_blocks:,} blocks, {tr.n_tokens:,} tokens)'
+                  + ''.join('\n' + w for w in where), fontsize=8 if where else None)
     ax.set_title(title or f'Q: {tr.question[:90]}\nA: {tr.answer[:90]}', fontsize=9)
     fig.tight_layout()
     if path is not None: fig.savefig(path, dpi=110); plt.close(fig)
@@ -841,12 +849,23 @@ def trace_html(tr: Trace, path, facts: list[tuple[int, int]] = ()) -> Path:
         names = list(hop.rankings)
         score = {n: dict(r) for n, r in hop.rankings.items()}
         parts.append(f'<h3>Hop {h + 1}: query</h3><p>{esc(hop.query)}</p><table><tr><th>fused rank</th><th>block</th><th>chars</th>'
-                     + ''.join(f'<th>{esc(n)}</th>' for n in names) + '<th>picked</th><th>text</th></tr>')
+                     + ('<th>source</th>' if tr.provenance else '') + ''.join(f'<th>{esc(n)}</th>' for n in names) + '<th>picked</th><th>text</th></tr>')
         for i, (b, f) in enumerate(hop.fused[:12]):
             s, e = tr.block_spans[b]
             parts.append(f'<tr class="{"c" if b in chosen else ""}"><td>{i + 1}</td><td>{b}</td><td>{s:,}–{e:,}</td>'
+                         + (f'<td>{esc(_where(tr.provenance[b])) if b in tr.provenance else "–"}</td>' if tr.provenance else '')
                          + ''.join(f'<td>{score[n][b]:.3f}</td>' if b in score[n] else '<td>–</td>' for n in names)
                          + f'<td>{"✔" if b in hop.picked else ""}</td><td>{esc(tr.texts.get(b, "")[:240])}</td></tr>')
+        parts.append('</table>')
+    if tr.provenance:  # a store's memory: where each block read comes from
+        parts.append('<h3>Provenance of the blocks read</h3><table><tr><th>block</th><th>source</th><th>source id</th><th>namespace</th>'
+                     '<th>bytes</th><th>chars</th></tr>')
+        for b in tr.chosen:
+            if b in tr.dropped or b not in tr.provenance: continue
+            p = tr.provenance[b]
+            parts.append(f'<tr class="c"><td>{b}</td><td>{esc(str(p.get("source", "")))}</td><td>{p.get("source_id", "")}</td>'
+                         f'<td>{esc(str(p.get("namespace", "")))}</td><td>{p.get("byte_start", 0):,}–{p.get("byte_end", 0):,}</td>'
+                         f'<td>{p.get("start", 0):,}–{p.get("end", 0):,}</td></tr>')
         parts.append('</table>')
     parts.append('<h3>Read by the model (document order)</h3><p>' + ', '.join(f'{s:,}–{e:,}' for s, e in tr.assembled) + '</p>')
     parts.append('<pre>' + esc('\n\n'.join(tr.texts.get(b, '') for b in sorted(chosen - set(tr.dropped)))) + '</pre>')

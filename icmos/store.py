@@ -4,15 +4,15 @@
 
 # %% ../nbs/api/62_store.ipynb #a9549609
 from __future__ import annotations
-import argparse, datetime, fcntl, hashlib, json, os, re, signal, sqlite3, sys, time
-from dataclasses import dataclass, field, replace
+import argparse, datetime, fcntl, hashlib, json, os, re, shutil, signal, sqlite3, sys, time, warnings
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from .core import ICMOSConfig, ICMOSError
-from .runtime import (BM25, MAX_SOURCE_BYTES, Block, Blocker, Dense, Memory, RuntimeConfig, _pieces_of_file,
+from .runtime import (BM25, MAX_SOURCE_BYTES, Block, Blocker, Dense, DNIIIndex, Memory, RuntimeConfig, _pieces_of_file,
                            _pieces_of_text)
 
 # %% auto #0
@@ -165,6 +165,14 @@ class Store:
     def close(self): self.con.close()
     def __enter__(self): return self
     def __exit__(self, *exc): self.close()
+
+_INDEX = 'index'
+
+def _index_dir(self: Store, namespace: str) -> Path:
+    "Folder of `namespace`'s saved DNII index, named by a hash (a namespace may hold characters a file name must not, such as '..')."
+    return self.path / _INDEX / hashlib.sha256(namespace.encode()).hexdigest()[:16]
+
+Store._index_dir = _index_dir
 
 def _connect(p: Path, timeout: float) -> sqlite3.Connection:
     con = sqlite3.connect(str(p), timeout=max(timeout, 1.0), isolation_level=None)
@@ -415,6 +423,9 @@ def _compact(self: Store, vacuum: bool = True) -> dict:
             self.con.execute('COMMIT')
             self._recover()  # the dead sources' shards are now unreferenced: removed here
             _fault('compact-files')
+        live = {self._index_dir(r[0]).name for r in self.con.execute("SELECT DISTINCT namespace FROM sources WHERE state='committed'")}
+        for d in (self.path / _INDEX).glob('*'):  # the saved indexes of namespaces with no source left
+            if d.name not in live: shutil.rmtree(d, ignore_errors=True)
         if vacuum: self.con.execute('VACUUM'); self.con.execute('PRAGMA wal_checkpoint(TRUNCATE)')
         return {'sources': len(dead), 'bytes_freed': before - _disk_bytes(self.path)}
 
@@ -464,6 +475,10 @@ def _check(self: Store) -> list[str]:
         try: self._read_shard(s)
         except ICMOSError as e: out.append(str(e))
     out += [f'block {i} of source {s} points at units outside its source' for s, i in bad_rng]
+    from icmos.dnii import DNII
+    for d in sorted((self.path / _INDEX).glob('*')):  # a damaged saved index loses nothing (it is rebuilt from the shards) but is reported
+        try: DNII.load(d)
+        except ICMOSError as e: out.append(f'{e} (a saved MiniLM index: it is rebuilt from the shards on the next open; nothing is lost)')
     return out
 
 def _stats(self: Store) -> dict:
@@ -474,10 +489,11 @@ def _stats(self: Store) -> dict:
     n, ns, tokens, units, blocks, src_bytes, shard_bytes = c
     manifest = sum(f.stat().st_size for f in self.path.glob(MANIFEST + '*') if f.is_file())
     ids, keys = 4 * tokens + 8 * (units + n), (384 * 4 * units if self.has_vectors else 0)
+    index = _disk_bytes(self.path / _INDEX) if (self.path / _INDEX).exists() else 0
     d = dict(sources=n, namespaces=ns, tokens=tokens, units=units, blocks=blocks, source_bytes=src_bytes,
-             manifest_bytes=manifest, ids_bytes=ids, keys_bytes=keys, shard_bytes=shard_bytes, disk_bytes=_disk_bytes(self.path),
+             manifest_bytes=manifest, ids_bytes=ids, keys_bytes=keys, shard_bytes=shard_bytes, index_bytes=index, disk_bytes=_disk_bytes(self.path),
              deleted_pending_compaction=self.con.execute("SELECT count(*) FROM sources WHERE state='deleted'").fetchone()[0])
-    for k in ('manifest', 'ids', 'keys', 'disk'): d[f'{k}_bytes_per_token'] = round(d[f'{k}_bytes'] / tokens, 3) if tokens else 0.0
+    for k in ('manifest', 'ids', 'keys', 'index', 'disk'): d[f'{k}_bytes_per_token'] = round(d[f'{k}_bytes'] / tokens, 3) if tokens else 0.0
     return d
 
 Store._read_shard, Store.check, Store.stats = _read_shard, _check, _stats
@@ -506,12 +522,24 @@ class StoredMemory(Memory):
     def __init__(self, cfg, model, tok, icfg, store_path: Path, namespace: str):
         super().__init__(cfg, model if model is not None else _RetrievalOnly(), tok if tok is not None else _RetrievalOnly(), icfg)
         self.store_path, self.namespace, self.open_s = store_path, namespace, 0.0
+        self.index_from, self.index_saved = '', False  # the MiniLM DNII index: 'saved' (loaded from the store) or 'built' (from the stored keys)
     def write(self, *a, **k): raise ICMOSError('a memory read from a store is read-only: add sources with Store.ingest (icmos memory ingest)')
     write_file = write
     def provenance(self, blocks: list[int]) -> list[dict]:
         "Source, namespace, character and byte offsets of `blocks`."
         return [self.blocks[b].provenance() for b in blocks]
+    def ask(self, question: str, *a, **k):
+        "`Memory.ask`, and the trace gets the provenance of every block it shows (the trace views print it)."
+        ans = super().ask(question, *a, **k); tr = self.last_trace
+        tr.provenance = {b: self.blocks[b].provenance() for b in sorted(set(tr.chosen) | set(tr.texts))}
+        return ans
     def __repr__(self): return f'Stored{super().__repr__()[:-1]}, namespace={self.namespace!r})'
+
+class _NoIndex:
+    "Takes the adds of a `Dense` ranker whose index was loaded from the store (the keys are in it already)."
+    def __init__(self): self.n = 0
+    def add(self, ids, X): self.n += len(ids)
+    def __len__(self): return self.n
 
 def _fill_dense(r: Dense, blocks: list[Block], U, X: np.ndarray, u0: int):
     "What `Dense.add` does, with the stored unit keys `X` (rows = units `u0...`) instead of embedding again."
@@ -531,13 +559,22 @@ def _snapshot(self: Store, namespace: str) -> tuple[list, dict, dict, dict]:
                 blocks[r[0]].append(r[1:])
         finally: self.con.execute('COMMIT')
         try: return srcs, units, blocks, {s['id']: self._read_shard(s) for s in srcs}
-        except _MissingShard:  # compacted after our snapshot was taken: read again
-            if attempt == 2: raise
+        except ICMOSError:  # a source of our snapshot deleted and compacted since (its shard gone, or its id and file reused): read again
+            if attempt == 2 or self._snapshot_current(srcs): raise
+
+def _snapshot_current(self: Store, srcs: list[dict]) -> bool:
+    "Whether the sources of a snapshot are all still committed with the same shards (else a failed shard read was a race, not damage)."
+    now = {r[0]: r[1] for r in self.con.execute(f"SELECT id, shard_sha256 FROM sources WHERE state='committed' AND id IN ({','.join('?' * len(srcs))})",
+                                                 [s['id'] for s in srcs])}
+    return all(now.get(s['id']) == s['shard_sha256'] for s in srcs)
 
 def _memory(self: Store, namespace: str = 'default', cfg: RuntimeConfig | None = None, model=None, tok=None,
-            icfg: ICMOSConfig | None = None) -> StoredMemory:
-    "The runtime `Memory` of `namespace`'s committed sources (retrieval only without `model` and `tok`)."
+            icfg: ICMOSConfig | None = None, saved_index: str = 'auto') -> StoredMemory:
+    """The runtime `Memory` of `namespace`'s committed sources (retrieval only without `model` and `tok`). `saved_index`: 'auto' loads
+    the namespace's saved DNII index when it was built from exactly these sources, else builds it and saves it (when no writer is busy);
+    'rebuild' builds it and saves nothing (what every open did before the index was saved)."""
     t0 = time.perf_counter(); _check_namespace(namespace)
+    if saved_index not in ('auto', 'rebuild'): raise ICMOSError(f"saved_index: must be 'auto' or 'rebuild' (got {saved_index!r})")
     cfg = cfg or RuntimeConfig(rankers='bm25,minilm' if self.has_vectors else 'bm25')
     if model is None and cfg.rerank == 'lm': cfg = replace(cfg, rerank='none')  # no LM to re-rank with: retrieval only
     if 'minilm' in cfg.ranker_names:
@@ -552,6 +589,12 @@ def _memory(self: Store, namespace: str = 'default', cfg: RuntimeConfig | None =
     srcs, units, blocks, shards = self._snapshot(namespace)
     mem = StoredMemory(cfg, model, tok, icfg, self.path, namespace)
     U = mem.units
+    dense = next((r for r in mem.rankers if isinstance(r, Dense) and isinstance(r.index, DNIIIndex)), None)
+    key = loaded = None
+    if dense is not None and saved_index == 'auto':
+        key = self._index_key(namespace, srcs, asdict(dense.index.dnii.cfg))
+        loaded = self._load_index(namespace, key, dense.index.dnii.cfg, sum(s['n_units'] for s in srcs))
+        if loaded is not None: empty, dense.index = dense.index, _NoIndex()
     for s in srcs:
         u0, b0, sh = len(U), len(mem.blocks), shards[s['id']]
         ids, off = sh['ids'], sh['ids_off']
@@ -569,10 +612,64 @@ def _memory(self: Store, namespace: str = 'default', cfg: RuntimeConfig | None =
             if isinstance(r, Dense): _fill_dense(r, new, U, sh['vectors'], u0)
             else: r.add(new, U)
         mem.sources.append(s['name']); mem.n_tokens += s['n_tokens']
+    if loaded is not None: empty.dnii = loaded; dense.index = empty; mem.index_from = 'saved'
+    elif dense is not None:
+        mem.index_from = 'built'
+        if key is not None and srcs: mem.index_saved = self._save_index(namespace, key, srcs, dense.index.dnii)
     mem.open_s = time.perf_counter() - t0
     return mem
 
-Store._snapshot, Store.memory = _snapshot, _memory
+Store._snapshot, Store._snapshot_current, Store.memory = _snapshot, _snapshot_current, _memory
+
+# %% ../nbs/api/62_store.ipynb #d1332729
+def _index_key(self: Store, namespace: str, srcs: list[dict], dnii_cfg: dict) -> str:
+    "What a saved index must have been built from: encoder, namespace, its committed sources in order (id, shard sha256, units), DNII settings."
+    d = {k: v for k, v in dnii_cfg.items() if k != 'device'}
+    src = [(s['id'], s['shard_sha256'], s['n_units']) for s in srcs]
+    return hashlib.sha256(json.dumps([SCHEMA_VERSION, self.encoder_fingerprint, namespace, src, d], sort_keys=True).encode()).hexdigest()
+
+def _load_index(self: Store, namespace: str, key: str, dnii_cfg, n_units: int):
+    "The saved `DNII` of `namespace` if it was built from what `key` names, else None; a damaged one gives a warning naming the file, and None."
+    from icmos.dnii import DNII
+    d = self._index_dir(namespace); man = d / 'manifest.json'
+    for attempt in range(3):
+        try: before = man.read_bytes()
+        except FileNotFoundError: return None
+        try: ix = DNII.load(d, device=dnii_cfg.device); break
+        except ICMOSError as e:
+            try: changed = man.read_bytes() != before
+            except FileNotFoundError: changed = True
+            if changed and attempt < 2: continue  # a newer index was swapped in while we read it: read again
+            warnings.warn(f'{e}; the MiniLM index of namespace {namespace!r} is rebuilt from the shards (nothing is lost)', stacklevel=3)
+            return None
+    if ix.saved_meta.get('key') != key: return None  # built from other sources (an ingest or rm since) or other settings: stale
+    ids = ix._id2row
+    if (ix.d != 384 or len(ix) != n_units or (n_units and (min(ids) != 0 or max(ids) != n_units - 1))
+            or {k: v for k, v in asdict(ix.cfg).items() if k != 'device'} != {k: v for k, v in asdict(dnii_cfg).items() if k != 'device'}):
+        warnings.warn(f'{man}: the saved index does not match its key (width {ix.d}, {len(ix)} entries for {n_units} units); '
+                      f'the MiniLM index of namespace {namespace!r} is rebuilt from the shards (nothing is lost)', stacklevel=3)
+        return None
+    return ix
+
+def _save_index(self: Store, namespace: str, key: str, srcs: list[dict], ix) -> bool:
+    "Save `ix` as `namespace`'s index if no writer is busy and the namespace still holds exactly `srcs`: whether it was saved."
+    if not self._lock.try_acquire(): return False
+    try:
+        if [s['id'] for s in self.ls(namespace)] != [s['id'] for s in srcs]: return False  # changed since we read it
+        ix.save(self._index_dir(namespace), meta=dict(key=key, namespace=namespace, sources=[s['id'] for s in srcs]))
+        return True
+    except OSError as e:
+        warnings.warn(f'cannot save the MiniLM index of namespace {namespace!r} in {self._index_dir(namespace)}: {e} (the next open builds it again)', stacklevel=3)
+        return False
+    finally: self._lock.__exit__()
+
+def _build_index(self: Store, namespace: str = 'default') -> str:
+    "Make sure `namespace`'s MiniLM index is saved (after an ingest, so the first question does not build it): 'saved', 'built' or '' (no keys)."
+    if not self.has_vectors or not self.ls(namespace): return ''
+    mem = self.memory(namespace, RuntimeConfig(rankers='minilm', rerank='none'))
+    return 'saved' if mem.index_from == 'saved' or mem.index_saved else mem.index_from
+
+Store._index_key, Store._load_index, Store._save_index, Store.build_index = _index_key, _load_index, _save_index, _build_index
 
 # %% ../nbs/api/62_store.ipynb #541c3445
 def memory_args(p: argparse.ArgumentParser):
@@ -615,6 +712,9 @@ def memory_main(args) -> int:
                 except ICMOSError as e: print(f'icmos: error: {e}', file=err); failed += 1; continue
                 print(f"{'stored' if r.new else 'already stored'}: {f} -> source {r.id} in {r.namespace!r} "
                       f'({r.n_tokens} tokens, {r.n_blocks} blocks, {r.seconds:.1f} s)', file=out)
+            if st.has_vectors:  # the namespace's MiniLM index, saved now so the first question does not build it
+                t0 = time.perf_counter(); how = st.build_index(args.namespace)
+                if how: print(f'index of {args.namespace!r}: {how} ({time.perf_counter() - t0:.1f} s)', file=out)
         return 2 if failed else 0
     with Store.open(args.store, create=False) as st:
         if args.memory_cmd == 'ls':

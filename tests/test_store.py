@@ -1,6 +1,6 @@
 """The persistent store under faults, at CI size: kill -9 during ingest / delete / compaction, namespace isolation,
 two writers, damaged files, MiniLM keys read back equal, and the CLI end to end."""
-import contextlib, io, json, os, signal, subprocess
+import contextlib, io, json, os, signal, subprocess, time
 from pathlib import Path
 import pytest
 from conftest import BIN
@@ -89,6 +89,83 @@ def test_minilm_keys_read_back_equal(tmp_path, tok, docs):
         assert mem.retrieve(q)[0] == direct.retrieve(q)[0], q
     for d in docs[:2]: assert any(d['answer'] in mem_dnii.blocks[b].text for b in mem_dnii.retrieve(d['question'])[0])
 
+def _churn(path, fp, tok, docs, seconds, q, role):
+    "A writer for `seconds` (forked child): role 'deleter' ingests docs and deletes a random one of them once 3 are in (so readers see them, and a deleted newest id is reused after compaction); 'compactor' compacts; then the deleter removes what it added."
+    import random
+    from icmos.store import Store, StoreConfig
+    n, end, live, rng = 0, time.monotonic() + seconds, [], random.Random(0)
+    try:
+        with Store.open(path, fp, 'none', tok=tok, config=StoreConfig(lock_timeout=30)) as st:
+            while time.monotonic() < end:
+                if role == 'deleter':
+                    d = docs[n % len(docs)]; r = st.ingest(d['text'], d['namespace'], f"doc{d['key']}", is_text=True)
+                    if r.new: live.append(r.id)
+                    if len(live) >= 3: st.rm(id=live.pop(rng.randrange(len(live))))
+                    time.sleep(0.01)
+                else: st.compact(); time.sleep(0.02)
+                # (both pause: a writer that re-takes the lock at once starves the other, whose lock polls every 50 ms)
+                n += 1
+            for i in live: st.rm(id=i)
+        q.put((role, n, ''))
+    except Exception as e: q.put((role, n, repr(e)))
+
+def test_readers_while_deleting_and_compacting(tmp_path, tok, docs):
+    "One process ingests + deletes, one compacts (VACUUM, shard files removed, source ids reused), while this one keeps opening the store and answering: no error, no wrong or foreign block."
+    import multiprocessing as mp
+    from icmos.runtime import RuntimeConfig
+    from icmos.store import Store, model_fingerprint
+    fp, ctx, cfg = model_fingerprint(tok), mp.get_context('fork'), RuntimeConfig(rankers='bm25', hops=1, top_k=1)
+    keep, churn = docs[:3], docs[3:9]  # kept: one per namespace, always there; churned: come and go
+    with Store.open(tmp_path / 's', fp, 'none', tok=tok) as st:
+        for d in keep: st.ingest(d['text'], d['namespace'], f"doc{d['key']}", is_text=True)
+    q = ctx.Queue()
+    ps = [ctx.Process(target=_churn, args=(str(tmp_path / 's'), fp, tok, churn, 3.0, q, role), daemon=True) for role in ('deleter', 'compactor')]
+    for p in ps: p.start()
+    opens, answered, errors, wrong = 0, 0, [], []
+    while any(p.is_alive() for p in ps) or opens < 5:
+        try:
+            with Store.open(tmp_path / 's', create=False) as st:
+                opens += 1
+                for ns in ('ns0', 'ns1', 'ns2'):
+                    mem = st.memory(ns, cfg)
+                    if {b.namespace for b in mem.blocks} != {ns}: wrong.append(f'blocks of {sorted({b.namespace for b in mem.blocks})} in {ns}')
+                    for d in keep + churn:
+                        if d['namespace'] != ns or f"doc{d['key']}" not in mem.sources: continue  # a churned doc not in this snapshot
+                        b = mem.retrieve(d['question'])[0]; answered += 1
+                        if not b or d['answer'] not in mem.blocks[b[0]].text: wrong.append(f"doc{d['key']} in {ns}")
+        except Exception as e: errors.append(repr(e))
+    for p in ps: p.join(30)
+    done = sorted(q.get(timeout=30) for _ in ps)
+    assert [e for _, _, e in done] == ['', ''], done
+    assert all(n >= 3 for _, n, _ in done), done      # both writers really ran while we read
+    assert errors == [] and wrong == [], (errors[:3], wrong[:3])
+    assert opens >= 5 and answered >= 15
+    with Store.open(tmp_path / 's', create=False) as st:
+        assert st.check() == [] and sorted(s['name'] for s in st.ls()) == sorted(f"doc{d['key']}" for d in keep)
+
+def test_reader_meets_a_source_deleted_mid_read(tmp_path, tok, docs, monkeypatch):
+    "Deterministic race: between a reader's snapshot and its shard reads a writer deletes + compacts a source (its shard goes), and once also reuses its id for new content (same shard name, other bytes): the reader reads again, never reports damage."
+    from icmos.runtime import RuntimeConfig
+    from icmos.store import Store, model_fingerprint
+    cfg = RuntimeConfig(rankers='bm25', hops=1, top_k=1)
+    w = Store.open(tmp_path / 's', model_fingerprint(tok), 'none', tok=tok)
+    w.ingest(docs[0]['text'], 'ns0', 'doc0', is_text=True)
+    r = Store.open(tmp_path / 's', create=False); real = Store._read_shard
+    for reuse in (False, True):
+        sid = w.ingest(docs[3]['text'], 'ns0', 'doc3', is_text=True).id; raced = []
+        def racing(self, src):
+            if self is r and src['id'] == sid and not raced:
+                raced.append(1); w.rm(id=sid); w.compact()
+                if reuse: assert w.ingest(docs[6]['text'], 'ns0', 'doc6', is_text=True).id == sid  # the id and shard name come back
+            return real(self, src)
+        monkeypatch.setattr(Store, '_read_shard', racing)
+        mem = r.memory('ns0', cfg)
+        monkeypatch.setattr(Store, '_read_shard', real)
+        assert raced and mem.sources == ['doc0'] + (['doc6'] if reuse else [])
+        for d in (docs[0], docs[6]) if reuse else (docs[0],):
+            assert d['answer'] in mem.blocks[mem.retrieve(d['question'])[0][0]].text
+    w.close(); r.close()
+
 def icmos(*args):
     return subprocess.run([str(BIN / 'icmos'), *args], capture_output=True, text=True, timeout=600)
 
@@ -101,7 +178,9 @@ def test_cli_end_to_end(tmp_path, docs):
     r = icmos('memory', 'ingest', str(store), str(files[0]), '--namespace', 'team', '--quiet')
     assert r.returncode == 0 and 'already stored' in r.stdout
     d = docs[1]
-    r = icmos('ask', '--memory', str(store), '--namespace', 'team', d['question'], '--device', 'cpu', '--json', '--quiet', '--budget', '1024')
+    trace = tmp_path / 'trace.html'
+    r = icmos('ask', '--memory', str(store), '--namespace', 'team', d['question'], '--device', 'cpu', '--json', '--quiet', '--budget', '1024',
+              '--trace', str(trace))
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     prov = out['blocks']
@@ -109,6 +188,8 @@ def test_cli_end_to_end(tmp_path, docs):
     text = files[1].read_bytes()
     hit = [b for b in prov if b['source'] == 'doc1.txt' and d['answer'] in text[b['byte_start']:b['byte_end']].decode()]
     assert hit, prov
+    page = trace.read_text()  # the trace shows where each block read comes from, as --json does
+    for b in prov: assert f"<td>{b['block']}</td><td>{b['source']}</td><td>{b['source_id']}</td><td>team</td><td>{b['byte_start']:,}–{b['byte_end']:,}</td>" in page, b
     r = icmos('ask', '--memory', str(store), '--namespace', 'other', 'anything?', '--device', 'cpu')
     assert r.returncode == 2 and "namespace 'other'" in r.stderr and 'holds no sources' in r.stderr
     from icmos.cli import main  # the rest in-process: each `icmos` start costs seconds on 2 cores
