@@ -20,7 +20,12 @@ def _per_step(run, steps: int, warm: int) -> float:
     "Seconds per training step of `run(n)` (a whole training run of `n` steps): `(t(warm + steps) - t(warm)) / steps`, so start-up (workers, first kernels) cancels."
     def t(n):
         t0 = time.perf_counter(); run(n); return time.perf_counter() - t0
-    return (t(warm + steps) - t(warm)) / steps
+    a, b = t(warm), t(warm + steps)
+    if b > a: return (b - a) / steps
+    # the steps took less than the noise between two runs (a busy CPU, too few steps): a difference would be <= 0
+    print(f'icmos: step time lost in the noise ({b:.3f} s for {warm + steps} steps, {a:.3f} s for {warm}); reporting the '
+          'whole run per step, start-up included (an upper bound): raise the steps', file=sys.stderr)
+    return b / (warm + steps)
 
 def trimmer_run(model, tok, length: int, batch: int, workers: int = 0, log_every: int = 1):
     "`run(n)`: `train_trimmer` for `n` steps of `batch` examples of `length` tokens (no checkpoint, no curve)."
