@@ -11,3 +11,5 @@ export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 TOKENIZERS_PARALLELISM=false ICMOS_DE
 .venv/bin/icmos bench store --only corpus --copies 1.1 --rankers 'bm25;bm25,minilm@0.1' --out reports/results
 # 3) the corpus part again after the DNII index is saved in the store (cold open rebuilt vs loaded; store.csv)
 .venv/bin/icmos bench store --only corpus --copies 1.1 --rankers 'bm25;bm25,minilm@0.1' --out reports/results
+# 4) the fault part again with the final code (saved DNII index, reader re-reads a replaced source): store_faults.csv
+.venv/bin/icmos bench store --only faults --trials 120 --fault-reps 3 --queries 1000 --copies 1.1 --rankers 'bm25;bm25,minilm@0.1' --out reports/results
