@@ -14,10 +14,10 @@ from tqdm import tqdm
 
 # %% auto #0
 __all__ = ['EMBEDDED_MODEL', 'GGUF_NAME', 'METHODS', 'METHOD_MODULES', 'ICMOSError', 'resolve_dtype', 'ICMOSConfig',
-           'embedded_gguf', 'load_model', 'Prompt', 'encode_prompt', 'cache_kw', 'prefill', 'stop_ids', 'greedy_decode',
-           'static_cache', 'GraphDecoder', 'fast_greedy_decode', 'decode_greedy', 'Answer', 'register_method', 'Method',
-           'get_method', 'bounded_methods', 'model_window', 'split_list', 'check_budget', 'check_window',
-           'FullAttention', 'batches', 'ask']
+           'embedded_gguf', 'load_model', 'Prompt', 'text_ids', 'encode_prompt', 'cache_kw', 'prefill', 'stop_ids',
+           'greedy_decode', 'static_cache', 'GraphDecoder', 'fast_greedy_decode', 'decode_greedy', 'Answer',
+           'register_method', 'Method', 'get_method', 'bounded_methods', 'model_window', 'split_list', 'check_budget',
+           'check_window', 'FullAttention', 'batches', 'ask']
 
 # %% ../nbs/api/00_core.ipynb #d5e764fe
 class ICMOSError(ValueError):
@@ -208,9 +208,21 @@ class Prompt:
 
 _MARK = '\x00ICMOS_CONTEXT\x00'
 
+def text_ids(tok, texts: list[str], add_special_tokens: bool = False) -> list[list[int]]:
+    "Token ids of each text, any special token written in a text split as plain text (never control), no padding or truncation. Calls a fast tokenizer's backend directly (no offsets: ~2x faster on long documents), its settings restored after."
+    bt = getattr(tok, '_tokenizer', None)
+    if bt is None or not all(hasattr(bt, a) for a in ('encode_batch_fast', 'encode_special_tokens', 'padding', 'truncation')):
+        return tok(texts, add_special_tokens=add_special_tokens, split_special_tokens=True)['input_ids']
+    special, pad, cut = bt.encode_special_tokens, bt.padding, bt.truncation  # a saved tokenizer may pad or cut
+    bt.encode_special_tokens = True; bt.no_padding(); bt.no_truncation()
+    try: return [e.ids for e in bt.encode_batch_fast(texts, add_special_tokens=add_special_tokens)]
+    finally:
+        bt.encode_special_tokens = special
+        if pad: bt.enable_padding(**pad)
+        if cut: bt.enable_truncation(**cut)
+
 def _encode_text(tok, text: str) -> torch.Tensor:
-    ids = tok(text, add_special_tokens=False, split_special_tokens=True)['input_ids']
-    return torch.tensor([ids], dtype=torch.long)
+    return torch.tensor([text_ids(tok, [text])[0]], dtype=torch.long)
 
 def encode_prompt(tok, context: str, question: str) -> Prompt:
     "Tokenise `context` and `question` into a `Prompt` with the tokenizer's chat template."

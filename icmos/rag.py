@@ -12,7 +12,7 @@ from typing import ClassVar
 import numpy as np
 import torch
 
-from .core import ICMOSError, Method, Prompt, model_window, prefill, register_method
+from .core import ICMOSError, Method, Prompt, model_window, prefill, register_method, text_ids
 
 # %% auto #0
 __all__ = ['embedder_path', 'load_embedder', 'embed', 'save_embedder', 'top_chunks', 'RAG']
@@ -47,16 +47,8 @@ def load_embedder(device: torch.device | str = 'cpu'):
     return _EMB[key]
 
 def _embed_ids(tok, texts: list[str], max_len: int) -> list[list[int]]:
-    "Word-piece ids of `texts` with [CLS]/[SEP], cut to `max_len` as the tokenizer's truncation cuts a single text. Calls the fast tokenizer's backend (parallel, no offsets) when it has one."
-    bt = getattr(tok, '_tokenizer', None)
-    if bt is None or not hasattr(bt, 'encode_batch_fast'):
-        return tok(texts, truncation=True, max_length=max_len, add_special_tokens=True)['input_ids']
-    pad, cut = bt.padding, bt.truncation  # the saved tokenizer may pad (to 128) or cut: neither here
-    bt.no_padding(); bt.no_truncation()
-    try: ids = [e.ids for e in bt.encode_batch_fast(texts, add_special_tokens=True)]
-    finally:
-        if pad: bt.enable_padding(**pad)
-        if cut: bt.enable_truncation(**cut)
+    "Word-piece ids of `texts` with [CLS]/[SEP], cut to `max_len` as the tokenizer's truncation cuts a single text. (`icmos.core.text_ids`: a fast tokenizer's backend, no padding state.)"
+    ids = text_ids(tok, texts, add_special_tokens=True)
     return [x if len(x) <= max_len else x[:max_len - 1] + x[-1:] for x in ids]
 
 def embed(texts: list[str], device: torch.device | str = 'cpu', batch: int = 64, max_len: int = 256,

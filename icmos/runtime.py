@@ -5,7 +5,6 @@
 # %% ../nbs/api/60_runtime.ipynb #70cc0590
 from __future__ import annotations
 import codecs, collections, html, math, os, re, sys, time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -14,7 +13,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from .core import (ICMOSConfig, ICMOSError, Answer, Method, Prompt, _encode_text, decode_greedy, encode_prompt, greedy_decode, load_model, model_window,
+from .core import (ICMOSConfig, ICMOSError, Answer, Method, Prompt, _encode_text, text_ids, decode_greedy, encode_prompt, greedy_decode, load_model, model_window,
                    prefill, register_method, stop_ids, _peak_host_mb, _sync)
 
 def _method_of(cls):
@@ -213,7 +212,7 @@ class BM25(Ranker):
         return int(self._df[i]) if i is not None and i < len(self._df) and i >= self._n_skip else 0
 
     def idf(self, word: str) -> float:
-        "BM25's inverse document frequency of `word` over the keyed docs (rare words weigh most)."
+        "BM25's inverse document frequency of `word` over the keyed docs (rare words weigh most): log(1 + (N - df + 0.5) / (df + 0.5))."
         df, n = self.doc_freq(word), self.n_docs
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
@@ -231,7 +230,7 @@ class BM25(Ranker):
         for w in content_words(query):
             t = self.vocab.get(w)
             if t is None or t < self._n_skip: continue
-            idf = np.float32(math.log(1 + (n - self._df[t] + 0.5) / (self._df[t] + 0.5)))
+            idf = np.float32(self.idf(w))
             for terms, ptr, docs, tf in self._chunks:
                 i = int(np.searchsorted(terms, t))
                 if i < len(terms) and terms[i] == t:
@@ -431,7 +430,6 @@ class Memory:
         self._broken = ''               # why the memory cannot be used (a write that failed half-way)
         self.n_tokens, self.ingest_s = 0, 0.0
         self.write_timings: dict[str, float] = {}  # seconds of the write path per stage: split, token_ids, and each ranker
-        self.overlap_keys: bool | None = False     # dense keys made in a worker thread while the next piece is split (None: on CUDA). Off: on the H200 at 1M tokens it wrote at 137-141K tok/s against 205-226K sequentially (the threads contend for the GIL)
         self.last_trace: Trace | None = None
 
     def __len__(self): return len(self.blocks)
@@ -440,15 +438,6 @@ class Memory:
                 f'rankers={self.cfg.rankers}, keys={self.cfg.keys}, index={self.cfg.index})')
 
 # %% ../nbs/api/60_runtime.ipynb #d13bc9ac
-def _text_ids(tok, texts: list[str]) -> list[list[int]]:
-    "Token ids of each text, with any special token written in the text split as plain text (never control). Calls the fast tokenizer's backend directly when it has one (no offsets: ~2x faster on long documents)."
-    bt = getattr(tok, '_tokenizer', None)
-    if bt is None or not hasattr(bt, 'encode_batch_fast') or not hasattr(bt, 'encode_special_tokens'):
-        return tok(texts, add_special_tokens=False, split_special_tokens=True)['input_ids']
-    old = bt.encode_special_tokens; bt.encode_special_tokens = True
-    try: return [e.ids for e in bt.encode_batch_fast(texts, add_special_tokens=False)]
-    finally: bt.encode_special_tokens = old
-
 def _pieces_of_file(path: Path, piece_chars: int):
     "The text of `path` in pieces of about `piece_chars` characters, checked to be UTF-8 and free of NUL bytes."
     dec = codecs.getincrementaldecoder('utf-8')(); at = 0
@@ -477,10 +466,6 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
     W = self.write_timings
     def tick(k, t):
         now = time.perf_counter(); W[k] = W.get(k, 0.0) + now - t; return now
-    # a dense ranker on the GPU keys piece i in a worker thread while this thread splits and tokenizes piece i + 1
-    # (the tokenizers and CUDA kernels release the GIL); one piece in flight, so the keys are added in order
-    bg = [r for r in self.rankers if isinstance(r, Dense) and (r.device.type == 'cuda' if self.overlap_keys is None else self.overlap_keys)]
-    pool, pending = (ThreadPoolExecutor(1, thread_name_prefix='icmos-keys') if bg else None), None
     bar = tqdm(total=total_bytes, unit='B', unit_scale=True, desc=f'write {source}', disable=not progress, file=sys.stderr,
                leave=False)
     self._check_usable()
@@ -492,23 +477,18 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
             new = blk.write(text, final=not text)
             t = tick('split', t)
             if len(U) > u0:  # L2: token ids of the new units (the control tokens of user text stay text)
-                enc = _text_ids(tok, U.text[u0:])
+                enc = text_ids(tok, U.text[u0:])
                 U.ids += [np.asarray(e, np.int32) for e in enc]; self.n_tokens += sum(map(len, enc))
             for b in new: b.ids = np.concatenate([U.ids[u] for u in b.units]) if b.units else np.zeros(0, np.int32)
             self.blocks += new
             t = tick('token_ids', t)
-            for r in self.rankers:
-                if r not in bg: r.add(new, U); t = tick(r.name, t); continue
-                if pending is not None: pending.result()  # the previous piece's keys (and any error they raised)
-                t = tick(r.name + '_wait', t); pending = pool.submit(r.add, new, U)
+            for r in self.rankers: r.add(new, U); t = tick(r.name, t)
             bar.update(nbytes)
             el = time.perf_counter() - t0
             bar.set_postfix_str(f'{(self.n_tokens - n0) / max(el, 1e-9):,.0f} tok/s, {len(self.blocks)} blocks', refresh=False)
-        if pending is not None: t = time.perf_counter(); pending.result(); _sync(self.model.device); tick('minilm_wait', t)
         ok = True
     finally:
         bar.close()
-        if pool is not None: pool.shutdown(wait=True)
         if not ok and len(self.units) > n_units0:  # part of the source is in the memory: it must not be used as if whole
             self._broken = f'writing {source!r} failed half-way; start a new Memory'
     if not nonblank: raise ICMOSError(f'source {source!r} is empty: give a document with some text in it')
@@ -644,7 +624,8 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
         first.scores = dict(zip(pool, map(float, self.question_loglik(question, [unit[b] for b in pool]))))
         pool.sort(key=lambda b: -first.scores[b])  # stable: ties keep the fused order
     need = self._lookalike_words(question, [unit[b] for b in pool]) if cfg.lookalikes == 'drop' else set()
-    fits = lambda b: need <= _word_stems(self.units.text[unit[b]])
+    fit = {b: need <= _word_stems(self.units.text[unit[b]]) for b in pool} if need else dict.fromkeys(pool, True)
+    fits = fit.__getitem__
     best = max((first.scores[b] for b in pool if fits(b)), default=0.0) if first.scores else 0.0
     close = lambda b: fits(b) and (not first.scores or first.scores[b] >= best - cfg.margin)
     chosen, hops = [], [first]
