@@ -222,7 +222,10 @@ def text_ids(tok, texts: list[str], add_special_tokens: bool = False) -> list[li
         if cut: bt.enable_truncation(**cut)
 
 def _encode_text(tok, text: str) -> torch.Tensor:
-    return torch.tensor([text_ids(tok, [text])[0]], dtype=torch.long)
+    # the tokenizer's own call (not text_ids): it marks the tokenizers' thread pool as used, so a process forked later
+    # (the store's workers) gets it switched off instead of deadlocking on it (the backend's encode_batch_fast does not)
+    ids = tok(text, add_special_tokens=False, split_special_tokens=True)['input_ids']
+    return torch.tensor([ids], dtype=torch.long)
 
 def encode_prompt(tok, context: str, question: str) -> Prompt:
     "Tokenise `context` and `question` into a `Prompt` with the tokenizer's chat template."
