@@ -9,7 +9,7 @@ from pathlib import Path
 
 import torch
 
-from .core import ICMOSConfig, ICMOSError, GraphDecoder, encode_prompt, greedy_decode, load_model, prefill, split_list
+from .core import ICMOSConfig, ICMOSError, GraphDecoder, encode_prompt, fused_unsupported, greedy_decode, load_model, prefill, split_list
 
 # %% auto #0
 __all__ = ['COLUMNS', 'gpu_profile', 'prompt_ids', 'bench_decode', 'bench_prefill', 'run_speed', 'write_speed', 'bench_args',
@@ -68,7 +68,7 @@ def _generate(model, ids, k: int):
                           do_sample=False, return_dict_in_generate=True)
 
 def bench_decode(model, ids: torch.Tensor, new_tokens: int, repeats: int = 1, compile: bool = False) -> tuple[list[dict], dict]:
-    "Decode tok/s after a prompt `ids`: transformers generate (baseline), static cache eager, CUDA graph, graph incl. setup (and a compiled graph)."
+    "Decode tok/s after a prompt `ids`: transformers generate (baseline), static cache eager, CUDA graph, graph incl. setup, the fused step (and compiled graphs)."
     dev = model.device; ids = ids.to(dev); k = new_tokens
     _generate(model, ids, 2); _sync(dev)
     def gen_time(m):
@@ -79,15 +79,18 @@ def bench_decode(model, ids: torch.Tensor, new_tokens: int, repeats: int = 1, co
     base_toks = g.sequences[0, ids.shape[1]:].tolist()
     cache_cls = type(getattr(g, 'past_key_values', None) or getattr(g, 'cache', None)).__name__
     res, toks, prof, failed = {}, {}, {}, {}
-    modes = [('decode_static_eager', False, False)]
-    if dev.type == 'cuda': modes += [('decode', True, False)] + ([('decode_compiled', True, True)] if compile else [])  # no graph on the CPU
-    for mode, graph, comp in modes:
+    fused = fused_unsupported(model) is None
+    modes = [('decode_static_eager', False, False, 'hf')] + ([('decode_fused_eager', False, False, 'fused')] if fused else [])
+    if dev.type == 'cuda':  # no graph on the CPU
+        modes += [('decode', True, False, 'hf')] + ([('decode_fused', True, False, 'fused')] if fused else [])
+        if compile: modes += [('decode_compiled', True, True, 'hf')] + ([('decode_fused_compiled', True, True, 'fused')] if fused else [])
+    for mode, graph, comp, kernel in modes:
         best = None
         for _ in range(1 if comp else repeats):  # a compiled step recompiles for every new cache: one run
             logits, c = prefill(model, ids, chunk_size=ids.shape[1]); _sync(dev)
             with warnings.catch_warnings(record=True) as w:
                 warnings.simplefilter('always')
-                t0 = time.perf_counter(); d = GraphDecoder(model, c, logits, k + 1 + 32, graph=graph, compile=comp); _sync(dev); t1 = time.perf_counter()
+                t0 = time.perf_counter(); d = GraphDecoder(model, c, logits, k + 1 + 32, graph=graph, compile=comp, kernel=kernel); _sync(dev); t1 = time.perf_counter()
             for x in w: warnings.warn(x.message)
             if graph and d.graph is None and comp: break  # the compile experiment failed: reported, no row
             if graph and d.graph is None: raise ICMOSError(f'bench speed: the CUDA-graph capture failed for {mode} (see the warning above)')
@@ -107,10 +110,13 @@ def bench_decode(model, ids: torch.Tensor, new_tokens: int, repeats: int = 1, co
     checks = {'graph_equals_static_eager': fast == eager if 'decode' in toks else None, 'tokens': len(fast),
               'same_prefix_graph_static_eager': same(fast, eager), 'same_prefix_as_generate': same(fast, base_toks),
               'generate_cache': cache_cls}
-    if 'decode_compiled' in toks: checks['same_prefix_compiled_static_eager'] = same(toks['decode_compiled'], eager)
+    for m in ('decode_fused_eager', 'decode_fused', 'decode_compiled', 'decode_fused_compiled'):
+        if m in toks: checks[f'same_prefix_{m}_static_eager'] = same(toks[m], eager)
+    if 'decode_fused' in toks: checks['fused_graph_equals_fused_eager'] = toks['decode_fused'] == toks['decode_fused_eager']
     if failed: checks['failed'] = failed
+    ops = ('decode', 'decode_static_eager', 'decode_e2e', 'decode_fused', 'decode_fused_eager', 'decode_compiled', 'decode_fused_compiled')
     rows = [dict(op=op, tok_s=res[op], baseline_tok_s=k / base_s, gpu_util=prof['decode' if op == 'decode_e2e' else op]['gpu_util'])
-            for op in ('decode', 'decode_static_eager', 'decode_e2e', 'decode_compiled') if op in res]
+            for op in ops if op in res]
     return rows, {'checks': checks, 'profile': prof, 'baseline_s': base_s}
 
 # %% ../nbs/api/03_bench_speed.ipynb #43b2d891
@@ -136,7 +142,7 @@ def _device_name(dev) -> str:
     return torch.cuda.get_device_name(dev) if torch.device(dev).type == 'cuda' else 'cpu'
 
 def run_speed(cfg: ICMOSConfig, contexts: list[int], new_tokens: int, dtypes: list[str], prefill_tokens: int,
-              chunks: list[int], batch: int, repeats: int, progress: bool = True, compile: bool = False) -> tuple[list[dict], dict]:
+              chunks: list[int], batches: list[int], repeats: int, progress: bool = True, compile: bool = False) -> tuple[list[dict], dict]:
     "All rows of `speed.csv` (decode at each context and dtype, prefill at each chunk and dtype, batched prefill) and the profile/check record."
     import transformers
     log = (lambda *a: print('icmos speed:', *a, file=sys.stderr, flush=True)) if progress else (lambda *a: None)
@@ -164,7 +170,7 @@ def run_speed(cfg: ICMOSConfig, contexts: list[int], new_tokens: int, dtypes: li
             log(f'prefill {dt} chunk {ch}')
             t, u = bench_prefill(models[dt][0], ids, ch, repeats)
             row(op=f'prefill_chunk{ch}', context_tokens=prefill_tokens, dtype=dt, tok_s=t, baseline_tok_s=base, gpu_util=u)
-        if batch > 1:
+        for batch in (b for b in batches if b > 1):
             log(f'prefill {dt} batch {batch}')
             t, u = bench_prefill(models[dt][0], ids, max(chunks), repeats, batch)
             row(op=f'prefill_chunk{max(chunks)}', context_tokens=prefill_tokens, dtype=dt, tok_s=t, baseline_tok_s=base, gpu_util=u, batch=batch)
@@ -198,8 +204,8 @@ def bench_args(p):
     p.add_argument('--dtypes', default='bfloat16,float32', help='comma-separated dtypes (default bfloat16,float32)')
     p.add_argument('--prefill-tokens', default='8K', help='prefill length (default 8K; 0 = no prefill rows)')
     p.add_argument('--chunks', default='512,8192', help='prefill chunk sizes (default 512,8192)')
-    p.add_argument('--batch', type=int, default=4, help='documents in the batched prefill row (default 4; 1 = no such row)')
-    p.add_argument('--compile', action='store_true', help='add decode_compiled rows: the step fused by torch.compile, then captured (minutes to compile)')
+    p.add_argument('--batch', default='4', help='documents per batched prefill row, comma-separated (default 4; 1 = no such row)')
+    p.add_argument('--compile', action='store_true', help='add decode_compiled and decode_fused_compiled rows: the step fused by torch.compile, then captured (a minute to compile)')
     p.add_argument('--repeats', type=int, default=3, help='timed repeats, the fastest kept (default 3)')
     p.add_argument('--out', default='reports/results/speed.csv', help='CSV to write (default reports/results/speed.csv)')
     p.add_argument('--profile-out', default='reports/results/speed_profile.json', help='profiler snapshot and token checks (JSON)')
@@ -211,7 +217,7 @@ def bench_main(args) -> int:
     from icmos.eval import parse_lengths
     cfg = _config(args)
     rows, rec = run_speed(cfg, parse_lengths(args.contexts), args.new_tokens, split_list(args.dtypes), 0 if str(args.prefill_tokens) == '0' else parse_lengths(args.prefill_tokens)[0],
-                          split_list(args.chunks, int), args.batch, args.repeats, compile=args.compile)
+                          split_list(args.chunks, int), split_list(args.batch, int), args.repeats, compile=args.compile)
     write_speed(rows, args.out)
     Path(args.profile_out).write_text(json.dumps(_no_nan(rec), indent=1) + '\n')
     for r in rows: print(*(r[k] if not isinstance(r[k], float) else round(r[k], 3) for k in COLUMNS), sep=',')

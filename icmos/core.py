@@ -4,20 +4,22 @@
 
 # %% ../nbs/api/00_core.ipynb #37420e94
 from __future__ import annotations
-import dataclasses, functools, hashlib, importlib.util, json, os, resource, shutil, sys, time, warnings
+import dataclasses, functools, hashlib, importlib.util, json, os, resource, shutil, sys, time, warnings, weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Iterable
 
 import torch
+import torch.nn.functional as F
 from tqdm import tqdm
 
 # %% auto #0
-__all__ = ['EMBEDDED_MODEL', 'GGUF_NAME', 'METHODS', 'METHOD_MODULES', 'ICMOSError', 'resolve_dtype', 'ICMOSConfig',
-           'embedded_gguf', 'load_model', 'Prompt', 'text_ids', 'encode_prompt', 'cache_kw', 'prefill', 'stop_ids',
-           'greedy_decode', 'static_cache', 'GraphDecoder', 'fast_greedy_decode', 'decode_greedy', 'Answer',
-           'register_method', 'Method', 'get_method', 'bounded_methods', 'model_window', 'split_list', 'check_budget',
-           'check_window', 'FullAttention', 'batches', 'ask']
+__all__ = ['EMBEDDED_MODEL', 'GGUF_NAME', 'FUSED_ARCHS', 'KERNELS', 'METHODS', 'METHOD_MODULES', 'ICMOSError', 'resolve_dtype',
+           'ICMOSConfig', 'embedded_gguf', 'load_model', 'Prompt', 'text_ids', 'encode_prompt', 'cache_kw', 'prefill',
+           'stop_ids', 'greedy_decode', 'static_cache', 'fused_unsupported', 'FusedLlama', 'fused_model',
+           'GraphDecoder', 'fast_greedy_decode', 'decode_greedy', 'Answer', 'register_method', 'Method', 'get_method',
+           'bounded_methods', 'model_window', 'split_list', 'check_budget', 'check_window', 'FullAttention', 'batches',
+           'ask']
 
 # %% ../nbs/api/00_core.ipynb #d5e764fe
 class ICMOSError(ValueError):
@@ -306,63 +308,189 @@ def _takes(cls, name: str) -> bool:
     import inspect
     return name in inspect.signature(cls.forward).parameters
 
-def static_cache(model, cache, max_len: int):
-    "A transformers `StaticCache` of `max_len` slots holding a copy of `cache` (a `DynamicCache`, every layer at positions 0..n-1)."
-    from transformers import StaticCache
+def _full_layers(cache, max_len: int) -> tuple[list, int]:
+    "The layers of a `DynamicCache` whose every layer holds positions 0..n-1, and n; a clear error otherwise."
     layers = getattr(cache, 'layers', None)
     if not layers or not all(hasattr(l, 'keys') for l in layers):
         raise ICMOSError(f'a static cache copies a DynamicCache with per-layer keys/values (got {type(cache).__name__})')
     n = int(cache.get_seq_length())
     if n + 1 > max_len: raise ICMOSError(f'static cache: {n} cached tokens do not fit {max_len} slots')
-    st = StaticCache(config=model.config, max_cache_len=max_len)
-    if len(st.layers) != len(layers) or any(type(l).__name__ != 'StaticLayer' for l in st.layers):
-        raise ICMOSError(f'static cache: the model has sliding-window or non-attention layers; only full-attention layers can be copied')
     for i, l in enumerate(layers):
         if l.keys.shape[-2] != n:
             raise ICMOSError(f'static cache: layer {i} holds {l.keys.shape[-2]} tokens, layer 0 holds {n}; an evicted or windowed cache cannot be copied')
-        st.update(l.keys, l.values, i)
+    return layers, n
+
+def static_cache(model, cache, max_len: int):
+    "A transformers `StaticCache` of `max_len` slots holding a copy of `cache` (a `DynamicCache`, every layer at positions 0..n-1)."
+    from transformers import StaticCache
+    layers, n = _full_layers(cache, max_len)
+    st = StaticCache(config=model.config, max_cache_len=max_len)
+    if len(st.layers) != len(layers) or any(type(l).__name__ != 'StaticLayer' for l in st.layers):
+        raise ICMOSError(f'static cache: the model has sliding-window or non-attention layers; only full-attention layers can be copied')
+    for i, l in enumerate(layers): st.update(l.keys, l.values, i)
     return st
+
 
 # %% ../nbs/api/00_core.ipynb #6c425e67
 class _Step:
-    "The one-token greedy step on a static cache, all state on the device so it can be captured in a CUDA graph."
-    def __init__(self, model, cache, n: int, first: int, max_new_tokens: int):
-        dev, L = model.device, cache.layers[0].max_cache_len
-        self.model, self.cache, self.n = model, cache, n
+    "One greedy step with all its state on the device, so it can be captured in a CUDA graph; `forward` gives the logits."
+    def __init__(self, model, n: int, first: int, max_new_tokens: int, L: int): # L: static slots
+        dev = model.device
+        self.model, self.n = model, n
         self.ids = torch.full((1, 1), first, dtype=torch.long, device=dev)        # token fed at this step
         self.pos = torch.full((1,), n, dtype=torch.long, device=dev)             # its position (= cache slot)
         self.mask = torch.full((1, 1, 1, L), torch.finfo(model.dtype).min, dtype=model.dtype, device=dev)
         self.mask[..., :n] = 0                                                   # additive mask over the L slots
         self.out = torch.full((max_new_tokens,), first, dtype=torch.long, device=dev)
-        self.kw = {**cache_kw(model, cache), 'use_cache': True}
-        if _takes(type(model), 'cache_position'): self.kw['cache_position'] = self.pos
 
+    def forward(self) -> torch.Tensor: raise NotImplementedError
     def __call__(self):
         self.mask.index_fill_(-1, self.pos, 0)
-        o = self.model(input_ids=self.ids, position_ids=self.pos[None], attention_mask=self.mask, **self.kw)
-        self.logits = o.logits[0, -1]  # (V,) of the last step (a graph's static output buffer)
+        self.logits = self.forward()  # (V,) of the last step (a graph's static output buffer)
         nxt = self.logits.argmax()
         self.out.index_copy_(0, self.pos - (self.n - 1), nxt[None])
         self.ids.copy_(nxt.view(1, 1)); self.pos.add_(1)
+
+class _HFStep(_Step):
+    "`_Step` through the model's own forward on a transformers `StaticCache`."
+    def __init__(self, model, cache, n: int, first: int, max_new_tokens: int):
+        super().__init__(model, n, first, max_new_tokens, cache.layers[0].max_cache_len)
+        self.cache, self.kw = cache, {**cache_kw(model, cache), 'use_cache': True}
+        if _takes(type(model), 'cache_position'): self.kw['cache_position'] = self.pos
+    def forward(self):
+        return self.model(input_ids=self.ids, position_ids=self.pos[None], attention_mask=self.mask, **self.kw).logits[0, -1]
+
+
+# %% ../nbs/api/00_core.ipynb #83ee77e8
+FUSED_ARCHS = ('LlamaForCausalLM', 'MistralForCausalLM')
+
+def fused_unsupported(model) -> str | None:
+    "Why `model` cannot use `FusedLlama` (None when it can)."
+    name, c = type(model).__name__, getattr(model, 'config', None)
+    if name not in FUSED_ARCHS: return f'{name} is not one of {", ".join(FUSED_ARCHS)}'
+    if getattr(c, 'attention_bias', False) or getattr(c, 'mlp_bias', False): return 'the model has attention or MLP biases'
+    if getattr(c, 'sliding_window', None): return 'the model has a sliding attention window'
+    if getattr(c, 'hidden_act', 'silu') != 'silu': return f'the activation is {c.hidden_act}, the fused MLP is SiLU-gated'
+    if (getattr(c, 'pretraining_tp', 1) or 1) != 1: return 'the model splits its matmuls (pretraining_tp > 1)'
+    return None
+
+def _rms(x: torch.Tensor, w: torch.Tensor, eps: float) -> torch.Tensor:
+    "RMSNorm as Llama computes it: in float32, cast back, then scaled."
+    x32 = x.float()
+    return w * (x32 * torch.rsqrt(x32.pow(2).mean(-1, keepdim=True) + eps)).to(w.dtype)
+
+def _rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+    h = x.shape[-1] // 2
+    return x * cos + torch.cat((-x[..., h:], x[..., :h]), -1) * sin
+
+class FusedLlama(torch.nn.Module):
+    "A decode-only forward of a Llama-family model: per layer one (q|k|v) and one (gate|up) matmul, a static cache per layer."
+    def __init__(self, model):
+        super().__init__()
+        why = fused_unsupported(model)
+        if why: raise ICMOSError(f"fused decode: {why}; use kernel='hf'")
+        c, m = model.config, model.model
+        a = m.layers[0].self_attn
+        self.H, self.Hk = c.num_attention_heads, c.num_key_value_heads
+        self.d = int(getattr(a, 'head_dim', None) or c.hidden_size // self.H)
+        self.scale, self.eps = float(getattr(a, 'scaling', self.d ** -0.5)), float(c.rms_norm_eps)
+        self.rotary, self.dtype, self.device = m.rotary_emb, model.dtype, model.device
+        self.src = [p for p in model.parameters()]
+        self.version = self._version()
+        with torch.no_grad():
+            self.w = [(l.input_layernorm.weight,
+                       torch.cat([l.self_attn.q_proj.weight, l.self_attn.k_proj.weight, l.self_attn.v_proj.weight]),
+                       l.self_attn.o_proj.weight, l.post_attention_layernorm.weight,
+                       torch.cat([l.mlp.gate_proj.weight, l.mlp.up_proj.weight]), l.mlp.down_proj.weight) for l in m.layers]
+        self.embed, self.norm, self.head = m.embed_tokens.weight, m.norm.weight, model.lm_head.weight
+        self._compiled = None
+
+    def _version(self) -> int: return sum(p._version for p in self.src)
+    def stale(self, model) -> bool:
+        "True if `model` moved or a weight was changed in place since the copy was made."
+        return model.dtype != self.dtype or model.device != self.device or self._version() != self.version
+
+    def rope(self, L: int) -> tuple[torch.Tensor, torch.Tensor]:
+        "cos and sin tables `(L, head_dim)` for positions 0..L-1, from the model's own rotary embedding."
+        x = torch.empty(0, dtype=self.dtype, device=self.device)
+        cos, sin = self.rotary(x, torch.arange(L, device=self.device)[None])
+        return cos[0], sin[0]
+
+    def forward(self, ids: torch.Tensor, # (1, 1) the token
+                pos: torch.Tensor, # (1,) its position (= its cache slot)
+                mask: torch.Tensor, # (L,) additive mask over the slots
+                kc: list[torch.Tensor], vc: list[torch.Tensor], # per layer (kv_heads, L, head_dim), written at `pos`
+                cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor: # (L, head_dim) tables
+        "The next-token logits `(V,)`."
+        H, Hk, d = self.H, self.Hk, self.d
+        x = self.embed[ids[0]]                                   # (1, D)
+        c, s = cos[pos], sin[pos]                                # (1, d)
+        for (n1, wqkv, wo, n2, wgu, wd), k_l, v_l in zip(self.w, kc, vc):
+            q, k, v = (_rms(x, n1, self.eps) @ wqkv.T).split([H * d, Hk * d, Hk * d], -1)
+            k_l.index_copy_(1, pos, _rope(k.view(Hk, 1, d), c, s)); v_l.index_copy_(1, pos, v.view(Hk, 1, d))
+            att = (_rope(q.view(Hk, H // Hk, d), c, s) @ k_l.transpose(1, 2)) * self.scale + mask   # (Hk, group, L)
+            o = torch.softmax(att.float(), -1).to(x.dtype) @ v_l                                     # (Hk, group, d)
+            x = x + o.reshape(1, H * d) @ wo.T
+            gate, up = (_rms(x, n2, self.eps) @ wgu.T).chunk(2, -1)
+            x = x + (F.silu(gate) * up) @ wd.T
+        return (_rms(x, self.norm, self.eps) @ self.head.T)[0]
+
+    def compiled(self):
+        "This forward fused by `torch.compile` (inductor; compiled once per cache length, then reused)."
+        if self._compiled is None: self._compiled = torch.compile(self, dynamic=False, fullgraph=True)
+        return self._compiled
+
+_FUSED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+def fused_model(model) -> FusedLlama:
+    "The `FusedLlama` of `model`, made once and remade when its weights, dtype or device changed."
+    f = _FUSED.get(model)
+    if f is None or f.stale(model): f = _FUSED[model] = FusedLlama(model)
+    return f
+
+class _FusedStep(_Step):
+    "`_Step` through `FusedLlama` on its own static per-layer caches, filled from a `DynamicCache`."
+    def __init__(self, model, cache, n: int, first: int, max_new_tokens: int, compile: bool = False):
+        L = n + max_new_tokens
+        super().__init__(model, n, first, max_new_tokens, L)
+        layers, _ = _full_layers(cache, L)
+        f = fused_model(model)
+        if len(layers) != len(f.w): raise ICMOSError(f'fused decode: the cache has {len(layers)} layers, the model {len(f.w)}')
+        self.kc, self.vc = [], []
+        for l in layers:
+            for src, dst in ((l.keys, self.kc), (l.values, self.vc)):
+                t = torch.zeros((f.Hk, L, f.d), dtype=model.dtype, device=model.device)
+                t[:, :n] = src[0]; dst.append(t)
+        self.cos, self.sin = f.rope(L)
+        self.fn, self.flat_mask = (f.compiled() if compile else f), self.mask.view(L)
+    def forward(self):
+        return self.fn(self.ids, self.pos, self.flat_mask, self.kc, self.vc, self.cos, self.sin)
 
 # %% ../nbs/api/00_core.ipynb #a628f88e
 def _sync(dev: torch.device):
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
 
+KERNELS = ('hf', 'fused', 'auto')
+
 class GraphDecoder:
-    "Greedy decoding on a `StaticCache` copy of `cache`: the one-token `_Step`, captured once in a CUDA graph and replayed per token."
+    "Greedy decoding on a static copy of `cache`: the one-token step, captured once in a CUDA graph and replayed per token."
     def __init__(self, model, cache, logits: torch.Tensor, # (1, V) logits of the last prompt token
                  max_new_tokens: int, graph: bool | None = None, # capture a graph (None: when on CUDA)
-                 compile: bool = False): # fuse the step with torch.compile before capturing it (slow to start: minutes)
+                 compile: bool = False, # fuse the step with torch.compile before capturing it (slow to start: a minute)
+                 kernel: str = 'hf'): # 'hf': the model's forward on a StaticCache; 'fused': `FusedLlama`; 'auto': fused where the model allows
+        if kernel not in KERNELS: raise ICMOSError(f'kernel must be one of {", ".join(KERNELS)}, got {kernel!r}')
         dev = model.device
         self.max_new_tokens, self.done, self.graph = max_new_tokens, 0, None
-        n = int(cache.get_seq_length())
+        self.kernel = ('hf' if fused_unsupported(model) else 'fused') if kernel == 'auto' else kernel
+        n, first = int(cache.get_seq_length()), int(logits[0].argmax())
         with torch.no_grad():
-            self.step = _Step(model, static_cache(model, cache, n + max_new_tokens), n, int(logits[0].argmax()), max_new_tokens)
+            if self.kernel == 'fused': self.step = _FusedStep(model, cache, n, first, max_new_tokens, compile)
+            else: self.step = _HFStep(model, static_cache(model, cache, n + max_new_tokens), n, first, max_new_tokens)
+        fn = torch.compile(self.step, dynamic=False) if compile and self.kernel == 'hf' else self.step
         if graph is None: graph = dev.type == 'cuda'
         if graph and dev.type != 'cuda':
             warnings.warn(f'icmos: CUDA graphs need a CUDA device (the model is on {dev}); decoding eagerly')
-        elif graph and self.left > 3: self._capture(dev, torch.compile(self.step, dynamic=False) if compile else self.step)
+        elif graph and self.left > 3: self._capture(dev, fn)
 
     def _capture(self, dev, fn):
         try:
@@ -390,13 +518,13 @@ class GraphDecoder:
 
 def fast_greedy_decode(model, cache, logits: torch.Tensor, # (1, V) logits of the last prompt token
                        max_new_tokens: int, stop: Iterable[int] = (), graph: bool | None = None,
-                       check_every: int = 8, stats: dict | None = None) -> list[int]:
+                       check_every: int = 8, stats: dict | None = None, kernel: str = 'hf') -> list[int]:
     "`greedy_decode` through a `GraphDecoder` (`graph=None`: a CUDA graph when on CUDA); `stats` gets setup/loop seconds and steps."
     stop, dev = set(stop), model.device
     t0 = time.perf_counter()
     first = int(logits[0].argmax())
     if first in stop or max_new_tokens == 1: return [] if first in stop else [first]
-    d = GraphDecoder(model, cache, logits, max_new_tokens, graph)
+    d = GraphDecoder(model, cache, logits, max_new_tokens, graph, kernel=kernel)
     _sync(dev); t1 = time.perf_counter()
     with torch.profiler.record_function('icmos.decode_loop'):
         while d.left:
@@ -407,7 +535,7 @@ def fast_greedy_decode(model, cache, logits: torch.Tensor, # (1, V) logits of th
     out = d.tokens()
     for i, t in enumerate(out):
         if t in stop: out = out[:i]; break
-    if stats is not None: stats.update(setup_s=t1 - t0, loop_s=t2 - t1, steps=d.done, graph=d.graph is not None)
+    if stats is not None: stats.update(setup_s=t1 - t0, loop_s=t2 - t1, steps=d.done, graph=d.graph is not None, kernel=d.kernel)
     return out
 
 def decode_greedy(model, cache, logits: torch.Tensor, max_new_tokens: int, stop: Iterable[int] = ()) -> list[int]:

@@ -6,6 +6,7 @@
 # Writes RESULT_DIR/speed.csv, RESULT_DIR/speed_profile.json and RESULT_DIR/gpu_checks.txt; exits non-zero if a check fails.
 # SPEED_PARTS picks the parts (default "checks main"): checks, main (the benchmark), compile (bfloat16 decode rows
 # with the step fused by torch.compile -> RESULT_DIR/speed_compile.csv and speed_compile_profile.json).
+# MAIN_FLAGS / COMPILE_FLAGS: more `icmos bench speed` flags for those parts; BENCH_TIMEOUT: seconds per bench (480).
 set -u -o pipefail
 R=${1:?usage: speed_gpu.sh RESULT_DIR [MODEL]}; M=${2:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}
 export ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache} PYTHONUNBUFFERED=1 TQDM_DISABLE=1
@@ -47,7 +48,7 @@ ok = g == e and f == e and st['graph'] and not st2['graph'] and not w and pr['ke
 print('CHECKS', 'PASS' if ok else 'FAIL'); sys.exit(0 if ok else 1)
 PY
 rc1=$?; }
-bench() { timeout 480 python3 -c 'import sys; from icmos.cli import main; sys.exit(main())' bench speed --model "$M" --device cuda "$@" 2>&1 | grep -v Warning; }
-[[ $P == *" main "* ]] && { bench --out "$R/speed.csv" --profile-out "$R/speed_profile.json"; rc2=$?; }
-[[ $P == *" compile "* ]] && { bench --dtypes bfloat16 --compile --prefill-tokens 0 --out "$R/speed_compile.csv" --profile-out "$R/speed_compile_profile.json"; rc3=$?; }
+bench() { timeout ${BENCH_TIMEOUT:-480} python3 -c 'import sys; from icmos.cli import main; sys.exit(main())' bench speed --model "$M" --device cuda "$@" 2>&1 | grep -v Warning; }
+[[ $P == *" main "* ]] && { bench ${MAIN_FLAGS:-} --out "$R/speed.csv" --profile-out "$R/speed_profile.json"; rc2=$?; }
+[[ $P == *" compile "* ]] && { bench ${COMPILE_FLAGS:-} --dtypes bfloat16 --compile --prefill-tokens 0 --out "$R/speed_compile.csv" --profile-out "$R/speed_compile_profile.json"; rc3=$?; }
 echo "checks exit $rc1, bench exit $rc2, compile bench exit $rc3"; exit $(( rc1 || rc2 || rc3 ))
