@@ -418,8 +418,8 @@ class FusedLlama(torch.nn.Module):
 
     def forward(self, ids: torch.Tensor, # (1, 1) the token
                 pos: torch.Tensor, # (1,) its position (= its cache slot)
-                mask: torch.Tensor, # (L,) additive mask over the slots
-                kc: list[torch.Tensor], vc: list[torch.Tensor], # per layer (kv_heads, L, head_dim), written at `pos`
+                mask: torch.Tensor, # (1, 1, 1, L) additive mask over the slots
+                kc: list[torch.Tensor], vc: list[torch.Tensor], # per layer (1, kv_heads, L, head_dim), written at `pos`
                 cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor: # (L, head_dim) tables
         "The next-token logits `(V,)`."
         H, Hk, d = self.H, self.Hk, self.d
@@ -427,9 +427,9 @@ class FusedLlama(torch.nn.Module):
         c, s = cos[pos], sin[pos]                                # (1, d)
         for (n1, wqkv, wo, n2, wgu, wd), k_l, v_l in zip(self.w, kc, vc):
             q, k, v = (_rms(x, n1, self.eps) @ wqkv.T).split([H * d, Hk * d, Hk * d], -1)
-            k_l.index_copy_(1, pos, _rope(k.view(Hk, 1, d), c, s)); v_l.index_copy_(1, pos, v.view(Hk, 1, d))
-            att = (_rope(q.view(Hk, H // Hk, d), c, s) @ k_l.transpose(1, 2)) * self.scale + mask   # (Hk, group, L)
-            o = torch.softmax(att.float(), -1).to(x.dtype) @ v_l                                     # (Hk, group, d)
+            k_l.index_copy_(2, pos, _rope(k.view(1, Hk, 1, d), c, s)); v_l.index_copy_(2, pos, v.view(1, Hk, 1, d))
+            # the query heads that share a KV head ride as that head's rows: grouped-query attention without copying K/V
+            o = F.scaled_dot_product_attention(_rope(q.view(1, Hk, H // Hk, d), c, s), k_l, v_l, attn_mask=mask, scale=self.scale)
             x = x + o.reshape(1, H * d) @ wo.T
             gate, up = (_rms(x, n2, self.eps) @ wgu.T).chunk(2, -1)
             x = x + (F.silu(gate) * up) @ wd.T
@@ -459,12 +459,12 @@ class _FusedStep(_Step):
         self.kc, self.vc = [], []
         for l in layers:
             for src, dst in ((l.keys, self.kc), (l.values, self.vc)):
-                t = torch.zeros((f.Hk, L, f.d), dtype=model.dtype, device=model.device)
-                t[:, :n] = src[0]; dst.append(t)
+                t = torch.zeros((1, f.Hk, L, f.d), dtype=model.dtype, device=model.device)
+                t[:, :, :n] = src; dst.append(t)
         self.cos, self.sin = f.rope(L)
-        self.fn, self.flat_mask = (f.compiled() if compile else f), self.mask.view(L)
+        self.fn = f.compiled() if compile else f
     def forward(self):
-        return self.fn(self.ids, self.pos, self.flat_mask, self.kc, self.vc, self.cos, self.sin)
+        return self.fn(self.ids, self.pos, self.mask, self.kc, self.vc, self.cos, self.sin)
 
 # %% ../nbs/api/00_core.ipynb #a628f88e
 def _sync(dev: torch.device):

@@ -52,15 +52,15 @@ def _embed_ids(tok, texts: list[str], max_len: int) -> list[list[int]]:
     return [x if len(x) <= max_len else x[:max_len - 1] + x[-1:] for x in ids]
 
 def embed(texts: list[str], device: torch.device | str = 'cpu', batch: int = 64, max_len: int = 256,
-          max_batch_tokens: int = 32768) -> torch.Tensor:
-    "Unit-norm MiniLM sentence embeddings `(len(texts), 384)`, float32, on the CPU (mean pooling + L2 norm). Repeated texts are embedded once, and texts of similar length share a batch (of at most `batch` texts, or `max_batch_tokens` padded tokens on CUDA), so little compute goes to padding; the keys stay on the device until the last batch (one copy back)."
+          max_batch_tokens: int = 131072) -> torch.Tensor:
+    "Unit-norm MiniLM sentence embeddings `(len(texts), 384)`, float32, on the CPU (mean pooling + L2 norm). Repeated texts are embedded once, and texts of similar length share a batch (of at most `batch` texts on the CPU; on CUDA of at most `max_batch_tokens` padded tokens, however many texts), so little compute goes to padding; the keys stay on the device until the last batch (one copy back)."
     mdl, tok = load_embedder(device)
     if not texts: return torch.zeros(0, 384)
     uniq = list(dict.fromkeys(texts))
     ids = _embed_ids(tok, uniq, max_len)
     lens = np.fromiter(map(len, ids), np.int64, len(ids))
     order = np.argsort(lens, kind='stable')
-    cap = max(batch, max_batch_tokens // max_len) if mdl.device.type == 'cuda' else batch
+    cap = len(order) if mdl.device.type == 'cuda' else batch  # on CUDA only the padded tokens bound a batch: fewer, larger forwards
     pad = tok.pad_token_id or 0
     out = torch.empty(len(uniq), 384, device=mdl.device)
     with torch.no_grad():

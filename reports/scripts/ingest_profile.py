@@ -21,11 +21,11 @@ def sync():
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--length', default='1M'); p.add_argument('--device', default=None)
-    p.add_argument('--caps', default='256:32768,1024:65536,4096:131072', help='batch:max_batch_tokens pairs to time')
+    p.add_argument('--caps', default='256:32768,256:131072', help='batch:max_batch_tokens pairs to time (on CUDA only the tokens bound a batch since the cap change)')
     p.add_argument('--out', required=True)
     a = p.parse_args(argv)
     L = int(float(a.length[:-1]) * {'K': 1000, 'M': 1_000_000}[a.length[-1].upper()]) if a.length[-1] in 'KkMm' else int(a.length)
-    icfg = ICMOSConfig(**({'device': a.device} if a.device else {}))
+    icfg = ICMOSConfig.from_env(device=a.device)  # ICMOS_MODEL names the model file on a GPU machine
     model, tok = load_model(icfg)
     rec = {'device': torch.cuda.get_device_name() if torch.cuda.is_available() else 'cpu', 'length': L}
     seen = []
