@@ -30,3 +30,18 @@
 #        (Trimmer 4096-token prompts, MAG 1024 tokens window 512, 4 DataLoader workers, flush every 4 steps)
 #   -> speed.csv (trimmer/mag rows), train_speed.json (seconds per step, profiles), train_speed_gpu.log
 # Device time: ~330 s held (one-chip machine, counted at 67%).
+#
+# Session of 2026-11-26 ~23:15–23:52 UTC (issue 13 decode/prefill/training re-run, fused step), device tool,
+# nvidia-h200 kind (NVIDIA H200, driver 580.159.04, torch 2.11.0+cu130, transformers 5.17.0), code of commits
+# c0c1edc (speed, train) and the next one (fused step on SDPA: compile), model staged as above (call 1 carry .gpu/a;
+# call 2 carry .gpu/b .gpu/w: bash .gpu/b/assemble.sh && ...):
+#   bash reports/scripts/fast_gpu.sh speed    -> speed.csv (core rows), speed_profile.json, speed_gpu_checks.txt
+#       i.e. icmos bench speed --model $M --device cuda --chunks 512,2048,8192 --batch 4,8,16
+#       (bench exit 1: graph and eager-step tokens part after 45 of 129 in bfloat16 at 8K, past the answer's end)
+#   bash reports/scripts/fast_gpu.sh train    -> speed.csv (trimmer/mag rows), train_speed.json
+#       i.e. icmos bench train-speed --model $M --device cuda --batches 1,8,16,32 --trimmer-steps 8 --mag-steps 2
+#   bash reports/scripts/fast_gpu.sh compile  -> speed_compile.csv, speed_compile_profile.json
+#       i.e. icmos bench speed --model $M --device cuda --dtypes bfloat16 --compile --prefill-tokens 0
+# The H100 files of the first runs were renamed *_h100 (speed_h100.csv holds their core rows only; the earlier
+# training rows were re-measured above with the same code).
+# Device time: ~1,610 s held over the whole session (one-chip machine, counted at 67%), runtime ingest included.
