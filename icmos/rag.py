@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/14_rag.ipynb #37331484
 from __future__ import annotations
-import importlib.util, os
+import contextlib, importlib.util, os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -51,6 +51,12 @@ def _embed_ids(tok, texts: list[str], max_len: int) -> list[list[int]]:
     ids = text_ids(tok, texts, add_special_tokens=True)
     return [x if len(x) <= max_len else x[:max_len - 1] + x[-1:] for x in ids]
 
+def _attention_backends(dev: torch.device):
+    "On CUDA, MiniLM's padded attention on the memory-efficient kernel: cuDNN's plans a new graph for every new batch shape (its first 1M-token ingest spent seconds on it)."
+    if dev.type != 'cuda': return contextlib.nullcontext()
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+    return sdpa_kernel([SDPBackend.EFFICIENT_ATTENTION, SDPBackend.MATH])
+
 def embed(texts: list[str], device: torch.device | str = 'cpu', batch: int = 64, max_len: int = 256,
           max_batch_tokens: int = 131072) -> torch.Tensor:
     "Unit-norm MiniLM sentence embeddings `(len(texts), 384)`, float32, on the CPU (mean pooling + L2 norm). Repeated texts are embedded once, and texts of similar length share a batch (of at most `batch` texts on the CPU; on CUDA of at most `max_batch_tokens` padded tokens, however many texts), so little compute goes to padding; the keys stay on the device until the last batch (one copy back)."
@@ -63,7 +69,7 @@ def embed(texts: list[str], device: torch.device | str = 'cpu', batch: int = 64,
     cap = len(order) if mdl.device.type == 'cuda' else batch  # on CUDA only the padded tokens bound a batch: fewer, larger forwards
     pad = tok.pad_token_id or 0
     out = torch.empty(len(uniq), 384, device=mdl.device)
-    with torch.no_grad():
+    with torch.no_grad(), _attention_backends(mdl.device):
         i = 0
         while i < len(order):
             j = i + 1
