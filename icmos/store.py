@@ -12,8 +12,7 @@ import numpy as np
 import torch
 
 from .core import ICMOSConfig, ICMOSError
-from .runtime import (BM25, MAX_SOURCE_BYTES, Block, Blocker, Dense, DNIIIndex, Memory, RuntimeConfig, _pieces_of_file,
-                           _pieces_of_text)
+from .runtime import BM25, Block, Blocker, Dense, DNIIIndex, Memory, RuntimeConfig, pieces_of_file, pieces_of_text
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'MANIFEST', 'FAULT_POINTS', 'StoreConfig', 'model_fingerprint', 'encoder_fingerprint',
@@ -284,23 +283,14 @@ def _check_namespace(namespace: str) -> str:
     return namespace
 
 def _source(self: Store, path_or_text, source_name, is_text: bool):
-    "`(pieces, size, sha256, name, origin)` of a source, checked before anything is written."
+    "`(pieces, size, sha256, name, origin)` of a source, checked by the runtime's reader before anything is written."
     if is_text:
-        text = path_or_text
-        if not isinstance(text, str): raise ICMOSError(f'ingest(is_text=True) takes text (str), got {type(text).__name__}')
-        try: data = text.encode('utf-8')
-        except UnicodeEncodeError as e: raise ICMOSError(f'the text is not valid Unicode (a lone surrogate at offset {e.start}); fix its encoding') from None
-        name = source_name or f'text-{hashlib.sha256(data).hexdigest()[:8]}'
-        if not text.strip(): raise ICMOSError(f'source {name!r} is empty: nothing to store')
-        if len(data) > MAX_SOURCE_BYTES: raise ICMOSError(f'source {name!r} is {len(data) >> 20} MiB, over the {MAX_SOURCE_BYTES >> 20} MiB limit of one source: split it')
-        return _pieces_of_text(text, self.cfg.piece_chars), len(data), hashlib.sha256(data).hexdigest(), name, None
+        pieces, size = pieces_of_text(path_or_text, self.cfg.piece_chars)
+        sha = hashlib.sha256(path_or_text.encode('utf-8')).hexdigest()
+        return pieces, size, sha, source_name or f'text-{sha[:8]}', None
     p = Path(path_or_text).expanduser()
-    if not p.exists(): raise ICMOSError(f'file {p} does not exist')
-    if p.is_dir(): raise ICMOSError(f'{p} is a directory; give a text file')
-    size = p.stat().st_size
-    if size == 0: raise ICMOSError(f'file {p} is empty (0 bytes): nothing to store')
-    if size > MAX_SOURCE_BYTES: raise ICMOSError(f'{p} is {size >> 20} MiB, over the {MAX_SOURCE_BYTES >> 20} MiB limit of one source: split it')
-    return _pieces_of_file(p, self.cfg.piece_chars), size, _sha256_file(p), source_name or p.name, str(p.resolve())
+    pieces, size = pieces_of_file(p, self.cfg.piece_chars)
+    return pieces, size, _sha256_file(p), source_name or p.name, str(p.resolve())
 
 def _encode(self: Store, pieces, name: str, origin: str, progress: bool):
     "Stream `pieces` into units and blocks: `(unit rows, block rows, token ids per unit, unit vectors or None, chars)`."
