@@ -5,7 +5,7 @@
 # %% ../nbs/api/60_runtime.ipynb #70cc0590
 from __future__ import annotations
 import codecs, collections, html, math, os, re, sys, time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar, Iterator
 
@@ -416,19 +416,36 @@ class Trace:
     texts: dict = field(default_factory=dict, repr=False)  # block id -> text, for the blocks shown in the views
     provenance: dict = field(default_factory=dict, repr=False)  # block id -> {source, namespace, byte_start, byte_end, ...}: a store's memory fills it
 
+
+class _NoModel:
+    "Stands for the LM (and the tokenizer, if none is given) of a memory opened for retrieval only: the rankers run on the CPU, anything else fails clearly."
+    device = torch.device('cpu')
+    def __getattr__(self, k):
+        raise ICMOSError('this memory was opened for retrieval only: pass model and tok (to Memory or Store.memory) to ask questions')
+
 class Memory:
     "A document written once into tiered block memory and read per question by a frozen causal LM."
-    def __init__(self, cfg: RuntimeConfig | None = None, model=None, tok=None, icfg: ICMOSConfig | None = None):
+    def __init__(self, cfg: RuntimeConfig | None = None, model=None, tok=None, icfg: ICMOSConfig | None = None, load: bool = True):
         self.cfg, self.icfg = cfg or RuntimeConfig(), icfg or ICMOSConfig.from_env()
-        if model is None or tok is None: model, tok = load_model(self.icfg)
-        self.model, self.tok = model, tok
-        self.rankers: list[Ranker] = [BM25(self.cfg.keys) if r == 'bm25' else Dense(self.cfg.keys, self.cfg.index, model.device)
+        if load and (model is None or tok is None): model, tok = load_model(self.icfg)
+        self.model = model if model is not None else _NoModel()  # load=False and no model: a retrieval-only memory
+        self.tok = tok if tok is not None else _NoModel()
+        self.notes: list[str] = []  # one line for each setting this memory cannot follow, and what it does instead
+        if not self.has_lm and self.cfg.rerank == 'lm':
+            self.cfg = replace(self.cfg, rerank='none')
+            self.notes.append("rerank='lm' is off: this memory has no model (retrieval only), so candidates keep their fused order")
+        self.rankers: list[Ranker] = [BM25(self.cfg.keys) if r == 'bm25' else Dense(self.cfg.keys, self.cfg.index, self.model.device)
                                       for r in self.cfg.ranker_names]
         self.units, self.blocks, self.sources = Units(), [], []
         self._broken = ''               # why the memory cannot be used (a write that failed half-way)
         self.n_tokens, self.ingest_s = 0, 0.0
         self.write_timings: dict[str, float] = {}  # seconds of the write path per stage: split, token_ids, and each ranker
         self.last_trace: Trace | None = None
+
+    @property
+    def has_lm(self) -> bool:
+        "Whether the memory has a model to re-rank with and to answer (`load=False` without `model`: retrieval only)."
+        return not isinstance(self.model, _NoModel)
 
     def __len__(self): return len(self.blocks)
     def __repr__(self):

@@ -5,7 +5,7 @@
 # %% ../nbs/api/62_store.ipynb #a9549609
 from __future__ import annotations
 import argparse, datetime, fcntl, hashlib, json, os, re, shutil, signal, sqlite3, sys, time, warnings
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -501,16 +501,10 @@ class StoredBlock(Block):
         return dict(block=self.id, source=self.source, source_id=self.source_id, namespace=self.namespace,
                     start=self.start, end=self.end, byte_start=self.byte_start, byte_end=self.byte_end)
 
-class _RetrievalOnly:
-    "Stands for the LM and tokenizer of a memory opened for retrieval only: the rankers run, anything else fails clearly."
-    device = torch.device('cpu')
-    def __getattr__(self, k):
-        raise ICMOSError('this memory was opened for retrieval only: pass model and tok to Store.memory to ask questions')
-
 class StoredMemory(Memory):
     "A `runtime.Memory` rebuilt from one namespace of a `Store` (read-only: add sources with `Store.ingest`)."
     def __init__(self, cfg, model, tok, icfg, store_path: Path, namespace: str):
-        super().__init__(cfg, model if model is not None else _RetrievalOnly(), tok if tok is not None else _RetrievalOnly(), icfg)
+        super().__init__(cfg, model, tok, icfg, load=False)  # without a model: retrieval only
         self.store_path, self.namespace, self.open_s = store_path, namespace, 0.0
         self.index_from, self.index_saved = '', False  # the MiniLM DNII index: 'saved' (loaded from the store) or 'built' (from the stored keys)
     def write(self, *a, **k): raise ICMOSError('a memory read from a store is read-only: add sources with Store.ingest (icmos memory ingest)')
@@ -566,7 +560,6 @@ def _memory(self: Store, namespace: str = 'default', cfg: RuntimeConfig | None =
     t0 = time.perf_counter(); _check_namespace(namespace)
     if saved_index not in ('auto', 'rebuild'): raise ICMOSError(f"saved_index: must be 'auto' or 'rebuild' (got {saved_index!r})")
     cfg = cfg or RuntimeConfig(rankers='bm25,minilm' if self.has_vectors else 'bm25')
-    if model is None and cfg.rerank == 'lm': cfg = replace(cfg, rerank='none')  # no LM to re-rank with: retrieval only
     if 'minilm' in cfg.ranker_names:
         if not self.has_vectors: raise ICMOSError(f'store {self.path} keeps no MiniLM keys (made with encoder none): use rankers=bm25 (--rankers bm25)')
         if cfg.keys != 'unit': raise ICMOSError(f"store {self.path} keeps MiniLM keys per sentence: use keys='unit' (--keys unit)")
