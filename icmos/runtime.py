@@ -397,6 +397,7 @@ class Hop:
     picked: list      # blocks this round added to the reading list
     units: list = field(default_factory=list)   # the sentence (unit id) of each picked block that is read under read='units'
     scores: dict = field(default_factory=dict)  # rerank='lm': block id -> the LM's mean log-probability of the question given its sentence
+    more: list = field(default_factory=list)    # first hop only: the blocks its ranking offers after those chosen, in order (not read; up to `candidates` in all)
 
 @dataclass
 class Trace:
@@ -416,6 +417,9 @@ class Trace:
     texts: dict = field(default_factory=dict, repr=False)  # block id -> text, for the blocks shown in the views
     provenance: dict = field(default_factory=dict, repr=False)  # block id -> {source, namespace, byte_start, byte_end, ...}: a store's memory fills it
 
+    def ranked(self, k: int) -> list[int]:
+        "The first `k` blocks of the retrieval that answered: those chosen (the ones dropped for the budget included), then those its first hop offered next (`Hop.more`). Empty when nothing was retrieved (retrieve='off')."
+        return (list(self.chosen) + (list(self.hops[0].more) if self.hops else []))[:k]
 
 class _NoModel:
     "Stands for the LM (and the tokenizer, if none is given) of a memory opened for retrieval only: the rankers run on the CPU, anything else fails clearly."
@@ -693,9 +697,13 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
             if nxt is None: break  # nothing else in the memory mentions it: the chain ends here
             h = Hop(bridge, r, f, []); hops.append(h); take(h, *nxt)
             known |= _word_stems(bridge); at = nxt[1]
+    more = []  # past top_k: what the same fill takes next (not read), so recall past top_k needs no second retrieval
     for b in pool:  # fill the remaining places from the question's own ranking (within the margin of the best)
-        if len(chosen) >= k: break
-        if b not in self._seen(chosen)[0] and close(b): take(first, b, unit[b])
+        if len(chosen) + len(more) >= max(k, cfg.candidates): break
+        if b not in self._seen(chosen + more)[0] and close(b):
+            if len(chosen) < k: take(first, b, unit[b])
+            else: more.append(b)
+    first.more = more
     return chosen, hops
 
 # %% ../nbs/api/60_runtime.ipynb #d3d3bec0
