@@ -77,16 +77,15 @@ def run_one(spec: str, method, model, tok, s, cfg: ICMOSConfig, budget: int, tra
             rec = dict(recall=nan, ingest_tok_s=nan)  # the oracle retrieves nothing: no recall to measure
         elif isinstance(method, ICMOS):
             a = method.ask_text(model, tok, s.context, s.question, cfg)
-            mem = method.memory_
-            top4, _ = mem.retrieve(s.question, top_k=4)
-            rec = dict(recall=fact_recall(s, [mem.blocks[b].text for b in top4]), ingest_tok_s=mem.n_tokens / max(mem.ingest_s, 1e-9),
-                       read_recall=fact_recall(s, [s.context[a:b] for a, b in mem.last_trace.assembled]),  # facts in what the model read
-                       chosen=mem.last_trace.chosen, timings=mem.last_trace.timings, tiers=mem.tier_bytes(),
-                       prompt_tokens=mem.last_trace.prompt_tokens, n_blocks=len(mem.blocks))
+            mem = method.memory_; tr = mem.last_trace  # recall comes from the retrieval that answered: no second one
+            rec = dict(recall=fact_recall(s, [mem.blocks[b].text for b in tr.ranked(4)]) if tr.hops else nan,
+                       ingest_tok_s=mem.n_tokens / max(mem.ingest_s, 1e-9),
+                       read_recall=fact_recall(s, [s.context[a:b] for a, b in tr.assembled]),  # facts in what the model read
+                       chosen=tr.chosen, timings=tr.timings, tiers=mem.tier_bytes(), prompt_tokens=tr.prompt_tokens, n_blocks=len(mem.blocks))
             if trace_to:
                 from icmos.runtime import trace_html, trace_png
                 spans = [(s.context.find(f), s.context.find(f) + len(f)) for f in s.metadata.get('facts', []) if f in s.context]
-                trace_html(mem.last_trace, trace_to + '.html', spans); trace_png(mem.last_trace, trace_to + '.png', spans)
+                trace_html(tr, trace_to + '.html', spans); trace_png(tr, trace_to + '.png', spans)
         else:
             a = method.answer(model, tok, encode_prompt(tok, s.context, s.question), cfg)
             rec = dict(recall=nan, ingest_tok_s=a.context_tokens / max(a.prefill_s, 1e-9))

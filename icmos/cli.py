@@ -15,25 +15,12 @@ __all__ = ['MAX_CONTEXT_BYTES', 'BENCHES', 'TRAINS', 'read_context', 'passkey_do
            'cmd_ask_memory', 'cmd_demo', 'main']
 
 # %% ../nbs/api/90_cli.ipynb #8549ba2e
-MAX_CONTEXT_BYTES = 256 * 2**20  # 256 MiB, about 60M tokens of English
+MAX_CONTEXT_BYTES = 256 * 2**20  # 256 MiB, about 60M tokens of English: what a method reading the text whole is handed at most
 
 def read_context(path: str) -> str:
-    "The text of `path` (or stdin for '-'), checked to be non-empty UTF-8."
-    if path == '-': data, name = sys.stdin.buffer.read(MAX_CONTEXT_BYTES + 1), 'standard input'
-    else:
-        p = Path(path).expanduser(); name = str(p)
-        if not p.exists(): raise ICMOSError(f'context file {name} does not exist')
-        if p.is_dir(): raise ICMOSError(f'context file {name} is a directory; give a text file')
-        if p.stat().st_size > MAX_CONTEXT_BYTES: raise ICMOSError(f'context file {name} is larger than {MAX_CONTEXT_BYTES >> 20} MiB; split it')
-        data = p.read_bytes()
-    if len(data) > MAX_CONTEXT_BYTES: raise ICMOSError(f'{name} is larger than {MAX_CONTEXT_BYTES >> 20} MiB; split it')
-    try: text = data.decode('utf-8')
-    except UnicodeDecodeError as e:
-        raise ICMOSError(f'context file {name} is not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); '
-                         'convert it first, e.g. iconv -t UTF-8') from None
-    if '\x00' in text: raise ICMOSError(f'context file {name} looks binary (it contains NUL bytes); give a text file')
-    if not text.strip(): raise ICMOSError(f'context file {name} is empty')
-    return text
+    "The text of `path` (or stdin for '-'), checked to be non-empty UTF-8 text (no NUL bytes) within `MAX_CONTEXT_BYTES`."
+    from icmos.runtime import read_text
+    return read_text(path, MAX_CONTEXT_BYTES)
 
 # %% ../nbs/api/90_cli.ipynb #11db9efa
 _FILLER = ('The grass is green. The sky is blue. The sun is yellow. Here we go. There and back again. ')

@@ -5,9 +5,9 @@
 # %% ../nbs/api/60_runtime.ipynb #70cc0590
 from __future__ import annotations
 import codecs, collections, html, math, os, re, sys, time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Iterator
 
 import numpy as np
 import torch
@@ -23,8 +23,8 @@ def _method_of(cls):
 
 # %% auto #0
 __all__ = ['RANKERS', 'MAX_SOURCE_BYTES', 'split_units', 'content_words', 'Block', 'Units', 'Blocker', 'Ranker', 'BM25',
-           'FlatIndex', 'DNIIIndex', 'Dense', 'rrf', 'RuntimeConfig', 'Hop', 'Trace', 'Memory', 'trace_png',
-           'trace_html', 'ICMOS', 'RAGHybrid']
+           'FlatIndex', 'DNIIIndex', 'Dense', 'rrf', 'RuntimeConfig', 'Hop', 'Trace', 'Memory', 'pieces_of_file',
+           'pieces_of_text', 'read_text', 'trace_png', 'trace_html', 'ICMOS', 'RAGHybrid']
 
 # %% ../nbs/api/60_runtime.ipynb #7a6c5c16
 _UNIT = re.compile(r'[^\s](?:[^\n]*?)(?:[.!?]+["\'\)\]\u201d\u2019]*(?=\s)|(?=\n)|\Z)')
@@ -388,8 +388,6 @@ class RuntimeConfig:
     def ranker_names(self) -> list[str]: return [r.strip() for r in str(self.rankers).split(',') if r.strip()]
 
 # %% ../nbs/api/60_runtime.ipynb #64b38686
-MAX_SOURCE_BYTES = 1 << 30  # 1 GiB of text (~250M tokens): a larger file is refused, never read whole
-
 @dataclass
 class Hop:
     "One retrieval round of the read path, kept in the trace."
@@ -399,6 +397,7 @@ class Hop:
     picked: list      # blocks this round added to the reading list
     units: list = field(default_factory=list)   # the sentence (unit id) of each picked block that is read under read='units'
     scores: dict = field(default_factory=dict)  # rerank='lm': block id -> the LM's mean log-probability of the question given its sentence
+    more: list = field(default_factory=list)    # first hop only: the blocks its ranking offers after those chosen, in order (not read; up to `candidates` in all)
 
 @dataclass
 class Trace:
@@ -418,13 +417,28 @@ class Trace:
     texts: dict = field(default_factory=dict, repr=False)  # block id -> text, for the blocks shown in the views
     provenance: dict = field(default_factory=dict, repr=False)  # block id -> {source, namespace, byte_start, byte_end, ...}: a store's memory fills it
 
+    def ranked(self, k: int) -> list[int]:
+        "The first `k` blocks of the retrieval that answered: those chosen (the ones dropped for the budget included), then those its first hop offered next (`Hop.more`). Empty when nothing was retrieved (retrieve='off')."
+        return (list(self.chosen) + (list(self.hops[0].more) if self.hops else []))[:k]
+
+class _NoModel:
+    "Stands for the LM (and the tokenizer, if none is given) of a memory opened for retrieval only: the rankers run on the CPU, anything else fails clearly."
+    device = torch.device('cpu')
+    def __getattr__(self, k):
+        raise ICMOSError('this memory was opened for retrieval only: pass model and tok (to Memory or Store.memory) to ask questions')
+
 class Memory:
     "A document written once into tiered block memory and read per question by a frozen causal LM."
-    def __init__(self, cfg: RuntimeConfig | None = None, model=None, tok=None, icfg: ICMOSConfig | None = None):
+    def __init__(self, cfg: RuntimeConfig | None = None, model=None, tok=None, icfg: ICMOSConfig | None = None, load: bool = True):
         self.cfg, self.icfg = cfg or RuntimeConfig(), icfg or ICMOSConfig.from_env()
-        if model is None or tok is None: model, tok = load_model(self.icfg)
-        self.model, self.tok = model, tok
-        self.rankers: list[Ranker] = [BM25(self.cfg.keys) if r == 'bm25' else Dense(self.cfg.keys, self.cfg.index, model.device)
+        if load and (model is None or tok is None): model, tok = load_model(self.icfg)
+        self.model = model if model is not None else _NoModel()  # load=False and no model: a retrieval-only memory
+        self.tok = tok if tok is not None else _NoModel()
+        self.notes: list[str] = []  # one line for each setting this memory cannot follow, and what it does instead
+        if not self.has_lm and self.cfg.rerank == 'lm':
+            self.cfg = replace(self.cfg, rerank='none')
+            self.notes.append("rerank='lm' is off: this memory has no model (retrieval only), so candidates keep their fused order")
+        self.rankers: list[Ranker] = [BM25(self.cfg.keys) if r == 'bm25' else Dense(self.cfg.keys, self.cfg.index, self.model.device)
                                       for r in self.cfg.ranker_names]
         self.units, self.blocks, self.sources = Units(), [], []
         self._broken = ''               # why the memory cannot be used (a write that failed half-way)
@@ -432,31 +446,79 @@ class Memory:
         self.write_timings: dict[str, float] = {}  # seconds of the write path per stage: split, token_ids, and each ranker
         self.last_trace: Trace | None = None
 
+    @property
+    def has_lm(self) -> bool:
+        "Whether the memory has a model to re-rank with and to answer (`load=False` without `model`: retrieval only)."
+        return not isinstance(self.model, _NoModel)
+
     def __len__(self): return len(self.blocks)
     def __repr__(self):
         return (f'Memory({len(self.blocks)} blocks, {self.n_tokens} tokens, {len(self.sources)} source(s), '
                 f'rankers={self.cfg.rankers}, keys={self.cfg.keys}, index={self.cfg.index})')
 
-# %% ../nbs/api/60_runtime.ipynb #d13bc9ac
-def _pieces_of_file(path: Path, piece_chars: int):
-    "The text of `path` in pieces of about `piece_chars` characters, checked to be UTF-8 and free of NUL bytes."
+# %% ../nbs/api/60_runtime.ipynb #4220b55d
+MAX_SOURCE_BYTES = 1 << 30  # 1 GiB of text (~250M tokens): a larger file is refused, never read whole
+
+def _too_big(name: str, size: int | None, max_bytes: int) -> ICMOSError:
+    return ICMOSError(f"{name} is {'' if size is None else f'{size >> 20} MiB, '}over the {max_bytes >> 20} MiB limit of one source: split it")
+
+def _decoded(f, name: str, piece_chars: int, max_bytes: int) -> Iterator[tuple[str, int]]:
+    "The pieces of the open binary file `f`, checked as they are read to be UTF-8, free of NUL bytes and within `max_bytes` in all."
     dec = codecs.getincrementaldecoder('utf-8')(); at = 0
-    with path.open('rb') as f:
-        while True:
-            raw = f.read(piece_chars)
-            try: t = dec.decode(raw, final=not raw)
-            except UnicodeDecodeError as e:
-                raise ICMOSError(f'{path} is not UTF-8 text (invalid byte near offset {at + e.start}); convert it first, e.g. iconv -t UTF-8') from None
-            if '\x00' in t: raise ICMOSError(f'{path} looks binary (a NUL byte near offset {at + t.index(chr(0))}); give a text file')
-            at += len(raw)
-            yield t, len(raw)
-            if not raw: return
+    while True:
+        raw = f.read(piece_chars)
+        try: t = dec.decode(raw, final=not raw)
+        except UnicodeDecodeError as e:
+            raise ICMOSError(f'{name} is not UTF-8 text (invalid byte near offset {at + e.start}); convert it first, e.g. iconv -t UTF-8') from None
+        if '\x00' in t: raise ICMOSError(f'{name} looks binary (a NUL byte near offset {at + t.index(chr(0))}); give a text file')
+        at += len(raw)
+        if at > max_bytes: raise _too_big(name, None, max_bytes)
+        yield t, len(raw)
+        if not raw: return
 
-def _pieces_of_text(text: str, piece_chars: int):
+def pieces_of_file(path, piece_chars: int = 1 << 20, max_bytes: int = MAX_SOURCE_BYTES,
+                   name: str | None = None) -> tuple[Iterator[tuple[str, int]], int | None]:
+    """The UTF-8 text file `path` as `(pieces, size)`: `pieces` yields `(text, n_bytes)` for about `piece_chars` bytes at a
+    time, then `('', 0)`; `size` is the file's size in bytes. A missing, empty or oversized file (over `max_bytes`) is refused
+    here, before a byte is read; invalid UTF-8 and NUL bytes (binary data) when the piece holding them is read. `path` may
+    also be an open binary stream (standard input: `sys.stdin.buffer`), whose size (None) is counted as it is read.
+    `name`: what the errors call the source (default: the path, or 'the stream')."""
+    if hasattr(path, 'read'): return _decoded(path, name or 'the stream', piece_chars, max_bytes), None
+    p = Path(path).expanduser()
+    if not p.exists(): raise ICMOSError(f'file {p} does not exist')
+    if p.is_dir(): raise ICMOSError(f'{p} is a directory; give a text file')
+    size = p.stat().st_size
+    if size > max_bytes: raise _too_big(str(p), size, max_bytes)
+    if size == 0: raise ICMOSError(f'file {p} is empty (0 bytes)')
+    def pieces():
+        with p.open('rb') as f: yield from _decoded(f, name or str(p), piece_chars, max_bytes)
+    return pieces(), size
+
+def pieces_of_text(text: str, piece_chars: int = 1 << 20, max_bytes: int = MAX_SOURCE_BYTES) -> tuple[Iterator[tuple[str, int]], int]:
+    """`text` as `(pieces, size)`, as `pieces_of_file` gives a file: `(text, n_bytes)` for `piece_chars` characters at a time,
+    then `('', 0)`, and its UTF-8 size. Refused here if it is not a str, blank, not valid Unicode (a lone surrogate), over
+    `max_bytes` bytes, or holds a NUL (binary data)."""
+    if not isinstance(text, str): raise ICMOSError(f'the text must be a str, got {type(text).__name__}')
+    if not text.strip(): raise ICMOSError('the text is empty: give a document with some text in it')
+    try: size = len(text.encode('utf-8'))
+    except UnicodeEncodeError as e: raise ICMOSError(f'the text is not valid Unicode (a lone surrogate at offset {e.start}); fix its encoding') from None
+    if size > max_bytes: raise _too_big('the text', size, max_bytes)
     if '\x00' in text: raise ICMOSError(f'the text looks binary (a NUL character at offset {text.index(chr(0))}); give text')
-    for i in range(0, len(text), piece_chars): yield text[i:i + piece_chars], len(text[i:i + piece_chars].encode('utf-8'))
-    yield '', 0
+    def pieces():
+        for i in range(0, len(text), piece_chars): yield text[i:i + piece_chars], len(text[i:i + piece_chars].encode('utf-8'))
+        yield '', 0
+    return pieces(), size
 
+def read_text(path, max_bytes: int = MAX_SOURCE_BYTES) -> str:
+    "The whole text of the file `path` (`'-'`: standard input) through the checks of `pieces_of_file`, refused if blank: for a reader that needs it at once (full attention); a `Memory` streams a file instead."
+    stdin = isinstance(path, str) and path == '-'
+    name = 'standard input' if stdin else f'file {Path(path).expanduser()}'
+    pieces, _ = pieces_of_file(sys.stdin.buffer if stdin else path, max_bytes=max_bytes, name='standard input' if stdin else None)
+    text = ''.join(t for t, _ in pieces)
+    if not text.strip(): raise ICMOSError(f'{name} is empty')
+    return text
+
+# %% ../nbs/api/60_runtime.ipynb #d13bc9ac
 @_method_of(Memory)
 def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool) -> int:
     cfg, U, tok = self.cfg, self.units, self.tok
@@ -502,23 +564,14 @@ def __check_usable(self: Memory):
 @_method_of(Memory)
 def _write(self: Memory, text: str, source: str = 'doc', progress: bool = False) -> int:
     "Write `text` into the memory as source `source`; returns the tokens written."
-    if not isinstance(text, str): raise ICMOSError(f'write takes text (str), got {type(text).__name__}')
-    if not text.strip(): raise ICMOSError('the document is empty: give a document with some text in it')
-    try: n = len(text.encode('utf-8'))
-    except UnicodeEncodeError as e: raise ICMOSError(f'the text is not valid Unicode (a lone surrogate at offset {e.start}); fix its encoding') from None
-    if n > MAX_SOURCE_BYTES: raise ICMOSError(f'the text is {n >> 20} MiB, over the {MAX_SOURCE_BYTES >> 20} MiB limit of one source: split it')
-    return self._ingest(_pieces_of_text(text, self.cfg.piece_chars), n, source, progress)
+    pieces, size = pieces_of_text(text, self.cfg.piece_chars)
+    return self._ingest(pieces, size, source, progress)
 
 @_method_of(Memory)
 def _write_file(self: Memory, path, source: str | None = None, progress: bool = False) -> int:
     "Stream the UTF-8 text file `path` into the memory (never read whole); returns the tokens written."
-    p = Path(path).expanduser()
-    if not p.exists(): raise ICMOSError(f'file {p} does not exist')
-    if p.is_dir(): raise ICMOSError(f'{p} is a directory; give a text file')
-    size = p.stat().st_size
-    if size > MAX_SOURCE_BYTES: raise ICMOSError(f'{p} is {size >> 20} MiB, over the {MAX_SOURCE_BYTES >> 20} MiB limit of one source: split it')
-    if size == 0: raise ICMOSError(f'file {p} is empty')
-    return self._ingest(_pieces_of_file(p, self.cfg.piece_chars), size, source or p.name, progress)
+    pieces, size = pieces_of_file(path, self.cfg.piece_chars)
+    return self._ingest(pieces, size, source or Path(path).expanduser().name, progress)
 
 # %% ../nbs/api/60_runtime.ipynb #15b5bb03
 @_method_of(Memory)
@@ -644,9 +697,13 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
             if nxt is None: break  # nothing else in the memory mentions it: the chain ends here
             h = Hop(bridge, r, f, []); hops.append(h); take(h, *nxt)
             known |= _word_stems(bridge); at = nxt[1]
+    more = []  # past top_k: what the same fill takes next (not read), so recall past top_k needs no second retrieval
     for b in pool:  # fill the remaining places from the question's own ranking (within the margin of the best)
-        if len(chosen) >= k: break
-        if b not in self._seen(chosen)[0] and close(b): take(first, b, unit[b])
+        if len(chosen) + len(more) >= max(k, cfg.candidates): break
+        if b not in self._seen(chosen + more)[0] and close(b):
+            if len(chosen) < k: take(first, b, unit[b])
+            else: more.append(b)
+    first.more = more
     return chosen, hops
 
 # %% ../nbs/api/60_runtime.ipynb #d3d3bec0

@@ -5,15 +5,14 @@
 # %% ../nbs/api/62_store.ipynb #a9549609
 from __future__ import annotations
 import argparse, datetime, fcntl, hashlib, json, os, re, shutil, signal, sqlite3, sys, time, warnings
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from .core import ICMOSConfig, ICMOSError
-from .runtime import (BM25, MAX_SOURCE_BYTES, Block, Blocker, Dense, DNIIIndex, Memory, RuntimeConfig, _pieces_of_file,
-                           _pieces_of_text)
+from .runtime import BM25, Block, Blocker, Dense, DNIIIndex, Memory, RuntimeConfig, pieces_of_file, pieces_of_text
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'MANIFEST', 'FAULT_POINTS', 'StoreConfig', 'model_fingerprint', 'encoder_fingerprint',
@@ -284,23 +283,14 @@ def _check_namespace(namespace: str) -> str:
     return namespace
 
 def _source(self: Store, path_or_text, source_name, is_text: bool):
-    "`(pieces, size, sha256, name, origin)` of a source, checked before anything is written."
+    "`(pieces, size, sha256, name, origin)` of a source, checked by the runtime's reader before anything is written."
     if is_text:
-        text = path_or_text
-        if not isinstance(text, str): raise ICMOSError(f'ingest(is_text=True) takes text (str), got {type(text).__name__}')
-        try: data = text.encode('utf-8')
-        except UnicodeEncodeError as e: raise ICMOSError(f'the text is not valid Unicode (a lone surrogate at offset {e.start}); fix its encoding') from None
-        name = source_name or f'text-{hashlib.sha256(data).hexdigest()[:8]}'
-        if not text.strip(): raise ICMOSError(f'source {name!r} is empty: nothing to store')
-        if len(data) > MAX_SOURCE_BYTES: raise ICMOSError(f'source {name!r} is {len(data) >> 20} MiB, over the {MAX_SOURCE_BYTES >> 20} MiB limit of one source: split it')
-        return _pieces_of_text(text, self.cfg.piece_chars), len(data), hashlib.sha256(data).hexdigest(), name, None
+        pieces, size = pieces_of_text(path_or_text, self.cfg.piece_chars)
+        sha = hashlib.sha256(path_or_text.encode('utf-8')).hexdigest()
+        return pieces, size, sha, source_name or f'text-{sha[:8]}', None
     p = Path(path_or_text).expanduser()
-    if not p.exists(): raise ICMOSError(f'file {p} does not exist')
-    if p.is_dir(): raise ICMOSError(f'{p} is a directory; give a text file')
-    size = p.stat().st_size
-    if size == 0: raise ICMOSError(f'file {p} is empty (0 bytes): nothing to store')
-    if size > MAX_SOURCE_BYTES: raise ICMOSError(f'{p} is {size >> 20} MiB, over the {MAX_SOURCE_BYTES >> 20} MiB limit of one source: split it')
-    return _pieces_of_file(p, self.cfg.piece_chars), size, _sha256_file(p), source_name or p.name, str(p.resolve())
+    pieces, size = pieces_of_file(p, self.cfg.piece_chars)
+    return pieces, size, _sha256_file(p), source_name or p.name, str(p.resolve())
 
 def _encode(self: Store, pieces, name: str, origin: str, progress: bool):
     "Stream `pieces` into units and blocks: `(unit rows, block rows, token ids per unit, unit vectors or None, chars)`."
@@ -511,16 +501,10 @@ class StoredBlock(Block):
         return dict(block=self.id, source=self.source, source_id=self.source_id, namespace=self.namespace,
                     start=self.start, end=self.end, byte_start=self.byte_start, byte_end=self.byte_end)
 
-class _RetrievalOnly:
-    "Stands for the LM and tokenizer of a memory opened for retrieval only: the rankers run, anything else fails clearly."
-    device = torch.device('cpu')
-    def __getattr__(self, k):
-        raise ICMOSError('this memory was opened for retrieval only: pass model and tok to Store.memory to ask questions')
-
 class StoredMemory(Memory):
     "A `runtime.Memory` rebuilt from one namespace of a `Store` (read-only: add sources with `Store.ingest`)."
     def __init__(self, cfg, model, tok, icfg, store_path: Path, namespace: str):
-        super().__init__(cfg, model if model is not None else _RetrievalOnly(), tok if tok is not None else _RetrievalOnly(), icfg)
+        super().__init__(cfg, model, tok, icfg, load=False)  # without a model: retrieval only
         self.store_path, self.namespace, self.open_s = store_path, namespace, 0.0
         self.index_from, self.index_saved = '', False  # the MiniLM DNII index: 'saved' (loaded from the store) or 'built' (from the stored keys)
     def write(self, *a, **k): raise ICMOSError('a memory read from a store is read-only: add sources with Store.ingest (icmos memory ingest)')
@@ -576,7 +560,6 @@ def _memory(self: Store, namespace: str = 'default', cfg: RuntimeConfig | None =
     t0 = time.perf_counter(); _check_namespace(namespace)
     if saved_index not in ('auto', 'rebuild'): raise ICMOSError(f"saved_index: must be 'auto' or 'rebuild' (got {saved_index!r})")
     cfg = cfg or RuntimeConfig(rankers='bm25,minilm' if self.has_vectors else 'bm25')
-    if model is None and cfg.rerank == 'lm': cfg = replace(cfg, rerank='none')  # no LM to re-rank with: retrieval only
     if 'minilm' in cfg.ranker_names:
         if not self.has_vectors: raise ICMOSError(f'store {self.path} keeps no MiniLM keys (made with encoder none): use rankers=bm25 (--rankers bm25)')
         if cfg.keys != 'unit': raise ICMOSError(f"store {self.path} keeps MiniLM keys per sentence: use keys='unit' (--keys unit)")

@@ -77,12 +77,12 @@ def test_damaged_files_fail_clearly_and_the_rest_works(tmp_path, tok, docs):
 def test_minilm_keys_read_back_equal(tmp_path, tok, docs):
     "The one MiniLM test: a stored memory ranks exactly as a memory written directly (exact index), and the DNII one finds the facts."
     from icmos.runtime import Memory, RuntimeConfig
-    from icmos.store import Store, _RetrievalOnly, encoder_fingerprint, model_fingerprint
+    from icmos.store import Store, encoder_fingerprint, model_fingerprint
     cfg = RuntimeConfig(rankers='bm25,minilm', index='flat', rerank='none')  # no LM here: retrieval only
     with Store.open(tmp_path / 's', model_fingerprint(tok), encoder_fingerprint('minilm'), tok=tok) as st:
         for d in docs[:2]: st.ingest(d['text'], 'ns', f"doc{d['key']}", is_text=True)
         mem, mem_dnii = st.memory('ns', cfg), st.memory('ns', RuntimeConfig(rankers='bm25,minilm'))
-    direct = Memory(cfg, _RetrievalOnly(), tok)
+    direct = Memory(cfg, tok=tok, load=False)  # no model: retrieval only
     for d in docs[:2]: direct.write(d['text'], source=f"doc{d['key']}")
     for q in [d['question'] for d in docs[:2]] + ['the LORD spake unto Moses', 'bread and wine']:
         assert mem.rank(q) == direct.rank(q) or [b for b, _ in mem.rank(q)[1]] == [b for b, _ in direct.rank(q)[1]], q
