@@ -5,7 +5,6 @@
 # %% ../nbs/api/60_runtime.ipynb #70cc0590
 from __future__ import annotations
 import codecs, collections, html, math, os, re, sys, time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar, Iterator
@@ -445,7 +444,6 @@ class Memory:
         self._broken = ''               # why the memory cannot be used (a write that failed half-way)
         self.n_tokens, self.ingest_s = 0, 0.0
         self.write_timings: dict[str, float] = {}  # seconds of the write path per stage: split, token_ids, and each ranker
-        self.overlap_keys: bool | None = None      # dense keys made in a worker thread while the next piece is split (None: when on CUDA)
         self.last_trace: Trace | None = None
 
     @property
@@ -530,10 +528,6 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
     W = self.write_timings
     def tick(k, t):
         now = time.perf_counter(); W[k] = W.get(k, 0.0) + now - t; return now
-    # a dense ranker keys piece i in a worker thread while this thread splits, tokenizes and BM25-indexes piece i + 1 (the
-    # tokenizers and CUDA kernels release the GIL); one piece in flight, so the keys are added in order
-    bg = [r for r in self.rankers if isinstance(r, Dense) and (r.device.type == 'cuda' if self.overlap_keys is None else self.overlap_keys)]
-    pool, pending = (ThreadPoolExecutor(1, thread_name_prefix='icmos-keys') if bg else None), None
     bar = tqdm(total=total_bytes, unit='B', unit_scale=True, desc=f'write {source}', disable=not progress, file=sys.stderr,
                leave=False)
     self._check_usable()
@@ -550,18 +544,13 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
             for b in new: b.ids = np.concatenate([U.ids[u] for u in b.units]) if b.units else np.zeros(0, np.int32)
             self.blocks += new
             t = tick('token_ids', t)
-            for r in self.rankers:
-                if r not in bg: r.add(new, U); t = tick(r.name, t); continue
-                if pending is not None: pending.result()  # the previous piece's keys (and any error they raised)
-                t = tick(r.name + '_wait', t); pending = pool.submit(r.add, new, U)
+            for r in self.rankers: r.add(new, U); t = tick(r.name, t)
             bar.update(nbytes)
             el = time.perf_counter() - t0
             bar.set_postfix_str(f'{(self.n_tokens - n0) / max(el, 1e-9):,.0f} tok/s, {len(self.blocks)} blocks', refresh=False)
-        if pending is not None: t = time.perf_counter(); pending.result(); tick(bg[0].name + '_wait', t)
         ok = True
     finally:
         bar.close()
-        if pool is not None: pool.shutdown(wait=True)
         if not ok and len(self.units) > n_units0:  # part of the source is in the memory: it must not be used as if whole
             self._broken = f'writing {source!r} failed half-way; start a new Memory'
     if not nonblank: raise ICMOSError(f'source {source!r} is empty: give a document with some text in it')

@@ -1,5 +1,5 @@
 """Where the memory runtime's write path spends its time (issue 12, ingest >= 500K tok/s): one 1M-token document
-written into a `Memory` (per-stage seconds; then again with the keys made in a worker thread off and on, twice each), then the MiniLM keys of the same sentences embedded again with other
+written into a `Memory` (per-stage seconds), then the MiniLM keys of the same sentences embedded again with other
 batch caps, each split into host tokenisation and the batched forward, and a torch.profiler table of one embed.
 
   python reports/scripts/ingest_profile.py --length 1M --out /root/res/ingest_profile.json
@@ -40,14 +40,7 @@ def main(argv=None) -> int:
     mem = Memory(RuntimeConfig(), model, tok, icfg)
     sync(); t0 = time.perf_counter(); mem.write(s.context); sync(); t = time.perf_counter() - t0
     dense = next((r for r in mem.rankers if hasattr(r, 'add_s')), None)
-    rec['write'] = {'seconds': t, 'tok_s': L / t, 'stages': mem.write_timings, 'dense_add_s': getattr(dense, 'add_s', None),
-                    'overlap_keys': mem.overlap_keys}
-    rec['write_ab'] = []  # the same document written again, keys in a worker thread off / on / off
-    for ov in (False, True, False, True):
-        m = Memory(RuntimeConfig(), model, tok, icfg); m.overlap_keys = ov
-        sync(); t0 = time.perf_counter(); m.write(s.context); sync(); t = time.perf_counter() - t0
-        rec['write_ab'].append({'overlap_keys': ov, 'seconds': t, 'tok_s': L / t, 'stages': m.write_timings})
-        print(rec['write_ab'][-1], file=sys.stderr, flush=True)
+    rec['write'] = {'seconds': t, 'tok_s': L / t, 'stages': mem.write_timings, 'dense_add_s': getattr(dense, 'add_s', None)}
     texts = [x for b in seen for x in b]
     rec['sentences'] = len(texts); rec['embed_calls'] = len(seen)
     print(json.dumps(rec['write']), len(texts), 'texts in', len(seen), 'calls', file=sys.stderr, flush=True)
