@@ -69,3 +69,15 @@ PY
 #   R=/root/res MAIN=rag_hybrid MAIN2=rag_hybrid JOBS="j1 j2 j3 j4 j10" MARGIN=120 bash reports/scripts/runtime_gpu.sh start 700; ... collect 480
 # Merge here (the v2 rows of icmos*/rag_hybrid/oracle move to runtime_v2.csv, samples to runtime_samples_v2.jsonl.gz):
 #   PYTHONPATH=$PWD python reports/scripts/runtime_merge.py --tag v2 c/res:oracle d/res e/res
+
+# ---- 2026-11-27 00:00 UTC session (issue 12 write path; device tool; code: main at 647c925 for h200*, a88d57e for
+# h100_overlap (dense keys in a worker thread, reverted in b2842f2: no consistent gain), b2842f2 for h100) ----
+# Model staged with ../shared/gpu/stage-smollm2.sh (call 1 carry .gpu/a; call 2 carry .gpu/b .gpu/w: bash .gpu/b/assemble.sh),
+# then (carry .emb .gpuw): bash reports/scripts/fast_gpu.sh ingest, i.e.
+#   ICMOS_MODEL=$M python3 reports/scripts/ingest_profile.py --length 1M --out ingest_profile.json   (write-path stages, embed caps, profile)
+#   icmos bench runtime --model $M --device cuda --dtype bfloat16 --max-new-tokens 40 --budget 2048 --no-progress \
+#       --methods 'icmos,icmos[rankers=bm25]' --tasks niah_single --lengths 1M --n 3 --seed 300 --out solo.csv --samples-out solo.jsonl
+#   icmos bench runtime ... --methods full,icmos --tasks niah_single --lengths 6K --n 10 --seed 400 --out decode.csv --samples-out decode.jsonl
+# -> runtime_gpu_2026-11-27/h200_before_cudnn_fix (H200, MiniLM batches bounded by tokens only),
+#    runtime_gpu_2026-11-27/h200 (H200, + MiniLM attention off cuDNN), .../h100_overlap, .../h100 (H100, final code).
+# runtime_speed.csv = the solo rows of h100 and h200 (the v3 rows are kept in runtime_speed_v3.csv).

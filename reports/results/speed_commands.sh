@@ -45,3 +45,6 @@
 # The H100 files of the first runs were renamed *_h100 (speed_h100.csv holds their core rows only; the earlier
 # training rows were re-measured above with the same code).
 # Device time: ~1,610 s held over the whole session (one-chip machine, counted at 67%), runtime ingest included.
+# H100 prefill rows, 2026-11-27 ~00:05 UTC, nvidia-h100-x1 (NVIDIA H100 80GB HBM3), code of a88d57e (core unchanged since c0c1edc+SDPA):
+#   bash reports/scripts/fast_gpu.sh prefill   i.e. icmos bench speed --model $M --device cuda --contexts 1K,8K --dtypes bfloat16 \
+#       --chunks 512,8192 --batch 4,8,16   -> speed_h100_prefill.csv, speed_h100_prefill_profile.json
