@@ -462,9 +462,15 @@ class _FusedStep(_Step):
                 t = torch.zeros((1, f.Hk, L, f.d), dtype=model.dtype, device=model.device)
                 t[:, :, :n] = src; dst.append(t)
         self.cos, self.sin = f.rope(L)
-        self.fn = f.compiled() if compile else f
+        self.eager, self.fn = f, (f.compiled() if compile else f)
     def forward(self):
-        return self.fn(self.ids, self.pos, self.mask, self.kc, self.vc, self.cos, self.sin)
+        args = (self.ids, self.pos, self.mask, self.kc, self.vc, self.cos, self.sin)
+        if self.fn is self.eager: return self.fn(*args)
+        try: return self.fn(*args)  # a compile failure raises here, before any kernel of the step ran
+        except Exception as e:
+            warnings.warn(f'icmos: compiling the fused step failed ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}); running it eagerly')
+            self.fn = self.eager
+            return self.fn(*args)
 
 # %% ../nbs/api/00_core.ipynb #a628f88e
 def _sync(dev: torch.device):
