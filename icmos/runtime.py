@@ -36,6 +36,7 @@ def split_units(text: str, offset: int = 0, max_words: int = 120) -> list[tuple[
     for m in _UNIT.finditer(text):
         s, e = m.start(), m.end()
         while e > s and text[e - 1].isspace(): e -= 1
+        if e - s < 2 * max_words: out.append((s + offset, e + offset)); continue  # too short to hold more than max_words words
         words = [w.span() for w in _WORD.finditer(text, s, e)]
         if len(words) <= max_words: out.append((s + offset, e + offset)); continue
         for i in range(0, len(words), max_words):
