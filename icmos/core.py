@@ -25,6 +25,11 @@ __all__ = ['EMBEDDED_MODEL', 'GGUF_NAME', 'FUSED_ARCHS', 'KERNELS', 'METHODS', '
 class ICMOSError(ValueError):
     "A problem with the user's input or setup, stated in one line that says what to fix."
 
+def _first_line(e: BaseException) -> str:
+    "`Type: first line of the message` of an exception, for one-line warnings."
+    m = str(e).splitlines()
+    return f'{type(e).__name__}: {m[0]}' if m else type(e).__name__
+
 # %% ../nbs/api/00_core.ipynb #479c7560
 EMBEDDED_MODEL = 'smollm2'  # the alias of the embedded model
 _DTYPES = {'float32': torch.float32, 'bfloat16': torch.bfloat16, 'float16': torch.float16}
@@ -372,6 +377,12 @@ def fused_unsupported(model) -> str | None:
     if getattr(c, 'sliding_window', None): return 'the model has a sliding attention window'
     if getattr(c, 'hidden_act', 'silu') != 'silu': return f'the activation is {c.hidden_act}, the fused MLP is SiLU-gated'
     if (getattr(c, 'pretraining_tp', 1) or 1) != 1: return 'the model splits its matmuls (pretraining_tp > 1)'
+    rs = getattr(c, 'rope_scaling', None) or {}
+    if rs.get('rope_type', rs.get('type')) == 'dynamic': return 'dynamic RoPE scaling depends on the longest position of each call'
+    for i, l in enumerate(model.model.layers):  # plain weights only: an adapter (LoRA) or a quantised layer wraps its Linear
+        mods = [l.self_attn.q_proj, l.self_attn.k_proj, l.self_attn.v_proj, l.self_attn.o_proj, l.mlp.gate_proj, l.mlp.up_proj, l.mlp.down_proj]
+        if any(type(m) is not torch.nn.Linear for m in mods): return f'layer {i} has a projection that is not a plain Linear (an adapter or quantisation)'
+        if not all(type(m).__name__.endswith('RMSNorm') for m in (l.input_layernorm, l.post_attention_layernorm)): return f'layer {i} has a norm that is not RMSNorm'
     return None
 
 def _rms(x: torch.Tensor, w: torch.Tensor, eps: float) -> torch.Tensor:
@@ -395,8 +406,7 @@ class FusedLlama(torch.nn.Module):
         self.d = int(getattr(a, 'head_dim', None) or c.hidden_size // self.H)
         self.scale, self.eps = float(getattr(a, 'scaling', self.d ** -0.5)), float(c.rms_norm_eps)
         self.rotary, self.dtype, self.device = m.rotary_emb, model.dtype, model.device
-        self.src = [p for p in model.parameters()]
-        self.version = self._version()
+        self.version = self._version(model)
         with torch.no_grad():
             self.w = [(l.input_layernorm.weight,
                        torch.cat([l.self_attn.q_proj.weight, l.self_attn.k_proj.weight, l.self_attn.v_proj.weight]),
@@ -405,10 +415,13 @@ class FusedLlama(torch.nn.Module):
         self.embed, self.norm, self.head = m.embed_tokens.weight, m.norm.weight, model.lm_head.weight
         self._compiled = None
 
-    def _version(self) -> int: return sum(p._version for p in self.src)
+    @staticmethod
+    def _version(model) -> list:
+        "Each parameter's identity, storage and in-place version: what changes when a weight is replaced, re-pointed or written."
+        return [(id(p), p.data_ptr(), p._version) for p in model.parameters()]
     def stale(self, model) -> bool:
-        "True if `model` moved or a weight was changed in place since the copy was made."
-        return model.dtype != self.dtype or model.device != self.device or self._version() != self.version
+        "True if `model` moved, or a weight was replaced, re-pointed (`.data = ...`) or changed in place since the copy was made."
+        return model.dtype != self.dtype or model.device != self.device or self._version(model) != self.version
 
     def rope(self, L: int) -> tuple[torch.Tensor, torch.Tensor]:
         "cos and sin tables `(L, head_dim)` for positions 0..L-1, from the model's own rotary embedding."
@@ -436,7 +449,7 @@ class FusedLlama(torch.nn.Module):
         return (_rms(x, self.norm, self.eps) @ self.head.T)[0]
 
     def compiled(self):
-        "This forward fused by `torch.compile` (inductor; compiled once per cache length, then reused)."
+        "This forward fused by `torch.compile` (inductor, `dynamic=False`: compiled again, ~45 s on an H100, for each new cache length L; past dynamo's recompile limit it runs eagerly)."
         if self._compiled is None: self._compiled = torch.compile(self, dynamic=False, fullgraph=True)
         return self._compiled
 
@@ -468,7 +481,7 @@ class _FusedStep(_Step):
         if self.fn is self.eager: return self.fn(*args)
         try: return self.fn(*args)  # a compile failure raises here, before any kernel of the step ran
         except Exception as e:
-            warnings.warn(f'icmos: compiling the fused step failed ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}); running it eagerly')
+            warnings.warn(f'icmos: compiling the fused step failed ({_first_line(e)}); running it eagerly')
             self.fn = self.eager
             return self.fn(*args)
 
@@ -509,7 +522,7 @@ class GraphDecoder:
             with torch.no_grad(), torch.cuda.graph(g): fn()
             self.graph = g
         except Exception as e:
-            warnings.warn(f'icmos: CUDA-graph capture failed ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}); decoding eagerly')
+            warnings.warn(f'icmos: CUDA-graph capture failed ({_first_line(e)}); decoding eagerly')
 
     @property
     def left(self) -> int: return self.max_new_tokens - 1 - self.done
@@ -549,7 +562,7 @@ def decode_greedy(model, cache, logits: torch.Tensor, max_new_tokens: int, stop:
     if model.device.type == 'cuda':
         try: return fast_greedy_decode(model, cache, logits, max_new_tokens, stop)
         except Exception as e:
-            warnings.warn(f'icmos: fast decode failed ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}); decoding eagerly')
+            warnings.warn(f'icmos: fast decode failed ({_first_line(e)}); decoding eagerly')
     return greedy_decode(model, cache, logits, max_new_tokens, stop)
 
 
