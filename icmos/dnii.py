@@ -408,7 +408,25 @@ def search(self: DNII, queries, k: int = 10, namespace: str = 'default', nprobe:
     D[:, :v.shape[1]] = np.where(hit, v, -np.inf); I[:, :v.shape[1]] = np.where(hit, self._ext[np.where(hit, r, 0)], -1)
     return D, I
 
-_PER_QUERY = 8  # batches up to this size scan query by query: one score buffer, one mask, one top-k per query
+_PER_QUERY = 8     # batches up to this size scan query by query: one score buffer, one mask, one top-k per query
+_SPLIT_SCAN = 8192  # a CPU query with at least this many candidates has its lists scored by torch.get_num_threads() workers
+_POOLS: dict[int, 'ThreadPoolExecutor'] = {}
+
+def _score_into(q: torch.Tensor, Ls: list, buf: torch.Tensor, o: int):
+    "Scores of `q` against lists `Ls`, written into `buf[:, o:]` in order (a mat-vec per list on its own storage)."
+    for L in Ls: torch.mm(q, L.vecs[:L.n].T, out=buf[:, o:o + L.n]); o += L.n
+
+def _score_lists(q: torch.Tensor, Ls: list, buf: torch.Tensor):
+    "`_score_into(q, Ls, buf, 0)`, on a CPU split into runs of lists of about equal size, one per thread: one mat-vec is single-threaded and bound by memory reads, so two cores read twice as fast."
+    w = min(torch.get_num_threads(), 8) if buf.device.type == 'cpu' and buf.shape[1] >= _SPLIT_SCAN else 1
+    if w <= 1: return _score_into(q, Ls, buf, 0)
+    from concurrent.futures import ThreadPoolExecutor
+    pool = _POOLS.get(w) or _POOLS.setdefault(w, ThreadPoolExecutor(w - 1, thread_name_prefix='dnii-scan'))
+    offs = np.cumsum([0] + [L.n for L in Ls]); cuts = np.searchsorted(offs, np.arange(1, w) * offs[-1] / w)
+    runs = [(int(a), int(b)) for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(Ls)]) if b > a]
+    futs = [pool.submit(_score_into, q, Ls[a:b], buf, int(offs[a])) for a, b in runs[1:]]   # torch releases the GIL in mm
+    _score_into(q, Ls[runs[0][0]:runs[0][1]], buf, int(offs[runs[0][0]]))
+    for f in futs: f.result()
 
 @_method
 def _scan_each(self: DNII, Qd: torch.Tensor, part: _Part, P: torch.Tensor, k: int, D: np.ndarray, I: np.ndarray):
@@ -416,8 +434,7 @@ def _scan_each(self: DNII, Qd: torch.Tensor, part: _Part, P: torch.Tensor, k: in
     for qi, js in enumerate(P.tolist()):
         Ls = [L for L in (self._lists[part.lids[j]] for j in js if j >= 0) if L.n]
         if not Ls: continue
-        buf = torch.empty(1, sum(L.n for L in Ls), device=self.device, dtype=self.dtype); o = 0; q = Qd[qi:qi + 1]
-        for L in Ls: torch.mm(q, L.vecs[:L.n].T, out=buf[:, o:o + L.n]); o += L.n
+        buf = torch.empty(1, sum(L.n for L in Ls), device=self.device, dtype=self.dtype); _score_lists(Qd[qi:qi + 1], Ls, buf)
         rows = torch.cat([L.rows[:L.n] for L in Ls]); sc = buf[0].float()
         if any(L.dead for L in Ls): sc.masked_fill_(~self._alive_t[rows], -torch.inf)
         v, ix = sc.topk(min(k, len(sc))); r = rows[ix]
