@@ -195,10 +195,11 @@ def _rewrite(self: DNII, lid: int, vecs: torch.Tensor, rows: torch.Tensor):
     L.reset(vecs.to(self.dtype), rows); self._list[rows.cpu().numpy()] = lid
 
 @_method
-def _live(self: DNII, lid: int) -> tuple[torch.Tensor, torch.Tensor]:
-    "Live `(rows, vectors as float32)` of list `lid`."
+def _live(self: DNII, lid: int, copy: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+    "Live `(rows, vectors as float32)` of list `lid` (`copy=False`: views where there are no tombstones, for a caller that only reads them)."
     L = self._lists[lid]; rows, V = L.rows[:L.n], L.vecs[:L.n]
     if L.dead: keep = self._alive_t[rows]; return rows[keep], V[keep].float()
+    if not copy: return rows, V.float()
     return rows.clone(), V.float().clone()  # copies: the caller may rewrite this very list from them
 
 def _assign(X: torch.Tensor, C: torch.Tensor, chunk: int = 16384) -> torch.Tensor:
@@ -308,14 +309,15 @@ def _split(self: DNII, part: _Part, lid: int) -> list[int]:
         dist = (part.cent - c_old).pow(2).sum(1); dist[j] = dist[-1] = float('inf')
         nb = dist.topk(min(self.cfg.reassign_neighbors, len(part.lids) - 2), largest=False).indices.tolist()
         idx = [j, len(part.lids) - 1] + nb; lids = [part.lids[i] for i in idx]
-        got = [self._live(l) for l in lids]
+        got = [self._live(l, copy=False) for l in lids]                 # read-only: torch.cat below copies
         R = torch.cat([g[0] for g in got]); W = torch.cat([g[1] for g in got])
         cur = torch.cat([torch.full((len(g[0]),), i, device=self.device) for i, g in enumerate(got)])
         a = _assign(W, part.cent[idx]); moved = int((a != cur).sum())
-        if moved:
-            self.stats['reassigned'] += moved
-            for i, l in enumerate(lids): m = a == i; self._rewrite(l, W[m], R[m])
-            touched = lids
+        if moved:  # rewrite only the lists that lost or gained entries
+            self.stats['reassigned'] += moved; mv = a != cur
+            chg = torch.unique(torch.cat([cur[mv], a[mv]])).tolist()
+            for i in chg: m = a == i; self._rewrite(lids[i], W[m], R[m])
+            touched = list(dict.fromkeys([lid, lid2] + [lids[i] for i in chg]))
     return touched
 
 @_method
