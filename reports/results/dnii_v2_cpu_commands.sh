@@ -10,3 +10,5 @@ export PYTHONPATH=$PWD OMP_NUM_THREADS=2
 B="python reports/scripts/dnii_v2_bench.py --v1 d280adf --n 200000 --d 256 --queries 1000 --latency-queries 100 --ef 16,32,64,128,256 --ivf-nprobe 8,16,32,64,128 --nprobe 8,16,32,64,128 --threads 2 --clusters-out="
 $B --hard --efc 40,200 --out reports/results/dnii_v2_cpu.csv                        # hard set: 2,048 centres, noise = centres' spread
 $B --datasets synthetic --efc 40,200 --append --out reports/results/dnii_v2_cpu.csv  # the drifting clusters of issue 5
+# then, the runtime's list size (DNIIIndex uses list_size=256), DNII v2 and v1 only, appended:
+$B --hard --indexes dnii --list-size 256 --append --out reports/results/dnii_v2_cpu.csv
