@@ -124,3 +124,29 @@ def test_cuda_matches_cpu():
     a, b = DNII(d=16, list_size=32), DNII(d=16, list_size=32, device='cuda')
     for ix in (a, b): ix.add(np.arange(2000), X); ix.delete(np.arange(0, 2000, 5))
     np.testing.assert_allclose(a.search(Q, 10, nprobe=999)[0], b.search(Q, 10, nprobe=999)[0], atol=1e-3)
+
+@pytest.mark.parametrize('dead_frac', [0.0, 0.1])
+def test_per_query_path_equals_grouped_path(dead_frac):
+    "A batch of at most _PER_QUERY queries is scanned query by query; it must give what the grouped path gives, never a deleted id."
+    from icmos.dnii import _PER_QUERY
+    rng = np.random.default_rng(1); X = rng.standard_normal((4000, D)).astype(np.float32); Q = rng.standard_normal((40, D)).astype(np.float32)
+    ix = DNII(d=D, list_size=32); ix.add(np.arange(4000), X)
+    gone = rng.choice(4000, size=int(dead_frac * 4000), replace=False); ix.delete(gone)
+    if dead_frac: assert sum(ix._lists[l].dead for l in ix._parts[0].lids) > 0        # tombstones left to mask
+    for nprobe in (1, 5, 999):
+        Dg, Ig = ix.search(Q, 7, nprobe=nprobe)                                          # 40 > _PER_QUERY: grouped
+        parts = [ix.search(Q[s:s + _PER_QUERY], 7, nprobe=nprobe) for s in range(0, 40, _PER_QUERY)]
+        Ds, Is = np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+        np.testing.assert_allclose(Ds, Dg, atol=1e-5); assert (Is == Ig).mean() > 0.99
+        assert not np.isin(Is, gone).any()
+
+def test_split_scan_equals_single_scan(monkeypatch):
+    "A query's lists scored by several workers into parts of one buffer give exactly what one worker gives."
+    import icmos.dnii as m
+    rng = np.random.default_rng(2); X = rng.standard_normal((4000, D)).astype(np.float32); Q = rng.standard_normal((6, D)).astype(np.float32)
+    ix = DNII(d=D, list_size=32); ix.add(np.arange(4000), X); ix.delete(np.arange(0, 4000, 9))
+    monkeypatch.setattr(m, '_SPLIT_SCAN', 10**9); one = [ix.search(q[None], 7, nprobe=40) for q in Q]
+    monkeypatch.setattr(m, '_SPLIT_SCAN', 1); old = torch.get_num_threads(); torch.set_num_threads(3)
+    try: many = [ix.search(q[None], 7, nprobe=40) for q in Q]
+    finally: torch.set_num_threads(old)
+    for (d1, i1), (d2, i2) in zip(one, many): np.testing.assert_array_equal(d1, d2); np.testing.assert_array_equal(i1, i2)
