@@ -461,7 +461,10 @@ class Memory:
 MAX_SOURCE_BYTES = 1 << 30  # 1 GiB of text (~250M tokens): a larger file is refused, never read whole
 
 def _too_big(name: str, size: int | None, max_bytes: int) -> ICMOSError:
-    return ICMOSError(f"{name} is {'' if size is None else f'{size >> 20} MiB, '}over the {max_bytes >> 20} MiB limit of one source: split it")
+    return ICMOSError(f"{name} is {'' if size is None else _nbytes(size) + ', '}over the {_nbytes(max_bytes)} limit of one source: split it")
+
+def _nbytes(n: int) -> str:
+    return f'{n / 2**20:.0f} MiB' if n >= 1 << 20 else f'{n / 2**10:.0f} KiB' if n >= 1 << 10 else f'{n} bytes'
 
 def _decoded(f, name: str, piece_chars: int, max_bytes: int) -> Iterator[tuple[str, int]]:
     "The pieces of the open binary file `f`, checked as they are read to be UTF-8, free of NUL bytes and within `max_bytes` in all."
@@ -480,7 +483,7 @@ def _decoded(f, name: str, piece_chars: int, max_bytes: int) -> Iterator[tuple[s
 def pieces_of_file(path, piece_chars: int = 1 << 20, max_bytes: int = MAX_SOURCE_BYTES,
                    name: str | None = None) -> tuple[Iterator[tuple[str, int]], int | None]:
     """The UTF-8 text file `path` as `(pieces, size)`: `pieces` yields `(text, n_bytes)` for about `piece_chars` bytes at a
-    time, then `('', 0)`; `size` is the file's size in bytes. A missing, empty or oversized file (over `max_bytes`) is refused
+    time, then `('', 0)`; `size` is the file's size in bytes (None for a pipe or device, whose bytes are counted as read). A missing, empty or oversized file (over `max_bytes`) is refused
     here, before a byte is read; invalid UTF-8 and NUL bytes (binary data) when the piece holding them is read. `path` may
     also be an open binary stream (standard input: `sys.stdin.buffer`), whose size (None) is counted as it is read.
     `name`: what the errors call the source (default: the path, or 'the stream')."""
@@ -488,6 +491,10 @@ def pieces_of_file(path, piece_chars: int = 1 << 20, max_bytes: int = MAX_SOURCE
     p = Path(path).expanduser()
     if not p.exists(): raise ICMOSError(f'file {p} does not exist')
     if p.is_dir(): raise ICMOSError(f'{p} is a directory; give a text file')
+    if not p.is_file():  # a pipe or a device (/dev/stdin, <(cmd)): no size to check first; counted as it is read
+        def stream():
+            with p.open('rb') as f: yield from _decoded(f, name or str(p), piece_chars, max_bytes)
+        return stream(), None
     size = p.stat().st_size
     if size > max_bytes: raise _too_big(str(p), size, max_bytes)
     if size == 0: raise ICMOSError(f'file {p} is empty (0 bytes)')

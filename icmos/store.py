@@ -290,6 +290,7 @@ def _source(self: Store, path_or_text, source_name, is_text: bool):
         return pieces, size, sha, source_name or f'text-{sha[:8]}', None
     p = Path(path_or_text).expanduser()
     pieces, size = pieces_of_file(p, self.cfg.piece_chars)
+    if size is None: raise ICMOSError(f'{p} is a pipe or device: the store hashes a source before writing it, and a pipe reads once; save it to a file first')
     return pieces, size, _sha256_file(p), source_name or p.name, str(p.resolve())
 
 def _encode(self: Store, pieces, name: str, origin: str, progress: bool):
