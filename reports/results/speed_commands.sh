@@ -1,10 +1,10 @@
 # How reports/results/speed*.{csv,json,txt} were made (issue 13, decode/prefill half), on the device tool's
+# nvidia-h100-x1 (NVIDIA H100 80GB HBM3, driver 580.159.04, torch 2.11.0+cu130, transformers 5.17.0).
 # NOTE (2026-11-27): the files that runs 1 and 2 below wrote as speed.csv, speed_profile.json, speed_gpu_checks.txt,
 # speed_compile.csv, speed_compile_profile.json and speed_gpu_checks_run2.txt are now named *_h100 (speed_h100.csv holds
 # their core rows); the names without _h100 hold the H200 runs of the last sections. The first training run (below,
 # "Training half") is kept as speed_train_2026-11-26.csv and train_speed_2026-11-26.json; the H200 speed run's fused-step
 # rows (first version of the step) as speed_fused_v1.csv.
-# nvidia-h100-x1 (NVIDIA H100 80GB HBM3, driver 580.159.04, torch 2.11.0+cu130, transformers 5.17.0).
 # Model staged with ../shared/gpu/stage-smollm2.sh (two calls), icmos copied from the branch into .fast/.
 #
 # Run 1, 2026-11-26 ~14:22 UTC, code of commit 314c768 (GraphDecoder with two warm-up steps):
