@@ -57,16 +57,16 @@ def _attention_backends(dev: torch.device):
     from torch.nn.attention import SDPBackend, sdpa_kernel
     return sdpa_kernel([SDPBackend.EFFICIENT_ATTENTION, SDPBackend.MATH])
 
-def embed(texts: list[str], device: torch.device | str = 'cpu', batch: int = 64, max_len: int = 256,
+def embed(texts: list[str], device: torch.device | str = 'cpu', batch: int | None = 64, max_len: int = 256,
           max_batch_tokens: int = 131072) -> torch.Tensor:
-    "Unit-norm MiniLM sentence embeddings `(len(texts), 384)`, float32, on the CPU (mean pooling + L2 norm). Repeated texts are embedded once, and texts of similar length share a batch (of at most `batch` texts on the CPU; on CUDA of at most `max_batch_tokens` padded tokens, however many texts), so little compute goes to padding; the keys stay on the device until the last batch (one copy back)."
+    "Unit-norm MiniLM sentence embeddings `(len(texts), 384)`, float32, on the CPU (mean pooling + L2 norm). Repeated texts are embedded once, and texts of similar length share a batch (of at most `batch` texts on the CPU; on CUDA, or with `batch=None`, of at most `max_batch_tokens` padded tokens, however many texts), so little compute goes to padding; the keys stay on the device until the last batch (one copy back)."
     mdl, tok = load_embedder(device)
     if not texts: return torch.zeros(0, 384)
     uniq = list(dict.fromkeys(texts))
     ids = _embed_ids(tok, uniq, max_len)
     lens = np.fromiter(map(len, ids), np.int64, len(ids))
     order = np.argsort(lens, kind='stable')
-    cap = len(order) if mdl.device.type == 'cuda' else batch  # on CUDA only the padded tokens bound a batch: fewer, larger forwards
+    cap = len(order) if mdl.device.type == 'cuda' or batch is None else batch  # on CUDA only the padded tokens bound a batch: fewer, larger forwards
     pad = tok.pad_token_id or 0
     out = torch.empty(len(uniq), 384, device=mdl.device)
     with torch.no_grad(), _attention_backends(mdl.device):
