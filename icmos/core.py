@@ -126,7 +126,7 @@ def _convert_gguf(gguf: Path, dest: Path):
         tok = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
         model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)
     except Exception as e:
-        raise ICMOSError(f"cannot read the GGUF file {gguf}: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from e
+        raise ICMOSError(f"cannot read the GGUF file {gguf}: {_first_line(e)}") from e
     if hasattr(model.config, 'quantization_config'): del model.config.quantization_config
     tmp = dest.with_name(dest.name + f'.tmp{os.getpid()}')
     shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
@@ -191,7 +191,7 @@ def load_model(cfg: ICMOSConfig | None = None):
     try: model, tok = _load()
     except Exception as e:
         if not from_gguf:
-            raise ICMOSError(f"model: cannot load {src!s}: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from e
+            raise ICMOSError(f"model: cannot load {src!s}: {_first_line(e)}") from e
         warnings.warn(f'icmos: the model cache {src} is unreadable ({type(e).__name__}); rebuilding it from the GGUF')
         shutil.rmtree(src, ignore_errors=True)
         src, _ = _resolve(cfg.model, cfg.cache_dir); model, tok = _load()

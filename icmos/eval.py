@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
-from .core import ICMOSConfig, ICMOSError, Prompt, cache_kw, encode_prompt, get_method, load_model, _peak_host_mb, GGUF_NAME, METHODS, _load_method_modules
+from .core import ICMOSConfig, ICMOSError, Prompt, cache_kw, encode_prompt, get_method, load_model, _peak_host_mb, GGUF_NAME, METHODS, _load_method_modules, _first_line
 from .tasks import TASKS, get_task, make_sample
 
 # %% auto #0
@@ -117,7 +117,7 @@ def run_sample(method, model, tok, s, cfg, strict: bool | None = None) -> dict:
         if torch.cuda.is_available(): torch.cuda.empty_cache()
     except Exception as e:  # a method's bug must not take the other cells down: record it, score nothing
         if _strict(strict): raise
-        rec = {'status': f'error: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}'}
+        rec = {'status': f'error: {_first_line(e)}'}
     return rec
 
 # %% ../nbs/api/02_eval.ipynb #108a9278

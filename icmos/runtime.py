@@ -491,13 +491,11 @@ def pieces_of_file(path, piece_chars: int = 1 << 20, max_bytes: int = MAX_SOURCE
     p = Path(path).expanduser()
     if not p.exists(): raise ICMOSError(f'file {p} does not exist')
     if p.is_dir(): raise ICMOSError(f'{p} is a directory; give a text file')
-    if not p.is_file():  # a pipe or a device (/dev/stdin, <(cmd)): no size to check first; counted as it is read
-        def stream():
-            with p.open('rb') as f: yield from _decoded(f, name or str(p), piece_chars, max_bytes)
-        return stream(), None
-    size = p.stat().st_size
-    if size > max_bytes: raise _too_big(str(p), size, max_bytes)
-    if size == 0: raise ICMOSError(f'file {p} is empty (0 bytes)')
+    size = None  # a pipe or a device (/dev/stdin, <(cmd)) has no size to check first: its bytes are counted as read
+    if p.is_file():
+        size = p.stat().st_size
+        if size > max_bytes: raise _too_big(str(p), size, max_bytes)
+        if size == 0: raise ICMOSError(f'file {p} is empty (0 bytes)')
     def pieces():
         with p.open('rb') as f: yield from _decoded(f, name or str(p), piece_chars, max_bytes)
     return pieces(), size
