@@ -34,8 +34,19 @@ def make_docs(n: int = 24, n_namespaces: int = 3, verses_per_doc: int = 30, pool
     return docs
 
 # %% ../nbs/api/63_bench_store.ipynb #f7fc88c7
+def _processes():
+    "A multiprocessing context for the fault tests' workers: `forkserver`, its server preloading `icmos.bench_store`, so a worker costs no imports and never inherits the threads (OpenMP, tokenizers) of the process that asks for it."
+    import multiprocessing as mp
+    ctx = mp.get_context('forkserver'); ctx.set_forkserver_preload(['icmos.bench_store'])
+    return ctx
+
+def _target(name: str):
+    "The package's own function `name` as a worker's target (a worker imports its target by name: one defined in a notebook's `__main__` cannot be)."
+    import icmos.bench_store as m
+    return getattr(m, name)
+
 def _worker(path: str, fp: str, tok, docs: list[dict], journal: str, seed: int, fault: str | None, keep: int):
-    "Loop over random ingest / rm / compact on the store at `path`, journalling each operation (runs in a forked child)."
+    "Loop over random ingest / rm / compact on the store at `path`, journalling each operation (runs in a worker process)."
     import icmos.store as S
     S._FAULT = fault
     rng = random.Random(seed)
@@ -98,9 +109,8 @@ def verify(path, docs: list[dict], expected: set[int], flight: tuple | None, que
 def fault_trials(path, tok, docs: list[dict], trials: int = 10, faults: tuple = (), seed: int = 0, max_delay: float = 1.0,
                  keep: int = 1) -> list[dict]:
     "`trials` kill -9 trials at random moments (then one per named fault point in `faults`) on the store at `path`: one result dict per trial."
-    import multiprocessing as mp
     from icmos.store import Store, model_fingerprint
-    path = Path(path); fp = model_fingerprint(tok); ctx = mp.get_context('fork')
+    path = Path(path); fp = model_fingerprint(tok); ctx = _processes()
     rng, out = random.Random(seed), []
     with Store.open(path, fp, 'none', tok=tok) as st:  # the docs below `keep` are never deleted: the known questions always have an answer
         for d in docs[:keep]: st.ingest(d['text'], d['namespace'], f"doc{d['key']}", is_text=True)
@@ -108,7 +118,7 @@ def fault_trials(path, tok, docs: list[dict], trials: int = 10, faults: tuple = 
     plan = [('random', None)] * trials + [('fault', f) for f in faults]
     for i, (kind, fault) in enumerate(plan):
         journal = path.parent / f'{path.name}.journal{i}'; journal.unlink(missing_ok=True)
-        p = ctx.Process(target=_worker, args=(str(path), fp, tok, docs, str(journal), rng.randrange(1 << 30), fault, keep), daemon=True)
+        p = ctx.Process(target=_target('_worker'), args=(str(path), fp, tok, docs, str(journal), rng.randrange(1 << 30), fault, keep), daemon=True)
         p.start(); t0 = time.monotonic()
         while not (journal.exists() and 'ready' in journal.read_text()) and p.is_alive() and time.monotonic() - t0 < 60: time.sleep(0.01)
         if kind == 'random': time.sleep(rng.uniform(0.0, max_delay))
@@ -163,21 +173,22 @@ def _writer(path, fp, tok, docs, timeout, q, hold: float = 0.0):
 
 def two_writers(path, tok, docs: list[dict]) -> dict:
     "Concurrent writers on a fresh store at `path`: `{'both_ok', 'sources', 'problems', 'busy_message'}`."
-    import multiprocessing as mp
     from icmos.store import Store, model_fingerprint
-    ctx, fp = mp.get_context('fork'), model_fingerprint(tok)
+    ctx, fp, writer = _processes(), model_fingerprint(tok), _target('_writer')
     Store.open(path, fp, 'none', tok=tok).close()
     q = ctx.Queue(); half = len(docs) // 2
-    ps = [ctx.Process(target=_writer, args=(str(path), fp, tok, part, 60, q)) for part in (docs[:half], docs[half:])]
+    ps = [ctx.Process(target=writer, args=(str(path), fp, tok, part, 60, q)) for part in (docs[:half], docs[half:])]
     for p in ps: p.start()
-    for p in ps: p.join()
-    res = sorted(q.get(timeout=300) for _ in ps)
+    res = sorted(q.get(timeout=300) for _ in ps)  # a worker that never answers fails here, not in a join without end
+    for p in ps: p.join(30)
     with Store.open(path, create=False) as st: names, problems = {s['name'] for s in st.ls()}, st.check()
     q2 = ctx.Queue()
-    holder = ctx.Process(target=_writer, args=(str(path), fp, tok, [], 60, q2, 3.0)); holder.start()
+    holder = ctx.Process(target=writer, args=(str(path), fp, tok, [], 60, q2, 3.0)); holder.start()
     assert q2.get(timeout=60) == 'holding'
-    waiter = ctx.Process(target=_writer, args=(str(path), fp, tok, docs[:1], 0.3, q2)); waiter.start(); waiter.join(); holder.join()
+    waiter = ctx.Process(target=writer, args=(str(path), fp, tok, docs[:1], 0.3, q2)); waiter.start()
     msgs = [q2.get(timeout=300) for _ in range(2)]
+    for p in (waiter, holder): p.join(30)
+    for x in (q, q2): x.close(); x.join_thread()
     return dict(both_ok=res == ['ok', 'ok'], sources=len(names), problems=problems, busy_message=next((m for m in msgs if m.startswith('error')), ''))
 
 # %% ../nbs/api/63_bench_store.ipynb #b8eb89ea

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 from conftest import BIN
 
-os.environ.setdefault('TOKENIZERS_PARALLELISM', 'false')  # the fault trials fork a process that holds the tokenizer
 
 @pytest.fixture(scope='module')
 def tok():
@@ -90,7 +89,7 @@ def test_minilm_keys_read_back_equal(tmp_path, tok, docs):
     for d in docs[:2]: assert any(d['answer'] in mem_dnii.blocks[b].text for b in mem_dnii.retrieve(d['question'])[0])
 
 def _churn(path, fp, tok, docs, seconds, q, role):
-    "A writer for `seconds` (forked child): role 'deleter' ingests docs and deletes a random one of them once 3 are in (so readers see them, and a deleted newest id is reused after compaction); 'compactor' compacts; then the deleter removes what it added."
+    "A writer for `seconds` (a worker process): role 'deleter' ingests docs and deletes a random one of them once 3 are in (so readers see them, and a deleted newest id is reused after compaction); 'compactor' compacts; then the deleter removes what it added."
     import random
     from icmos.store import Store, StoreConfig
     n, end, live, rng = 0, time.monotonic() + seconds, [], random.Random(0)
@@ -111,10 +110,10 @@ def _churn(path, fp, tok, docs, seconds, q, role):
 
 def test_readers_while_deleting_and_compacting(tmp_path, tok, docs):
     "One process ingests + deletes, one compacts (VACUUM, shard files removed, source ids reused), while this one keeps opening the store and answering: no error, no wrong or foreign block."
-    import multiprocessing as mp
+    from icmos.bench_store import _processes
     from icmos.runtime import RuntimeConfig
     from icmos.store import Store, model_fingerprint
-    fp, ctx, cfg = model_fingerprint(tok), mp.get_context('fork'), RuntimeConfig(rankers='bm25', hops=1, top_k=1)
+    fp, ctx, cfg = model_fingerprint(tok), _processes(), RuntimeConfig(rankers='bm25', hops=1, top_k=1)
     keep, churn = docs[:3], docs[3:9]  # kept: one per namespace, always there; churned: come and go
     with Store.open(tmp_path / 's', fp, 'none', tok=tok) as st:
         for d in keep: st.ingest(d['text'], d['namespace'], f"doc{d['key']}", is_text=True)
