@@ -1,0 +1,214 @@
+"""Tech report B, end to end at any scale: train the Q-Former writer through the frozen LM, freeze it, train the index
+distiller + query projector on its detail tokens, and measure retrieval and QA on held-out blocks.
+
+  python reports/scripts/writer_run.py writer --out runs/w16 --groups 300 --block-tokens 128 --n-tokens 8 --steps 200
+  python reports/scripts/writer_run.py index  --out runs/w16 --groups 300 --test-groups 100
+  python reports/scripts/writer_run.py eval   --out runs/w16 --test-groups 100 --qa 20 --csv reports/results/writer.csv
+  python reports/scripts/writer_run.py untrained --out runs/w0 ...   (the control: the same index + eval on a random writer)
+
+Each stage reads what the one before wrote under --out (checkpoints as safetensors + config.json, histories as CSV).
+Same command on a GPU (the model's device comes from ICMOS_DEVICE / --device); CPU-sized defaults.
+"""
+import argparse, csv, json, os, random, sys, time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from icmos.core import ICMOSConfig, load_model, text_ids  # noqa: E402
+from icmos import writer as W  # noqa: E402
+
+COLS = ['encoder', 'task', 'context_tokens', 'n_blocks', 'compression', 'n', 'recall_at_1', 'recall_at_4', 'qa_accuracy',
+        'raw_qa_accuracy', 'latency_ms', 'device', 'model']
+
+
+def _model(a):
+    cfg = ICMOSConfig(device=a.device, dtype='float32' if a.device == 'cpu' else 'bfloat16')
+    return load_model(cfg)
+
+
+def _hist_csv(rows, path):
+    if not rows: return
+    with open(path, 'w', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0])); w.writeheader(); w.writerows(rows)
+
+
+def stage_writer(a):
+    model, tok = _model(a)
+    torch.manual_seed(a.seed)
+    cfg = W.WriterConfig(n_tokens=a.n_tokens, block_tokens=a.block_tokens, layer=a.layer, d=a.d, depth=a.depth,
+                         heads=a.heads, recon_weight=a.recon_weight)
+    ex = W.writer_examples(tok, a.groups, seed=a.seed, block_tokens=a.block_tokens)
+    tc = W.WriterTrainConfig(steps=a.steps, batch=a.batch, lr=a.lr, recon_tokens=a.recon_tokens, seed=a.seed, log_every=a.log_every)
+    t0 = time.perf_counter()
+    w, hist = W.train_writer(model, tok, ex, cfg, tc)
+    out = Path(a.out); W.save_writer(w, out / 'writer')
+    _hist_csv(hist, out / 'writer_history.csv')
+    (out / 'writer_run.json').write_text(json.dumps(dict(args=vars(a), seconds=time.perf_counter() - t0, examples=len(ex),
+                                                          device=str(model.device)), indent=1))
+    print(f'writer: {len(ex)} examples, {a.steps} steps, {time.perf_counter() - t0:.0f} s -> {out / "writer"}')
+
+
+def stage_untrained(a):
+    "An untrained writer (random Q-Former) under --out/writer: the control that tells what writer training adds."
+    model, tok = _model(a)
+    torch.manual_seed(a.seed)
+    cfg = W.WriterConfig(n_tokens=a.n_tokens, block_tokens=a.block_tokens, layer=a.layer, d=a.d, depth=a.depth, heads=a.heads)
+    W.save_writer(W.Writer.for_model(model, tok, cfg), Path(a.out) / 'writer')
+    print(f'untrained writer -> {Path(a.out) / "writer"}')
+
+
+def _encode_all(model, tok, w, texts, batch=16):
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(texts), batch): out.append(w.encode(model, tok, texts[i:i + batch]).float().cpu())
+    return torch.cat(out)
+
+
+def _groups(ex):
+    "Per question: the index of its positive block and of every block of its group."
+    pos, groups, qs, by = [], [], [], {}
+    for i, e in enumerate(ex): by.setdefault(e['group'], []).append(i)
+    for g, idx in by.items():
+        p = [i for i in idx if ex[i]['label'] == 'positive'][0]
+        pos.append(p); groups.append(idx); qs.append(ex[p]['question'])
+    return pos, groups, qs
+
+
+def stage_index(a):
+    from icmos import distiller as Di
+    model, tok = _model(a)
+    w = W.load_writer(Path(a.out) / 'writer', model, tok)
+    ex = W.writer_examples(tok, a.groups, seed=a.seed, block_tokens=w.cfg.block_tokens)
+    t0 = time.perf_counter()
+    D = _encode_all(model, tok, w, [e['text'] for e in ex])
+    pos, groups, qs = _groups(ex)
+    S = Di.question_states(model, tok, qs, w.cfg.layer)
+    t1 = time.perf_counter()
+    cfg = Di.DistillerConfig(q_layer=w.cfg.layer)
+    tc = Di.DistillerTrainConfig(steps=a.index_steps, batch=a.index_batch, lr=a.index_lr, seed=a.seed, log_every=a.log_every)
+    dist, hist = Di.train_distiller(D, S, pos, groups, cfg, tc, fingerprint=w.fingerprint)
+    Di.save_distiller(dist, Path(a.out) / 'distiller')
+    _hist_csv(hist, Path(a.out) / 'distiller_history.csv')
+    print(f'distiller: {len(ex)} blocks, {len(qs)} questions; D and states {t1 - t0:.0f} s, training {time.perf_counter() - t1:.0f} s')
+
+
+def _filler(tok, n, block_tokens, seed):
+    from icmos.tasks import haystack, _ntok
+    rng, out = random.Random(f'filler-{seed}'), []
+    for _ in range(n):
+        t, _ = haystack(tok, block_tokens - 4, [], rng)
+        while _ntok(tok, t) > block_tokens: t = t[:t.rindex(' ')]
+        out.append(t)
+    return out
+
+
+def _hit(answer, pred): return float(answer.lower() in pred.lower())
+
+
+def stage_eval(a):
+    import bm25s
+    from icmos import distiller as Di
+    from icmos.rag import embed
+    model, tok = _model(a)
+    w = W.load_writer(Path(a.out) / 'writer', model, tok)
+    dist = Di.load_distiller(Path(a.out) / 'distiller', model, tok)
+    ex = W.writer_examples(tok, a.test_groups, seed=a.seed, block_tokens=w.cfg.block_tokens, split='test')
+    pool = [e['text'] for e in ex] + _filler(tok, max(0, a.pool - len(ex)), w.cfg.block_tokens, a.seed)
+    D = _encode_all(model, tok, w, pool)
+    H = dist.keys(D)
+    pos, groups, qs = _groups(ex)
+    kinds = [ex[p]['kind'] for p in pos]
+    dev, name = str(model.device), os.environ.get('ICMOS_MODEL', 'smollm2')
+    ctx = sum(len(x) for x in text_ids(tok, pool))
+    scores, lat = {}, {}
+    t0 = time.perf_counter(); Q = dist.queries(model, tok, qs); scores['distilled'] = Q @ H.T; lat['distilled'] = (time.perf_counter() - t0) / len(qs)
+    if a.no_baselines: return _finish(a, ex, pool, D, w, pos, kinds, qs, scores, lat, ctx, dev, name, model, tok)
+    E = embed(pool); t0 = time.perf_counter(); Eq = embed(qs); scores['minilm'] = Eq @ E.T; lat['minilm'] = (time.perf_counter() - t0) / len(qs)
+    r = bm25s.BM25(); r.index(bm25s.tokenize(pool, show_progress=False), show_progress=False)
+    t0 = time.perf_counter()
+    docs, sc = r.retrieve(bm25s.tokenize(qs, show_progress=False), k=len(pool), show_progress=False)
+    B = torch.full((len(qs), len(pool)), -1e9)
+    for i in range(len(qs)): B[i, torch.as_tensor(docs[i])] = torch.as_tensor(sc[i], dtype=torch.float32)
+    scores['bm25'] = B; lat['bm25'] = (time.perf_counter() - t0) / len(qs)
+    _finish(a, ex, pool, D, w, pos, kinds, qs, scores, lat, ctx, dev, name, model, tok)
+
+
+def _finish(a, ex, pool, D, w, pos, kinds, qs, scores, lat, ctx, dev, name, model, tok):
+    from icmos import distiller as Di
+    from icmos.core import encode_prompt, prefill, decode_greedy, stop_ids
+    tag = f'-{a.tag}' if a.tag else ''
+    rows = []
+    for task in sorted(set(kinds)):
+        sel = [i for i, k in enumerate(kinds) if k == task]
+        for enc, S in scores.items():
+            rows.append(dict(encoder=enc + (tag if enc == 'distilled' else ''), task=task, context_tokens=ctx, n_blocks=len(pool),
+                             compression=w.cfg.compression if enc == 'distilled' else '', n=len(sel),
+                             recall_at_1=Di.recall_at(S[sel], [pos[i] for i in sel], 1), recall_at_4=Di.recall_at(S[sel], [pos[i] for i in sel], 4),
+                             qa_accuracy='', raw_qa_accuracy='', latency_ms=1000 * lat[enc], device=dev, model=name))
+        # QA on the positive blocks: D only, the raw block, no memory
+        qa = {'writer': [], 'raw': [], 'none': []}; samples = []
+        for i in sel[:a.qa]:
+            e = ex[pos[i]]
+            with torch.no_grad():
+                pd = W.answer_from_memory(model, tok, w, D[pos[i]].to(model.device), e['question'])
+                praw = pnone = ''
+                if not a.no_baselines:  # the same questions with the raw block, and with no memory at all
+                    pr = encode_prompt(tok, e['text'], e['question']); lg, c = prefill(model, pr.ids())
+                    praw = tok.decode(decode_greedy(model, c, lg, 40, stop_ids(tok)), skip_special_tokens=True)
+                    pn = encode_prompt(tok, '(no document)', e['question']); lg, c = prefill(model, pn.ids())
+                    pnone = tok.decode(decode_greedy(model, c, lg, 40, stop_ids(tok)), skip_special_tokens=True)
+                    qa['raw'].append(_hit(e['answer'], praw)); qa['none'].append(_hit(e['answer'], pnone))
+            qa['writer'].append(_hit(e['answer'], pd))
+            samples.append(dict(run=a.tag or 'trained', task=task, question=e['question'], answer=e['answer'], from_D=pd, from_block=praw, no_memory=pnone))
+        n = len(qa['writer']); m = lambda v: sum(v) / max(1, len(v))
+        rows.append(dict(encoder='writer' + tag, task=task, context_tokens=w.cfg.block_tokens, n_blocks=1, compression=w.cfg.compression, n=n,
+                         recall_at_1='', recall_at_4='', qa_accuracy=m(qa['writer']), raw_qa_accuracy=m(qa['raw']) if qa['raw'] else '', latency_ms='', device=dev, model=name))
+        if not a.no_baselines: rows.append(dict(encoder='none', task=task, context_tokens=0, n_blocks=0, compression='', n=n,
+                         recall_at_1='', recall_at_4='', qa_accuracy=m(qa['none']), raw_qa_accuracy='', latency_ms='', device=dev, model=name))
+        with open(Path(a.out) / 'qa_samples.jsonl', 'a') as f:
+            for s_ in samples: f.write(json.dumps(s_) + '\n')
+    for r_ in rows: print({k: (round(v, 3) if isinstance(v, float) else v) for k, v in r_.items()})
+    if a.csv:
+        new = not Path(a.csv).exists()
+        with open(a.csv, 'a', newline='') as f:
+            wr = csv.DictWriter(f, fieldnames=COLS)
+            if new: wr.writeheader()
+            wr.writerows(rows)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('stage', choices=['writer', 'untrained', 'index', 'eval'])
+    p.add_argument('--out', required=True)
+    p.add_argument('--device', default=os.environ.get('ICMOS_DEVICE', 'cpu'))
+    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--groups', type=int, default=300)
+    p.add_argument('--test-groups', type=int, default=100)
+    p.add_argument('--block-tokens', type=int, default=128)
+    p.add_argument('--n-tokens', type=int, default=8)
+    p.add_argument('--layer', type=int, default=20)
+    p.add_argument('--d', type=int, default=256)
+    p.add_argument('--depth', type=int, default=2)
+    p.add_argument('--heads', type=int, default=4)
+    p.add_argument('--recon-weight', type=float, default=0.5)
+    p.add_argument('--steps', type=int, default=200)
+    p.add_argument('--batch', type=int, default=8)
+    p.add_argument('--lr', type=float, default=3e-4)
+    p.add_argument('--recon-tokens', type=int, default=48)
+    p.add_argument('--log-every', type=int, default=10)
+    p.add_argument('--qa', type=int, default=20)
+    p.add_argument('--tag', default='', help="suffix of the writer's and distiller's encoder names in the CSV (e.g. untrained)")
+    p.add_argument('--no-baselines', action='store_true', help='skip MiniLM, BM25 and no-memory rows (a control run beside a full one)')
+    p.add_argument('--pool', type=int, default=1000, help='blocks searched at eval: the test groups plus prose fillers')
+    p.add_argument('--index-steps', type=int, default=600)
+    p.add_argument('--index-batch', type=int, default=32)
+    p.add_argument('--index-lr', type=float, default=1e-3)
+    p.add_argument('--csv', default='')
+    a = p.parse_args(argv)
+    Path(a.out).mkdir(parents=True, exist_ok=True)
+    {'writer': stage_writer, 'untrained': stage_untrained, 'index': stage_index, 'eval': stage_eval}[a.stage](a)
+
+
+if __name__ == '__main__':
+    main()
