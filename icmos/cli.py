@@ -70,7 +70,8 @@ def _method_flags(p: argparse.ArgumentParser):
 _RUNTIME_FLAGS = {  # flag -> (type, help); each is a RuntimeConfig field, whose default the help shows
     'top_k': (int, 'blocks read'), 'hops': (int, 'retrieval rounds; 2+ follows a rare word the best sentence adds to the question'),
     'chains': (int, 'bridge chains followed, from the best blocks for the question'),
-    'block_words': (int, 'words per block'), 'rankers': (str, 'comma-separated: bm25, minilm (fused)'),
+    'block_words': (int, 'words per block'), 'rankers': (str, 'comma-separated: bm25, minilm, distilled (fused)'),
+    'encoder_dir': (str, 'with --rankers distilled: folder with writer/ and distiller/ checkpoints'),
     'keys': (str, "unit (one key per sentence) or block"), 'index': (str, 'where MiniLM keys live: dnii or flat'),
     'local_tokens': (int, "tokens of the document's end kept as the local window"),
     'retrieve': (str, "force, auto (also re-rank while generating) or off (local window only)"),

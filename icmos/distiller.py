@@ -107,8 +107,11 @@ class Distiller(nn.Module):
         self.index, self.query = IndexDistiller(d_lm, cfg), QueryProjector(d_lm, cfg)
 
     def keys(self, D: torch.Tensor, batch: int = 512) -> torch.Tensor: # (b, N, D_lm) -> (b, k)
-        "Block keys `H` (eval mode, no gradient)."
-        with torch.no_grad(): return torch.cat([self.index(D[i:i + batch]) for i in range(0, len(D), batch)]) if len(D) else D.new_zeros(0, self.cfg.key_dim)
+        "Block keys `H`: no gradient, and no token dropout even while the distiller is in training mode."
+        was = self.index.training; self.index.eval()
+        try:
+            with torch.no_grad(): return torch.cat([self.index(D[i:i + batch]) for i in range(0, len(D), batch)]) if len(D) else D.new_zeros(0, self.cfg.key_dim)
+        finally: self.index.train(was)
 
     def queries(self, model, tok, questions: list[str]) -> torch.Tensor: # (g, k)
         "Query keys `Q` of questions (the LM's states computed here)."

@@ -23,8 +23,8 @@ def _method_of(cls):
 
 # %% auto #0
 __all__ = ['RANKERS', 'MAX_SOURCE_BYTES', 'split_units', 'content_words', 'Block', 'Units', 'Blocker', 'Ranker', 'BM25',
-           'FlatIndex', 'DNIIIndex', 'Dense', 'rrf', 'RuntimeConfig', 'Hop', 'Trace', 'Memory', 'pieces_of_file',
-           'pieces_of_text', 'read_text', 'trace_png', 'trace_html', 'ICMOS', 'RAGHybrid']
+           'FlatIndex', 'DNIIIndex', 'Dense', 'rrf', 'Distilled', 'RuntimeConfig', 'Hop', 'Trace', 'Memory',
+           'pieces_of_file', 'pieces_of_text', 'read_text', 'trace_png', 'trace_html', 'ICMOS', 'RAGHybrid']
 
 # %% ../nbs/api/60_runtime.ipynb #7a6c5c16
 _UNIT = re.compile(r'[^\s](?:[^\n]*?)(?:[.!?]+["\'\)\]\u201d\u2019]*(?=\s)|(?=\n)|\Z)')
@@ -334,7 +334,67 @@ def rrf(rankings: dict[str, list[tuple[int, float]]], k0: int = 60) -> list[tupl
             fused[b] = fused.get(b, 0.0) + 1.0 / (k0 + rank + 1)
     return sorted(fused.items(), key=lambda x: (-x[1], x[0]))
 
-RANKERS = {'bm25': BM25, 'minilm': Dense}
+class Distilled(Ranker):
+    """Learned block keys (tech report B): the writer's detail tokens of a block (`icmos.writer`) → the index distiller's key
+    `H`; the question's LM states → the query projector's key `Q` (`icmos.distiller`). A block longer than the writer reads
+    gets one key per window of `block_tokens` tokens and scores as its best window; a block shorter than `N` tokens is
+    keyed from the tokens it has (a key, not a stored compression)."""
+    name: ClassVar[str] = 'distilled'
+    keys: str = 'block'
+    def __init__(self, model, tok, encoder_dir: str, index: str = 'dnii', batch: int = 16):
+        from icmos.distiller import load_distiller
+        from icmos.writer import load_writer
+        if model is None or isinstance(model, _NoModel) or tok is None or isinstance(tok, _NoModel):
+            raise ICMOSError("rankers 'distilled' needs the LM: its keys are read from the LM's hidden states (a retrieval-only memory cannot use it)")
+        if index not in _INDEXES: raise ICMOSError(f"index: must be one of {', '.join(_INDEXES)} (got {index!r})")
+        p = Path(encoder_dir).expanduser()
+        if not p.is_dir(): raise ICMOSError(f"encoder_dir: {p} is not a folder (it must hold writer/ and distiller/, as reports/scripts/writer_run.py writes them)")
+        self.writer, self.dist = load_writer(p / 'writer', model, tok), load_distiller(p / 'distiller', model, tok)
+        self.model, self.tok, self.batch, self.dim = model, tok, batch, self.dist.cfg.key_dim
+        self.index = _INDEXES[index](self.dim, device=model.device)
+        self.n, self._owner, self._q = 0, [], {}
+        self.add_s = {'encode': 0.0, 'index': 0.0}
+
+    def windows(self, ids) -> list[list[int]]:
+        "Token windows keyed for a block of token ids: the block, or windows of `block_tokens` (the last one ending at the block's end)."
+        ids, L = [int(t) for t in ids], self.writer.cfg.block_tokens
+        if len(ids) <= L: return [ids] if ids else []
+        return [ids[s:s + L] for s in range(0, len(ids) - L, L)] + [ids[-L:]]
+
+    def add(self, blocks, units=None):
+        if not blocks: return
+        self.n = blocks[-1].id + 1
+        wins, owners = [], []
+        for b in blocks:
+            for w in self.windows(b.ids if len(b.ids) else text_ids(self.tok, [b.text])[0]): wins.append(w); owners.append(b.id)
+        if not wins: return
+        t0, keys = time.perf_counter(), []
+        with torch.no_grad():
+            for i in range(0, len(wins), self.batch):
+                keys.append(self.dist.keys(self.writer.encode_ids(self.model, self.tok, wins[i:i + self.batch], min_tokens=1)))
+        X = torch.cat(keys).float(); t1 = time.perf_counter()
+        k0 = len(self._owner); self._owner += owners
+        self.index.add(list(range(k0, k0 + len(wins))), X)
+        _sync(self.model.device); self.add_s['encode'] += t1 - t0; self.add_s['index'] += time.perf_counter() - t1
+
+    def query_vector(self, query: str) -> torch.Tensor:
+        if query not in self._q:
+            if len(self._q) >= 64: self._q.clear()
+            self._q[query] = self.dist.queries(self.model, self.tok, [query])[0]
+        return self._q[query]
+
+    def rank(self, query, k, exclude=frozenset(), exclude_units=frozenset()):
+        if len(self.index) == 0: return []
+        v, ids = self.index.search(self.query_vector(query), 4 * (k + len(exclude)) + 8)
+        best: dict[int, float] = {}
+        for i, s in zip(ids, v):
+            b = self._owner[int(i)]
+            if b in exclude or b in best: continue
+            best[b] = float(s)
+            if len(best) >= k: break
+        return list(best.items())
+
+RANKERS = {'bm25': BM25, 'minilm': Dense, 'distilled': Distilled}
 
 # %% ../nbs/api/60_runtime.ipynb #601c4155
 _RETRIEVE = ('force', 'auto', 'off')
@@ -344,7 +404,7 @@ class RuntimeConfig:
     "Settings of the memory runtime; `icmos ask --method icmos` flags map onto these fields."
     block_words: int = 60         # words per block (whole sentences; the embedded model reads ~1K tokens well)
     overlap: int = 1              # sentences shared by consecutive blocks, so no fact is cut in two
-    rankers: str = 'bm25,minilm'  # comma-separated block rankers, fused by reciprocal rank: bm25, minilm
+    rankers: str = 'bm25,minilm'  # comma-separated block rankers, fused by reciprocal rank: bm25, minilm, distilled
     keys: str = 'unit'            # MiniLM keys: 'unit' (one per sentence; a block scores as its best) or 'block'
     index: str = 'dnii'           # where the MiniLM keys live: 'dnii' (icmos.dnii) or 'flat' (exact scan)
     candidates: int = 16          # blocks each ranker proposes before fusion
@@ -362,6 +422,7 @@ class RuntimeConfig:
     retrieve: str = 'force'       # 'force': retrieve for the question; 'auto': also re-rank every `refresh_every` generated tokens; 'off': local window only
     refresh_every: int = 16       # generated tokens between re-rankings under retrieve='auto'
     piece_chars: int = 1 << 20    # characters read per streaming write step
+    encoder_dir: str = ''         # with the ranker 'distilled': a folder holding writer/ and distiller/ checkpoints (reports/scripts/writer_run.py)
 
     def __post_init__(self):
         for name, lo, hi in (('block_words', 4, 4096), ('overlap', 0, 16), ('candidates', 1, 4096), ('top_k', 1, 256),
@@ -373,6 +434,8 @@ class RuntimeConfig:
         names = self.ranker_names
         bad = [r for r in names if r not in RANKERS]
         if not names or bad: raise ICMOSError(f"rankers: give a comma-separated list of {', '.join(RANKERS)} (got {self.rankers!r})")
+        if 'distilled' in names and not str(self.encoder_dir).strip():
+            raise ICMOSError("rankers 'distilled' needs encoder_dir: a folder with writer/ and distiller/ checkpoints (train them with reports/scripts/writer_run.py)")
         if self.keys not in ('unit', 'block'): raise ICMOSError(f"keys: must be 'unit' or 'block' (got {self.keys!r})")
         if self.index not in _INDEXES: raise ICMOSError(f"index: must be one of {', '.join(_INDEXES)} (got {self.index!r})")
         if self.retrieve not in _RETRIEVE: raise ICMOSError(f"retrieve: must be one of {', '.join(_RETRIEVE)} (got {self.retrieve!r})")
@@ -439,13 +502,17 @@ class Memory:
         if not self.has_lm and self.cfg.rerank == 'lm':
             self.cfg = replace(self.cfg, rerank='none')
             self.notes.append("rerank='lm' is off: this memory has no model (retrieval only), so candidates keep their fused order")
-        self.rankers: list[Ranker] = [BM25(self.cfg.keys) if r == 'bm25' else Dense(self.cfg.keys, self.cfg.index, self.model.device)
-                                      for r in self.cfg.ranker_names]
+        self.rankers: list[Ranker] = [self._ranker(r) for r in self.cfg.ranker_names]
         self.units, self.blocks, self.sources = Units(), [], []
         self._broken = ''               # why the memory cannot be used (a write that failed half-way)
         self.n_tokens, self.ingest_s = 0, 0.0
         self.write_timings: dict[str, float] = {}  # seconds of the write path per stage: split, token_ids, and each ranker
         self.last_trace: Trace | None = None
+
+    def _ranker(self, name: str) -> Ranker:
+        if name == 'bm25': return BM25(self.cfg.keys)
+        if name == 'distilled': return Distilled(self.model, self.tok, self.cfg.encoder_dir, self.cfg.index)
+        return Dense(self.cfg.keys, self.cfg.index, self.model.device)
 
     @property
     def has_lm(self) -> bool:
@@ -587,7 +654,7 @@ def _tier_bytes(self: Memory) -> dict:
     for r in self.rankers:
         if isinstance(r, BM25): l1 += r.nbytes()
         elif isinstance(r.index, DNIIIndex): l1 += r.index.dnii.nbytes()
-        else: l1 += len(r.index) * 384 * 4
+        else: l1 += len(r.index) * getattr(r, 'dim', 384) * 4
         if isinstance(r, Dense): l1 += len(r.index) * 384 * 2  # the host float16 copy that picks sentences
     mb = lambda x: round(x / 2**20, 3)
     return {'l2_text_mb': mb(sum(len(t.encode('utf-8', 'surrogatepass')) for t in self.units.text)),

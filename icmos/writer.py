@@ -15,9 +15,9 @@ import torch.nn.functional as F
 from .core import ICMOSError, _first_line, stop_ids, text_ids
 
 # %% auto #0
-__all__ = ['NOT_HERE', 'RECALL', 'PARA_TEST_TEMPLATES', 'WRITER_FORMAT', 'WriterConfig', 'hidden_at', 'block_states', 'QFormer',
-           'Writer', 'frame', 'lm_loss', 'answer_from_memory', 'writer_examples', 'WriterTrainConfig', 'StateCache',
-           'writer_step_loss', 'train_writer', 'save_writer', 'load_writer']
+__all__ = ['NOT_HERE', 'RECALL', 'PARA_TEST_TEMPLATES', 'WRITER_FORMAT', 'WriterConfig', 'hidden_at', 'block_states',
+           'states_of_ids', 'QFormer', 'Writer', 'frame', 'lm_loss', 'answer_from_memory', 'writer_examples',
+           'WriterTrainConfig', 'StateCache', 'writer_step_loss', 'train_writer', 'save_writer', 'load_writer']
 
 # %% ../nbs/api/20_writer.ipynb #a2f2a9d3
 _INT_FIELDS = (('n_tokens', 1, 512), ('block_tokens', 4, 8192), ('layer', 0, 1000), ('d', 8, 8192), ('depth', 1, 24),
@@ -76,7 +76,11 @@ def hidden_at(model, ids: torch.Tensor, # (b, n) token ids
 def block_states(model, tok, texts: list[str], block_tokens: int, layer: int, min_tokens: int = 1):
     "Token ids (special tokens in the text stay plain text) and the hidden states at `layer` of each block: `(ids list, states (b, n, D_lm), mask (b, n) bool)`."
     if isinstance(texts, str) or not texts: raise ICMOSError('blocks: give a non-empty list of texts')
-    ids = text_ids(tok, list(texts))
+    return states_of_ids(model, tok, text_ids(tok, list(texts)), block_tokens, layer, min_tokens)
+
+def states_of_ids(model, tok, ids: list[list[int]], block_tokens: int, layer: int, min_tokens: int = 1):
+    "`block_states` of blocks given as token ids."
+    if not ids: raise ICMOSError('blocks: give at least one block')
     for i, x in enumerate(ids):
         if len(x) > block_tokens:
             raise ICMOSError(f'block {i} has {len(x)} tokens, more than block_tokens={block_tokens}: split the text into blocks of at most that many tokens')
@@ -170,6 +174,11 @@ class Writer(nn.Module):
     def encode(self, model, tok, texts: list[str]) -> torch.Tensor: # (b, N, D_lm)
         "Detail tokens of each block text (the LM's states computed here)."
         _, st, m = block_states(model, tok, texts, self.cfg.block_tokens, self.cfg.layer, self.cfg.n_tokens)
+        return self(st, m)
+
+    def encode_ids(self, model, tok, ids: list[list[int]], min_tokens: int | None = None) -> torch.Tensor: # (b, N, D_lm)
+        "Detail tokens of blocks given as token ids (`min_tokens`: fewest tokens a block may have, default N)."
+        _, st, m = states_of_ids(model, tok, ids, self.cfg.block_tokens, self.cfg.layer, self.cfg.n_tokens if min_tokens is None else min_tokens)
         return self(st, m)
 
     def bracket(self, D: torch.Tensor) -> torch.Tensor: # (b, N, D_lm) -> (b, N + 2, D_lm)
