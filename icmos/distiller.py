@@ -63,15 +63,20 @@ class IndexDistiller(nn.Module):
         return F.normalize(self.out(self.enc(x, src_key_padding_mask=drop)[:, 0]), dim=-1)
 
 class QueryProjector(nn.Module):
-    "Reader tower `f`: question states `(g, 2·D_lm)` (last token ‖ mean) → unit-norm queries `Q (g, k)`."
+    "Reader tower `f`: question states `(g, 2·D_lm)` (last token ‖ mean), standardised per dimension by the training questions' statistics → unit-norm queries `Q (g, k)`."
     def __init__(self, d_lm: int, cfg: DistillerConfig):
         super().__init__()
         self.d_lm = d_lm
+        self.register_buffer('in_mean', torch.zeros(2 * d_lm)); self.register_buffer('in_std', torch.ones(2 * d_lm))
         self.net = nn.Sequential(nn.LayerNorm(2 * d_lm), nn.Linear(2 * d_lm, 2 * cfg.d), nn.GELU(), nn.Linear(2 * cfg.d, cfg.key_dim))
+
+    def set_stats(self, s: torch.Tensor):
+        "Standardise inputs by the mean and std of question states `s` (the LM's states share a large common component)."
+        self.in_mean.copy_(s.float().mean(0)); self.in_std.copy_(s.float().std(0).clamp_min(1e-3))
 
     def forward(self, s: torch.Tensor) -> torch.Tensor:
         if s.dim() != 2 or s.shape[-1] != 2 * self.d_lm: raise ICMOSError(f'question states must be (g, {2 * self.d_lm}) (got {tuple(s.shape)})')
-        return F.normalize(self.net(s.float()), dim=-1)
+        return F.normalize(self.net(((s.float() - self.in_mean) / self.in_std).clamp(-8, 8)), dim=-1)
 
 def question_states(model, tok, questions: list[str], layer: int, batch: int = 64) -> torch.Tensor: # (g, 2·D_lm)
     "The LM's hidden state of each question at `layer`: its last token and its mean over tokens, concatenated."
@@ -148,6 +153,7 @@ def train_distiller(D: torch.Tensor, # (m, N, D_lm) detail tokens of every train
     if max(max(g) for g in groups) >= len(D): raise ICMOSError(f'a group names block {max(max(g) for g in groups)}, but there are {len(D)} blocks')
     torch.manual_seed(tc.seed); rng = random.Random(tc.seed)
     dist = Distiller(cfg, D.shape[-1], fingerprint).to(D.device)
+    if len(q_states) > 1: dist.query.set_stats(q_states.to(D.device))
     opt = torch.optim.AdamW(dist.parameters(), lr=tc.lr, weight_decay=0.01)
     hist, acc, t0 = [], [], time.perf_counter()
     dist.train()

@@ -16,8 +16,9 @@ from .core import ICMOSError, _first_line, stop_ids, text_ids
 
 # %% auto #0
 __all__ = ['NOT_HERE', 'RECALL', 'PARA_TEST_TEMPLATES', 'WRITER_FORMAT', 'WriterConfig', 'hidden_at', 'block_states',
-           'states_of_ids', 'QFormer', 'Writer', 'frame', 'lm_loss', 'answer_from_memory', 'writer_examples',
-           'WriterTrainConfig', 'StateCache', 'writer_step_loss', 'train_writer', 'save_writer', 'load_writer']
+           'states_of_ids', 'QFormer', 'input_stats', 'Writer', 'frame', 'lm_loss', 'answer_from_memory',
+           'writer_examples', 'WriterTrainConfig', 'StateCache', 'spread', 'writer_step_loss', 'train_writer',
+           'save_writer', 'load_writer']
 
 # %% ../nbs/api/20_writer.ipynb #a2f2a9d3
 _INT_FIELDS = (('n_tokens', 1, 512), ('block_tokens', 4, 8192), ('layer', 0, 1000), ('d', 8, 8192), ('depth', 1, 24),
@@ -119,6 +120,7 @@ class QFormer(nn.Module):
         self.layers = nn.ModuleList(_QBlock(cfg.d, cfg.heads) for _ in range(cfg.depth))
         self.out = nn.Sequential(nn.LayerNorm(cfg.d), nn.Linear(cfg.d, d_lm))
         self.register_buffer('emb_rms', torch.tensor(float(emb_rms)))
+        self.register_buffer('in_mean', torch.zeros(d_lm)); self.register_buffer('in_std', torch.ones(d_lm))
 
     def forward(self, states: torch.Tensor, # (b, n, D_lm)
                 mask: torch.Tensor # (b, n) bool, True for a real token
@@ -129,13 +131,30 @@ class QFormer(nn.Module):
         if states.shape[1] > self.cfg.block_tokens:
             raise ICMOSError(f'a block of {states.shape[1]} tokens is longer than this writer reads (block_tokens={self.cfg.block_tokens})')
         if not bool(mask.any(1).all()): raise ICMOSError('a block without any token: every block needs text')
-        mem = self.inp(states.float()) + self.pos[:states.shape[1]]
+        z = ((states.float() - self.in_mean) / self.in_std).clamp(-8, 8)  # per-dimension standardised (see `input_stats`)
+        mem = self.inp(z) + self.pos[:states.shape[1]]
         x = self.queries.expand(states.shape[0], -1, -1)
         for blk in self.layers: x = blk(x, mem, ~mask.bool())
         D = self.out(x)
         return D * (self.emb_rms / D.pow(2).mean(-1, keepdim=True).add(1e-6).sqrt())
 
 # %% ../nbs/api/20_writer.ipynb #5767a7a3
+def _prose_block(tok, n_tokens: int, rng: random.Random, inserts: list = ()) -> str:
+    "KJV prose of at most `n_tokens` tokens (with `inserts`, as `haystack` places them)."
+    from icmos.tasks import _ntok, haystack
+    text, _ = haystack(tok, n_tokens - 4, list(inserts), rng)
+    while _ntok(tok, text) > n_tokens: text = text[:text.rindex(' ')]  # a long verse can overshoot
+    return text
+
+def input_stats(model, tok, layer: int, block_tokens: int, blocks: int = 16, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    "Per-dimension mean and std `(D_lm,)` of the LM's states at `layer` over `blocks` KJV prose blocks, each block's first token left out."
+    rng = random.Random(f'stats-{seed}')
+    _, st, m = block_states(model, tok, [_prose_block(tok, block_tokens, rng) for _ in range(blocks)], block_tokens, layer)
+    m = m.clone(); m[:, 0] = False
+    x = st[m].float()
+    return x.mean(0), x.std(0).clamp_min(1e-3)
+
+# %% ../nbs/api/20_writer.ipynb #c25f73f5
 NOT_HERE = 'Not in this memory.'
 RECALL = 'Repeat the memory word for word.'
 _MARK = '\x00ICMOS-MEMORY\x00'
@@ -156,11 +175,15 @@ class Writer(nn.Module):
 
     @classmethod
     def for_model(cls, model, tok, cfg: WriterConfig | None = None) -> 'Writer':
+        "A new (untrained) writer sized from `model`, its input statistics measured on prose (`input_stats`)."
         cfg = cfg or WriterConfig()
         n = len(_decoder_layers(model))
         if cfg.layer > n: raise ICMOSError(f'layer {cfg.layer} is outside the model, which has {n} layers: choose --layer in [0, {n}]')
         emb = model.get_input_embeddings().weight.detach().float()
-        return cls(cfg, emb.shape[1], float(emb.pow(2).mean(1).sqrt().mean()), _fingerprint(model, tok)).to(model.device)
+        w = cls(cfg, emb.shape[1], float(emb.pow(2).mean(1).sqrt().mean()), _fingerprint(model, tok)).to(model.device)
+        mu, sd = input_stats(model, tok, cfg.layer, cfg.block_tokens)
+        w.qformer.in_mean.copy_(mu); w.qformer.in_std.copy_(sd)
+        return w
 
     def check_model(self, model, tok=None):
         "Raise if `model` is not the LM this writer was made for (width always; fingerprint when `tok` is given)."
@@ -195,7 +218,7 @@ def frame(tok, text: str) -> tuple[list[int], list[int]]:
     enc = lambda s: tok(s, add_special_tokens=False)['input_ids']
     return enc(head), enc(pre) + text_ids(tok, [text])[0] + enc(post)
 
-# %% ../nbs/api/20_writer.ipynb #c66e8c40
+# %% ../nbs/api/20_writer.ipynb #b3e43f8b
 def _embeds(model, writer: Writer, D, pre: list[int], posts: list[list[int]], targets: list[list[int]]):
     "Inputs `(b, L, D_lm)`, attention mask and the positions / ids of the target tokens, right-padded."
     emb, dev = model.get_input_embeddings(), model.device
@@ -239,14 +262,13 @@ def answer_from_memory(model, tok, writer: Writer, D: torch.Tensor, # (N, D_lm) 
     out = model(inputs_embeds=x, attention_mask=m, use_cache=True, past_key_values=cache)
     return tok.decode(decode_greedy(model, out.past_key_values, out.logits[:, -1], max_new_tokens, stop_ids(tok)), skip_special_tokens=True).strip()
 
-# %% ../nbs/api/20_writer.ipynb #b3e43f8b
+# %% ../nbs/api/20_writer.ipynb #54979d94
 PARA_TEST_TEMPLATES = tuple(range(20, 26))
 
 def writer_examples(tok, groups: int, seed: int = 0, block_tokens: int = 128, kinds: tuple = ('blockfacts', 'paraphrase'),
                     split: str = 'train') -> list[dict]:
     "`groups` questions, each with its positive block and hard-negative blocks: dicts `{group, kind, template, label, text, question, answer, fact, target}`."
-    from icmos.tasks import (_ATTRS, _N2, _PARAPHRASES, _PERSONS, _TOOLS, _distinct, _magic, _ntok, _paraphrase,
-                             _value, haystack)
+    from icmos.tasks import _ATTRS, _N2, _PARAPHRASES, _PERSONS, _TOOLS, _distinct, _magic, _paraphrase, _value
     if split not in ('train', 'test'): raise ICMOSError(f"split must be 'train' or 'test' (got {split!r})")
     if not kinds or any(k not in ('blockfacts', 'paraphrase') for k in kinds): raise ICMOSError(f"kinds: give blockfacts and/or paraphrase (got {kinds!r})")
     temps = [t for t in range(len(_PARAPHRASES)) if (t in PARA_TEST_TEMPLATES) == (split == 'test')]
@@ -267,13 +289,12 @@ def writer_examples(tok, groups: int, seed: int = 0, block_tokens: int = 128, ki
             (f0, q), (f1, _) = _paraphrase(t, who[0], vals[0]), _paraphrase(t, who[1], vals[1])
             facts = [(f0, vals[0], 'positive'), (f1, None, 'n1')]
         for fact, ans, label in facts:
-            text, _ = haystack(tok, block_tokens - 4, [(rng.random(), fact)], rng)
-            while _ntok(tok, text) > block_tokens: text = text[:text.rindex(' ')]  # a long verse can overshoot
+            text = _prose_block(tok, block_tokens, rng, [(0.9 * rng.random(), fact)])  # never at the very end, where a trim could cut it
             out.append(dict(group=g, kind=kind, template=t, label=label, text=text, question=q, answer=ans, fact=fact,
                             target=ans if ans is not None else NOT_HERE))
     return out
 
-# %% ../nbs/api/20_writer.ipynb #54979d94
+# %% ../nbs/api/20_writer.ipynb #f83fb5c1
 @dataclass
 class WriterTrainConfig:
     "One flag of `icmos train writer` per field."
@@ -316,17 +337,21 @@ class StateCache:
         for i, t in enumerate(texts): k = len(self.ids[t]); st[i, :k] = self.states[t].float(); m[i, :k] = True
         return [self.ids[t] for t in texts], st.to(dev), m.to(dev)
 
+def spread(D: torch.Tensor) -> float:
+    "How much the detail tokens of a batch of blocks differ: the std across blocks over the RMS (0 = every block got the same `D`, a collapsed writer)."
+    return float(D.detach().float().std(0).mean() / D.detach().float().pow(2).mean().sqrt()) if len(D) > 1 else float('nan')
+
 def writer_step_loss(model, tok, writer: Writer, batch: list[dict], cache: StateCache, recon_tokens: int, rng: random.Random):
-    "`(L, L_explain, L_recon)` of one batch of examples."
+    "`(L, L_explain, L_recon, D)` of one batch of examples."
     ids, st, m = cache.get([e['text'] for e in batch])
     D = writer(st, m)
     pre, _ = frame(tok, '')
     la = lm_loss(model, writer, D, pre, [frame(tok, e['question'])[1] for e in batch], text_ids(tok, [e['target'] for e in batch]))
-    if writer.cfg.recon_weight == 0: return la, la, torch.zeros(())
+    if writer.cfg.recon_weight == 0: return la, la, torch.zeros(()), D
     facts = text_ids(tok, [' ' + e['fact'] for e in batch])
     tg = [_recon_window(x, f, recon_tokens, rng) for x, f in zip(ids, facts)]
     lb = lm_loss(model, writer, D, pre, [frame(tok, RECALL)[1]] * len(batch), tg)
-    return la + writer.cfg.recon_weight * lb, la, lb
+    return la + writer.cfg.recon_weight * lb, la, lb, D
 
 def train_writer(model, tok, examples: list[dict], cfg: WriterConfig | None = None, tc: WriterTrainConfig | None = None,
                  writer: Writer | None = None, progress: bool = True, cache: StateCache | None = None) -> tuple[Writer, list[dict]]:
@@ -345,17 +370,17 @@ def train_writer(model, tok, examples: list[dict], cfg: WriterConfig | None = No
     writer.train()
     for step in tqdm(range(tc.steps), desc='writer', disable=not progress):
         batch = rng.sample(examples, min(tc.batch, len(examples)))
-        with amp: loss, la, lb = writer_step_loss(model, tok, writer, batch, cache, tc.recon_tokens, rng)
+        with amp: loss, la, lb, D = writer_step_loss(model, tok, writer, batch, cache, tc.recon_tokens, rng)
         opt.zero_grad(set_to_none=True); loss.backward()
         torch.nn.utils.clip_grad_norm_(writer.parameters(), 1.0); opt.step(); sched.step()
-        acc.append((la.item(), lb.item()))
+        acc.append((la.item(), lb.item(), spread(D)))
         if (step + 1) % tc.log_every == 0 or step + 1 == tc.steps:
-            hist.append(dict(step=step + 1, loss_explain=sum(a for a, _ in acc) / len(acc), loss_recon=sum(b for _, b in acc) / len(acc),
-                             seconds=time.perf_counter() - t0)); acc = []
+            hist.append(dict(step=step + 1, loss_explain=sum(a[0] for a in acc) / len(acc), loss_recon=sum(a[1] for a in acc) / len(acc),
+                             d_spread=sum(a[2] for a in acc) / len(acc), seconds=time.perf_counter() - t0)); acc = []
     writer.eval()
     return writer, hist
 
-# %% ../nbs/api/20_writer.ipynb #f83fb5c1
+# %% ../nbs/api/20_writer.ipynb #f71b3600
 WRITER_FORMAT = 'icmos-writer-1'
 
 def save_writer(writer: Writer, path) -> Path:

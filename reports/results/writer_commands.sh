@@ -1,0 +1,17 @@
+# Tech report B (issue 15), first measurements: CPU, the project's 2-core machine, SmolLM2-135M-Instruct (embedded), float32.
+# Each stage reads what the previous one wrote under --out; the eval stage appends rows to writer.csv.
+set -euo pipefail
+export OMP_NUM_THREADS=2
+S=reports/scripts/writer_run.py
+R=${RUNS:-/work/runs}   # checkpoints and histories (not in git)
+# 1. the writer (Q-Former, N = 8 detail tokens per 128-token block: 16x), 120 steps of 6 examples, through the frozen LM
+python $S writer --out $R/w16 --groups 300 --block-tokens 128 --n-tokens 8 --steps 120 --batch 6 --recon-tokens 32 --lr 1e-3
+# 2. the index distiller + query projector on the frozen writer's detail tokens (600 InfoNCE steps)
+python $S index --out $R/w16 --groups 300
+# 3. held-out test: 100 groups (paraphrase templates never trained on) + prose fillers = 1,000 blocks; QA on 20 per task
+python $S eval --out $R/w16 --test-groups 100 --pool 1000 --qa 20 --csv reports/results/writer.csv
+# control: the same distiller training and test on an untrained (random) writer
+python $S untrained --out $R/w0 --block-tokens 128 --n-tokens 8
+python $S index --out $R/w0 --groups 300
+python $S eval --out $R/w0 --test-groups 100 --pool 1000 --qa 20 --tag untrained --no-baselines --csv reports/results/writer.csv
+# training curves: $R/*/writer_history.csv and runs/*/distiller_history.csv, joined into writer_train_cpu.csv
