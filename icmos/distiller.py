@@ -13,7 +13,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .core import ICMOSError, _first_line, text_ids
-from .writer import _fingerprint, hidden_at
+from .writer import _fingerprint, hidden_at, weights_digest
 
 # %% auto #0
 __all__ = ['DISTILLER_FORMAT', 'DistillerConfig', 'IndexDistiller', 'QueryProjector', 'question_states', 'info_nce', 'Distiller',
@@ -36,8 +36,9 @@ class DistillerConfig:
             v = getattr(self, f)
             if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi: raise ICMOSError(f'{f} must be an integer in [{lo}, {hi}] (got {v!r})')
         if self.d % self.heads: raise ICMOSError(f'd ({self.d}) must be a multiple of heads ({self.heads})')
-        if not 0 <= self.token_dropout < 1: raise ICMOSError(f'token_dropout must be in [0, 1) (got {self.token_dropout!r})')
-        if not 0 < self.tau <= 10: raise ICMOSError(f'tau must be in (0, 10] (got {self.tau!r})')
+        num = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+        if not num(self.token_dropout) or not 0 <= self.token_dropout < 1: raise ICMOSError(f'token_dropout must be a number in [0, 1) (got {self.token_dropout!r})')
+        if not num(self.tau) or not 0 < self.tau <= 10: raise ICMOSError(f'tau must be a number in (0, 10] (got {self.tau!r})')
 
 # %% ../nbs/api/21_distiller.ipynb #92d69de1
 class IndexDistiller(nn.Module):
@@ -105,18 +106,27 @@ def info_nce(Q: torch.Tensor, # (g, k) queries
 
 # %% ../nbs/api/21_distiller.ipynb #2329149d
 class Distiller(nn.Module):
-    "The index distiller `g` and the query projector `f`, with the fingerprint of the LM whose writer made the `D` they read."
-    def __init__(self, cfg: DistillerConfig, d_lm: int, fingerprint: str = ''):
+    "The index distiller `g` and the query projector `f`, with the fingerprint of the LM and the digest of the writer whose `D` they read."
+    def __init__(self, cfg: DistillerConfig, d_lm: int, fingerprint: str = '', writer_digest: str = ''):
         super().__init__()
-        self.cfg, self.d_lm, self.fingerprint = cfg, d_lm, fingerprint
+        self.cfg, self.d_lm, self.fingerprint, self.writer_digest = cfg, d_lm, fingerprint, writer_digest
         self.index, self.query = IndexDistiller(d_lm, cfg), QueryProjector(d_lm, cfg)
 
     def keys(self, D: torch.Tensor, batch: int = 512) -> torch.Tensor: # (b, N, D_lm) -> (b, k)
         "Block keys `H`: no gradient, and no token dropout even while the distiller is in training mode."
-        was = self.index.training; self.index.eval()
+        was, dev = self.index.training, self.summary_device
+        self.index.eval()
         try:
-            with torch.no_grad(): return torch.cat([self.index(D[i:i + batch]) for i in range(0, len(D), batch)]) if len(D) else D.new_zeros(0, self.cfg.key_dim)
+            with torch.no_grad(): return torch.cat([self.index(D[i:i + batch].to(dev)) for i in range(0, len(D), batch)]) if len(D) else D.new_zeros(0, self.cfg.key_dim)
         finally: self.index.train(was)
+
+    @property
+    def summary_device(self) -> torch.device: return self.index.summary.device
+
+    def check_writer(self, writer):
+        "Raise if this distiller was trained on another writer's detail tokens."
+        if self.writer_digest and weights_digest(writer) != self.writer_digest:
+            raise ICMOSError(f'this distiller was trained on the detail tokens of writer {self.writer_digest}, not of this one ({weights_digest(writer)}): train the distiller again on this writer (reports/scripts/writer_run.py index)')
 
     def queries(self, model, tok, questions: list[str]) -> torch.Tensor: # (g, k)
         "Query keys `Q` of questions (the LM's states computed here)."
@@ -144,7 +154,7 @@ def train_distiller(D: torch.Tensor, # (m, N, D_lm) detail tokens of every train
                     pos: list[int], # block index of each question's positive
                     groups: list[list[int]], # block indices of each question's group (positive and hard negatives)
                     cfg: DistillerConfig | None = None, tc: DistillerTrainConfig | None = None, fingerprint: str = '',
-                    progress: bool = True) -> tuple[Distiller, list[dict]]:
+                    progress: bool = True, writer_digest: str = '') -> tuple[Distiller, list[dict]]:
     "Train both towers with InfoNCE over in-batch and hard negatives: `(distiller, history)`."
     from tqdm.auto import tqdm
     cfg, tc = cfg or DistillerConfig(), tc or DistillerTrainConfig()
@@ -152,7 +162,7 @@ def train_distiller(D: torch.Tensor, # (m, N, D_lm) detail tokens of every train
     if any(p not in g for p, g in zip(pos, groups)): raise ICMOSError("each question's positive block must be in its group")
     if max(max(g) for g in groups) >= len(D): raise ICMOSError(f'a group names block {max(max(g) for g in groups)}, but there are {len(D)} blocks')
     torch.manual_seed(tc.seed); rng = random.Random(tc.seed)
-    dist = Distiller(cfg, D.shape[-1], fingerprint).to(D.device)
+    dist = Distiller(cfg, D.shape[-1], fingerprint, writer_digest).to(D.device)
     if len(q_states) > 1: dist.query.set_stats(q_states.to(D.device))
     opt = torch.optim.AdamW(dist.parameters(), lr=tc.lr, weight_decay=0.01)
     hist, acc, t0 = [], [], time.perf_counter()
@@ -173,21 +183,21 @@ def recall_at(scores: torch.Tensor, # (g, m) query-by-block scores
               pos: list[int], k: int) -> float:
     "Share of queries whose positive block is among their `k` best-scored blocks."
     top = scores.topk(min(k, scores.shape[1]), dim=1).indices
-    return float((top == torch.tensor(pos)[:, None]).any(1).float().mean())
+    return float((top == torch.tensor(pos, device=scores.device)[:, None]).any(1).float().mean())
 
 # %% ../nbs/api/21_distiller.ipynb #345effeb
-DISTILLER_FORMAT = 'icmos-distiller-1'
+DISTILLER_FORMAT = 'icmos-distiller-2'  # 2: the writer's digest; the query projector's input statistics
 
 def save_distiller(dist: Distiller, path) -> Path:
     from safetensors.torch import save_file
     p = Path(path); p.mkdir(parents=True, exist_ok=True)
     save_file({k: v.detach().contiguous().cpu() for k, v in dist.state_dict().items()}, str(p / 'model.safetensors'))
     (p / 'config.json').write_text(json.dumps(dict(format=DISTILLER_FORMAT, config=asdict(dist.cfg), d_lm=dist.d_lm,
-                                                   fingerprint=dist.fingerprint), indent=1))
+                                                   fingerprint=dist.fingerprint, writer_digest=dist.writer_digest), indent=1))
     return p
 
-def load_distiller(path, model=None, tok=None) -> Distiller:
-    "A distiller from `save_distiller`'s folder; with `model` and `tok`, checked to belong to that LM."
+def load_distiller(path, model=None, tok=None, writer=None) -> Distiller:
+    "A distiller from `save_distiller`'s folder; with `model` and `tok`, checked to belong to that LM; with `writer`, to have been trained on its `D`."
     from safetensors.torch import load_file
     p = Path(path)
     if not (p / 'config.json').is_file() or not (p / 'model.safetensors').is_file():
@@ -196,7 +206,7 @@ def load_distiller(path, model=None, tok=None) -> Distiller:
         meta = json.loads((p / 'config.json').read_text())
         if meta.get('format') != DISTILLER_FORMAT: raise ValueError(f"format {meta.get('format')!r}, not {DISTILLER_FORMAT!r}")
         cfg = DistillerConfig(**{f.name: meta['config'][f.name] for f in fields(DistillerConfig) if f.name in meta['config']})
-        dist = Distiller(cfg, int(meta['d_lm']), str(meta.get('fingerprint', '')))
+        dist = Distiller(cfg, int(meta['d_lm']), str(meta.get('fingerprint', '')), str(meta.get('writer_digest', '')))
     except ICMOSError: raise
     except Exception as e: raise ICMOSError(f'distiller checkpoint: {p / "config.json"} is not a distiller config ({_first_line(e)})') from None
     try: dist.load_state_dict(load_file(str(p / 'model.safetensors')))
@@ -208,4 +218,5 @@ def load_distiller(path, model=None, tok=None) -> Distiller:
         if tok is not None and dist.fingerprint and _fingerprint(model, tok) != dist.fingerprint:
             raise ICMOSError(f'this distiller was trained for model {dist.fingerprint}, not {_fingerprint(model, tok)}')
         dist = dist.to(model.device)
+    if writer is not None: dist.check_writer(writer)
     return dist.eval()

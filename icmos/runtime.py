@@ -338,7 +338,8 @@ class Distilled(Ranker):
     """Learned block keys (tech report B): the writer's detail tokens of a block (`icmos.writer`) → the index distiller's key
     `H`; the question's LM states → the query projector's key `Q` (`icmos.distiller`). A block longer than the writer reads
     gets one key per window of `block_tokens` tokens and scores as its best window; a block shorter than `N` tokens is
-    keyed from the tokens it has (a key, not a stored compression)."""
+    keyed from the tokens it has (a key, not a stored compression). Blocks are tokenised from their text, as the writer
+    was trained (`Block.ids` joins sentence ids without their separators)."""
     name: ClassVar[str] = 'distilled'
     keys: str = 'block'
     def __init__(self, model, tok, encoder_dir: str, index: str = 'dnii', batch: int = 16):
@@ -349,10 +350,11 @@ class Distilled(Ranker):
         if index not in _INDEXES: raise ICMOSError(f"index: must be one of {', '.join(_INDEXES)} (got {index!r})")
         p = Path(encoder_dir).expanduser()
         if not p.is_dir(): raise ICMOSError(f"encoder_dir: {p} is not a folder (it must hold writer/ and distiller/, as reports/scripts/writer_run.py writes them)")
-        self.writer, self.dist = load_writer(p / 'writer', model, tok), load_distiller(p / 'distiller', model, tok)
+        self.writer = load_writer(p / 'writer', model, tok)
+        self.dist = load_distiller(p / 'distiller', model, tok, writer=self.writer)
         self.model, self.tok, self.batch, self.dim = model, tok, batch, self.dist.cfg.key_dim
         self.index = _INDEXES[index](self.dim, device=model.device)
-        self.n, self._owner, self._q = 0, [], {}
+        self.n, self._owner, self._q, self._most = 0, [], {}, 1  # _most: the most windows any block has
         self.add_s = {'encode': 0.0, 'index': 0.0}
 
     def windows(self, ids) -> list[list[int]]:
@@ -366,7 +368,8 @@ class Distilled(Ranker):
         self.n = blocks[-1].id + 1
         wins, owners = [], []
         for b in blocks:
-            for w in self.windows(b.ids if len(b.ids) else text_ids(self.tok, [b.text])[0]): wins.append(w); owners.append(b.id)
+            ws = self.windows(text_ids(self.tok, [b.text])[0]); self._most = max(self._most, len(ws))
+            for w in ws: wins.append(w); owners.append(b.id)
         if not wins: return
         t0, keys = time.perf_counter(), []
         with torch.no_grad():
@@ -385,7 +388,7 @@ class Distilled(Ranker):
 
     def rank(self, query, k, exclude=frozenset(), exclude_units=frozenset()):
         if len(self.index) == 0: return []
-        v, ids = self.index.search(self.query_vector(query), 4 * (k + len(exclude)) + 8)
+        v, ids = self.index.search(self.query_vector(query), self._most * (4 * (k + len(exclude)) + 8))  # keys are windows: enough for k blocks
         best: dict[int, float] = {}
         for i, s in zip(ids, v):
             b = self._owner[int(i)]

@@ -15,10 +15,10 @@ import torch.nn.functional as F
 from .core import ICMOSError, _first_line, stop_ids, text_ids
 
 # %% auto #0
-__all__ = ['NOT_HERE', 'RECALL', 'PARA_TEST_TEMPLATES', 'WRITER_FORMAT', 'WriterConfig', 'hidden_at', 'block_states',
-           'states_of_ids', 'QFormer', 'input_stats', 'Writer', 'frame', 'lm_loss', 'answer_from_memory',
-           'writer_examples', 'WriterTrainConfig', 'StateCache', 'spread', 'writer_step_loss', 'train_writer',
-           'save_writer', 'load_writer']
+__all__ = ['NOT_HERE', 'RECALL', 'PARA_TEST_TEMPLATES', 'SPREAD_FLOOR', 'CUE_TOKENS', 'WRITER_FORMAT', 'WriterConfig',
+           'hidden_at', 'block_states', 'states_of_ids', 'QFormer', 'input_stats', 'Writer', 'frame', 'lm_loss',
+           'answer_from_memory', 'writer_examples', 'WriterTrainConfig', 'StateCache', 'spread', 'spread_loss',
+           'writer_step_loss', 'train_writer', 'weights_digest', 'save_writer', 'load_writer']
 
 # %% ../nbs/api/20_writer.ipynb #a2f2a9d3
 _INT_FIELDS = (('n_tokens', 1, 512), ('block_tokens', 4, 8192), ('layer', 0, 1000), ('d', 8, 8192), ('depth', 1, 24),
@@ -26,14 +26,15 @@ _INT_FIELDS = (('n_tokens', 1, 512), ('block_tokens', 4, 8192), ('layer', 0, 100
 
 @dataclass
 class WriterConfig:
-    "The writer's shape (one field per flag of `icmos train writer`)."
+    "The writer's shape (one field per flag of `reports/scripts/writer_run.py writer`)."
     n_tokens: int = 32        # detail tokens per block (N)
     block_tokens: int = 512   # most tokens of a block: compression = block_tokens / n_tokens
     layer: int = 20           # the LM hidden layer the Q-Former reads (0 = the token embeddings)
     d: int = 256              # Q-Former width
     depth: int = 2            # Q-Former layers (self-attention, cross-attention to the block, MLP)
     heads: int = 4            # attention heads of the Q-Former
-    recon_weight: float = 0.5 # λ in L = L_explain + λ·L_recon
+    recon_weight: float = 0.5 # λ in L = L_explain + λ·L_recon + μ·L_spread
+    spread_weight: float = 1.0 # μ: weight of the hinge that keeps D's spread across blocks above `SPREAD_FLOOR`
 
     def __post_init__(self):
         for f, lo, hi in _INT_FIELDS:
@@ -45,6 +46,8 @@ class WriterConfig:
             raise ICMOSError(f'n_tokens ({self.n_tokens}) must not exceed block_tokens ({self.block_tokens}): the detail tokens compress a block')
         if not isinstance(self.recon_weight, (int, float)) or isinstance(self.recon_weight, bool) or not 0 <= self.recon_weight <= 100:
             raise ICMOSError(f'recon_weight must be a number in [0, 100] (got {self.recon_weight!r})')
+        if not isinstance(self.spread_weight, (int, float)) or isinstance(self.spread_weight, bool) or not 0 <= self.spread_weight <= 100:
+            raise ICMOSError(f'spread_weight must be a number in [0, 100] (got {self.spread_weight!r})')
 
     @property
     def compression(self) -> float: return self.block_tokens / self.n_tokens
@@ -140,11 +143,18 @@ class QFormer(nn.Module):
 
 # %% ../nbs/api/20_writer.ipynb #5767a7a3
 def _prose_block(tok, n_tokens: int, rng: random.Random, inserts: list = ()) -> str:
-    "KJV prose of at most `n_tokens` tokens (with `inserts`, as `haystack` places them)."
+    "KJV prose of at most `n_tokens` tokens holding every insert whole (placed as `haystack` places them; a long verse that overshoots is trimmed word by word from the end, or from the start where the end holds an insert)."
     from icmos.tasks import _ntok, haystack
-    text, _ = haystack(tok, n_tokens - 4, list(inserts), rng)
-    while _ntok(tok, text) > n_tokens: text = text[:text.rindex(' ')]  # a long verse can overshoot
-    return text
+    facts = [t.strip() for _, t in inserts]
+    need = sum(_ntok(tok, ' ' + f) for f in facts)
+    if n_tokens < need + 16: raise ICMOSError(f'block_tokens={n_tokens} leaves no room for prose around {need} tokens of facts: use at least {need + 16}')
+    for _ in range(50):
+        text, _ = haystack(tok, n_tokens - 4, list(inserts), rng)
+        while _ntok(tok, text) > n_tokens and ' ' in text:
+            end, start = text[:text.rindex(' ')], text[text.index(' ') + 1:]
+            text = end if all(f in end for f in facts) else start
+        if _ntok(tok, text) <= n_tokens and all(f in text for f in facts) and len(text) > sum(map(len, facts)) + 20: return text
+    raise ICMOSError(f'no prose block of at most {n_tokens} tokens could hold {facts}: use a larger block_tokens')
 
 def input_stats(model, tok, layer: int, block_tokens: int, blocks: int = 16, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     "Per-dimension mean and std `(D_lm,)` of the LM's states at `layer` over `blocks` KJV prose blocks, each block's first token left out."
@@ -190,7 +200,7 @@ class Writer(nn.Module):
         w = model.get_input_embeddings().weight.shape[1]
         if w != self.d_lm: raise ICMOSError(f'detail tokens of width {self.d_lm} cannot go into a model of width {w}: this writer belongs to another model')
         if tok is not None and self.fingerprint and _fingerprint(model, tok) != self.fingerprint:
-            raise ICMOSError(f'this writer was trained for model {self.fingerprint}, not {_fingerprint(model, tok)}: train one for this model (icmos train writer)')
+            raise ICMOSError(f'this writer was trained for model {self.fingerprint}, not {_fingerprint(model, tok)}: train one for this model (reports/scripts/writer_run.py writer)')
 
     def forward(self, states, mask): return self.qformer(states, mask)
 
@@ -207,7 +217,7 @@ class Writer(nn.Module):
     def bracket(self, D: torch.Tensor) -> torch.Tensor: # (b, N, D_lm) -> (b, N + 2, D_lm)
         if D.dim() != 3 or D.shape[-1] != self.d_lm: raise ICMOSError(f'detail tokens must be (b, N, {self.d_lm}) (got {tuple(D.shape)})')
         s, e = self.mem_start.expand(D.shape[0], 1, -1), self.mem_end.expand(D.shape[0], 1, -1)
-        return torch.cat([s.to(D.dtype), D, e.to(D.dtype)], 1)
+        return torch.cat([s.to(D.dtype), D.to(s.device), e.to(D.dtype)], 1)
 
 def frame(tok, text: str) -> tuple[list[int], list[int]]:
     "Token ids before and after the memory in a user turn `<memory>\\n\\n<text>` of the tokenizer's chat template (the text's own special tokens stay plain text)."
@@ -289,7 +299,7 @@ def writer_examples(tok, groups: int, seed: int = 0, block_tokens: int = 128, ki
             (f0, q), (f1, _) = _paraphrase(t, who[0], vals[0]), _paraphrase(t, who[1], vals[1])
             facts = [(f0, vals[0], 'positive'), (f1, None, 'n1')]
         for fact, ans, label in facts:
-            text = _prose_block(tok, block_tokens, rng, [(0.9 * rng.random(), fact)])  # never at the very end, where a trim could cut it
+            text = _prose_block(tok, block_tokens, rng, [(rng.random(), fact)])
             out.append(dict(group=g, kind=kind, template=t, label=label, text=text, question=q, answer=ans, fact=fact,
                             target=ans if ans is not None else NOT_HERE))
     return out
@@ -297,7 +307,7 @@ def writer_examples(tok, groups: int, seed: int = 0, block_tokens: int = 128, ki
 # %% ../nbs/api/20_writer.ipynb #f83fb5c1
 @dataclass
 class WriterTrainConfig:
-    "One flag of `icmos train writer` per field."
+    "One flag of `reports/scripts/writer_run.py writer` per field."
     steps: int = 2000
     batch: int = 16
     lr: float = 3e-4
@@ -330,7 +340,8 @@ class StateCache:
         todo = [t for t in dict.fromkeys(texts) if t not in self.states]
         for i in range(0, len(todo), self.batch):
             part = todo[i:i + self.batch]
-            ids, st, m = block_states(self.model, self.tok, part, self.cfg.block_tokens, self.cfg.layer, self.cfg.n_tokens)
+            with torch.autocast(self.model.device.type, enabled=False):  # the same float states as at inference
+                ids, st, m = block_states(self.model, self.tok, part, self.cfg.block_tokens, self.cfg.layer, self.cfg.n_tokens)
             for j, t in enumerate(part): self.ids[t] = ids[j]; self.states[t] = st[j, :len(ids[j])].half().cpu()
         n, dev = max(len(self.ids[t]) for t in texts), self.model.device
         st = torch.zeros(len(texts), n, self.states[texts[0]].shape[-1]); m = torch.zeros(len(texts), n, dtype=torch.bool)
@@ -341,17 +352,27 @@ def spread(D: torch.Tensor) -> float:
     "How much the detail tokens of a batch of blocks differ: the std across blocks over the RMS (0 = every block got the same `D`, a collapsed writer)."
     return float(D.detach().float().std(0).mean() / D.detach().float().pow(2).mean().sqrt()) if len(D) > 1 else float('nan')
 
+SPREAD_FLOOR = 0.3
+CUE_TOKENS = 4
+
+def spread_loss(D: torch.Tensor) -> torch.Tensor:
+    "Hinge on each coordinate's std across the batch's blocks (over D's RMS) below `SPREAD_FLOOR`: a variance term as in VICReg (Bardes et al., 2022)."
+    D = D.float()
+    return F.relu(SPREAD_FLOOR - D.std(0) / D.pow(2).mean().sqrt().detach()).mean() if len(D) > 1 else D.new_zeros(())
+
 def writer_step_loss(model, tok, writer: Writer, batch: list[dict], cache: StateCache, recon_tokens: int, rng: random.Random):
-    "`(L, L_explain, L_recon, D)` of one batch of examples."
+    "`(L, L_explain, L_recon, D)` of one batch of examples. Head B's window is cued by its first `CUE_TOKENS` tokens (teacher-forced, not scored): a window can start mid-sentence."
     ids, st, m = cache.get([e['text'] for e in batch])
     D = writer(st, m)
     pre, _ = frame(tok, '')
     la = lm_loss(model, writer, D, pre, [frame(tok, e['question'])[1] for e in batch], text_ids(tok, [e['target'] for e in batch]))
-    if writer.cfg.recon_weight == 0: return la, la, torch.zeros(()), D
+    loss = la + writer.cfg.spread_weight * spread_loss(D) if writer.cfg.spread_weight else la
+    if writer.cfg.recon_weight == 0: return loss, la, torch.zeros(()), D
     facts = text_ids(tok, [' ' + e['fact'] for e in batch])
-    tg = [_recon_window(x, f, recon_tokens, rng) for x, f in zip(ids, facts)]
-    lb = lm_loss(model, writer, D, pre, [frame(tok, RECALL)[1]] * len(batch), tg)
-    return la + writer.cfg.recon_weight * lb, la, lb, D
+    tg = [_recon_window(x, f, recon_tokens + CUE_TOKENS, rng) for x, f in zip(ids, facts)]
+    head = frame(tok, RECALL)[1]
+    lb = lm_loss(model, writer, D, pre, [head + t[:CUE_TOKENS] for t in tg], [t[CUE_TOKENS:] or t[-1:] for t in tg])
+    return loss + writer.cfg.recon_weight * lb, la, lb, D
 
 def train_writer(model, tok, examples: list[dict], cfg: WriterConfig | None = None, tc: WriterTrainConfig | None = None,
                  writer: Writer | None = None, progress: bool = True, cache: StateCache | None = None) -> tuple[Writer, list[dict]]:
@@ -362,6 +383,7 @@ def train_writer(model, tok, examples: list[dict], cfg: WriterConfig | None = No
     writer = writer or Writer.for_model(model, tok, cfg)
     writer.check_model(model, tok)
     for p in model.parameters(): p.requires_grad_(False)
+    model.eval()  # the frozen LM: no dropout
     cache = cache or StateCache(model, tok, writer.cfg)
     opt = torch.optim.AdamW(writer.parameters(), lr=tc.lr, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / max(1, tc.steps // 20)))
@@ -381,7 +403,14 @@ def train_writer(model, tok, examples: list[dict], cfg: WriterConfig | None = No
     return writer, hist
 
 # %% ../nbs/api/20_writer.ipynb #f71b3600
-WRITER_FORMAT = 'icmos-writer-1'
+WRITER_FORMAT = 'icmos-writer-2'  # 2: input statistics (in_mean, in_std) in the weights
+
+def weights_digest(module: nn.Module) -> str:
+    "sha256 (16 hex digits) of a module's weights: a distiller records its writer's, so it is never read with another writer's `D`."
+    import hashlib
+    h = hashlib.sha256()
+    for k, v in sorted(module.state_dict().items()): h.update(k.encode()); h.update(v.detach().float().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()[:16]
 
 def save_writer(writer: Writer, path) -> Path:
     "Write `model.safetensors` + `config.json` to folder `path`."
@@ -398,7 +427,7 @@ def load_writer(path, model=None, tok=None) -> Writer:
     from safetensors.torch import load_file
     p = Path(path)
     if not (p / 'config.json').is_file() or not (p / 'model.safetensors').is_file():
-        raise ICMOSError(f'writer checkpoint: {p} must be a folder with config.json and model.safetensors (train one with `icmos train writer`)')
+        raise ICMOSError(f'writer checkpoint: {p} must be a folder with config.json and model.safetensors (train one with `reports/scripts/writer_run.py writer`)')
     try:
         meta = json.loads((p / 'config.json').read_text())
         if meta.get('format') != WRITER_FORMAT: raise ValueError(f"format {meta.get('format')!r}, not {WRITER_FORMAT!r}")
