@@ -26,7 +26,7 @@ test: setup test-nbs test-py
 test-nbs: setup
 	.venv/bin/nbdev_test --n_workers 2 --timing
 test-py: setup
-	.venv/bin/pytest -q tests --timeout 600   # a test that hangs fails with every thread's stack, not the whole run
+	.venv/bin/pytest -q tests --timeout 1800   # a test that hangs fails with every thread's stack, not the whole run (above the tests' own 900 s subprocess limits)
 
 export: setup
 	.venv/bin/nbdev_export

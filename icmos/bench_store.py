@@ -177,17 +177,19 @@ def two_writers(path, tok, docs: list[dict]) -> dict:
     ctx, fp, writer = _processes(), model_fingerprint(tok), _target('_writer')
     Store.open(path, fp, 'none', tok=tok).close()
     q = ctx.Queue(); half = len(docs) // 2
-    ps = [ctx.Process(target=writer, args=(str(path), fp, tok, part, 60, q)) for part in (docs[:half], docs[half:])]
+    ps = [ctx.Process(target=writer, args=(str(path), fp, tok, part, 60, q), daemon=True) for part in (docs[:half], docs[half:])]
     for p in ps: p.start()
     res = sorted(q.get(timeout=300) for _ in ps)  # a worker that never answers fails here, not in a join without end
     for p in ps: p.join(30)
     with Store.open(path, create=False) as st: names, problems = {s['name'] for s in st.ls()}, st.check()
     q2 = ctx.Queue()
-    holder = ctx.Process(target=writer, args=(str(path), fp, tok, [], 60, q2, 3.0)); holder.start()
+    holder = ctx.Process(target=writer, args=(str(path), fp, tok, [], 60, q2, 3.0), daemon=True); holder.start()
     assert q2.get(timeout=60) == 'holding'
-    waiter = ctx.Process(target=writer, args=(str(path), fp, tok, docs[:1], 0.3, q2)); waiter.start()
+    waiter = ctx.Process(target=writer, args=(str(path), fp, tok, docs[:1], 0.3, q2), daemon=True); waiter.start()
     msgs = [q2.get(timeout=300) for _ in range(2)]
     for p in (waiter, holder): p.join(30)
+    for p in ps + [waiter, holder]:  # a worker still alive here is stuck: end it rather than wait for it at exit
+        if p.is_alive(): p.kill(); p.join()
     for x in (q, q2): x.close(); x.join_thread()
     return dict(both_ok=res == ['ok', 'ok'], sources=len(names), problems=problems, busy_message=next((m for m in msgs if m.startswith('error')), ''))
 

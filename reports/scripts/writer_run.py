@@ -6,6 +6,8 @@ distiller + query projector on its detail tokens, and measure retrieval and QA o
   python reports/scripts/writer_run.py eval   --out runs/w16 --test-groups 100 --qa 20 --csv reports/results/writer.csv
   python reports/scripts/writer_run.py untrained --out runs/w0 ...   (the control: the same index + eval on a random writer)
 
+latency_ms is the time to key all test questions and score them against every block, divided by the number of questions
+(batched, so a per-question amortised cost, not a single-query latency); compression is the pool's real tokens per block / N.
 Each stage reads what the one before wrote under --out (checkpoints as safetensors + config.json, histories as CSV).
 Same command on a GPU (the model's device comes from ICMOS_DEVICE / --device); CPU-sized defaults.
 """
@@ -23,8 +25,11 @@ COLS = ['encoder', 'task', 'context_tokens', 'n_blocks', 'compression', 'n', 're
 
 
 def _model(a):
-    cfg = ICMOSConfig(device=a.device, dtype='float32' if a.device == 'cpu' else 'bfloat16')
-    return load_model(cfg)
+    "The LM (ICMOS_MODEL or the embedded SmolLM2) and the name the CSV rows carry."
+    cfg = ICMOSConfig.from_env(device=a.device, dtype='float32' if a.device == 'cpu' else 'bfloat16')
+    model, tok = load_model(cfg)
+    a.model_name = 'smollm2' if cfg.model == 'smollm2' else Path(cfg.model).name
+    return model, tok
 
 
 def _hist_csv(rows, path):
@@ -59,6 +64,7 @@ def stage_untrained(a):
 
 
 def _encode_all(model, tok, w, texts, batch=16):
+    "Detail tokens of every text (float32, on the CPU)."
     out = []
     with torch.no_grad():
         for i in range(0, len(texts), batch): out.append(w.encode(model, tok, texts[i:i + batch]).float().cpu())
@@ -87,7 +93,7 @@ def stage_index(a):
     t1 = time.perf_counter()
     cfg = Di.DistillerConfig(q_layer=w.cfg.layer)
     tc = Di.DistillerTrainConfig(steps=a.index_steps, batch=a.index_batch, lr=a.index_lr, seed=a.seed, log_every=a.log_every)
-    dist, hist = Di.train_distiller(D, S, pos, groups, cfg, tc, fingerprint=w.fingerprint)
+    dist, hist = Di.train_distiller(D, S, pos, groups, cfg, tc, fingerprint=w.fingerprint, writer_digest=W.weights_digest(w))
     Di.save_distiller(dist, Path(a.out) / 'distiller')
     _hist_csv(hist, Path(a.out) / 'distiller_history.csv')
     print(f'distiller: {len(ex)} blocks, {len(qs)} questions; D and states {t1 - t0:.0f} s, training {time.perf_counter() - t1:.0f} s')
@@ -112,15 +118,17 @@ def stage_eval(a):
     from icmos.rag import embed
     model, tok = _model(a)
     w = W.load_writer(Path(a.out) / 'writer', model, tok)
-    dist = Di.load_distiller(Path(a.out) / 'distiller', model, tok)
+    dist = Di.load_distiller(Path(a.out) / 'distiller', model, tok, writer=w)
     ex = W.writer_examples(tok, a.test_groups, seed=a.seed, block_tokens=w.cfg.block_tokens, split='test')
     pool = [e['text'] for e in ex] + _filler(tok, max(0, a.pool - len(ex)), w.cfg.block_tokens, a.seed)
     D = _encode_all(model, tok, w, pool)
     H = dist.keys(D)
     pos, groups, qs = _groups(ex)
     kinds = [ex[p]['kind'] for p in pos]
-    dev, name = str(model.device), os.environ.get('ICMOS_MODEL', 'smollm2')
-    ctx = sum(len(x) for x in text_ids(tok, pool))
+    dev, name = str(model.device), a.model_name
+    lens = [len(x) for x in text_ids(tok, pool)]
+    ctx = sum(lens)
+    a.compression = round(sum(lens) / len(lens) / w.cfg.n_tokens, 2)  # real tokens per block / N (blocks are at most block_tokens)
     scores, lat = {}, {}
     t0 = time.perf_counter(); Q = dist.queries(model, tok, qs); scores['distilled'] = Q @ H.T; lat['distilled'] = (time.perf_counter() - t0) / len(qs)
     if a.no_baselines: return _finish(a, ex, pool, D, w, pos, kinds, qs, scores, lat, ctx, dev, name, model, tok)
@@ -143,7 +151,7 @@ def _finish(a, ex, pool, D, w, pos, kinds, qs, scores, lat, ctx, dev, name, mode
         sel = [i for i, k in enumerate(kinds) if k == task]
         for enc, S in scores.items():
             rows.append(dict(encoder=enc + (tag if enc == 'distilled' else ''), task=task, context_tokens=ctx, n_blocks=len(pool),
-                             compression=w.cfg.compression if enc == 'distilled' else '', n=len(sel),
+                             compression=a.compression if enc == 'distilled' else '', n=len(sel),
                              recall_at_1=Di.recall_at(S[sel], [pos[i] for i in sel], 1), recall_at_4=Di.recall_at(S[sel], [pos[i] for i in sel], 4),
                              qa_accuracy='', raw_qa_accuracy='', latency_ms=1000 * lat[enc], device=dev, model=name))
         # QA on the positive blocks: D only, the raw block, no memory
@@ -162,7 +170,7 @@ def _finish(a, ex, pool, D, w, pos, kinds, qs, scores, lat, ctx, dev, name, mode
             qa['writer'].append(_hit(e['answer'], pd))
             samples.append(dict(run=a.tag or 'trained', task=task, question=e['question'], answer=e['answer'], from_D=pd, from_block=praw, no_memory=pnone))
         n = len(qa['writer']); m = lambda v: sum(v) / max(1, len(v))
-        rows.append(dict(encoder='writer' + tag, task=task, context_tokens=w.cfg.block_tokens, n_blocks=1, compression=w.cfg.compression, n=n,
+        rows.append(dict(encoder='writer' + tag, task=task, context_tokens=w.cfg.n_tokens + 2, n_blocks=1, compression=a.compression, n=n,
                          recall_at_1='', recall_at_4='', qa_accuracy=m(qa['writer']), raw_qa_accuracy=m(qa['raw']) if qa['raw'] else '', latency_ms='', device=dev, model=name))
         if not a.no_baselines: rows.append(dict(encoder='none', task=task, context_tokens=0, n_blocks=0, compression='', n=n,
                          recall_at_1='', recall_at_4='', qa_accuracy=m(qa['none']), raw_qa_accuracy='', latency_ms='', device=dev, model=name))
