@@ -152,8 +152,8 @@ def _finish(a, ex, pool, D, w, pos, kinds, qs, scores, lat, ctx, dev, name, mode
         for enc, S in scores.items():
             rows.append(dict(encoder=enc + (tag if enc == 'distilled' else ''), task=task, context_tokens=ctx, n_blocks=len(pool),
                              compression=a.compression if enc == 'distilled' else '', n=len(sel),
-                             recall_at_1=Di.recall_at(S[sel], [pos[i] for i in sel], 1), recall_at_4=Di.recall_at(S[sel], [pos[i] for i in sel], 4),
-                             qa_accuracy='', raw_qa_accuracy='', latency_ms=1000 * lat[enc], device=dev, model=name))
+                             recall_at_1=round(Di.recall_at(S[sel], [pos[i] for i in sel], 1), 4), recall_at_4=round(Di.recall_at(S[sel], [pos[i] for i in sel], 4), 4),
+                             qa_accuracy='', raw_qa_accuracy='', latency_ms=round(1000 * lat[enc], 3), device=dev, model=name))
         # QA on the positive blocks: D only, the raw block, no memory
         qa = {'writer': [], 'raw': [], 'none': []}; samples = []
         for i in sel[:a.qa]:
@@ -170,7 +170,7 @@ def _finish(a, ex, pool, D, w, pos, kinds, qs, scores, lat, ctx, dev, name, mode
             qa['writer'].append(_hit(e['answer'], pd))
             samples.append(dict(run=a.tag or 'trained', task=task, question=e['question'], answer=e['answer'], from_D=pd, from_block=praw, no_memory=pnone))
         n = len(qa['writer']); m = lambda v: sum(v) / max(1, len(v))
-        rows.append(dict(encoder='writer' + tag, task=task, context_tokens=w.cfg.n_tokens + 2, n_blocks=1, compression=a.compression, n=n,
+        rows.append(dict(encoder='writer' + tag.removesuffix('-writer'), task=task, context_tokens=w.cfg.n_tokens + 2, n_blocks=1, compression=a.compression, n=n,
                          recall_at_1='', recall_at_4='', qa_accuracy=m(qa['writer']), raw_qa_accuracy=m(qa['raw']) if qa['raw'] else '', latency_ms='', device=dev, model=name))
         if not a.no_baselines: rows.append(dict(encoder='none', task=task, context_tokens=0, n_blocks=0, compression='', n=n,
                          recall_at_1='', recall_at_4='', qa_accuracy=m(qa['none']), raw_qa_accuracy='', latency_ms='', device=dev, model=name))
