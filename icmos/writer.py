@@ -264,13 +264,13 @@ def lm_loss(model, writer: Writer, D: torch.Tensor, # (b, N, D_lm) detail tokens
 def answer_from_memory(model, tok, writer: Writer, D: torch.Tensor, # (N, D_lm) one block's detail tokens
                        question: str, max_new_tokens: int = 40) -> str:
     "Greedy answer of the frozen LM to `question` with `D` as its only context."
-    from icmos.core import decode_greedy
+    from icmos.core import cache_kw, decode_greedy
     from transformers import DynamicCache
     pre, post = frame(tok, question)
     x, m, _, _ = _embeds(model, writer, D[None], pre, [post], [[]])
     cache = DynamicCache()
-    out = model(inputs_embeds=x, attention_mask=m, use_cache=True, past_key_values=cache)
-    return tok.decode(decode_greedy(model, out.past_key_values, out.logits[:, -1], max_new_tokens, stop_ids(tok)), skip_special_tokens=True).strip()
+    out = model(inputs_embeds=x, attention_mask=m, use_cache=True, **cache_kw(model, cache))
+    return tok.decode(decode_greedy(model, cache, out.logits[:, -1], max_new_tokens, stop_ids(tok)), skip_special_tokens=True).strip()
 
 # %% ../nbs/api/20_writer.ipynb #54979d94
 PARA_TEST_TEMPLATES = tuple(range(20, 26))

@@ -16,10 +16,10 @@ python $S index --out $R/w0 --groups 300
 python $S eval --out $R/w0 --test-groups 100 --pool 1000 --qa 20 --tag untrained-writer --no-baselines --csv reports/results/writer.csv
 # training curves: $R/*/writer_history.csv and runs/*/distiller_history.csv, joined into writer_train_cpu.csv
 # collapse: the spread of D across 60 held-out blocks for each writer run, untrained and trained
-python reports/scripts/writer_spread.py reports/results/writer_spread_cpu.csv 'raw states, 120 steps=$R/w16_raw_states' \
-  'standardised, 120 steps=$R/w16_std_collapsed' 'standardised + spread hinge, 120 steps=$R/w16'
-python reports/scripts/writer_histories.py reports/results/writer_train_cpu.csv 'raw states=$R/w16_raw_states' 'standardised=$R/w16_std_collapsed' \
-  'standardised + spread hinge=$R/w16' 'untrained writer (control)=$R/w0'
+python reports/scripts/writer_spread.py reports/results/writer_spread_cpu.csv "raw states, 120 steps=$R/w16_raw_states" \
+  "standardised, 120 steps=$R/w16_std_collapsed" "standardised + spread hinge, 120 steps=$R/w16"
+python reports/scripts/writer_histories.py reports/results/writer_train_cpu.csv "raw states=$R/w16_raw_states" "standardised=$R/w16_std_collapsed" \
+  "standardised + spread hinge=$R/w16" "untrained writer (control)=$R/w0"
 cat $R/w16/qa_samples.jsonl $R/w0/qa_samples.jsonl > reports/results/writer_qa_samples.jsonl
 # The runs w16_raw_states and w16_std_collapsed were made by earlier commits of the same script (c66b5c1: raw states;
 # f28ad73: standardised states, before the spread hinge); w16_raw_states also ran `index` (its distiller stayed at chance).
