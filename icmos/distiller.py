@@ -5,15 +5,15 @@
 # %% ../nbs/api/21_distiller.ipynb #03ca0d84
 from __future__ import annotations
 import json, random, time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .core import ICMOSError, _first_line, text_ids
-from .writer import _fingerprint, hidden_at, weights_digest
+from .core import ICMOSError, text_ids
+from .writer import _fingerprint, hidden_at, read_checkpoint, weights_digest
 
 # %% auto #0
 __all__ = ['DISTILLER_FORMAT', 'DistillerConfig', 'IndexDistiller', 'QueryProjector', 'question_states', 'info_nce', 'Distiller',
@@ -198,20 +198,8 @@ def save_distiller(dist: Distiller, path) -> Path:
 
 def load_distiller(path, model=None, tok=None, writer=None) -> Distiller:
     "A distiller from `save_distiller`'s folder; with `model` and `tok`, checked to belong to that LM; with `writer`, to have been trained on its `D`."
-    from safetensors.torch import load_file
-    p = Path(path)
-    if not (p / 'config.json').is_file() or not (p / 'model.safetensors').is_file():
-        raise ICMOSError(f'distiller checkpoint: {p} must be a folder with config.json and model.safetensors')
-    try:
-        meta = json.loads((p / 'config.json').read_text())
-        if meta.get('format') != DISTILLER_FORMAT: raise ValueError(f"format {meta.get('format')!r}, not {DISTILLER_FORMAT!r}")
-        cfg = DistillerConfig(**{f.name: meta['config'][f.name] for f in fields(DistillerConfig) if f.name in meta['config']})
-        dist = Distiller(cfg, int(meta['d_lm']), str(meta.get('fingerprint', '')), str(meta.get('writer_digest', '')))
-    except ICMOSError: raise
-    except Exception as e: raise ICMOSError(f'distiller checkpoint: {p / "config.json"} is not a distiller config ({_first_line(e)})') from None
-    try: dist.load_state_dict(load_file(str(p / 'model.safetensors')))
-    except Exception as e:
-        raise ICMOSError(f'distiller checkpoint: {p / "model.safetensors"} is corrupt or does not match its config ({type(e).__name__})') from None
+    dist = read_checkpoint(path, 'distiller', DISTILLER_FORMAT, DistillerConfig,
+                           lambda meta, cfg: Distiller(cfg, int(meta['d_lm']), str(meta.get('fingerprint', '')), str(meta.get('writer_digest', ''))))
     if model is not None:
         w = model.get_input_embeddings().weight.shape[1]
         if w != dist.d_lm: raise ICMOSError(f'this distiller reads a model of width {dist.d_lm}, not {w}: train one for this model')

@@ -18,7 +18,7 @@ from .core import ICMOSError, _first_line, stop_ids, text_ids
 __all__ = ['NOT_HERE', 'RECALL', 'PARA_TEST_TEMPLATES', 'SPREAD_FLOOR', 'CUE_TOKENS', 'WRITER_FORMAT', 'WriterConfig',
            'hidden_at', 'block_states', 'states_of_ids', 'QFormer', 'input_stats', 'Writer', 'frame', 'lm_loss',
            'answer_from_memory', 'writer_examples', 'WriterTrainConfig', 'StateCache', 'spread', 'spread_loss',
-           'writer_step_loss', 'train_writer', 'weights_digest', 'save_writer', 'load_writer']
+           'writer_step_loss', 'train_writer', 'weights_digest', 'save_writer', 'read_checkpoint', 'load_writer']
 
 # %% ../nbs/api/20_writer.ipynb #a2f2a9d3
 _INT_FIELDS = (('n_tokens', 1, 512), ('block_tokens', 4, 8192), ('layer', 0, 1000), ('d', 8, 8192), ('depth', 1, 24),
@@ -422,21 +422,27 @@ def save_writer(writer: Writer, path) -> Path:
     (p / 'config.json').write_text(json.dumps(meta, indent=1))
     return p
 
-def load_writer(path, model=None, tok=None) -> Writer:
-    "A writer from `save_writer`'s folder; with `model` (and `tok`), checked to belong to that LM and moved to its device."
+def read_checkpoint(path, what: str, fmt: str, cfg_cls, make, hint: str = ''):
+    "The module that `make(meta, cfg)` builds from checkpoint folder `path` (`config.json` of format `fmt` + `model.safetensors`), weights loaded; a clear error otherwise."
     from safetensors.torch import load_file
     p = Path(path)
     if not (p / 'config.json').is_file() or not (p / 'model.safetensors').is_file():
-        raise ICMOSError(f'writer checkpoint: {p} must be a folder with config.json and model.safetensors (train one with `reports/scripts/writer_run.py writer`)')
+        raise ICMOSError(f'{what} checkpoint: {p} must be a folder with config.json and model.safetensors{hint}')
     try:
         meta = json.loads((p / 'config.json').read_text())
-        if meta.get('format') != WRITER_FORMAT: raise ValueError(f"format {meta.get('format')!r}, not {WRITER_FORMAT!r}")
-        cfg = WriterConfig(**{f.name: meta['config'][f.name] for f in fields(WriterConfig) if f.name in meta['config']})
-        w = Writer(cfg, int(meta['d_lm']), float(meta['emb_rms']), str(meta.get('fingerprint', '')))
+        if meta.get('format') != fmt: raise ValueError(f"format {meta.get('format')!r}, not {fmt!r}")
+        m = make(meta, cfg_cls(**{f.name: meta['config'][f.name] for f in fields(cfg_cls) if f.name in meta['config']}))
     except ICMOSError: raise
-    except Exception as e: raise ICMOSError(f'writer checkpoint: {p / "config.json"} is not a writer config ({_first_line(e)})') from None
-    try: w.load_state_dict(load_file(str(p / 'model.safetensors')))
+    except Exception as e: raise ICMOSError(f'{what} checkpoint: {p / "config.json"} is not a {what} config ({_first_line(e)})') from None
+    try: m.load_state_dict(load_file(str(p / 'model.safetensors')))
     except Exception as e:
-        raise ICMOSError(f'writer checkpoint: {p / "model.safetensors"} is corrupt or does not match its config ({type(e).__name__})') from None
+        raise ICMOSError(f'{what} checkpoint: {p / "model.safetensors"} is corrupt or does not match its config ({type(e).__name__})') from None
+    return m
+
+def load_writer(path, model=None, tok=None) -> Writer:
+    "A writer from `save_writer`'s folder; with `model` (and `tok`), checked to belong to that LM and moved to its device."
+    w = read_checkpoint(path, 'writer', WRITER_FORMAT, WriterConfig,
+                        lambda meta, cfg: Writer(cfg, int(meta['d_lm']), float(meta['emb_rms']), str(meta.get('fingerprint', ''))),
+                        ' (train one with `reports/scripts/writer_run.py writer`)')
     if model is not None: w.check_model(model, tok); w = w.to(model.device)
     return w.eval()
