@@ -186,7 +186,7 @@ def _finish(a, ex, pool, D, w, pos, kinds, qs, scores, lat, ctx, dev, name, mode
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('stage', choices=['writer', 'untrained', 'index', 'eval'])
     p.add_argument('--out', required=True)
     p.add_argument('--device', default=os.environ.get('ICMOS_DEVICE', 'cpu'))
