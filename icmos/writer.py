@@ -33,7 +33,8 @@ class WriterConfig:
     d: int = 256              # Q-Former width
     depth: int = 2            # Q-Former layers (self-attention, cross-attention to the block, MLP)
     heads: int = 4            # attention heads of the Q-Former
-    recon_weight: float = 0.5 # λ in L = L_explain + λ·L_recon + μ·L_spread
+    recon_weight: float = 0.5 # λ in L = α·L_explain + λ·L_recon + μ·L_spread
+    explain_weight: float = 1.0 # α: 0 trains Head B alone (reconstruction pretraining, as the In-context Autoencoder does)
     spread_weight: float = 1.0 # μ: weight of the hinge that keeps D's spread across blocks above `SPREAD_FLOOR`
 
     def __post_init__(self):
@@ -46,6 +47,9 @@ class WriterConfig:
             raise ICMOSError(f'n_tokens ({self.n_tokens}) must not exceed block_tokens ({self.block_tokens}): the detail tokens compress a block')
         if not isinstance(self.recon_weight, (int, float)) or isinstance(self.recon_weight, bool) or not 0 <= self.recon_weight <= 100:
             raise ICMOSError(f'recon_weight must be a number in [0, 100] (got {self.recon_weight!r})')
+        if not isinstance(self.explain_weight, (int, float)) or isinstance(self.explain_weight, bool) or not 0 <= self.explain_weight <= 100:
+            raise ICMOSError(f'explain_weight must be a number in [0, 100] (got {self.explain_weight!r})')
+        if self.explain_weight == 0 and self.recon_weight == 0: raise ICMOSError('explain_weight and recon_weight are both 0: nothing to train')
         if not isinstance(self.spread_weight, (int, float)) or isinstance(self.spread_weight, bool) or not 0 <= self.spread_weight <= 100:
             raise ICMOSError(f'spread_weight must be a number in [0, 100] (got {self.spread_weight!r})')
 
@@ -366,7 +370,7 @@ def writer_step_loss(model, tok, writer: Writer, batch: list[dict], cache: State
     D = writer(st, m)
     pre, _ = frame(tok, '')
     la = lm_loss(model, writer, D, pre, [frame(tok, e['question'])[1] for e in batch], text_ids(tok, [e['target'] for e in batch]))
-    loss = la + writer.cfg.spread_weight * spread_loss(D) if writer.cfg.spread_weight else la
+    loss = writer.cfg.explain_weight * la + (writer.cfg.spread_weight * spread_loss(D) if writer.cfg.spread_weight else 0)
     if writer.cfg.recon_weight == 0: return loss, la, torch.zeros(()), D
     facts = text_ids(tok, [' ' + e['fact'] for e in batch])
     tg = [_recon_window(x, f, recon_tokens + CUE_TOKENS, rng) for x, f in zip(ids, facts)]

@@ -42,11 +42,17 @@ def stage_writer(a):
     model, tok = _model(a)
     torch.manual_seed(a.seed)
     cfg = W.WriterConfig(n_tokens=a.n_tokens, block_tokens=a.block_tokens, layer=a.layer, d=a.d, depth=a.depth,
-                         heads=a.heads, recon_weight=a.recon_weight, spread_weight=a.spread_weight)
+                         heads=a.heads, recon_weight=a.recon_weight, spread_weight=a.spread_weight,
+                         explain_weight=a.explain_weight)
     ex = W.writer_examples(tok, a.groups, seed=a.seed, block_tokens=a.block_tokens)
     tc = W.WriterTrainConfig(steps=a.steps, batch=a.batch, lr=a.lr, recon_tokens=a.recon_tokens, seed=a.seed, log_every=a.log_every)
     t0 = time.perf_counter()
-    w, hist = W.train_writer(model, tok, ex, cfg, tc)
+    init = None
+    if a.init:  # the same weights, the loss weights of this stage
+        import dataclasses
+        init = W.load_writer(Path(a.init) / 'writer', model, tok)
+        init.cfg = dataclasses.replace(init.cfg, recon_weight=a.recon_weight, spread_weight=a.spread_weight, explain_weight=a.explain_weight)
+    w, hist = W.train_writer(model, tok, ex, cfg, tc, writer=init)
     out = Path(a.out); W.save_writer(w, out / 'writer')
     _hist_csv(hist, out / 'writer_history.csv')
     (out / 'writer_run.json').write_text(json.dumps(dict(args=vars(a), seconds=time.perf_counter() - t0, examples=len(ex),
@@ -201,6 +207,8 @@ def main(argv=None):
     p.add_argument('--heads', type=int, default=4)
     p.add_argument('--recon-weight', type=float, default=0.5, help='weight of Head B (reconstruction)')
     p.add_argument('--spread-weight', type=float, default=1.0, help='weight of the hinge against one D for every block')
+    p.add_argument('--explain-weight', type=float, default=1.0, help='weight of Head A (0: reconstruction pretraining)')
+    p.add_argument('--init', default='', help='writer stage: start from this run folder\'s writer (e.g. a reconstruction-pretrained one)')
     p.add_argument('--steps', type=int, default=200, help='writer training steps')
     p.add_argument('--batch', type=int, default=8)
     p.add_argument('--lr', type=float, default=3e-4)
