@@ -339,7 +339,9 @@ class Distilled(Ranker):
     `H`; the question's LM states → the query projector's key `Q` (`icmos.distiller`). A block longer than the writer reads
     gets one key per window of `block_tokens` tokens and scores as its best window; a block shorter than `N` tokens is
     keyed from the tokens it has (a key, not a stored compression). Blocks are tokenised from their text, as the writer
-    was trained (`Block.ids` joins sentence ids without their separators)."""
+    was trained (`Block.ids` joins sentence ids without their separators). The keys are not stored: a memory opened from
+    a store runs the LM (to the writer's layer), the writer and the distiller over every block again. The writer reads a
+    Llama-style decoder (`model.base_model.layers`)."""
     name: ClassVar[str] = 'distilled'
     keys: str = 'block'
     def __init__(self, model, tok, encoder_dir: str, index: str = 'dnii', batch: int = 16):
