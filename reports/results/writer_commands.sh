@@ -15,11 +15,15 @@ python $S untrained --out $R/w0 --block-tokens 128 --n-tokens 8
 python $S index --out $R/w0 --groups 300
 python $S eval --out $R/w0 --test-groups 100 --pool 1000 --qa 20 --tag untrained-writer --no-baselines --csv reports/results/writer.csv
 # training curves: $R/*/writer_history.csv and runs/*/distiller_history.csv, joined into writer_train_cpu.csv
+# reconstruction pretraining alone (Head A off), the next session's first stage at CPU size: does Head B learn, and does D then hold more?
+python $S writer --out $R/wrec --groups 300 --block-tokens 128 --n-tokens 8 --steps 120 --batch 6 --recon-tokens 32 --lr 1e-3 --explain-weight 0 --recon-weight 1
+python $S index --out $R/wrec --groups 300
+python $S eval --out $R/wrec --test-groups 100 --pool 1000 --qa 20 --tag recon-only-writer --no-baselines --csv reports/results/writer.csv
 # collapse: the spread of D across 60 held-out blocks for each writer run, untrained and trained
 python reports/scripts/writer_spread.py reports/results/writer_spread_cpu.csv "raw states, 120 steps=$R/w16_raw_states" \
-  "standardised, 120 steps=$R/w16_std_collapsed" "standardised + spread hinge, 120 steps=$R/w16"
+  "standardised, 120 steps=$R/w16_std_collapsed" "standardised + spread hinge, 120 steps=$R/w16" "reconstruction only, 120 steps=$R/wrec"
 python reports/scripts/writer_histories.py reports/results/writer_train_cpu.csv "raw states=$R/w16_raw_states" "standardised=$R/w16_std_collapsed" \
-  "standardised + spread hinge=$R/w16" "untrained writer (control)=$R/w0"
-cat $R/w16/qa_samples.jsonl $R/w0/qa_samples.jsonl > reports/results/writer_qa_samples.jsonl
+  "standardised + spread hinge=$R/w16" "untrained writer (control)=$R/w0" "reconstruction only=$R/wrec"
+cat $R/w16/qa_samples.jsonl $R/w0/qa_samples.jsonl $R/wrec/qa_samples.jsonl > reports/results/writer_qa_samples.jsonl
 # The runs w16_raw_states and w16_std_collapsed were made by earlier commits of the same script (c66b5c1: raw states;
 # f28ad73: standardised states, before the spread hinge); w16_raw_states also ran `index` (its distiller stayed at chance).
