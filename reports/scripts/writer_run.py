@@ -106,13 +106,9 @@ def stage_index(a):
 
 
 def _filler(tok, n, block_tokens, seed):
-    from icmos.tasks import haystack, _ntok
-    rng, out = random.Random(f'filler-{seed}'), []
-    for _ in range(n):
-        t, _ = haystack(tok, block_tokens - 4, [], rng)
-        while _ntok(tok, t) > block_tokens: t = t[:t.rindex(' ')]
-        out.append(t)
-    return out
+    "Prose-only blocks (no fact) that pad the eval pool."
+    rng = random.Random(f'filler-{seed}')
+    return [W._prose_block(tok, block_tokens, rng) for _ in range(n)]
 
 
 def _hit(answer, pred): return float(answer.lower() in pred.lower())
