@@ -81,7 +81,8 @@ def run_one(spec: str, method, model, tok, s, cfg: ICMOSConfig, budget: int, tra
             rec = dict(recall=fact_recall(s, [mem.blocks[b].text for b in tr.ranked(4)]) if tr.hops else nan,
                        ingest_tok_s=mem.n_tokens / max(mem.ingest_s, 1e-9),
                        read_recall=fact_recall(s, [s.context[a:b] for a, b in tr.assembled]),  # facts in what the model read
-                       chosen=tr.chosen, timings=tr.timings, tiers=mem.tier_bytes(), prompt_tokens=tr.prompt_tokens, n_blocks=len(mem.blocks))
+                       chosen=tr.chosen, timings=tr.timings, tiers=mem.tier_bytes(), prompt_tokens=tr.prompt_tokens, n_blocks=len(mem.blocks),
+                       write_timings={k: round(v, 4) for k, v in mem.write_timings.items()})  # seconds per write stage
             if trace_to:
                 from icmos.runtime import trace_html, trace_png
                 spans = [(s.context.find(f), s.context.find(f) + len(f)) for f in s.metadata.get('facts', []) if f in s.context]

@@ -81,6 +81,7 @@ _RUNTIME_FLAGS = {  # flag -> (type, help); each is a RuntimeConfig field, whose
     'context_units': (int, 'with --read units: neighbouring sentences read on each side of a matched one'),
     'order': (str, 'with --read units: doc (document order) or rank (best chain last)'),
     'lookalikes': (str, 'drop (a candidate lacking a rare question word the best one holds is not read) or keep'),
+    'workers': (str, "processes that split and tokenise the document while it is written: auto, or a number (0: none)"),
 }
 
 def _runtime_flags(p: argparse.ArgumentParser):

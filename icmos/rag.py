@@ -15,7 +15,7 @@ import torch
 from .core import ICMOSError, Method, Prompt, model_window, prefill, register_method, text_ids
 
 # %% auto #0
-__all__ = ['embedder_path', 'load_embedder', 'embed', 'save_embedder', 'top_chunks', 'RAG']
+__all__ = ['EMBED_MAX_LEN', 'embedder_path', 'load_embedder', 'embed', 'save_embedder', 'top_chunks', 'RAG']
 
 # %% ../nbs/api/14_rag.ipynb #4f8539f8
 def embedder_path() -> Path:
@@ -46,10 +46,12 @@ def load_embedder(device: torch.device | str = 'cpu'):
         _EMB[key] = (mdl.to(device).eval().requires_grad_(False), tok)
     return _EMB[key]
 
+EMBED_MAX_LEN = 256  # word pieces of a text MiniLM reads; the rest is cut
+
 def _embed_ids(tok, texts: list[str], max_len: int) -> list[list[int]]:
     "Word-piece ids of `texts` with [CLS]/[SEP], cut to `max_len` as the tokenizer's truncation cuts a single text. (`icmos.core.text_ids`: a fast tokenizer's backend, no padding state.)"
-    ids = text_ids(tok, texts, add_special_tokens=True)
-    return [x if len(x) <= max_len else x[:max_len - 1] + x[-1:] for x in ids]
+    from icmos.ingest import cut_ids
+    return cut_ids(text_ids(tok, texts, add_special_tokens=True), max_len)
 
 def _attention_backends(dev: torch.device):
     "On CUDA, MiniLM's padded attention on the memory-efficient kernel: cuDNN's plans a new graph for every new batch shape (its first 1M-token ingest spent seconds on it)."
@@ -57,13 +59,17 @@ def _attention_backends(dev: torch.device):
     from torch.nn.attention import SDPBackend, sdpa_kernel
     return sdpa_kernel([SDPBackend.EFFICIENT_ATTENTION, SDPBackend.MATH])
 
-def embed(texts: list[str], device: torch.device | str = 'cpu', batch: int | None = 64, max_len: int = 256,
-          max_batch_tokens: int = 131072) -> torch.Tensor:
-    "Unit-norm MiniLM sentence embeddings `(len(texts), 384)`, float32, on the CPU (mean pooling + L2 norm). Repeated texts are embedded once, and texts of similar length share a batch (of at most `batch` texts on the CPU; on CUDA, or with `batch=None`, of at most `max_batch_tokens` padded tokens, however many texts), so little compute goes to padding; the keys stay on the device until the last batch (one copy back)."
+def embed(texts: list[str], device: torch.device | str = 'cpu', batch: int | None = 64, max_len: int = EMBED_MAX_LEN,
+          max_batch_tokens: int = 131072, ids: list | None = None) -> torch.Tensor:
+    "Unit-norm MiniLM sentence embeddings `(len(texts), 384)`, float32, on the CPU (mean pooling + L2 norm). Repeated texts are embedded once, and texts of similar length share a batch (of at most `batch` texts on the CPU; on CUDA, or with `batch=None`, of at most `max_batch_tokens` padded tokens, however many texts), so little compute goes to padding; the keys stay on the device until the last batch (one copy back). `ids`: the texts' word-piece ids already made (`icmos.ingest`: by worker processes), one per text, cut to `max_len`."
     mdl, tok = load_embedder(device)
     if not texts: return torch.zeros(0, 384)
-    uniq = list(dict.fromkeys(texts))
-    ids = _embed_ids(tok, uniq, max_len)
+    if ids is None: uniq = list(dict.fromkeys(texts)); ids = _embed_ids(tok, uniq, max_len)
+    else:
+        if len(ids) != len(texts): raise ICMOSError(f'embed: {len(ids)} id lists for {len(texts)} texts')
+        first: dict = {}
+        for i, t in enumerate(texts): first.setdefault(t, i)
+        uniq = list(first); ids = [ids[first[t]] for t in uniq]
     lens = np.fromiter(map(len, ids), np.int64, len(ids))
     order = np.argsort(lens, kind='stable')
     cap = len(order) if mdl.device.type == 'cuda' or batch is None else batch  # on CUDA only the padded tokens bound a batch: fewer, larger forwards

@@ -22,51 +22,13 @@ def _method_of(cls):
     return deco
 
 # %% auto #0
-__all__ = ['RANKERS', 'MAX_SOURCE_BYTES', 'split_units', 'content_words', 'Block', 'Units', 'Blocker', 'Ranker', 'BM25',
-           'FlatIndex', 'DNIIIndex', 'Dense', 'rrf', 'Distilled', 'RuntimeConfig', 'Hop', 'Trace', 'Memory',
-           'pieces_of_file', 'pieces_of_text', 'read_text', 'trace_png', 'trace_html', 'ICMOS', 'RAGHybrid']
+__all__ = ['RANKERS', 'MAX_SOURCE_BYTES', 'Block', 'Units', 'Blocker', 'Ranker', 'BM25', 'FlatIndex', 'DNIIIndex', 'Dense', 'rrf',
+           'Distilled', 'RuntimeConfig', 'Hop', 'Trace', 'Memory', 'pieces_of_file', 'pieces_of_text', 'read_text',
+           'trace_png', 'trace_html', 'ICMOS', 'RAGHybrid']
 
 # %% ../nbs/api/60_runtime.ipynb #7a6c5c16
-_UNIT = re.compile(r'[^\s](?:[^\n]*?)(?:[.!?]+["\'\)\]\u201d\u2019]*(?=\s)|(?=\n)|\Z)')
-_WORD = re.compile(r'\S+')
-
-def split_units(text: str, offset: int = 0, max_words: int = 120) -> list[tuple[int, int]]:
-    "Sentence/line spans `(start, end)` of `text` (character offsets + `offset`); a unit longer than `max_words` words is cut into pieces of `max_words`."
-    out = []
-    for m in _UNIT.finditer(text):
-        s, e = m.start(), m.end()
-        while e > s and text[e - 1].isspace(): e -= 1
-        if e - s < 2 * max_words: out.append((s + offset, e + offset)); continue  # too short to hold more than max_words words
-        words = [w.span() for w in _WORD.finditer(text, s, e)]
-        if len(words) <= max_words: out.append((s + offset, e + offset)); continue
-        for i in range(0, len(words), max_words):
-            w = words[i:i + max_words]; out.append((w[0][0] + offset, w[-1][1] + offset))
-    return out
-
-def _sep(gap: str) -> str:
-    "The separator that stands for the whitespace `gap` between two units: a paragraph break, a line break or a space."
-    n = gap.count('\n')
-    return '\n\n' if n >= 2 else '\n' if n == 1 else ' '
-
-_STOP = frozenset('a an and are as at be but by for if in into is it no not of on or such that the their then there these '
-                  'they this to was will with what which who whom whose when where why how does did do done has have had '
-                  'answer number only mentioned provided text question value its from'.split())
-_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")  # a version or decimal (6.7, 3.14) stays one word
-_TOKEN_SEP = re.compile(r"\x00|[a-z0-9]+(?:\.[0-9]+)*")  # the same words, and the NUL that separates docs in one BM25 add
-
-def content_words(text: str) -> set[str]:
-    "Lower-cased words of `text` minus stopwords: what lexical overlap counts."
-    return {w for w in _TOKEN.findall(text.lower()) if w not in _STOP}
-
-def _stem(w: str) -> str:
-    "A crude suffix stripper (numbers ~ number, named ~ name, speaks ~ speak): enough to tell a new word from a question's word."
-    for suf in ('ing', 'ed', 'es', 's'):
-        if len(w) > len(suf) + 3 and w.endswith(suf): return w[:-len(suf)]
-    return w
-
-def _word_stems(text: str) -> set[str]:
-    "`content_words` of `text`, stemmed, whole (unlike `icmos.tasks.content_stems`, which also cuts words to 5 letters to prove a paraphrase shares no stem: here a hash or a number must match exactly)."
-    return {_stem(w) for w in content_words(text)}
+from .ingest import (HostStages, PieceFeatures, _STOP, _TOKEN, _TOKEN_SEP, _sep, _stem, _word_stems, auto_workers,
+                          content_words, pieces_on_units, split_units)
 
 # %% ../nbs/api/60_runtime.ipynb #cd32c16b
 @dataclass
@@ -124,8 +86,25 @@ class Blocker:
     def write(self, text: str, final: bool = False) -> list[Block]:
         "Add `text`, the next piece of the source (`final` on the last one); returns the blocks it completed."
         if not isinstance(text, str): raise ICMOSError(f'write takes text (str), got {type(text).__name__}')
-        self._buf += text; self.n_chars += len(text); out, U = [], self.units
-        for s, e, t, gap in self._cut(final):
+        self._buf += text; self.n_chars += len(text)
+        return self._take(self._cut(final), final)
+
+    def add_units(self, text: str, at: int, spans: list[tuple[int, int]], final: bool = False) -> list[Block]:
+        """Add the piece `text` at source offset `at`, which ends on a unit boundary (`icmos.ingest.pieces_on_units`), with its
+        unit `spans` already found (`split_units(text, at, 2 * block_words)`, by a worker); returns the blocks it completed.
+        The same units and blocks as `write`; a source goes through one of the two."""
+        if self._buf: raise ICMOSError('add_units: this Blocker holds text given to write(); give a source to one of the two')
+        if at != self._at: raise ICMOSError(f'add_units: the piece starts at offset {at}, but the text so far ends at {self._at}')
+        items, prev = [], at
+        for s, e in spans:
+            items.append((s, e, text[s - at:e - at], self._gap + text[prev - at:s - at])); self._gap = ''; prev = e
+        self._gap += text[prev - at:]; self._at = at + len(text); self.n_chars += len(text)
+        return self._take(items, final)
+
+    def _take(self, items: list[tuple], final: bool) -> list[Block]:
+        "Append the units `(start, end, text, gap before)` and cut blocks from them."
+        out, U = [], self.units
+        for s, e, t, gap in items:
             uid = len(U.text)
             U.text.append(t); U.span.append((s, e)); U.sep.append(_sep(gap)); U.block.append(-1)
             self._cur.append((uid, len(t.split())))
@@ -144,7 +123,18 @@ class Ranker:
     first block it lands in, so an overlap sentence is not counted twice); `exclude_units` then drops single sentences."""
     name: ClassVar[str] = ''
     keys: str = 'unit'
+    feature: str | None = None  # the host stages' feature (`icmos.ingest.piece_features`) this ranker keys units from, if any
     def add(self, blocks: list[Block], units: Units) -> None: raise NotImplementedError
+    def prepare(self, f: PieceFeatures, u0: int) -> None:
+        "Keep the host stages' `feature` of a piece whose first unit has id `u0`: `add` keys those units from it when their blocks come."
+        vals, off = self._unit_features(f)
+        for i in range(len(off) - 1): self._pending[u0 + i] = vals[off[i]:off[i + 1]]
+    def _unit_features(self, f: PieceFeatures) -> tuple[np.ndarray, np.ndarray]: raise NotImplementedError
+    def _take_pending(self, ids: list[int]) -> list[np.ndarray] | None:
+        "The prepared features of units `ids` (removed from the pending ones), or None if any is missing (then `add` keys from text)."
+        P = getattr(self, '_pending', None)
+        if not P or not all(u in P for u in ids): return None
+        return [P.pop(u) for u in ids]
     def rank(self, query: str, k: int, exclude=frozenset(), exclude_units=frozenset()) -> list[tuple[int, float]]: raise NotImplementedError
     def __len__(self) -> int: return getattr(self, 'n', 0)
 
@@ -177,6 +167,7 @@ class BM25(Ranker):
     def __init__(self, keys: str = 'unit', k1: float = 1.5, b: float = 0.75):
         if keys not in ('block', 'unit'): raise ICMOSError(f"keys: must be 'block' or 'unit' (got {keys!r})")
         self.keys, self.k1, self.b, self.n, self._done = keys, k1, b, 0, 0
+        self.feature, self._pending = ('bm25' if keys == 'unit' else None), {}  # unit -> its prepared term ids
         self._owner: dict[int, int] = {}  # unit -> the block that owns it
         self.vocab: dict[str, int] = {'\x00': 0, **{w: i + 1 for i, w in enumerate(sorted(_STOP))}}  # 0: doc separator; then stopwords
         self._n_skip = len(self.vocab)        # ids below this are never indexed
@@ -194,10 +185,14 @@ class BM25(Ranker):
         for b in blocks:
             for u in b.units: self._owner.setdefault(u, b.id)
         if not texts: return
-        V = self.vocab  # '\x00' cannot be in a text (written text is checked for NUL): it separates the docs of this add
-        tid = np.fromiter((V.setdefault(w, len(V)) for w in _TOKEN_SEP.findall('\x00'.join(texts).lower())), np.int64)
-        doc = np.cumsum(tid == 0); keep = tid >= self._n_skip
-        t, d = tid[keep], doc[keep]
+        V, parts = self.vocab, self._take_pending(ids)
+        if parts is not None:  # term ids prepared from the host stages' words
+            t = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+            d = np.repeat(np.arange(len(parts)), [len(p) for p in parts])
+        else:  # '\x00' cannot be in a text (written text is checked for NUL): it separates the docs of this add
+            tid = np.fromiter((V.setdefault(w, len(V)) for w in _TOKEN_SEP.findall('\x00'.join(texts).lower())), np.int64)
+            doc = np.cumsum(tid == 0); keep = tid >= self._n_skip
+            t, d = tid[keep], doc[keep]
         base, m = self.n_docs, len(texts)
         key, tf = np.unique(t * m + d, return_counts=True)   # one entry per (term, doc), sorted by term then doc
         terms, first = np.unique(key // m, return_index=True)
@@ -206,6 +201,13 @@ class BM25(Ranker):
         self._df[terms] += counts
         self._chunks.append((terms, np.append(first, len(key)), (key % m + base).astype(np.int32), tf.astype(np.float32)))
         self._ids.append(np.asarray(ids, np.int64)); self._len.append(np.bincount(d, minlength=m).astype(np.float32)); self._norm = None
+
+    def _unit_features(self, f):
+        "The piece's words as this index's term ids (a new word gets the next id), and each unit's offsets into them."
+        words, idx, off = f.feats['bm25']
+        V = self.vocab
+        gid = np.fromiter((V.setdefault(w, len(V)) for w in words), np.int64, len(words))
+        return gid[idx], off
 
     def doc_freq(self, word: str) -> int:
         "Keyed docs (units or blocks) that hold `word` (a lower-cased content word)."
@@ -286,15 +288,18 @@ class Dense(Ranker):
         from icmos.rag import load_embedder
         load_embedder(device)  # fail now (a missing embedder package) rather than at the first block
         self.keys, self.device, self.batch = keys, torch.device(device), batch
+        self.feature, self._pending = ('wordpieces' if keys == 'unit' else None), {}  # unit -> its prepared word-piece ids
         self.index = _INDEXES[index](384, device=self.device)
         self.n, self._done, self._owner = 0, 0, {}
         self._host, self._H, self._q = [], None, {}  # host float16 copy of the keys (row = key id); recent query vectors
         self.add_s = {'embed': 0.0, 'index': 0.0}       # seconds spent embedding keys and adding them to the index
 
-    def embed(self, texts: list[str]) -> torch.Tensor:
-        "Unit-norm MiniLM embeddings `(len(texts), 384)` on the CPU."
+    def embed(self, texts: list[str], ids: list | None = None) -> torch.Tensor:
+        "Unit-norm MiniLM embeddings `(len(texts), 384)` on the CPU (`ids`: the texts' word pieces, if already made)."
         from icmos.rag import embed
-        return embed(texts, device=self.device, batch=self.batch)
+        return embed(texts, device=self.device, batch=self.batch, ids=ids)
+
+    def _unit_features(self, f): return f.feats['wordpieces']
 
     def add(self, blocks, units, keys_of=None):
         "Key the new units (or blocks) of `blocks`; `keys_of(ids) -> (len(ids), 384)` gives stored keys instead of embedding again (a store)."
@@ -304,7 +309,7 @@ class Dense(Ranker):
             for u in b.units: self._owner.setdefault(u, b.id)
         if ids:
             t0 = time.perf_counter()
-            X = self.embed(texts) if keys_of is None else torch.as_tensor(keys_of(ids), dtype=torch.float32)
+            X = self.embed(texts, self._take_pending(ids)) if keys_of is None else torch.as_tensor(keys_of(ids), dtype=torch.float32)
             t1 = time.perf_counter()
             self.index.add(ids, X); self._host.append(X.half()); self._H = None
             _sync(self.device); t2 = time.perf_counter()
@@ -427,9 +432,13 @@ class RuntimeConfig:
     retrieve: str = 'force'       # 'force': retrieve for the question; 'auto': also re-rank every `refresh_every` generated tokens; 'off': local window only
     refresh_every: int = 16       # generated tokens between re-rankings under retrieve='auto'
     piece_chars: int = 1 << 20    # characters read per streaming write step
+    workers: int | str = 'auto'   # processes for the write path's host stages (icmos.ingest): 'auto' (one per core but one, for a source of 2 MiB or more on 4+ cores) or a number; 0 = in this process
     encoder_dir: str = ''         # with the ranker 'distilled': a folder holding writer/ and distiller/ checkpoints (reports/scripts/writer_run.py)
 
     def __post_init__(self):
+        if isinstance(self.workers, str) and self.workers.strip().isdigit(): self.workers = int(self.workers)  # from a flag
+        if self.workers != 'auto' and (isinstance(self.workers, bool) or not isinstance(self.workers, int) or not 0 <= self.workers <= 256):
+            raise ICMOSError(f"workers: must be 'auto' or an integer in [0, 256] (got {self.workers!r})")
         for name, lo, hi in (('block_words', 4, 4096), ('overlap', 0, 16), ('candidates', 1, 4096), ('top_k', 1, 256),
                              ('hops', 1, 8), ('chains', 1, 8), ('rrf_k', 1, 10_000), ('local_tokens', 0, 1 << 20), ('refresh_every', 1, 4096),
                              ('piece_chars', 1024, 1 << 30)):
@@ -602,6 +611,14 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
     cfg, U, tok = self.cfg, self.units, self.tok
     if source in self.sources: raise ICMOSError(f'a source named {source!r} is already in this memory')
     blk = Blocker(cfg.block_words, cfg.overlap, source, U, first_block=len(self.blocks))
+    want = {r.feature for r in self.rankers if r.feature}
+    wp_tok = None
+    if 'wordpieces' in want:
+        from icmos.rag import EMBED_MAX_LEN, load_embedder
+        wp_tok = load_embedder(self.model.device)[1]
+    workers = auto_workers(total_bytes) if cfg.workers == 'auto' else cfg.workers
+    host = HostStages(tok, wp_tok, EMBED_MAX_LEN if wp_tok is not None else None, max_words=2 * cfg.block_words,
+                      bm25='bm25' in want, workers=workers)
     t0, n0, nonblank, n_units0 = time.perf_counter(), self.n_tokens, False, len(self.units)
     W = self.write_timings
     def tick(k, t):
@@ -609,26 +626,32 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
     bar = tqdm(total=total_bytes, unit='B', unit_scale=True, desc=f'write {source}', disable=not progress, file=sys.stderr,
                leave=False)
     self._check_usable()
-    ok = False
+    # workers take small pieces, many at once; inline, the reader's pieces (larger batches for the tokenizers)
+    ok, feats = False, host.run(pieces_on_units(pieces, chunk_chars=1 << 17 if host.workers else cfg.piece_chars))
     try:
-        for text, nbytes in pieces:
-            nonblank = nonblank or bool(text.strip())
-            u0, t = len(U), time.perf_counter()
-            new = blk.write(text, final=not text)
-            t = tick('split', t)
-            if len(U) > u0:  # L2: token ids of the new units (the control tokens of user text stay text)
-                enc = text_ids(tok, U.text[u0:])
-                U.ids += [np.asarray(e, np.int32) for e in enc]; self.n_tokens += sum(map(len, enc))
+        while True:
+            t = time.perf_counter()
+            f = next(feats, None)
+            if f is None: break
+            t = tick('host_wait' if host.workers else 'host', t)
+            for k, v in f.seconds.items(): W[f'host:{k}'] = W.get(f'host:{k}', 0.0) + v  # worker seconds (CPU, summed over workers)
+            p, u0 = f.piece, len(U)
+            nonblank = nonblank or bool(p.text.strip())
+            new = blk.add_units(p.text, p.at, f.spans, final=p.final)
+            if f.spans:  # L2: token ids of the new units (the control tokens of user text stay text)
+                U.ids += np.split(f.lm_ids, f.lm_off[1:-1]); self.n_tokens += int(f.lm_off[-1])
             for b in new: b.ids = np.concatenate([U.ids[u] for u in b.units]) if b.units else np.zeros(0, np.int32)
             self.blocks += new
-            t = tick('token_ids', t)
-            for r in self.rankers: r.add(new, U); t = tick(r.name, t)
-            bar.update(nbytes)
+            t = tick('blocks', t)
+            for r in self.rankers:
+                if r.feature and f.spans: r.prepare(f, u0)
+                r.add(new, U); t = tick(r.name, t)
+            bar.update(p.n_bytes)
             el = time.perf_counter() - t0
             bar.set_postfix_str(f'{(self.n_tokens - n0) / max(el, 1e-9):,.0f} tok/s, {len(self.blocks)} blocks', refresh=False)
         ok = True
     finally:
-        bar.close()
+        feats.close(); bar.close()
         if not ok and len(self.units) > n_units0:  # part of the source is in the memory: it must not be used as if whole
             self._broken = f'writing {source!r} failed half-way; start a new Memory'
     if not nonblank: raise ICMOSError(f'source {source!r} is empty: give a document with some text in it')
