@@ -190,7 +190,7 @@ def auto_workers(n_bytes: int | None, min_bytes: int = 2 << 20) -> int:
     "Worker processes `workers='auto'` uses for a source of `n_bytes` (None: unknown, a stream): 0 (inline) below `min_bytes` or on fewer than 4 cores."
     cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
     if cores < 4 or (n_bytes is not None and n_bytes < min_bytes): return 0
-    return min(cores - 1, 15)
+    return min(cores // 2, 8)
 
 class HostStages:
     "`piece_features` over a stream of `Piece`s, in order: inline or in `workers` processes (tokenizers rebuilt from their fast backends)."
