@@ -13,7 +13,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .core import ICMOSError, text_ids
-from .writer import _fingerprint, hidden_at, read_checkpoint, weights_digest
+from .writer import _check_budget, _fingerprint, _out_of_time, hidden_at, read_checkpoint, weights_digest
 
 # %% auto #0
 __all__ = ['DISTILLER_FORMAT', 'DistillerConfig', 'IndexDistiller', 'QueryProjector', 'question_states', 'info_nce', 'Distiller',
@@ -59,7 +59,7 @@ class IndexDistiller(nn.Module):
         drop = None
         if self.training and self.cfg.token_dropout > 0:
             drop = torch.rand(b, n, device=D.device) < self.cfg.token_dropout
-            drop[torch.arange(b), torch.randint(n, (b,), device=D.device)] = False  # every block keeps a token
+            drop[torch.arange(b, device=D.device), torch.randint(n, (b,), device=D.device)] = False  # every block keeps a token
             drop = torch.cat([torch.zeros(b, 1, dtype=torch.bool, device=D.device), drop], 1)
         return F.normalize(self.out(self.enc(x, src_key_padding_mask=drop)[:, 0]), dim=-1)
 
@@ -142,12 +142,14 @@ class DistillerTrainConfig:
     lr: float = 1e-3
     seed: int = 0
     log_every: int = 50
+    max_seconds: float | None = None # wall-clock budget: training stops after the step that reaches it (None: `steps` alone)
 
     def __post_init__(self):
         for f, lo, hi in (('steps', 1, 10**7), ('batch', 1, 65536), ('log_every', 1, 10**6)):
             v = getattr(self, f)
             if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi: raise ICMOSError(f'{f} must be an integer in [{lo}, {hi}] (got {v!r})')
         if not 0 < self.lr < 1: raise ICMOSError(f'lr must be in (0, 1) (got {self.lr!r})')
+        _check_budget(self.max_seconds)
 
 def train_distiller(D: torch.Tensor, # (m, N, D_lm) detail tokens of every training block
                     q_states: torch.Tensor, # (g, 2·D_lm) question states
@@ -155,7 +157,7 @@ def train_distiller(D: torch.Tensor, # (m, N, D_lm) detail tokens of every train
                     groups: list[list[int]], # block indices of each question's group (positive and hard negatives)
                     cfg: DistillerConfig | None = None, tc: DistillerTrainConfig | None = None, fingerprint: str = '',
                     progress: bool = True, writer_digest: str = '') -> tuple[Distiller, list[dict]]:
-    "Train both towers with InfoNCE over in-batch and hard negatives: `(distiller, history)`."
+    "Train both towers with InfoNCE over in-batch and hard negatives: `(distiller, history)`, the history ending with the last step done (`tc.max_seconds` can stop it before `tc.steps`)."
     from tqdm.auto import tqdm
     cfg, tc = cfg or DistillerConfig(), tc or DistillerTrainConfig()
     if not (len(q_states) == len(pos) == len(groups)) or not len(pos): raise ICMOSError(f'{len(q_states)} question states, {len(pos)} positives and {len(groups)} groups: give one of each per question')
@@ -175,8 +177,10 @@ def train_distiller(D: torch.Tensor, # (m, N, D_lm) detail tokens of every train
         loss = info_nce(Q, H, torch.tensor([where[pos[q]] for q in qs], device=D.device), cfg.tau)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
         acc.append(loss.item())
-        if (step + 1) % tc.log_every == 0 or step + 1 == tc.steps:
+        late = _out_of_time(t0, tc.max_seconds)
+        if (step + 1) % tc.log_every == 0 or step + 1 == tc.steps or late:
             hist.append(dict(step=step + 1, loss=sum(acc) / len(acc), seconds=time.perf_counter() - t0)); acc = []
+        if late: break
     return dist.eval(), hist
 
 def recall_at(scores: torch.Tensor, # (g, m) query-by-block scores

@@ -318,12 +318,24 @@ class WriterTrainConfig:
     recon_tokens: int = 48   # tokens of the block that Head B reconstructs per example
     seed: int = 0
     log_every: int = 10
+    max_seconds: float | None = None # wall-clock budget: training stops after the step that reaches it (None: `steps` alone)
+    warmup: int | None = None # steps of linear learning-rate warm-up (None: steps // 20; give it when max_seconds, not steps, ends the run)
 
     def __post_init__(self):
-        for f, lo, hi in (('steps', 1, 10**7), ('batch', 1, 4096), ('recon_tokens', 1, 8192), ('log_every', 1, 10**6)):
+        for f, lo, hi in (('steps', 1, 10**7), ('batch', 1, 4096), ('recon_tokens', 1, 8192), ('log_every', 1, 10**6), ('warmup', 0, 10**7)):
             v = getattr(self, f)
+            if f == 'warmup' and v is None: continue
             if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi: raise ICMOSError(f'{f} must be an integer in [{lo}, {hi}] (got {v!r})')
         if not isinstance(self.lr, (int, float)) or not 0 < self.lr < 1: raise ICMOSError(f'lr must be in (0, 1) (got {self.lr!r})')
+        _check_budget(self.max_seconds)
+
+def _check_budget(v):
+    if v is not None and (not isinstance(v, (int, float)) or isinstance(v, bool) or not 0 <= v < float('inf')):
+        raise ICMOSError(f'max_seconds must be None or a finite number of seconds >= 0 (got {v!r})')
+
+def _out_of_time(t0: float, max_seconds: float | None) -> bool:
+    "Whether a loop that started at `t0` (`time.perf_counter()`) has used its wall-clock budget."
+    return max_seconds is not None and time.perf_counter() - t0 >= max_seconds
 
 def _recon_window(ids: list[int], fact_ids: list[int], n: int, rng: random.Random) -> list[int]:
     "`n` tokens of a block: around its fact (half of the time, when found) or anywhere."
@@ -380,7 +392,7 @@ def writer_step_loss(model, tok, writer: Writer, batch: list[dict], cache: State
 
 def train_writer(model, tok, examples: list[dict], cfg: WriterConfig | None = None, tc: WriterTrainConfig | None = None,
                  writer: Writer | None = None, progress: bool = True, cache: StateCache | None = None) -> tuple[Writer, list[dict]]:
-    "Train a writer on `examples` (`writer_examples`) through the frozen `model`: `(writer, history)`, one history row per `log_every` steps."
+    "Train a writer on `examples` (`writer_examples`) through the frozen `model`: `(writer, history)`, one history row per `log_every` steps and one for the last step done (`tc.max_seconds` can stop it before `tc.steps`)."
     from tqdm.auto import tqdm
     tc = tc or WriterTrainConfig()
     if not examples: raise ICMOSError('no training examples')
@@ -390,7 +402,8 @@ def train_writer(model, tok, examples: list[dict], cfg: WriterConfig | None = No
     model.eval()  # the frozen LM: no dropout
     cache = cache or StateCache(model, tok, writer.cfg)
     opt = torch.optim.AdamW(writer.parameters(), lr=tc.lr, weight_decay=0.01)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / max(1, tc.steps // 20)))
+    warm = tc.steps // 20 if tc.warmup is None else tc.warmup
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / max(1, warm)))
     rng, hist, acc, t0 = random.Random(tc.seed), [], [], time.perf_counter()
     amp = torch.autocast('cuda', dtype=torch.bfloat16) if model.device.type == 'cuda' else torch.autocast('cpu', enabled=False)
     writer.train()
@@ -400,9 +413,11 @@ def train_writer(model, tok, examples: list[dict], cfg: WriterConfig | None = No
         opt.zero_grad(set_to_none=True); loss.backward()
         torch.nn.utils.clip_grad_norm_(writer.parameters(), 1.0); opt.step(); sched.step()
         acc.append((la.item(), lb.item(), spread(D)))
-        if (step + 1) % tc.log_every == 0 or step + 1 == tc.steps:
+        late = _out_of_time(t0, tc.max_seconds)
+        if (step + 1) % tc.log_every == 0 or step + 1 == tc.steps or late:
             hist.append(dict(step=step + 1, loss_explain=sum(a[0] for a in acc) / len(acc), loss_recon=sum(a[1] for a in acc) / len(acc),
                              d_spread=sum(a[2] for a in acc) / len(acc), seconds=time.perf_counter() - t0)); acc = []
+        if late: break
     writer.eval()
     return writer, hist
 

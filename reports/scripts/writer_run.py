@@ -5,6 +5,12 @@ distiller + query projector on its detail tokens, and measure retrieval and QA o
   python reports/scripts/writer_run.py index  --out runs/w16 --groups 300 --test-groups 100
   python reports/scripts/writer_run.py eval   --out runs/w16 --test-groups 100 --qa 20 --csv reports/results/writer.csv
   python reports/scripts/writer_run.py untrained --out runs/w0 ...   (the control: the same index + eval on a random writer)
+  python reports/scripts/writer_run.py examples --out runs --examples runs/train.json --groups 20000 --workers 8
+                                          (the training examples once, in parallel; writer and index read --examples)
+
+--max-minutes bounds a stage's wall-clock time from its start: training stops at the deadline (less a reserve for
+saving) and keeps its history and checkpoint, which record the steps actually done; eval answers fewer QA questions
+(the CSV's n says how many). A GPU job (writer_gpu.sh) gives each stage its own slice this way.
 
 latency_ms is the time to key all test questions and score them against every block, divided by the number of questions
 (batched, so a per-question amortised cost, not a single-query latency); compression is the pool's real tokens per block / N.
@@ -12,6 +18,7 @@ Each stage reads what the one before wrote under --out (checkpoints as safetenso
 Same command on a GPU (the model's device comes from ICMOS_DEVICE / --device); CPU-sized defaults.
 """
 import argparse, csv, json, os, random, sys, time
+START = time.time()  # the stage's wall-clock budget (--max-minutes) counts from here
 from pathlib import Path
 
 import torch
@@ -32,6 +39,52 @@ def _model(a):
     return model, tok
 
 
+RESERVE_S = 20  # of a stage's budget, kept for saving its checkpoint and history after training
+
+
+def _left(a, reserve: float = RESERVE_S):
+    "Seconds of this stage's budget left for work (None: no --max-minutes), `reserve` held back."
+    return None if not a.max_minutes else max(0.0, START + 60 * a.max_minutes - time.time() - reserve)
+
+
+def _sync(model):
+    if model.device.type == 'cuda': torch.cuda.synchronize(model.device)
+
+
+def _examples(a, tok, groups, block_tokens, split='train'):
+    "`writer_examples`, read from --examples when that file holds the same request (made by the `examples` stage), else generated here (and written there)."
+    want = dict(groups=groups, seed=a.seed, block_tokens=block_tokens, split=split)
+    p = Path(a.examples) if a.examples and split == 'train' else None
+    if p and p.is_file():
+        got = json.loads(p.read_text())
+        if {k: got.get(k) for k in want} == want: return got['examples']
+        print(f'{p} holds {({k: got.get(k) for k in want})}, not {want}: generating')
+    ex = _generate(tok, groups, a.seed, block_tokens, split, a.workers)
+    if p: p.parent.mkdir(parents=True, exist_ok=True); p.write_text(json.dumps(dict(want, workers=a.workers, examples=ex)))
+    return ex
+
+
+def _chunk(args):
+    tok, n, seed, block_tokens, split = args
+    return W.writer_examples(tok, n, seed=seed, block_tokens=block_tokens, split=split)
+
+
+def _generate(tok, groups, seed, block_tokens, split, workers):
+    "One seeded stream (workers = 1, as the CPU runs made them), or `workers` streams seeded `seed.i` in parallel, group ids renumbered."
+    if workers <= 1 or groups < 2 * workers: return W.writer_examples(tok, groups, seed=seed, block_tokens=block_tokens, split=split)
+    import multiprocessing as mp
+    from icmos.tasks import prose_corpus
+    prose_corpus(tok)  # read once here, inherited by the forked workers
+    sizes = [groups // workers + (i < groups % workers) for i in range(workers)]
+    with mp.get_context('fork').Pool(workers) as pool:
+        parts = pool.map(_chunk, [(tok, n, f'{seed}.{i}', block_tokens, split) for i, n in enumerate(sizes)])
+    out, off = [], 0
+    for n, part in zip(sizes, parts):
+        for e in part: e['group'] += off
+        out += part; off += n
+    return out
+
+
 def _hist_csv(rows, path):
     if not rows: return
     with open(path, 'w', newline='') as f:
@@ -44,20 +97,23 @@ def stage_writer(a):
     cfg = W.WriterConfig(n_tokens=a.n_tokens, block_tokens=a.block_tokens, layer=a.layer, d=a.d, depth=a.depth,
                          heads=a.heads, recon_weight=a.recon_weight, spread_weight=a.spread_weight,
                          explain_weight=a.explain_weight)
-    ex = W.writer_examples(tok, a.groups, seed=a.seed, block_tokens=a.block_tokens)
-    tc = W.WriterTrainConfig(steps=a.steps, batch=a.batch, lr=a.lr, recon_tokens=a.recon_tokens, seed=a.seed, log_every=a.log_every)
+    ex = _examples(a, tok, a.groups, a.block_tokens)
     t0 = time.perf_counter()
     init = None
     if a.init:  # the same weights, the loss weights of this stage
         import dataclasses
         init = W.load_writer(Path(a.init) / 'writer', model, tok)
         init.cfg = dataclasses.replace(init.cfg, recon_weight=a.recon_weight, spread_weight=a.spread_weight, explain_weight=a.explain_weight)
+    tc = W.WriterTrainConfig(steps=a.steps, batch=a.batch, lr=a.lr, recon_tokens=a.recon_tokens, seed=a.seed, log_every=a.log_every,
+                             max_seconds=_left(a), warmup=a.warmup)
     w, hist = W.train_writer(model, tok, ex, cfg, tc, writer=init)
     out = Path(a.out); W.save_writer(w, out / 'writer')
     _hist_csv(hist, out / 'writer_history.csv')
-    (out / 'writer_run.json').write_text(json.dumps(dict(args=vars(a), seconds=time.perf_counter() - t0, examples=len(ex),
-                                                          device=str(model.device)), indent=1))
-    print(f'writer: {len(ex)} examples, {a.steps} steps, {time.perf_counter() - t0:.0f} s -> {out / "writer"}')
+    done = hist[-1]['step'] if hist else 0
+    (out / 'writer_run.json').write_text(json.dumps(dict(args=vars(a), seconds=time.perf_counter() - t0, train_seconds=hist[-1]['seconds'] if hist else 0,
+                                                          max_seconds=tc.max_seconds, steps_done=done, stopped_early=done < a.steps,
+                                                          examples=len(ex), device=str(model.device)), indent=1))
+    print(f'writer: {len(ex)} examples, {done} of {a.steps} steps, {time.perf_counter() - t0:.0f} s -> {out / "writer"}')
 
 
 def stage_untrained(a):
@@ -69,7 +125,7 @@ def stage_untrained(a):
     print(f'untrained writer -> {Path(a.out) / "writer"}')
 
 
-def _encode_all(model, tok, w, texts, batch=16):
+def _encode_all(model, tok, w, texts, batch=64):
     "Detail tokens of every text (float32, on the CPU)."
     out = []
     with torch.no_grad():
@@ -91,18 +147,31 @@ def stage_index(a):
     from icmos import distiller as Di
     model, tok = _model(a)
     w = W.load_writer(Path(a.out) / 'writer', model, tok)
-    ex = W.writer_examples(tok, a.groups, seed=a.seed, block_tokens=w.cfg.block_tokens)
+    ex = _examples(a, tok, a.groups, w.cfg.block_tokens)
     t0 = time.perf_counter()
-    D = _encode_all(model, tok, w, [e['text'] for e in ex])
+    D = _encode_all(model, tok, w, [e['text'] for e in ex]).to(model.device)  # the towers train where the LM runs
     pos, groups, qs = _groups(ex)
-    S = Di.question_states(model, tok, qs, w.cfg.layer)
+    S = Di.question_states(model, tok, qs, w.cfg.layer).to(model.device)
     t1 = time.perf_counter()
     cfg = Di.DistillerConfig(q_layer=w.cfg.layer)
-    tc = Di.DistillerTrainConfig(steps=a.index_steps, batch=a.index_batch, lr=a.index_lr, seed=a.seed, log_every=a.log_every)
+    tc = Di.DistillerTrainConfig(steps=a.index_steps, batch=a.index_batch, lr=a.index_lr, seed=a.seed, log_every=a.log_every,
+                                 max_seconds=_left(a))
     dist, hist = Di.train_distiller(D, S, pos, groups, cfg, tc, fingerprint=w.fingerprint, writer_digest=W.weights_digest(w))
     Di.save_distiller(dist, Path(a.out) / 'distiller')
     _hist_csv(hist, Path(a.out) / 'distiller_history.csv')
-    print(f'distiller: {len(ex)} blocks, {len(qs)} questions; D and states {t1 - t0:.0f} s, training {time.perf_counter() - t1:.0f} s')
+    done = hist[-1]['step'] if hist else 0
+    (Path(a.out) / 'distiller_run.json').write_text(json.dumps(dict(args=vars(a), encode_seconds=t1 - t0, train_seconds=hist[-1]['seconds'] if hist else 0,
+                                                                    max_seconds=tc.max_seconds, steps_done=done, stopped_early=done < a.index_steps,
+                                                                    blocks=len(ex), questions=len(qs), device=str(model.device)), indent=1))
+    print(f'distiller: {len(ex)} blocks, {len(qs)} questions; D and states {t1 - t0:.0f} s, {done} of {a.index_steps} steps in {time.perf_counter() - t1:.0f} s')
+
+
+def stage_examples(a):
+    "The training examples, once, into --examples (CPU work: `workers` processes)."
+    if not a.examples: raise SystemExit('examples: give --examples FILE')
+    _, tok = load_model(ICMOSConfig.from_env(device='cpu', dtype='float32'))  # the tokenizer (no GPU in this stage)
+    t0 = time.perf_counter(); ex = _examples(a, tok, a.groups, a.block_tokens)
+    print(f'examples: {a.groups} groups, {len(ex)} blocks, {time.perf_counter() - t0:.0f} s -> {a.examples}')
 
 
 def _filler(tok, n, block_tokens, seed):
@@ -132,9 +201,9 @@ def stage_eval(a):
     ctx = sum(lens)
     a.compression = round(sum(lens) / len(lens) / w.cfg.n_tokens, 2)  # real tokens per block / N (blocks are at most block_tokens)
     scores, lat = {}, {}
-    t0 = time.perf_counter(); Q = dist.queries(model, tok, qs); scores['distilled'] = Q @ H.T; lat['distilled'] = (time.perf_counter() - t0) / len(qs)
+    t0 = time.perf_counter(); Q = dist.queries(model, tok, qs); scores['distilled'] = Q @ H.T; _sync(model); lat['distilled'] = (time.perf_counter() - t0) / len(qs)
     if a.no_baselines: return _finish(a, ex, pool, D, w, pos, kinds, qs, scores, lat, ctx, dev, name, model, tok)
-    E = embed(pool); t0 = time.perf_counter(); Eq = embed(qs); scores['minilm'] = Eq @ E.T; lat['minilm'] = (time.perf_counter() - t0) / len(qs)
+    E = embed(pool, device=model.device); t0 = time.perf_counter(); Eq = embed(qs, device=model.device); scores['minilm'] = Eq @ E.T; lat['minilm'] = (time.perf_counter() - t0) / len(qs)
     r = bm25s.BM25(); r.index(bm25s.tokenize(pool, show_progress=False), show_progress=False)
     t0 = time.perf_counter()
     docs, sc = r.retrieve(bm25s.tokenize(qs, show_progress=False), k=len(pool), show_progress=False)
@@ -148,8 +217,8 @@ def _finish(a, ex, pool, D, w, pos, kinds, qs, scores, lat, ctx, dev, name, mode
     from icmos import distiller as Di
     from icmos.core import encode_prompt, prefill, decode_greedy, stop_ids
     tag = f'-{a.tag}' if a.tag else ''
-    rows = []
-    for task in sorted(set(kinds)):
+    rows, tasks = [], sorted(set(kinds))
+    for ti, task in enumerate(tasks):
         sel = [i for i, k in enumerate(kinds) if k == task]
         for enc, S in scores.items():
             rows.append(dict(encoder=enc + (tag if enc == 'distilled' else ''), task=task, context_tokens=ctx, n_blocks=len(pool),
@@ -158,7 +227,10 @@ def _finish(a, ex, pool, D, w, pos, kinds, qs, scores, lat, ctx, dev, name, mode
                              qa_accuracy='', raw_qa_accuracy='', latency_ms=round(1000 * lat[enc], 3), device=dev, model=name))
         # QA on the positive blocks: D only, the raw block, no memory
         qa = {'writer': [], 'raw': [], 'none': []}; samples = []
+        left = _left(a, reserve=10)
+        until = None if left is None else time.time() + left / (len(tasks) - ti)  # this task's share of what is left
         for i in sel[:a.qa]:
+            if until is not None and time.time() > until: break  # out of time: n says how many were answered
             e = ex[pos[i]]
             with torch.no_grad():
                 pd = W.answer_from_memory(model, tok, w, D[pos[i]].to(model.device), e['question'])
@@ -189,7 +261,7 @@ def _finish(a, ex, pool, D, w, pos, kinds, qs, scores, lat, ctx, dev, name, mode
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('stage', choices=['writer', 'untrained', 'index', 'eval'])
+    p.add_argument('stage', choices=['examples', 'writer', 'untrained', 'index', 'eval'])
     p.add_argument('--out', required=True)
     p.add_argument('--device', default=os.environ.get('ICMOS_DEVICE', 'cpu'))
     p.add_argument('--seed', type=int, default=0)
@@ -210,6 +282,7 @@ def main(argv=None):
     p.add_argument('--lr', type=float, default=3e-4)
     p.add_argument('--recon-tokens', type=int, default=48, help="tokens of the block Head B reproduces per example (after a 4-token cue)")
     p.add_argument('--log-every', type=int, default=10)
+    p.add_argument('--warmup', type=int, default=None, help='writer: learning-rate warm-up steps (default steps // 20)')
     p.add_argument('--qa', type=int, default=20)
     p.add_argument('--tag', default='', help="suffix of the writer's and distiller's encoder names in the CSV (e.g. untrained)")
     p.add_argument('--no-baselines', action='store_true', help='skip MiniLM, BM25 and no-memory rows (a control run beside a full one)')
@@ -218,9 +291,13 @@ def main(argv=None):
     p.add_argument('--index-batch', type=int, default=32)
     p.add_argument('--index-lr', type=float, default=1e-3)
     p.add_argument('--csv', default='')
+    p.add_argument('--max-minutes', type=float, default=0, help="wall-clock budget of this stage from its start (0: none): training stops in time to save; eval answers fewer QA questions")
+    p.add_argument('--examples', default='', help='training examples file (JSON): written by the `examples` stage, read by writer and index')
+    p.add_argument('--workers', type=int, default=1, help='examples: processes that generate them (>1: one seeded stream per process)')
     a = p.parse_args(argv)
     Path(a.out).mkdir(parents=True, exist_ok=True)
-    {'writer': stage_writer, 'untrained': stage_untrained, 'index': stage_index, 'eval': stage_eval}[a.stage](a)
+    if a.max_minutes < 0: p.error('--max-minutes must be >= 0')
+    {'examples': stage_examples, 'writer': stage_writer, 'untrained': stage_untrained, 'index': stage_index, 'eval': stage_eval}[a.stage](a)
 
 
 if __name__ == '__main__':
