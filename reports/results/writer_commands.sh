@@ -27,3 +27,24 @@ python reports/scripts/writer_histories.py reports/results/writer_train_cpu.csv 
 cat $R/w16/qa_samples.jsonl $R/w0/qa_samples.jsonl $R/wrec/qa_samples.jsonl > reports/results/writer_qa_samples.jsonl
 # The runs w16_raw_states and w16_std_collapsed were made by earlier commits of the same script (c66b5c1: raw states;
 # f28ad73: standardised states, before the spread hinge); w16_raw_states also ran `index` (its distiller stayed at chance).
+
+# ---- First GPU run (2026-11-27, one NVIDIA H200, bf16 autocast; the same SmolLM2 GGUF). Four device calls, back to back:
+#   bash ../shared/gpu/stage-smollm2.sh                    # here: the model in two halves under .gpu/
+#   call 1, carry [".gpu/a"]:          mkdir -p /root/icmos-model && cp .gpu/a/part0 /root/icmos-model/
+#   call 2, carry [".emb", ".gpuw"]:   bash reports/scripts/writer_gpu.sh stage      # MiniLM (fp16 copy) + bm25s / KJV wheels
+#   call 3, carry [".gpu/b", ".gpu/w"]: bash .gpu/b/assemble.sh && bash reports/scripts/writer_gpu.sh start && sleep 2 && bash reports/scripts/writer_gpu.sh collect 560
+#   call 4, 5:                          bash reports/scripts/writer_gpu.sh collect 560 ; bash reports/scripts/writer_gpu.sh collect 300
+# `start` runs, each stage under its own wall-clock slice (--max-minutes from its absolute end, in seconds after start):
+#   examples (120 s): writer_run.py examples --examples /root/wex/train.json --groups 16000 --workers 14 --block-tokens 128
+#   pretrain (410 s): writer --out $R/pre --block-tokens 128 --n-tokens 8 --groups 16000 --batch 64 --recon-tokens 48 --steps 100000 --warmup 100 --lr 1e-3 --explain-weight 0 --recon-weight 1
+#   Head A   (740 s): writer --out $R/w  (same) --lr 3e-4 --init $R/pre
+#   index   (850 s / 1120 s): index --out $R/w (then $R/pre) --groups 16000 --index-steps 20000 --index-batch 256
+#   eval   (1030 s / 1245 s): eval --out $R/w --test-groups 400 --pool 10000 --qa 50 ; eval --out $R/pre ... --tag recon-only-writer --no-baselines
+# Steps done (the deadline, not --steps, ended each): pretrain 1010 in 333 s, Head A 1085 in 312 s, distiller 7275 (w) / 15541 (pre).
+# The collects' files unpacked into $R/gpu1 (checkpoints RUN_PART.safetensors into RUN/PART/model.safetensors); then here:
+#   rows: reports/results/writer.csv += $R/gpu1/writer.csv with device "NVIDIA H200" and model "smollm2" (the same embedded GGUF)
+python reports/scripts/writer_histories.py reports/results/writer_train_gpu.csv "reconstruction pretraining (GPU)=$R/gpu1/pre" \
+  "+ Head A on the pretrained writer (GPU)=$R/gpu1/w"
+python reports/scripts/writer_spread.py reports/results/writer_spread_gpu.csv "reconstruction pretraining, 1010 steps (GPU)=$R/gpu1/pre" \
+  "+ Head A, 1085 more steps (GPU)=$R/gpu1/w"
+#   QA samples: $R/gpu1/{w,pre}/qa_samples.jsonl appended to writer_qa_samples.jsonl, run "gpu: pretrained + Head A" / "gpu: reconstruction only"
