@@ -81,3 +81,11 @@ PY
 # -> runtime_gpu_2026-11-27/h200_before_cudnn_fix (H200, MiniLM batches bounded by tokens only),
 #    runtime_gpu_2026-11-27/h200 (H200, + MiniLM attention off cuDNN), .../h100_overlap, .../h100 (H100, final code).
 # runtime_speed.csv = the solo rows of h100 and h200 (the v3 rows are kept in runtime_speed_v3.csv).
+
+# 2026-11-27 (session 6): write path with the host stages in worker processes (icmos.ingest), one H200 each run, after the
+# two staging calls of ../shared/gpu/stage-smollm2.sh; carry [.emb, .gpuw]. Rows -> runtime_ingest.csv (+ run, workers, commit),
+# seconds per write stage per sample -> runtime_ingest_stages.csv (python reports/scripts/ingest_collect.py reports/results/ingest_2026-11-27 run1 run2).
+# run1 (commit 15364e1; auto = 15 workers, DNII insert and MiniLM call per 128K-character piece):
+#   bash reports/scripts/ingest_gpu.sh        # METHODS=icmos,icmos[workers=0],icmos[index=flat],icmos[rankers=bm25] N=3, + ingest_profile.py
+# run2 (commit b51cc20; auto = 8 workers, DNII inserts batched):
+#   PROFILE=0 N=2 METHODS='icmos,icmos[workers=0],icmos[index=flat]' bash reports/scripts/ingest_gpu.sh

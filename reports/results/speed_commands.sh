@@ -53,3 +53,8 @@
 # H100 prefill rows, 2026-11-27 ~00:05 UTC, nvidia-h100-x1 (NVIDIA H100 80GB HBM3), code of a88d57e (core unchanged since c0c1edc+SDPA):
 #   bash reports/scripts/fast_gpu.sh prefill   i.e. icmos bench speed --model $M --device cuda --contexts 1K,8K --dtypes bfloat16 \
 #       --chunks 512,8192 --batch 4,8,16   -> speed_h100_prefill.csv, speed_h100_prefill_profile.json
+
+# 2026-11-27 (session 6), one H200, issue 13 decode at 8K: FusedLlama with split-K attention (flash-decoding in torch ops) and
+# flex_attention, compiled + CUDA graph, beside generate (DynamicCache) and fast_greedy_decode(kernel='hf') in the same process.
+# Raw output: reports/results/decode_variants_2026-11-27/ (json: checks, compile s, kernels per step, top kernels); rows copied to speed_decode_variants.csv (speed.csv's columns).
+#   bash reports/scripts/decode_variants_gpu.sh --model /root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf --time-budget 110 --variants splitk,flex --splits 32 --contexts 8000 --top 0
