@@ -2,7 +2,8 @@
 
 At 8K context, batch 1, the model has 3 KV heads: a flash kernel that gives each (batch, head) one block of work
 leaves most of an H100's 132 SMs idle, and the compiled `FusedLlama` decodes at ~210 tok/s (625 at 1K). This script
-swaps only the attention of that step (weights, RoPE, cache layout and the rest of the layer stay `FusedLlama`'s):
+swaps only the attention of that step (`FusedLlama(model, attention=...)`: weights, RoPE, cache layout and the rest of
+the layer are the package's):
 
   sdpa      F.scaled_dot_product_attention with the additive mask over all L slots (= icmos.core.FusedLlama)
   matmul    scores = q @ K^T, + mask, softmax in float32, @ V: inductor fuses the softmax (gpt-fast decodes like this)
@@ -31,8 +32,10 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from icmos.core import (ICMOSConfig, FusedLlama, GraphDecoder, _Step, _full_layers, _rms, _rope, fast_greedy_decode,
-                        fused_unsupported, greedy_decode, load_model, prefill, split_list)
+from functools import partial
+
+from icmos.core import (ICMOSConfig, FusedLlama, GraphDecoder, _FusedStep, fast_greedy_decode, fused_unsupported, greedy_decode,
+                        load_model, prefill, sdpa_attention, split_list, splitk_attention)
 from icmos.bench_speed import COLUMNS, _device_name, _generate, gpu_profile, prompt_ids
 from icmos.eval import parse_lengths
 
@@ -40,9 +43,7 @@ from icmos.eval import parse_lengths
 # All take q (b, hk, g, d) -- the g query heads of a KV head ride as its rows, as in FusedLlama --, k and v
 # (b, hk, L, d), an additive mask (1, 1, 1, L) (0 = valid, a large negative = empty slot), and return (b, hk, g, d).
 
-def attn_sdpa(q, k, v, mask, scale, **_):
-    "FusedLlama's own attention."
-    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=scale)
+attn_sdpa = sdpa_attention  # FusedLlama's own attention (icmos.core)
 
 def attn_matmul(q, k, v, mask, scale, **_):
     "Attention as two matmuls (in the model dtype) around a float32 softmax."
@@ -63,6 +64,7 @@ def attn_splitk(q, k, v, mask, scale, splits: int = 32, form: str = 'bmm', combi
     slots), per chunk its max score m, the sum l of exp(s - m) and the partial output sum exp(s - m) v, then `combine`.
     form 'bmm': the two products as batched matmuls in the model dtype; 'sum': broadcast products summed in float32
     (inductor writes them as reductions, no matmul library call)."""
+    if form == 'bmm' and combine is _lse_combine: return splitk_attention(q, k, v, mask, scale, splits)  # the package's
     b, hk, g, d = q.shape; L = k.shape[2]
     C = -(-L // splits); pad = C * splits - L
     mask = mask.float().clamp_min(torch.finfo(torch.float32).min)  # -inf would make a fully empty chunk NaN
@@ -100,40 +102,6 @@ def parse_variant(name: str) -> tuple[str, dict]:
     return name, {}
 
 # ---------------------------------------------------------------- the decode step
-
-class VariantLlama(torch.nn.Module):
-    "`FusedLlama.forward` with its attention call swapped for `ATTENTION[attn]`; the weights and RoPE are the wrapped model's."
-    def __init__(self, fused: FusedLlama, attn: str, **attn_kw):
-        super().__init__()
-        self.f, self.attn, self.attn_kw = fused, attn, attn_kw
-
-    def forward(self, ids, pos, mask, kc, vc, cos, sin):
-        f = self.f; H, Hk, d = f.H, f.Hk, f.d
-        attend = ATTENTION[self.attn]
-        x = f.embed[ids[0]]                                     # (1, D)
-        c, s = cos[pos], sin[pos]                               # (1, d)
-        for (n1, wqkv, wo, n2, wgu, wd), k_l, v_l in zip(f.w, kc, vc):
-            q, k, v = (_rms(x, n1, f.eps) @ wqkv.T).split([H * d, Hk * d, Hk * d], -1)
-            k_l.index_copy_(2, pos, _rope(k.view(1, Hk, 1, d), c, s)); v_l.index_copy_(2, pos, v.view(1, Hk, 1, d))
-            o = attend(_rope(q.view(1, Hk, H // Hk, d), c, s), k_l, v_l, mask, f.scale, **self.attn_kw)
-            x = x + o.reshape(1, H * d) @ wo.T
-            gate, up = (_rms(x, n2, f.eps) @ wgu.T).chunk(2, -1)
-            x = x + (F.silu(gate) * up) @ wd.T
-        return (_rms(x, f.norm, f.eps) @ f.head.T)[0]
-
-class VariantStep(_Step):
-    "icmos.core's `_Step` (token, position and mask on the device) through a `VariantLlama` on per-layer caches of L slots."
-    def __init__(self, model, fused: FusedLlama, cache, n: int, first: int, max_new_tokens: int, L: int, fn):
-        super().__init__(model, n, first, max_new_tokens, L)
-        layers, _ = _full_layers(cache, L)
-        self.kc, self.vc = [], []
-        for l in layers:
-            for src, dst in ((l.keys, self.kc), (l.values, self.vc)):
-                t = torch.zeros((1, fused.Hk, L, fused.d), dtype=model.dtype, device=model.device)
-                t[:, :, :n] = src; dst.append(t)
-        self.cos, self.sin = fused.rope(L)
-        self.fn = fn
-    def forward(self): return self.fn(self.ids, self.pos, self.mask, self.kc, self.vc, self.cos, self.sin)
 
 def _sync(dev):
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
@@ -200,7 +168,7 @@ def measure_hf_graph(model, cache, logits, steps: int, profile_steps: int) -> di
         del d
     return out
 
-def measure_variant(model, fused, cache, logits, name: str, args, ref: dict) -> dict:
+def measure_variant(model, cache, logits, name: str, args, ref: dict) -> dict:
     "Compile, capture, warm up and time one variant; its profile and its check against the eager reference."
     dev = model.device; attn, kw = parse_variant(name)
     if attn == 'flex':
@@ -211,9 +179,9 @@ def measure_variant(model, fused, cache, logits, name: str, args, ref: dict) -> 
     prof_steps = args.profile_steps if dev.type == 'cuda' else 0
     total = max(1 + args.warmup + args.steps + 2 * prof_steps, args.check_steps)        # decode steps this variant runs
     L = -(-(n + total + 1) // args.slot_multiple) * args.slot_multiple             # every variant gets the same L
-    mod = VariantLlama(fused, attn, **kw)
+    mod = FusedLlama(model, attention=partial(ATTENTION[attn], **kw))  # the package's fused step, this attention
     fn = torch.compile(mod, dynamic=False, fullgraph=True, mode=None if args.compile_mode == 'default' else args.compile_mode) if args.compile else mod
-    step = VariantStep(model, fused, cache, n, first, total + 1, L, fn)
+    step = _FusedStep(model, cache, n, first, total + 1, fused=mod, L=L); step.fn = fn
     out = {'attn': attn, **{k: v for k, v in kw.items()}, 'L': L, 'compiled': args.compile, 'compile_mode': args.compile_mode if args.compile else None}
     done, graph = 0, None
     with torch.no_grad():
@@ -357,7 +325,6 @@ def main(argv=None) -> int:
            'args': vars(args), 'window': model.config.max_position_embeddings, 'contexts': {}}
     res = Results(args.out, rec)
     log = lambda *a: print('decode_variants:', f'[{time.perf_counter() - T0:.0f}s]', *a, file=sys.stderr, flush=True)
-    fused = FusedLlama(model)
     for ci, n in enumerate(contexts):
         ids = prompt_ids(tok, n).to(dev)
         logits, cache = prefill(model, ids, chunk_size=ids.shape[1]); _sync(dev)
@@ -391,7 +358,7 @@ def main(argv=None) -> int:
             if time.perf_counter() - T0 > args.time_budget:
                 R['skipped'][v] = f'time budget: {args.time_budget:.0f} s spent before it started'; log(f'skip {v}: time budget'); res.save(); continue
             log(f'context {n}: {v} ({"compile" if args.compile else "eager"})')
-            try: r = measure_variant(model, fused, cache, logits, v, args, ref)
+            try: r = measure_variant(model, cache, logits, v, args, ref)
             except Exception as e:
                 R['skipped'][v] = f'{type(e).__name__}: {str(e).strip().splitlines()[0][:400] if str(e).strip() else ""}'
                 R['skipped'][v + '_trace'] = traceback.format_exc()[-3000:]
