@@ -41,19 +41,34 @@ class StoreConfig:
             raise ICMOSError(f'lock_timeout: must be a number of seconds in [0, 86400] (got {self.lock_timeout!r})')
 
 # %% ../nbs/api/62_store.ipynb #b952c0b1
-_VOLATILE = {'_name_or_path', 'name_or_path', 'torch_dtype', 'dtype', 'transformers_version', '_commit_hash', 'use_cache',
-             'quantization_config', '_attn_implementation_autoset', 'attn_implementation', '_attn_implementation'}
+_ARCH = ('model_type', 'hidden_size', 'intermediate_size', 'num_hidden_layers', 'num_attention_heads', 'num_key_value_heads',
+         'vocab_size', 'hidden_act', 'rms_norm_eps', 'layer_norm_eps', 'max_position_embeddings', 'tie_word_embeddings',
+         'attention_bias', 'mlp_bias', 'sliding_window', 'partial_rotary_factor')
+
+def _arch(config) -> dict:
+    """What the meaning of a model's hidden states depends on, as every transformers version spells it: the sizes and
+    constants of `_ARCH`, the head width, and RoPE's base and scaling (`rope_theta` + `rope_scaling` before transformers 5,
+    one `rope_parameters` dict after). Not the whole config: its other keys come and go between versions (5.24 added
+    `_model_name_or_path`, the GGUF's name), and a checkpoint trained under one version must load under another."""
+    d = config.to_dict()
+    out = {k: d[k] for k in _ARCH if d.get(k) is not None}
+    out['head_dim'] = d.get('head_dim') or d['hidden_size'] // d['num_attention_heads']
+    rope = dict(d.get('rope_parameters') or {})
+    if d.get('rope_theta') is not None: rope.setdefault('rope_theta', d['rope_theta'])
+    for k, v in (d.get('rope_scaling') or {}).items(): rope.setdefault('rope_type' if k == 'type' else k, v)
+    rope.setdefault('rope_type', 'default')
+    out['rope'] = {k: float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for k, v in sorted(rope.items()) if v is not None}
+    return out
 
 def model_fingerprint(tok, config=None) -> str:
-    "`type-widthxlayers-vN-hash` of the tokenizer (vocabulary + special tokens) and the model's config (a model or its config; dtype and paths left out)."
+    "`type-widthxlayers-vN-hash` of the tokenizer (vocabulary + special tokens) and the model's architecture (`_arch` of a model or its config: no dtype, path or version-specific key)."
     h = hashlib.sha256()
     h.update(json.dumps(sorted(tok.get_vocab().items(), key=lambda x: x[1]), ensure_ascii=False).encode())
     h.update(json.dumps(sorted(map(str, tok.all_special_tokens))).encode())
     name = 'tokenizer'
     if config is not None:
         config = getattr(config, 'config', config)
-        d = {k: v for k, v in config.to_dict().items() if k not in _VOLATILE}
-        h.update(json.dumps(d, sort_keys=True, default=str).encode())
+        h.update(json.dumps(_arch(config), sort_keys=True, default=str).encode())
         name = f"{config.model_type}-{getattr(config, 'hidden_size', 0)}x{getattr(config, 'num_hidden_layers', 0)}"
     return f'{name}-v{len(tok)}-{h.hexdigest()[:12]}'
 
