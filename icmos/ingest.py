@@ -58,7 +58,7 @@ def _word_stems(text: str) -> set[str]:
     return {_stem(w) for w in content_words(text)}
 
 # %% ../nbs/api/61_ingest.ipynb #6739c551
-_END = re.compile(r'[.!?]+["\'\)\]\u201d\u2019]*\s')
+_END = re.compile(r'(?<=\S)[.!?]+["\'\)\]\u201d\u2019]*\s')  # after a non-space: a lone '!' starts a unit, it does not end one
 
 def cut_at(buf: str, limit: int) -> int:
     "Characters of `buf[:limit]` that end on a unit boundary (after a newline, else after a sentence end and its whitespace); 0 if none."
@@ -87,7 +87,7 @@ def pieces_on_units(pieces: Iterable[tuple[str, int]], chunk_chars: int = 1 << 1
         buf += text; nb += n
         while len(buf) > chunk_chars or (final and buf):
             if final and len(buf) <= chunk_chars: break  # the rest is the last piece
-            c = cut_at(buf, chunk_chars) or cut_at(buf, len(buf))
+            c = cut_at(buf, chunk_chars) or cut_at(buf, len(buf) if len(buf) < hard_chars else 8 * chunk_chars)
             if not c:
                 if final or len(buf) < hard_chars: break  # no boundary: the last piece, or wait for more text
                 c = (buf.rfind(' ', 0, chunk_chars) + 1) or chunk_chars  # bounded memory: the one cut that may split a unit
@@ -95,7 +95,7 @@ def pieces_on_units(pieces: Iterable[tuple[str, int]], chunk_chars: int = 1 << 1
             yield Piece(buf[:c], at, nb); at += c; buf = buf[c:]; nb = 0
         if final:
             yield Piece(buf, at, nb, True); return
-    if buf: yield Piece(buf, at, nb, True)  # a reader that ended without its ('', 0)
+    yield Piece(buf, at, nb, True)  # a reader that ended without its ('', 0)
 
 # %% ../nbs/api/61_ingest.ipynb #8bde8117
 def cut_ids(seqs: list[list[int]], max_len: int) -> list[list[int]]:
@@ -194,8 +194,12 @@ def auto_workers(n_bytes: int | None, min_bytes: int = 2 << 20) -> int:
 
 class HostStages:
     "`piece_features` over a stream of `Piece`s, in order: inline or in `workers` processes (tokenizers rebuilt from their fast backends)."
-    def __init__(self, lm_tok, wp_tok=None, wp_max_len: int | None = None, max_words: int = 120, bm25: bool = False,
-                 workers: int = 0):
+    def __init__(self, lm_tok, # the LM's tokenizer (token ids of each unit)
+                 wp_tok=None, # MiniLM's tokenizer, for word pieces (None: none made)
+                 wp_max_len: int | None = None, # word pieces kept per unit (`icmos.rag.EMBED_MAX_LEN`)
+                 max_words: int = 120, # `split_units`' word cap (the Blocker's 2 * block_words)
+                 bm25: bool = False, # also BM25's words
+                 workers: int = 0): # processes (0: inline; a slow tokenizer always runs inline)
         self.max_words, self.bm25, self.workers = max_words, bm25, workers
         lm_json, wp_json = backend_json(lm_tok), (backend_json(wp_tok) if wp_tok is not None else None)
         if workers and (lm_json is None or (wp_tok is not None and wp_json is None)): self.workers = 0  # a slow tokenizer: inline
@@ -208,6 +212,7 @@ class HostStages:
 
     def _pool(self) -> ProcessPoolExecutor:
         key = (hash(self._args), self.workers)
+        if key in _POOL and getattr(_POOL[key], '_broken', False): _shutdown()
         if key not in _POOL:
             _shutdown()  # one pool at a time: a new tokenizer or size replaces the old one
             ctx = mp.get_context('forkserver' if 'forkserver' in mp.get_all_start_methods() else 'spawn')
@@ -219,10 +224,16 @@ class HostStages:
         if not self.workers:
             for p in pieces: yield piece_features(p, self.max_words, self._lm, self._wp, self.bm25)
             return
+        from concurrent.futures.process import BrokenProcessPool
         pool, work, inflight = self._pool(), _pkg('_work'), []
         def done():
             p, f = inflight.pop(0)
-            return PieceFeatures(p, *f.result())
+            try: return PieceFeatures(p, *f.result())
+            except BrokenProcessPool:
+                _shutdown()  # never reuse it: the next write starts a new pool
+                from icmos.core import ICMOSError
+                raise ICMOSError(f'a worker process of the write path died (killed, out of memory, or its tokenizer failed to load): '
+                                 f'write again, or with workers=0 to split and tokenise in this process') from None
         try:
             for p in pieces:
                 with _bare_main(): fut = pool.submit(work, p.text, p.at)  # a submit may start a worker

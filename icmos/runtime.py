@@ -124,6 +124,7 @@ class Ranker:
     name: ClassVar[str] = ''
     keys: str = 'unit'
     feature: str | None = None  # the host stages' feature (`icmos.ingest.piece_features`) this ranker keys units from, if any
+    fallbacks: int = 0          # adds whose units had no prepared features (keyed from text instead)
     def add(self, blocks: list[Block], units: Units) -> None: raise NotImplementedError
     def flush(self) -> None:
         "Finish what `add` left pending (an index's staged inserts): called at the end of each write."
@@ -137,7 +138,9 @@ class Ranker:
     def _take_pending(self, ids: list[int]) -> list[np.ndarray] | None:
         "The prepared features of units `ids` (removed from the pending ones), or None if any is missing (then `add` keys from text)."
         P = getattr(self, '_pending', None)
-        if not P or not all(u in P for u in ids): return None
+        if not P or not all(u in P for u in ids):
+            if self.feature and P is not None: self.fallbacks = getattr(self, 'fallbacks', 0) + 1  # prepared, yet missing: keyed from text
+            return None
         return [P.pop(u) for u in ids]
     def rank(self, query: str, k: int, exclude=frozenset(), exclude_units=frozenset()) -> list[tuple[int, float]]: raise NotImplementedError
     def __len__(self) -> int: return getattr(self, 'n', 0)
@@ -282,7 +285,9 @@ class DNIIIndex:
     def dnii(self):
         self.flush(); return self._dnii
     @dnii.setter
-    def dnii(self, v): self._staged = []; self._dnii = v
+    def dnii(self, v):
+        "Replace the index (a saved one, loaded by a store): keys staged for the old one are dropped with it."
+        self._staged = []; self._dnii = v
     def flush(self):
         "Insert the staged keys."
         if self._staged:
@@ -479,7 +484,9 @@ class RuntimeConfig:
     encoder_dir: str = ''         # with the ranker 'distilled': a folder holding writer/ and distiller/ checkpoints (reports/scripts/writer_run.py)
 
     def __post_init__(self):
-        if isinstance(self.workers, str) and self.workers.strip().isdigit(): self.workers = int(self.workers)  # from a flag
+        if isinstance(self.workers, str):  # from a flag
+            w = self.workers.strip().lower()
+            self.workers = int(w) if w.isdecimal() and w.isascii() else w
         if self.workers != 'auto' and (isinstance(self.workers, bool) or not isinstance(self.workers, int) or not 0 <= self.workers <= 256):
             raise ICMOSError(f"workers: must be 'auto' or an integer in [0, 256] (got {self.workers!r})")
         for name, lo, hi in (('block_words', 4, 4096), ('overlap', 0, 16), ('candidates', 1, 4096), ('top_k', 1, 256),
@@ -563,7 +570,7 @@ class Memory:
         self.units, self.blocks, self.sources = Units(), [], []
         self._broken = ''               # why the memory cannot be used (a write that failed half-way)
         self.n_tokens, self.ingest_s = 0, 0.0
-        self.write_timings: dict[str, float] = {}  # seconds of the write path per stage: split, token_ids, and each ranker
+        self.write_timings: dict[str, float] = {}  # seconds per write stage: host (or host_wait for workers), blocks, each ranker; host:* = the host stages' own seconds (CPU, summed over workers)
         self.last_trace: Trace | None = None
 
     def _ranker(self, name: str) -> Ranker:
@@ -670,7 +677,7 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
                leave=False)
     self._check_usable()
     # workers take small pieces, many at once; inline, the reader's pieces (larger batches for the tokenizers)
-    ok, feats = False, host.run(pieces_on_units(pieces, chunk_chars=1 << 17 if host.workers else cfg.piece_chars))
+    ok, feats = False, host.run(pieces_on_units(pieces, chunk_chars=min(1 << 17, cfg.piece_chars) if host.workers else cfg.piece_chars))
     try:
         while True:
             t = time.perf_counter()
