@@ -48,3 +48,10 @@ python reports/scripts/writer_histories.py reports/results/writer_train_gpu.csv 
 python reports/scripts/writer_spread.py reports/results/writer_spread_gpu.csv "reconstruction pretraining, 1010 steps (GPU)=$R/gpu1/pre" \
   "+ Head A, 1085 more steps (GPU)=$R/gpu1/w"
 #   QA samples: $R/gpu1/{w,pre}/qa_samples.jsonl appended to writer_qa_samples.jsonl, run "gpu: pretrained + Head A" / "gpu: reconstruction only"
+
+# 2026-11-27 (session 6), end to end on the CPU (2 threads): the runtime with the GPU run's reconstruction-only writer +
+# distiller (runs/gpu1/pre, its config's fingerprint re-stamped with the architecture fingerprint: the whole-config one
+# differed between transformers 5.17 on the GPU machine and 5.24 here) as a third ranker, on paraphrase needles of the
+# 6 held-out templates only, 16K tokens, n = 10 -> writer_runtime.csv (runtime.csv's columns) + writer_runtime_samples.jsonl
+python reports/scripts/writer_runtime_eval.py --encoder-dir /work/runs/gpu1/pre_fp --length 16K --n 10 \
+  --rankers 'bm25,minilm;bm25,minilm,distilled' --out reports/results/writer_runtime.csv
