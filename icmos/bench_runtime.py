@@ -26,6 +26,10 @@ COLUMNS = ['method', 'task', 'context_tokens', 'budget_tokens', 'n', 'accuracy',
 KEY = ('method', 'task', 'context_tokens', 'budget_tokens', 'device', 'model')
 _VARIANT = re.compile(r'^([a-z_0-9]+)(?:\[(.*)\])?$')
 
+def _runtime(m) -> bool:
+    "Whether a method (class or instance) is a memory runtime (`icmos`, `rag_hybrid`): it has `ask_text` and a `runtime` config. Not `issubclass(..., ICMOS)`: a notebook run earlier in the same process (nbdev_test) may have registered its own copy of the class."
+    return hasattr(m, 'ask_text') and 'runtime' in getattr(m, '__dataclass_fields__', {})
+
 def parse_method(spec: str) -> tuple[str, dict]:
     "`'icmos[hops=1,keys=block]'` -> `('icmos', {'hops': 1, 'keys': 'block'})`; overrides only for runtime methods."
     m = _VARIANT.match(spec.strip())
@@ -36,7 +40,7 @@ def parse_method(spec: str) -> tuple[str, dict]:
     for kv in split_list(m.group(2) or '', str):
         k, _, v = kv.partition('=')
         if k not in RuntimeConfig.__dataclass_fields__: raise ICMOSError(f'method {spec!r}: {k!r} is not a RuntimeConfig field')
-        if name == 'oracle' or not issubclass(METHODS[name], ICMOS): raise ICMOSError(f'method {spec!r}: overrides apply to runtime methods (icmos, rag_hybrid) only')
+        if name == 'oracle' or not _runtime(METHODS[name]): raise ICMOSError(f'method {spec!r}: overrides apply to runtime methods (icmos, rag_hybrid) only')
         over[k] = int(v) if re.fullmatch(r'-?\d+', v) else v
     return name, over
 
@@ -45,7 +49,7 @@ def make_method(spec: str, budget: int):
     name, over = parse_method(spec)
     if name == 'oracle': return None
     cls = METHODS[name]
-    if issubclass(cls, ICMOS):
+    if _runtime(cls):
         base = cls.__dataclass_fields__['runtime'].default_factory()
         return cls(budget=budget, runtime=replace(base, **over))
     return cls(budget=budget if cls.uses_budget else None)
@@ -75,7 +79,7 @@ def run_one(spec: str, method, model, tok, s, cfg: ICMOSConfig, budget: int, tra
         if method is None:  # the oracle: the facts alone, full attention
             a = get_method('full').answer(model, tok, encode_prompt(tok, oracle_context(s), s.question), cfg)
             rec = dict(recall=nan, ingest_tok_s=nan)  # the oracle retrieves nothing: no recall to measure
-        elif isinstance(method, ICMOS):
+        elif _runtime(method):
             a = method.ask_text(model, tok, s.context, s.question, cfg)
             mem = method.memory_; tr = mem.last_trace  # recall comes from the retrieval that answered: no second one
             rec = dict(recall=fact_recall(s, [mem.blocks[b].text for b in tr.ranked(4)]) if tr.hops else nan,
@@ -166,7 +170,7 @@ def run_runtime_bench(rb: RuntimeBench, cfg: ICMOSConfig, progress: bool = True,
             method, recs = make_method(m, rb.budget), []
             for i in range(rb.n):
                 s = make_sample(t, tok, L, rb.seed + i, depth=(i + 0.5) / rb.n)
-                tr = os.path.join(rb.traces, re.sub(r'[^A-Za-z0-9_.-]+', '_', f'{m}_{t}_{L}')) if rb.traces and i == 0 and isinstance(method, ICMOS) else None
+                tr = os.path.join(rb.traces, re.sub(r'[^A-Za-z0-9_.-]+', '_', f'{m}_{t}_{L}')) if rb.traces and i == 0 and _runtime(method) else None
                 r = run_one(m, method, model, tok, s, cfg, rb.budget, tr)
                 recs.append(r); bar.update(1)
                 if smp: smp.write(json.dumps({'method': m, 'task': t, 'length': L, 'seed': rb.seed + i, 'expected': s.answer,

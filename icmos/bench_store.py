@@ -160,12 +160,13 @@ def namespace_fuzz(path, docs: list[dict], queries: int = 1000, seed: int = 0, c
     return dict(queries=queries, blocks=blocks, cross_namespace_hits=hits)
 
 # %% ../nbs/api/63_bench_store.ipynb #32bc4732
-def _writer(path, fp, tok, docs, timeout, q, hold: float = 0.0):
+def _writer(path, fp, tok, docs, timeout, q, hold: float = 0.0, release=None):
     from icmos.store import Store, StoreConfig
     try:
         with Store.open(path, fp, 'none', tok=tok, config=StoreConfig(lock_timeout=timeout)) as st:
             if hold:
-                with st._lock: q.put('holding'); time.sleep(hold)
+                with st._lock:  # until `release` is set (at most `hold` s), or for `hold` s
+                    q.put('holding'); release.wait(hold) if release is not None else time.sleep(hold)
             for d in docs: st.ingest(d['text'], d['namespace'], f"doc{d['key']}", is_text=True)
         q.put('ok')
     except ICMOSError as e: q.put(f'error: {e}')
@@ -183,10 +184,11 @@ def two_writers(path, tok, docs: list[dict]) -> dict:
     for p in ps: p.join(30)
     with Store.open(path, create=False) as st: names, problems = {s['name'] for s in st.ls()}, st.check()
     q2 = ctx.Queue()
-    holder = ctx.Process(target=writer, args=(str(path), fp, tok, [], 60, q2, 3.0), daemon=True); holder.start()
+    release = ctx.Event()  # the holder keeps the lock until the waiter has answered, however slowly a loaded machine starts it
+    holder = ctx.Process(target=writer, args=(str(path), fp, tok, [], 60, q2, 120.0, release), daemon=True); holder.start()
     assert q2.get(timeout=60) == 'holding'
     waiter = ctx.Process(target=writer, args=(str(path), fp, tok, docs[:1], 0.3, q2), daemon=True); waiter.start()
-    msgs = [q2.get(timeout=300) for _ in range(2)]
+    msgs = [q2.get(timeout=300)]; release.set(); msgs.append(q2.get(timeout=300))
     for p in (waiter, holder): p.join(30)
     for p in ps + [waiter, holder]:  # a worker still alive here is stuck: end it rather than wait for it at exit
         if p.is_alive(): p.kill(); p.join()
