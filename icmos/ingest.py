@@ -242,3 +242,4 @@ class HostStages:
             while inflight: yield done()
         finally:
             for _, f in inflight: f.cancel()
+            _shutdown()  # no idle workers left behind: a process that is itself a multiprocessing child waits for them at exit
