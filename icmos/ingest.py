@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/61_ingest.ipynb #b57990b7
 from __future__ import annotations
-import atexit, contextlib, multiprocessing as mp, os, re, sys, time, types
+import contextlib, multiprocessing as mp, os, re, sys, time, types
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
@@ -170,8 +170,6 @@ def _pkg(name: str):
     import importlib
     return getattr(importlib.import_module('icmos.ingest'), name)
 
-_POOL: dict = {}
-
 @contextlib.contextmanager
 def _bare_main():
     "While a worker starts: a `__main__` with no file. Spawn and forkserver run the caller's script again in each new process (as `__mp_main__`), so a script without an `if __name__ == '__main__':` guard would write its document again in every worker."
@@ -180,11 +178,6 @@ def _bare_main():
     try: yield
     finally:
         if main is not None: sys.modules['__main__'] = main
-
-def _shutdown():
-    for p in _POOL.values(): p.shutdown(wait=False, cancel_futures=True)
-    _POOL.clear()
-atexit.register(_shutdown)
 
 def auto_workers(n_bytes: int | None, min_bytes: int = 2 << 20) -> int:
     "Worker processes `workers='auto'` uses for a source of `n_bytes` (None: unknown, a stream): 0 (inline) below `min_bytes` or on fewer than 4 cores."
@@ -211,13 +204,9 @@ class HostStages:
             self._wp = None if wp_tok is None else (lambda texts: cut_ids(text_ids(wp_tok, texts, add_special_tokens=True), wp_max_len))
 
     def _pool(self) -> ProcessPoolExecutor:
-        key = (hash(self._args), self.workers)
-        if key in _POOL and getattr(_POOL[key], '_broken', False): _shutdown()
-        if key not in _POOL:
-            _shutdown()  # one pool at a time: a new tokenizer or size replaces the old one
-            ctx = mp.get_context('forkserver' if 'forkserver' in mp.get_all_start_methods() else 'spawn')
-            _POOL[key] = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_pkg('_init_worker'), initargs=self._args)
-        return _POOL[key]
+        "A new pool for one source: shut down when its pieces are done (idle workers kept for the next source would hang a process that is itself a multiprocessing child at its exit)."
+        ctx = mp.get_context('forkserver' if 'forkserver' in mp.get_all_start_methods() else 'spawn')
+        return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_pkg('_init_worker'), initargs=self._args)
 
     def run(self, pieces: Iterable[Piece]) -> Iterator[PieceFeatures]:
         "The features of each piece, in order."
@@ -230,7 +219,6 @@ class HostStages:
             p, f = inflight.pop(0)
             try: return PieceFeatures(p, *f.result())
             except BrokenProcessPool:
-                _shutdown()  # never reuse it: the next write starts a new pool
                 from icmos.core import ICMOSError
                 raise ICMOSError(f'a worker process of the write path died (killed, out of memory, or its tokenizer failed to load): '
                                  f'write again, or with workers=0 to split and tokenise in this process') from None
@@ -242,4 +230,4 @@ class HostStages:
             while inflight: yield done()
         finally:
             for _, f in inflight: f.cancel()
-            _shutdown()  # no idle workers left behind: a process that is itself a multiprocessing child waits for them at exit
+            pool.shutdown(wait=False, cancel_futures=True)
