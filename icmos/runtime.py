@@ -275,8 +275,9 @@ class FlatIndex:
 
 class DNIIIndex:
     """The keys in a `DNII` (the project's dynamic inverted index, `icmos.dnii`), probing `nprobe` lists per query. Keys are
-    inserted `batch` at a time (one insert of 30K keys took 2.4 s on this CPU, the same keys 940 at a time 16 s), and
-    always before anything reads the index (`search`, `len`, `.dnii`) or on `flush()`, which a write calls at its end."""
+    inserted `batch` at a time (an insert costs much the same for 1K keys as for 30K: one per 128K-character piece made the
+    in-process write 305K tok/s on an H200, batched 407K, `runtime_ingest.csv`), and always before anything reads the
+    index (`search`, `len`, `.dnii`) or on `flush()`, which a write calls at its end."""
     def __init__(self, d: int, device='cpu', nprobe: int = 32, list_size: int = 256, batch: int = 1 << 16):
         from icmos.dnii import DNII, DNIIConfig
         self.nprobe, self.batch, self._staged = nprobe, batch, []
@@ -308,7 +309,7 @@ class Dense(Ranker):
     """MiniLM keys for sentence units (`keys='unit'`) or blocks (`keys='block'`) in an index (DNII or an exact scan).
     Texts wait until `embed_every` of them can be embedded together (or a read or the write's end needs the keys): one
     1M-token write fed MiniLM 32 calls of ~1K sentences from the worker processes' small pieces, and its MiniLM stage
-    took 1.2-1.6 s on the H200 against 0.4-0.5 s for 4 calls of ~7.5K sentences."""
+    took 1.2-1.7 s on the H200 against 0.4-0.5 s for 4 calls of ~7.5K sentences (`runtime_ingest_stages.csv`)."""
     name: ClassVar[str] = 'minilm'
     def __init__(self, keys: str = 'unit', index: str = 'dnii', device='cpu', batch: int = 256, embed_every: int = 16384):
         if keys not in ('block', 'unit'): raise ICMOSError(f"keys: must be 'block' or 'unit' (got {keys!r})")
