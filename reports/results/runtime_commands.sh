@@ -89,3 +89,16 @@ PY
 #   bash reports/scripts/ingest_gpu.sh        # METHODS=icmos,icmos[workers=0],icmos[index=flat],icmos[rankers=bm25] N=3, + ingest_profile.py
 # run2 (commit b51cc20; auto = 8 workers, DNII inserts batched):
 #   PROFILE=0 N=2 METHODS='icmos,icmos[workers=0],icmos[index=flat]' bash reports/scripts/ingest_gpu.sh
+
+# 2026-11-27 (session 7): one 4-H200 host (64 cores), `reports/scripts/targets_gpu.sh` (code 930b021 + the script):
+#   call 1: carry [.gpu/a]  mkdir -p /root/icmos-model && cp .gpu/a/part0 /root/icmos-model/
+#   call 2: carry [.gpu/b, .gpu/w]  bash .gpu/b/assemble.sh
+#   here: mkdir -p .ab/e858bec && git archive e858bec icmos data | tar -x -C .ab/e858bec
+#   call 3: carry [.emb, .gpuw, .ab]  bash reports/scripts/targets_gpu.sh start 1300 && bash reports/scripts/targets_gpu.sh collect 560
+#     (the collect outlived the call: nothing came back from it; call 4 `collect 1` packed what was there)
+#   call 5: WAIT_FOR='bench runtime' bash reports/scripts/targets_gpu.sh collect 300; bash reports/scripts/targets_gpu.sh decode; ...
+#   call 6: WAIT_FOR='decode_variants' bash reports/scripts/targets_gpu.sh collect 200
+# Phase 1, the write path at 1M alone on GPU 0 (old e858bec vs new in alternating rounds, n = 2 per method and round):
+#   -> ingest_2026-11-27/run3-old, run3-new; python reports/scripts/ingest_collect.py reports/results/ingest_2026-11-27 run1 run2 run3-old run3-new
+# Phase 2, niah_single at 10M (24 shards of 5 seeds: 6 processes per GPU) and niah_multivalue at 1M (3 shards of 25), all at once:
+#   -> targets_2026-11-27/big; python reports/scripts/targets_collect.py reports/results/targets_2026-11-27  (runtime.csv rows)

@@ -58,3 +58,10 @@
 # flex_attention, compiled + CUDA graph, beside generate (DynamicCache) and fast_greedy_decode(kernel='hf') in the same process.
 # Raw output: reports/results/decode_variants_2026-11-27/ (json: checks, compile s, kernels per step, top kernels); rows copied to speed_decode_variants.csv (speed.csv's columns).
 #   bash reports/scripts/decode_variants_gpu.sh --model /root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf --time-budget 110 --variants splitk,flex --splits 32 --contexts 8000 --top 0
+
+# 2026-11-27 (session 7), 4-H200 host, after the runtime shards had finished: `bash reports/scripts/targets_gpu.sh decode`
+# = three decode_variants_gpu.sh runs at once, each alone on its own GPU with its own generate / transformers-graph baselines:
+#   GPU 0 (dec1): --model M --variants splitk --splits 32 --contexts 8000 --top 0 --time-budget 300
+#   GPU 1 (dec2): ... --splitk-form sum --tag sum
+#   GPU 2 (dec3): ... --compile-mode max-autotune-no-cudagraphs --coordinate-descent --tag maxat_cd --time-budget 400
+# raw: targets_2026-11-27/dec/dec{1,2,3}; python reports/scripts/targets_collect.py reports/results/targets_2026-11-27 -> speed_decode_autotune.csv

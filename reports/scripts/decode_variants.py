@@ -292,6 +292,8 @@ def args_parser():
     p.add_argument('--compile-mode', default='default', choices=['default', 'max-autotune-no-cudagraphs'],
                    help="inductor mode; the graph is captured by hand (modes with inductor's own cudagraphs skip steps that write caches passed as inputs)")
     p.add_argument('--coordinate-descent', action='store_true', help="inductor coordinate_descent_tuning, as gpt-fast sets it (longer compiles)")
+    p.add_argument('--inductor', default='', help="extra torch._inductor.config settings, KEY=VALUE[,KEY=VALUE] (e.g. triton.cudagraphs=0); an unknown key is an error")
+    p.add_argument('--tag', default='', help="suffix of every fused row's op name (decode_fused_<variant>_<tag>), so rows of other compile settings stay apart")
     p.add_argument('--slot-multiple', type=int, default=None, help='cache slots rounded up to a multiple of this (default lcm(128, every S))')
     p.add_argument('--rtol', type=float, default=None, help='step-1 logits tolerance as a share of max |logit| (default 1e-4 float32, 3e-2 bf16/fp16)')
     p.add_argument('--no-baselines', dest='baselines', action='store_false', help='skip the generate and fast_greedy_decode rows (baseline_tok_s then empty)')
@@ -307,6 +309,11 @@ def main(argv=None) -> int:
     for name in ('recompile_limit', 'cache_size_limit'):  # one forward code object, compiled once per variant and context
         if hasattr(torch._dynamo.config, name): setattr(torch._dynamo.config, name, 64)
     if args.coordinate_descent: torch._inductor.config.coordinate_descent_tuning = True
+    for kv in split_list(args.inductor):
+        k, _, v = kv.partition('=')
+        try: old = torch._inductor.config.__getattr__(k)
+        except AttributeError: print(f'decode_variants: torch._inductor.config has no {k!r} in torch {torch.__version__}', file=sys.stderr); return 2
+        setattr(torch._inductor.config, k, type(old)(int(v)) if isinstance(old, (bool, int)) else type(old)(v))
     contexts = parse_lengths(args.contexts)
     variants = []
     for v in split_list(args.variants):
@@ -367,7 +374,7 @@ def main(argv=None) -> int:
                 continue
             R['variants'][v] = r
             log(f'{v}: {r["tok_s"]:.1f} tok/s, first step{" (compile)" if args.compile else ""} {r["first_step_s"]:.1f} s, kernels/step {r.get("kernels_per_step")}, check {r["check"]}')
-            row(f'decode_fused_{v}', r, base); res.save()
+            row(f'decode_fused_{v}' + (f'_{args.tag}' if args.tag else ''), r, base); res.save()
         del cache
     wrong = [f'{n}/{v}' for n, R in rec['contexts'].items() for v, r in R['variants'].items() if not r['check']['ok']]
     rec['wrong'] = wrong; rec['total_s'] = time.perf_counter() - T0; res.save()

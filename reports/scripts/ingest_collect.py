@@ -3,7 +3,7 @@ runtime_ingest.csv (the benchmark rows, runtime.csv's columns + `run`) and runti
 stage of every sample: the worker stages are CPU seconds summed over the workers, the others wall seconds of the main
 process).
 
-  python reports/scripts/ingest_collect.py reports/results/ingest_2026-11-27 run1 run2 ...
+  python reports/scripts/ingest_collect.py reports/results/ingest_2026-11-27 run1 run2 run3-old run3-new
 """
 import gzip, json, re, sys
 from pathlib import Path
@@ -13,12 +13,21 @@ import pandas as pd
 # what each run measured: the code it ran (commit), what workers='auto' meant there (the default of RuntimeConfig.workers
 # at the time, on the 16-core H200 machine), and how DNII inserts and MiniLM calls were made
 RUNS = {'run1': dict(commit='15364e1', auto_workers=15, dnii_inserts='per piece', minilm_calls='per piece'),
-        'run2': dict(commit='b51cc20', auto_workers=8, dnii_inserts='batched (65,536)', minilm_calls='per piece')}
+        'run2': dict(commit='b51cc20', auto_workers=8, dnii_inserts='batched (65,536)', minilm_calls='per piece'),
+        # run 3 (reports/scripts/targets_gpu.sh, phase 1; 4-H200 host, GPU 0): old and new code in alternating rounds
+        'run3-old': dict(commit='e858bec', auto_workers=0, dnii_inserts='per piece', minilm_calls='per piece'),
+        'run3-new': dict(commit='930b021', auto_workers=8, dnii_inserts='batched (65,536)', minilm_calls='batched (16,384)')}
+
+
+# what plain `icmos` ran with: workers='auto' was the default in runs 1 and 2, 0 since (and e858bec had no workers)
+DEFAULT_WORKERS = {'run1': 15, 'run2': 8, 'run3-old': 0, 'run3-new': 0}
 
 
 def _workers(run, method):
-    m = re.search(r'workers=(\d+)', method)
-    return int(m.group(1)) if m else RUNS.get(run, {}).get('auto_workers')
+    "Worker processes of `method` in `run`: its own `workers=N`, `auto`'s count there, else the default of that code."
+    m = re.search(r'workers=(\d+|auto)', method)
+    if m: return RUNS[run]['auto_workers'] if m.group(1) == 'auto' else int(m.group(1))
+    return DEFAULT_WORKERS[run]
 
 
 def main(root, runs):
