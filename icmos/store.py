@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from .core import ICMOSConfig, ICMOSError
+from .ingest import HostStages, pieces_on_units
 from .runtime import BM25, Block, Blocker, Dense, DNIIIndex, Memory, RuntimeConfig, pieces_of_file, pieces_of_text
 
 # %% auto #0
@@ -309,26 +310,32 @@ def _source(self: Store, path_or_text, source_name, is_text: bool):
     return pieces, size, _sha256_file(p), source_name or p.name, str(p.resolve())
 
 def _encode(self: Store, pieces, name: str, origin: str, progress: bool):
-    "Stream `pieces` into units and blocks: `(unit rows, block rows, token ids per unit, unit vectors or None, chars)`."
+    "Stream `pieces` into units and blocks through the write path's host stages (`icmos.ingest`, in this process, as `Memory` writes): `(unit rows, block rows, token ids per unit, unit vectors or None, chars)`."
     from tqdm.auto import tqdm
     blk, off = Blocker(self.block_words, self.overlap, name), _ByteOffsets()
     U, urows, brows, ids, vecs, nonblank, chars = blk.units, [], [], [], [], False, 0
-    if self.has_vectors: from icmos.rag import embed
+    wp_tok = None
+    if self.has_vectors:
+        from icmos.rag import EMBED_MAX_LEN, embed, load_embedder
+        wp_tok = load_embedder('cpu')[1]
+    host = HostStages(self.tok, wp_tok, EMBED_MAX_LEN if wp_tok is not None else None, max_words=2 * self.block_words)
     bar = tqdm(unit='B', unit_scale=True, desc=f'ingest {name}', disable=not progress, file=sys.stderr, leave=False)
-    for text, nbytes in pieces:
-        off.feed(text); nonblank = nonblank or bool(text.strip()); chars += len(text)
+    for f in host.run(pieces_on_units(pieces, chunk_chars=self.cfg.piece_chars)):
+        p = f.piece
+        off.feed(p.text); nonblank = nonblank or bool(p.text.strip()); chars += len(p.text)
         u0 = len(U)
-        new = blk.write(text, final=not text)
-        if len(U) > u0:
-            texts = U.text[u0:]
-            ids += [np.asarray(e, np.int32) for e in self.tok(texts, add_special_tokens=False, split_special_tokens=True)['input_ids']]
-            if self.has_vectors: vecs.append(embed(texts, batch=self.cfg.encode_batch).numpy())
+        new = blk.add_units(p.text, p.at, f.spans, final=p.final)
+        if f.spans:  # token ids of the new units (the control tokens of user text stay text)
+            ids += np.split(f.lm_ids, f.lm_off[1:-1])
+            if self.has_vectors:
+                wp, wo = f.feats['wordpieces']
+                vecs.append(embed(U.text[u0:], batch=self.cfg.encode_batch, ids=np.split(wp, wo[1:-1])).numpy())
             for u in range(u0, len(U)):
                 s, e = U.span[u]; urows.append((u, s, e, off(s), off(e), U.sep[u], U.text[u]))
         for b in new:
-            f, l = b.units[0], b.units[-1]
-            brows.append((b.id, b.start, b.end, urows[f][3], urows[l][4], f, l))
-        bar.update(nbytes)
+            f_, l = b.units[0], b.units[-1]
+            brows.append((b.id, b.start, b.end, urows[f_][3], urows[l][4], f_, l))
+        bar.update(p.n_bytes)
     bar.close()
     if not nonblank: raise ICMOSError(f'{origin or "source " + repr(name)} holds only whitespace: nothing to store')
     V = np.concatenate(vecs).astype(np.float32) if vecs else None
