@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/16_trimmer.ipynb #9ab416a1
 from __future__ import annotations
-import json, math, random, sys, time
+import json, math, random, re, sys, time
 from contextlib import contextmanager
 from dataclasses import dataclass, asdict
 from pathlib import Path
@@ -20,13 +20,28 @@ from .kv import KVPolicy, PolicyMethod, register_policy
 from .presses import ratio_budget
 
 # %% auto #0
-__all__ = ['ATTN_NAME', 'LORA_FILE', 'TRAIN_TASKS', 'TRAIN_SEED0', 'BENCH_COLUMNS', 'PRESSES', 'TrimmerConfig', 'TrimmerScorer',
-           'save_trimmer', 'load_trimmer', 'Trimmer', 'soft_masked', 'soft_topk', 'lora_layers', 'add_lora', 'lora_off',
-           'apply_lora', 'trimmer_loss', 'training_example', 'training_batch', 'TrainConfig', 'TrainData',
-           'train_trimmer', 'train_args', 'train_main', 'default_checkpoint', 'TrimmerMethod', 'TrimmerBench',
-           'run_trimmer_sample', 'run_trimmer_bench', 'bench_args', 'bench_main']
+__all__ = ['PROTECT', 'ATTN_NAME', 'LORA_FILE', 'TRAIN_TASKS', 'TRAIN_SEED0', 'BENCH_COLUMNS', 'PRESSES', 'check_structure',
+           'protected', 'TrimmerConfig', 'TrimmerScorer', 'save_trimmer', 'load_trimmer', 'Trimmer', 'soft_masked',
+           'soft_topk', 'lora_layers', 'add_lora', 'lora_off', 'apply_lora', 'trimmer_loss', 'training_example',
+           'training_batch', 'TrainConfig', 'TrainData', 'train_trimmer', 'train_args', 'train_main',
+           'default_checkpoint', 'TrimmerMethod', 'TrimmerBench', 'policy_spec', 'run_trimmer_sample',
+           'run_trimmer_bench', 'bench_args', 'bench_main']
 
 # %% ../nbs/api/16_trimmer.ipynb #73f13f3c
+PROTECT = 1e4  # score of a token kept by construction: above any learned score, finite (a soft top-k over it stays defined)
+
+def check_structure(sinks, window):
+    "Validate the structural part of a Trimmer: `sinks` an integer in [0, 1024], `window` a share of the budget in [0, 0.9]."
+    if not isinstance(sinks, int) or isinstance(sinks, bool) or not 0 <= sinks <= 1024: raise ICMOSError(f'sinks: must be an integer in [0, 1024] (got {sinks!r})')
+    if isinstance(window, bool) or not isinstance(window, (int, float)) or not 0 <= window <= 0.9: raise ICMOSError(f'window: must be a share of the budget in [0, 0.9] (got {window!r})')
+
+def protected(pos: torch.Tensor, # (..., n) absolute positions of the cached tokens
+              now: int, budget: int, sinks: int, window: float) -> torch.Tensor: # (..., n) bool
+    "Tokens a structured Trimmer keeps whatever the scorer says: positions below `sinks` and the `round(window * budget)` most recent (position > now - w)."
+    w = int(round(window * budget))
+    if sinks + w >= budget: raise ICMOSError(f'a budget of {budget} tokens holds no room for the scorer after {sinks} sinks and a window of {w}: lower sinks or window, or raise the budget')
+    return (pos < sinks) | (pos > now - w)
+
 @dataclass
 class TrimmerConfig:
     "Shape of a Trimmer scorer and what it was trained for (saved next to the weights)."
@@ -40,6 +55,8 @@ class TrimmerConfig:
     prior: bool = False  # also read the summary token's attention over the cache (TOVA's signal); training starts from TOVA's ranking
     lora_rank: int = 0  # > 0: trained together with a LoRA adapter of this rank on the LM (lora.safetensors beside the scorer)
     lora_targets: tuple = ('q_proj', 'v_proj')  # projections the adapter modifies
+    sinks: int = 0  # structure: the first `sinks` tokens are always kept (attention sinks, Xiao et al. 2024)
+    window: float = 0.0  # structure: the most recent round(window * budget) tokens are always kept; the scorer ranks the rest
 
     def __post_init__(self):
         for k in ('hidden_size', 'n_layers', 'n_kv_heads', 'rank'):
@@ -49,6 +66,7 @@ class TrimmerConfig:
         if not isinstance(self.lora_rank, int) or isinstance(self.lora_rank, bool) or self.lora_rank < 0:
             raise ICMOSError(f'lora_rank: must be an integer >= 0 (got {self.lora_rank!r})')
         for r in self.ratios: ratio_budget(1000, r)  # validates
+        check_structure(self.sinks, self.window)
 
 class TrimmerScorer(nn.Module):
     "Scores cached tokens from their hidden states and a summary (query) hidden state: (b, n, D), (b, D) -> (b, h_kv, n)."
@@ -150,6 +168,14 @@ class Trimmer(KVPolicy):
     needs: ClassVar[tuple[str, ...]] = ('hidden', 'state')
     budget: int = 2048
     scorer: TrimmerScorer | None = None  # None: an untrained scorer (seeded), for tests
+    sinks: int | None = None  # tokens kept first by construction (None: the scorer's `cfg.sinks`)
+    window: float | None = None  # share of the budget kept for the most recent tokens (None: the scorer's `cfg.window`)
+
+    def structure(self, sc: TrimmerScorer) -> tuple[int, float]:
+        "`(sinks, window)` this policy keeps by construction: its own, else its scorer's."
+        s = sc.cfg.sinks if self.sinks is None else self.sinks
+        w = sc.cfg.window if self.window is None else self.window
+        check_structure(s, w); return s, w
 
     def _scorer(self, obs):
         if self.scorer is None:
@@ -169,7 +195,10 @@ class Trimmer(KVPolicy):
             cat = lambda k, v: torch.cat([st[k], v], dim=2) if k in st else v
             st['trim_t'], st['trim_imp'], st['trim_pos'] = cat('trim_t', t[:, None].expand(b, H, new, -1)), cat('trim_imp', imp), cat('trim_pos', pos)
             att = sc.attention_features(obs.attention(last=1)[:, :, 0], H) if sc.cfg.prior else None
-            return sc.combine(st['trim_t'], st['trim_imp'], hidden[:, -1], st['trim_pos'], last + new - 1, l, att)
+            s = sc.combine(st['trim_t'], st['trim_imp'], hidden[:, -1], st['trim_pos'], last + new - 1, l, att)
+            sinks, window = self.structure(sc)
+            if sinks or window: s = s.masked_fill(protected(st['trim_pos'], last + new - 1, self.budget, sinks, window), PROTECT)
+            return s
 
 # %% ../nbs/api/16_trimmer.ipynb #99af4c5e
 ATTN_NAME = 'icmos_trimmer_mask'
@@ -319,7 +348,10 @@ def trimmer_loss(model, scorer: TrimmerScorer, prompt: torch.Tensor, # (b, n) id
     k = ratio_budget(n, ratio)
     att = {i: _last_attention(cache.layers[i].keys, h, q, inv, i, scorer.cfg.n_kv_heads) if scorer.cfg.prior else None
            for i, (h, q) in seen.items()}
-    masks = {i: soft_topk(scorer(h, i, att[i]), k, temperature, gumbel=gumbel) for i, (h, _) in seen.items()}
+    pos, sw = torch.arange(n, device=dev), (scorer.cfg.sinks, scorer.cfg.window)
+    keep = protected(pos, n - 1, k, *sw) if any(sw) else None  # structure: kept by construction, as at inference
+    score = lambda s: s if keep is None else s.masked_fill(keep, PROTECT)
+    masks = {i: soft_topk(score(scorer(h, i, att[i])), k, temperature, gumbel=gumbel) for i, (h, _) in seen.items()}
     with soft_masked(model, masks):
         lg = model(input_ids=cont[:, :-1], **cache_kw(model, cache), use_cache=True).logits.float()
     w = (cont_mask[:, 1:].to(dev) if cont_mask is not None else torch.ones_like(cont[:, 1:], dtype=torch.bool)).float()
@@ -387,6 +419,8 @@ class TrainConfig:
     batch: int = 1  # examples per optimizer step (one length and ratio per step; a task per example)
     workers: int = 0  # DataLoader processes building the examples ahead (0 = in the loop)
     log_every: int = 1  # steps between curve flushes: the only place the loop waits for the GPU
+    sinks: int = 0  # structure of a new scorer: first tokens kept by construction
+    window: float = 0.0  # structure of a new scorer: share of the budget kept for the most recent tokens
 
     def __post_init__(self):
         if not isinstance(self.steps, int) or self.steps < 1: raise ICMOSError(f'steps: must be a positive integer (got {self.steps!r})')
@@ -396,6 +430,8 @@ class TrainConfig:
             v = getattr(self, k)
             if not isinstance(v, int) or isinstance(v, bool) or v < 1: raise ICMOSError(f'{k}: must be an integer >= 1 (got {v!r})')
         if not isinstance(self.workers, int) or self.workers < 0: raise ICMOSError(f'workers: must be an integer >= 0 (got {self.workers!r})')
+        check_structure(self.sinks, self.window)
+        for r in self.ratios: protected(torch.zeros(1), 999, ratio_budget(1000, r), self.sinks, self.window)  # room left for the scorer
         if not 0 < self.t_end <= self.t_start: raise ICMOSError(f't_end / t_start: need 0 < t_end <= t_start (got {self.t_end}, {self.t_start})')
         from icmos.tasks import TASKS
         for t in self.tasks:
@@ -428,7 +464,9 @@ def train_trimmer(model, tok, tc: TrainConfig, model_name: str = '', progress: b
     c = model.config
     H = getattr(c, 'num_key_value_heads', None) or c.num_attention_heads
     torch.manual_seed(tc.seed)
-    scorer = scorer or TrimmerScorer(TrimmerConfig(c.hidden_size, c.num_hidden_layers, H, rank=tc.rank, model=model_name, ratios=tc.ratios, prior=tc.prior))
+    scorer = scorer or TrimmerScorer(TrimmerConfig(c.hidden_size, c.num_hidden_layers, H, rank=tc.rank, model=model_name, ratios=tc.ratios, prior=tc.prior,
+                                                        sinks=tc.sinks, window=tc.window))
+    if tc.sinks or tc.window: scorer.cfg.sinks, scorer.cfg.window = tc.sinks, tc.window  # a given scorer (--init) learns the structure asked for
     scorer = scorer.to(model.device).train().requires_grad_(True)
     model.requires_grad_(False)
     lora_ps = add_lora(model, tc.lora_rank, scorer.cfg.lora_targets) if tc.lora_rank else []
@@ -493,6 +531,8 @@ def train_args(p):
     p.add_argument('--batch', type=int, default=1, help='examples per optimizer step (default 1)')
     p.add_argument('--workers', type=int, default=0, help='DataLoader processes building examples ahead (default 0: in the loop)')
     p.add_argument('--log-every', type=int, default=1, help='steps between curve flushes, the only host syncs of the loop (default 1)')
+    p.add_argument('--sinks', type=int, default=0, help='first tokens kept by construction; the scorer ranks the rest (default 0)')
+    p.add_argument('--window', type=float, default=0.0, help='share of the budget kept for the most recent tokens by construction (default 0)')
     p.add_argument('--init', default=None, metavar='CKPT', help='start from this Trimmer checkpoint instead of a fresh scorer')
     p.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = torch default)')
     _model_flags(p)
@@ -508,7 +548,8 @@ def train_main(args) -> int:
     tc = TrainConfig(steps=args.steps, lengths=_split(args.lengths, int), ratios=_split(args.ratios, float), tasks=_split(args.tasks),
                      lr=args.lr, rank=args.rank, kl_weight=args.kl_weight, seed=args.seed, out=args.out, curve=args.curve,
                      time_limit=args.time_limit, prior=not args.no_prior, lora_rank=args.lora_rank, lora_lr=args.lora_lr,
-                     batch=args.batch, workers=args.workers, log_every=args.log_every)
+                     batch=args.batch, workers=args.workers, log_every=args.log_every,
+                     sinks=args.sinks, window=args.window)
     cfg = _config(args)
     model, tok = load_model(cfg)
     init = load_trimmer(args.init, model) if args.init else None
@@ -567,8 +608,7 @@ class TrimmerBench:
         from icmos.kv import POLICIES, default_policies
         from icmos.tasks import TASKS
         default_policies()  # imports every policy module
-        for p in self.policies:
-            if p != 'full' and p not in POLICIES: raise ICMOSError(f"unknown policy {p!r}; available: full, {', '.join(POLICIES)}")
+        for p in self.policies: policy_spec(p)  # a known policy; the Trimmer's structure valid
         for t in self.tasks:
             if t not in TASKS: raise ICMOSError(f"unknown task {t!r}; available: {', '.join(TASKS)}")
         for r in self.ratios: ratio_budget(1000, r)
@@ -578,9 +618,25 @@ class TrimmerBench:
             for t in self.tasks:
                 if L < TASKS[t].min_tokens: raise ICMOSError(f'length {L} is below the minimum of task {t!r} ({TASKS[t].min_tokens} tokens)')
 
-def _policy(name: str, budget: int, scorer):
+def policy_spec(spec: str) -> tuple[str, dict]:
+    "A bench policy: `'trimmer[sinks=4;window=0.25]'` -> `('trimmer', {'sinks': 4, 'window': 0.25})`; only the Trimmer takes overrides (its structure)."
     from icmos.kv import POLICIES
-    return Trimmer(budget=budget, scorer=scorer) if name == 'trimmer' else POLICIES[name](budget=budget)
+    m = re.fullmatch(r'\s*([A-Za-z_]\w*)\s*(?:\[(.*)\])?\s*', spec)
+    if not m: raise ICMOSError(f'policy {spec!r}: write a policy name, the Trimmer optionally with its structure, like trimmer[sinks=4;window=0.25]')
+    name, over = m.group(1), {}
+    if name != 'full' and name not in POLICIES: raise ICMOSError(f"unknown policy {name!r}; available: full, {', '.join(POLICIES)}")
+    for kv in split_list((m.group(2) or '').replace(';', ','), str):
+        k, _, v = kv.partition('=')
+        if name != 'trimmer' or k not in ('sinks', 'window'): raise ICMOSError(f'policy {spec!r}: only the Trimmer takes overrides, sinks= and window=')
+        try: over[k] = int(v) if k == 'sinks' else float(v)
+        except ValueError: raise ICMOSError(f'policy {spec!r}: {k}={v!r} is not a number') from None
+    check_structure(over.get('sinks', 0), over.get('window', 0.0))
+    return name, over
+
+def _policy(spec: str, budget: int, scorer):
+    from icmos.kv import POLICIES
+    name, over = policy_spec(spec)
+    return Trimmer(budget=budget, scorer=scorer, **over) if name == 'trimmer' else POLICIES[name](budget=budget)
 
 # %% ../nbs/api/16_trimmer.ipynb #d60dc949
 def _bench_prompt(tok, task, L, seed, depth):
@@ -672,7 +728,7 @@ def run_trimmer_bench(tb: TrimmerBench, cfg, progress: bool = True, log=None) ->
     dev, label = device_name(model), model_label(cfg)
     if tb.lora: apply_lora(model, tb.checkpoint or default_checkpoint())
     sfx = '+lora' if tb.lora else ''
-    scorer = load_trimmer(tb.checkpoint or default_checkpoint(), model).to(model.device) if 'trimmer' in tb.policies else None
+    scorer = load_trimmer(tb.checkpoint or default_checkpoint(), model).to(model.device) if any(policy_spec(p)[0] == 'trimmer' for p in tb.policies) else None
     if scorer is not None and scorer.cfg.lora_rank and not tb.lora:
         raise ICMOSError('this Trimmer checkpoint was trained with a LoRA adapter: bench it with --lora (or give a scorer-only checkpoint)')
     out = Path(tb.out); out.parent.mkdir(parents=True, exist_ok=True)
