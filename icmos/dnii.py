@@ -27,8 +27,8 @@ class DNIIConfig:
     ema: float = 0.02            # floor of the centroid EMA rate (the rate is max(ema, new / (live + new)))
     nprobe: int = 16             # lists probed per query (default of `search`)
     max_codes: int = 0           # cap on candidates scanned per query, 0 = no cap (default of `search`)
-    reassign_neighbors: int = 8  # lists next to a split whose entries are re-checked (SPFresh's LIRE)
-    kmeans_iters: int = 6        # Lloyd iterations of the initial k-means and of each 2-means split
+    reassign_neighbors: int = 16 # lists next to a split whose entries are re-checked (SPFresh's LIRE)
+    kmeans_iters: int = 12       # Lloyd iterations of the initial k-means and of each 2-means split
     compact_ratio: float = 0.25  # rewrite a list once this fraction of its slots are tombstones
     device: str = 'cpu'          # where vectors, centroids and kernels live: cpu, cuda, cuda:N
     dtype: str = 'float32'       # stored vectors and kernels: float32, float16, bfloat16
@@ -312,8 +312,9 @@ def add(self: DNII, ids, vectors, namespace: str = 'default', block=None, pos=No
     self._ext[rows], self._ns[rows], self._block[rows], self._pos[rows], self._time[rows] = ids, code, blk, ps, tm
     self._set_alive(rows, True)
     self._id2row.update(zip(ids.tolist(), rows.tolist()))
-    for s in range(0, n, _CHUNK):
-        self._insert_step(part, code, X[s:s + _CHUNK], rows[s:s + _CHUNK]); self._split_oversized(part)
+    with _one_thread():
+        for s in range(0, n, _CHUNK):
+            self._insert_step(part, code, X[s:s + _CHUNK], rows[s:s + _CHUNK]); self._split_oversized(part)
 
 @_method
 def _insert_step(self: DNII, part: _Part, code: int, X: torch.Tensor, rows: np.ndarray):
@@ -330,9 +331,18 @@ def _insert_step(self: DNII, part: _Part, code: int, X: torch.Tensor, rows: np.n
         part.cent[hit] += eta * (S[hit] / cnt[hit, None] - part.cent[hit])
     self._append(part, a, X, rows)
 
+class _one_thread:
+    "Run a block with torch on one CPU thread (restored after). List maintenance is many small ops on lists of a few hundred rows: a parallel region per op costs more than it saves, and on a loaded machine each region's barrier waits for a descheduled worker (issue 18: 50K-row streamed inserts at 2.4-5K/s with 2 torch threads vs 33-37K/s with 1, the same run)."
+    def __enter__(self): self.n = torch.get_num_threads(); torch.set_num_threads(1)
+    def __exit__(self, *a): torch.set_num_threads(self.n)
+
 @_method
 def _split_oversized(self: DNII, part: _Part):
     "Split every list of `part` past `split_factor * list_size`, re-checking the lists each split touches."
+    with _one_thread(): self._split_oversized_(part)
+
+@_method
+def _split_oversized_(self: DNII, part: _Part):
     lim = self.cfg.split_factor * self.cfg.list_size
     todo = [l for l in part.lids if self._lists[l].live > lim]
     # entries that no split can separate (many identical vectors: a repeated sentence) would be split forever:
@@ -403,6 +413,10 @@ def delete(self: DNII, ids) -> None:
 @_method
 def _after_delete(self: DNII, lids: list[int]):
     "Compact lists full of tombstones; merge lists that fell below `merge_factor * list_size` into their neighbours."
+    with _one_thread(): self._after_delete_(lids)
+
+@_method
+def _after_delete_(self: DNII, lids: list[int]):
     low = self.cfg.merge_factor * self.cfg.list_size
     for lid in lids:
         L = self._lists[lid]
@@ -515,7 +529,7 @@ def _scan_each(self: DNII, Qd: torch.Tensor, part: _Part, P: torch.Tensor, k: in
 
 @_method
 def _scan_faiss(self: DNII, Q: torch.Tensor, part: _Part, p: int, k: int, max_codes: int, D: np.ndarray, I: np.ndarray):
-    "Both hops by faiss kernels: `knn` picks the `p` nearest centroids (L2), `search_preassigned` scans those lists (exact float32 inner products), tombstones skipped through a bitmap of live rows; one query's lists are spread over the threads, a batch's queries."
+    "Both hops by faiss kernels: `knn` picks the `p` nearest centroids (L2), `search_preassigned` scans those lists (exact float32 inner products), tombstones skipped through a bitmap of live rows; a batch's queries spread over faiss's threads."
     # all in faiss's OpenMP pool: a torch op in between would leave torch's pool spinning against faiss's on the same cores
     fs = self._fs; f = fs.faiss; sp = f.swig_ptr; x = np.ascontiguousarray(Q.numpy()); b = len(x)
     Dq, P = f.knn(x, part.cent.numpy(), p)                              # (b, p) squared L2, centroid rows
@@ -525,11 +539,15 @@ def _scan_faiss(self: DNII, Q: torch.Tensor, part: _Part, p: int, k: int, max_co
         A = np.where(size.cumsum(1) - size >= max_codes, -1, A)
     prm = f.SearchParametersIVF(); prm.nprobe = p
     if self._ndead: bits = self._bits; prm.sel = sel = f.IDSelectorBitmap(8 * len(bits), sp(bits))  # noqa: F841 (kept alive for the call)
-    fs.ivf.parallel_mode = 1 if b < f.omp_get_max_threads() else 0
-    Df = np.empty((b, k), np.float32); R = np.empty((b, k), np.int64)
-    fs.ivf.search_preassigned_c(b, sp(x), k, sp(A), sp(Dq), sp(Df), sp(R), False, prm)
-    hit = R >= 0; D[:] = np.where(hit, Df, -np.inf); I[:] = np.where(hit, self._ext[np.where(hit, R, 0)], -1)
+    fs.ivf.parallel_mode = 0   # one thread per query (see above: splitting one query's lists over threads stalled on a loaded CPU)
+    kq = k + _TIES; Df = np.empty((b, kq), np.float32); R = np.empty((b, kq), np.int64)
+    fs.ivf.search_preassigned_c(b, sp(x), kq, sp(A), sp(Dq), sp(Df), sp(R), False, prm)
+    hit = R >= 0; Df = np.where(hit, Df, -np.inf); Ie = np.where(hit, self._ext[np.where(hit, R, 0)], -1)
+    o = np.lexsort((np.where(hit, Ie, np.iinfo(np.int64).max), -Df), axis=-1)[:, :k]   # equal scores: lower id first
+    D[:] = np.take_along_axis(Df, o, 1); I[:] = np.take_along_axis(Ie, o, 1)
     return D, I
+
+_TIES = 8  # extra results fetched so that equal scores at the k-th place are ordered by id, not by faiss's scan order
 
 @_method
 def meta(self: DNII, ids) -> dict[str, np.ndarray]:
@@ -774,7 +792,7 @@ class _Bench:
                     for s in range(0, N, a.batch): ix.add(ids[s:s + a.batch], X[s:s + a.batch])
                     if dev.startswith('cuda'): torch.cuda.synchronize()
                     ins = N / (time.perf_counter() - t)
-                    self.sweep('dnii', lambda s: f'list_size={a.list_size};nprobe={s};nlist={ix.nlist()}', lambda q, s: ix.search(q, 10, nprobe=s),
+                    self.sweep(a.label, lambda s: f'list_size={a.list_size};nprobe={s};nlist={ix.nlist()}', lambda q, s: ix.search(q, 10, nprobe=s),
                                a.nprobe, Q, gt, common, inserts_per_s=ins, bytes_per_vec=ix.nbytes() / N, device=_dev_name(dev))
                     del ix
 
@@ -827,7 +845,7 @@ class _Bench:
                         ix.delete(dl)
                         if dev.startswith('cuda'): torch.cuda.synchronize()
                     ins, dels = run('dnii', lambda i: ix.add(i, X[i], time=i.astype(float)), dd, qf)
-                    self.sweep('dnii', lambda s: f'list_size={a.list_size};nprobe={s};nlist={ix.nlist()};splits={ix.stats["splits"]};merges={ix.stats["merges"]}',
+                    self.sweep(a.label, lambda s: f'list_size={a.list_size};nprobe={s};nlist={ix.nlist()};splits={ix.stats["splits"]};merges={ix.stats["merges"]}',
                                lambda q, s: ix.search(q, 10, nprobe=s), a.nprobe, Q, gt, common, inserts_per_s=ins, deletes_per_s=dels,
                                bytes_per_vec=ix.nbytes() / len(ix), device=_dev_name(dev), dead=dead)
                     if frames: self.frames = frames; self.write_frames(ds, N, d)
@@ -866,6 +884,7 @@ def bench_args(p):
     p.add_argument('--budget-s', type=float, default=1e9, help='skip what is left once this many seconds are spent')
     p.add_argument('--out', default='reports/results/dnii.csv'); p.add_argument('--clusters-out', default='reports/results/dnii_clusters.csv')
     p.add_argument('--append', action='store_true', help='append to --out instead of starting it anew')
+    p.add_argument('--label', default='dnii', help='index name of the DNII rows in the CSV (e.g. a version tag)')
     p.add_argument('--threads', type=int, default=0, help='CPU threads for torch and faiss (default: leave as is)')
 
 def bench_main(args) -> int:
