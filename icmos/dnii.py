@@ -332,7 +332,7 @@ def _insert_step(self: DNII, part: _Part, code: int, X: torch.Tensor, rows: np.n
     self._append(part, a, X, rows)
 
 class _one_thread:
-    "Run a block with torch on one CPU thread (restored after). List maintenance is many small ops on lists of a few hundred rows: a parallel region per op costs more than it saves, and on a loaded machine each region's barrier waits for a descheduled worker (issue 18: 50K-row streamed inserts at 2.4-5K/s with 2 torch threads vs 33-37K/s with 1, the same run)."
+    "Run a block with torch on one CPU thread (restored after). List maintenance is many small ops on lists of a few hundred rows: a parallel region per op costs more than it saves, and on a loaded machine each region's barrier waits for a descheduled worker (issue 18: streamed inserts an order of magnitude slower with 2 torch threads than with 1 on the shared 2-core machine)."
     def __enter__(self): self.n = torch.get_num_threads(); torch.set_num_threads(1)
     def __exit__(self, *a): torch.set_num_threads(self.n)
 
