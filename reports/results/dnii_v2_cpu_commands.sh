@@ -31,3 +31,9 @@ $C --datasets synthetic --out /tmp/dn/bench/syn.csv
 for f in /tmp/dn/bench/hard.csv /tmp/dn/bench/syn.csv; do
   tail -n +2 $f | awk -F, 'BEGIN{OFS=","} $1 !~ /^dnii/ {$1=$1"@v2b"} {print}' >> reports/results/dnii_v2_cpu.csv
 done
+# 1M rows of the hard set, code at 26b584e, run 2026-11-27 10:18-10:32 UTC on the same loaded machine (load average ~6):
+# HNSW efC 40 only (an efC 200 build of 1M rows would take ~30 min here); indexes in the order dnii, ivf, hnsw so that
+# the time budget falls on HNSW; the HNSW streaming build (~7 min at 2.4K/s) was still running when the run was stopped
+# (kill of its PID at 10:32 UTC): no HNSW streaming rows at 1M.
+$C --datasets hard --n 1000000 --efc 40 --indexes dnii,ivf,hnsw --budget-s 840 --out /tmp/dn/bench/m1.csv   # (--n overrides $C's)
+tail -n +2 /tmp/dn/bench/m1.csv | awk -F, 'BEGIN{OFS=","} $1 !~ /^dnii/ {$1=$1"@v2b"} {print}' >> reports/results/dnii_v2_cpu.csv
