@@ -27,11 +27,12 @@ class DNIIConfig:
     ema: float = 0.02            # floor of the centroid EMA rate (the rate is max(ema, new / (live + new)))
     nprobe: int = 16             # lists probed per query (default of `search`)
     max_codes: int = 0           # cap on candidates scanned per query, 0 = no cap (default of `search`)
-    reassign_neighbors: int = 8  # lists next to a split whose entries are re-checked (SPFresh's LIRE)
-    kmeans_iters: int = 6        # Lloyd iterations of the initial k-means and of each 2-means split
+    reassign_neighbors: int = 16 # lists next to a split whose entries are re-checked (SPFresh's LIRE)
+    kmeans_iters: int = 12       # Lloyd iterations of the initial k-means and of each 2-means split
     compact_ratio: float = 0.25  # rewrite a list once this fraction of its slots are tombstones
     device: str = 'cpu'          # where vectors, centroids and kernels live: cpu, cuda, cuda:N
     dtype: str = 'float32'       # stored vectors and kernels: float32, float16, bfloat16
+    scan: str = 'auto'           # list storage and hop-2 kernel: 'faiss' (faiss inverted lists, CPU float32), 'torch', 'auto' (faiss where it applies)
     seed: int = 0
 
     def __post_init__(self):
@@ -48,10 +49,21 @@ class DNIIConfig:
         need(isinstance(self.kmeans_iters, int) and 1 <= self.kmeans_iters <= 100, 'kmeans_iters', 'an int in [1, 100]')
         need(0 < self.compact_ratio <= 1, 'compact_ratio', 'in (0, 1]')
         need(self.dtype in _DTYPES, 'dtype', f'one of {sorted(_DTYPES)}')
+        need(self.scan in ('auto', 'faiss', 'torch'), 'scan', "'auto', 'faiss' or 'torch'")
         try: dev = torch.device(self.device)
         except Exception: dev = None
         need(dev is not None and dev.type in ('cpu', 'cuda'), 'device', "'cpu', 'cuda' or 'cuda:N'")
         if dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f'DNIIConfig.device is {self.device!r} but no CUDA device is visible')
+        if self.scan == 'faiss' and (dev.type != 'cpu' or self.dtype != 'float32'): raise ValueError(f"DNIIConfig.scan='faiss' needs device='cpu' and dtype='float32' (got {self.device!r}, {self.dtype!r})")
+
+    @property
+    def use_faiss(self) -> bool:
+        "Whether lists live in faiss inverted lists (`scan='faiss'`, or `'auto'` on a CPU float32 index with faiss installed)."
+        if self.scan != 'auto': return self.scan == 'faiss'
+        if torch.device(self.device).type != 'cpu' or self.dtype != 'float32': return False
+        try: import faiss  # noqa: F401
+        except ImportError: return False
+        return True
 
 # %% ../nbs/api/30_dnii.ipynb #02994ba7
 class _PList:
@@ -74,6 +86,47 @@ class _PList:
         self.n = 0; self.dead = 0
         if vecs.shape[0] < self.vecs.shape[0] // 4: self.vecs, self.rows = self.vecs[:max(64, 2 * vecs.shape[0])].clone(), self.rows[:max(64, 2 * vecs.shape[0])].clone()
         self.append(vecs, rows)
+
+class _FaissStore:
+    "All posting lists of a CPU index in one faiss `IndexIVFFlat` used as storage and scan kernel only: list `lid` is faiss list `lid`, its ids are DNII row numbers; the routing (centroids, splits, merges) stays DNII's own."
+    def __init__(self, d, cap=1024):
+        import faiss
+        self.faiss, self.d, self.cap = faiss, d, cap; self.ivf = self._make(cap)
+    def _make(self, cap):
+        f = self.faiss; ivf = f.IndexIVFFlat(f.IndexFlatIP(self.d), self.d, cap, f.METRIC_INNER_PRODUCT); ivf.is_trained = True
+        return ivf
+    def reserve(self, lid):
+        "Room for list number `lid`: a faiss invlists has a fixed number of lists, so a bigger one is made and filled (doubling: rare)."
+        if lid < self.cap: return
+        cap = max(2 * self.cap, lid + 1); new = self._make(cap); old = self.ivf.invlists
+        for l in range(self.cap):
+            if n := old.list_size(l): new.invlists.add_entries(l, n, old.get_ids(l), old.get_codes(l))
+        self.ivf, self.cap = new, cap
+
+class _FList:
+    "One posting list stored in a `_FaissStore` (same interface as `_PList`): `vecs`/`rows` are views of faiss's own arrays, valid until the list next changes."
+    __slots__ = ('st', 'lid', 'n', 'dead')
+    def __init__(self, st: _FaissStore, lid: int):
+        self.st, self.lid, self.n, self.dead = st, lid, 0, 0; st.reserve(lid); st.ivf.invlists.resize(lid, 0)
+    @property
+    def live(self) -> int: return self.n - self.dead
+    @property
+    def vecs(self) -> torch.Tensor:
+        if not self.n: return torch.empty(0, self.st.d)
+        il = self.st.ivf.invlists; a = self.st.faiss.rev_swig_ptr(il.get_codes(self.lid), self.n * self.st.d * 4)
+        return torch.from_numpy(a.view(np.float32).reshape(self.n, self.st.d))
+    @property
+    def rows(self) -> torch.Tensor:
+        if not self.n: return torch.empty(0, dtype=torch.long)
+        return torch.from_numpy(self.st.faiss.rev_swig_ptr(self.st.ivf.invlists.get_ids(self.lid), self.n))
+    def append(self, vecs, rows):
+        m = vecs.shape[0]
+        if not m: return
+        v = np.ascontiguousarray(vecs.numpy(), np.float32); r = np.ascontiguousarray(rows.numpy(), np.int64)
+        sp = self.st.faiss.swig_ptr; self.st.ivf.invlists.add_entries(self.lid, m, sp(r), sp(v.view(np.uint8))); self.n += m
+    def reset(self, vecs, rows):
+        v = np.array(vecs.numpy(), np.float32); r = np.array(rows.numpy(), np.int64)   # copies: the arguments may be views of this list
+        self.st.ivf.invlists.resize(self.lid, 0); self.n = self.dead = 0; self.append(torch.from_numpy(v), torch.from_numpy(r))
 
 class _Part:
     "The centroids of one namespace: row `i` of `cent` routes to posting list `lids[i]`."
@@ -100,6 +153,9 @@ class DNII:
         self._lists: list[_PList | None] = []; self._free_lids: list[int] = []; self._list_ns: list[int] = []
         self._parts: dict[int, _Part] = {}; self._ns_names: list[str] = []; self._ns_code: dict[str, int] = {}
         self.stats = dict(splits=0, merges=0, reassigned=0, compactions=0)
+        self._fs = _FaissStore(self.d) if self.cfg.use_faiss else None
+        self._bits = np.zeros(0, np.uint8)            # alive bit per row (faiss scan filter), little-endian bit order
+        self._ndead = 0                               # tombstones still stored in lists
 
     def __len__(self) -> int: return len(self._id2row)
     def __contains__(self, i) -> bool: return int(i) in self._id2row
@@ -177,21 +233,31 @@ def _alloc(self: DNII, n: int) -> np.ndarray:
         self._ext, self._alive, self._ns = grow(self._ext, -1), grow(self._alive, False), grow(self._ns, -1)
         self._block, self._pos, self._time, self._list = grow(self._block, -1), grow(self._pos, -1), grow(self._time, np.nan), grow(self._list, -1)
         t = torch.zeros(cap, dtype=torch.bool, device=self.device); t[:len(self._alive_t)] = self._alive_t; self._alive_t = t
+        self._bits = grow(self._bits, 0)[:(cap + 7) // 8].copy()
     new = np.arange(self._hw, self._hw + need, dtype=np.int64); self._hw += need
     return np.concatenate([take[::-1], new])
 
 @_method
+def _set_alive(self: DNII, rows: np.ndarray, alive: bool):
+    "Mark `rows` alive or dead in all three views: numpy, torch (device) and the faiss filter bitmap."
+    self._alive[rows] = alive; self._alive_t[torch.from_numpy(rows).to(self.device)] = alive
+    m = np.zeros(len(self._bits), np.uint8); np.bitwise_or.at(m, rows >> 3, (1 << (rows & 7)).astype(np.uint8))
+    if alive: self._bits |= m
+    else: self._bits &= ~m
+
+@_method
 def _new_list(self: DNII, code: int) -> int:
-    L = _PList(self.d, self.device, self.dtype)
-    if self._free_lids: lid = self._free_lids.pop(); self._lists[lid] = L; self._list_ns[lid] = code
-    else: lid = len(self._lists); self._lists.append(L); self._list_ns.append(code)
+    lid = self._free_lids.pop() if self._free_lids else len(self._lists)
+    L = _FList(self._fs, lid) if self._fs is not None else _PList(self.d, self.device, self.dtype)
+    if lid < len(self._lists): self._lists[lid] = L; self._list_ns[lid] = code
+    else: self._lists.append(L); self._list_ns.append(code)
     return lid
 
 @_method
 def _rewrite(self: DNII, lid: int, vecs: torch.Tensor, rows: torch.Tensor):
     "Replace list `lid`'s content; its tombstoned rows go back to the free pool."
     L = self._lists[lid]; old = L.rows[:L.n]
-    if L.dead: dead = old[~self._alive_t[old]].cpu().numpy(); self._free = np.concatenate([self._free, dead])
+    if L.dead: dead = old[~self._alive_t[old]].cpu().numpy(); self._free = np.concatenate([self._free, dead]); self._ndead -= L.dead
     L.reset(vecs.to(self.dtype), rows); self._list[rows.cpu().numpy()] = lid
 
 @_method
@@ -244,10 +310,11 @@ def add(self: DNII, ids, vectors, namespace: str = 'default', block=None, pos=No
     part = self._parts.get(code) or self._parts.setdefault(code, _Part(self.d, self.device, self.dtype))
     rows = self._alloc(n)
     self._ext[rows], self._ns[rows], self._block[rows], self._pos[rows], self._time[rows] = ids, code, blk, ps, tm
-    self._alive[rows] = True; self._alive_t[torch.from_numpy(rows).to(self.device)] = True
+    self._set_alive(rows, True)
     self._id2row.update(zip(ids.tolist(), rows.tolist()))
-    for s in range(0, n, _CHUNK):
-        self._insert_step(part, code, X[s:s + _CHUNK], rows[s:s + _CHUNK]); self._split_oversized(part)
+    with _one_thread():
+        for s in range(0, n, _CHUNK):
+            self._insert_step(part, code, X[s:s + _CHUNK], rows[s:s + _CHUNK]); self._split_oversized(part)
 
 @_method
 def _insert_step(self: DNII, part: _Part, code: int, X: torch.Tensor, rows: np.ndarray):
@@ -264,9 +331,18 @@ def _insert_step(self: DNII, part: _Part, code: int, X: torch.Tensor, rows: np.n
         part.cent[hit] += eta * (S[hit] / cnt[hit, None] - part.cent[hit])
     self._append(part, a, X, rows)
 
+class _one_thread:
+    "Run a block with torch on one CPU thread (restored after). List maintenance is many small ops on lists of a few hundred rows: a parallel region per op costs more than it saves, and on a loaded machine each region's barrier waits for a descheduled worker (issue 18: streamed inserts an order of magnitude slower with 2 torch threads than with 1 on the shared 2-core machine)."
+    def __enter__(self): self.n = torch.get_num_threads(); torch.set_num_threads(1)
+    def __exit__(self, *a): torch.set_num_threads(self.n)
+
 @_method
 def _split_oversized(self: DNII, part: _Part):
     "Split every list of `part` past `split_factor * list_size`, re-checking the lists each split touches."
+    with _one_thread(): self._split_oversized_(part)
+
+@_method
+def _split_oversized_(self: DNII, part: _Part):
     lim = self.cfg.split_factor * self.cfg.list_size
     todo = [l for l in part.lids if self._lists[l].live > lim]
     # entries that no split can separate (many identical vectors: a repeated sentence) would be split forever:
@@ -328,14 +404,19 @@ def delete(self: DNII, ids) -> None:
     if miss: raise ICMOSError(f'cannot delete id {miss[0]}: not in the index ({len(miss)} unknown ids); nothing was deleted')
     if not len(ids): return
     rows = np.fromiter((self._id2row.pop(i) for i in ids.tolist()), np.int64, len(ids))
-    self._alive[rows] = False; self._alive_t[torch.from_numpy(rows).to(self.device)] = False
+    self._set_alive(rows, False)
     lids, cnt = np.unique(self._list[rows], return_counts=True)
     for l, c in zip(lids.tolist(), cnt.tolist()): self._lists[l].dead += c
+    self._ndead += len(rows)
     self._after_delete(lids.tolist())
 
 @_method
 def _after_delete(self: DNII, lids: list[int]):
     "Compact lists full of tombstones; merge lists that fell below `merge_factor * list_size` into their neighbours."
+    with _one_thread(): self._after_delete_(lids)
+
+@_method
+def _after_delete_(self: DNII, lids: list[int]):
     low = self.cfg.merge_factor * self.cfg.list_size
     for lid in lids:
         L = self._lists[lid]
@@ -384,8 +465,10 @@ def search(self: DNII, queries, k: int = 10, namespace: str = 'default', nprobe:
     D = np.full((b, k), -np.inf, np.float32); I = np.full((b, k), -1, np.int64)
     code = self._ns_code.get(namespace); part = self._parts.get(code) if code is not None else None
     if part is None or not part.lids or b == 0: return D, I
-    # hop 1: query -> top centroids (by inner product, the search metric)
-    p = min(int(nprobe), len(part.lids)); P = (Q @ part.cent.T).topk(p, dim=1).indices        # (b, p)
+    # hop 1: query -> nearest centroids by L2, the rule inserts are routed by (|q - c|^2 = |q|^2 - 2 q.c + |c|^2)
+    p = min(int(nprobe), len(part.lids))
+    if self._fs is not None: return self._scan_faiss(Q, part, p, k, int(max_codes), D, I)
+    P = (Q @ part.cent.T - 0.5 * (part.cent * part.cent).sum(1)).topk(p, dim=1).indices   # (b, p)
     if max_codes:  # candidate width: probe lists in order until max_codes candidates are covered
         size = torch.tensor([self._lists[l].n for l in part.lids], device=self.device)[P]
         P = P.masked_fill((size.cumsum(1) - size) >= max_codes, -1)
@@ -443,6 +526,28 @@ def _scan_each(self: DNII, Qd: torch.Tensor, part: _Part, P: torch.Tensor, k: in
         v, r = v.cpu().numpy(), r.cpu().numpy(); hit = np.isfinite(v)
         D[qi, :len(v)] = np.where(hit, v, -np.inf); I[qi, :len(v)] = np.where(hit, self._ext[r], -1)
     return D, I
+
+@_method
+def _scan_faiss(self: DNII, Q: torch.Tensor, part: _Part, p: int, k: int, max_codes: int, D: np.ndarray, I: np.ndarray):
+    "Both hops by faiss kernels: `knn` picks the `p` nearest centroids (L2), `search_preassigned` scans those lists (exact float32 inner products), tombstones skipped through a bitmap of live rows; a batch's queries spread over faiss's threads."
+    # all in faiss's OpenMP pool: a torch op in between would leave torch's pool spinning against faiss's on the same cores
+    fs = self._fs; f = fs.faiss; sp = f.swig_ptr; x = np.ascontiguousarray(Q.numpy()); b = len(x)
+    Dq, P = f.knn(x, part.cent.numpy(), p)                              # (b, p) squared L2, centroid rows
+    A = np.asarray(part.lids, np.int64)[P]                              # (b, p) faiss list numbers
+    if max_codes:  # whole lists in centroid order until max_codes are covered (faiss's own max_codes cuts a list short)
+        size = np.fromiter((self._lists[l].n for l in A.ravel().tolist()), np.int64, A.size).reshape(A.shape)
+        A = np.where(size.cumsum(1) - size >= max_codes, -1, A)
+    prm = f.SearchParametersIVF(); prm.nprobe = p
+    if self._ndead: bits = self._bits; prm.sel = sel = f.IDSelectorBitmap(8 * len(bits), sp(bits))  # noqa: F841 (kept alive for the call)
+    fs.ivf.parallel_mode = 0   # one thread per query (see above: splitting one query's lists over threads stalled on a loaded CPU)
+    kq = k + _TIES; Df = np.empty((b, kq), np.float32); R = np.empty((b, kq), np.int64)
+    fs.ivf.search_preassigned_c(b, sp(x), kq, sp(A), sp(Dq), sp(Df), sp(R), False, prm)
+    hit = R >= 0; Df = np.where(hit, Df, -np.inf); Ie = np.where(hit, self._ext[np.where(hit, R, 0)], -1)
+    o = np.lexsort((np.where(hit, Ie, np.iinfo(np.int64).max), -Df), axis=-1)[:, :k]   # equal scores: lower id first
+    D[:] = np.take_along_axis(Df, o, 1); I[:] = np.take_along_axis(Ie, o, 1)
+    return D, I
+
+_TIES = 8  # extra results fetched so that equal scores at the k-th place are ordered by id, not by faiss's scan order
 
 @_method
 def meta(self: DNII, ids) -> dict[str, np.ndarray]:
@@ -538,7 +643,7 @@ def _load_dnii(path, device: str | None = None) -> DNII:
     if n and (len(np.unique(ids)) != n or (ids < 0).any()): raise ICMOSError(f'corrupt {where}: ids are not unique non-negative ints')
     ix._ns_names = list(man['namespaces']); ix._ns_code = {s: i for i, s in enumerate(ix._ns_names)}
     ix._ext[rows], ix._block[rows], ix._pos[rows], ix._time[rows] = ids, t['block'].numpy(), t['pos'].numpy(), t['time'].numpy()
-    ix._alive[rows] = True; ix._alive_t[:n] = True; ix._id2row = dict(zip(ids.tolist(), rows.tolist()))
+    ix._set_alive(rows, True); ix._id2row = dict(zip(ids.tolist(), rows.tolist()))
     V = t['vectors'].to(ix.device); R = torch.from_numpy(rows).to(ix.device); s = 0
     C = t['centroids'].to(ix.device)
     for j, (code, ln) in enumerate(zip(t['centroid_ns'].tolist(), t['list_len'].tolist())):
@@ -687,7 +792,7 @@ class _Bench:
                     for s in range(0, N, a.batch): ix.add(ids[s:s + a.batch], X[s:s + a.batch])
                     if dev.startswith('cuda'): torch.cuda.synchronize()
                     ins = N / (time.perf_counter() - t)
-                    self.sweep('dnii', lambda s: f'list_size={a.list_size};nprobe={s};nlist={ix.nlist()}', lambda q, s: ix.search(q, 10, nprobe=s),
+                    self.sweep(a.label, lambda s: f'list_size={a.list_size};nprobe={s};nlist={ix.nlist()}', lambda q, s: ix.search(q, 10, nprobe=s),
                                a.nprobe, Q, gt, common, inserts_per_s=ins, bytes_per_vec=ix.nbytes() / N, device=_dev_name(dev))
                     del ix
 
@@ -740,7 +845,7 @@ class _Bench:
                         ix.delete(dl)
                         if dev.startswith('cuda'): torch.cuda.synchronize()
                     ins, dels = run('dnii', lambda i: ix.add(i, X[i], time=i.astype(float)), dd, qf)
-                    self.sweep('dnii', lambda s: f'list_size={a.list_size};nprobe={s};nlist={ix.nlist()};splits={ix.stats["splits"]};merges={ix.stats["merges"]}',
+                    self.sweep(a.label, lambda s: f'list_size={a.list_size};nprobe={s};nlist={ix.nlist()};splits={ix.stats["splits"]};merges={ix.stats["merges"]}',
                                lambda q, s: ix.search(q, 10, nprobe=s), a.nprobe, Q, gt, common, inserts_per_s=ins, deletes_per_s=dels,
                                bytes_per_vec=ix.nbytes() / len(ix), device=_dev_name(dev), dead=dead)
                     if frames: self.frames = frames; self.write_frames(ds, N, d)
@@ -779,6 +884,7 @@ def bench_args(p):
     p.add_argument('--budget-s', type=float, default=1e9, help='skip what is left once this many seconds are spent')
     p.add_argument('--out', default='reports/results/dnii.csv'); p.add_argument('--clusters-out', default='reports/results/dnii_clusters.csv')
     p.add_argument('--append', action='store_true', help='append to --out instead of starting it anew')
+    p.add_argument('--label', default='dnii', help='index name of the DNII rows in the CSV (e.g. a version tag)')
     p.add_argument('--threads', type=int, default=0, help='CPU threads for torch and faiss (default: leave as is)')
 
 def bench_main(args) -> int:

@@ -12,3 +12,28 @@ $B --hard --efc 40,200 --out reports/results/dnii_v2_cpu.csv                    
 $B --datasets synthetic --efc 40,200 --append --out reports/results/dnii_v2_cpu.csv  # the drifting clusters of issue 5
 # then, the runtime's list size (DNIIIndex uses list_size=256), DNII v2 and v1 only, appended:
 $B --hard --indexes dnii --list-size 256 --append --out reports/results/dnii_v2_cpu.csv
+
+# ---------------------------------------------------------------------------------------------------------------------
+# dnii-v2b (issue 18, step 2: lists in faiss inverted lists, faiss hop 1 by L2, one-thread list maintenance,
+# reassign_neighbors 16, kmeans_iters 12). Branch dnii3. Each command is one process: faiss flat / HNSW (efC 40 and
+# 200; streaming: efC 40) / IVF and DNII on the same rows, in the same run; the faiss rows of these runs are appended
+# with the index suffixed "@v2b" (faiss-hnsw@v2b, ...) so that they are not mixed with the first increment's peers.
+# Machine: the shared 2-core development machine, load average 3.5-5.7 from other jobs during both runs: every
+# latency and rate here is pessimistic and noisy (the same faiss HNSW efC 40 build ran at 3.5K/s here vs 5.0K/s in the
+# first increment; IVF static adds 70K/s vs 154K/s), which is why the peers are re-measured in the same run.
+# hard set: code at 8616742, run 2026-11-27 09:52-10:04 UTC
+# synthetic drifting clusters: code at 71cb36e (same code, prose changes only), run 2026-11-27 10:04-10:12 UTC
+export PYTHONPATH=$PWD OMP_NUM_THREADS=2
+C="icmos bench dnii --n 200000 --d 256 --queries 1000 --latency-queries 100 --ef 16,32,64,128,256 --efc 40,200 --ivf-nprobe 8,16,32,64,128 --nprobe 4,8,16,32,64 --threads 2 --list-size 256 --label dnii-v2b --clusters-out="
+$C --datasets hard --out /tmp/dn/bench/hard.csv
+$C --datasets synthetic --out /tmp/dn/bench/syn.csv
+# appended to reports/results/dnii_v2_cpu.csv with the faiss rows' index suffixed:
+for f in /tmp/dn/bench/hard.csv /tmp/dn/bench/syn.csv; do
+  tail -n +2 $f | awk -F, 'BEGIN{OFS=","} $1 !~ /^dnii/ {$1=$1"@v2b"} {print}' >> reports/results/dnii_v2_cpu.csv
+done
+# 1M rows of the hard set, code at 26b584e, run 2026-11-27 10:18-10:32 UTC on the same loaded machine (load average ~6):
+# HNSW efC 40 only (an efC 200 build of 1M rows would take ~30 min here); indexes in the order dnii, ivf, hnsw so that
+# the time budget falls on HNSW; the HNSW streaming build (~7 min at 2.4K/s) was still running when the run was stopped
+# (kill of its PID at 10:32 UTC): no HNSW streaming rows at 1M.
+$C --datasets hard --n 1000000 --efc 40 --indexes dnii,ivf,hnsw --budget-s 840 --out /tmp/dn/bench/m1.csv   # (--n overrides $C's)
+tail -n +2 /tmp/dn/bench/m1.csv | awk -F, 'BEGIN{OFS=","} $1 !~ /^dnii/ {$1=$1"@v2b"} {print}' >> reports/results/dnii_v2_cpu.csv
