@@ -3,7 +3,9 @@
 #   bash reports/scripts/trimmer_v3_gpu.sh bench TOTAL [CKPT]   # the shipped (or CKPT) scorer with and without structure vs the presses
 #   bash reports/scripts/trimmer_v3_gpu.sh train TOTAL W        # train a structured scorer (sinks 4, window W) from the shipped one, batch 16
 #   bash reports/scripts/trimmer_v3_gpu.sh collect WAIT         # wait for the jobs (WAIT s into this call), pack $R into $OUT/trim.tgz
-# After the staging calls of ../shared/gpu/stage-smollm2.sh. Rows land in $R/*.csv as they are measured.
+# After the staging calls of ../shared/gpu/stage-smollm2.sh, carry [.gpuw] (the KJV filler's wheel). A shard writes its rows when
+# all its samples are done (per task and length), so size N/P to end well within the call: a shard cut by its timeout keeps
+# nothing (the first try of 2026-11-27, 6 shards of 5 samples x 12 policy-ratios in 140 s, wrote no row).
 # Env: R (results, /root/trim), M (model), N (samples per cell, 30), LEN (4K), RATIOS (0.75,0.875), TASKS, P (shards per GPU, 2),
 #   WINDOWS (structures benched, 0.125,0.25,0.5), DEV/DT (a CPU dry run: DEV=cpu N=1 LEN=1100 TASKS=niah_single).
 set -u
@@ -16,6 +18,7 @@ ICM="python3 -c 'import sys; from icmos.cli import main; sys.exit(main())'"  # t
 job() { local name=$1 g=$2; shift 2; CUDA_VISIBLE_DEVICES=$g OMP_NUM_THREADS=2 setsid nohup bash -c "$*" > $R/$name.log 2>&1 < /dev/null &
         echo "started $name on GPU $g"; }
 mkdir -p $R
+[ -d .gpuw ] && [ ! -f /tmp/site/.gpuw_done ] && python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpuw/*.whl && touch /tmp/site/.gpuw_done
 case "${1:-}" in
 bench)
   total=${2:-1500}; ck=${3:-}; [ -n "$ck" ] && ck="--checkpoint $ck"
