@@ -588,6 +588,15 @@ class KVTier:
 
     def nbytes(self) -> int: return self.rows * self.bpt
 
+    def head(self, model, ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        "K, V `(L, h, n, d)` of `ids` `(1, n)` prefilled from position 0 (the chat template's header and a separator), computed once and kept."
+        key = tuple(ids[0].tolist())
+        if getattr(self, '_head', (None,))[0] != key:
+            _, c = prefill(model, ids, chunk_size=max(ids.shape[1], 1))
+            L = range(len(c.layers))
+            self._head = (key, torch.stack([c.layers[l].keys[0] for l in L]), torch.stack([c.layers[l].values[0] for l in L]))
+        return self._head[1:]
+
     def _rows(self, idx: torch.Tensor) -> torch.Tensor:
         if self.path is not None:
             if self._mm is None:
@@ -925,6 +934,7 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
             bar.set_postfix_str(f'{(self.n_tokens - n0) / max(el, 1e-9):,.0f} tok/s, {len(self.blocks)} blocks', refresh=False)
         t = time.perf_counter()
         for r in self.rankers: r.flush(); t = tick(r.name, t)
+        if self.kv is not None: self.kv.head(self.model, self._kv_head_ids()); t = tick('lm', t)  # so that no question waits for it
         ok = True
     finally:
         feats.close(); bar.close()
@@ -1202,19 +1212,29 @@ def __kv_prompt(self: Memory, prompt: Prompt, pieces: list[list[int]], starts: s
     return KVPrompt(prompt.prefix, prompt.context, prompt.suffix, runs, sum(len(self.units.ids[u]) for r in runs for u in r), sep, t)
 
 @_method_of(Memory)
+def __kv_head_ids(self: Memory) -> torch.Tensor:
+    "The chat template's header (the same for every question) and a separator, `(1, n)`: the L3 read path's fixed start."
+    return torch.cat([encode_prompt(self.tok, 'x', 'x').prefix, _encode_text(self.tok, '\n\n')], 1)
+
+@_method_of(Memory)
 def _read_prompt(self: Memory, prompt: Prompt, extra: list[int] = ()) -> tuple[torch.Tensor, object]:
-    "Prefill `prompt` (+ the `extra` tokens already generated) into a new cache: `(logits of the last token, cache)`. A `KVPrompt` places its runs' stored KV (re-rotated) instead of prefilling their text."
+    "Prefill `prompt` (+ the `extra` tokens already generated) into a new cache: `(logits of the last token, cache)`. A `KVPrompt` places the header's KV (prefilled once), its runs' stored KV and the separators' (re-rotated) in one update per layer, then prefills only the local window and the question."
     model, cs = self.model, max(self.icfg.chunk_size, 1)
     if not isinstance(prompt, KVPrompt):
         ids = prompt.ids() if not len(extra) else torch.cat([prompt.ids(), torch.tensor([list(extra)], dtype=torch.long)], dim=1)
         return prefill(model, ids, chunk_size=cs)
     from transformers import DynamicCache
-    cache = DynamicCache()
-    if prompt.prefix.shape[1]: _, cache = prefill(model, prompt.prefix, cache=cache, chunk_size=cs)
+    npre, ns = prompt.prefix.shape[1], prompt.sep.shape[1]
+    hk, hv = self.kv.head(model, torch.cat([prompt.prefix, prompt.sep], 1))  # the template header + a separator: prefilled at write time
+    Ks, Vs, at = [hk[:, :, :npre]], [hv[:, :, :npre]], npre
     for i, run in enumerate(prompt.runs):
-        if i: _, cache = prefill(model, prompt.sep, cache=cache, chunk_size=cs)
-        K, V = self.kv.place(run, cache.get_seq_length(), model.device)
-        for l in range(K.shape[0]): cache.update(K[l][None].to(model.dtype), V[l][None].to(model.dtype), l)
+        if i:  # the separator's KV (computed after the header), moved to its place
+            Ks.append(rotate(hk[:, :, npre:], torch.full((ns,), at - npre), self.kv.inv)); Vs.append(hv[:, :, npre:]); at += ns
+        K, V = self.kv.place(run, at, model.device); Ks.append(K); Vs.append(V); at += K.shape[2]
+    cache = DynamicCache()
+    if at:
+        K, V = torch.cat(Ks, 2).to(model.dtype), torch.cat(Vs, 2).to(model.dtype)
+        for l in range(K.shape[0]): cache.update(K[l][None], V[l][None], l)
     rest = torch.cat([prompt.tail, prompt.suffix, torch.tensor([list(extra)], dtype=torch.long)], dim=1)
     return prefill(model, rest, cache=cache, chunk_size=cs)
 
