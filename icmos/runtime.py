@@ -890,6 +890,7 @@ def read_text(path, max_bytes: int = MAX_SOURCE_BYTES) -> str:
 def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool) -> int:
     cfg, U, tok = self.cfg, self.units, self.tok
     if source in self.sources: raise ICMOSError(f'a source named {source!r} is already in this memory')
+    if self.kv is not None and total_bytes: self.kv.check(self.kv.rows + total_bytes // 16, f'source {source!r} (at least ~{total_bytes // 16:,} tokens)')  # refused before a byte is read
     blk = Blocker(cfg.block_words, cfg.overlap, source, U, first_block=len(self.blocks))
     want = {r.feature for r in self.rankers if r.feature}
     wp_tok = None
@@ -906,7 +907,6 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
     bar = tqdm(total=total_bytes, unit='B', unit_scale=True, desc=f'write {source}', disable=not progress, file=sys.stderr,
                leave=False)
     self._check_usable()
-    if self.kv is not None and total_bytes: self.kv.check(self.kv.rows + total_bytes // 16, f'source {source!r} (at least ~{total_bytes // 16:,} tokens)')  # refused before a byte is read
     shared = [c for c in [self.kv, *self.rankers] if isinstance(c, (KVTier, LMKeys))]  # fed by one LM pass per block
     # workers take small pieces, many at once; inline, the reader's pieces (larger batches for the tokenizers)
     ok, feats = False, host.run(pieces_on_units(pieces, chunk_chars=min(1 << 17, cfg.piece_chars) if host.workers else cfg.piece_chars))
