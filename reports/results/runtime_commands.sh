@@ -89,3 +89,16 @@ PY
 #   bash reports/scripts/ingest_gpu.sh        # METHODS=icmos,icmos[workers=0],icmos[index=flat],icmos[rankers=bm25] N=3, + ingest_profile.py
 # run2 (commit b51cc20; auto = 8 workers, DNII inserts batched):
 #   PROFILE=0 N=2 METHODS='icmos,icmos[workers=0],icmos[index=flat]' bash reports/scripts/ingest_gpu.sh
+
+# 2026-11-27 (issue 12, L3 raw-KV tier and the lmkeys ranker; branch l3kv): CPU-sized, 1 thread each, on a shared 2-core
+# machine (load average ~5 during the runs: the seconds are contended, compare them only within a row or a run).
+# Accuracy and recall, icmos re-prefilling the retrieved text vs reading the same retrieval's stored KV (RoPE re-rotated):
+OMP_NUM_THREADS=1 icmos bench runtime --device cpu --methods 'icmos,icmos[kv_tier=l3]' --tasks niah_single,paraphrase --lengths 8K --n 10 \
+  --no-progress --out reports/results/runtime_l3_cpu.csv --samples-out /tmp/l3/runs/l3_cpu.jsonl
+# the lmkeys ranker alone and fused with bm25 + minilm (recall@4), and the default icmos on the same samples:
+OMP_NUM_THREADS=1 icmos bench runtime --device cpu --methods 'icmos[rankers=lmkeys],icmos[rankers=bm25+minilm+lmkeys],icmos' --tasks niah_single,paraphrase \
+  --lengths 4K --n 5 --no-progress --out reports/results/runtime_lmkeys_cpu.csv --samples-out /tmp/l3/runs/lmkeys_cpu.jsonl
+# read-path latency with the same sentences read both ways (median of 3), one memory per sample:
+OMP_NUM_THREADS=1 python reports/scripts/l3_read_latency.py --device cpu --tasks niah_single,paraphrase --lengths 4K --n 2 --reps 3 \
+  --configs units:4,blocks:4 --out reports/results/runtime_l3_read_cpu.csv
+# GPU (for the lead; one part per device call, carry [.emb, .gpuw] after the staging calls): bash reports/scripts/l3_gpu.sh check|read|bench|bench1m
