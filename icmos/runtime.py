@@ -459,6 +459,7 @@ RANKERS = {'bm25': BM25, 'minilm': Dense, 'distilled': Distilled}
 # %% ../nbs/api/60_runtime.ipynb #c3l3ex01
 from .blocks import _attention_modules, block_scores, mean_query, representative_keys
 from .kv import rope_inv_freq, rotate
+import bisect
 
 def _text_config(model):
     c = model.config
@@ -548,7 +549,7 @@ class KVTier:
         self.inv, self.units, self.max_bytes, self.max_gb = rope_of(model), units, int(max_gb * 2**30), max_gb
         self.bpt = kv_bytes_per_token(model)
         self.start: dict[int, int] = {}; self.pos0: dict[int, int] = {}  # unit -> first row; position of its first token in its block
-        self.rows, self._parts, self._all, self._shape, self._mm = 0, [], None, None, None
+        self.rows, self._parts, self._first, self._shape, self._mm = 0, [], [], None, None  # host: row blocks and their first rows
         self.path = None
         if dir:
             import tempfile, weakref
@@ -567,24 +568,24 @@ class KVTier:
     wants_queries = False
     def take(self, items: list[tuple]) -> None:
         "Keep the KV of the units each block owns (`BlockLM.run` hands the blocks over)."
-        U = self.units
+        U, kv, meta = self.units, [], []
         for b, k, v, _ in items:
             off = 0
             for u in b.units:
                 n = len(U.ids[u])
-                if U.block[u] == b.id and u not in self.start: self._append(u, k[..., off:off + n, :], v[..., off:off + n, :], off)
+                if U.block[u] == b.id and u not in self.start:
+                    kv.append(torch.stack([k[..., off:off + n, :], v[..., off:off + n, :]], 1)); meta.append((u, n, off))  # (L, 2, h, n, d)
                 off += n
-
-    def _append(self, u: int, k: torch.Tensor, v: torch.Tensor, pos0: int) -> None:
-        n = k.shape[-2]
-        self.check(self.rows + n)
-        row = torch.stack([k, v], 1).permute(3, 0, 1, 2, 4).contiguous().cpu()   # (L, 2, h, n, d) -> (n, L, 2, h, d)
-        self._shape, self._dtype = tuple(row.shape[1:]), row.dtype
+        if not kv: return
+        n_new = sum(n for _, n, _ in meta)
+        self.check(self.rows + n_new)
+        rows = torch.cat(kv, 3).permute(3, 0, 1, 2, 4).contiguous().cpu()         # (n, L, 2, h, d): one copy to the host per batch
+        self._shape, self._dtype = tuple(rows.shape[1:]), rows.dtype
         if self.path is not None:
-            with open(self.path, 'ab') as f: f.write(row.view(torch.uint8).numpy().tobytes())
+            with open(self.path, 'ab') as f: f.write(rows.view(torch.uint8).numpy().tobytes())
             self._mm = None
-        else: self._parts.append(row); self._all = None
-        self.start[u], self.pos0[u] = self.rows, pos0; self.rows += n
+        else: self._parts.append(rows); self._first.append(self.rows)
+        for u, n, off in meta: self.start[u], self.pos0[u] = self.rows, off; self.rows += n
 
     def nbytes(self) -> int: return self.rows * self.bpt
 
@@ -597,25 +598,30 @@ class KVTier:
             self._head = (key, torch.stack([c.layers[l].keys[0] for l in L]), torch.stack([c.layers[l].values[0] for l in L]))
         return self._head[1:]
 
-    def _rows(self, idx: torch.Tensor) -> torch.Tensor:
+    def _rows(self, units: list[int]) -> torch.Tensor:
+        "The stored rows `(n, L, 2, h, d)` of `units`, in order (each unit's rows lie in one write batch)."
+        U = self.units
         if self.path is not None:
             if self._mm is None:
                 w = int(np.prod(self._shape)) * torch.empty(0, dtype=self._dtype).element_size()
                 self._mm = np.memmap(self.path, np.uint8, 'r').reshape(-1, w)
-            return torch.from_numpy(np.ascontiguousarray(self._mm[idx.numpy()])).view(self._dtype).view(len(idx), *self._shape)
-        if self._all is None: self._all = torch.cat(self._parts); self._parts = [self._all]
-        return self._all[idx]
+            idx = np.concatenate([np.arange(self.start[u], self.start[u] + len(U.ids[u])) for u in units])
+            return torch.from_numpy(np.ascontiguousarray(self._mm[idx])).view(self._dtype).view(len(idx), *self._shape)
+        out = []
+        for u in units:
+            i = bisect.bisect_right(self._first, self.start[u]) - 1; s = self.start[u] - self._first[i]
+            out.append(self._parts[i][s:s + len(U.ids[u])])
+        return torch.cat(out)
 
     def place(self, units: list[int], at: int, device=None) -> tuple[torch.Tensor, torch.Tensor]:
         "K, V `(L, h, n, d)` of `units` (in this order) as if encoded at positions `at..at+n-1`: keys re-rotated by each token's position delta, values as stored."
         miss = [u for u in units if u not in self.start]
         if miss: raise ICMOSError(f'kv_tier: sentence unit(s) {miss[:5]} have no stored KV (a memory opened from a store keeps no L3 tier yet); use kv_tier off')
         U = self.units
-        idx = torch.cat([torch.arange(self.start[u], self.start[u] + len(U.ids[u])) for u in units])
         src = torch.cat([torch.arange(self.pos0[u], self.pos0[u] + len(U.ids[u])) for u in units])
-        R = self._rows(idx).to(device or 'cpu')                                       # (n, L, 2, h, d)
+        R = self._rows(units).to(device or 'cpu')                                     # (n, L, 2, h, d)
         K, V = R[:, :, 0].permute(1, 2, 0, 3), R[:, :, 1].permute(1, 2, 0, 3)         # (L, h, n, d)
-        delta = torch.arange(at, at + len(idx)) - src
+        delta = torch.arange(at, at + len(src)) - src
         return rotate(K, delta, self.inv), V.contiguous()
 
 class LMKeys(Ranker):
@@ -651,13 +657,17 @@ class LMKeys(Ranker):
 
     def nbytes(self) -> int: return sum(r.nbytes for r in self._parts)
 
+    def flush(self):
+        "One tensor of representative keys at the end of a write, so that no question waits for it."
+        if self._parts and self._R is None:
+            self._parts = [torch.cat(self._parts)]; self._R = self._parts[0].permute(1, 2, 0, 3, 4)  # (L, h, m, r, d)
+
     def rank(self, query, k, exclude=frozenset(), exclude_units=frozenset()):
         if not self._ids: return []
         if query not in self._q:
             if len(self._q) >= 64: self._q.clear()
             self._q[query] = self.lm.query('\nQuestion: ' + query.strip()).float().cpu()
-        if self._R is None:
-            self._parts = [torch.cat(self._parts)]; self._R = self._parts[0].permute(1, 2, 0, 3, 4)  # (L, h, m, r, d)
+        self.flush()
         q = self._q[query]
         s = torch.cat([block_scores(self._R[l:l + 1], q[l:l + 1]) for l in range(q.shape[0])])  # (L, h, m), a layer at a time
         s = ((s - s.mean(-1, keepdim=True)) / s.std(-1, keepdim=True).clamp(min=1e-6)).sum((0, 1)) if s.shape[-1] > 1 else s.sum((0, 1))
