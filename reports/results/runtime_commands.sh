@@ -95,9 +95,10 @@ PY
 # Accuracy and recall, icmos re-prefilling the retrieved text vs reading the same retrieval's stored KV (RoPE re-rotated):
 OMP_NUM_THREADS=1 icmos bench runtime --device cpu --methods 'icmos,icmos[kv_tier=l3]' --tasks niah_single,paraphrase --lengths 8K --n 10 \
   --no-progress --out reports/results/runtime_l3_cpu.csv --samples-out /tmp/l3/runs/l3_cpu.jsonl
-# the lmkeys ranker alone and fused with bm25 + minilm (recall@4), and the default icmos on the same samples:
-OMP_NUM_THREADS=1 icmos bench runtime --device cpu --methods 'icmos[rankers=lmkeys],icmos[rankers=bm25+minilm+lmkeys],icmos' --tasks niah_single,paraphrase \
-  --lengths 4K --n 5 --no-progress --out reports/results/runtime_lmkeys_cpu.csv --samples-out /tmp/l3/runs/lmkeys_cpu.jsonl
+# the lmkeys ranker alone and fused (recall@1/@4 of each ranker's own ranking and of their RRF fusions, before re-ranking; one
+# memory per sample with all three rankers; a bench run of icmos[rankers=lmkeys] was stopped: too slow for this machine today):
+OMP_NUM_THREADS=1 python reports/scripts/lmkeys_recall.py --device cpu --tasks niah_single,paraphrase --lengths 4K --n 6 \
+  --out reports/results/runtime_lmkeys_recall_cpu.csv --samples-out reports/results/runtime_lmkeys_recall_cpu_samples.jsonl
 # read-path latency with the same sentences read both ways (median of 3), one memory per sample:
 OMP_NUM_THREADS=1 python reports/scripts/l3_read_latency.py --device cpu --tasks niah_single,paraphrase --lengths 4K --n 2 --reps 3 \
   --configs units:4,blocks:4 --out reports/results/runtime_l3_read_cpu.csv
