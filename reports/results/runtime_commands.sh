@@ -94,7 +94,7 @@ PY
 # machine (load average ~5 during the runs: the seconds are contended, compare them only within a row or a run).
 # Accuracy and recall, icmos re-prefilling the retrieved text vs reading the same retrieval's stored KV (RoPE re-rotated):
 OMP_NUM_THREADS=1 icmos bench runtime --device cpu --methods 'icmos,icmos[kv_tier=l3]' --tasks niah_single,paraphrase --lengths 8K --n 10 \
-  --no-progress --out reports/results/runtime_l3_cpu.csv --samples-out /tmp/l3/runs/l3_cpu.jsonl
+  --no-progress --out reports/results/runtime_l3_cpu.csv --samples-out reports/results/runtime_l3_cpu_samples.jsonl
 # the lmkeys ranker alone and fused (recall@1/@4 of each ranker's own ranking and of their RRF fusions, before re-ranking; one
 # memory per sample with all three rankers; a bench run of icmos[rankers=lmkeys] was stopped: too slow for this machine today):
 OMP_NUM_THREADS=1 python reports/scripts/lmkeys_recall.py --device cpu --tasks niah_single,paraphrase --lengths 4K --n 6 \
