@@ -102,4 +102,7 @@ OMP_NUM_THREADS=1 python reports/scripts/lmkeys_recall.py --device cpu --tasks n
 # read-path latency with the same sentences read both ways (median of 3), one memory per sample:
 OMP_NUM_THREADS=1 python reports/scripts/l3_read_latency.py --device cpu --tasks niah_single,paraphrase --lengths 4K --n 2 --reps 3 \
   --configs units:4,blocks:4 --out reports/results/runtime_l3_read_cpu.csv
+# then (after commit 0bb502e: units read from their write batch), 3 more samples each, median of 5, appended to the same CSV:
+OMP_NUM_THREADS=1 python reports/scripts/l3_read_latency.py --device cpu --tasks niah_single,paraphrase --lengths 4K --n 3 --seed 10 --reps 5 \
+  --configs units:4,blocks:4 --out reports/results/runtime_l3_read_cpu.csv
 # GPU (for the lead; one part per device call, carry [.emb, .gpuw] after the staging calls): bash reports/scripts/l3_gpu.sh check|read|bench|bench1m
