@@ -15,7 +15,7 @@ from .core import ICMOSError, Method, check_budget, prefill, register_method
 from .kv import rope_inv_freq, rotate
 
 # %% auto #0
-__all__ = ['BlockSpec', 'BlockLayer', 'BlockCache', 'Blocks']
+__all__ = ['BlockSpec', 'mean_query', 'representative_keys', 'block_scores', 'BlockLayer', 'BlockCache', 'Blocks']
 
 # %% ../nbs/api/13_blocks.ipynb #321a0b9c
 @dataclass
@@ -55,6 +55,33 @@ class BlockSpec:
         n_sink, n_local = split(budget)
         return cls(n_sink, n_local, block_size, (budget - n_sink - n_local) // block_size, n_rep, per_head)
 
+# %% ../nbs/api/13_blocks.ipynb #b1c4e2a1
+def mean_query(q: torch.Tensor, # (b, c, h_q * d) pre-RoPE queries of c tokens (a `q_proj` output)
+               h: int, d: int, # key/value heads, head dim
+               mask: torch.Tensor | None = None, # (b, c) 1 for the tokens to average (default: all)
+              ) -> torch.Tensor: # (b, h, d) float32
+    "The mean pre-RoPE query per key/value head: over the `c` tokens and over the query heads that share each key/value head (GQA)."
+    b, c = q.shape[:2]
+    q = q.float().view(b, c, h, -1, d).mean(3)
+    if mask is None: return q.mean(1)
+    m = mask.to(q.device, torch.float32)[..., None, None]
+    return (q * m).sum(1) / m.sum(1).clamp(min=1)
+
+def representative_keys(raw: torch.Tensor, # (b, h, n, d) a block's keys without RoPE
+                        q: torch.Tensor, # (b, h, d) the query that picks them
+                        n_rep: int) -> torch.Tensor: # (b, h, n_rep, d) float32
+    "A block's `n_rep` representative keys: its un-rotated keys that score highest against `q`, per head (InfLLM)."
+    raw = raw.float()
+    top = torch.einsum('bhtd,bhd->bht', raw, q.float()).topk(n_rep, dim=-1).indices
+    return raw.gather(2, top[..., None].expand(-1, -1, -1, raw.shape[-1]))
+
+def block_scores(rk: torch.Tensor, # (b, h, m, r, d) the representative keys of m blocks
+                 q: torch.Tensor, # (b, h, d)
+                ) -> torch.Tensor: # (b, h, m)
+    "Relevance of each block to `q` per head: the sum of `q`'s dot products with the block's representative keys."
+    return torch.einsum('bhnrd,bhd->bhn', rk.float(), q.float())
+
+
 # %% ../nbs/api/13_blocks.ipynb #7c9fafba
 class BlockLayer(DynamicLayer):
     "One layer of an InfLLM block memory (see `BlockCache`)."
@@ -83,8 +110,7 @@ class BlockLayer(DynamicLayer):
         "Mean pre-RoPE query of the chunk per key/value head, `(b, h, d)` float32."
         b, h, c, d = k.shape
         q = self.qbox.pop(self.idx, None)
-        if q is not None and q.shape[:2] == (b, c) and q.shape[-1] % (h * d) == 0:
-            return q.float().view(b, c, h, -1, d).mean(dim=(1, 3))
+        if q is not None and q.shape[:2] == (b, c) and q.shape[-1] % (h * d) == 0: return mean_query(q, h, d)
         return rotate(k, -torch.arange(p0, p0 + c, device=k.device), self.inv).float().mean(2)
 
     def _retrieve(self, q):
@@ -93,7 +119,7 @@ class BlockLayer(DynamicLayer):
         b, h, B, d = self.hk.shape[1:]
         if kk == self.nb: sel = torch.arange(self.nb).expand(b, h, kk)
         else:
-            s = torch.einsum('bhnrd,bhd->bhn', self.rk.float(), q)                # relevance of each block, per head
+            s = block_scores(self.rk, q)                                          # relevance of each block, per head
             if not self.spec.per_head: s = s.sum(dim=(0, 1), keepdim=True).expand(b, h, -1)
             sel = s.topk(kk, dim=-1).indices.sort(dim=-1).values.cpu()
         if self.sel is not None and self.sel.shape == sel.shape and torch.equal(self.sel, sel): return
@@ -116,8 +142,7 @@ class BlockLayer(DynamicLayer):
             self.hk, self.hv, self.hpos = *new, npos
         self.hk[self.nb].copy_(bk); self.hv[self.nb].copy_(bv); self.hpos[self.nb] = bpos.cpu()
         raw = rotate(bk, -bpos, self.inv).float()                               # (b, h, B, d) un-rotated
-        top = torch.einsum('bhtd,bhd->bht', raw, q).topk(self.spec.n_rep, dim=-1).indices
-        rep = raw.gather(2, top[..., None].expand(-1, -1, -1, raw.shape[-1]))  # (b, h, n_rep, d)
+        rep = representative_keys(raw, q, self.spec.n_rep)                      # (b, h, n_rep, d)
         self.rk = torch.cat([self.rk, rep[:, :, None].to(self.dtype)], dim=2)
         self.nb += 1
 

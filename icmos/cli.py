@@ -70,7 +70,7 @@ def _method_flags(p: argparse.ArgumentParser):
 _RUNTIME_FLAGS = {  # flag -> (type, help); each is a RuntimeConfig field, whose default the help shows
     'top_k': (int, 'blocks read'), 'hops': (int, 'retrieval rounds; 2+ follows a rare word the best sentence adds to the question'),
     'chains': (int, 'bridge chains followed, from the best blocks for the question'),
-    'block_words': (int, 'words per block'), 'rankers': (str, 'comma-separated: bm25, minilm, distilled (fused)'),
+    'block_words': (int, 'words per block'), 'rankers': (str, 'comma-separated: bm25, minilm, distilled, lmkeys (fused)'),
     'encoder_dir': (str, 'with --rankers distilled: folder with writer/ and distiller/ checkpoints'),
     'keys': (str, "unit (one key per sentence) or block"), 'index': (str, 'where MiniLM keys live: dnii or flat'),
     'local_tokens': (int, "tokens of the document's end kept as the local window"),
@@ -82,6 +82,9 @@ _RUNTIME_FLAGS = {  # flag -> (type, help); each is a RuntimeConfig field, whose
     'order': (str, 'with --read units: doc (document order) or rank (best chain last)'),
     'lookalikes': (str, 'drop (a candidate lacking a rare question word the best one holds is not read) or keep'),
     'workers': (str, "processes that split and tokenise the document while it is written: auto, or a number (0: none)"),
+    'kv_tier': (str, "l3: keep each sentence's raw KV at write time and read retrieved ones from it (RoPE re-rotated) instead of re-prefilling; off"),
+    'kv_dir': (str, 'with --kv-tier l3: keep the KV in a scratch file in this folder (np.memmap) instead of host memory'),
+    'kv_max_gb': (float, 'with --kv-tier l3: refuse a memory whose KV would pass this many GiB'),
 }
 
 def _runtime_flags(p: argparse.ArgumentParser):

@@ -23,8 +23,9 @@ def _method_of(cls):
 
 # %% auto #0
 __all__ = ['RANKERS', 'MAX_SOURCE_BYTES', 'Block', 'Units', 'Blocker', 'Ranker', 'BM25', 'FlatIndex', 'DNIIIndex', 'Dense', 'rrf',
-           'Distilled', 'RuntimeConfig', 'Hop', 'Trace', 'Memory', 'pieces_of_file', 'pieces_of_text', 'read_text',
-           'trace_png', 'trace_html', 'ICMOS', 'RAGHybrid']
+           'Distilled', 'kv_bytes_per_token', 'rope_of', 'BlockLM', 'KVTier', 'LMKeys', 'RuntimeConfig', 'Hop', 'Trace',
+           'Memory', 'pieces_of_file', 'pieces_of_text', 'read_text', 'KVPrompt', 'trace_png', 'trace_html', 'ICMOS',
+           'RAGHybrid']
 
 # %% ../nbs/api/60_runtime.ipynb #7a6c5c16
 from .ingest import (HostStages, PieceFeatures, _STOP, _TOKEN, _TOKEN_SEP, _sep, _stem, _word_stems, auto_workers,
@@ -455,6 +456,228 @@ class Distilled(Ranker):
 
 RANKERS = {'bm25': BM25, 'minilm': Dense, 'distilled': Distilled}
 
+# %% ../nbs/api/60_runtime.ipynb #c3l3ex01
+from .blocks import _attention_modules, block_scores, mean_query, representative_keys
+from .kv import rope_inv_freq, rotate
+import bisect
+
+def _text_config(model):
+    c = model.config
+    return c.get_text_config(decoder=True) if hasattr(c, 'get_text_config') else c
+
+def kv_bytes_per_token(model, dtype: torch.dtype | None = None) -> int:
+    "Host bytes of one token's raw KV: layers x 2 (K, V) x key/value heads x head dim x bytes of `dtype` (default the model's)."
+    c = _text_config(model)
+    h = getattr(c, 'num_key_value_heads', None) or c.num_attention_heads
+    d = getattr(c, 'head_dim', None) or c.hidden_size // c.num_attention_heads
+    return c.num_hidden_layers * 2 * h * d * (dtype or model.dtype).itemsize
+
+_MOVING_ROPE = ('dynamic', 'longrope')  # rotary types whose frequencies change with the sequence length
+
+def rope_of(model) -> torch.Tensor:
+    "The inverse frequencies `(d/2,)` of `model`'s own rotary embedding (its `rope_theta` and scaling, as transformers built it), refused for a model without RoPE or with length-dependent frequencies (a delta rotation would not be exact)."
+    inv = rope_inv_freq(model)  # ICMOSError for a model without a rotary embedding
+    for m in model.modules():
+        if isinstance(getattr(m, 'inv_freq', None), torch.Tensor):
+            kind = str(getattr(m, 'rope_type', 'default'))
+            if kind in _MOVING_ROPE:
+                raise ICMOSError(f"kv_tier: the model's RoPE is {kind!r}, whose frequencies depend on the sequence length, so stored keys "
+                                 "cannot be moved by a fixed rotation; use --kv-tier off")
+            break
+    return inv
+
+class BlockLM:
+    """The frozen LM run over written blocks, each alone from position 0 (batched, right-padded, so a block's tokens see only
+    the block): its keys and values (with RoPE at positions 0..n-1, every layer) and, when a consumer asks, its mean
+    pre-RoPE query per layer and key/value head. The L3 tier and the `lmkeys` ranker share one pass per block."""
+    def __init__(self, model, tok, batch_tokens: int = 4096):
+        self.model, self.tok, self.batch_tokens, self.inv = model, tok, batch_tokens, rope_of(model)
+        c = _text_config(model)
+        self.n_layers, self.h = c.num_hidden_layers, getattr(c, 'num_key_value_heads', None) or c.num_attention_heads
+        self.d = getattr(c, 'head_dim', None) or c.hidden_size // c.num_attention_heads
+        self.seconds = 0.0
+
+    def _forward(self, seqs: list, queries: bool):
+        "K, V `(b, L, h, n, d)` and (if `queries`) mean queries `(b, L, h, d)` of the right-padded `seqs`."
+        from transformers import DynamicCache
+        from icmos.core import cache_kw
+        model, n = self.model, max(map(len, seqs))
+        ids = torch.zeros((len(seqs), n), dtype=torch.long); mask = torch.zeros((len(seqs), n), dtype=torch.long)
+        for j, s in enumerate(seqs): ids[j, :len(s)] = torch.as_tensor(np.asarray(s, np.int64)); mask[j, :len(s)] = 1
+        qs, hooks = {}, []
+        if queries:
+            mods = _attention_modules(model)
+            if len(mods) != self.n_layers: raise ICMOSError(f"lmkeys: found {len(mods)} attention modules with a q_proj in {type(model).__name__}, expected {self.n_layers}")
+            for i, m in mods: hooks.append(m.q_proj.register_forward_hook(lambda mod, inp, out, i=i: qs.__setitem__(i, out.detach())))
+        try:
+            cache = DynamicCache()
+            with torch.no_grad():
+                model(input_ids=ids.to(model.device), attention_mask=mask.to(model.device), **cache_kw(model, cache), use_cache=True, logits_to_keep=1)
+        finally:
+            for h in hooks: h.remove()
+        K = torch.stack([cache.layers[l].keys for l in range(self.n_layers)], 1)
+        V = torch.stack([cache.layers[l].values for l in range(self.n_layers)], 1)
+        Q = torch.stack([mean_query(qs[l], self.h, self.d, mask) for l in range(self.n_layers)], 1) if queries else None
+        return K, V, Q
+
+    def run(self, blocks: list[Block], consumers: list) -> None:
+        "Pass every block with tokens to each consumer's `take([(block, k, v, q)])` (k, v `(L, h, n, d)` on the model's device; q `(L, h, d)` or None), batch by batch."
+        blocks = sorted((b for b in blocks if len(b.ids)), key=lambda b: len(b.ids))
+        if not blocks or not consumers: return
+        queries = any(getattr(c, 'wants_queries', False) for c in consumers)
+        t0, i = time.perf_counter(), 0
+        while i < len(blocks):
+            j = i + 1
+            while j < len(blocks) and (j + 1 - i) * len(blocks[j].ids) <= self.batch_tokens: j += 1
+            K, V, Q = self._forward([b.ids for b in blocks[i:j]], queries)
+            items = [(b, K[r, ..., :len(b.ids), :], V[r, ..., :len(b.ids), :], None if Q is None else Q[r]) for r, b in enumerate(blocks[i:j])]
+            for c in consumers: c.take(items)
+            i = j
+        _sync(self.model.device); self.seconds += time.perf_counter() - t0
+
+    def query(self, text: str) -> torch.Tensor:
+        "The mean pre-RoPE query `(L, h, d)` of `text` read alone (the question's query vectors, averaged as InfLLM averages a chunk's)."
+        ids = _encode_text(self.tok, text)[0].tolist()
+        return self._forward([ids], True)[2][0]
+
+class KVTier:
+    """L3: the raw KV of every sentence unit, kept token-major `(n, L, 2, h, d)` in the model's dtype on the host, or in a
+    file under `dir` read through `np.memmap`. A unit's KV is the slice of its first block's (`BlockLM`: the block alone from
+    position 0), so a sentence is encoded with the sentences before it in its block. `place(units, at)` returns them
+    re-rotated to positions `at, at+1, ...`."""
+    def __init__(self, model, units: Units, dir: str = '', max_gb: float = 4.0):
+        self.inv, self.units, self.max_bytes, self.max_gb = rope_of(model), units, int(max_gb * 2**30), max_gb
+        self.bpt = kv_bytes_per_token(model)
+        self.start: dict[int, int] = {}; self.pos0: dict[int, int] = {}  # unit -> first row; position of its first token in its block
+        self.rows, self._parts, self._first, self._shape, self._mm = 0, [], [], None, None  # host: row blocks and their first rows
+        self.path = None
+        if dir:
+            import tempfile, weakref
+            d = Path(dir).expanduser()
+            if not d.is_dir(): raise ICMOSError(f'kv_dir: {d} is not a folder')
+            fd, p = tempfile.mkstemp(prefix='icmos-l3-', suffix='.kv', dir=d); os.close(fd); self.path = Path(p)
+            weakref.finalize(self, self.path.unlink, missing_ok=True)  # a scratch file: gone with the memory
+
+    def check(self, n_tokens: int, what: str = 'the L3 tier') -> None:
+        "Refuse `n_tokens` tokens of KV in all if they would pass the stated limit."
+        need = n_tokens * self.bpt
+        if need > self.max_bytes:
+            raise ICMOSError(f'kv_max_gb: {what} would hold {need / 2**30:.2f} GiB ({n_tokens:,} tokens x {self.bpt:,} bytes/token), over the '
+                             f'limit of {self.max_gb:g} GiB; raise --kv-max-gb (in a file with --kv-dir DIR), or turn the tier off (--kv-tier off)')
+
+    wants_queries = False
+    def take(self, items: list[tuple]) -> None:
+        "Keep the KV of the units each block owns (`BlockLM.run` hands the blocks over)."
+        U, kv, meta = self.units, [], []
+        for b, k, v, _ in items:
+            off = 0
+            for u in b.units:
+                n = len(U.ids[u])
+                if U.block[u] == b.id and u not in self.start:
+                    kv.append(torch.stack([k[..., off:off + n, :], v[..., off:off + n, :]], 1)); meta.append((u, n, off))  # (L, 2, h, n, d)
+                off += n
+        if not kv: return
+        n_new = sum(n for _, n, _ in meta)
+        self.check(self.rows + n_new)
+        rows = torch.cat(kv, 3).permute(3, 0, 1, 2, 4).contiguous().cpu()         # (n, L, 2, h, d): one copy to the host per batch
+        self._shape, self._dtype = tuple(rows.shape[1:]), rows.dtype
+        if self.path is not None:
+            with open(self.path, 'ab') as f: f.write(rows.view(torch.uint8).numpy().tobytes())
+            self._mm = None
+        else: self._parts.append(rows); self._first.append(self.rows)
+        for u, n, off in meta: self.start[u], self.pos0[u] = self.rows, off; self.rows += n
+
+    def nbytes(self) -> int: return self.rows * self.bpt
+
+    def head(self, model, ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        "K, V `(L, h, n, d)` of `ids` `(1, n)` prefilled from position 0 (the chat template's header and a separator), computed once and kept."
+        key = tuple(ids[0].tolist())
+        if getattr(self, '_head', (None,))[0] != key:
+            _, c = prefill(model, ids, chunk_size=max(ids.shape[1], 1))
+            L = range(len(c.layers))
+            self._head = (key, torch.stack([c.layers[l].keys[0] for l in L]), torch.stack([c.layers[l].values[0] for l in L]))
+        return self._head[1:]
+
+    def _rows(self, units: list[int]) -> torch.Tensor:
+        "The stored rows `(n, L, 2, h, d)` of `units`, in order (each unit's rows lie in one write batch)."
+        U = self.units
+        if self.path is not None:
+            if self._mm is None:
+                w = int(np.prod(self._shape)) * torch.empty(0, dtype=self._dtype).element_size()
+                self._mm = np.memmap(self.path, np.uint8, 'r').reshape(-1, w)
+            idx = np.concatenate([np.arange(self.start[u], self.start[u] + len(U.ids[u])) for u in units])
+            return torch.from_numpy(np.ascontiguousarray(self._mm[idx])).view(self._dtype).view(len(idx), *self._shape)
+        out = []
+        for u in units:
+            i = bisect.bisect_right(self._first, self.start[u]) - 1; s = self.start[u] - self._first[i]
+            out.append(self._parts[i][s:s + len(U.ids[u])])
+        return torch.cat(out)
+
+    def place(self, units: list[int], at: int, device=None) -> tuple[torch.Tensor, torch.Tensor]:
+        "K, V `(L, h, n, d)` of `units` (in this order) as if encoded at positions `at..at+n-1`: keys re-rotated by each token's position delta, values as stored."
+        miss = [u for u in units if u not in self.start]
+        if miss: raise ICMOSError(f'kv_tier: sentence unit(s) {miss[:5]} have no stored KV (a memory opened from a store keeps no L3 tier yet); use kv_tier off')
+        U = self.units
+        src = torch.cat([torch.arange(self.pos0[u], self.pos0[u] + len(U.ids[u])) for u in units])
+        R = self._rows(units).to(device or 'cpu')                                     # (n, L, 2, h, d)
+        K, V = R[:, :, 0].permute(1, 2, 0, 3), R[:, :, 1].permute(1, 2, 0, 3)         # (L, h, n, d)
+        delta = torch.arange(at, at + len(src)) - src
+        return rotate(K, delta, self.inv), V.contiguous()
+
+class LMKeys(Ranker):
+    """The LM's own keys as a ranker (InfLLM, Xiao et al. 2024): each block keeps `n_rep` representative keys per layer and
+    key/value head (its un-rotated keys that score highest against the block's own mean query); a question scores a block
+    by its mean pre-RoPE query's dot products with them (`icmos.blocks.block_scores`), standardised over the blocks per
+    layer and head, then summed."""
+    name: ClassVar[str] = 'lmkeys'
+    keys: str = 'block'
+    wants_queries = True
+    def __init__(self, lm: BlockLM, n_rep: int = 4):
+        self.lm, self.n_rep, self.n = lm, n_rep, 0
+        self._ids: list[int] = []; self._seen: set[int] = set()
+        self._parts: list[torch.Tensor] = []; self._R = None; self._q = {}  # representative keys (m, L, h, r, d) float16, in chunks
+
+    def take(self, items):
+        "Keep the representative keys of the blocks `BlockLM.run` hands over."
+        reps = []
+        for b, k, v, q in items:
+            if b.id in self._seen: continue
+            n = k.shape[-2]
+            raw = rotate(k, -torch.arange(n), self.lm.inv).float()                   # (L, h, n, d): RoPE undone
+            rep = representative_keys(raw, q, min(self.n_rep, n))
+            if rep.shape[2] < self.n_rep: rep = torch.cat([rep, rep.new_zeros(*rep.shape[:2], self.n_rep - rep.shape[2], rep.shape[3])], 2)
+            reps.append(rep.half().cpu()); self._ids.append(b.id); self._seen.add(b.id)
+        if reps: self._parts.append(torch.stack(reps)); self._R = None
+
+    def add(self, blocks, units=None):
+        if not blocks: return
+        self.n = max(self.n, blocks[-1].id + 1)
+        todo = [b for b in blocks if b.id not in self._seen]
+        if todo: self.lm.run(todo, [self])  # not fed by the memory's shared pass (a store's memory): run the LM here
+
+    def nbytes(self) -> int: return sum(r.nbytes for r in self._parts)
+
+    def flush(self):
+        "One tensor of representative keys at the end of a write, so that no question waits for it."
+        if self._parts and self._R is None:
+            self._parts = [torch.cat(self._parts)]; self._R = self._parts[0].permute(1, 2, 0, 3, 4)  # (L, h, m, r, d)
+
+    def rank(self, query, k, exclude=frozenset(), exclude_units=frozenset()):
+        if not self._ids: return []
+        if query not in self._q:
+            if len(self._q) >= 64: self._q.clear()
+            self._q[query] = self.lm.query('\nQuestion: ' + query.strip()).float().cpu()
+        self.flush()
+        q = self._q[query]
+        s = torch.cat([block_scores(self._R[l:l + 1], q[l:l + 1]) for l in range(q.shape[0])])  # (L, h, m), a layer at a time
+        s = ((s - s.mean(-1, keepdim=True)) / s.std(-1, keepdim=True).clamp(min=1e-6)).sum((0, 1)) if s.shape[-1] > 1 else s.sum((0, 1))
+        order = torch.argsort(s, descending=True, stable=True)
+        ids = np.asarray(self._ids)[order.numpy()]
+        return self._to_blocks(ids, s[order].numpy(), k, exclude, exclude_units)
+
+RANKERS['lmkeys'] = LMKeys
+
+
 # %% ../nbs/api/60_runtime.ipynb #601c4155
 _RETRIEVE = ('force', 'auto', 'off')
 
@@ -463,7 +686,7 @@ class RuntimeConfig:
     "Settings of the memory runtime; `icmos ask --method icmos` flags map onto these fields."
     block_words: int = 60         # words per block (whole sentences; the embedded model reads ~1K tokens well)
     overlap: int = 1              # sentences shared by consecutive blocks, so no fact is cut in two
-    rankers: str = 'bm25,minilm'  # comma-separated block rankers, fused by reciprocal rank: bm25, minilm, distilled
+    rankers: str = 'bm25,minilm'  # block rankers (comma- or '+'-separated), fused by reciprocal rank: bm25, minilm, distilled, lmkeys
     keys: str = 'unit'            # MiniLM keys: 'unit' (one per sentence; a block scores as its best) or 'block'
     index: str = 'dnii'           # where the MiniLM keys live: 'dnii' (icmos.dnii) or 'flat' (exact scan)
     candidates: int = 16          # blocks each ranker proposes before fusion
@@ -483,6 +706,9 @@ class RuntimeConfig:
     piece_chars: int = 1 << 20    # characters read per streaming write step
     workers: int | str = 0        # processes for the write path's host stages (icmos.ingest): a number, or 'auto' (half the cores, at most 8, for a source of 2 MiB+ on 4+ cores); 0 = in this process (faster on the H200 so far: see the runtime report)
     encoder_dir: str = ''         # with the ranker 'distilled': a folder holding writer/ and distiller/ checkpoints (reports/scripts/writer_run.py)
+    kv_tier: str = 'off'          # 'l3': keep every sentence's raw KV at write time and read retrieved sentences from it (RoPE re-rotated) instead of prefilling their text; 'off'
+    kv_dir: str = ''              # with kv_tier='l3': keep the KV in a scratch file in this folder (np.memmap) instead of host memory
+    kv_max_gb: float = 4.0        # with kv_tier='l3': refuse a memory whose KV would pass this many GiB (SmolLM2: 22.5 KiB/token in bfloat16, 45 KiB in float32)
 
     def __post_init__(self):
         if isinstance(self.workers, str):  # from a flag
@@ -501,6 +727,13 @@ class RuntimeConfig:
         if not names or bad: raise ICMOSError(f"rankers: give a comma-separated list of {', '.join(RANKERS)} (got {self.rankers!r})")
         if 'distilled' in names and not str(self.encoder_dir).strip():
             raise ICMOSError("rankers 'distilled' needs encoder_dir: a folder with writer/ and distiller/ checkpoints (train them with reports/scripts/writer_run.py)")
+        if self.kv_tier not in ('off', 'l3'): raise ICMOSError(f"kv_tier: must be 'off' or 'l3' (got {self.kv_tier!r})")
+        if isinstance(self.kv_max_gb, str):  # from a flag or a bench override
+            try: self.kv_max_gb = float(self.kv_max_gb)
+            except ValueError: pass
+        if isinstance(self.kv_max_gb, bool) or not isinstance(self.kv_max_gb, (int, float)) or not 0 < self.kv_max_gb <= 1 << 20:
+            raise ICMOSError(f'kv_max_gb: must be a number of GiB in (0, {1 << 20}] (got {self.kv_max_gb!r})')
+        if self.kv_dir and self.kv_tier == 'off': raise ICMOSError("kv_dir: the L3 tier is off; give kv_tier='l3' with it")
         if self.keys not in ('unit', 'block'): raise ICMOSError(f"keys: must be 'unit' or 'block' (got {self.keys!r})")
         if self.index not in _INDEXES: raise ICMOSError(f"index: must be one of {', '.join(_INDEXES)} (got {self.index!r})")
         if self.retrieve not in _RETRIEVE: raise ICMOSError(f"retrieve: must be one of {', '.join(_RETRIEVE)} (got {self.retrieve!r})")
@@ -514,7 +747,7 @@ class RuntimeConfig:
             raise ICMOSError(f'margin: must be a number of nats per token in [0, 100] (got {self.margin!r})')
 
     @property
-    def ranker_names(self) -> list[str]: return [r.strip() for r in str(self.rankers).split(',') if r.strip()]
+    def ranker_names(self) -> list[str]: return [r.strip() for r in re.split(r'[,+]', str(self.rankers)) if r.strip()]  # '+' too: a bench override icmos[rankers=bm25+lmkeys]
 
 # %% ../nbs/api/60_runtime.ipynb #64b38686
 @dataclass
@@ -567,8 +800,13 @@ class Memory:
         if not self.has_lm and self.cfg.rerank == 'lm':
             self.cfg = replace(self.cfg, rerank='none')
             self.notes.append("rerank='lm' is off: this memory has no model (retrieval only), so candidates keep their fused order")
-        self.rankers: list[Ranker] = [self._ranker(r) for r in self.cfg.ranker_names]
         self.units, self.blocks, self.sources = Units(), [], []
+        self.lm = self.kv = None  # the LM's pass over written blocks (L3 tier, lmkeys) and the L3 tier
+        if self.cfg.kv_tier == 'l3' or 'lmkeys' in self.cfg.ranker_names:
+            if not self.has_lm: raise ICMOSError("kv_tier='l3' and the ranker 'lmkeys' need the LM: this memory has none (retrieval only)")
+            self.lm = BlockLM(self.model, self.tok)
+        if self.cfg.kv_tier == 'l3': self.kv = KVTier(self.model, self.units, self.cfg.kv_dir, self.cfg.kv_max_gb)
+        self.rankers: list[Ranker] = [self._ranker(r) for r in self.cfg.ranker_names]
         self._broken = ''               # why the memory cannot be used (a write that failed half-way)
         self.n_tokens, self.ingest_s = 0, 0.0
         self.write_timings: dict[str, float] = {}  # seconds per write stage: host (or host_wait for workers), blocks, each ranker; host:* = the host stages' own seconds (CPU, summed over workers)
@@ -577,6 +815,7 @@ class Memory:
     def _ranker(self, name: str) -> Ranker:
         if name == 'bm25': return BM25(self.cfg.keys)
         if name == 'distilled': return Distilled(self.model, self.tok, self.cfg.encoder_dir, self.cfg.index)
+        if name == 'lmkeys': return LMKeys(self.lm)
         return Dense(self.cfg.keys, self.cfg.index, self.model.device)
 
     @property
@@ -661,6 +900,7 @@ def read_text(path, max_bytes: int = MAX_SOURCE_BYTES) -> str:
 def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool) -> int:
     cfg, U, tok = self.cfg, self.units, self.tok
     if source in self.sources: raise ICMOSError(f'a source named {source!r} is already in this memory')
+    if self.kv is not None and total_bytes: self.kv.check(self.kv.rows + total_bytes // 16, f'source {source!r} (at least ~{total_bytes // 16:,} tokens)')  # refused before a byte is read
     blk = Blocker(cfg.block_words, cfg.overlap, source, U, first_block=len(self.blocks))
     want = {r.feature for r in self.rankers if r.feature}
     wp_tok = None
@@ -677,6 +917,7 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
     bar = tqdm(total=total_bytes, unit='B', unit_scale=True, desc=f'write {source}', disable=not progress, file=sys.stderr,
                leave=False)
     self._check_usable()
+    shared = [c for c in [self.kv, *self.rankers] if isinstance(c, (KVTier, LMKeys))]  # fed by one LM pass per block
     # workers take small pieces, many at once; inline, the reader's pieces (larger batches for the tokenizers)
     ok, feats = False, host.run(pieces_on_units(pieces, chunk_chars=min(1 << 17, cfg.piece_chars) if host.workers else cfg.piece_chars))
     try:
@@ -694,6 +935,7 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
             for b in new: b.ids = np.concatenate([U.ids[u] for u in b.units]) if b.units else np.zeros(0, np.int32)
             self.blocks += new
             t = tick('blocks', t)
+            if shared and new: self.lm.run(new, shared); t = tick('lm', t)
             for r in self.rankers:
                 if r.feature and f.spans: r.prepare(f, u0)
                 r.add(new, U); t = tick(r.name, t)
@@ -702,6 +944,7 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
             bar.set_postfix_str(f'{(self.n_tokens - n0) / max(el, 1e-9):,.0f} tok/s, {len(self.blocks)} blocks', refresh=False)
         t = time.perf_counter()
         for r in self.rankers: r.flush(); t = tick(r.name, t)
+        if self.kv is not None: self.kv.head(self.model, self._kv_head_ids()); t = tick('lm', t)  # so that no question waits for it
         ok = True
     finally:
         feats.close(); bar.close()
@@ -730,16 +973,16 @@ def _write_file(self: Memory, path, source: str | None = None, progress: bool = 
 # %% ../nbs/api/60_runtime.ipynb #15b5bb03
 @_method_of(Memory)
 def _tier_bytes(self: Memory) -> dict:
-    "Memory per tier in MB: L2 on the host (block text, token ids) and L1, the rankers' keys (MiniLM vectors in the index, on the model's device; BM25's sparse scores, on the host)."
+    "Memory per tier in MB: L2 on the host (block text, token ids), L3 (raw KV, if kept) and L1, the rankers' keys (MiniLM vectors in the index, on the model's device; BM25's sparse scores, on the host)."
     l1 = 0
     for r in self.rankers:
-        if isinstance(r, BM25): l1 += r.nbytes()
+        if isinstance(r, (BM25, LMKeys)): l1 += r.nbytes()
         elif isinstance(r.index, DNIIIndex): l1 += r.index.dnii.nbytes()
         else: l1 += len(r.index) * getattr(r, 'dim', 384) * 4
         if isinstance(r, Dense): l1 += len(r.index) * 384 * 2  # the host float16 copy that picks sentences
     mb = lambda x: round(x / 2**20, 3)
     return {'l2_text_mb': mb(sum(len(t.encode('utf-8', 'surrogatepass')) for t in self.units.text)),
-            'l2_ids_mb': mb(sum(a.nbytes for a in self.units.ids)), 'l1_keys_mb': mb(l1)}
+            'l2_ids_mb': mb(sum(a.nbytes for a in self.units.ids)), 'l1_keys_mb': mb(l1), **({'l3_kv_mb': mb(self.kv.nbytes())} if self.kv is not None else {})}
 
 # %% ../nbs/api/60_runtime.ipynb #4a4b83af
 @_method_of(Memory)
@@ -927,6 +1170,7 @@ def _assemble(self: Memory, question: str, chosen: list[int], budget: int, max_n
         if tail: text = (text + '\n\n' if text else '') + tail
         if text.strip():
             prompt = encode_prompt(self.tok, text, question)
+            if self.kv is not None: prompt = self._kv_prompt(prompt, pieces[:len(kept)], starts, tail)  # its own token count is checked
             if prompt.n_tokens + max_new_tokens <= min(budget, win): return prompt, kept, dropped, spans
         if kept: dropped.insert(0, kept.pop())   # the lowest-ranked block goes first
         elif local > 0: local //= 2              # then the local window shrinks
@@ -934,6 +1178,76 @@ def _assemble(self: Memory, question: str, chosen: list[int], budget: int, max_n
             raise ICMOSError(f'budget: not even one block fits in {budget} tokens with the question and the answer; raise --budget '
                              'or lower --block-words')
         else: raise ICMOSError('nothing to read: no block was retrieved and the local window is off (--local-tokens 0)')
+
+# %% ../nbs/api/60_runtime.ipynb #c3l3ex02
+@dataclass
+class KVPrompt(Prompt):
+    "A prompt whose retrieved sentences come from the L3 tier: `runs` (lists of unit ids) placed as stored KV re-rotated to their positions, `sep` tokens prefilled between runs, then `tail` (the local window) and `suffix` prefilled. `context` keeps the text's tokens (not read)."
+    runs: list = field(default_factory=list)
+    run_tokens: int = 0
+    sep: torch.Tensor | None = None    # (1, s)
+    tail: torch.Tensor | None = None   # (1, t)
+
+    @property
+    def n_tokens(self) -> int:
+        return self.prefix.shape[1] + self.run_tokens + max(len(self.runs) - 1, 0) * self.sep.shape[1] + self.tail.shape[1] + self.suffix.shape[1]
+    def ids(self) -> torch.Tensor:
+        raise ICMOSError('a KVPrompt is read from stored KV, not token ids: use Memory.read_prompt')
+
+@_method_of(Memory)
+def __unit_runs(self: Memory, units: list[int]) -> list[list[int]]:
+    "`units` cut where `_units_text` puts a paragraph break (the runs of consecutive units of one source)."
+    U, runs = self.units, []
+    for i, u in enumerate(units):
+        cont = i and u == units[i - 1] + 1 and U.block[u] >= 0 and self.blocks[U.block[u]].source == self.blocks[U.block[units[i - 1]]].source
+        if cont: runs[-1].append(u)
+        else: runs.append([u])
+    return runs
+
+@_method_of(Memory)
+def __kv_prompt(self: Memory, prompt: Prompt, pieces: list[list[int]], starts: set[int], tail: str) -> KVPrompt:
+    "The L3 reading of `prompt`: the same units in the same order as `_pieces_text` writes them, as runs of stored KV."
+    if self.cfg.read == 'blocks' or self.cfg.order == 'doc': groups = [sorted({u for p in pieces for u in p})] if pieces else []
+    else:
+        chains, seen, groups = [], set(), []
+        for i, p in enumerate(pieces):
+            if i in starts or not chains: chains.append([])
+            chains[-1].append(p)
+        for ch in reversed(chains):
+            units = [u for p in ch for u in p if not (u in seen or seen.add(u))]
+            if units: groups.append(units)
+    runs = [r for g in groups for r in self._unit_runs(g)]
+    sep = _encode_text(self.tok, '\n\n')
+    t = _encode_text(self.tok, ('\n\n' if runs else '') + tail) if tail else sep[:, :0]
+    return KVPrompt(prompt.prefix, prompt.context, prompt.suffix, runs, sum(len(self.units.ids[u]) for r in runs for u in r), sep, t)
+
+@_method_of(Memory)
+def __kv_head_ids(self: Memory) -> torch.Tensor:
+    "The chat template's header (the same for every question) and a separator, `(1, n)`: the L3 read path's fixed start."
+    return torch.cat([encode_prompt(self.tok, 'x', 'x').prefix, _encode_text(self.tok, '\n\n')], 1)
+
+@_method_of(Memory)
+def _read_prompt(self: Memory, prompt: Prompt, extra: list[int] = ()) -> tuple[torch.Tensor, object]:
+    "Prefill `prompt` (+ the `extra` tokens already generated) into a new cache: `(logits of the last token, cache)`. A `KVPrompt` places the header's KV (prefilled once), its runs' stored KV and the separators' (re-rotated) in one update per layer, then prefills only the local window and the question."
+    model, cs = self.model, max(self.icfg.chunk_size, 1)
+    if not isinstance(prompt, KVPrompt):
+        ids = prompt.ids() if not len(extra) else torch.cat([prompt.ids(), torch.tensor([list(extra)], dtype=torch.long)], dim=1)
+        return prefill(model, ids, chunk_size=cs)
+    from transformers import DynamicCache
+    npre, ns = prompt.prefix.shape[1], prompt.sep.shape[1]
+    hk, hv = self.kv.head(model, torch.cat([prompt.prefix, prompt.sep], 1))  # the template header + a separator: prefilled at write time
+    Ks, Vs, at = [hk[:, :, :npre]], [hv[:, :, :npre]], npre
+    for i, run in enumerate(prompt.runs):
+        if i:  # the separator's KV (computed after the header), moved to its place
+            Ks.append(rotate(hk[:, :, npre:], torch.full((ns,), at - npre), self.kv.inv)); Vs.append(hv[:, :, npre:]); at += ns
+        K, V = self.kv.place(run, at, model.device); Ks.append(K); Vs.append(V); at += K.shape[2]
+    cache = DynamicCache()
+    if at:
+        K, V = torch.cat(Ks, 2).to(model.dtype), torch.cat(Vs, 2).to(model.dtype)
+        for l in range(K.shape[0]): cache.update(K[l][None], V[l][None], l)
+    rest = torch.cat([prompt.tail, prompt.suffix, torch.tensor([list(extra)], dtype=torch.long)], dim=1)
+    return prefill(model, rest, cache=cache, chunk_size=cs)
+
 
 # %% ../nbs/api/60_runtime.ipynb #8793ec3a
 @_method_of(Memory)
@@ -956,7 +1270,7 @@ def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | 
     T['assemble'] = time.perf_counter() - t0 - T['retrieve']
     stop = stop_ids(tok); out, refreshes = [], 0
     t1 = time.perf_counter()
-    logits, cache = prefill(model, prompt.ids(), chunk_size=max(self.icfg.chunk_size, 1))
+    logits, cache = self.read_prompt(prompt)
     _sync(dev); T['prefill'] = time.perf_counter() - t1; t2 = time.perf_counter()
     if cfg.retrieve != 'auto': out = decode_greedy(model, cache, logits, max_new, stop)
     step = cfg.refresh_every
@@ -975,8 +1289,7 @@ def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | 
             if set(k2) != set(kept):
                 refreshes += 1; prompt, kept, dropped, spans, hops, chosen = p2, k2, d2, s2, h2, new
                 cache = None  # the old cache goes before the new one is built
-                ids = torch.cat([prompt.ids(), torch.tensor([out], dtype=torch.long)], dim=1)
-                logits, cache = prefill(model, ids, chunk_size=max(self.icfg.chunk_size, 1))
+                logits, cache = self.read_prompt(prompt, out)
     _sync(dev); T['decode'] = time.perf_counter() - t2
     text = tok.decode(out, skip_special_tokens=True).strip()
     # KV tokens the cache holds at the end, read from the cache (eager decoding feeds all but the last token); the CUDA-graph

@@ -63,3 +63,14 @@ def test_runtime_bad_input(doc, tmp_path):
     huge = tmp_path / 'huge.txt'
     with huge.open('wb') as h: h.truncate((1 << 30) + 1)  # sparse: 1 GiB + 1 byte, refused before a byte is read
     assert 'limit of one source' in _err(icmos('ask', str(huge), q, '--method', 'icmos', '--device', 'cpu'))
+
+def test_l3_kv_tier_from_the_cli(doc):
+    "--kv-tier l3: the retrieved sentences read from their stored KV (RoPE re-rotated) answer within the budget; its limit and bad values fail clearly."
+    f, q, key = doc
+    r = icmos('ask', str(f), q, '--method', 'icmos', '--kv-tier', 'l3', '--budget', '1024', '--device', 'cpu', '--json', '--quiet')
+    assert r.returncode == 0, r.stderr[-2000:]
+    d = json.loads(r.stdout)
+    assert key in d['text'] and d['budget_tokens'] <= 1024 < d['context_tokens'], d
+    assert "kv_tier: must be" in _err(icmos('ask', str(f), q, '--method', 'icmos', '--kv-tier', 'l4', '--device', 'cpu'))
+    assert 'kv_max_gb' in _err(icmos('ask', str(f), q, '--method', 'icmos', '--kv-tier', 'l3', '--kv-max-gb', '0.001', '--device', 'cpu'))
+    assert "give kv_tier='l3'" in _err(icmos('ask', str(f), q, '--method', 'icmos', '--kv-dir', '/tmp', '--device', 'cpu'))

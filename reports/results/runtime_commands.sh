@@ -102,3 +102,19 @@ PY
 #   -> ingest_2026-11-27/run3-old, run3-new; python reports/scripts/ingest_collect.py reports/results/ingest_2026-11-27 run1 run2 run3-old run3-new
 # Phase 2, niah_single at 10M (24 shards of 5 seeds: 6 processes per GPU) and niah_multivalue at 1M (3 shards of 25), all at once:
 #   -> targets_2026-11-27/big; python reports/scripts/targets_collect.py reports/results/targets_2026-11-27  (runtime.csv rows)
+# 2026-11-27 (issue 12, L3 raw-KV tier and the lmkeys ranker; branch l3kv): CPU-sized, 1 thread each, on a shared 2-core
+# machine (load average ~5 during the runs: the seconds are contended, compare them only within a row or a run).
+# Accuracy and recall, icmos re-prefilling the retrieved text vs reading the same retrieval's stored KV (RoPE re-rotated):
+OMP_NUM_THREADS=1 icmos bench runtime --device cpu --methods 'icmos,icmos[kv_tier=l3]' --tasks niah_single,paraphrase --lengths 8K --n 10 \
+  --no-progress --out reports/results/runtime_l3_cpu.csv --samples-out reports/results/runtime_l3_cpu_samples.jsonl
+# the lmkeys ranker alone and fused (recall@1/@4 of each ranker's own ranking and of their RRF fusions, before re-ranking; one
+# memory per sample with all three rankers; a bench run of icmos[rankers=lmkeys] was stopped: too slow for this machine today):
+OMP_NUM_THREADS=1 python reports/scripts/lmkeys_recall.py --device cpu --tasks niah_single,paraphrase --lengths 4K --n 6 \
+  --out reports/results/runtime_lmkeys_recall_cpu.csv --samples-out reports/results/runtime_lmkeys_recall_cpu_samples.jsonl
+# read-path latency with the same sentences read both ways (median of 3), one memory per sample:
+OMP_NUM_THREADS=1 python reports/scripts/l3_read_latency.py --device cpu --tasks niah_single,paraphrase --lengths 4K --n 2 --reps 3 \
+  --configs units:4,blocks:4 --out reports/results/runtime_l3_read_cpu.csv
+# then (after commit 0bb502e: units read from their write batch), 3 more samples each, median of 5, appended to the same CSV:
+OMP_NUM_THREADS=1 python reports/scripts/l3_read_latency.py --device cpu --tasks niah_single,paraphrase --lengths 4K --n 3 --seed 10 --reps 5 \
+  --configs units:4,blocks:4 --out reports/results/runtime_l3_read_cpu.csv
+# GPU (for the lead; one part per device call, carry [.emb, .gpuw] after the staging calls): bash reports/scripts/l3_gpu.sh check|read|bench|bench1m
