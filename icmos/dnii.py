@@ -312,7 +312,7 @@ def add(self: DNII, ids, vectors, namespace: str = 'default', block=None, pos=No
     self._ext[rows], self._ns[rows], self._block[rows], self._pos[rows], self._time[rows] = ids, code, blk, ps, tm
     self._set_alive(rows, True)
     self._id2row.update(zip(ids.tolist(), rows.tolist()))
-    with _one_thread():
+    with _one_thread(self.device):
         for s in range(0, n, _CHUNK):
             self._insert_step(part, code, X[s:s + _CHUNK], rows[s:s + _CHUNK]); self._split_oversized(part)
 
@@ -333,13 +333,17 @@ def _insert_step(self: DNII, part: _Part, code: int, X: torch.Tensor, rows: np.n
 
 class _one_thread:
     "Run a block with torch on one CPU thread (restored after). List maintenance is many small ops on lists of a few hundred rows: a parallel region per op costs more than it saves, and on a loaded machine each region's barrier waits for a descheduled worker (issue 18: streamed inserts an order of magnitude slower with 2 torch threads than with 1 on the shared 2-core machine)."
-    def __enter__(self): self.n = torch.get_num_threads(); torch.set_num_threads(1)
-    def __exit__(self, *a): torch.set_num_threads(self.n)
+    def __init__(self, device=None): self.on = device is None or torch.device(device).type == 'cpu'  # a GPU index: nothing to do
+    def __enter__(self):
+        self.n = torch.get_num_threads()
+        if self.on and self.n != 1: torch.set_num_threads(1)  # process-wide while the block runs: not for concurrent torch work in other threads
+    def __exit__(self, *a):
+        if torch.get_num_threads() != self.n: torch.set_num_threads(self.n)
 
 @_method
 def _split_oversized(self: DNII, part: _Part):
     "Split every list of `part` past `split_factor * list_size`, re-checking the lists each split touches."
-    with _one_thread(): self._split_oversized_(part)
+    with _one_thread(self.device): self._split_oversized_(part)
 
 @_method
 def _split_oversized_(self: DNII, part: _Part):
@@ -413,7 +417,7 @@ def delete(self: DNII, ids) -> None:
 @_method
 def _after_delete(self: DNII, lids: list[int]):
     "Compact lists full of tombstones; merge lists that fell below `merge_factor * list_size` into their neighbours."
-    with _one_thread(): self._after_delete_(lids)
+    with _one_thread(self.device): self._after_delete_(lids)
 
 @_method
 def _after_delete_(self: DNII, lids: list[int]):

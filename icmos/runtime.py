@@ -484,6 +484,11 @@ def rope_of(model) -> torch.Tensor:
                 raise ICMOSError(f"kv_tier: the model's RoPE is {kind!r}, whose frequencies depend on the sequence length, so stored keys "
                                  "cannot be moved by a fixed rotation; use --kv-tier off")
             break
+    c = model.config
+    d = int(getattr(c, 'head_dim', None) or c.hidden_size // c.num_attention_heads)
+    if 2 * inv.numel() != d:
+        raise ICMOSError(f'kv_tier: the rotary embedding turns {2 * inv.numel()} of the {d} dimensions of a head (partial rotary); '
+                         'placing stored keys supports full-width RoPE only: use --kv-tier off')
     return inv
 
 class BlockLM:

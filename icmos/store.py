@@ -583,6 +583,7 @@ def _memory(self: Store, namespace: str = 'default', cfg: RuntimeConfig | None =
     t0 = time.perf_counter(); _check_namespace(namespace)
     if saved_index not in ('auto', 'rebuild'): raise ICMOSError(f"saved_index: must be 'auto' or 'rebuild' (got {saved_index!r})")
     cfg = cfg or RuntimeConfig(rankers='bm25,minilm' if self.has_vectors else 'bm25')
+    if cfg.kv_tier != 'off': raise ICMOSError(f"kv_tier={cfg.kv_tier!r}: a store keeps no raw KV yet (the L3 tier lives in one Memory's write); open with kv_tier='off'")
     if 'minilm' in cfg.ranker_names:
         if not self.has_vectors: raise ICMOSError(f'store {self.path} keeps no MiniLM keys (made with encoder none): use rankers=bm25 (--rankers bm25)')
         if cfg.keys != 'unit': raise ICMOSError(f"store {self.path} keeps MiniLM keys per sentence: use keys='unit' (--keys unit)")

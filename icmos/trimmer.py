@@ -21,10 +21,10 @@ from .presses import ratio_budget
 
 # %% auto #0
 __all__ = ['PROTECT', 'ATTN_NAME', 'LORA_FILE', 'TRAIN_TASKS', 'TRAIN_SEED0', 'BENCH_COLUMNS', 'PRESSES', 'check_structure',
-           'protected', 'TrimmerConfig', 'TrimmerScorer', 'save_trimmer', 'load_trimmer', 'Trimmer', 'soft_masked',
-           'soft_topk', 'lora_layers', 'add_lora', 'lora_off', 'apply_lora', 'trimmer_loss', 'training_example',
-           'training_batch', 'TrainConfig', 'TrainData', 'train_trimmer', 'train_args', 'train_main',
-           'default_checkpoint', 'TrimmerMethod', 'TrimmerBench', 'policy_spec', 'run_trimmer_sample',
+           'protected', 'check_room', 'TrimmerConfig', 'TrimmerScorer', 'save_trimmer', 'load_trimmer', 'Trimmer',
+           'soft_masked', 'soft_topk', 'lora_layers', 'add_lora', 'lora_off', 'apply_lora', 'trimmer_loss',
+           'training_example', 'training_batch', 'TrainConfig', 'TrainData', 'train_trimmer', 'train_args',
+           'train_main', 'default_checkpoint', 'TrimmerMethod', 'TrimmerBench', 'policy_spec', 'run_trimmer_sample',
            'run_trimmer_bench', 'bench_args', 'bench_main']
 
 # %% ../nbs/api/16_trimmer.ipynb #73f13f3c
@@ -41,6 +41,10 @@ def protected(pos: torch.Tensor, # (..., n) absolute positions of the cached tok
     w = int(round(window * budget))
     if sinks + w >= budget: raise ICMOSError(f'a budget of {budget} tokens holds no room for the scorer after {sinks} sinks and a window of {w}: lower sinks or window, or raise the budget')
     return (pos < sinks) | (pos > now - w)
+
+def check_room(sinks: int, window: float, budgets) -> None:
+    "Refuse a structure that leaves the scorer no token to rank at one of `budgets` (checked before any model work)."
+    for b in sorted(set(budgets)): protected(torch.zeros(1), 0, b, sinks, window)
 
 @dataclass
 class TrimmerConfig:
@@ -419,8 +423,8 @@ class TrainConfig:
     batch: int = 1  # examples per optimizer step (one length and ratio per step; a task per example)
     workers: int = 0  # DataLoader processes building the examples ahead (0 = in the loop)
     log_every: int = 1  # steps between curve flushes: the only place the loop waits for the GPU
-    sinks: int = 0  # structure of a new scorer: first tokens kept by construction
-    window: float = 0.0  # structure of a new scorer: share of the budget kept for the most recent tokens
+    sinks: int | None = None  # structure: first tokens kept by construction (None: 0 for a new scorer, the checkpoint's with --init)
+    window: float | None = None  # structure: share of the budget kept for the most recent tokens (None: as sinks)
 
     def __post_init__(self):
         if not isinstance(self.steps, int) or self.steps < 1: raise ICMOSError(f'steps: must be a positive integer (got {self.steps!r})')
@@ -430,12 +434,17 @@ class TrainConfig:
             v = getattr(self, k)
             if not isinstance(v, int) or isinstance(v, bool) or v < 1: raise ICMOSError(f'{k}: must be an integer >= 1 (got {v!r})')
         if not isinstance(self.workers, int) or self.workers < 0: raise ICMOSError(f'workers: must be an integer >= 0 (got {self.workers!r})')
-        check_structure(self.sinks, self.window)
-        for r in self.ratios: protected(torch.zeros(1), 999, ratio_budget(1000, r), self.sinks, self.window)  # room left for the scorer
         if not 0 < self.t_end <= self.t_start: raise ICMOSError(f't_end / t_start: need 0 < t_end <= t_start (got {self.t_end}, {self.t_start})')
         from icmos.tasks import TASKS
         for t in self.tasks:
             if t not in TASKS: raise ICMOSError(f"unknown task {t!r}; available: {', '.join(TASKS)}")
+        check_structure(self.sinks or 0, self.window or 0.0)
+        check_room(self.sinks or 0, self.window or 0.0, self.budgets())
+
+    def budgets(self) -> list[int]:
+        "Every budget a step can draw: each length (raised to a task's minimum) at each ratio."
+        from icmos.tasks import TASKS
+        return [ratio_budget(max(L, TASKS[t].min_tokens), r) for L in self.lengths for t in self.tasks for r in self.ratios]
 
 def _step_specs(tc: TrainConfig) -> list:
     "Per step `(ratio, [(task, length, seed), ...])`, drawn in the order of the single-example loop (batch 1: the same examples)."
@@ -464,9 +473,10 @@ def train_trimmer(model, tok, tc: TrainConfig, model_name: str = '', progress: b
     c = model.config
     H = getattr(c, 'num_key_value_heads', None) or c.num_attention_heads
     torch.manual_seed(tc.seed)
-    scorer = scorer or TrimmerScorer(TrimmerConfig(c.hidden_size, c.num_hidden_layers, H, rank=tc.rank, model=model_name, ratios=tc.ratios, prior=tc.prior,
-                                                        sinks=tc.sinks, window=tc.window))
-    if tc.sinks or tc.window: scorer.cfg.sinks, scorer.cfg.window = tc.sinks, tc.window  # a given scorer (--init) learns the structure asked for
+    scorer = scorer or TrimmerScorer(TrimmerConfig(c.hidden_size, c.num_hidden_layers, H, rank=tc.rank, model=model_name, ratios=tc.ratios, prior=tc.prior))
+    if tc.sinks is not None: scorer.cfg.sinks = tc.sinks  # asked for: a new scorer, or a given one (--init) retrained with it
+    if tc.window is not None: scorer.cfg.window = tc.window
+    check_structure(scorer.cfg.sinks, scorer.cfg.window); check_room(scorer.cfg.sinks, scorer.cfg.window, tc.budgets())
     scorer = scorer.to(model.device).train().requires_grad_(True)
     model.requires_grad_(False)
     lora_ps = add_lora(model, tc.lora_rank, scorer.cfg.lora_targets) if tc.lora_rank else []
@@ -531,8 +541,8 @@ def train_args(p):
     p.add_argument('--batch', type=int, default=1, help='examples per optimizer step (default 1)')
     p.add_argument('--workers', type=int, default=0, help='DataLoader processes building examples ahead (default 0: in the loop)')
     p.add_argument('--log-every', type=int, default=1, help='steps between curve flushes, the only host syncs of the loop (default 1)')
-    p.add_argument('--sinks', type=int, default=0, help='first tokens kept by construction; the scorer ranks the rest (default 0)')
-    p.add_argument('--window', type=float, default=0.0, help='share of the budget kept for the most recent tokens by construction (default 0)')
+    p.add_argument('--sinks', type=int, default=None, help="first tokens kept by construction; the scorer ranks the rest (default: 0, or --init's)")
+    p.add_argument('--window', type=float, default=None, help="share of the budget kept for the most recent tokens by construction (default: 0, or --init's)")
     p.add_argument('--init', default=None, metavar='CKPT', help='start from this Trimmer checkpoint instead of a fresh scorer')
     p.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = torch default)')
     _model_flags(p)
@@ -608,7 +618,10 @@ class TrimmerBench:
         from icmos.kv import POLICIES, default_policies
         from icmos.tasks import TASKS
         default_policies()  # imports every policy module
-        for p in self.policies: policy_spec(p)  # a known policy; the Trimmer's structure valid
+        budgets = [ratio_budget(L, r) for L in self.lengths for r in self.ratios] + [self.long_budget]
+        for p in self.policies:  # a known policy; a Trimmer structure that leaves its scorer room at every budget used
+            name, over = policy_spec(p)
+            if over: check_room(over.get('sinks', 0), over.get('window', 0.0), budgets)
         for t in self.tasks:
             if t not in TASKS: raise ICMOSError(f"unknown task {t!r}; available: {', '.join(TASKS)}")
         for r in self.ratios: ratio_budget(1000, r)

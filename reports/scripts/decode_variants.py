@@ -313,7 +313,10 @@ def main(argv=None) -> int:
         k, _, v = kv.partition('=')
         try: old = torch._inductor.config.__getattr__(k)
         except AttributeError: print(f'decode_variants: torch._inductor.config has no {k!r} in torch {torch.__version__}', file=sys.stderr); return 2
-        setattr(torch._inductor.config, k, type(old)(int(v)) if isinstance(old, (bool, int)) else type(old)(v))
+        if old is None: print(f'decode_variants: torch._inductor.config.{k} is None: no type to read {v!r} as', file=sys.stderr); return 2
+        if isinstance(old, bool) and v.lower() not in ('0', '1', 'true', 'false'): print(f'decode_variants: {k} takes true/false (got {v!r})', file=sys.stderr); return 2
+        try: setattr(torch._inductor.config, k, v.lower() in ('1', 'true') if isinstance(old, bool) else type(old)(v))
+        except (TypeError, ValueError): print(f'decode_variants: {k}={v!r} is not a {type(old).__name__}', file=sys.stderr); return 2
     contexts = parse_lengths(args.contexts)
     variants = []
     for v in split_list(args.variants):

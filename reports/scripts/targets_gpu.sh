@@ -9,7 +9,7 @@
 #   rounds old (e858bec) / new / old / new, N_AB samples each: icmos in one process (workers=0), with worker processes
 #   (workers=auto) and with an exact scan (index=flat); old: icmos and icmos[index=flat].
 # Phase 2 (every GPU, P processes each): niah_single at 10M (n >= 100 over all shards, distinct seeds) and
-#   niah_multivalue at 1M (n = 100), icmos only; every sample is in the shard's JSONL as soon as it is answered.
+#   niah_multivalue at 1M (N_MV per GPU but the last: n = 75 on 4 GPUs), icmos only; every sample is in the shard's JSONL as soon as it is answered.
 # Decode (`decode`, run after phase 2 in this session, DEC=0): decode_variants.py at 8K, three settings at once, each alone
 #   on its GPU with its own baselines: split-K 32 bmm, split-K 32 sum, max-autotune-no-cudagraphs + coordinate descent.
 #   (In the run of this session the driver started them beside phase 1 without --model: they failed at model load.)
