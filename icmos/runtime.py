@@ -465,12 +465,15 @@ def _text_config(model):
     c = model.config
     return c.get_text_config(decoder=True) if hasattr(c, 'get_text_config') else c
 
+def _kv_dims(model) -> tuple[int, int, int]:
+    "`(layers, key/value heads, head dim)` of `model`'s KV cache, from its (text) config."
+    c = _text_config(model)
+    return c.num_hidden_layers, getattr(c, 'num_key_value_heads', None) or c.num_attention_heads, int(getattr(c, 'head_dim', None) or c.hidden_size // c.num_attention_heads)
+
 def kv_bytes_per_token(model, dtype: torch.dtype | None = None) -> int:
     "Host bytes of one token's raw KV: layers x 2 (K, V) x key/value heads x head dim x bytes of `dtype` (default the model's)."
-    c = _text_config(model)
-    h = getattr(c, 'num_key_value_heads', None) or c.num_attention_heads
-    d = getattr(c, 'head_dim', None) or c.hidden_size // c.num_attention_heads
-    return c.num_hidden_layers * 2 * h * d * (dtype or model.dtype).itemsize
+    L, h, d = _kv_dims(model)
+    return L * 2 * h * d * (dtype or model.dtype).itemsize
 
 _MOVING_ROPE = ('dynamic', 'longrope')  # rotary types whose frequencies change with the sequence length
 
@@ -484,8 +487,7 @@ def rope_of(model) -> torch.Tensor:
                 raise ICMOSError(f"kv_tier: the model's RoPE is {kind!r}, whose frequencies depend on the sequence length, so stored keys "
                                  "cannot be moved by a fixed rotation; use --kv-tier off")
             break
-    c = model.config
-    d = int(getattr(c, 'head_dim', None) or c.hidden_size // c.num_attention_heads)
+    d = _kv_dims(model)[2]
     if 2 * inv.numel() != d:
         raise ICMOSError(f'kv_tier: the rotary embedding turns {2 * inv.numel()} of the {d} dimensions of a head (partial rotary); '
                          'placing stored keys supports full-width RoPE only: use --kv-tier off')
@@ -497,9 +499,7 @@ class BlockLM:
     pre-RoPE query per layer and key/value head. The L3 tier and the `lmkeys` ranker share one pass per block."""
     def __init__(self, model, tok, batch_tokens: int = 4096):
         self.model, self.tok, self.batch_tokens, self.inv = model, tok, batch_tokens, rope_of(model)
-        c = _text_config(model)
-        self.n_layers, self.h = c.num_hidden_layers, getattr(c, 'num_key_value_heads', None) or c.num_attention_heads
-        self.d = getattr(c, 'head_dim', None) or c.hidden_size // c.num_attention_heads
+        self.n_layers, self.h, self.d = _kv_dims(model)
         self.seconds = 0.0
 
     def _forward(self, seqs: list, queries: bool):
@@ -651,8 +651,8 @@ class LMKeys(Ranker):
             raw = rotate(k, -torch.arange(n), self.lm.inv).float()                   # (L, h, n, d): RoPE undone
             rep = representative_keys(raw, q, min(self.n_rep, n))
             if rep.shape[2] < self.n_rep: rep = torch.cat([rep, rep.new_zeros(*rep.shape[:2], self.n_rep - rep.shape[2], rep.shape[3])], 2)
-            reps.append(rep.half().cpu()); self._ids.append(b.id); self._seen.add(b.id)
-        if reps: self._parts.append(torch.stack(reps)); self._R = None
+            reps.append(rep.half()); self._ids.append(b.id); self._seen.add(b.id)
+        if reps: self._parts.append(torch.stack(reps).cpu()); self._R = None  # one copy to the host per batch
 
     def add(self, blocks, units=None):
         if not blocks: return
@@ -1112,13 +1112,9 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
 @_method_of(Memory)
 def __units_text(self: Memory, units: list[int]) -> tuple[str, list[tuple[int, int]]]:
     "The text of `units` in document order (runs of consecutive units joined as in the source, runs by a paragraph break) and the runs' character spans."
-    U, parts, spans = self.units, [], []
-    for i, u in enumerate(units):
-        cont = i and u == units[i - 1] + 1 and U.block[u] >= 0 and self.blocks[U.block[u]].source == self.blocks[U.block[units[i - 1]]].source
-        if cont: parts.append(U.sep[u] + U.text[u]); spans[-1] = (spans[-1][0], U.span[u][1])
-        else:
-            parts.append(('\n\n' if parts else '') + U.text[u]); spans.append(U.span[u])
-    return ''.join(parts), spans
+    U, runs = self.units, self._unit_runs(units)
+    return ('\n\n'.join(U.text[r[0]] + ''.join(U.sep[u] + U.text[u] for u in r[1:]) for r in runs),
+            [(U.span[r[0]][0], U.span[r[-1]][1]) for r in runs])
 
 @_method_of(Memory)
 def __local_window(self: Memory, n_tokens: int) -> str:
@@ -1143,16 +1139,22 @@ def __pieces(self: Memory, chosen: list[int], hops: list[Hop] | None) -> list[li
 @_method_of(Memory)
 def __pieces_text(self: Memory, pieces: list[list[int]], starts: set[int]) -> tuple[str, list[tuple[int, int]]]:
     "The text handed to the model for `pieces` (each a list of unit ids), and its spans in the document: one document-order run (order='doc', or whole blocks), or chains (a chain = a piece in `starts` and the pieces after it) with the best chain last (order='rank')."
-    if self.cfg.read == 'blocks' or self.cfg.order == 'doc': return self._units_text(sorted({u for p in pieces for u in p}))
-    chains = []
+    texts, spans = [], []
+    for g in self._read_groups(pieces, starts): t, sp = self._units_text(g); texts.append(t); spans += sp
+    return '\n\n'.join(texts), spans
+
+@_method_of(Memory)
+def __read_groups(self: Memory, pieces: list[list[int]], starts: set[int]) -> list[list[int]]:
+    "The unit groups the model reads, in reading order (each unit once): one in document order (order='doc', or whole blocks), or one per chain, the best chain last (order='rank'). `_pieces_text` writes them as text, `_kv_prompt` places them from the L3 tier."
+    if self.cfg.read == 'blocks' or self.cfg.order == 'doc': return [sorted({u for p in pieces for u in p})] if pieces else []
+    chains, seen, groups = [], set(), []
     for i, p in enumerate(pieces):
         if i in starts or not chains: chains.append([])
         chains[-1].append(p)
-    seen, texts, spans = set(), [], []
     for ch in reversed(chains):
         units = [u for p in ch for u in p if not (u in seen or seen.add(u))]
-        if units: t, sp = self._units_text(units); texts.append(t); spans += sp
-    return '\n\n'.join(texts), spans
+        if units: groups.append(units)
+    return groups
 
 @_method_of(Memory)
 def _assemble(self: Memory, question: str, chosen: list[int], budget: int, max_new_tokens: int,
@@ -1212,16 +1214,7 @@ def __unit_runs(self: Memory, units: list[int]) -> list[list[int]]:
 @_method_of(Memory)
 def __kv_prompt(self: Memory, prompt: Prompt, pieces: list[list[int]], starts: set[int], tail: str) -> KVPrompt:
     "The L3 reading of `prompt`: the same units in the same order as `_pieces_text` writes them, as runs of stored KV."
-    if self.cfg.read == 'blocks' or self.cfg.order == 'doc': groups = [sorted({u for p in pieces for u in p})] if pieces else []
-    else:
-        chains, seen, groups = [], set(), []
-        for i, p in enumerate(pieces):
-            if i in starts or not chains: chains.append([])
-            chains[-1].append(p)
-        for ch in reversed(chains):
-            units = [u for p in ch for u in p if not (u in seen or seen.add(u))]
-            if units: groups.append(units)
-    runs = [r for g in groups for r in self._unit_runs(g)]
+    runs = [r for g in self._read_groups(pieces, starts) for r in self._unit_runs(g)]
     sep = _encode_text(self.tok, '\n\n')
     t = _encode_text(self.tok, ('\n\n' if runs else '') + tail) if tail else sep[:, :0]
     return KVPrompt(prompt.prefix, prompt.context, prompt.suffix, runs, sum(len(self.units.ids[u]) for r in runs for u in r), sep, t)
