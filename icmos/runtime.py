@@ -264,15 +264,19 @@ class FlatIndex:
     def __init__(self, d: int, device='cpu'):
         self.d, self.device, self._parts, self._X, self._ids = d, torch.device(device), [], None, []
     def add(self, ids, X: torch.Tensor):
-        self._parts.append(X.to(self.device, torch.float32)); self._ids += list(map(int, ids)); self._X = None
+        self._parts.append(X.to(self.device, torch.float32)); self._ids += list(map(int, ids)); self._X = self._I = None
     def flush(self): pass
     def __len__(self): return len(self._ids)
     def search(self, q: torch.Tensor, k: int) -> tuple[np.ndarray, np.ndarray]:
+        "The `k` best `(scores, ids)`, equal scores lowest id first (as DNII orders them: `topk` leaves ties in any order)."
         if not self._ids: return np.zeros(0, np.float32), np.zeros(0, np.int64)
-        if self._X is None: self._X = torch.cat(self._parts); self._parts = [self._X]
+        if self._X is None: self._X = torch.cat(self._parts); self._parts = [self._X]; self._I = np.asarray(self._ids)
         s = self._X @ q.to(self.device, torch.float32)
-        v, i = s.topk(min(k, len(self._ids)))
-        return v.cpu().numpy(), np.asarray(self._ids)[i.cpu().numpy()]
+        k = min(k, len(self._ids))
+        c = (s >= s.topk(k).values[-1]).nonzero().flatten()  # the k best and every key tied with the k-th
+        v, ids = s[c].cpu().numpy(), self._I[c.cpu().numpy()]
+        o = np.lexsort((ids, -v))[:k]
+        return v[o], ids[o]
 
 class DNIIIndex:
     """The keys in a `DNII` (the project's dynamic inverted index, `icmos.dnii`), probing `nprobe` lists per query. Keys are
