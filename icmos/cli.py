@@ -42,6 +42,7 @@ BENCHES: dict[str, str] = {  # bench name -> module defining bench_args(parser) 
     'phase0': 'icmos.eval',
     'dnii': 'icmos.dnii',
     'stm': 'icmos.stm',
+    'stm-encoder': 'icmos.stm_encoder',
     'mag': 'icmos.mag',
     'trimmer': 'icmos.trimmer',
     'runtime': 'icmos.bench_runtime',

@@ -127,17 +127,34 @@ _TEMPLATES = {'architecture': _architecture, 'science': _science, 'history': _hi
               'music': _music, 'economics': _economics, 'biology': _biology, 'technology': _technology,
               'literature': _literature, 'geography': _geography}
 
-def squad_like(n: int, seed: int = 0) -> list[QAExample]:
-    "`n` distinct SQuAD-like examples, topics in turn, fixed by `seed`."
+def squad_like(n: int, seed: int = 0, distinct: str = 'question') -> list[QAExample]:
+    """`n` distinct SQuAD-like examples, topics in turn, fixed by `seed`. `distinct='question'` (phase 1a's 100 pairs):
+    no two share a question, which caps a seed at ~200 examples. `distinct='context'` (thousands, for the STM encoder):
+    no two share a passage (two may share a question and differ in the answer); a topic whose passages run out
+    (50 draws in a row already seen) drops out of the turn. Either way the first `n` are the same for any larger `n`."""
     if not isinstance(n, int) or n < 1: raise ICMOSError(f'n: need at least one example (got {n!r})')
+    if distinct not in ('question', 'context'): raise ICMOSError(f"distinct: 'question' or 'context' (got {distinct!r})")
     r, out, seen, topics = random.Random(seed), [], set(), list(_TEMPLATES)
+    if distinct == 'context':
+        misses, turn = dict.fromkeys(topics, 0), 0
+        while len(out) < n and topics:
+            topic = topics[turn % len(topics)]
+            ctx, q, a = _TEMPLATES[topic](r)
+            if ctx in seen:
+                misses[topic] += 1
+                if misses[topic] >= 50: topics.remove(topic)
+                continue
+            misses[topic] = 0; turn += 1
+            seen.add(ctx); out.append(QAExample(f'{seed}-{len(out)}', topic, ctx, q, a))
+        if len(out) < n: raise ICMOSError(f'n: the generator can make only {len(out)} distinct passages with seed {seed}')
+        return out
     for tries in range(100 * n):
         if len(out) == n: break
         topic = topics[len(out) % len(topics)]
         ctx, q, a = _TEMPLATES[topic](r)
         if q in seen: continue
         seen.add(q); out.append(QAExample(f'{seed}-{len(out)}', topic, ctx, q, a))
-    if len(out) < n: raise ICMOSError(f'n: the generator can make only {len(out)} distinct examples with seed {seed}')
+    if len(out) < n: raise ICMOSError(f'n: the generator can make only {len(out)} distinct examples with seed {seed} (distinct=\'context\' makes thousands)')
     return out
 
 # %% ../nbs/api/50_stm.ipynb #4b7e81fe
@@ -375,7 +392,7 @@ def _per_item(vals, item, n_items, reduce='sum'):
     if reduce == 'all': return torch.zeros(n_items, device=vals.device).index_add_(0, item, (~vals).float()) == 0
     return torch.zeros(n_items, device=vals.device, dtype=vals.dtype).index_add_(0, item, vals)
 
-def _optimise_batch(self: STMOptimizer, items, stage, progress=True, log_every=10, desc='stm', _loss_hook=None):
+def _optimise_batch(self: STMOptimizer, items, stage, progress=True, log_every=10, desc='stm', _loss_hook=None, init=None):
     cfg, I = self.cfg, len(items)
     item, mode, tgt, msk, cmsk = self._seqs(items)
     rand = self.random_baseline(items, item, mode, tgt, msk, cmsk)
@@ -395,7 +412,9 @@ def _optimise_batch(self: STMOptimizer, items, stage, progress=True, log_every=1
         if a > 0:
             for i in todo.tolist(): logs[i].append(f'restart {a}' + (' after NaN/inf loss' if diverged[i] else ''))
         diverged[todo.cpu()] = False
-        content[todo] = self.init_content([ids[i] for i in todo.tolist()], a)
+        if a == 0 and init is not None:   # a given start (e.g. the STM encoder's output): first attempt only
+            content[todo] = torch.stack([init[ids[i]].float() for i in todo.tolist()]).to(self.dev)
+        else: content[todo] = self.init_content([ids[i] for i in todo.tolist()], a)
         m, v = torch.zeros_like(content), torch.zeros_like(content); t = torch.zeros(I, device=self.dev)
         attempts[todo.cpu()] += 1
         active = torch.zeros(I, dtype=torch.bool, device=self.dev); active[todo] = True
@@ -462,14 +481,21 @@ def _optimise_batch(self: STMOptimizer, items, stage, progress=True, log_every=1
                              conv_t, f(best_ex), int(steps[i]), int(attempts[i]), status, log=logs[i]))
     return res
 
-def _optimise(self: STMOptimizer, examples, stage: str = '2', progress: bool = True, log_every: int = 10, _loss_hook=None) -> list[STMResult]:
-    "Optimise STMs for `examples`: stage '1' (Q alone and A alone, 2 items per example) or '2' (joint Q-A)."
+def _optimise(self: STMOptimizer, examples, stage: str = '2', progress: bool = True, log_every: int = 10, _loss_hook=None,
+              init: dict | None = None) -> list[STMResult]:
+    """Optimise STMs for `examples`: stage '1' (Q alone and A alone, 2 items per example) or '2' (joint Q-A).
+    `init`: example id -> a `(K, d)` content to start the first attempt from (restarts draw fresh ones)."""
     items = self._items(list(examples), stage)
     for e, tg in items:  # fail on bad input before any work
         for t in tg: self.target_ids(e.question if t == 'q' else e.answer, 'question' if t == 'q' else 'answer')
+    if init is not None:
+        for e, _ in items:
+            x = init.get(e.id)
+            if x is None: raise ICMOSError(f'init: no start content for example {e.id}')
+            if tuple(x.shape) != (self.cfg.K, self.d): raise ICMOSError(f'init: the start of {e.id} is {tuple(x.shape)}, not (K, d) = ({self.cfg.K}, {self.d})')
     out, B = [], self.cfg.batch_size
     for b in range(0, len(items), B):
-        out += _optimise_batch(self, items[b:b + B], stage, progress, log_every, desc=f'stm K={self.cfg.K} stage {stage} batch {b // B + 1}', _loss_hook=_loss_hook)
+        out += _optimise_batch(self, items[b:b + B], stage, progress, log_every, desc=f'stm K={self.cfg.K} stage {stage} batch {b // B + 1}', _loss_hook=_loss_hook, init=init)
     return out
 
 STMOptimizer.optimise = _optimise
@@ -592,6 +618,8 @@ def bench_args(p):
     p.add_argument('--lr-K', type=int, default=8); p.add_argument('--lr-n', type=int, default=16); p.add_argument('--lr-steps', type=int, default=150)
     p.add_argument('--optimiser', default='adam', choices=_OPTIMISERS); p.add_argument('--init', default='vocab', choices=_INITS)
     p.add_argument('--batch-size', type=int, default=128); p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--distinct', default='question', choices=['question', 'context'],
+                   help="examples differ in their question (phase 1a, at most ~200) or in their passage (thousands: the STM encoder's targets)")
     p.add_argument('--mitigations-K', type=int, default=8, help='K of the mitigation and throughput runs (0 = skip both)')
     p.add_argument('--mitigations-n', type=int, default=50)
     p.add_argument('--single-n', type=int, default=3, help='examples optimised one at a time for the throughput comparison (0 = skip)')
@@ -627,7 +655,7 @@ def bench_main(args) -> int:
     device = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu'
     if acc.num_processes > 1: device += f' x{acc.num_processes} processes'
     label, main, P = _model_label(mcfg.model), acc.is_main_process, acc.num_processes
-    exs = squad_like(args.n, args.seed)
+    exs = squad_like(args.n, args.seed, getattr(args, 'distinct', 'question'))
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     T = {k: [] for k in ('stm', 'examples', 'curves', 'lr', 'mitigations', 'throughput')}
     t_start, progress = time.perf_counter(), main and not args.no_progress
