@@ -274,7 +274,8 @@ def bench_args(p):
     p.add_argument('--layer', type=int, default=12); p.add_argument('--d', type=int, default=384)
     p.add_argument('--depth', type=int, default=3); p.add_argument('--heads', type=int, default=6)
     p.add_argument('--source-tokens', type=int, default=96)
-    p.add_argument('--stm-lr', type=float, default=0.03, help="the optimiser's learning rate (refinement and reference)")
+    p.add_argument('--stm-lr', type=float, default=0.03, help="the optimiser's learning rate (its reference rows and the control)")
+    p.add_argument('--refine-lr', type=float, nargs='+', default=None, help="learning rates of the refinement from the encoder's output (default: --stm-lr); rows of another rate name it in the method")
     p.add_argument('--optimiser-steps', type=int, default=300); p.add_argument('--optimiser-restarts', type=int, default=2)
     p.add_argument('--optimiser-batch', type=int, default=256)
     p.add_argument('--no-optimiser', action='store_true', help='skip the optimiser reference rows (speedups are then empty)')
@@ -296,6 +297,8 @@ def bench_main(args) -> int:
     if args.pool < 1 or args.n_test < 1: raise ICMOSError('--pool and --n-test: need at least one passage each')
     if any(not 1 <= n <= args.pool for n in args.n_train): raise ICMOSError(f'--n-train: sizes must be in [1, --pool={args.pool}] (got {args.n_train})')
     if any(r < 0 for r in args.refine): raise ICMOSError('--refine: optimiser updates must be >= 0')
+    refine_lrs = args.refine_lr or [args.stm_lr]
+    for x in refine_lrs: STMConfig(K=args.K, lr=x)
     if any(METHODS[m][1] for m in args.methods) and not args.targets:
         raise ICMOSError('--targets: regression and mix need optimised STMs: run `icmos bench stm --distinct context --K K --n POOL --work-dir DIR` first')
     model, tok = load_model(ICMOSConfig.from_env(model=args.model, device=args.device, dtype=args.dtype))
@@ -335,9 +338,10 @@ def bench_main(args) -> int:
             say(f'trained {m} on {len(tr)} passages: {h[-1]["step"]} steps in {time.perf_counter() - t0:.0f} s, last CE {h[-1]["ce"]:.3f} reg {h[-1]["reg"]:.3f}')
             if args.save: save_encoder(enc, Path(args.save) / f'{m}-n{len(tr)}', method=m, n_train=len(tr), steps=h[-1]['step'])
             Cs, secs = encode_all(model, tok, enc, test)
-            for R in args.refine:
-                r = exact_rates(model, tok, test, Cs, R, stm)
-                row(f'encoder-{m}', R, len(tr), r, 1000 * (secs + r['seconds']) / len(test))
+            for R, lr in [(0, None)] * (0 in args.refine) + [(R, lr) for lr in refine_lrs for R in args.refine if R > 0]:
+                r = exact_rates(model, tok, test, Cs, R, replace(stm, lr=lr or stm.lr))
+                name = f'encoder-{m}' if lr in (None, stm.lr) else f'encoder-{m}[refine-lr={lr:g}]'
+                row(name, R, len(tr), r, 1000 * (secs + r['seconds']) / len(test))
                 if R == 0:
                     bad = [x for x in r['results'] if not (x.exact.get('q') and x.exact.get('a'))][:10]
                     by = {e.id: e for e in test}

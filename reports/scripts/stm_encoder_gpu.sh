@@ -2,6 +2,7 @@
 # Issue 19 on a 2-GPU host: the STM optimiser through accelerate on 2 GPUs (and the same examples on 1 GPU), then STM
 # encoders trained on its targets, each job in its own session so that it outlives the call:
 #   bash reports/scripts/stm_encoder_gpu.sh start          # the pipeline below, in the background
+#   bash reports/scripts/stm_encoder_gpu.sh start2         # run 2, one GPU: targets, then mix encoders per layer (LAYERS), longer
 #   bash reports/scripts/stm_encoder_gpu.sh collect WAIT   # wait for it (WAIT s into this call), pack $R into $OUT/stmenc.tgz
 # Pipeline: (1) `bench stm` on both GPUs (accelerate, examples split), K=8, POOL passages: the targets and the 2-GPU
 # throughput; (2) GPU 0: the first POOL/2 of them on one GPU (the examples process 0 had), then the encoder curve
@@ -39,5 +40,17 @@ collect)
   for f in $R/*.log; do echo "--- $f"; tail -c 800 $f | tr '\r' '\n' | grep -v '^\s*$' | tail -4; done
   tar -czf ${OUT:?}/stmenc.tgz -C $(dirname $R) --exclude "$(basename $R)/stmw*" --exclude "$(basename $R)/ckpt*" $(basename $R) && ls -la $OUT
   ;;
-*) echo "usage: stm_encoder_gpu.sh start | collect WAIT" >&2; exit 2;;
+start2)  # run 2 (one GPU): the targets again, then one mix encoder per layer in LAYERS at once, trained longer, refined at smaller rates
+  python3 -c "from icmos.core import ICMOSConfig, load_model; load_model(ICMOSConfig(model='$M', device='cpu'))" || exit 1
+  cat > $R/pipeline2.sh <<EOS
+set -x
+$ICM $STM $D1 --n $POOL --work-dir $R/stmw --out $R/stm_1gpu_full > $R/opt1full.log 2>&1
+for L in ${LAYERS:-12 6}; do $ICM $ENCB $D1 --methods mix --n-train $POOL --targets $R/stmw --layer \$L --batch 128 --refine-lr 0.003 0.01 --out $R/enc_L\$L --save $R/ckpt_L\$L > $R/enc_L\$L.log 2>&1 & done
+wait
+echo done > $R/DONE
+EOS
+  setsid nohup bash $R/pipeline2.sh > $R/pipeline2.log 2>&1 < /dev/null &
+  echo "started pipeline 2 (log $R/pipeline2.log)"
+  ;;
+*) echo "usage: stm_encoder_gpu.sh start | start2 | collect WAIT" >&2; exit 2;;
 esac
