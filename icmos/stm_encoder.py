@@ -301,6 +301,7 @@ def bench_main(args) -> int:
     for x in refine_lrs: STMConfig(K=args.K, lr=x)
     if any(METHODS[m][1] for m in args.methods) and not args.targets:
         raise ICMOSError('--targets: regression and mix need optimised STMs: run `icmos bench stm --distinct context --K K --n POOL --work-dir DIR` first')
+    if args.targets and not Path(args.targets).is_dir(): raise ICMOSError(f'--targets: {args.targets} is not a folder (the --work-dir of `icmos bench stm --distinct context`)')
     model, tok = load_model(ICMOSConfig.from_env(model=args.model, device=args.device, dtype=args.dtype))
     dev = model.device; device = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu'
     label, progress = _model_label(ICMOSConfig.from_env(model=args.model).model), not args.no_progress

@@ -39,3 +39,15 @@ def test_bench_bad_input():
                            env=_env(), capture_output=True, text=True, timeout=300)
         assert p.returncode == 2, (argv, p.stderr[-2000:])
         assert msg in p.stderr and p.stderr.strip().count('\n') == 0, (argv, p.stderr)
+
+def test_encoder_bench_bad_input():
+    "`icmos bench stm-encoder`: bad flags give one clear line and exit code 2, before any model or data is loaded."
+    for argv, msg in [(['--methods', 'mix'], '--targets: regression and mix need optimised STMs'),
+                      (['--n-train', '0'], '--n-train: sizes must be in [1, --pool=3072]'),
+                      (['--K', '200'], 'K must be an integer in [4, 128]'),
+                      (['--refine', '-1'], '--refine: optimiser updates must be >= 0'),
+                      (['--refine-lr', '0'], 'lr: must be a number in (0, 1000.0]'),
+                      (['--methods', 'e2e', '--targets', '/nonexistent/stm-work'], 'is not a folder')]:
+        p = subprocess.run([sys.executable, str(ROOT / 'tests' / '_stm_launch.py'), 'bench', 'stm-encoder', '--device', 'cpu', *argv],
+                           env=_env(), capture_output=True, text=True, timeout=300)
+        assert p.returncode == 2 and msg in p.stderr, (argv, p.returncode, p.stderr[-2000:])
