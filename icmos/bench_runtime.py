@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
-from .core import ICMOSConfig, ICMOSError, encode_prompt, get_method, load_model, split_list, _peak_host_mb, METHODS, _load_method_modules
+from .core import ICMOSConfig, ICMOSError, encode_prompt, get_method, load_model, split_list, variant, _peak_host_mb, METHODS, _load_method_modules
 from .eval import device_name, model_label, parse_lengths, _read_rows, _write_row
 from .runtime import ICMOS, RuntimeConfig
 from .tasks import TASKS, make_sample
@@ -24,7 +24,6 @@ __all__ = ['COLUMNS', 'KEY', 'parse_method', 'make_method', 'fact_recall', 'orac
 COLUMNS = ['method', 'task', 'context_tokens', 'budget_tokens', 'n', 'accuracy', 'block_recall_at_4', 'ingest_tok_s', 'query_s',
            'decode_tok_s', 'peak_gpu_mb', 'peak_host_mb', 'device', 'model']
 KEY = ('method', 'task', 'context_tokens', 'budget_tokens', 'device', 'model')
-_VARIANT = re.compile(r'^([a-z_0-9]+)(?:\[(.*)\])?$')
 
 def _runtime(m) -> bool:
     "Whether a method (class or instance) is a memory runtime (`icmos`, `rag_hybrid`): it has `ask_text` and a `runtime` config. Not `issubclass(..., ICMOS)`: a notebook run earlier in the same process (nbdev_test) may have registered its own copy of the class."
@@ -32,13 +31,11 @@ def _runtime(m) -> bool:
 
 def parse_method(spec: str) -> tuple[str, dict]:
     "`'icmos[hops=1,keys=block]'` -> `('icmos', {'hops': 1, 'keys': 'block'})`; overrides only for runtime methods."
-    m = _VARIANT.match(spec.strip())
-    if not m: raise ICMOSError(f'method {spec!r}: write a method name, optionally with runtime overrides like icmos[hops=1,top_k=4]')
-    name, over = m.group(1), {}
+    name, pairs = variant(spec, 'method', 'icmos[hops=1,top_k=4] (runtime methods only)')
+    over = {}
     _load_method_modules()
     if name != 'oracle' and name not in METHODS: raise ICMOSError(f"unknown method {name!r}; available: oracle, {', '.join(sorted(METHODS))}")
-    for kv in split_list(m.group(2) or '', str):
-        k, _, v = kv.partition('=')
+    for k, v in pairs:
         if k not in RuntimeConfig.__dataclass_fields__: raise ICMOSError(f'method {spec!r}: {k!r} is not a RuntimeConfig field')
         if name == 'oracle' or not _runtime(METHODS[name]): raise ICMOSError(f'method {spec!r}: overrides apply to runtime methods (icmos, rag_hybrid) only')
         over[k] = int(v) if re.fullmatch(r'-?\d+', v) else v

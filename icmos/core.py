@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/00_core.ipynb #37420e94
 from __future__ import annotations
-import dataclasses, functools, hashlib, importlib.util, json, os, resource, shutil, sys, time, warnings, weakref
+import dataclasses, functools, hashlib, importlib.util, json, os, re, resource, shutil, sys, time, warnings, weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Iterable
@@ -18,8 +18,8 @@ __all__ = ['EMBEDDED_MODEL', 'GGUF_NAME', 'FUSED_ARCHS', 'KERNELS', 'METHODS', '
            'ICMOSConfig', 'embedded_gguf', 'load_model', 'Prompt', 'text_ids', 'encode_prompt', 'cache_kw', 'prefill',
            'stop_ids', 'greedy_decode', 'static_cache', 'fused_unsupported', 'sdpa_attention', 'splitk_attention',
            'FusedLlama', 'fused_model', 'GraphDecoder', 'fast_greedy_decode', 'decode_greedy', 'Answer',
-           'register_method', 'Method', 'get_method', 'bounded_methods', 'model_window', 'split_list', 'check_budget',
-           'check_window', 'FullAttention', 'batches', 'ask']
+           'register_method', 'Method', 'get_method', 'bounded_methods', 'model_window', 'split_list', 'variant',
+           'check_budget', 'check_window', 'FullAttention', 'batches', 'ask']
 
 # %% ../nbs/api/00_core.ipynb #d5e764fe
 class ICMOSError(ValueError):
@@ -699,6 +699,19 @@ def model_window(model) -> int:
 def split_list(s: str, f=str) -> list:
     "The comma-separated items of a flag value, stripped, empties dropped, each converted by `f`."
     return [f(x.strip()) for x in str(s).split(',') if x.strip()]
+
+_VARIANT_RE = re.compile(r'\s*([A-Za-z_]\w*)\s*(?:\[(.*)\])?\s*')
+
+def variant(spec: str, what: str, example: str) -> tuple[str, list[tuple[str, str]]]:
+    "`'name[k=v,k2=v2]'` (`;` separates too) -> `('name', [('k', 'v'), ('k2', 'v2')])`: the syntax of a bench's method or policy with overrides; the caller checks names and keys."
+    m = _VARIANT_RE.fullmatch(str(spec))
+    if not m: raise ICMOSError(f'{what} {spec!r}: write a {what} name, optionally with overrides like {example}')
+    pairs = []
+    for kv in split_list((m.group(2) or '').replace(';', ','), str):
+        k, eq, v = kv.partition('=')
+        if not eq or not k.strip(): raise ICMOSError(f'{what} {spec!r}: write each override as key=value, like {example}')
+        pairs.append((k.strip(), v.strip()))
+    return m.group(1), pairs
 
 def check_budget(model, budget: int, chunk: int, what: str = 'budget', fix: str = 'lower --budget or --chunk-size') -> None:
     "Refuse a bounded method whose device KV (`budget` tokens) plus one prefill `chunk` would not fit the model's positions."

@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .core import ICMOSError, cache_kw, register_method, split_list
+from .core import ICMOSError, cache_kw, register_method, split_list, variant
 from .kv import KVPolicy, PolicyMethod, register_policy
 from .presses import ratio_budget
 
@@ -634,12 +634,10 @@ class TrimmerBench:
 def policy_spec(spec: str) -> tuple[str, dict]:
     "A bench policy: `'trimmer[sinks=4;window=0.25]'` -> `('trimmer', {'sinks': 4, 'window': 0.25})`; only the Trimmer takes overrides (its structure)."
     from icmos.kv import POLICIES
-    m = re.fullmatch(r'\s*([A-Za-z_]\w*)\s*(?:\[(.*)\])?\s*', spec)
-    if not m: raise ICMOSError(f'policy {spec!r}: write a policy name, the Trimmer optionally with its structure, like trimmer[sinks=4;window=0.25]')
-    name, over = m.group(1), {}
+    name, pairs = variant(spec, 'policy', 'trimmer[sinks=4;window=0.25] (only the Trimmer takes overrides)')
+    over = {}
     if name != 'full' and name not in POLICIES: raise ICMOSError(f"unknown policy {name!r}; available: full, {', '.join(POLICIES)}")
-    for kv in split_list((m.group(2) or '').replace(';', ','), str):
-        k, _, v = kv.partition('=')
+    for k, v in pairs:
         if name != 'trimmer' or k not in ('sinks', 'window'): raise ICMOSError(f'policy {spec!r}: only the Trimmer takes overrides, sinks= and window=')
         try: over[k] = int(v) if k == 'sinks' else float(v)
         except ValueError: raise ICMOSError(f'policy {spec!r}: {k}={v!r} is not a number') from None
