@@ -13,7 +13,7 @@ import torch.nn as nn
 
 from .core import ICMOSError, text_ids
 from .stm import QAExample, STMConfig, STMOptimizer, STMResult, _norm, _sync, squad_like
-from .writer import QFormer, WriterConfig, _check_budget, _decoder_layers, _fingerprint, _out_of_time, input_stats, read_checkpoint, states_of_ids
+from .writer import QFormer, WriterConfig, _check_budget, _out_of_time, check_lm, input_stats, lm_sizes, read_checkpoint, states_of_ids
 
 # %% auto #0
 __all__ = ['METHODS', 'ENCODER_FORMAT', 'ENCODER_COLUMNS', 'STMEncoderConfig', 'EncoderTrainConfig', 'STMEncoder',
@@ -82,20 +82,15 @@ class STMEncoder(nn.Module):
     def for_model(cls, model, tok, cfg: STMEncoderConfig | None = None) -> 'STMEncoder':
         "A new (untrained) encoder for `model`, its input statistics measured on prose."
         cfg = cfg or STMEncoderConfig()
-        n = len(_decoder_layers(model))
-        if cfg.layer > n: raise ICMOSError(f'layer {cfg.layer} is outside the model, which has {n} layers: choose --layer in [0, {n}]')
-        emb = model.get_input_embeddings().weight.detach().float()
-        enc = cls(cfg, emb.shape[1], float(emb.pow(2).mean(1).sqrt().mean()), _fingerprint(model, tok)).to(model.device)
+        enc = cls(cfg, *lm_sizes(model, tok, cfg.layer)).to(model.device)
         mu, sd = input_stats(model, tok, cfg.layer, cfg.source_tokens)
         enc.qformer.in_mean.copy_(mu); enc.qformer.in_std.copy_(sd)
         return enc
 
     def check_model(self, model, tok=None):
         "Raise if `model` is not the LM this encoder was made for (width always; fingerprint when `tok` is given)."
-        w = model.get_input_embeddings().weight.shape[1]
-        if w != self.d_lm: raise ICMOSError(f'this encoder writes STMs of width {self.d_lm}; the model is {w} wide: it belongs to another model')
-        if tok is not None and self.fingerprint and _fingerprint(model, tok) != self.fingerprint:
-            raise ICMOSError(f'this encoder was trained for model {self.fingerprint}, not {_fingerprint(model, tok)}: train one for this model (icmos bench stm-encoder)')
+        check_lm(self.d_lm, self.fingerprint, model, tok, 'encoder', 'this encoder writes STMs of width {d}; the model is {w} wide: it belongs to another model',
+                 'icmos bench stm-encoder')
 
     def check_K(self, K: int | None):
         if K is not None and K != self.cfg.K:

@@ -16,9 +16,10 @@ from .core import ICMOSError, _first_line, stop_ids, text_ids
 
 # %% auto #0
 __all__ = ['NOT_HERE', 'RECALL', 'PARA_TEST_TEMPLATES', 'SPREAD_FLOOR', 'CUE_TOKENS', 'WRITER_FORMAT', 'WriterConfig',
-           'hidden_at', 'block_states', 'states_of_ids', 'QFormer', 'input_stats', 'Writer', 'frame', 'lm_loss',
-           'answer_from_memory', 'writer_examples', 'WriterTrainConfig', 'StateCache', 'spread', 'spread_loss',
-           'writer_step_loss', 'train_writer', 'weights_digest', 'save_writer', 'read_checkpoint', 'load_writer']
+           'hidden_at', 'block_states', 'states_of_ids', 'QFormer', 'input_stats', 'lm_sizes', 'check_lm', 'Writer',
+           'frame', 'lm_loss', 'answer_from_memory', 'writer_examples', 'WriterTrainConfig', 'StateCache', 'spread',
+           'spread_loss', 'writer_step_loss', 'train_writer', 'weights_digest', 'save_writer', 'read_checkpoint',
+           'load_writer']
 
 # %% ../nbs/api/20_writer.ipynb #a2f2a9d3
 _INT_FIELDS = (('n_tokens', 1, 512), ('block_tokens', 4, 8192), ('layer', 0, 1000), ('d', 8, 8192), ('depth', 1, 24),
@@ -177,6 +178,20 @@ def _fingerprint(model, tok) -> str:
     from icmos.store import model_fingerprint
     return model_fingerprint(tok, model)
 
+def lm_sizes(model, tok, layer: int) -> tuple[int, float, str]:
+    "`(width, mean RMS of the input embeddings, fingerprint)` of the LM a Q-Former is made for, refusing a `layer` outside it."
+    n = len(_decoder_layers(model))
+    if layer > n: raise ICMOSError(f'layer {layer} is outside the model, which has {n} layers: choose --layer in [0, {n}]')
+    emb = model.get_input_embeddings().weight.detach().float()
+    return emb.shape[1], float(emb.pow(2).mean(1).sqrt().mean()), _fingerprint(model, tok)
+
+def check_lm(d_lm: int, fingerprint: str, model, tok, what: str, width_error: str, hint: str):
+    "Raise if `model` is not the LM a module of width `d_lm` was made for: `width_error` (formatted with `d`, `w`) on another width; another fingerprint (when `tok` is given) names `hint`."
+    w = model.get_input_embeddings().weight.shape[1]
+    if w != d_lm: raise ICMOSError(width_error.format(d=d_lm, w=w))
+    if tok is not None and fingerprint and _fingerprint(model, tok) != fingerprint:
+        raise ICMOSError(f'this {what} was trained for model {fingerprint}, not {_fingerprint(model, tok)}: train one for this model ({hint})')
+
 class Writer(nn.Module):
     "The Q-Former and the trainable `<MEM_START>` / `<MEM_END>` embeddings of one LM."
     def __init__(self, cfg: WriterConfig, d_lm: int, emb_rms: float, fingerprint: str = ''):
@@ -191,20 +206,15 @@ class Writer(nn.Module):
     def for_model(cls, model, tok, cfg: WriterConfig | None = None) -> 'Writer':
         "A new (untrained) writer sized from `model`, its input statistics measured on prose (`input_stats`)."
         cfg = cfg or WriterConfig()
-        n = len(_decoder_layers(model))
-        if cfg.layer > n: raise ICMOSError(f'layer {cfg.layer} is outside the model, which has {n} layers: choose --layer in [0, {n}]')
-        emb = model.get_input_embeddings().weight.detach().float()
-        w = cls(cfg, emb.shape[1], float(emb.pow(2).mean(1).sqrt().mean()), _fingerprint(model, tok)).to(model.device)
+        w = cls(cfg, *lm_sizes(model, tok, cfg.layer)).to(model.device)
         mu, sd = input_stats(model, tok, cfg.layer, cfg.block_tokens)
         w.qformer.in_mean.copy_(mu); w.qformer.in_std.copy_(sd)
         return w
 
     def check_model(self, model, tok=None):
         "Raise if `model` is not the LM this writer was made for (width always; fingerprint when `tok` is given)."
-        w = model.get_input_embeddings().weight.shape[1]
-        if w != self.d_lm: raise ICMOSError(f'detail tokens of width {self.d_lm} cannot go into a model of width {w}: this writer belongs to another model')
-        if tok is not None and self.fingerprint and _fingerprint(model, tok) != self.fingerprint:
-            raise ICMOSError(f'this writer was trained for model {self.fingerprint}, not {_fingerprint(model, tok)}: train one for this model (reports/scripts/writer_run.py writer)')
+        check_lm(self.d_lm, self.fingerprint, model, tok, 'writer', 'detail tokens of width {d} cannot go into a model of width {w}: this writer belongs to another model',
+                 'reports/scripts/writer_run.py writer')
 
     def forward(self, states, mask): return self.qformer(states, mask)
 
