@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/51_stm_encoder.ipynb #8d62d777
 from __future__ import annotations
-import json, math, random, sys, time
+import json, math, random, sys, time, warnings
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -165,9 +165,11 @@ def train_stm_encoder(model, tok, examples: list[QAExample], cfg: STMEncoderConf
         for i, e in enumerate(examples):
             if e.id in targets: T[i] = targets[e.id].to(dev).float(); has[i] = True
     opt = torch.optim.AdamW(enc.parameters(), lr=tc.lr, weight_decay=0.01)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / max(1, tc.warmup), 0.5 * (1 + math.cos(math.pi * min(1.0, s / tc.steps)))))
-    g = torch.Generator().manual_seed(tc.seed); perm, pos = torch.randperm(N, generator=g), 0
     hist, acc, t0 = [], [], time.perf_counter()
+    def done(s):  # the share of the run spent: of the steps, or of the time budget when that ends it first (the decay always completes)
+        return min(1.0, max(s / tc.steps, (time.perf_counter() - t0) / tc.max_seconds if tc.max_seconds else 0.0))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / max(1, tc.warmup), 0.5 * (1 + math.cos(math.pi * done(s)))))
+    g = torch.Generator().manual_seed(tc.seed); perm, pos = torch.randperm(N, generator=g), 0
     enc.train()
     for step in tqdm(range(tc.steps), desc=f'stm encoder ({tc.method})', disable=not progress, file=sys.stderr):
         if pos + tc.batch > N: perm, pos = torch.randperm(N, generator=g), 0
@@ -208,6 +210,10 @@ def exact_rates(model, tok, examples: list[QAExample], contents: dict | None, re
     """Decode STMs for `examples` after `refine_steps` optimiser updates from `contents` (None: the optimiser's random
     start; `stm.steps`/`restarts` as given when `refine_steps` is None): exact Q and A rates, optimiser seconds, results."""
     K = stm.K; opt = STMOptimizer(model, tok, stm).register(examples)
+    for e in examples if contents is not None else []:
+        x = contents.get(e.id)
+        if x is None: raise ICMOSError(f'contents: none for example {e.id}')
+        if tuple(x.shape) != (K, opt.d): raise ICMOSError(f'contents: {e.id} has {tuple(x.shape)}, not (K, d) = ({K}, {opt.d})')
     if refine_steps == 0:
         if contents is None: raise ICMOSError('refine_steps=0 needs contents to decode')
         res = [STMResult(e.id, '2', K, ('q', 'a'), contents[e.id], opt.mode.cpu(), {}, {}, {}, {}, {}, 0, 0, 'encoded') for e in examples]
@@ -247,36 +253,47 @@ def load_targets(folder, examples: list[QAExample], K: int) -> dict:
     "Optimised STMs under `folder` (`icmos bench stm --work-dir`): stage 2, K slots, converged and decoded exactly, each checked against its example's Q and A text: id → `(K, d)`."
     folder, by_id, out = Path(folder), {e.id: e for e in examples}, {}
     if not folder.is_dir(): raise ICMOSError(f'--targets: {folder} is not a folder (the --work-dir of `icmos bench stm --distinct context`)')
+    unreadable = 0
     for p in sorted(folder.rglob('*.json')):
         try: r = STMResult.load(p)
-        except Exception: continue
+        except Exception: unreadable += 1; continue
         e = by_id.get(r.id)
         if e is None or r.stage != '2' or r.K != K or not r.converged or not (r.exact.get('q') and r.exact.get('a')): continue
         if _norm(r.decoded.get('q') or '') == _norm(e.question) and _norm(r.decoded.get('a') or '') == _norm(e.answer): out[r.id] = r.content
+    if unreadable: warnings.warn(f'icmos.stm_encoder: {unreadable} unreadable result file(s) under {folder} ignored')
     return out
 
 def bench_args(p):
-    p.add_argument('--K', type=int, default=8, help='content slots (default 8)')
-    p.add_argument('--pool', type=int, default=3072, help='training passages generated (the bench stm --n of the targets)')
-    p.add_argument('--n-train', type=int, nargs='+', default=[3072], help='training set sizes (prefixes of the pool): the exact-rate curve')
-    p.add_argument('--n-test', type=int, default=256, help='held-out passages')
-    p.add_argument('--methods', nargs='+', default=['e2e', 'regression', 'mix'], choices=list(METHODS))
-    p.add_argument('--refine', type=int, nargs='+', default=[0, 1, 3, 10], help='optimiser updates after the encoder (0 = none)')
-    p.add_argument('--targets', default=None, help='work folder of `icmos bench stm --distinct context` (needed by regression and mix)')
-    p.add_argument('--steps', type=int, default=2000); p.add_argument('--batch', type=int, default=64)
-    p.add_argument('--lr', type=float, default=3e-4); p.add_argument('--warmup', type=int, default=100)
-    p.add_argument('--max-minutes', type=float, default=0, help='wall-clock budget of each training (0: none)')
-    p.add_argument('--layer', type=int, default=12); p.add_argument('--d', type=int, default=384)
-    p.add_argument('--depth', type=int, default=3); p.add_argument('--heads', type=int, default=6)
-    p.add_argument('--source-tokens', type=int, default=96)
-    p.add_argument('--stm-lr', type=float, default=0.03, help="the optimiser's learning rate (its reference rows and the control)")
-    p.add_argument('--refine-lr', type=float, nargs='+', default=None, help="learning rates of the refinement from the encoder's output (default: --stm-lr); rows of another rate name it in the method")
-    p.add_argument('--optimiser-steps', type=int, default=300); p.add_argument('--optimiser-restarts', type=int, default=2)
-    p.add_argument('--optimiser-batch', type=int, default=256)
-    p.add_argument('--no-optimiser', action='store_true', help='skip the optimiser reference rows (speedups are then empty)')
-    p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--save', default=None, help='folder for the trained encoders (one subfolder each)')
-    p.add_argument('--out', default='reports/results'); p.add_argument('--no-progress', action='store_true')
+    d = p.add_argument_group('data (the optimiser\'s STMs in --targets must come from the same --K, --pool and --seed)')
+    d.add_argument('--K', type=int, default=8, help='content slots the encoder writes (default 8)')
+    d.add_argument('--pool', type=int, default=3072, help='training passages generated: squad_like(pool + n_test, seed, distinct=context); the `bench stm --n` of --targets (default 3072)')
+    d.add_argument('--n-train', type=int, nargs='+', default=[3072], help='training set sizes, prefixes of the pool (of its passages with a target when --targets is given; larger sizes are cut to that number): one encoder each, the exact-rate curve (default 3072)')
+    d.add_argument('--n-test', type=int, default=256, help='held-out passages, the last of the generated ones (default 256)')
+    d.add_argument('--seed', type=int, default=0, help='seed of the passages (and of training); must be the `bench stm --seed` of --targets (default 0)')
+    d.add_argument('--targets', default=None, help='the --work-dir of `icmos bench stm --distinct context`: optimised STMs, needed by regression and mix')
+    t = p.add_argument_group('encoder and its training')
+    t.add_argument('--methods', nargs='+', default=['e2e'], choices=list(METHODS), help='e2e (CE through the LM), regression (to --targets), mix (both) (default e2e)')
+    t.add_argument('--steps', type=int, default=2000, help="the encoder's training steps (not the optimiser's) (default 2000)")
+    t.add_argument('--batch', type=int, default=64, help='passages per training step (default 64)')
+    t.add_argument('--lr', type=float, default=3e-4, help="the encoder's learning rate (default 3e-4)")
+    t.add_argument('--warmup', type=int, default=100, help='linear warm-up steps (default 100)')
+    t.add_argument('--max-minutes', type=float, default=0, help='wall-clock budget of each training; the cosine decay then spans the budget (0: none, the default)')
+    t.add_argument('--layer', type=int, default=12, help='the LM layer the encoder reads (0 = token embeddings) (default 12)')
+    t.add_argument('--d', type=int, default=384, help="the Q-Former's width (not the LM's) (default 384)")
+    t.add_argument('--depth', type=int, default=3, help='Q-Former layers (default 3)'); t.add_argument('--heads', type=int, default=6, help='attention heads (default 6)')
+    t.add_argument('--source-tokens', type=int, default=96, help="the encoder's window: a longer passage is refused (default 96)")
+    o = p.add_argument_group('the optimiser: reference rows, control and refinement')
+    o.add_argument('--refine', type=int, nargs='+', default=[0, 1, 3, 10], help="optimiser updates after the encoder, a row each (0 = none; the optimiser keeps the lowest-loss of the R + 1 STMs it scores, which may be the encoder's own); failed decodes are recorded for R = 0 (default 0 1 3 10)")
+    o.add_argument('--stm-lr', type=float, default=0.03, help="the optimiser's learning rate: its reference rows and the control (default 0.03)")
+    o.add_argument('--refine-lr', type=float, nargs='+', default=None, help="learning rates of the refinement from the encoder's output (default: --stm-lr); rows of another rate name it in the method")
+    o.add_argument('--optimiser-steps', type=int, default=300, help='steps per attempt of the reference optimiser (default 300)')
+    o.add_argument('--optimiser-restarts', type=int, default=2, help='its restarts (default 2)')
+    o.add_argument('--optimiser-batch', type=int, default=256, help='STMs it optimises at once (default 256)')
+    o.add_argument('--no-optimiser', action='store_true', help='skip the optimiser reference rows (speedups are then empty)')
+    r = p.add_argument_group('output')
+    r.add_argument('--save', default=None, help='folder for the trained encoders (one subfolder each)')
+    r.add_argument('--out', default='reports/results', help='folder of stm_encoder.csv, stm_encoder_train.csv, stm_encoder_samples.jsonl (default reports/results)')
+    r.add_argument('--no-progress', action='store_true')
     g = p.add_argument_group('model')
     g.add_argument('--model', default=None); g.add_argument('--device', default=None); g.add_argument('--dtype', default=None, choices=['float32', 'bfloat16', 'float16'])
 
@@ -290,7 +307,7 @@ def bench_main(args) -> int:
                                  max_seconds=args.max_minutes * 60 or None) for m in args.methods}
     STMConfig(K=args.K, lr=args.stm_lr, steps=args.optimiser_steps, restarts=args.optimiser_restarts, batch_size=args.optimiser_batch)
     if args.pool < 1 or args.n_test < 1: raise ICMOSError('--pool and --n-test: need at least one passage each')
-    if any(not 1 <= n <= args.pool for n in args.n_train): raise ICMOSError(f'--n-train: sizes must be in [1, --pool={args.pool}] (got {args.n_train})')
+    if any(n < 1 for n in args.n_train): raise ICMOSError(f'--n-train: sizes must be at least 1 (got {args.n_train})')
     if any(r < 0 for r in args.refine): raise ICMOSError('--refine: optimiser updates must be >= 0')
     refine_lrs = args.refine_lr or [args.stm_lr]
     for x in refine_lrs: STMConfig(K=args.K, lr=x)
@@ -303,11 +320,14 @@ def bench_main(args) -> int:
     say = lambda *a: print('icmos.stm_encoder:', *a, file=sys.stderr, flush=True)
     data = squad_like(args.pool + args.n_test, args.seed, 'context')
     pool, test = data[:args.pool], data[args.pool:]
+    STMEncoder(cfg, *lm_sizes(model, tok, cfg.layer)).passage_ids(tok, [e.context for e in data])   # --layer and --source-tokens fit, before any work
     targets = load_targets(args.targets, pool, args.K) if args.targets else None
     if targets is not None:
         say(f'{len(targets)} of {len(pool)} pool passages have an exact optimised STM: every method trains on those')
         if not targets: raise ICMOSError(f'--targets: none of the {len(pool)} pool passages has an exact optimised STM under {args.targets} (K={args.K}, seed {args.seed}, --distinct context?)')
         pool = [e for e in pool if e.id in targets]
+    sizes = list(dict.fromkeys(min(n, len(pool)) for n in args.n_train))
+    if len(sizes) < len(args.n_train): say(f'--n-train {args.n_train}: sizes above the {len(pool)} usable passages are cut to it; training {sizes}')
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     rows, hist, samples = [], [], []
     stm = STMConfig(K=args.K, lr=args.stm_lr, steps=args.optimiser_steps, restarts=args.optimiser_restarts, batch_size=args.optimiser_batch)
@@ -327,7 +347,7 @@ def bench_main(args) -> int:
         for R in sorted({x for x in args.refine if x > 0}):
             r = exact_rates(model, tok, test, None, R, stm); row('optimiser-random-init', R, 0, r, 1000 * r['seconds'] / len(test))
     for m in args.methods:
-        for n in args.n_train:
+        for n in sizes:
             tr = pool[:n]; t0 = time.perf_counter()
             enc, h = train_stm_encoder(model, tok, tr, cfg, tcs[m], targets=targets, progress=progress)
             hist.extend(dict(x, method=m, n_train=len(tr), device=device) for x in h)

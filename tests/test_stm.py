@@ -43,7 +43,7 @@ def test_bench_bad_input():
 def test_encoder_bench_bad_input():
     "`icmos bench stm-encoder`: bad flags give one clear line and exit code 2, before any model or data is loaded."
     for argv, msg in [(['--methods', 'mix'], '--targets: regression and mix need optimised STMs'),
-                      (['--n-train', '0'], '--n-train: sizes must be in [1, --pool=3072]'),
+                      (['--n-train', '0'], '--n-train: sizes must be at least 1'),
                       (['--K', '200'], 'K must be an integer in [4, 128]'),
                       (['--refine', '-1'], '--refine: optimiser updates must be >= 0'),
                       (['--refine-lr', '0'], 'lr: must be a number in (0, 1000.0]'),
