@@ -19,7 +19,7 @@ CUDA_VISIBLE_DEVICES=1 $E --methods e2e regression mix --n-train 3072 --targets 
 wait
 bash reports/scripts/stm_encoder_gpu.sh collect 60
 # 3. Run 2 (`MINUTES=7 STEPS=20000 bash reports/scripts/stm_encoder_gpu.sh start2` on one H200: mix encoders at layers
-#    12 and 6 trained twice as long, refinement at rates 0.003 and 0.01) was started but the session's device time ran
+#    12 and 6 trained twice as long, refinement at rates 0.003 and 0.01; the encoders then ran at once, now in turn) was started but the session's device time ran
 #    out before it could be collected: no row of it exists. It is the next session's first run.
 fi
 # Merge (anywhere): stm_encoder.csv, stm_encoder_train.csv, stm_encoder_samples.jsonl, stm_2gpu.csv

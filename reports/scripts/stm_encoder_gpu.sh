@@ -2,7 +2,7 @@
 # Issue 19 on a 2-GPU host: the STM optimiser through accelerate on 2 GPUs (and the same examples on 1 GPU), then STM
 # encoders trained on its targets, each job in its own session so that it outlives the call:
 #   bash reports/scripts/stm_encoder_gpu.sh start          # the pipeline below, in the background
-#   bash reports/scripts/stm_encoder_gpu.sh start2         # run 2, one GPU: targets, then mix encoders per layer (LAYERS), longer
+#   MINUTES=6 STEPS=20000 bash reports/scripts/stm_encoder_gpu.sh start2   # run 2, one GPU: targets, then mix encoders per layer (LAYERS), in turn
 #   bash reports/scripts/stm_encoder_gpu.sh collect WAIT   # wait for it (WAIT s into this call), pack $R into $OUT/stmenc.tgz
 # Pipeline: (1) `bench stm` on both GPUs (accelerate, examples split), K=8, POOL passages: the targets and the 2-GPU
 # throughput; (2) GPU 0: the first POOL/2 of them on one GPU (the examples process 0 had), then the encoder curve
@@ -44,14 +44,14 @@ collect)
   for f in $R/*.log; do echo "--- $f"; tail -c 800 $f | tr '\r' '\n' | grep -v '^\s*$' | tail -4; done
   tar -czf ${OUT:?}/stmenc.tgz -C $(dirname $R) --exclude "$(basename $R)/stmw*" --exclude "$(basename $R)/ckpt*" $(basename $R) && ls -la $OUT
   ;;
-start2)  # run 2 (one GPU): the targets again, then one mix encoder per layer in LAYERS at once, trained longer, refined at smaller rates
+start2)  # run 2 (one GPU): the targets again (fresh work dir), then one mix encoder per layer in LAYERS, one after another (uncontended timings), refined at smaller rates
   need_kjv
   python3 -c "from icmos.core import ICMOSConfig, load_model; load_model(ICMOSConfig(model='$M', device='cpu'))" || exit 1
+  rm -f $R/DONE   # a DONE of an earlier run on this host would end collect at once
   cat > $R/pipeline2.sh <<EOS
 set -x
-$ICM $STM $D1 --n $POOL --work-dir $R/stmw --out $R/stm_1gpu_full > $R/opt1full.log 2>&1
-for L in ${LAYERS:-12 6}; do $ICM $ENCB $D1 --methods mix --n-train $POOL --targets $R/stmw --layer \$L --batch 128 --refine-lr 0.003 0.01 --out $R/enc_L\$L --save $R/ckpt_L\$L > $R/enc_L\$L.log 2>&1 & done
-wait
+$ICM $STM $D1 --n $POOL --work-dir $R/stmw2 --out $R/stm_1gpu_full > $R/opt1full.log 2>&1
+for L in ${LAYERS:-12 6}; do $ICM $ENCB $D1 --methods mix --n-train $POOL --targets $R/stmw2 --layer \$L --batch 128 --refine-lr 0.003 0.01 --out $R/enc_L\$L --save $R/ckpt_L\$L > $R/enc_L\$L.log 2>&1; done
 echo done > $R/DONE
 EOS
   setsid nohup bash $R/pipeline2.sh > $R/pipeline2.log 2>&1 < /dev/null &
