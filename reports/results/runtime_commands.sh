@@ -118,3 +118,6 @@ OMP_NUM_THREADS=1 python reports/scripts/l3_read_latency.py --device cpu --tasks
 OMP_NUM_THREADS=1 python reports/scripts/l3_read_latency.py --device cpu --tasks niah_single,paraphrase --lengths 4K --n 3 --seed 10 --reps 5 \
   --configs units:4,blocks:4 --out reports/results/runtime_l3_read_cpu.csv
 # GPU (for the lead; one part per device call, carry [.emb, .gpuw] after the staging calls): bash reports/scripts/l3_gpu.sh check|read|bench|bench1m
+# 2026-11-27 (session 8, CPU, a shared 2-core machine, niced under CI): the HyDE probe (issue 12, paraphrase retrieval):
+# MiniLM recall of the fact among the top 4 / 16 blocks for the question, the LM's hypothetical answer, and both (32K, n = 20)
+OMP_NUM_THREADS=1 python reports/scripts/hyde_probe.py --task paraphrase --length 32K --n 20 --device cpu --out reports/results/hyde_probe_cpu_32k.csv
