@@ -121,3 +121,11 @@ OMP_NUM_THREADS=1 python reports/scripts/l3_read_latency.py --device cpu --tasks
 # 2026-11-27 (session 8, CPU, a shared 2-core machine, niced under CI): the HyDE probe (issue 12, paraphrase retrieval):
 # MiniLM recall of the fact among the top 4 / 16 blocks for the question, the LM's hypothetical answer, and both (32K, n = 20)
 OMP_NUM_THREADS=1 python reports/scripts/hyde_probe.py --task paraphrase --length 32K --n 20 --device cpu --out reports/results/hyde_probe_cpu_32k.csv
+# 2026-11-27 (session 8, CPU): where paraphrase facts are lost at 32K. The same 10 samples (seeds 0-9, depth (i + 0.5) / 10) through
+# MiniLM alone (the probe, n = 10: its top-4 blocks) and through the runtime with four ranker / re-rank settings
+# (runtime_paraphrase_cpu.csv, samples in runtime_paraphrase_cpu_samples.jsonl; two processes at a time, so query_s is contended):
+OMP_NUM_THREADS=2 python reports/scripts/hyde_probe.py --task paraphrase --length 32K --n 10 --device cpu --out reports/results/hyde_probe_cpu_32k_n10.csv
+for m in 'icmos' 'icmos[rankers=minilm]' 'icmos[rankers=minilm;rerank=none]' 'icmos[rerank=none]'; do
+  OMP_NUM_THREADS=1 icmos bench runtime --methods "$m" --tasks paraphrase --lengths 32K --n 10 --device cpu --no-progress \
+    --out reports/results/runtime_paraphrase_cpu.csv --samples-out reports/results/runtime_paraphrase_cpu_samples.jsonl
+done
