@@ -488,17 +488,20 @@ def _optimise(self: STMOptimizer, examples, stage: str = '2', progress: bool = T
     items = self._items(list(examples), stage)
     for e, tg in items:  # fail on bad input before any work
         for t in tg: self.target_ids(e.question if t == 'q' else e.answer, 'question' if t == 'q' else 'answer')
-    if init is not None:
-        for e, _ in items:
-            x = init.get(e.id)
-            if x is None: raise ICMOSError(f'init: no start content for example {e.id}')
-            if tuple(x.shape) != (self.cfg.K, self.d): raise ICMOSError(f'init: the start of {e.id} is {tuple(x.shape)}, not (K, d) = ({self.cfg.K}, {self.d})')
+    if init is not None: self.check_contents([e for e, _ in items], init, 'init')
     out, B = [], self.cfg.batch_size
     for b in range(0, len(items), B):
         out += _optimise_batch(self, items[b:b + B], stage, progress, log_every, desc=f'stm K={self.cfg.K} stage {stage} batch {b // B + 1}', _loss_hook=_loss_hook, init=init)
     return out
 
-STMOptimizer.optimise = _optimise
+def _check_contents(self: STMOptimizer, examples, contents: dict, what: str = 'contents'):
+    "Raise unless `contents` holds a `(K, d)` content for every example (a start for `optimise`, an STM to decode)."
+    for e in examples:
+        x = contents.get(e.id)
+        if x is None: raise ICMOSError(f'{what}: no content for example {e.id}')
+        if tuple(x.shape) != (self.cfg.K, self.d): raise ICMOSError(f'{what}: {e.id} is {tuple(x.shape)}, not (K, d) = ({self.cfg.K}, {self.d})')
+
+STMOptimizer.optimise, STMOptimizer.check_contents = _optimise, _check_contents
 
 # %% ../nbs/api/50_stm.ipynb #306d7f5f
 @torch.no_grad()

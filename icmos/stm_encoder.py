@@ -13,10 +13,10 @@ import torch.nn as nn
 
 from .core import ICMOSError, text_ids
 from .stm import QAExample, STMConfig, STMOptimizer, STMResult, _norm, _sync, squad_like
-from .writer import QFormer, WriterConfig, _check_budget, _out_of_time, check_lm, input_stats, lm_sizes, read_checkpoint, states_of_ids
+from .writer import QFormer, WriterConfig, _check_budget, _out_of_time, check_lm, lm_sizes, read_checkpoint, states_of_ids
 
 # %% auto #0
-__all__ = ['METHODS', 'ENCODER_FORMAT', 'ENCODER_COLUMNS', 'STMEncoderConfig', 'EncoderTrainConfig', 'STMEncoder',
+__all__ = ['METHODS', 'ENCODER_FORMAT', 'ENCODER_COLUMNS', 'STMEncoderConfig', 'EncoderTrainConfig', 'passage_ids', 'STMEncoder',
            'passage_states', 'train_stm_encoder', 'encode_all', 'exact_rates', 'save_encoder', 'load_encoder',
            'load_targets', 'bench_args', 'bench_main']
 
@@ -70,6 +70,18 @@ METHODS = {'e2e': (1.0, 0.0), 'regression': (0.0, 1.0), 'mix': (1.0, 1.0)}  # me
 # %% ../nbs/api/51_stm_encoder.ipynb #ed25c282
 ENCODER_FORMAT = 'icmos-stm-encoder-1'
 
+def passage_ids(tok, passages: list[str], source_tokens: int) -> list[list[int]]:
+    "Token ids of each passage (special tokens as plain text), refused when empty or longer than the encoder's window."
+    if isinstance(passages, str) or not passages: raise ICMOSError('passages: give a non-empty list of texts')
+    for i, p in enumerate(passages):
+        if not isinstance(p, str) or not p.strip(): raise ICMOSError(f'passage {i} is empty: an STM is written from text')
+    ids = text_ids(tok, list(passages))
+    for i, x in enumerate(ids):
+        if len(x) > source_tokens:
+            raise ICMOSError(f'passage {i} has {len(x)} tokens; this encoder reads at most {source_tokens}: '
+                             f'split it into passages of at most {source_tokens} tokens (one STM each)')
+    return ids
+
 class STMEncoder(nn.Module):
     "Passage states `(b, n, d)` at one LM layer → STM content `(b, K, d)`."
     def __init__(self, cfg: STMEncoderConfig, d_lm: int, emb_rms: float, fingerprint: str = ''):
@@ -83,8 +95,7 @@ class STMEncoder(nn.Module):
         "A new (untrained) encoder for `model`, its input statistics measured on prose."
         cfg = cfg or STMEncoderConfig()
         enc = cls(cfg, *lm_sizes(model, tok, cfg.layer)).to(model.device)
-        mu, sd = input_stats(model, tok, cfg.layer, cfg.source_tokens)
-        enc.qformer.in_mean.copy_(mu); enc.qformer.in_std.copy_(sd)
+        enc.qformer.fit_inputs(model, tok, cfg.layer, cfg.source_tokens)
         return enc
 
     def check_model(self, model, tok=None):
@@ -101,17 +112,7 @@ class STMEncoder(nn.Module):
                ) -> torch.Tensor: # (b, K, d) float32
         return self.qformer(states, mask) * self.log_scale.exp()
 
-    def passage_ids(self, tok, passages: list[str]) -> list[list[int]]:
-        "Token ids of each passage (special tokens as plain text), refused when empty or longer than the window."
-        if isinstance(passages, str) or not passages: raise ICMOSError('passages: give a non-empty list of texts')
-        for i, p in enumerate(passages):
-            if not isinstance(p, str) or not p.strip(): raise ICMOSError(f'passage {i} is empty: an STM is written from text')
-        ids = text_ids(tok, list(passages))
-        for i, x in enumerate(ids):
-            if len(x) > self.cfg.source_tokens:
-                raise ICMOSError(f'passage {i} has {len(x)} tokens; this encoder reads at most {self.cfg.source_tokens}: '
-                                 f'split it into passages of at most {self.cfg.source_tokens} tokens (one STM each)')
-        return ids
+    def passage_ids(self, tok, passages: list[str]) -> list[list[int]]: return passage_ids(tok, passages, self.cfg.source_tokens)
 
     def states(self, model, tok, ids: list[list[int]]):
         "The LM's states at the encoder's layer: `(states (b, n, d), mask (b, n))`."
@@ -210,10 +211,7 @@ def exact_rates(model, tok, examples: list[QAExample], contents: dict | None, re
     """Decode STMs for `examples` after `refine_steps` optimiser updates from `contents` (None: the optimiser's random
     start; `stm.steps`/`restarts` as given when `refine_steps` is None): exact Q and A rates, optimiser seconds, results."""
     K = stm.K; opt = STMOptimizer(model, tok, stm).register(examples)
-    for e in examples if contents is not None else []:
-        x = contents.get(e.id)
-        if x is None: raise ICMOSError(f'contents: none for example {e.id}')
-        if tuple(x.shape) != (K, opt.d): raise ICMOSError(f'contents: {e.id} has {tuple(x.shape)}, not (K, d) = ({K}, {opt.d})')
+    if contents is not None: opt.check_contents(examples, contents)
     if refine_steps == 0:
         if contents is None: raise ICMOSError('refine_steps=0 needs contents to decode')
         res = [STMResult(e.id, '2', K, ('q', 'a'), contents[e.id], opt.mode.cpu(), {}, {}, {}, {}, {}, 0, 0, 'encoded') for e in examples]
@@ -314,13 +312,14 @@ def bench_main(args) -> int:
     if any(METHODS[m][1] for m in args.methods) and not args.targets:
         raise ICMOSError('--targets: regression and mix need optimised STMs: run `icmos bench stm --distinct context --K K --n POOL --work-dir DIR` first')
     if args.targets and not Path(args.targets).is_dir(): raise ICMOSError(f'--targets: {args.targets} is not a folder (the --work-dir of `icmos bench stm --distinct context`)')
-    model, tok = load_model(ICMOSConfig.from_env(model=args.model, device=args.device, dtype=args.dtype))
+    mcfg = ICMOSConfig.from_env(model=args.model, device=args.device, dtype=args.dtype)
+    model, tok = load_model(mcfg)
     dev = model.device; device = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu'
-    label, progress = _model_label(ICMOSConfig.from_env(model=args.model).model), not args.no_progress
+    label, progress = _model_label(mcfg.model), not args.no_progress
     say = lambda *a: print('icmos.stm_encoder:', *a, file=sys.stderr, flush=True)
     data = squad_like(args.pool + args.n_test, args.seed, 'context')
     pool, test = data[:args.pool], data[args.pool:]
-    STMEncoder(cfg, *lm_sizes(model, tok, cfg.layer)).passage_ids(tok, [e.context for e in data])   # --layer and --source-tokens fit, before any work
+    lm_sizes(model, tok, cfg.layer); passage_ids(tok, [e.context for e in data], cfg.source_tokens)   # --layer and --source-tokens fit, before any work
     targets = load_targets(args.targets, pool, args.K) if args.targets else None
     if targets is not None:
         say(f'{len(targets)} of {len(pool)} pool passages have an exact optimised STM: every method trains on those')

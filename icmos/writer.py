@@ -146,6 +146,12 @@ class QFormer(nn.Module):
         D = self.out(x)
         return D * (self.emb_rms / D.pow(2).mean(-1, keepdim=True).add(1e-6).sqrt())
 
+    def fit_inputs(self, model, tok, layer: int, tokens: int) -> 'QFormer':
+        "Standardise the inputs by the LM's per-dimension statistics at `layer` over prose blocks of `tokens` (`input_stats`)."
+        mu, sd = input_stats(model, tok, layer, tokens)
+        self.in_mean.copy_(mu); self.in_std.copy_(sd)
+        return self
+
 # %% ../nbs/api/20_writer.ipynb #5767a7a3
 def _prose_block(tok, n_tokens: int, rng: random.Random, inserts: list = ()) -> str:
     "KJV prose of at most `n_tokens` tokens holding every insert whole (placed as `haystack` places them; a long verse that overshoots is trimmed word by word from the end, or from the start where the end holds an insert)."
@@ -207,8 +213,7 @@ class Writer(nn.Module):
         "A new (untrained) writer sized from `model`, its input statistics measured on prose (`input_stats`)."
         cfg = cfg or WriterConfig()
         w = cls(cfg, *lm_sizes(model, tok, cfg.layer)).to(model.device)
-        mu, sd = input_stats(model, tok, cfg.layer, cfg.block_tokens)
-        w.qformer.in_mean.copy_(mu); w.qformer.in_std.copy_(sd)
+        w.qformer.fit_inputs(model, tok, cfg.layer, cfg.block_tokens)
         return w
 
     def check_model(self, model, tok=None):
