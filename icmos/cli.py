@@ -86,6 +86,7 @@ _RUNTIME_FLAGS = {  # flag -> (type, help); each is a RuntimeConfig field, whose
     'kv_tier': (str, "l3: keep each sentence's raw KV at write time and read retrieved ones from it (RoPE re-rotated) instead of re-prefilling; off"),
     'kv_dir': (str, 'with --kv-tier l3: keep the KV in a scratch file in this folder (np.memmap) instead of host memory'),
     'kv_max_gb': (float, 'with --kv-tier l3: refuse a memory whose KV would pass this many GiB'),
+    'kv_policy': (str, 'the device KV during long answers: none (prompt + answer must fit --budget) or a KV policy that evicts back to the budget every step: streaming, tova, snapkv, knorm, h2o, expected_attention, trimmer'),
 }
 
 def _runtime_flags(p: argparse.ArgumentParser):

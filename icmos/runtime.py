@@ -22,10 +22,10 @@ def _method_of(cls):
     return deco
 
 # %% auto #0
-__all__ = ['RANKERS', 'MAX_SOURCE_BYTES', 'Block', 'Units', 'Blocker', 'Ranker', 'BM25', 'FlatIndex', 'DNIIIndex', 'Dense', 'rrf',
-           'Distilled', 'kv_bytes_per_token', 'rope_of', 'BlockLM', 'KVTier', 'LMKeys', 'RuntimeConfig', 'Hop', 'Trace',
-           'Memory', 'pieces_of_file', 'pieces_of_text', 'read_text', 'KVPrompt', 'trace_png', 'trace_html', 'ICMOS',
-           'RAGHybrid']
+__all__ = ['RANKERS', 'KV_POLICIES', 'MAX_SOURCE_BYTES', 'Block', 'Units', 'Blocker', 'Ranker', 'BM25', 'FlatIndex', 'DNIIIndex',
+           'Dense', 'rrf', 'Distilled', 'kv_bytes_per_token', 'rope_of', 'BlockLM', 'KVTier', 'LMKeys', 'RuntimeConfig',
+           'Hop', 'Trace', 'Memory', 'pieces_of_file', 'pieces_of_text', 'read_text', 'KVPrompt', 'trace_png',
+           'trace_html', 'ICMOS', 'RAGHybrid']
 
 # %% ../nbs/api/60_runtime.ipynb #7a6c5c16
 from .ingest import (HostStages, PieceFeatures, _STOP, _TOKEN, _TOKEN_SEP, _sep, _stem, _word_stems, auto_workers,
@@ -462,7 +462,8 @@ RANKERS = {'bm25': BM25, 'minilm': Dense, 'distilled': Distilled}
 
 # %% ../nbs/api/60_runtime.ipynb #c3l3ex01
 from .blocks import _attention_modules, block_scores, mean_query, representative_keys
-from .kv import rope_inv_freq, rotate
+import importlib
+from .kv import POLICIES, POLICY_MODULES, KVPolicy, Observer, PositionedCache, evict, rope_inv_freq, rotate
 import bisect
 
 def _text_config(model):
@@ -689,6 +690,8 @@ RANKERS['lmkeys'] = LMKeys
 
 # %% ../nbs/api/60_runtime.ipynb #601c4155
 _RETRIEVE = ('force', 'auto', 'off')
+KV_POLICIES = ('none', 'streaming', 'knorm', 'snapkv', 'tova', 'h2o', 'expected_attention', 'trimmer')  # kv_policy values: 'none' and the registered KV policies (icmos.kv.POLICIES)
+_STATEFUL = ('h2o', 'trimmer')  # policies that keep per-token state from every forward pass: not for KV placed from the L3 tier
 
 @dataclass
 class RuntimeConfig:
@@ -708,6 +711,7 @@ class RuntimeConfig:
     order: str = 'doc'            # with read='units': 'doc' (document order) or 'rank' (the best chain last, next to the question)
     rerank: str = 'lm'            # 'lm': re-rank the candidates by the LM's likelihood of the question given each sentence; 'none': fused rank only
     margin: float = 1.0           # with rerank='lm': a further chain or block is read only if its score is within this many nats/token of the best
+    keep_dense: int = 0           # blocks of the dense (MiniLM) ranker's own top that are read whatever the LM re-rank and the margin say (their best sentence; a look-alike still is not): a guard for paraphrases, which the re-rank may push down
     lookalikes: str = 'drop'      # 'drop': a candidate lacking a rare question word that the best candidate holds is not read (another key's number, another version's value); 'keep'
     local_tokens: int = 0         # tokens of the document's end kept as the local window
     retrieve: str = 'force'       # 'force': retrieve for the question; 'auto': also re-rank every `refresh_every` generated tokens; 'off': local window only
@@ -718,6 +722,7 @@ class RuntimeConfig:
     kv_tier: str = 'off'          # 'l3': keep every sentence's raw KV at write time and read retrieved sentences from it (RoPE re-rotated) instead of prefilling their text; 'off'
     kv_dir: str = ''              # with kv_tier='l3': keep the KV in a scratch file in this folder (np.memmap) instead of host memory
     kv_max_gb: float = 4.0        # with kv_tier='l3': refuse a memory whose KV would pass this many GiB (SmolLM2: 22.5 KiB/token in bfloat16, 45 KiB in float32)
+    kv_policy: str = 'none'       # the device KV during long answers: 'none' (prompt + whole answer must fit the budget) or a KV policy (streaming, tova, snapkv, ...: see KV_POLICIES) that evicts the cache back to the budget at every step once it is full, so an answer may run past it
 
     def __post_init__(self):
         if isinstance(self.workers, str):  # from a flag
@@ -726,7 +731,7 @@ class RuntimeConfig:
         if self.workers != 'auto' and (isinstance(self.workers, bool) or not isinstance(self.workers, int) or not 0 <= self.workers <= 256):
             raise ICMOSError(f"workers: must be 'auto' or an integer in [0, 256] (got {self.workers!r})")
         for name, lo, hi in (('block_words', 4, 4096), ('overlap', 0, 16), ('candidates', 1, 4096), ('top_k', 1, 256),
-                             ('hops', 1, 8), ('chains', 1, 8), ('rrf_k', 1, 10_000), ('local_tokens', 0, 1 << 20), ('refresh_every', 1, 4096),
+                             ('hops', 1, 8), ('chains', 1, 8), ('keep_dense', 0, 16), ('rrf_k', 1, 10_000), ('local_tokens', 0, 1 << 20), ('refresh_every', 1, 4096),
                              ('piece_chars', 1024, 1 << 30)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
@@ -743,6 +748,12 @@ class RuntimeConfig:
         if isinstance(self.kv_max_gb, bool) or not isinstance(self.kv_max_gb, (int, float)) or not 0 < self.kv_max_gb <= 1 << 20:
             raise ICMOSError(f'kv_max_gb: must be a number of GiB in (0, {1 << 20}] (got {self.kv_max_gb!r})')
         if self.kv_dir and self.kv_tier == 'off': raise ICMOSError("kv_dir: the L3 tier is off; give kv_tier='l3' with it")
+        if self.kv_policy not in KV_POLICIES: raise ICMOSError(f"kv_policy: must be one of {', '.join(KV_POLICIES)} (got {self.kv_policy!r})")
+        if self.kv_policy != 'none' and self.retrieve == 'auto':
+            raise ICMOSError("kv_policy: re-reading while generating (retrieve='auto') is not combined with eviction yet; use retrieve='force' with a kv_policy")
+        if self.kv_policy in _STATEFUL and self.kv_tier == 'l3':
+            raise ICMOSError(f"kv_policy {self.kv_policy!r} keeps state from every forward pass, which KV placed from the L3 tier never had; "
+                             "use a stateless policy (streaming, knorm, snapkv, tova, expected_attention) or kv_tier='off'")
         if self.keys not in ('unit', 'block'): raise ICMOSError(f"keys: must be 'unit' or 'block' (got {self.keys!r})")
         if self.index not in _INDEXES: raise ICMOSError(f"index: must be one of {', '.join(_INDEXES)} (got {self.index!r})")
         if self.retrieve not in _RETRIEVE: raise ICMOSError(f"retrieve: must be one of {', '.join(_RETRIEVE)} (got {self.retrieve!r})")
@@ -1089,13 +1100,15 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
     close = lambda b: fits(b) and (not first.scores or first.scores[b] >= best - cfg.margin)
     chosen, hops = [], [first]
     def take(h, b, u): chosen.append(b); h.picked.append(b); h.units.append(u)
+    dense = next((r.name for r in self.rankers if isinstance(r, Dense)), None)
+    guard = [b for b, _ in rankings.get(dense, [])[:cfg.keep_dense] if b in unit and fits(b)][:max(k - 1, 0)]  # read whatever the re-rank says
     for c in range(cfg.chains if cfg.hops > 1 else 0):  # each chain starts at the next best block for the question...
         start = next((b for b in pool if b not in self._seen(chosen)[0] and close(b)), None)
-        if start is None or len(chosen) >= k: break
+        if start is None or len(chosen) + len(guard) >= k: break
         take(first, start, unit[start]); at, known = unit[start], _word_stems(question)
         for _ in range(1, cfg.hops):  # ...and follows a bridge: a rare word the sentence adds to the question
             new = self._new_rare(self.units.text[at], known)
-            if len(chosen) >= k or not new: break
+            if len(chosen) + len(guard) >= k or not new: break
             bridge = self.units.text[at]
             r, f = self.rank(bridge, *self._seen(chosen))
             bu = self.best_units([b2 for b2, _ in f[:8]], bridge)
@@ -1103,6 +1116,8 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
             if nxt is None: break  # nothing else in the memory mentions it: the chain ends here
             h = Hop(bridge, r, f, []); hops.append(h); take(h, *nxt)
             known |= _word_stems(bridge); at = nxt[1]
+    for b in guard:
+        if b not in self._seen(chosen)[0]: take(first, b, unit[b])
     more = []  # past top_k: what the same fill takes next (not read), so recall past top_k needs no second retrieval
     for b in pool:  # fill the remaining places from the question's own ranking (within the margin of the best)
         if len(chosen) + len(more) >= max(k, cfg.candidates): break
@@ -1229,12 +1244,13 @@ def __kv_head_ids(self: Memory) -> torch.Tensor:
     return torch.cat([encode_prompt(self.tok, 'x', 'x').prefix, _encode_text(self.tok, '\n\n')], 1)
 
 @_method_of(Memory)
-def _read_prompt(self: Memory, prompt: Prompt, extra: list[int] = ()) -> tuple[torch.Tensor, object]:
-    "Prefill `prompt` (+ the `extra` tokens already generated) into a new cache: `(logits of the last token, cache)`. A `KVPrompt` places the header's KV (prefilled once), its runs' stored KV and the separators' (re-rotated) in one update per layer, then prefills only the local window and the question."
+def _read_prompt(self: Memory, prompt: Prompt, extra: list[int] = (), policy: KVPolicy | None = None, obs: Observer | None = None) -> tuple[torch.Tensor, object]:
+    "Prefill `prompt` (+ the `extra` tokens already generated) into a new cache: `(logits of the last token, cache)`. A `KVPrompt` places the header's KV (prefilled once), its runs' stored KV and the separators' (re-rotated) in one update per layer, then prefills only the local window and the question. With a KV `policy` the cache is a `PositionedCache` the policy evicts from after each chunk (`obs`: its observer, when it needs queries or hidden states)."
     model, cs = self.model, max(self.icfg.chunk_size, 1)
+    on_chunk = None if policy is None else (lambda c: evict(c, policy, obs))
     if not isinstance(prompt, KVPrompt):
         ids = prompt.ids() if not len(extra) else torch.cat([prompt.ids(), torch.tensor([list(extra)], dtype=torch.long)], dim=1)
-        return prefill(model, ids, chunk_size=cs)
+        return prefill(model, ids, cache=None if policy is None else PositionedCache(model), chunk_size=cs, on_chunk=on_chunk)
     from transformers import DynamicCache
     npre, ns = prompt.prefix.shape[1], prompt.sep.shape[1]
     hk, hv = self.kv.head(model, torch.cat([prompt.prefix, prompt.sep], 1))  # the template header + a separator: prefilled at write time
@@ -1243,15 +1259,26 @@ def _read_prompt(self: Memory, prompt: Prompt, extra: list[int] = ()) -> tuple[t
         if i:  # the separator's KV (computed after the header), moved to its place
             Ks.append(rotate(hk[:, :, npre:], torch.full((ns,), at - npre), self.kv.inv)); Vs.append(hv[:, :, npre:]); at += ns
         K, V = self.kv.place(run, at, model.device); Ks.append(K); Vs.append(V); at += K.shape[2]
-    cache = DynamicCache()
+    cache = DynamicCache() if policy is None else PositionedCache(model)
     if at:
         K, V = torch.cat(Ks, 2).to(model.dtype), torch.cat(Vs, 2).to(model.dtype)
         for l in range(K.shape[0]): cache.update(K[l][None], V[l][None], l)
     rest = torch.cat([prompt.tail, prompt.suffix, torch.tensor([list(extra)], dtype=torch.long)], dim=1)
-    return prefill(model, rest, cache=cache, chunk_size=cs)
+    return prefill(model, rest, cache=cache, chunk_size=cs, on_chunk=on_chunk)
 
 
 # %% ../nbs/api/60_runtime.ipynb #8793ec3a
+@_method_of(Memory)
+def _kv_policy(self: Memory, budget: int) -> KVPolicy | None:
+    "The KV policy named by `cfg.kv_policy`, keeping `budget` tokens, for this memory's model (the Trimmer with its shipped scorer); None for 'none'."
+    name = self.cfg.kv_policy
+    if name == 'none': return None
+    for m in POLICY_MODULES: importlib.import_module(m)
+    if name == 'trimmer':
+        from .trimmer import Trimmer, default_checkpoint, load_trimmer
+        return Trimmer(budget=budget, scorer=load_trimmer(default_checkpoint(), self.model).to(self.model.device))
+    return POLICIES[name](budget=budget)
+
 @_method_of(Memory)
 def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | None = None, name: str = 'icmos') -> Answer:
     "Answer `question` from the memory with at most `budget` tokens of KV on the device; the decisions go to `self.last_trace`."
@@ -1261,20 +1288,27 @@ def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | 
     max_new = self.icfg.max_new_tokens if max_new_tokens is None else max_new_tokens
     if isinstance(max_new, bool) or not isinstance(max_new, int) or not 1 <= max_new <= 4096:
         raise ICMOSError(f'max_new_tokens: must be an integer in [1, 4096] (got {max_new!r})')
-    self.assemble(question, [], budget, max_new, 0, check_only=True)  # a budget too small fails before any retrieval
+    pol = self.kv_policy(budget)  # a KV policy lets the answer run past the budget: only `reserve` of it is planned beside the prompt
+    reserve = max_new if pol is None else min(max_new, max(1, budget // 4))
+    self.assemble(question, [], budget, reserve, 0, check_only=True)  # a budget too small fails before any retrieval
     dev = model.device; T = {}
     if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
     _sync(dev); t0 = time.perf_counter()
     chosen, hops = self.retrieve(question) if cfg.retrieve != 'off' else ([], [])
     T['retrieve'] = time.perf_counter() - t0
     local = cfg.local_tokens if cfg.retrieve != 'off' else budget  # 'off': the local window is all there is
-    prompt, kept, dropped, spans = self.assemble(question, chosen, budget, max_new, local, hops=hops)
+    prompt, kept, dropped, spans = self.assemble(question, chosen, budget, reserve, local, hops=hops)
     T['assemble'] = time.perf_counter() - t0 - T['retrieve']
     stop = stop_ids(tok); out, refreshes = [], 0
     t1 = time.perf_counter()
-    logits, cache = self.read_prompt(prompt)
-    _sync(dev); T['prefill'] = time.perf_counter() - t1; t2 = time.perf_counter()
-    if cfg.retrieve != 'auto': out = decode_greedy(model, cache, logits, max_new, stop)
+    obs = Observer(model).open() if pol is not None and pol.needs else None  # hooks for a policy that reads queries / hidden states
+    try:
+        logits, cache = self.read_prompt(prompt, policy=pol, obs=obs)
+        _sync(dev); T['prefill'] = time.perf_counter() - t1; t2 = time.perf_counter()
+        if pol is not None: out = greedy_decode(model, cache, logits, max_new, stop, on_step=lambda c: evict(c, pol, obs))  # eager: evicts between steps
+    finally:
+        if obs is not None: obs.close()
+    if pol is None and cfg.retrieve != 'auto': out = decode_greedy(model, cache, logits, max_new, stop)
     step = cfg.refresh_every
     while cfg.retrieve == 'auto' and len(out) < max_new:
         seg = greedy_decode(model, cache, logits, min(step, max_new - len(out)), stop)
@@ -1296,7 +1330,7 @@ def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | 
     text = tok.decode(out, skip_special_tokens=True).strip()
     # KV tokens the cache holds at the end, read from the cache (eager decoding feeds all but the last token); the CUDA-graph
     # path decodes in a static copy of prompt + answer (the prefill cache lives beside it until the answer is done)
-    held = cache.get_seq_length() if (dev.type != 'cuda' or cfg.retrieve == 'auto') else prompt.n_tokens + len(out)
+    held = cache.get_seq_length() if (dev.type != 'cuda' or cfg.retrieve == 'auto' or pol is not None) else prompt.n_tokens + len(out)
     gpu = torch.cuda.max_memory_allocated(dev) / 2**20 if dev.type == 'cuda' else 0.0
     self.last_trace = Trace(question, len(self.blocks), self.n_tokens, [(b.start, b.end) for b in self.blocks], hops,
                             chosen, spans, dropped, prompt.n_tokens, text, T, refreshes,

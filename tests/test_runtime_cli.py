@@ -74,3 +74,16 @@ def test_l3_kv_tier_from_the_cli(doc):
     assert "kv_tier: must be" in _err(icmos('ask', str(f), q, '--method', 'icmos', '--kv-tier', 'l4', '--device', 'cpu'))
     assert 'kv_max_gb' in _err(icmos('ask', str(f), q, '--method', 'icmos', '--kv-tier', 'l3', '--kv-max-gb', '0.001', '--device', 'cpu'))
     assert "give kv_tier='l3'" in _err(icmos('ask', str(f), q, '--method', 'icmos', '--kv-dir', '/tmp', '--device', 'cpu'))
+
+def test_kv_policy_from_the_cli(doc, tmp_path):
+    "--kv-policy: an answer longer than the budget leaves room for runs on, the device KV held at the budget; bad values fail clearly."
+    f, q, key = doc
+    verses = tmp_path / 'verses.txt'
+    verses.write_text(' '.join(f'Verse {i}: the fields were green and the river ran slowly past the old town.' for i in range(40)), encoding='utf-8')
+    r = icmos('ask', str(verses), 'Tell me about the town and the river, in as many sentences as you can.', '--method', 'icmos',
+              '--kv-policy', 'streaming', '--budget', '256', '--max-new-tokens', '240', '--device', 'cpu', '--json', '--quiet')
+    assert r.returncode == 0, r.stderr[-2000:]
+    d = json.loads(r.stdout)
+    assert d['budget_tokens'] <= 256 and d['new_tokens'] > 256 - 51, d  # more answer than fits beside the template (51 tokens) alone
+    assert 'kv_policy: must be one of' in _err(icmos('ask', str(f), q, '--method', 'icmos', '--kv-policy', 'lru', '--device', 'cpu'))
+    assert "retrieve='force'" in _err(icmos('ask', str(f), q, '--method', 'icmos', '--kv-policy', 'tova', '--retrieve', 'auto', '--device', 'cpu'))
