@@ -71,7 +71,7 @@ train)
     --batch $TB --workers 4 --ratios $RATIOS --steps 100000 --time-limit $(( total - 60 )) --lengths $TLEN --out $R/ckpt_w$w --curve $R/train_w$w.csv --log-every 20"
   ;;
 collect)
-  wait_s=${2:-570}
+  wait_s=${2:-520}  # + merge (<= 60 s) + pack: within a 600 s call
   mine="--out $R/|trimmer_v3_gpu.sh _gpu1"  # this run's processes only (other jobs may share the host)
   while [ $SECONDS -lt $wait_s ] && pgrep -f -- "$mine" > /dev/null; do sleep 5; done
   echo "running: $(pgrep -fc -- "$mine"); deadline in $( [ -f $R/deadline ] && left ) s"
