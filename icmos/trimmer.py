@@ -24,8 +24,8 @@ __all__ = ['PROTECT', 'ATTN_NAME', 'LORA_FILE', 'TRAIN_TASKS', 'TRAIN_SEED0', 'B
            'protected', 'check_room', 'TrimmerConfig', 'TrimmerScorer', 'save_trimmer', 'load_trimmer', 'Trimmer',
            'soft_masked', 'soft_topk', 'lora_layers', 'add_lora', 'lora_off', 'apply_lora', 'trimmer_loss',
            'training_example', 'training_batch', 'TrainConfig', 'TrainData', 'train_trimmer', 'train_args',
-           'train_main', 'default_checkpoint', 'TrimmerMethod', 'TrimmerBench', 'policy_spec', 'run_trimmer_sample',
-           'run_trimmer_bench', 'bench_args', 'bench_main']
+           'train_main', 'default_checkpoint', 'TrimmerMethod', 'TrimmerBench', 'policy_spec', 'sample_depth',
+           'run_trimmer_sample', 'run_trimmer_bench', 'merge_rows', 'bench_args', 'bench_main']
 
 # %% ../nbs/api/16_trimmer.ipynb #73f13f3c
 PROTECT = 1e4  # score of a token kept by construction: above any learned score, finite (a soft top-k over it stays defined)
@@ -613,6 +613,7 @@ class TrimmerBench:
     kept_out: str | None = 'reports/results/trimmer_kept.csv'  # which positions survive (first niah_single sample, each layer)
     long_budget: int = 1024  # KV tokens kept per layer for lengths beyond the model's window (run block by block)
     lora: bool = False  # put the checkpoint's LoRA adapter into the model first; rows are named '<policy>+lora'
+    rows_every: int = 0  # > 0: every this many samples each cell writes a row of those samples (`merge_rows` sums them), tasks taking turns
 
     def __post_init__(self):
         from icmos.kv import POLICIES, default_policies
@@ -626,6 +627,8 @@ class TrimmerBench:
             if t not in TASKS: raise ICMOSError(f"unknown task {t!r}; available: {', '.join(TASKS)}")
         for r in self.ratios: ratio_budget(1000, r)
         if not isinstance(self.n, int) or self.n < 1: raise ICMOSError(f'n: must be at least 1 sample (got {self.n!r})')
+        if not isinstance(self.rows_every, int) or isinstance(self.rows_every, bool) or self.rows_every < 0:
+            raise ICMOSError(f'rows_every: must be an integer >= 0 samples (0: one row per cell of n; got {self.rows_every!r})')
         if not isinstance(self.long_budget, int) or self.long_budget < 1: raise ICMOSError(f'long_budget: must be a positive number of tokens (got {self.long_budget!r})')
         for L in self.lengths:
             for t in self.tasks:
@@ -650,6 +653,14 @@ def _policy(spec: str, budget: int, scorer):
     return Trimmer(budget=budget, scorer=scorer, **over) if name == 'trimmer' else POLICIES[name](budget=budget)
 
 # %% ../nbs/api/16_trimmer.ipynb #d60dc949
+def sample_depth(i: int, n: int, spread: bool = False) -> float:
+    """Needle depth of bench sample `i` of `n`: evenly spaced, or (`spread`) the base-2 van der Corput point of `i + 1`
+    (0.5, 0.25, 0.75, 0.125, ...), which does not depend on `n`: every prefix of the samples covers the prompt."""
+    if not spread: return (i + 0.5) / n
+    d, f, k = 0.0, 0.5, i + 1
+    while k: d, f, k = d + f * (k & 1), f / 2, k >> 1
+    return d
+
 def _bench_prompt(tok, task, L, seed, depth):
     "`(prompt ids (1, n), continuation ids or None, sample)` of one bench sample."
     from icmos.tasks import make_sample, get_task
@@ -730,7 +741,8 @@ def _long_rows(tb: TrimmerBench, model, tok, cfg, task: str, L: int, dev: str, l
         else: os.environ['ICMOS_TRIMMER'] = old
 
 def run_trimmer_bench(tb: TrimmerBench, cfg, progress: bool = True, log=None) -> list[dict]:
-    "Every (task, length): n prompts, each answered under every (policy, ratio) (`run_trimmer_sample`); rows appended to `tb.out`."
+    """Every (task, length): n prompts, each answered under every (policy, ratio) (`run_trimmer_sample`); rows appended to `tb.out`,
+    one per cell, or with `tb.rows_every` one per cell and group of that many samples (needle depths `sample_depth(spread=True)`)."""
     import csv
     from icmos.core import load_model, model_window
     from icmos.eval import device_name, model_label
@@ -749,35 +761,60 @@ def run_trimmer_bench(tb: TrimmerBench, cfg, progress: bool = True, log=None) ->
             if r.fieldnames != BENCH_COLUMNS: raise ICMOSError(f'{out} has columns {r.fieldnames}, not the trimmer columns; give another --out')
     rows, kept = [], [] if tb.kept_out else None
     bar = tqdm(total=len(tb.tasks) * len(tb.lengths) * tb.n, desc='trimmer bench', disable=not progress, file=sys.stderr)
-    window = model_window(model)
-    for task in tb.tasks:
-        for L in tb.lengths:
-            if L + 128 > window:  # does not fit in one prefill: block by block, every policy keeping `long_budget` tokens
-                for row in _long_rows(tb, model, tok, cfg, task, L, dev, label):
-                    row['policy'] += sfx; rows.append(row); _append(out, row, log)
-                bar.update(tb.n); continue
-            recs = []
-            for i in range(tb.n):
-                ids, cont, s = _bench_prompt(tok, task, L, tb.seed + i, (i + 0.5) / tb.n)
-                k = kept if (kept is not None and i == 0 and task == 'niah_single') else None
-                r = run_trimmer_sample(model, tok, ids, cont, tb.policies, tb.ratios, scorer, cfg.max_new_tokens, k)
-                for v in r.values():
-                    if 'text' in v: v['score'] = s.score(v['text'])
-                recs.append(r); bar.update(1)
-            for key in recs[0]:
-                rs = [r[key] for r in recs]
-                sec, toks = sum(x['seconds'] for x in rs), sum(x['tokens'] for x in rs)
-                row = dict(policy=key[0] + sfx, task=task, context_tokens=L, compression_ratio=key[1], n=tb.n,
-                           accuracy=round(sum(x.get('score', x.get('acc', 0.0)) for x in rs) / len(rs), 4),
-                           ppl=round(math.exp(sum(x['nll'] for x in rs) / len(rs)), 3) if 'nll' in rs[0] else float('nan'),
-                           prefill_tok_s=round(toks / sec, 1), peak_gpu_mb=round(max(x['peak_gpu_mb'] for x in rs), 1),
-                           device=dev, model=label)
-                rows.append(row); _append(out, row, log)
-            if kept:
-                import pandas as pd
-                pd.DataFrame(kept).to_csv(tb.kept_out, index=False); kept = None
+    window, step = model_window(model), tb.rows_every or tb.n
+    for g0 in range(0, tb.n, step):  # rows_every: each group of samples writes its rows, every task in turn (a cut run keeps them)
+        for task in tb.tasks:
+            for L in tb.lengths:
+                if L + 128 > window:  # does not fit in one prefill: block by block, every policy keeping `long_budget` tokens
+                    if g0: continue
+                    for row in _long_rows(tb, model, tok, cfg, task, L, dev, label):
+                        row['policy'] += sfx; rows.append(row); _append(out, row, log)
+                    bar.update(tb.n); continue
+                recs = []
+                for i in range(g0, min(g0 + step, tb.n)):
+                    ids, cont, s = _bench_prompt(tok, task, L, tb.seed + i, sample_depth(i, tb.n, tb.rows_every > 0))
+                    k = kept if (kept is not None and i == 0 and task == 'niah_single') else None
+                    r = run_trimmer_sample(model, tok, ids, cont, tb.policies, tb.ratios, scorer, cfg.max_new_tokens, k)
+                    for v in r.values():
+                        if 'text' in v: v['score'] = s.score(v['text'])
+                    recs.append(r); bar.update(1)
+                for key in recs[0]:
+                    rs = [r[key] for r in recs]
+                    sec, toks = sum(x['seconds'] for x in rs), sum(x['tokens'] for x in rs)
+                    row = dict(policy=key[0] + sfx, task=task, context_tokens=L, compression_ratio=key[1], n=len(rs),
+                               accuracy=round(sum(x.get('score', x.get('acc', 0.0)) for x in rs) / len(rs), 4),
+                               ppl=round(math.exp(sum(x['nll'] for x in rs) / len(rs)), 3) if 'nll' in rs[0] else float('nan'),
+                               prefill_tok_s=round(toks / sec, 1), peak_gpu_mb=round(max(x['peak_gpu_mb'] for x in rs), 1),
+                               device=dev, model=label)
+                    rows.append(row); _append(out, row, log)
+                if kept:
+                    import pandas as pd
+                    pd.DataFrame(kept).to_csv(tb.kept_out, index=False); kept = None
     bar.close()
     return rows
+
+def merge_rows(rows, common: bool = False):
+    """Rows of the same cell (policy, task, length, ratio, device, model) as one row: `n` summed, `accuracy` the mean over
+    samples, `ppl` the exponent of the mean NLL, `prefill_tok_s` total tokens / total time (samples of one length),
+    `peak_gpu_mb` the largest. `common`: every cell of a (task, length) keeps only its first rows (in file order) up to the
+    smallest `n` any cell of it reached, so that all policies count the same samples (groups of `rows_every` in order)."""
+    import numpy as np, pandas as pd
+    df = pd.DataFrame(rows, columns=BENCH_COLUMNS) if not isinstance(rows, pd.DataFrame) else rows[BENCH_COLUMNS].copy()
+    num = ['context_tokens', 'compression_ratio', 'n', 'accuracy', 'ppl', 'prefill_tok_s', 'peak_gpu_mb']
+    df[num] = df[num].apply(pd.to_numeric)  # rows read as text, or joined with an empty frame
+    cell = ['policy', 'task', 'context_tokens', 'compression_ratio', 'device', 'model']
+    if common and len(df):
+        df['_c'] = df.groupby(cell, sort=False)['n'].cumsum()
+        top = df.groupby(cell, sort=False)['_c'].transform('max').groupby([df.task, df.context_tokens]).transform('min')
+        df = df[df['_c'] <= top].drop(columns='_c')
+    df = df.assign(_a=df.accuracy * df.n, _l=np.log(df.ppl) * df.n, _t=df.n / df.prefill_tok_s)
+    g = df.groupby(cell, sort=False)
+    out = g.agg(n=('n', 'sum'), _a=('_a', 'sum'), _l=('_l', lambda s: s.sum(min_count=1)), _t=('_t', 'sum'), peak_gpu_mb=('peak_gpu_mb', 'max')).reset_index()
+    out['accuracy'] = (out._a / out.n).round(4)
+    out['ppl'] = np.exp(out._l / out.n).round(3)
+    out['prefill_tok_s'] = (out.n / out._t).round(1)
+    return out[BENCH_COLUMNS]
+
 
 # %% ../nbs/api/16_trimmer.ipynb #00cf7d48
 def bench_args(p):
@@ -795,6 +832,7 @@ def bench_args(p):
     p.add_argument('--kept-out', default=d.kept_out, help='CSV of the positions each policy keeps (first niah_single sample)')
     p.add_argument('--lora', action='store_true', help="put the checkpoint's LoRA adapter into the model first (rows '<policy>+lora')")
     p.add_argument('--long-budget', type=int, default=d.long_budget, help=f'KV tokens kept per layer for lengths beyond the model window, run block by block (default {d.long_budget})')
+    p.add_argument('--rows-every', type=int, default=0, metavar='K', help='write each cell every K samples (rows of K, tasks in turn; merge_rows sums them) so a cut run keeps them (default 0: one row per cell)')
     p.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = torch default)')
     p.add_argument('--no-progress', action='store_true')
     _model_flags(p)
@@ -806,7 +844,7 @@ def bench_main(args) -> int:
     if args.threads: torch.set_num_threads(args.threads)
     tb = TrimmerBench(policies=_split(args.policies), tasks=_split(args.tasks), lengths=tuple(parse_lengths(args.lengths)),
                       ratios=_split(args.ratios, float), n=args.n, seed=args.seed, checkpoint=args.checkpoint, out=args.out,
-                      kept_out=args.kept_out or None, long_budget=args.long_budget, lora=args.lora)
+                      kept_out=args.kept_out or None, long_budget=args.long_budget, lora=args.lora, rows_every=args.rows_every)
     rows = run_trimmer_bench(tb, _config(args), progress=not args.no_progress)
     print(f'icmos: wrote {len(rows)} row(s) to {tb.out}', file=sys.stderr)
     return 0
