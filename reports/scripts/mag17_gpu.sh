@@ -48,10 +48,10 @@ collect)
   for f in "$R"/*.csv; do [ -f "$f" ] && echo "$f: $(( $(wc -l < "$f") - 1 )) rows"; done
   cat "$R/mag_gpu.csv" 2>/dev/null
   # $OUT files come back only up to 16 MiB each: the results without weights in mag.tgz; the last phase's adapter (~20 MB
-  # float32) exact, in 15 MB parts: cat mag_adapter.tgz.part* > mag_adapter.tgz
+  # float32) exact, in 15 MB parts (2 files; SHIP_ADAPTER=0 leaves them out): cat mag_adapter.tgz.part* > mag_adapter.tgz
   tar -czf "${OUT:?}/mag.tgz" -C "$(dirname "$R")" --exclude='*.safetensors*' "$(basename "$R")"
   CK=; for p in $(echo "$PHASES" | tr ',' '\n' | tac); do [ -f "$R/ckpt/$p/adapter.safetensors" ] && { CK=ckpt/$p; break; }; done
-  [ -n "$CK" ] && tar -czf - -C "$R" "$CK" | split -b 15m - "$OUT/mag_adapter.tgz.part"
+  [ -n "$CK" ] && [ "${SHIP_ADAPTER:-1}" = 1 ] && tar -czf - -C "$R" "$CK" | split -b 15m - "$OUT/mag_adapter.tgz.part"
   ls -la "$OUT"
   ;;
 run)
