@@ -1081,6 +1081,15 @@ def __lookalike_words(self: Memory, question: str, units: list[int]) -> set[str]
     return top if 2 * len(top) >= len(rare) else set()
 
 @_method_of(Memory)
+def _dense_units(self: Memory, dense: Dense, blocks: list[int], query: str) -> dict[int, int]:
+    "For each block, the unit id of its sentence whose dense key is closest to `query` (the sentence that ranked it, with unit keys; its best-matching sentence by `_best_units` with block keys)."
+    if dense.keys != 'unit': return self.best_units(blocks, query)
+    q, out = dense.query_vector(query), {}
+    for b in blocks:
+        us = list(self.blocks[b].units); out[b] = us[int((dense.vectors(us) @ q).argmax())]
+    return out
+
+@_method_of(Memory)
 def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[list[int], list[Hop]]:
     "The blocks to read for `question`, best first, and the retrieval rounds (`Hop`s) that chose them, with the sentence of each that is read."
     cfg = self.cfg; k = top_k or cfg.top_k
@@ -1100,8 +1109,12 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
     close = lambda b: fits(b) and (not first.scores or first.scores[b] >= best - cfg.margin)
     chosen, hops = [], [first]
     def take(h, b, u): chosen.append(b); h.picked.append(b); h.units.append(u)
-    dense = next((r.name for r in self.rankers if isinstance(r, Dense)), None)
-    guard = [b for b, _ in rankings.get(dense, [])[:cfg.keep_dense] if b in unit and fits(b)][:max(k - 1, 0)]  # read whatever the re-rank says
+    dense = next((r for r in self.rankers if isinstance(r, Dense)), None)
+    guard = []  # keep_dense: the dense ranker's best blocks, read whatever the re-rank says, each by the sentence that made it rank
+    if cfg.keep_dense and dense is not None:
+        top = [b for b, _ in rankings[dense.name][:cfg.keep_dense] if b in unit]
+        gu = self.dense_units(dense, top, question)
+        guard = [b for b in top if not need or need <= _word_stems(self.units.text[gu[b]])][:max(k - 1, 0)]
     for c in range(cfg.chains if cfg.hops > 1 else 0):  # each chain starts at the next best block for the question...
         start = next((b for b in pool if b not in self._seen(chosen)[0] and close(b)), None)
         if start is None or len(chosen) + len(guard) >= k: break
@@ -1117,7 +1130,7 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
             h = Hop(bridge, r, f, []); hops.append(h); take(h, *nxt)
             known |= _word_stems(bridge); at = nxt[1]
     for b in guard:
-        if b not in self._seen(chosen)[0]: take(first, b, unit[b])
+        if b not in self._seen(chosen)[0]: take(first, b, gu[b])
     more = []  # past top_k: what the same fill takes next (not read), so recall past top_k needs no second retrieval
     for b in pool:  # fill the remaining places from the question's own ranking (within the margin of the best)
         if len(chosen) + len(more) >= max(k, cfg.candidates): break

@@ -129,3 +129,16 @@ for m in 'icmos' 'icmos[rankers=minilm]' 'icmos[rankers=minilm;rerank=none]' 'ic
   OMP_NUM_THREADS=1 icmos bench runtime --methods "$m" --tasks paraphrase --lengths 32K --n 10 --device cpu --no-progress \
     --out reports/results/runtime_paraphrase_cpu.csv --samples-out reports/results/runtime_paraphrase_cpu_samples.jsonl
 done
+# 2026-11-27 (session 9; a 4-H200 host, GPU 3 for these jobs while GPUs 0-2 ran the Trimmer and MAG jobs; commit eb62229):
+# keep_dense (MiniLM's own best blocks read whatever the LM re-rank says) on paraphrase at 128K and 1M against the default and
+# rag_hybrid on the same samples (k1), on the other tasks at 128K (k2), the read-path probe at 1M (k3: one memory per sample, six
+# settings, ranks of the fact's block + read recall + answers), long answers under a KV policy (k4); raw files in
+# runtime12_2026-11-27/, rows in runtime_keep_dense.csv (k5, k1, k2) and runtime_long_answers.csv (k4):
+#   staging: the GGUF in four quarters (.gpu/q1..q4, one call each: the work tree + half the model passed 64 MiB), then carry [.emb]:
+G=3 bash reports/scripts/runtime12_gpu.sh start 1080      # k1-k4, in their own sessions
+bash reports/scripts/runtime12_gpu.sh collect 30          # packs /root/rt12
+# k5 (the same call as the collect, alone on GPU 3 once k1-k4 had ended): 8K and 32K, default vs keep_dense=1
+icmos bench runtime --model $M --device cuda --dtype bfloat16 --max-new-tokens 40 --n 20 --budget 2048 --no-progress --time-limit 200 \
+  --methods 'icmos,icmos[keep_dense=1]' --tasks paraphrase,prose_2hop --lengths 8K,32K --out k5.csv --samples-out k5.jsonl
+# Note: these keep_dense rows read each guarded block by _best_units' sentence; after them (k3 seeds 4 and 18 at 1M: the guarded
+# block held the fact, the sentence read was another) the guard reads the sentence MiniLM matched (Memory.dense_units): not yet measured.
