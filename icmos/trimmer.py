@@ -569,16 +569,19 @@ def train_main(args) -> int:
     return 0
 
 # %% ../nbs/api/16_trimmer.ipynb #0f55d2a0
-def default_checkpoint() -> Path:
-    "Where `--method trimmer` finds its checkpoint: `$ICMOS_TRIMMER`, else `data/trimmer-smollm2` of the source tree."
+def default_checkpoint(name: str = 'trimmer-smollm2') -> Path:
+    "Where `--method trimmer` finds its checkpoint: `$ICMOS_TRIMMER`, else `name` in the package data (`icmos/data/`, a pip install), else in `data/` of the source tree."
     import os, icmos
-    env = os.environ.get('ICMOS_TRIMMER')
-    return Path(env).expanduser() if env else Path(icmos.__file__).resolve().parent.parent / 'data' / 'trimmer-smollm2'
+    env = os.environ.get('ICMOS_TRIMMER') if name == 'trimmer-smollm2' else None  # the variable replaces the default only
+    if env: return Path(env).expanduser()
+    here = Path(icmos.__file__).resolve().parent
+    pkg = here / 'data' / name  # setup.py installs the source tree's data/ as the package data icmos/data/
+    return pkg if (pkg / 'config.json').exists() else here.parent / 'data' / name
 
 @register_method
 @dataclass
 class TrimmerMethod(PolicyMethod):
-    "The learned Trimmer (checkpoint from `$ICMOS_TRIMMER` or data/trimmer-smollm2): top-`budget` tokens per layer and KV head."
+    "The learned Trimmer (checkpoint from `$ICMOS_TRIMMER` or the shipped trimmer-smollm2, `default_checkpoint`): top-`budget` tokens per layer and KV head."
     name: ClassVar[str] = 'trimmer'
     checkpoint: str | None = None  # folder with model.safetensors + config.json
 

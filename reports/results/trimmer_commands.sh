@@ -59,3 +59,43 @@ import pandas as pd
 pd.concat([pd.read_csv(f'/tmp/abl/{f}.csv') for f in ('bench_cont', 'bench_lora', 'bench_p1', 'bench_p2', 'bench_p3', 'bench_p4')]).to_csv('reports/results/trimmer_lora.csv', index=False)
 pd.concat([pd.read_csv('/tmp/abl/cont_train.csv').assign(run='scorer only'), pd.read_csv('/tmp/abl/lora_train.csv').assign(run='scorer + LoRA r=8')]).to_csv('reports/results/trimmer_lora_train.csv', index=False)
 PY
+
+# ---------------------------------------------------------------------------------------------------------------------------
+# 2026-11-27 (issue 16, Trimmer v3), a 4x H200 host, model /root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf (M), bf16.
+# Raw files: reports/results/trimmer_v3_2026-11-27/ (README there); report: nbs/reports/2026-11-27_trimmer-v3.ipynb.
+# 8. Main run (~16:11-16:36 UTC): GPU 0 ran 9 bench processes at once (full, streaming, snapkv, tova, expected_attention, the
+#    shipped scorer `trimmer`, and the shipped scorer with structure trimmer[sinks=4;window=0.125/0.25/0.5]), a row per sample;
+#    GPU 1 trained a structured scorer from the shipped one (sinks 4, window 0.25, batch 16, lengths 2048,4096, 600 s: 1613 steps)
+#    then benched it (rows '<policy>+v3'). Processes cut at the deadline keep the samples they finished. GPU 0 was contended:
+#    its prefill_tok_s is not a speed figure.
+bash reports/scripts/trimmer_v3_gpu.sh start 1140
+bash reports/scripts/trimmer_v3_gpu.sh collect            # waits, merges (trimmer_v3_merge.py), packs /root/trim as trim.tgz
+#    the training call inside it (GPU 1):
+icmos train trimmer --model $M --device cuda --dtype bfloat16 --init data/trimmer-smollm2 --sinks 4 --window 0.25 \
+  --batch 16 --workers 4 --ratios 0.75,0.875 --lengths 2048,4096 --steps 100000 --time-limit 600 --log-every 20 \
+  --out /root/trim/ckpt_w0.25 --curve /root/trim/train_w0.25.csv
+#    -> reports/results/trimmer_v3.csv (every cell all its samples) and trimmer_v3_common.csv (per task the samples every policy
+#       reached), recomputed here from the shards and identical to the run's own merge:
+python reports/scripts/trimmer_v3_merge.py reports/results/trimmer_v3_2026-11-27 0.25   # (run on a copy; it writes into the folder)
+#    the checkpoint ckpt_w0.25 is shipped as data/trimmer-smollm2-v3 (model.safetensors + config.json, 0.3 MB).
+# 9. Solo prefill speed (same host, one process alone on GPU 0; /tmp/ck = ckpt_w0.25) -> trim_solo.csv, trimmer_v3_solo.csv:
+icmos bench trimmer --model $M --device cuda --dtype bfloat16 --no-progress --checkpoint /tmp/ck \
+  --policies 'full,streaming,snapkv,tova,trimmer[sinks=4;window=0.25]' --tasks niah_single --lengths 4K --ratios 0.75,0.875 \
+  --n 8 --kept-out '' --max-new-tokens 48 --out trim_solo.csv
+# 10. Second sample set (seed 100), one process per GPU, one task each (GPU 0-3: niah_multikey, blockfacts, prose_needle,
+#     niah_single), killed at 230 s (every cell had reached n = 12) -> trim_s100_<task>.csv, trimmer_v3_s100.csv
+#     (as described by the session that ran it: the device call's text is not in the repository):
+for t in niah_multikey blockfacts prose_needle niah_single; do
+  icmos bench trimmer --model $M --device cuda --dtype bfloat16 --no-progress --checkpoint /tmp/ck \
+    --policies 'streaming,snapkv,tova,trimmer[sinks=4;window=0.25]' --tasks $t --lengths 4K --ratios 0.75,0.875 \
+    --n 12 --seed 100 --rows-every 1 --kept-out '' --max-new-tokens 48 --out trim_s100_$t.csv &
+done
+#    merged (the trained checkpoint's rows renamed 'trimmer[sinks=4;window=0.25]+v3' in trimmer_v3_s100.csv / _solo.csv):
+python - <<'PY'
+import pandas as pd
+from icmos.trimmer import merge_rows
+D, v3 = 'reports/results/trimmer_v3_2026-11-27', {'trimmer[sinks=4;window=0.25]': 'trimmer[sinks=4;window=0.25]+v3'}
+s = pd.concat([pd.read_csv(f'{D}/trim_s100_{t}.csv') for t in ('niah_single', 'niah_multikey', 'blockfacts', 'prose_needle')])
+merge_rows(s).replace({'policy': v3}).to_csv('reports/results/trimmer_v3_s100.csv', index=False, na_rep='nan')
+merge_rows(pd.read_csv(f'{D}/trim_solo.csv')).replace({'policy': v3}).to_csv('reports/results/trimmer_v3_solo.csv', index=False, na_rep='nan')
+PY
