@@ -82,3 +82,53 @@ m = pd.concat([pd.read_csv(f) for f in ('reports/results/mag.csv', '/tmp/magres/
 m.drop_duplicates(key, keep='last').to_csv('reports/results/mag.csv', index=False)
 PY
 fi
+
+# ---------------------------------------------------------------------------------------------------------------------
+# GPU (2026-11-27, issue 17, 16:11-16:28 UTC): GPU 2 of a 4x NVIDIA H200 host (other jobs on the other GPUs; this job had
+# GPU 2 alone), transformers 5.17.0, torch 2.11.0+cu130, bfloat16; SmolLM2-135M-Instruct (Q4_1 GGUF, dequantised).
+# The raw results are in reports/results/mag17_2026-11-27/ (see its README.md); the rows shown in the report are in
+# reports/results/mag_gpu_v2.csv (mag.csv's columns; not merged into mag.csv, whose H100 rows the 2026-11-25 section reads).
+# 10. the run, on the GPU machine from the repo root (code of commit 6fc22c0: commit.txt of the run names b65a130, the
+#     checkout's HEAD, but the device ran the working tree, whose icmos/mag.py and mag17_gpu.sh are those of 6fc22c0),
+#     the model at M (default /root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf), /tmp/site holding gguf:
+if [ "${GPU:-0}" = 1 ]; then
+bash reports/scripts/mag17_gpu.sh start     # defaults: GPU=2 TOTAL=1110 TRAIN_S=640 LEN=4096 BATCH=16 N=64 BENCH_B=64 LR=2e-3
+bash reports/scripts/mag17_gpu.sh collect   # PHASES=needle,hashhop-long; packs $OUT/mag.tgz and $OUT/mag_adapter.tgz.part{aa,ab}
+fi
+#     What `start` ran, in order (R=/root/mag17, ICM = python3 -c 'from icmos.cli import main; ...' on a snapshot of icmos/,
+#     CK=$R/ckpt/hashhop-long, the last phase's checkpoint; the --time-limit values are TOTAL less the time used, from run.log):
+#       icmos train mag --model $M --device cuda --dtype bfloat16 --threads 4 --phase needle,hashhop-long --steps 100000 \
+#         --time-limit 305 --window 512 --mem-chunk 64 --length 4096 --batch 16 --workers 2 --log-every 1 --save-every 5 \
+#         --lr 2e-3 --out $R/ckpt --log $R/mag_train_gpu.csv
+#       icmos bench mag --model $M --device cuda --dtype bfloat16 --threads 4 --checkpoint $CK --variants mag,streaming,full \
+#         --tasks niah_single,hashhop --lengths 16K,4K --window 512 --max-new-tokens 32 --chunk-size 64 --time-limit 377 \
+#         --n 64 --batch 64 --out $R/mag_gpu.csv
+#       icmos bench mag ... --variants mag,streaming,full --tasks ppl --lengths 512 ... --time-limit 198 --n 10 --out $R/mag_gpu.csv
+#       icmos bench mag ... --variants mag --tasks niah_single --lengths 4K ... --time-limit 161 --diag-only --out $R/mag_gpu.csv \
+#         --diag-out $R/mag_diag_gpu.csv --probe-out $R/mag_probe_gpu.csv
+#       icmos bench mag ... --variants mag,streaming --tasks niah_single,hashhop --lengths 32K ... --time-limit 86 --n 64 \
+#         --batch 64 --out $R/mag_gpu.csv      (the limit stopped it after niah_single: 32K hash-hop did not run)
+# 11. here (CPU): unpack mag.tgz (results, no weights) from the call's result folder D into mag17_2026-11-27/. mag_diag_gpu.csv
+#     (469,291 rows, 11.6 MB) and mag_probe_gpu.csv (117,390 rows, 3.3 MB) are not committed whole: the probe goes in gzipped
+#     with err/err0 rounded to 4 decimals (every row kept); the diagnostics as per-layer statistics of every token
+#     (exact) plus 32-token block means per layer for the plots. The adapter (mag_adapter.tgz.part*) is not committed.
+if [ "${UNPACK:-0}" = 1 ]; then
+D=${D:-/work/.device/8}; T=$(mktemp -d); tar -xzf "$D/mag.tgz" -C "$T"; S=$T/mag17; O=reports/results/mag17_2026-11-27
+mkdir -p $O; cp $S/mag_gpu.csv $S/mag_train_gpu.csv $S/commit.txt $S/DONE $O/
+for p in needle hashhop-long; do cp $S/ckpt/$p/mag_config.json $O/mag_config_$p.json; done
+# the log without the progress bars: every line but tqdm's, and the bench lines that followed a bar on the same line
+tr '\r' '\n' < $S/run.log | sed -E 's/^bench mag:[^]]*\]//' | grep -vE '^(mag [a-z-]+:|bench mag:)' | grep -v '^\s*$' > $O/run_excerpt.log
+python - "$S" "$O" <<'PY'
+import sys, pandas as pd
+S, O = sys.argv[1:]
+pd.read_csv(f'{S}/mag_probe_gpu.csv').round({'err': 4, 'err0': 4}).to_csv(f'{O}/mag_probe_gpu.csv.gz', index=False)
+d = pd.read_csv(f'{S}/mag_diag_gpu.csv'); tok = d[d.kind != 'needle']
+g = tok.groupby(['kind', 'layer']).value
+lay = pd.DataFrame({'mean': g.mean(), 'max': g.max(), 'n_tokens': g.size(), 'frac_above_5': g.apply(lambda v: (v > 5).mean())})
+lay.round(5).reset_index().to_csv(f'{O}/mag_diag_gpu_layers.csv', index=False)
+blk = tok.assign(block=tok.position // 32 * 32).groupby(['kind', 'layer', 'block']).value.mean().round(5).reset_index()
+pd.concat([blk, d[d.kind == 'needle'].rename(columns={'position': 'block'})]).to_csv(f'{O}/mag_diag_gpu_blocks32.csv.gz', index=False)
+PY
+cp $O/mag_gpu.csv reports/results/mag_gpu_v2.csv
+rm -rf "$T"
+fi
