@@ -748,6 +748,8 @@ class RuntimeConfig:
         if isinstance(self.kv_max_gb, bool) or not isinstance(self.kv_max_gb, (int, float)) or not 0 < self.kv_max_gb <= 1 << 20:
             raise ICMOSError(f'kv_max_gb: must be a number of GiB in (0, {1 << 20}] (got {self.kv_max_gb!r})')
         if self.kv_dir and self.kv_tier == 'off': raise ICMOSError("kv_dir: the L3 tier is off; give kv_tier='l3' with it")
+        if self.keep_dense and 'minilm' not in names:
+            raise ICMOSError(f"keep_dense: guards the dense (minilm) ranker's best blocks, which rankers={self.rankers!r} lacks; add minilm or set keep_dense=0")
         if self.kv_policy not in KV_POLICIES: raise ICMOSError(f"kv_policy: must be one of {', '.join(KV_POLICIES)} (got {self.kv_policy!r})")
         if self.kv_policy != 'none' and self.retrieve == 'auto':
             raise ICMOSError("kv_policy: re-reading while generating (retrieve='auto') is not combined with eviction yet; use retrieve='force' with a kv_policy")
@@ -1082,11 +1084,12 @@ def __lookalike_words(self: Memory, question: str, units: list[int]) -> set[str]
 
 @_method_of(Memory)
 def _dense_units(self: Memory, dense: Dense, blocks: list[int], query: str) -> dict[int, int]:
-    "For each block, the unit id of its sentence whose dense key is closest to `query` (the sentence that ranked it, with unit keys; its best-matching sentence by `_best_units` with block keys)."
-    if dense.keys != 'unit': return self.best_units(blocks, query)
+    "For each block, the unit id of its sentence whose dense key is closest to `query` (with unit keys, the sentence that ranked the block; with block keys its sentences are embedded here)."
     q, out = dense.query_vector(query), {}
     for b in blocks:
-        us = list(self.blocks[b].units); out[b] = us[int((dense.vectors(us) @ q).argmax())]
+        us = list(self.blocks[b].units)
+        V = dense.vectors(us) if dense.keys == 'unit' else dense.embed([self.units.text[u] for u in us])  # block keys: embed its sentences
+        out[b] = us[int((V @ q).argmax())]
     return out
 
 @_method_of(Memory)
@@ -1110,18 +1113,20 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
     chosen, hops = [], [first]
     def take(h, b, u): chosen.append(b); h.picked.append(b); h.units.append(u)
     dense = next((r for r in self.rankers if isinstance(r, Dense)), None)
-    guard = []  # keep_dense: the dense ranker's best blocks, read whatever the re-rank says, each by the sentence that made it rank
+    guard, gu = [], {}  # keep_dense: the dense ranker's best blocks, read whatever the re-rank says, each by the sentence that made it rank
     if cfg.keep_dense and dense is not None:
         top = [b for b, _ in rankings[dense.name][:cfg.keep_dense] if b in unit]
         gu = self.dense_units(dense, top, question)
         guard = [b for b in top if not need or need <= _word_stems(self.units.text[gu[b]])][:max(k - 1, 0)]
+    pending = lambda: sum(b not in self._seen(chosen)[0] for b in guard)  # places the guard still needs (a chain may have read it)
     for c in range(cfg.chains if cfg.hops > 1 else 0):  # each chain starts at the next best block for the question...
         start = next((b for b in pool if b not in self._seen(chosen)[0] and close(b)), None)
-        if start is None or len(chosen) + len(guard) >= k: break
-        take(first, start, unit[start]); at, known = unit[start], _word_stems(question)
+        if start is None or len(chosen) + pending() >= k: break
+        u0 = gu.get(start, unit[start])  # a guarded block starts its chain from the sentence MiniLM matched
+        take(first, start, u0); at, known = u0, _word_stems(question)
         for _ in range(1, cfg.hops):  # ...and follows a bridge: a rare word the sentence adds to the question
             new = self._new_rare(self.units.text[at], known)
-            if len(chosen) + len(guard) >= k or not new: break
+            if len(chosen) + pending() >= k or not new: break
             bridge = self.units.text[at]
             r, f = self.rank(bridge, *self._seen(chosen))
             bu = self.best_units([b2 for b2, _ in f[:8]], bridge)
@@ -1288,8 +1293,14 @@ def _kv_policy(self: Memory, budget: int) -> KVPolicy | None:
     if name == 'none': return None
     for m in POLICY_MODULES: importlib.import_module(m)
     if name == 'trimmer':
-        from .trimmer import Trimmer, default_checkpoint, load_trimmer
-        return Trimmer(budget=budget, scorer=load_trimmer(default_checkpoint(), self.model).to(self.model.device))
+        from icmos.trimmer import Trimmer, default_checkpoint, load_trimmer, lora_layers
+        if getattr(self, '_trimmer_scorer', None) is None:  # loaded once per memory
+            sc = load_trimmer(default_checkpoint(), self.model).to(self.model.device)
+            if sc.cfg.lora_rank and not lora_layers(self.model):
+                raise ICMOSError('kv_policy trimmer: this Trimmer checkpoint was trained with a LoRA adapter on the LM: apply it first with '
+                                 '`icmos.trimmer.apply_lora(model, checkpoint)`, or use a scorer-only checkpoint')
+            self._trimmer_scorer = sc
+        return Trimmer(budget=budget, scorer=self._trimmer_scorer)
     return POLICIES[name](budget=budget)
 
 @_method_of(Memory)

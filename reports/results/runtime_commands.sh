@@ -142,3 +142,9 @@ icmos bench runtime --model $M --device cuda --dtype bfloat16 --max-new-tokens 4
   --methods 'icmos,icmos[keep_dense=1]' --tasks paraphrase,prose_2hop --lengths 8K,32K --out k5.csv --samples-out k5.jsonl
 # Note: these keep_dense rows read each guarded block by _best_units' sentence; after them (k3 seeds 4 and 18 at 1M: the guarded
 # block held the fact, the sentence read was another) the guard reads the sentence MiniLM matched (Memory.dense_units): not yet measured.
+# runtime_long_answers.csv from k4 (one JSON line per policy and budget; the SnapKV run at budget 2048 was unfinished when packed):
+python -c "import csv, json; rows = [dict(policy=d['policy'], budget_tokens=d['budget'], max_new_tokens=d['max_new'], new_tokens=r['new_tokens'],
+  held_kv_tokens=r['budget_tokens'], context_tokens=r['context_tokens'], decode_tok_s=round(r['decode_tok_s'], 1), device='NVIDIA H200')
+  for d in map(json.loads, open('reports/results/runtime12_2026-11-27/k4_long_answers.jsonl')) for r in [d['result']] if r]
+w = csv.DictWriter(open('reports/results/runtime_long_answers.csv', 'w', newline=''), list(rows[0])); w.writeheader(); w.writerows(rows)"
+# runtime_keep_dense.csv = k5.csv, k1.csv, k2.csv (in that order, one header)

@@ -4,7 +4,7 @@ setting, the rank of the fact's block in MiniLM's own ranking, in the fused pool
 the fact is among the sentences handed to the model (read recall, as `icmos bench runtime` counts it).
 
   python reports/scripts/read_path_probe.py --task paraphrase --length 32K --n 10 \
-      --variants 'default;chains=1;hops=1;guard=1' --out reports/results/read_path_probe.csv
+      --variants 'default;chains=1;hops=1;keep_dense=1' --out reports/results/read_path_probe.csv
 """
 import argparse, csv, math, sys, time
 from dataclasses import replace

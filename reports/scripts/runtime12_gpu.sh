@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 12 on one GPU of a shared host (2026-11-28 session): the `keep_dense` guard for paraphrases and long answers under a
+# Issue 12 on one GPU of a shared host (2026-11-27, session 9): the `keep_dense` guard for paraphrases and long answers under a
 # KV policy. Jobs run at once in their own process sessions (they outlive the device call); `collect` packs what they wrote.
 #   after the staging calls (../shared/gpu/stage-smollm2.sh) and with carry [.emb, .gpuw]:
 #     G=3 bash reports/scripts/runtime12_gpu.sh start 1080     # jobs bounded by 1080 s
