@@ -211,15 +211,19 @@ class MAGRunner:
     def _persistent(self): return self.mag.persistent[None].to(self.model.device, self.model.dtype).expand(self.batch, -1, -1)
 
     def feed(self, ids: torch.Tensor, logits_to_keep: int = 1) -> torch.Tensor: # ids (b, n) -> logits (b, keep, V)
-        "Run `ids` chunk by chunk (the memory chunk size), evicting to the window after each."
+        """Run `ids` chunk by chunk (the memory chunk size), evicting to the window after each; the logits of the last
+        `logits_to_keep` positions (0: all). Only those are kept while feeding, not every chunk's (a batch of 64 with a
+        49K vocabulary would hold 6.3 MB per 64-token chunk in bf16: 1.2 GB more at 16K than at 4K tokens)."""
         if ids.ndim != 2 or ids.shape[1] == 0 or ids.shape[0] != self.batch:
             raise ICMOSError(f'feed takes ids of shape ({self.batch}, n) with n > 0 (got {tuple(ids.shape)})')
-        C, outs = self.mag.cfg.chunk_size, []
+        C, k, kept = self.mag.cfg.chunk_size, logits_to_keep, None
         ids = ids.to(self.model.device)
         for s in range(0, ids.shape[1], C):
-            o = self.model(input_ids=ids[:, s:s + C], **cache_kw(self.model, self.cache), use_cache=True, logits_to_keep=logits_to_keep)
-            outs.append(o.logits); evict(self.cache, self.policy)
-        return outs[-1] if logits_to_keep == 1 else torch.cat(outs, 1)[:, -logits_to_keep:]
+            lg = self.model(input_ids=ids[:, s:s + C], **cache_kw(self.model, self.cache), use_cache=True, logits_to_keep=k).logits
+            evict(self.cache, self.policy)
+            kept = lg if kept is None or (k and lg.shape[1] >= k) else torch.cat([kept, lg], 1)
+            if k: kept = kept[:, -k:]  # at most k positions (k + one chunk while concatenating)
+        return kept
 
     def refresh_persistent(self):
         "Recompute the persistent tokens' K/V with autograd (exact: they only see each other) and put them back in the cache."
@@ -559,7 +563,8 @@ def _ppl_run(m, model, tok, s, cfg) -> tuple:
     return r['ppl'], r['context_tokens'], r['prefill_s']
 
 def bench_cell(model, tok, cfg, variant, task, length, window, n, mag, seed=0, deadline: float | None = None) -> dict:
-    "One row of `mag.csv`: `n` samples of (variant, task, length); past `deadline` (a `time.perf_counter()` value) it stops after the current sample and the row's `n` says how many ran."
+    """One row of `mag.csv`: `n` samples of (variant, task, length); past `deadline` (a `time.perf_counter()` value) it stops after the current sample and the row's `n` says how many ran.
+    `tok_s` is prefill throughput: prompt tokens / prefill seconds (decoding is not timed)."""
     from icmos.tasks import make_sample
     from icmos.eval import device_name
     scores, ppls, toks, secs = [], [], 0, 0.0
@@ -627,7 +632,11 @@ def batch_answers(model, tok, cfg, variant: str, window: int, mag: MAG | None, p
     return texts, t1 - t0
 
 def bench_batch_cell(model, tok, cfg, variant, task, length, window, n, mag, seed=0, deadline: float | None = None, batch: int = 32) -> dict:
-    "`bench_cell` with `batch` samples answered at once (`batch_answers`; QA tasks only): the same samples, the same row; past `deadline` no new batch starts."
+    """`bench_cell` with `batch` samples answered at once (`batch_answers`; QA tasks only): the same samples, the same row; past `deadline` no new batch starts.
+    `tok_s` is prefill throughput, as in `bench_cell`: prompt tokens (without the filler) / prefill seconds. With `batch` > 1 the
+    prompts are brought to one length by filler tokens after their prefix, which MAG writes into its memory: not exactly the
+    per-sample protocol (one sample per batch is)."""
+    if batch < 1: raise ICMOSError(f'--batch: give a batch size >= 1 for bench_batch_cell (got {batch})')
     from icmos.tasks import make_sample
     from icmos.eval import device_name
     if model.device.type == 'cuda': torch.cuda.reset_peak_memory_stats(model.device)
@@ -731,6 +740,7 @@ def bench_main(args) -> int:
     for v in variants:
         if v not in VARIANTS: raise ICMOSError(f"unknown variant {v!r}; variants: {', '.join(VARIANTS)}")
     if any(v.startswith('mag') for v in variants) and not args.checkpoint: raise ICMOSError('the mag variants need --checkpoint')
+    if args.batch < 0: raise ICMOSError(f'--batch: give 0 (one sample at a time) or a batch size >= 1 (got {args.batch})')
     cfg = _config(args)
     model, tok = load_model(cfg)
     mag = load_mag(args.checkpoint, model) if args.checkpoint else None

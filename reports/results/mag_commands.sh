@@ -113,7 +113,8 @@ fi
 #     with err/err0 rounded to 4 decimals (every row kept); the diagnostics as per-layer statistics of every token
 #     (exact) plus 32-token block means per layer for the plots. The adapter (mag_adapter.tgz.part*) is not committed.
 if [ "${UNPACK:-0}" = 1 ]; then
-D=${D:-/work/.device/8}; T=$(mktemp -d); tar -xzf "$D/mag.tgz" -C "$T"; S=$T/mag17; O=reports/results/mag17_2026-11-27
+D=${D:?"set D to the folder holding step 10's mag.tgz (the device call's result folder), e.g. UNPACK=1 D=<folder> bash reports/results/mag_commands.sh"}
+T=$(mktemp -d); tar -xzf "$D/mag.tgz" -C "$T"; S=$T/mag17; O=reports/results/mag17_2026-11-27
 mkdir -p $O; cp $S/mag_gpu.csv $S/mag_train_gpu.csv $S/commit.txt $S/DONE $O/
 for p in needle hashhop-long; do cp $S/ckpt/$p/mag_config.json $O/mag_config_$p.json; done
 # the log without the progress bars: every line but tqdm's, and the bench lines that followed a bar on the same line
