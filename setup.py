@@ -13,9 +13,9 @@ setuptools.setup(
     name=c['lib_name'], version=c['version'], description=c['description'],
     license='Apache-2.0', author=c['author'], author_email=c['author_email'],
     url=c['git_url'], packages=setuptools.find_packages(include=['icmos', 'icmos.*']) + ['icmos.data'],
-    # the shipped checkpoints (data/<name>/config.json + model.safetensors) install as icmos/data/<name>/: package data that
+    # the shipped checkpoints (data/<name>/: config.json, model.safetensors, lora.safetensors if any) install as icmos/data/<name>/: package data that
     # `icmos.trimmer.default_checkpoint` finds after a pip install, where the source tree's data/ is not there
-    package_dir={'icmos.data': 'data'}, package_data={'icmos.data': ['*/config.json', '*/model.safetensors']},
+    package_dir={'icmos.data': 'data'}, package_data={'icmos.data': ['*/*.json', '*/*.safetensors']},
     include_package_data=True, install_requires=reqs, extras_require={'dev': dev_reqs},
     python_requires='>=' + c['min_python'], entry_points={'console_scripts': scripts},
     long_description=open('README.md', encoding='utf-8').read() if __import__('os').path.exists('README.md') else '',

@@ -835,7 +835,7 @@ def bench_args(p):
     p.add_argument('--kept-out', default=d.kept_out, help='CSV of the positions each policy keeps (first niah_single sample)')
     p.add_argument('--lora', action='store_true', help="put the checkpoint's LoRA adapter into the model first (rows '<policy>+lora')")
     p.add_argument('--long-budget', type=int, default=d.long_budget, help=f'KV tokens kept per layer for lengths beyond the model window, run block by block (default {d.long_budget})')
-    p.add_argument('--rows-every', type=int, default=0, metavar='K', help='write each cell every K samples (rows of K, tasks in turn; merge_rows sums them) so a cut run keeps them (default 0: one row per cell)')
+    p.add_argument('--rows-every', type=int, default=0, metavar='K', help='write each cell every K samples (rows of K, tasks in turn; merge_rows sums them) so a cut run keeps them (default 0: one row per cell); lengths beyond the model window ignore it: one row of all n, written when the cell ends')
     p.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = torch default)')
     p.add_argument('--no-progress', action='store_true')
     _model_flags(p)
