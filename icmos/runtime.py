@@ -1293,13 +1293,8 @@ def _kv_policy(self: Memory, budget: int) -> KVPolicy | None:
     if name == 'none': return None
     for m in POLICY_MODULES: importlib.import_module(m)
     if name == 'trimmer':
-        from icmos.trimmer import Trimmer, default_checkpoint, load_trimmer, lora_layers
-        if getattr(self, '_trimmer_scorer', None) is None:  # loaded once per memory
-            sc = load_trimmer(default_checkpoint(), self.model).to(self.model.device)
-            if sc.cfg.lora_rank and not lora_layers(self.model):
-                raise ICMOSError('kv_policy trimmer: this Trimmer checkpoint was trained with a LoRA adapter on the LM: apply it first with '
-                                 '`icmos.trimmer.apply_lora(model, checkpoint)`, or use a scorer-only checkpoint')
-            self._trimmer_scorer = sc
+        from icmos.trimmer import Trimmer, load_scorer
+        if getattr(self, '_trimmer_scorer', None) is None: self._trimmer_scorer = load_scorer(self.model)  # loaded once per memory
         return Trimmer(budget=budget, scorer=self._trimmer_scorer)
     return POLICIES[name](budget=budget)
 

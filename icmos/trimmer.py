@@ -24,8 +24,8 @@ __all__ = ['PROTECT', 'ATTN_NAME', 'LORA_FILE', 'TRAIN_TASKS', 'TRAIN_SEED0', 'B
            'protected', 'check_room', 'TrimmerConfig', 'TrimmerScorer', 'save_trimmer', 'load_trimmer', 'Trimmer',
            'soft_masked', 'soft_topk', 'lora_layers', 'add_lora', 'lora_off', 'apply_lora', 'trimmer_loss',
            'training_example', 'training_batch', 'TrainConfig', 'TrainData', 'train_trimmer', 'train_args',
-           'train_main', 'default_checkpoint', 'TrimmerMethod', 'TrimmerBench', 'policy_spec', 'sample_depth',
-           'run_trimmer_sample', 'run_trimmer_bench', 'merge_rows', 'bench_args', 'bench_main']
+           'train_main', 'default_checkpoint', 'TrimmerMethod', 'load_scorer', 'TrimmerBench', 'policy_spec',
+           'sample_depth', 'run_trimmer_sample', 'run_trimmer_bench', 'merge_rows', 'bench_args', 'bench_main']
 
 # %% ../nbs/api/16_trimmer.ipynb #73f13f3c
 PROTECT = 1e4  # score of a token kept by construction: above any learned score, finite (a soft top-k over it stays defined)
@@ -591,11 +591,16 @@ class TrimmerMethod(PolicyMethod):
     def policy(self) -> Trimmer: return Trimmer(budget=self.budget or self.default_budget, scorer=self._scorer)
 
     def prepare(self, model, prompt, cfg, progress=False):
-        self._scorer = load_trimmer(self.checkpoint or default_checkpoint(), model).to(model.device)
-        if self._scorer.cfg.lora_rank and not lora_layers(model):
-            raise ICMOSError('this Trimmer checkpoint was trained with a LoRA adapter on the LM: apply it first with '
-                             '`icmos.trimmer.apply_lora(model, checkpoint)` (it changes the model), or use a scorer-only checkpoint')
+        self._scorer = load_scorer(model, self.checkpoint)
         return super().prepare(model, prompt, cfg, progress)
+
+def load_scorer(model, checkpoint=None) -> TrimmerScorer:
+    "The Trimmer scorer of `checkpoint` (default: `default_checkpoint()`) for `model`, on its device; a checkpoint trained with a LoRA adapter that `model` lacks is refused."
+    sc = load_trimmer(checkpoint or default_checkpoint(), model).to(model.device)
+    if sc.cfg.lora_rank and not lora_layers(model):
+        raise ICMOSError('this Trimmer checkpoint was trained with a LoRA adapter on the LM: apply it first with '
+                         '`icmos.trimmer.apply_lora(model, checkpoint)` (it changes the model), or use a scorer-only checkpoint')
+    return sc
 
 # %% ../nbs/api/16_trimmer.ipynb #0532518b
 BENCH_COLUMNS = ['policy', 'task', 'context_tokens', 'compression_ratio', 'n', 'accuracy', 'ppl', 'prefill_tok_s',
