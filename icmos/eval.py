@@ -131,12 +131,13 @@ def model_label(cfg: ICMOSConfig) -> str:
     return Path(m).stem if Path(m).suffix == '.gguf' else Path(m.rstrip('/')).name
 
 def run_cell(model, tok, cfg: ICMOSConfig, method: str, task: str, length: int, n: int, budget: int | None,
-             seed: int = 0, on_sample=None, progress=None, strict: bool | None = None) -> dict:
-    "Run `n` samples of (method, task, length) and return the CSV row (a dict over `COLUMNS`) plus `_status`: 'ok', or the failing sample's status."
+             seed: int = 0, on_sample=None, progress=None, strict: bool | None = None, depth_of=None) -> dict:
+    """Run `n` samples of (method, task, length) and return the CSV row (a dict over `COLUMNS`) plus `_status`: 'ok', or the failing sample's status.
+    Sample `i` puts its needle at depth `depth_of(i)` (default `(i + 0.5) / n`, evenly spaced)."""
     m = get_method(method, budget)
     recs = []
     for i in range(n):
-        s = make_sample(task, tok, length, seed + i, depth=(i + 0.5) / n)
+        s = make_sample(task, tok, length, seed + i, depth=(i + 0.5) / n if depth_of is None else depth_of(i))
         r = run_sample(m, model, tok, s, cfg, strict)
         r.update(method=method, task=task, length=length, seed=seed + i, depth=s.metadata['depth'], expected=s.answer)
         recs.append(r)

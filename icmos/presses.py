@@ -33,6 +33,7 @@ def ratio_budget(n_tokens: int, # tokens in the cache to compress
 class Knorm(KVPolicy):
     "KnormPress: keep the keys with the smallest L2 norm."
     name: ClassVar[str] = 'knorm'
+    batched: ClassVar[bool] = True
     budget: int = 2048
 
     def score(self, keys, values, hidden=None, attn=None, obs=None):
@@ -40,7 +41,7 @@ class Knorm(KVPolicy):
 
 # %% ../nbs/api/15_presses.ipynb #5b1229e6
 def _protect_tail(s: torch.Tensor, n_tail: int) -> torch.Tensor:
-    "Append `n_tail` scores of max + 1 (kept for sure) to `s` (b, h_kv, m)."
+    "Append `n_tail` scores of max + 1 (kept for sure) to `s` (..., b, h_kv, m)."
     top = (s.max() + 1) if s.numel() else s.new_tensor(1.)
     return torch.cat([s, top.expand(*s.shape[:-1], n_tail)], dim=-1)
 
@@ -50,17 +51,19 @@ class SnapKV(KVPolicy):
     "SnapKV (Li et al. 2024): pooled attention of the last `window_size` queries; the window is kept."
     name: ClassVar[str] = 'snapkv'
     needs: ClassVar[tuple[str, ...]] = ('queries',)
+    batched: ClassVar[bool] = True
     budget: int = 2048
     window_size: int = 64
     kernel_size: int = 5
 
     def score(self, keys, values, hidden=None, attn=None, obs=None):
-        b, h_kv, n, _ = keys.shape
+        *lead, h_kv, n, _ = keys.shape
         w = min(self.window_size, n)
-        a = obs.attention(last=min(self.window_size, obs.c))[..., :n - w]  # (b, h, q, n - w)
+        a = obs.attention(last=min(self.window_size, obs.c))[..., :n - w]  # (..., b, h, q, n - w)
         s = a.mean(dim=-2)
-        if s.shape[-1]: s = F.avg_pool1d(s, kernel_size=self.kernel_size, padding=self.kernel_size // 2, stride=1)
-        s = s.reshape(b, h_kv, s.shape[1] // h_kv, n - w).mean(2)
+        h = s.shape[-2]
+        if s.shape[-1]: s = F.avg_pool1d(s.reshape(-1, h, n - w), kernel_size=self.kernel_size, padding=self.kernel_size // 2, stride=1)
+        s = s.reshape(*lead, h_kv, h // h_kv, n - w).mean(-2)
         return _protect_tail(s, w)
 
 # %% ../nbs/api/15_presses.ipynb #9c0a4515
@@ -70,11 +73,12 @@ class TOVA(KVPolicy):
     "TOVA (Oren et al. 2024): attention of the last query, averaged over heads; the last token is kept."
     name: ClassVar[str] = 'tova'
     needs: ClassVar[tuple[str, ...]] = ('queries',)
+    batched: ClassVar[bool] = True
     budget: int = 2048
 
     def score(self, keys, values, hidden=None, attn=None, obs=None):
-        b, h_kv, n, _ = keys.shape
-        s = obs.attention(last=1)[:, :, 0, :n - 1].mean(1, keepdim=True).expand(b, h_kv, n - 1)
+        *lead, h_kv, n, _ = keys.shape
+        s = obs.attention(last=1)[..., 0, :n - 1].mean(-2, keepdim=True).expand(*lead, h_kv, n - 1)
         return _protect_tail(s, 1)
 
 # %% ../nbs/api/15_presses.ipynb #d0a05fe8

@@ -462,8 +462,7 @@ RANKERS = {'bm25': BM25, 'minilm': Dense, 'distilled': Distilled}
 
 # %% ../nbs/api/60_runtime.ipynb #c3l3ex01
 from .blocks import _attention_modules, block_scores, mean_query, representative_keys
-import importlib
-from .kv import POLICIES, POLICY_MODULES, KVPolicy, Observer, PositionedCache, evict, rope_inv_freq, rotate
+from .kv import KVPolicy, policy_classes, Observer, PositionedCache, evict, rope_inv_freq, rotate
 import bisect
 
 def _text_config(model):
@@ -1291,12 +1290,11 @@ def _kv_policy(self: Memory, budget: int) -> KVPolicy | None:
     "The KV policy named by `cfg.kv_policy`, keeping `budget` tokens, for this memory's model (the Trimmer with its shipped scorer); None for 'none'."
     name = self.cfg.kv_policy
     if name == 'none': return None
-    for m in POLICY_MODULES: importlib.import_module(m)
     if name == 'trimmer':
         from icmos.trimmer import Trimmer, load_scorer
         if getattr(self, '_trimmer_scorer', None) is None: self._trimmer_scorer = load_scorer(self.model)  # loaded once per memory
         return Trimmer(budget=budget, scorer=self._trimmer_scorer)
-    return POLICIES[name](budget=budget)
+    return policy_classes()[name](budget=budget)
 
 @_method_of(Memory)
 def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | None = None, name: str = 'icmos') -> Answer:

@@ -21,6 +21,7 @@ __all__ = ['StreamingLLM', 'Streaming']
 class StreamingLLM(KVPolicy):
     "Keep the first `n_sink` tokens (attention sinks) and the most recent `budget - n_sink` tokens."
     name: ClassVar[str] = 'streaming'
+    batched: ClassVar[bool] = True
     budget: int = 2048
     n_sink: int = 4  # attention-sink tokens kept forever (4 in the paper)
 
@@ -32,8 +33,7 @@ class StreamingLLM(KVPolicy):
             raise ICMOSError(f'budget: must exceed the {self.n_sink} attention-sink tokens (got {self.budget})')
 
     def score(self, keys, values, hidden=None, attn=None):
-        b, h, n, _ = keys.shape
-        s = torch.arange(n, device=keys.device, dtype=torch.float32).expand(b, h, n).clone()
+        s = torch.arange(keys.shape[-2], device=keys.device, dtype=torch.float32).expand(keys.shape[:-1]).clone()
         s[..., :self.n_sink] = float('inf')
         return s
 

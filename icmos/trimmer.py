@@ -89,35 +89,40 @@ class TrimmerScorer(nn.Module):
             for lin in (self.imp, self.qry): nn.init.zeros_(lin.weight)  # the learned terms start at 0: scores = TOVA's
 
     @staticmethod
-    def attention_features(p: torch.Tensor, n_kv_heads: int) -> torch.Tensor: # (b, h, n) -> (b, h_kv, n, 2)
+    def attention_features(p: torch.Tensor, n_kv_heads: int) -> torch.Tensor: # (..., b, h, n) -> (..., b, h_kv, n, 2)
         "Log attention of the summary token over the cache, averaged over all heads (TOVA's score) and over each KV head's query group."
-        b, h, n = p.shape
+        *lead, h, n = p.shape
         if h % n_kv_heads: raise ICMOSError(f'attention: {h} query heads do not split into {n_kv_heads} KV heads')
-        a = p.float().mean(1, keepdim=True).expand(b, n_kv_heads, n)
-        g = p.float().view(b, n_kv_heads, h // n_kv_heads, n).mean(2)
+        a = p.float().mean(-2, keepdim=True).expand(*lead, n_kv_heads, n)
+        g = p.float().view(*lead, n_kv_heads, h // n_kv_heads, n).mean(-2)
         return torch.stack([a, g], -1).clamp_min(1e-8).log()
 
     @staticmethod
     def _norm(h): return F.layer_norm(h.float(), h.shape[-1:])
 
-    def features(self, hidden: torch.Tensor, layer: int): # (b, c, D) -> t (b, c, r), imp (b, h_kv, c)
+    @staticmethod
+    def _at(p: torch.Tensor, layer) -> torch.Tensor: # a per-layer parameter (L, ...) at `layer`: int -> (...), (L',) -> (L', 1, ...)
+        return p[layer] if isinstance(layer, int) else p[layer][:, None]  # stacked layers lead, before the batch
+
+    def features(self, hidden: torch.Tensor, layer): # (b, c, D) -> t (b, c, r), imp (b, h_kv, c); stacked (L', b, c, D), layer (L',)
         "Per-token features, computed once when a token enters the cache."
         h = self._norm(hidden)
-        return self.tok(h) + self.layer.weight[layer], self.imp(h).transpose(1, 2)
+        e = self._at(self.layer.weight, layer)
+        return self.tok(h) + (e if isinstance(layer, int) else e[:, None]), self.imp(h).transpose(-1, -2)
 
-    def combine(self, t, imp, summary, pos, now, layer: int, att=None): # -> (b, h_kv, n)
-        "Scores of tokens with features `t` (b, [h_kv,] n, r), `imp` (b, h_kv, n) at absolute positions `pos` (b, [h_kv,] n), seen from `summary` (b, D) at position `now`; `att` (b, h_kv, n, 2) from `attention_features` if `cfg.prior`."
-        b, H, r = summary.shape[0], self.cfg.n_kv_heads, self.cfg.rank
-        u = self.qry(self._norm(summary)).view(b, H, r)
+    def combine(self, t, imp, summary, pos, now, layer, att=None): # -> (b, h_kv, n); stacked layers (L',): (L', b, h_kv, n)
+        "Scores of tokens with features `t` (b, [h_kv,] n, r), `imp` (b, h_kv, n) at absolute positions `pos` (b, [h_kv,] n), seen from `summary` (b, D) at position `now`; `att` (b, h_kv, n, 2) from `attention_features` if `cfg.prior`. With `layer` a (L',) tensor every input leads with L' (t, pos with h_kv)."
+        H, r = self.cfg.n_kv_heads, self.cfg.rank
+        u = self.qry(self._norm(summary)).view(*summary.shape[:-1], H, r)
         if t.dim() == 3: t = t[:, None]
         if pos.dim() == 2: pos = pos[:, None]
-        w = self.pos[layer]  # (H, 2)
+        w = self._at(self.pos, layer)  # (H, 2) or (L', 1, H, 2)
         sink = (pos < 4).float()
         rec = torch.log1p((now - pos).clamp_min(0).float())
-        s = imp + (t * u[:, :, None]).sum(-1) / math.sqrt(r) + w[:, 0, None] * sink + w[:, 1, None] * rec
+        s = imp + (t * u[..., None, :]).sum(-1) / math.sqrt(r) + w[..., 0, None] * sink + w[..., 1, None] * rec
         if not self.cfg.prior: return s
         if att is None: raise ICMOSError('this Trimmer reads attention (prior=True): pass `att` from `TrimmerScorer.attention_features`')
-        return s + (att.to(s.device) * self.att[layer][None, :, None, :]).sum(-1)
+        return s + (att.to(s.device) * self._at(self.att, layer)[..., None, :]).sum(-1)
 
     def forward(self, hidden: torch.Tensor, layer: int, att=None) -> torch.Tensor: # (b, n, D) -> (b, h_kv, n)
         "Scores of a whole prompt at `layer`, its last token as the summary (training and one-chunk prefill)."
@@ -170,6 +175,7 @@ class Trimmer(KVPolicy):
     "Learned eviction: a `TrimmerScorer` ranks the cached tokens of each layer from their hidden states and the current token's."
     name: ClassVar[str] = 'trimmer'
     needs: ClassVar[tuple[str, ...]] = ('hidden', 'state')
+    batched: ClassVar[bool] = True
     budget: int = 2048
     scorer: TrimmerScorer | None = None  # None: an untrained scorer (seeded), for tests
     sinks: int | None = None  # tokens kept first by construction (None: the scorer's `cfg.sinks`)
@@ -189,19 +195,27 @@ class Trimmer(KVPolicy):
         return self.scorer
 
     def score(self, keys, values, hidden=None, attn=None, obs=None):
-        sc, st, l = self._scorer(obs), obs.state, obs.layer_idx
-        b, H, n, _ = keys.shape
-        new = n - (st['trim_t'].shape[2] if 'trim_t' in st else 0)  # tokens that entered with this chunk
+        "One layer's scores, or with a stacked observation (`Observation.stack`) every stacked layer's (L', b, h_kv, n) in one pass."
+        sc, l = self._scorer(obs), obs.layer_idx
+        one = isinstance(obs.state, dict)
+        sts = [obs.state] if one else obs.state
+        b, H, n, _ = keys.shape[-4:]
+        new = n - (sts[0]['trim_t'].shape[2] if 'trim_t' in sts[0] else 0)  # tokens that entered with this chunk
         with torch.no_grad():
-            t, imp = sc.features(hidden[:, hidden.shape[1] - new:].to(next(sc.parameters()).device), l)
-            last = int(st['trim_pos'][0, 0, -1]) + 1 if 'trim_pos' in st else 0
+            t, imp = sc.features(hidden[..., hidden.shape[-2] - new:, :].to(next(sc.parameters()).device), l)
+            if one: t, imp = t[None], imp[None]
+            last = int(sts[0]['trim_pos'][0, 0, -1]) + 1 if 'trim_pos' in sts[0] else 0
             pos = torch.arange(last, last + new, device=t.device).expand(b, H, new)
-            cat = lambda k, v: torch.cat([st[k], v], dim=2) if k in st else v
-            st['trim_t'], st['trim_imp'], st['trim_pos'] = cat('trim_t', t[:, None].expand(b, H, new, -1)), cat('trim_imp', imp), cat('trim_pos', pos)
-            att = sc.attention_features(obs.attention(last=1)[:, :, 0], H) if sc.cfg.prior else None
-            s = sc.combine(st['trim_t'], st['trim_imp'], hidden[:, -1], st['trim_pos'], last + new - 1, l, att)
+            for j, st in enumerate(sts):  # each layer keeps its tokens' features (gathered by `PositionedLayer.keep`)
+                cat = lambda k, v: torch.cat([st[k], v], dim=2) if k in st else v
+                st['trim_t'], st['trim_imp'], st['trim_pos'] = cat('trim_t', t[j][:, None].expand(b, H, new, -1)), cat('trim_imp', imp[j]), cat('trim_pos', pos)
+            if one: T, I, P = sts[0]['trim_t'], sts[0]['trim_imp'], sts[0]['trim_pos']
+            elif new == n: T, I, P = t[:, :, None].expand(-1, b, H, n, -1), imp, pos.expand(len(sts), b, H, n)  # first chunk: no copy
+            else: T, I, P = (torch.stack([st[k] for st in sts]) for k in ('trim_t', 'trim_imp', 'trim_pos'))
+            att = sc.attention_features(obs.attention(last=1)[..., 0, :], H) if sc.cfg.prior else None
+            s = sc.combine(T, I, hidden[..., -1, :], P, last + new - 1, l, att)
             sinks, window = self.structure(sc)
-            if sinks or window: s = s.masked_fill(protected(st['trim_pos'], last + new - 1, self.budget, sinks, window), PROTECT)
+            if sinks or window: s = s.masked_fill(protected(P, last + new - 1, self.budget, sinks, window), PROTECT)
             return s
 
 # %% ../nbs/api/16_trimmer.ipynb #99af4c5e
@@ -644,7 +658,8 @@ class TrimmerBench:
 
 def policy_spec(spec: str) -> tuple[str, dict]:
     "A bench policy: `'trimmer[sinks=4;window=0.25]'` -> `('trimmer', {'sinks': 4, 'window': 0.25})`; only the Trimmer takes overrides (its structure)."
-    from icmos.kv import POLICIES
+    from icmos.kv import policy_classes
+    POLICIES = policy_classes()
     name, pairs = variant(spec, 'policy', 'trimmer[sinks=4;window=0.25] (only the Trimmer takes overrides)')
     over = {}
     if name != 'full' and name not in POLICIES: raise ICMOSError(f"unknown policy {name!r}; available: full, {', '.join(POLICIES)}")
@@ -656,9 +671,9 @@ def policy_spec(spec: str) -> tuple[str, dict]:
     return name, over
 
 def _policy(spec: str, budget: int, scorer):
-    from icmos.kv import POLICIES
+    from icmos.kv import policy_classes
     name, over = policy_spec(spec)
-    return Trimmer(budget=budget, scorer=scorer, **over) if name == 'trimmer' else POLICIES[name](budget=budget)
+    return Trimmer(budget=budget, scorer=scorer, **over) if name == 'trimmer' else policy_classes()[name](budget=budget)
 
 # %% ../nbs/api/16_trimmer.ipynb #d60dc949
 def sample_depth(i: int, n: int, spread: bool = False) -> float:
@@ -726,8 +741,10 @@ def _append(out: Path, row: dict, log):
     print(f"icmos: {row['policy']:18s} {row['task']:14s} {row['context_tokens']:>6d} r={row['compression_ratio']:<6} acc={row['accuracy']} "
           f"ppl={row['ppl']} prefill={row['prefill_tok_s']} tok/s", file=log, flush=True)
 
-def _long_rows(tb: TrimmerBench, model, tok, cfg, task: str, L: int, dev: str, label: str) -> list[dict]:
-    "Rows for a length beyond the model's window: each policy prefills block by block (`cfg.chunk_size`), evicting to `tb.long_budget` after every block."
+def _long_rows(tb: TrimmerBench, model, tok, cfg, task: str, L: int, dev: str, label: str, emit) -> None:
+    """Rows for a length beyond the model's window, each passed to `emit` once measured: each policy prefills block by block
+    (`cfg.chunk_size`), evicting to `tb.long_budget` after every block. With `tb.rows_every` a policy writes a row per group of that
+    many samples (needle depths `sample_depth(spread=True)`, so that a cut run still covers the document), else one of all n."""
     import os
     from icmos.eval import run_cell
     from icmos.tasks import get_task
@@ -735,15 +752,22 @@ def _long_rows(tb: TrimmerBench, model, tok, cfg, task: str, L: int, dev: str, l
     old = os.environ.get('ICMOS_TRIMMER')
     if tb.checkpoint: os.environ['ICMOS_TRIMMER'] = str(tb.checkpoint)  # where `TrimmerMethod` finds it
     try:
-        rows = []
+        step = tb.rows_every or tb.n
         for name in tb.policies:
             if name == 'full': continue  # beyond the window: refused
-            r = run_cell(model, tok, cfg, name, task, L, tb.n, tb.long_budget, seed=tb.seed)
+            group = []
+            def on_sample(r):
+                if r['status'] != 'ok': return  # run_cell stops the cell; reported below
+                group.append(r)
+                if len(group) < step: return
+                emit(dict(policy=name, task=task, context_tokens=L, compression_ratio=round(1 - tb.long_budget / L, 4), n=len(group),
+                          accuracy=round(sum(x['score'] for x in group) / len(group), 4), ppl=float('nan'),
+                          prefill_tok_s=round(sum(x['context_tokens'] for x in group) / max(sum(x['prefill_s'] for x in group), 1e-9), 1),
+                          peak_gpu_mb=round(max(x['peak_gpu_mb'] for x in group), 1), device=dev, model=label))
+                group.clear()
+            r = run_cell(model, tok, cfg, name, task, L, tb.n, tb.long_budget, seed=tb.seed, on_sample=on_sample,
+                         depth_of=(lambda i: sample_depth(i, tb.n, True)) if tb.rows_every else None)
             if r['_status'] != 'ok': raise ICMOSError(f'{name} at {L} tokens: {r["_status"]}')
-            rows.append(dict(policy=name, task=task, context_tokens=L, compression_ratio=round(1 - tb.long_budget / L, 4), n=tb.n,
-                             accuracy=r['accuracy'], ppl=float('nan'), prefill_tok_s=r['prefill_tok_s'], peak_gpu_mb=r['peak_gpu_mb'],
-                             device=dev, model=label))
-        return rows
     finally:
         if old is None: os.environ.pop('ICMOS_TRIMMER', None)
         else: os.environ['ICMOS_TRIMMER'] = old
@@ -775,8 +799,9 @@ def run_trimmer_bench(tb: TrimmerBench, cfg, progress: bool = True, log=None) ->
             for L in tb.lengths:
                 if L + 128 > window:  # does not fit in one prefill: block by block, every policy keeping `long_budget` tokens
                     if g0: continue
-                    for row in _long_rows(tb, model, tok, cfg, task, L, dev, label):
+                    def emit(row):
                         row['policy'] += sfx; rows.append(row); _append(out, row, log)
+                    _long_rows(tb, model, tok, cfg, task, L, dev, label, emit)
                     bar.update(tb.n); continue
                 recs = []
                 for i in range(g0, min(g0 + step, tb.n)):
@@ -840,7 +865,7 @@ def bench_args(p):
     p.add_argument('--kept-out', default=d.kept_out, help='CSV of the positions each policy keeps (first niah_single sample)')
     p.add_argument('--lora', action='store_true', help="put the checkpoint's LoRA adapter into the model first (rows '<policy>+lora')")
     p.add_argument('--long-budget', type=int, default=d.long_budget, help=f'KV tokens kept per layer for lengths beyond the model window, run block by block (default {d.long_budget})')
-    p.add_argument('--rows-every', type=int, default=0, metavar='K', help='write each cell every K samples (rows of K, tasks in turn; merge_rows sums them) so a cut run keeps them (default 0: one row per cell); lengths beyond the model window ignore it: one row of all n, written when the cell ends')
+    p.add_argument('--rows-every', type=int, default=0, metavar='K', help='write each cell every K samples (rows of K, tasks in turn; merge_rows sums them) so a cut run keeps them (default 0: one row per cell); beyond the model window each policy writes its groups of K in turn, a task at a time')
     p.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = torch default)')
     p.add_argument('--no-progress', action='store_true')
     _model_flags(p)

@@ -1,0 +1,66 @@
+#!/bin/bash
+# Issue 16 (Trimmer v3) grid on a 4-GPU host (2026-11-27, session 10), and issue 12's keep_dense rerun. Every process runs in its own
+# session (it outlives the device call) and writes a row per finished sample (`--rows-every 1`), so a process cut at the deadline
+# keeps what it finished; `trimmer_v3_merge.py` joins the shards.
+#   after the staging calls (../shared/gpu/stage-smollm2.sh; GGUF in quarters) and with carry [.emb, .gpuw]:
+#     bash reports/scripts/trimmer16_gpu.sh start [TOTAL]   # evict_speed.py alone on GPU 3 first (blocking, ~2 min), then every job;
+#                                                           # all end by start + TOTAL s (1260)
+#     bash reports/scripts/trimmer16_gpu.sh collect WAIT    # wait (at most WAIT s into this call), pack $R into $OUT/t16.tgz
+# Jobs: GPU 0: 4K (one prefill, ratios 0.75/0.875), one process per policy, tasks in turn; GPU 1: the same at 8,000 tokens;
+#   GPU 2: 32K block by block (budget 4096 = ratio 0.875), one process per (policy, task); GPU 3: 128K block by block (budget 4096)
+#   and the runtime's keep_dense rerun (paraphrase, 128K and 1M, default vs keep_dense=1 vs rag_hybrid, same seeds).
+# The Trimmer is the shipped v3 checkpoint (sinks 4, window 0.25 in its config) under the name 'trimmer'.
+# Env: R (/root/t16), M (model), N (samples per cell, 30), NR (runtime samples, 20), CK (data/trimmer-smollm2-v3), DEV/DT/PY
+#   QA (tasks), P48 (policies at 4K/8K), PL (policies block by block); CPU dry run: DEV=cpu DT=float32 N=1 NR=1 L4=1100 L8=1200
+#   L32=2000 L128=2500 LB=512 RL=8K SPEED_LENS=600 QA=niah_single P48='full trimmer' PL=trimmer M=smollm2 R=/tmp/t16 start 900.
+set -u
+R=${R:-/root/t16}; M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; DEV=${DEV:-cuda}; DT=${DT:-bfloat16}; N=${N:-30}; NR=${NR:-20}
+CK=${CK:-data/trimmer-smollm2-v3}; L4=${L4:-4K}; L8=${L8:-8000}; L32=${L32:-32K}; L128=${L128:-128K}; LB=${LB:-4096}; RL=${RL:-128K,1M}
+SPEED_LENS=${SPEED_LENS:-4096,8000}; QA=${QA:-niah_single,niah_multikey,blockfacts,prose_needle}
+P48=${P48:-full streaming knorm snapkv tova h2o expected_attention trimmer}; PL=${PL:-streaming knorm snapkv tova trimmer}
+export ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache} PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 TQDM_DISABLE=1 TOKENIZERS_PARALLELISM=false \
+  JAX_PLATFORMS=cpu PYTHONPATH=/tmp/site:$PWD${PYTHONPATH:+:$PYTHONPATH}
+PY=${PY:-python3}; ICM="$PY -c 'import sys; from icmos.cli import main; sys.exit(main())'"  # the CLI without an installed entry point
+gpu() { [ "$DEV" = cpu ] && echo "" || echo "$1"; }
+job() { local name=$1 g=$2; shift 2; CUDA_VISIBLE_DEVICES=$(gpu $g) OMP_NUM_THREADS=1 setsid nohup bash -c "$*" > $R/$name.log 2>&1 < /dev/null &
+        echo "started $name on GPU $g"; }
+left() { echo $(( $(cat $R/deadline) - $(date +%s) )); }
+TO="timeout \$(( \$(cat $R/deadline) - \$(date +%s) - 10 ))"
+tb() { local out=$1 pol=$2 tasks=$3 len=$4; shift 4
+  echo "$TO $ICM bench trimmer --model $M --device $DEV --dtype $DT --no-progress --checkpoint $CK --policies '$pol' --tasks $tasks \
+    --lengths $len --n $N --rows-every 1 --kept-out '' --max-new-tokens 48 --out $R/$out.csv $*"; }
+mkdir -p $R
+[ -d .gpuw ] && [ ! -f /tmp/site/.gpuw_done ] && $PY -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpuw/*.whl && touch /tmp/site/.gpuw_done
+case "${1:-}" in
+start)
+  $PY -c "from icmos.core import load_model, ICMOSConfig; load_model(ICMOSConfig(model='$M', device='cpu'))" 2>&1 | grep -v Warn  # convert once
+  # the cost of one eviction beside its prefill, layer by layer vs batched, alone on its GPU (before the other jobs load it)
+  CUDA_VISIBLE_DEVICES=$(gpu 3) OMP_NUM_THREADS=4 timeout 300 $PY reports/scripts/evict_speed.py --model $M --device $DEV --dtype $DT \
+    --lengths $SPEED_LENS --checkpoint $CK --out $R/evict_speed.csv > $R/evict_speed.log 2>&1; echo "evict_speed exit $?"
+  echo $(( $(date +%s) + ${2:-1260} )) > $R/deadline
+  for p in $P48; do
+    job s4_$p 0 "$(tb s4_$p $p $QA,ppl $L4 --ratios 0.75,0.875)"
+    job s8_$p 1 "$(tb s8_$p $p $QA,ppl $L8 --ratios 0.75,0.875)"
+  done
+  for p in $PL; do
+    for t in ${QA//,/ }; do
+      job l32_${p}_$t 2 "$(tb l32_${p}_$t $p $t $L32 --long-budget $LB)"
+      job l128_${p}_$t 3 "$(tb l128_${p}_$t $p $t $L128 --long-budget $LB)"
+    done
+  done
+  # issue 12: keep_dense after its two fixes (the sentence MiniLM matched; a chain-read guard takes no second place)
+  if [ -d .emb/minilm ]; then mkdir -p /root/emb && cp -r .emb/minilm/. /root/emb/; export ICMOS_EMBEDDER=/root/emb; fi
+  job rt_k1 3 "$TO $ICM bench runtime --model $M --device $DEV --dtype $DT --max-new-tokens 40 --n $NR --budget 2048 --no-progress \
+    --time-limit $(( $(left) - 60 )) --methods 'icmos,icmos[keep_dense=1],rag_hybrid' --tasks paraphrase --lengths $RL --out $R/rt_k1.csv \
+    --samples-out $R/rt_k1.jsonl"
+  echo "deadline in $(left) s: $(date -u -d @$(cat $R/deadline) +%T) UTC"
+  ;;
+collect)
+  wait_s=${2:-560}
+  while [ $SECONDS -lt $wait_s ] && pgrep -f '[b]ench (trimmer|runtime)' > /dev/null; do sleep 5; done
+  echo "deadline in $(left) s; running: $(pgrep -fc '[b]ench (trimmer|runtime)')"
+  for f in $R/*.log; do echo "--- $f: $(tail -c 600 $f | tr '\r' '\n' | grep -v '^\s*$' | tail -1 | cut -c1-200)"; done
+  tar -czf ${OUT:?}/t16.tgz -C $(dirname $R) $(basename $R) && ls -la $OUT
+  ;;
+*) echo "usage: trimmer16_gpu.sh start [TOTAL] | collect WAIT" >&2; exit 2;;
+esac
