@@ -99,3 +99,22 @@ s = pd.concat([pd.read_csv(f'{D}/trim_s100_{t}.csv') for t in ('niah_single', 'n
 merge_rows(s).replace({'policy': v3}).to_csv('reports/results/trimmer_v3_s100.csv', index=False, na_rep='nan')
 merge_rows(pd.read_csv(f'{D}/trim_solo.csv')).replace({'policy': v3}).to_csv('reports/results/trimmer_v3_solo.csv', index=False, na_rep='nan')
 PY
+# 11. Session 10 (2026-11-27, commit 2a84cdc: batched eviction), a 4-H200 host. Staging: the GGUF in quarters (.gpu/q1..q4).
+#   a) The first run (every job below at once, deadline 1260 s) was LOST: the machine idled out between two calls and a fresh one
+#      came up. Only the evict_speed table survived, printed by the start call (copied from that call's output into
+#      reports/results/evict_speed.csv): one eviction beside its one-chunk prefill, alone on GPU 3 before any other job started:
+python reports/scripts/evict_speed.py --model $M --device cuda --dtype bfloat16 --lengths 4096,8000 \
+  --checkpoint data/trimmer-smollm2-v3 --out evict_speed.csv
+#      (its 32K/128K block-by-block jobs and the runtime keep_dense rerun left no rows: they are still to run.)
+#   b) The rerun on the fresh host (its last ~5 minutes of device time): 4K and 8,000 tokens only, the policies split over
+#      the four GPUs, every process one policy (all tasks in turn, a row per sample) and cut at its deadline:
+export PL= NR=0 SPEED=0
+P48='full streaming knorm snapkv' G4=0 G8=2 bash reports/scripts/trimmer16_gpu.sh start 290
+P48='tova h2o expected_attention trimmer' G4=1 G8=3 bash reports/scripts/trimmer16_gpu.sh start 285
+bash reports/scripts/trimmer16_gpu.sh collect 300
+#      i.e. per policy P and length L in (4K, 8000), on the shipped v3 checkpoint (its config: sinks 4, window 0.25):
+#      icmos bench trimmer --model $M --device cuda --dtype bfloat16 --no-progress --checkpoint data/trimmer-smollm2-v3 --policies P \
+#        --tasks niah_single,niah_multikey,blockfacts,prose_needle,ppl --lengths L --n 30 --rows-every 1 --kept-out '' \
+#        --max-new-tokens 48 --ratios 0.75,0.875 --out s{4,8}_P.csv
+#      shards in trimmer16_2026-11-27/; merged + the paired comparison with the best press (bootstrap over samples):
+python reports/scripts/trimmer16_merge.py reports/results/trimmer16_2026-11-27 reports/results/trimmer_v3_grid

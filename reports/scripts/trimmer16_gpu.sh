@@ -5,6 +5,7 @@
 #   after the staging calls (../shared/gpu/stage-smollm2.sh; GGUF in quarters) and with carry [.emb, .gpuw]:
 #     bash reports/scripts/trimmer16_gpu.sh start [TOTAL]   # evict_speed.py alone on GPU 3 first (blocking, ~2 min), then every job;
 #                                                           # all end by start + TOTAL s (1260)
+#     bash reports/scripts/trimmer16_gpu.sh more128             # once 4K and 8K are done: more 128K samples on GPUs 0-1 (seeds 1000+)
 #     bash reports/scripts/trimmer16_gpu.sh collect WAIT    # wait (at most WAIT s into this call), pack $R into $OUT/t16.tgz
 # Jobs: GPU 0: 4K (one prefill, ratios 0.75/0.875), one process per policy, tasks in turn; GPU 1: the same at 8,000 tokens;
 #   GPU 2: 32K block by block (budget 4096 = ratio 0.875), one process per (policy, task); GPU 3: 128K block by block (budget 4096)
@@ -17,7 +18,8 @@ set -u
 R=${R:-/root/t16}; M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; DEV=${DEV:-cuda}; DT=${DT:-bfloat16}; N=${N:-30}; NR=${NR:-20}
 CK=${CK:-data/trimmer-smollm2-v3}; L4=${L4:-4K}; L8=${L8:-8000}; L32=${L32:-32K}; L128=${L128:-128K}; LB=${LB:-4096}; RL=${RL:-128K,1M}
 SPEED_LENS=${SPEED_LENS:-4096,8000}; QA=${QA:-niah_single,niah_multikey,blockfacts,prose_needle}
-P48=${P48:-full streaming knorm snapkv tova h2o expected_attention trimmer}; PL=${PL:-streaming knorm snapkv tova trimmer}
+P48=${P48-full streaming knorm snapkv tova h2o expected_attention trimmer}; PL=${PL-streaming knorm snapkv tova trimmer}
+G4=${G4:-0}; G8=${G8:-1}; SPEED=${SPEED:-1}
 export ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache} PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 TQDM_DISABLE=1 TOKENIZERS_PARALLELISM=false \
   JAX_PLATFORMS=cpu PYTHONPATH=/tmp/site:$PWD${PYTHONPATH:+:$PYTHONPATH}
 PY=${PY:-python3}; ICM="$PY -c 'import sys; from icmos.cli import main; sys.exit(main())'"  # the CLI without an installed entry point
@@ -35,12 +37,12 @@ case "${1:-}" in
 start)
   $PY -c "from icmos.core import load_model, ICMOSConfig; load_model(ICMOSConfig(model='$M', device='cpu'))" 2>&1 | grep -v Warn  # convert once
   # the cost of one eviction beside its prefill, layer by layer vs batched, alone on its GPU (before the other jobs load it)
-  CUDA_VISIBLE_DEVICES=$(gpu 3) OMP_NUM_THREADS=4 timeout 300 $PY reports/scripts/evict_speed.py --model $M --device $DEV --dtype $DT \
+  [ $SPEED = 1 ] && CUDA_VISIBLE_DEVICES=$(gpu 3) OMP_NUM_THREADS=4 timeout 300 $PY reports/scripts/evict_speed.py --model $M --device $DEV --dtype $DT \
     --lengths $SPEED_LENS --checkpoint $CK --out $R/evict_speed.csv > $R/evict_speed.log 2>&1; echo "evict_speed exit $?"
   echo $(( $(date +%s) + ${2:-1260} )) > $R/deadline
   for p in $P48; do
-    job s4_$p 0 "$(tb s4_$p $p $QA,ppl $L4 --ratios 0.75,0.875)"
-    job s8_$p 1 "$(tb s8_$p $p $QA,ppl $L8 --ratios 0.75,0.875)"
+    job s4_$p $G4 "$(tb s4_$p $p $QA,ppl $L4 --ratios 0.75,0.875)"
+    job s8_$p $G8 "$(tb s8_$p $p $QA,ppl $L8 --ratios 0.75,0.875)"
   done
   for p in $PL; do
     for t in ${QA//,/ }; do
@@ -49,11 +51,16 @@ start)
     done
   done
   # issue 12: keep_dense after its two fixes (the sentence MiniLM matched; a chain-read guard takes no second place)
+  [ $NR -gt 0 ] || { echo "deadline in $(left) s"; exit 0; }
   if [ -d .emb/minilm ]; then mkdir -p /root/emb && cp -r .emb/minilm/. /root/emb/; export ICMOS_EMBEDDER=/root/emb; fi
   job rt_k1 3 "$TO $ICM bench runtime --model $M --device $DEV --dtype $DT --max-new-tokens 40 --n $NR --budget 2048 --no-progress \
     --time-limit $(( $(left) - 60 )) --methods 'icmos,icmos[keep_dense=1],rag_hybrid' --tasks paraphrase --lengths $RL --out $R/rt_k1.csv \
     --samples-out $R/rt_k1.jsonl"
   echo "deadline in $(left) s: $(date -u -d @$(cat $R/deadline) +%T) UTC"
+  ;;
+more128)  # once GPUs 0-1 are free (4K and 8K done): more 128K samples there, seeds from 1000, until the same deadline
+  i=0; for p in $PL; do for t in ${QA//,/ }; do
+    job l128b_${p}_$t $(( i % 2 )) "$(tb l128b_${p}_$t $p $t $L128 --long-budget $LB --seed 1000)"; i=$(( i + 1 )); done; done
   ;;
 collect)
   wait_s=${2:-560}
