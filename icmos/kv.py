@@ -69,12 +69,13 @@ class PositionedLayer(DynamicLayer):
         b, h, _, d = key_states.shape
         self.keys, self.values = key_states.new_zeros(b, h, 0, d), key_states.new_zeros(b, h, 0, d)
         self.pos = torch.zeros(b, h, 0, dtype=torch.long, device=key_states.device)
-        self.moved, self.is_initialized = False, True
+        self.moved, self.is_initialized, self.n_seen = False, True, 0  # n_seen: tokens ever written (the next one's position)
         self.extra: dict[str, torch.Tensor] = {}  # per-token policy state, (b, h_kv, n, ...), gathered by `keep`
 
     def update(self, key_states, value_states, *args, **kwargs):
         if not self.is_initialized: self.lazy_initialization(key_states, value_states)
         n0, (b, h, c, _) = self.get_seq_length(), key_states.shape
+        self.n_seen += c
         self.pos = torch.cat([self.pos, torch.arange(n0, n0 + c, device=key_states.device).expand(b, h, c)], dim=-1)
         self.keys = torch.cat([self.keys, key_states], dim=-2)
         self.values = torch.cat([self.values, value_states], dim=-2)
@@ -120,6 +121,7 @@ class Observation:
     state: dict | list  # per-token policy state of the layer, tensors (b, h_kv, n, ...); stacked: one dict per layer
     layer_idx: int | torch.Tensor  # stacked: (L,) long
     module: torch.nn.Module | None = None  # the attention module (for its weights); stacked: the first layer's (for the config)
+    n_seen: int | None = None  # tokens the layer has seen, this chunk included (its absolute position count); None: not known
 
     @classmethod
     def stack(cls, obs: list[Observation]) -> Observation:
@@ -127,7 +129,7 @@ class Observation:
         if len({o.keys.shape for o in obs}) != 1: raise ICMOSError('Observation.stack: the layers hold different numbers of tokens')
         st = lambda f: None if getattr(obs[0], f) is None else torch.stack([getattr(o, f) for o in obs])
         return cls(st('keys'), st('hidden'), st('q_raw'), obs[0].inv_freq, [o.state for o in obs],
-                   torch.tensor([o.layer_idx for o in obs], device=obs[0].keys.device), obs[0].module)
+                   torch.tensor([o.layer_idx for o in obs], device=obs[0].keys.device), obs[0].module, obs[0].n_seen)
 
     @property
     def n(self) -> int: return self.keys.shape[-2]
@@ -184,7 +186,7 @@ class Observer:
         d = layer.keys.shape[-1]
         b, c, _ = q.shape
         q = q.view(b, c, -1, d).transpose(1, 2)
-        return Observation(layer.served_keys(), hid, q, self.inv_freq, layer.extra, i, self.mods[i])
+        return Observation(layer.served_keys(), hid, q, self.inv_freq, layer.extra, i, self.mods[i], getattr(layer, 'n_seen', None))
 
 # %% ../nbs/api/10_kv.ipynb #fe35c440
 POLICIES: dict[str, type] = {}
@@ -235,7 +237,10 @@ def evict(cache: Cache, policy: KVPolicy, observer: Observer | None = None,
          ) -> None:
     """Keep the `policy.budget` best-scoring tokens of every layer of `cache` (a `PositionedCache`), in order.
     Batched, a 30-layer model pays one scoring call, one top-k and one host sync per eviction instead of 30 of each (small models are
-    launch-bound on a GPU); the choice is the same as layer by layer (`batched=False`) up to float rounding."""
+    launch-bound on a GPU); the choice is the same as layer by layer (`batched=False`) up to float rounding. The price is memory:
+    every stacked layer's observation (and SnapKV's window attention) is held at once, so evicting a long prompt read in one
+    chunk peaks higher (H200, one 8,000-token chunk: SnapKV and the Trimmer 2.8 GB, `full` 1.1 GB); chunked prefill
+    (`cfg.chunk_size`) keeps the stacks to budget + chunk tokens."""
     if policy.needs and observer is None:
         raise ICMOSError(f'policy {policy.name!r} needs {", ".join(policy.needs)}: call evict inside `with Observer(model) as obs` and pass obs')
     layers = list(cache.layers)

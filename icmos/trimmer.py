@@ -204,7 +204,8 @@ class Trimmer(KVPolicy):
         with torch.no_grad():
             t, imp = sc.features(hidden[..., hidden.shape[-2] - new:, :].to(next(sc.parameters()).device), l)
             if one: t, imp = t[None], imp[None]
-            last = int(sts[0]['trim_pos'][0, 0, -1]) + 1 if 'trim_pos' in sts[0] else 0
+            if obs.n_seen is not None: last = obs.n_seen - new  # absolute position of the chunk's first token
+            else: last = int(sts[0]['trim_pos'][0, 0, -1]) + 1 if 'trim_pos' in sts[0] else 0  # a hand-built Observation: the newest kept token's
             pos = torch.arange(last, last + new, device=t.device).expand(b, H, new)
             for j, st in enumerate(sts):  # each layer keeps its tokens' features (gathered by `PositionedLayer.keep`)
                 cat = lambda k, v: torch.cat([st[k], v], dim=2) if k in st else v
@@ -756,18 +757,21 @@ def _long_rows(tb: TrimmerBench, model, tok, cfg, task: str, L: int, dev: str, l
         for name in tb.policies:
             if name == 'full': continue  # beyond the window: refused
             group = []
-            def on_sample(r):
-                if r['status'] != 'ok': return  # run_cell stops the cell; reported below
-                group.append(r)
-                if len(group) < step: return
+            def flush():
+                if not group: return
                 emit(dict(policy=name, task=task, context_tokens=L, compression_ratio=round(1 - tb.long_budget / L, 4), n=len(group),
                           accuracy=round(sum(x['score'] for x in group) / len(group), 4), ppl=float('nan'),
                           prefill_tok_s=round(sum(x['context_tokens'] for x in group) / max(sum(x['prefill_s'] for x in group), 1e-9), 1),
                           peak_gpu_mb=round(max(x['peak_gpu_mb'] for x in group), 1), device=dev, model=label))
                 group.clear()
+            def on_sample(r):
+                if r['status'] != 'ok': return  # run_cell stops the cell; reported below
+                group.append(r)
+                if len(group) == step: flush()
             r = run_cell(model, tok, cfg, name, task, L, tb.n, tb.long_budget, seed=tb.seed, on_sample=on_sample,
                          depth_of=(lambda i: sample_depth(i, tb.n, True)) if tb.rows_every else None)
             if r['_status'] != 'ok': raise ICMOSError(f'{name} at {L} tokens: {r["_status"]}')
+            flush()  # a last group shorter than rows_every
     finally:
         if old is None: os.environ.pop('ICMOS_TRIMMER', None)
         else: os.environ['ICMOS_TRIMMER'] = old

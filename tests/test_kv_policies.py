@@ -89,3 +89,33 @@ def test_batched_eviction_equals_layer_by_layer(tiny, pol):
     torch.testing.assert_close(lb, ll)
     if pol.batched and pol.name != 'streaming':  # streaming keeps the same tokens in every layer by design
         assert any(not torch.equal(kb[-1][0], s) for s in kb[-1][1:]), 'every layer kept the same tokens: the test cannot tell layers apart'
+
+def test_trimmer_positions_follow_the_cache():
+    """The Trimmer's per-token positions (`trim_pos`) are the tokens' positions in the sequence even when the newest
+    token is evicted (no sinks, no window), and batched scoring keeps what layer-by-layer scoring keeps. (The cache's
+    own `pos` is where each key was encoded, its cache index on arrival, not its place in the sequence.)"""
+    from icmos.trimmer import Trimmer, TrimmerConfig, TrimmerScorer
+    tiny4 = tiny_llama(n_layers=4, seed=3); c = tiny4.config
+    torch.manual_seed(5)
+    sc = TrimmerScorer(TrimmerConfig(c.hidden_size, c.num_hidden_layers, c.num_key_value_heads, rank=8, prior=True)).eval()
+    for w in sc.parameters(): torch.nn.init.normal_(w)
+    sc.requires_grad_(False)
+    ids = random_prompt(200, seed=5).ids()
+    kept, newest_evicted = {}, False
+    for batched in (True, False):
+        pol, steps, seen = Trimmer(budget=24, scorer=sc, sinks=0, window=0.0), [], [0]
+        with Observer(tiny4) as ob:
+            def on(cc):
+                nonlocal newest_evicted
+                n0, seen[0] = seen[0], cc.layers[0].n_seen
+                for l in cc.layers:  # a test-owned tag of every token's place in the sequence, gathered along by eviction
+                    new = torch.arange(n0, seen[0]).expand(*l.pos.shape[:2], -1)
+                    l.extra['seq_pos'] = torch.cat([l.extra['seq_pos'], new], 2) if 'seq_pos' in l.extra else new
+                evict(cc, pol, ob, batched=batched); steps.append([l.pos.clone() for l in cc.layers])
+                for l in cc.layers:
+                    assert torch.equal(l.extra['trim_pos'], l.extra['seq_pos']), 'the Trimmer lost track of positions'
+                    newest_evicted |= bool((l.extra['seq_pos'][..., -1] != seen[0] - 1).any())
+            prefill(tiny4, ids, cache=PositionedCache(tiny4), chunk_size=17, on_chunk=on)
+        kept[batched] = steps
+    assert all(torch.equal(a, b) for sa, sb in zip(kept[True], kept[False]) for a, b in zip(sa, sb))
+    assert newest_evicted, 'the newest token was never evicted: nothing tested'
