@@ -248,20 +248,21 @@ def evict(cache: Cache, policy: KVPolicy, observer: Observer | None = None,
     if batched is None: batched = any(n and l.keys.is_cuda for n, l in zip(ns, layers))
     todo = [i for i, n in enumerate(ns) if n > policy.budget or 'state' in policy.needs]  # stateful policies score every chunk
     if not todo: return
-    obs = {i: observer.observation(i, layers[i]) for i in todo} if policy.needs else {}
     if batched and policy.batched and len({ns[i] for i in todo}) == 1:
         if policy.needs:
-            o = Observation.stack([obs[i] for i in todo])
+            o = Observation.stack([observer.observation(i, layers[i]) for i in todo])
             S = policy.score(o.keys, None, o.hidden, None, obs=o)
         else: S = policy.score(torch.stack([layers[i].keys for i in todo]), None)
         scores = dict(zip(todo, S))
     else:
-        S = None
-        scores = {i: policy.score(obs[i].keys, layers[i].values, obs[i].hidden, None, obs=obs[i]) if policy.needs
-                  else policy.score(layers[i].keys, layers[i].values) for i in todo}
+        def one(i):  # layer by layer: each layer's observation lives only while it is scored
+            if not policy.needs: return policy.score(layers[i].keys, layers[i].values)
+            o = observer.observation(i, layers[i])
+            return policy.score(o.keys, layers[i].values, o.hidden, None, obs=o)
+        scores = {i: one(i) for i in todo}
     cut = [i for i in todo if ns[i] > policy.budget]
     if batched and cut and len({ns[i] for i in cut}) == 1:
-        idx = _choose(S if S is not None and cut == todo else torch.stack([scores[i] for i in cut]), policy.budget)  # (L, b, h_kv, k)
+        idx = _choose(torch.stack([scores[i] for i in cut]), policy.budget)  # (L, b, h_kv, k)
         moved = (idx != torch.arange(policy.budget, device=idx.device)).flatten(1).any(1).tolist()  # one host sync for all layers
         for j, i in enumerate(cut): layers[i].keep(idx[j], moved[j])
     else:

@@ -1026,10 +1026,24 @@ def _best_units(self: Memory, blocks: list[int], query: str) -> dict[int, int]:
     w = (lambda x: bm.idf(x)) if bm is not None else (lambda x: 1.0)
     units = [u for b in blocks for u in self.blocks[b].units]
     score = np.array([sum(w(x) for x in qw & content_words(self.units.text[u])) for u in units], np.float32)
-    dense = next((r for r in self.rankers if isinstance(r, Dense)), None)
-    if dense is not None and len(units) > len(blocks):  # cosine in [-1, 1]
-        V = dense.vectors(units) if dense.keys == 'unit' else dense.embed([self.units.text[u] for u in units])
-        score = score + (V @ dense.query_vector(query)).numpy() * 0.5
+    if len(units) > len(blocks) and self.dense_ranker() is not None: score = score + self.dense_similarity(units, query) * 0.5
+    return self.pick_units(blocks, score)
+
+@_method_of(Memory)
+def _dense_ranker(self: Memory) -> Dense | None:
+    "The memory's dense (MiniLM) ranker, if it has one."
+    return next((r for r in self.rankers if isinstance(r, Dense)), None)
+
+@_method_of(Memory)
+def _dense_similarity(self: Memory, units: list[int], query: str) -> np.ndarray:
+    "Cosine in [-1, 1] of each unit's sentence to `query` under the dense ranker (its stored keys with unit keys; with block keys the sentences are embedded here)."
+    dense = self.dense_ranker()
+    V = dense.vectors(units) if dense.keys == 'unit' else dense.embed([self.units.text[u] for u in units])
+    return (V @ dense.query_vector(query)).numpy()
+
+@_method_of(Memory)
+def _pick_units(self: Memory, blocks: list[int], score: np.ndarray) -> dict[int, int]:
+    "For each block, its unit of highest `score` (`score` runs over the blocks' units, block after block)."
     out, at = {}, 0
     for b in blocks:
         n = len(self.blocks[b].units); out[b] = self.blocks[b].units[int(score[at:at + n].argmax())]; at += n
@@ -1082,14 +1096,9 @@ def __lookalike_words(self: Memory, question: str, units: list[int]) -> set[str]
     return top if 2 * len(top) >= len(rare) else set()
 
 @_method_of(Memory)
-def _dense_units(self: Memory, dense: Dense, blocks: list[int], query: str) -> dict[int, int]:
-    "For each block, the unit id of its sentence whose dense key is closest to `query` (with unit keys, the sentence that ranked the block; with block keys its sentences are embedded here)."
-    q, out = dense.query_vector(query), {}
-    for b in blocks:
-        us = list(self.blocks[b].units)
-        V = dense.vectors(us) if dense.keys == 'unit' else dense.embed([self.units.text[u] for u in us])  # block keys: embed its sentences
-        out[b] = us[int((V @ q).argmax())]
-    return out
+def _dense_units(self: Memory, blocks: list[int], query: str) -> dict[int, int]:
+    "For each block, the unit id of its sentence whose dense key is closest to `query` (with unit keys, the sentence that ranked the block)."
+    return self.pick_units(blocks, self.dense_similarity([u for b in blocks for u in self.blocks[b].units], query))
 
 @_method_of(Memory)
 def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[list[int], list[Hop]]:
@@ -1111,11 +1120,11 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
     close = lambda b: fits(b) and (not first.scores or first.scores[b] >= best - cfg.margin)
     chosen, hops = [], [first]
     def take(h, b, u): chosen.append(b); h.picked.append(b); h.units.append(u)
-    dense = next((r for r in self.rankers if isinstance(r, Dense)), None)
+    dense = self.dense_ranker()
     guard, gu = [], {}  # keep_dense: the dense ranker's best blocks, read whatever the re-rank says, each by the sentence that made it rank
     if cfg.keep_dense and dense is not None:
         top = [b for b, _ in rankings[dense.name][:cfg.keep_dense] if b in unit]
-        gu = self.dense_units(dense, top, question)
+        gu = self.dense_units(top, question)
         guard = [b for b in top if not need or need <= _word_stems(self.units.text[gu[b]])][:max(k - 1, 0)]
     pending = lambda: sum(b not in self._seen(chosen)[0] for b in guard)  # places the guard still needs (a chain may have read it)
     for c in range(cfg.chains if cfg.hops > 1 else 0):  # each chain starts at the next best block for the question...

@@ -204,8 +204,8 @@ class Trimmer(KVPolicy):
         with torch.no_grad():
             t, imp = sc.features(hidden[..., hidden.shape[-2] - new:, :].to(next(sc.parameters()).device), l)
             if one: t, imp = t[None], imp[None]
-            if obs.n_seen is not None: last = obs.n_seen - new  # absolute position of the chunk's first token
-            else: last = int(sts[0]['trim_pos'][0, 0, -1]) + 1 if 'trim_pos' in sts[0] else 0  # a hand-built Observation: the newest kept token's
+            if obs.n_seen is None: raise ICMOSError("the Trimmer needs the tokens a layer has seen (Observation.n_seen, set by Observer from a PositionedCache)")
+            last = obs.n_seen - new  # the chunk's first token's place in the sequence
             pos = torch.arange(last, last + new, device=t.device).expand(b, H, new)
             for j, st in enumerate(sts):  # each layer keeps its tokens' features (gathered by `PositionedLayer.keep`)
                 cat = lambda k, v: torch.cat([st[k], v], dim=2) if k in st else v
@@ -742,6 +742,12 @@ def _append(out: Path, row: dict, log):
     print(f"icmos: {row['policy']:18s} {row['task']:14s} {row['context_tokens']:>6d} r={row['compression_ratio']:<6} acc={row['accuracy']} "
           f"ppl={row['ppl']} prefill={row['prefill_tok_s']} tok/s", file=log, flush=True)
 
+def _bench_row(policy: str, task: str, L: int, ratio: float, accs: list, tokens: int, seconds: float, peaks: list, dev: str, label: str,
+               ppl: float = float('nan')) -> dict:
+    "A row of `BENCH_COLUMNS` for samples with accuracies `accs`, prefilling `tokens` in `seconds` (peak CUDA MB `peaks`)."
+    return dict(policy=policy, task=task, context_tokens=L, compression_ratio=ratio, n=len(accs), accuracy=round(sum(accs) / len(accs), 4),
+                ppl=ppl, prefill_tok_s=round(tokens / max(seconds, 1e-9), 1), peak_gpu_mb=round(max(peaks), 1), device=dev, model=label)
+
 def _long_rows(tb: TrimmerBench, model, tok, cfg, task: str, L: int, dev: str, label: str, emit) -> None:
     """Rows for a length beyond the model's window, each passed to `emit` once measured: each policy prefills block by block
     (`cfg.chunk_size`), evicting to `tb.long_budget` after every block. With `tb.rows_every` a policy writes a row per group of that
@@ -759,10 +765,8 @@ def _long_rows(tb: TrimmerBench, model, tok, cfg, task: str, L: int, dev: str, l
             group = []
             def flush():
                 if not group: return
-                emit(dict(policy=name, task=task, context_tokens=L, compression_ratio=round(1 - tb.long_budget / L, 4), n=len(group),
-                          accuracy=round(sum(x['score'] for x in group) / len(group), 4), ppl=float('nan'),
-                          prefill_tok_s=round(sum(x['context_tokens'] for x in group) / max(sum(x['prefill_s'] for x in group), 1e-9), 1),
-                          peak_gpu_mb=round(max(x['peak_gpu_mb'] for x in group), 1), device=dev, model=label))
+                emit(_bench_row(name, task, L, round(1 - tb.long_budget / L, 4), [x['score'] for x in group], sum(x['context_tokens'] for x in group),
+                                sum(x['prefill_s'] for x in group), [x['peak_gpu_mb'] for x in group], dev, label))
                 group.clear()
             def on_sample(r):
                 if r['status'] != 'ok': return  # run_cell stops the cell; reported below
@@ -817,12 +821,9 @@ def run_trimmer_bench(tb: TrimmerBench, cfg, progress: bool = True, log=None) ->
                     recs.append(r); bar.update(1)
                 for key in recs[0]:
                     rs = [r[key] for r in recs]
-                    sec, toks = sum(x['seconds'] for x in rs), sum(x['tokens'] for x in rs)
-                    row = dict(policy=key[0] + sfx, task=task, context_tokens=L, compression_ratio=key[1], n=len(rs),
-                               accuracy=round(sum(x.get('score', x.get('acc', 0.0)) for x in rs) / len(rs), 4),
-                               ppl=round(math.exp(sum(x['nll'] for x in rs) / len(rs)), 3) if 'nll' in rs[0] else float('nan'),
-                               prefill_tok_s=round(toks / sec, 1), peak_gpu_mb=round(max(x['peak_gpu_mb'] for x in rs), 1),
-                               device=dev, model=label)
+                    row = _bench_row(key[0] + sfx, task, L, key[1], [x.get('score', x.get('acc', 0.0)) for x in rs],
+                                     sum(x['tokens'] for x in rs), sum(x['seconds'] for x in rs), [x['peak_gpu_mb'] for x in rs], dev, label,
+                                     ppl=round(math.exp(sum(x['nll'] for x in rs) / len(rs)), 3) if 'nll' in rs[0] else float('nan'))
                     rows.append(row); _append(out, row, log)
                 if kept:
                     import pandas as pd

@@ -119,3 +119,25 @@ def test_trimmer_positions_follow_the_cache():
         kept[batched] = steps
     assert all(torch.equal(a, b) for sa, sb in zip(kept[True], kept[False]) for a, b in zip(sa, sb))
     assert newest_evicted, 'the newest token was never evicted: nothing tested'
+
+def test_trimmer_refuses_an_observation_without_positions(tiny):
+    "A hand-built Observation that does not say how many tokens the layer has seen gets a clear error, not a guess."
+    from icmos.core import ICMOSError
+    from icmos.kv import Observation
+    from icmos.trimmer import Trimmer
+    with Observer(tiny) as ob:
+        _, c = prefill(tiny, random_prompt(30, seed=1).ids(), cache=PositionedCache(tiny), chunk_size=30)
+        o = ob.observation(0, c.layers[0])
+    o.n_seen = None
+    with pytest.raises(ICMOSError, match='n_seen'): Trimmer(budget=16).score(o.keys, None, o.hidden, None, obs=o)
+
+def test_stack_refuses_layers_of_different_lengths(tiny):
+    "Observation.stack joins only layers holding the same number of tokens; otherwise a clear error."
+    from icmos.core import ICMOSError
+    from icmos.kv import Observation
+    with Observer(tiny) as ob:
+        _, c = prefill(tiny, random_prompt(30, seed=1).ids(), cache=PositionedCache(tiny), chunk_size=30)
+        o0, o1 = ob.observation(0, c.layers[0]), ob.observation(1, c.layers[1])
+    assert Observation.stack([o0, o1]).keys.shape[0] == 2
+    o1.keys = o1.keys[..., :-1, :]
+    with pytest.raises(ICMOSError, match='different numbers of tokens'): Observation.stack([o0, o1])
