@@ -14,9 +14,9 @@ from transformers.cache_utils import Cache, DynamicLayer
 from .core import ICMOSError, Method, check_budget, prefill
 
 # %% auto #0
-__all__ = ['POLICIES', 'POLICY_MODULES', 'tiny_llama', 'random_prompt', 'rope_inv_freq', 'rotate', 'PositionedLayer',
-           'PositionedCache', 'Observation', 'Observer', 'register_policy', 'KVPolicy', 'policy_classes',
-           'default_policies', 'evict', 'PolicyMethod']
+__all__ = ['POLICIES', 'POLICY_MODULES', 'tiny_llama', 'random_prompt', 'rope_inv_freq', 'rotate', 'keep_layers',
+           'PositionedLayer', 'PositionedCache', 'Observation', 'Observer', 'register_policy', 'KVPolicy',
+           'policy_classes', 'default_policies', 'evict', 'PolicyMethod']
 
 # %% ../nbs/api/10_kv.ipynb #4f5b5340
 def tiny_llama(n_layers: int = 2, seed: int = 0, window: int = 4096, vocab: int = 128):
@@ -59,6 +59,29 @@ def rotate(keys: torch.Tensor, # (b, h_kv, n, d) RoPE-encoded keys
     return (k * ang.cos() + _rotate_half(k) * ang.sin()).to(keys.dtype)
 
 # %% ../nbs/api/10_kv.ipynb #f1b59da6
+def _take(x: torch.Tensor, idx: torch.Tensor) -> torch.Tensor: # x (..., n, *rest) with idx (..., k) as its leading dims -> (..., k, *rest)
+    "The tokens `idx` of per-token tensor `x` (keys, positions, a policy's state), along `x`'s dimension `idx.ndim - 1`."
+    i = idx.reshape(*idx.shape, *[1] * (x.ndim - idx.ndim)).expand(*idx.shape, *x.shape[idx.ndim:])
+    return x.gather(idx.ndim - 1, i)
+
+def keep_layers(layers: list, # `PositionedLayer`s holding the same number of tokens
+                idx: torch.Tensor, # (L, b, h_kv, k) sorted indices of the tokens each layer keeps
+                moved: list[bool], # per layer: whether its `idx` is not `0 .. k-1`
+               ) -> None:
+    """`PositionedLayer.keep` for several layers at once: keys, values, positions and each kind of per-token state are stacked
+    and gathered once for all layers (2 kernels per kind instead of one per layer; small models are launch-bound). Layers whose
+    tensors differ in shape (a policy's state present in some only) fall back to one `keep` each."""
+    sig = lambda l: (l.keys.shape, l.values.shape, tuple((k, v.shape, v.dtype) for k, v in l.extra.items()))
+    if len(layers) < 2 or len({sig(l) for l in layers}) != 1:
+        for l, i, m in zip(layers, idx, moved): l.keep(i, m)
+        return
+    take = lambda xs: _take(torch.stack(xs), idx).unbind(0)  # each layer's result is a view of one gathered tensor
+    for a in ('keys', 'values', 'pos'):
+        for l, v in zip(layers, take([getattr(l, a) for l in layers])): setattr(l, a, v)
+    for k in layers[0].extra:
+        for l, v in zip(layers, take([l.extra[k] for l in layers])): l.extra[k] = v
+    for l, m in zip(layers, moved): l.moved = l.moved or m
+
 class PositionedLayer(DynamicLayer):
     "A `DynamicLayer` whose keys are served at their index in the cache, whatever position they were encoded at."
     inv_freq: torch.Tensor | None = None  # set by `PositionedCache`
@@ -93,12 +116,8 @@ class PositionedLayer(DynamicLayer):
              moved: bool | None = None, # whether `idx` is not `0 .. k-1` (known to the caller; None: found here, one host sync)
             ):
         "Evict every token not in `idx`."
-        d = self.keys.shape[-1]
-        gi = idx[..., None].expand(*idx.shape, d)
-        self.keys, self.values = self.keys.gather(2, gi), self.values.gather(2, gi)
-        self.pos = self.pos.gather(2, idx)
-        for k, v in self.extra.items():
-            self.extra[k] = v.gather(2, idx.reshape(*idx.shape, *[1] * (v.ndim - 3)).expand(*idx.shape, *v.shape[3:]))
+        self.keys, self.values, self.pos = _take(self.keys, idx), _take(self.values, idx), _take(self.pos, idx)
+        for k, v in self.extra.items(): self.extra[k] = _take(v, idx)
         if moved is None: moved = bool((idx != torch.arange(idx.shape[-1], device=idx.device)).any())
         self.moved = self.moved or moved  # positions stay 0 .. k-1 only while every eviction kept a prefix
 
@@ -264,7 +283,7 @@ def evict(cache: Cache, policy: KVPolicy, observer: Observer | None = None,
     if batched and cut and len({ns[i] for i in cut}) == 1:
         idx = _choose(torch.stack([scores[i] for i in cut]), policy.budget)  # (L, b, h_kv, k)
         moved = (idx != torch.arange(policy.budget, device=idx.device)).flatten(1).any(1).tolist()  # one host sync for all layers
-        for j, i in enumerate(cut): layers[i].keep(idx[j], moved[j])
+        keep_layers([layers[i] for i in cut], idx, moved)
     else:
         for i in cut: layers[i].keep(_choose(scores[i], policy.budget))
 

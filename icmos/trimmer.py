@@ -200,19 +200,22 @@ class Trimmer(KVPolicy):
         one = isinstance(obs.state, dict)
         sts = [obs.state] if one else obs.state
         b, H, n, _ = keys.shape[-4:]
-        new = n - (sts[0]['trim_t'].shape[2] if 'trim_t' in sts[0] else 0)  # tokens that entered with this chunk
+        new = n - (sts[0]['trim'].shape[2] if 'trim' in sts[0] else 0)  # tokens that entered with this chunk
         with torch.no_grad():
             t, imp = sc.features(hidden[..., hidden.shape[-2] - new:, :].to(next(sc.parameters()).device), l)
             if one: t, imp = t[None], imp[None]
             if obs.n_seen is None: raise ICMOSError("the Trimmer needs the tokens a layer has seen (Observation.n_seen, set by Observer from a PositionedCache)")
             last = obs.n_seen - new  # the chunk's first token's place in the sequence
-            pos = torch.arange(last, last + new, device=t.device).expand(b, H, new)
-            for j, st in enumerate(sts):  # each layer keeps its tokens' features (gathered by `PositionedLayer.keep`)
-                cat = lambda k, v: torch.cat([st[k], v], dim=2) if k in st else v
-                st['trim_t'], st['trim_imp'], st['trim_pos'] = cat('trim_t', t[j][:, None].expand(b, H, new, -1)), cat('trim_imp', imp[j]), cat('trim_pos', pos)
-            if one: T, I, P = sts[0]['trim_t'], sts[0]['trim_imp'], sts[0]['trim_pos']
-            elif new == n: T, I, P = t[:, :, None].expand(-1, b, H, n, -1), imp, pos.expand(len(sts), b, H, n)  # first chunk: no copy
-            else: T, I, P = (torch.stack([st[k] for st in sts]) for k in ('trim_t', 'trim_imp', 'trim_pos'))
+            # the per-token state of every stacked layer (L', b, H, n, ...): features and importance in one tensor, positions in another;
+            # joined with the kept tokens' state by one stack and one cat for all layers (not one per layer and kind)
+            F = torch.cat([t[:, :, None].expand(-1, b, H, new, -1), imp[..., None]], -1)  # (L', b, H, new, r + 1)
+            P = torch.arange(last, last + new, device=t.device).expand(len(sts), b, H, new)
+            if 'trim' in sts[0]:
+                F = torch.cat([torch.stack([st['trim'] for st in sts]), F], 3)
+                P = torch.cat([torch.stack([st['trim_pos'] for st in sts]), P], 3)
+            for j, st in enumerate(sts): st['trim'], st['trim_pos'] = F[j], P[j]  # gathered by `PositionedLayer.keep` / `keep_layers`
+            if one: F, P = F[0], P[0]
+            T, I = F[..., :-1], F[..., -1]
             att = sc.attention_features(obs.attention(last=1)[..., 0, :], H) if sc.cfg.prior else None
             s = sc.combine(T, I, hidden[..., -1, :], P, last + new - 1, l, att)
             sinks, window = self.structure(sc)
@@ -631,6 +634,7 @@ class TrimmerBench:
     ratios: tuple = (0.5, 0.75, 0.875)
     n: int = 5
     seed: int = 0
+    start: int = 0  # first sample index: samples start .. n-1 only, the same prompts and depths as those of a full run (resume a cut run)
     checkpoint: str | None = None
     out: str = 'reports/results/trimmer.csv'
     kept_out: str | None = 'reports/results/trimmer_kept.csv'  # which positions survive (first niah_single sample, each layer)
@@ -650,6 +654,8 @@ class TrimmerBench:
             if t not in TASKS: raise ICMOSError(f"unknown task {t!r}; available: {', '.join(TASKS)}")
         for r in self.ratios: ratio_budget(1000, r)
         if not isinstance(self.n, int) or self.n < 1: raise ICMOSError(f'n: must be at least 1 sample (got {self.n!r})')
+        if not isinstance(self.start, int) or isinstance(self.start, bool) or not 0 <= self.start < self.n:
+            raise ICMOSError(f'start: the first sample index must be an integer in 0 .. n-1 = {self.n - 1} (got {self.start!r})')
         if not isinstance(self.rows_every, int) or isinstance(self.rows_every, bool) or self.rows_every < 0:
             raise ICMOSError(f'rows_every: must be an integer >= 0 samples (0: one row per cell of n; got {self.rows_every!r})')
         if not isinstance(self.long_budget, int) or self.long_budget < 1: raise ICMOSError(f'long_budget: must be a positive number of tokens (got {self.long_budget!r})')
@@ -772,8 +778,8 @@ def _long_rows(tb: TrimmerBench, model, tok, cfg, task: str, L: int, dev: str, l
                 if r['status'] != 'ok': return  # run_cell stops the cell; reported below
                 group.append(r)
                 if len(group) == step: flush()
-            r = run_cell(model, tok, cfg, name, task, L, tb.n, tb.long_budget, seed=tb.seed, on_sample=on_sample,
-                         depth_of=(lambda i: sample_depth(i, tb.n, True)) if tb.rows_every else None)
+            r = run_cell(model, tok, cfg, name, task, L, tb.n - tb.start, tb.long_budget, seed=tb.seed + tb.start, on_sample=on_sample,
+                         depth_of=lambda i: sample_depth(tb.start + i, tb.n, tb.rows_every > 0))
             if r['_status'] != 'ok': raise ICMOSError(f'{name} at {L} tokens: {r["_status"]}')
             flush()  # a last group shorter than rows_every
     finally:
@@ -800,17 +806,17 @@ def run_trimmer_bench(tb: TrimmerBench, cfg, progress: bool = True, log=None) ->
             r = csv.DictReader(f)
             if r.fieldnames != BENCH_COLUMNS: raise ICMOSError(f'{out} has columns {r.fieldnames}, not the trimmer columns; give another --out')
     rows, kept = [], [] if tb.kept_out else None
-    bar = tqdm(total=len(tb.tasks) * len(tb.lengths) * tb.n, desc='trimmer bench', disable=not progress, file=sys.stderr)
+    bar = tqdm(total=len(tb.tasks) * len(tb.lengths) * (tb.n - tb.start), desc='trimmer bench', disable=not progress, file=sys.stderr)
     window, step = model_window(model), tb.rows_every or tb.n
-    for g0 in range(0, tb.n, step):  # rows_every: each group of samples writes its rows, every task in turn (a cut run keeps them)
+    for g0 in range(tb.start, tb.n, step):  # rows_every: each group of samples writes its rows, every task in turn (a cut run keeps them)
         for task in tb.tasks:
             for L in tb.lengths:
                 if L + 128 > window:  # does not fit in one prefill: block by block, every policy keeping `long_budget` tokens
-                    if g0: continue
+                    if g0 != tb.start: continue
                     def emit(row):
                         row['policy'] += sfx; rows.append(row); _append(out, row, log)
                     _long_rows(tb, model, tok, cfg, task, L, dev, label, emit)
-                    bar.update(tb.n); continue
+                    bar.update(tb.n - tb.start); continue
                 recs = []
                 for i in range(g0, min(g0 + step, tb.n)):
                     ids, cont, s = _bench_prompt(tok, task, L, tb.seed + i, sample_depth(i, tb.n, tb.rows_every > 0))
@@ -865,6 +871,7 @@ def bench_args(p):
     p.add_argument('--ratios', default=','.join(map(str, d.ratios)), help='compression ratios (default 0.5,0.75,0.875)')
     p.add_argument('--n', type=int, default=d.n, help=f'samples per cell (default {d.n})')
     p.add_argument('--seed', type=int, default=0, help='first sample seed (default 0)')
+    p.add_argument('--start', type=int, default=0, metavar='I', help='run samples I .. n-1 only, the prompts a full run gives them (resume a cut run; default 0)')
     p.add_argument('--checkpoint', default=None, help='Trimmer checkpoint folder (default $ICMOS_TRIMMER or data/trimmer-smollm2)')
     p.add_argument('--out', default=d.out, help=f'CSV to append rows to (default {d.out})')
     p.add_argument('--kept-out', default=d.kept_out, help='CSV of the positions each policy keeps (first niah_single sample)')
@@ -881,7 +888,7 @@ def bench_main(args) -> int:
     from icmos.eval import parse_lengths
     if args.threads: torch.set_num_threads(args.threads)
     tb = TrimmerBench(policies=_split(args.policies), tasks=_split(args.tasks), lengths=tuple(parse_lengths(args.lengths)),
-                      ratios=_split(args.ratios, float), n=args.n, seed=args.seed, checkpoint=args.checkpoint, out=args.out,
+                      ratios=_split(args.ratios, float), n=args.n, seed=args.seed, start=args.start, checkpoint=args.checkpoint, out=args.out,
                       kept_out=args.kept_out or None, long_budget=args.long_budget, lora=args.lora, rows_every=args.rows_every)
     rows = run_trimmer_bench(tb, _config(args), progress=not args.no_progress)
     print(f'icmos: wrote {len(rows)} row(s) to {tb.out}', file=sys.stderr)

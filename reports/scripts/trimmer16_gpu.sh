@@ -1,17 +1,19 @@
 #!/bin/bash
-# Issue 16 (Trimmer v3) grid on a 4-GPU host (2026-11-27, session 10), and issue 12's keep_dense rerun. Every process runs in its own
-# session (it outlives the device call) and writes a row per finished sample (`--rows-every 1`), so a process cut at the deadline
-# keeps what it finished; `trimmer_v3_merge.py` joins the shards.
-#   after the staging calls (../shared/gpu/stage-smollm2.sh; GGUF in quarters) and with carry [.emb, .gpuw]:
-#     bash reports/scripts/trimmer16_gpu.sh start [TOTAL]   # evict_speed.py alone on GPU 3 first (blocking, ~2 min), then every job;
-#                                                           # all end by start + TOTAL s (1260)
-#     bash reports/scripts/trimmer16_gpu.sh more128             # once 4K and 8K are done: more 128K samples on GPUs 0-1 (seeds 1000+)
+# Issue 16 (Trimmer v3) grid on a 4-GPU host, and issue 12's runtime reruns. Every process runs in its own session (it outlives the
+# device call) and writes a row per finished sample (`--rows-every 1`), so a process cut at the deadline keeps what it finished;
+# `trimmer16_merge.py` joins the shards (a `_from<K>` shard holds samples K, K+1, ...: `--start K` resumes a cut cell).
+#   after the staging calls (../shared/gpu/stage-smollm2.sh; GGUF in quarters) and with carry [.gpuw]:
+#     bash reports/scripts/trimmer16_gpu.sh start [TOTAL]   # evict_speed.py alone on GPU 3 first (SPEED=1, blocking, ~2 min), then
+#                                                           # every job; all end by start + TOTAL s (1260)
 #     bash reports/scripts/trimmer16_gpu.sh collect WAIT    # wait (at most WAIT s into this call), pack $R into $OUT/t16.tgz
-# Jobs: GPU 0: 4K (one prefill, ratios 0.75/0.875), one process per policy, tasks in turn; GPU 1: the same at 8,000 tokens;
-#   GPU 2: 32K block by block (budget 4096 = ratio 0.875), one process per (policy, task); GPU 3: 128K block by block (budget 4096)
-#   and the runtime's keep_dense rerun (paraphrase, 128K and 1M, default vs keep_dense=1 vs rag_hybrid, same seeds) and the
-#   oracle rows of hashhop / vardep. GPU lists: GL32 (2), GL128 (3), GRT (3); e.g. the next session, after 4K/8K are done:
-#   P48= SPEED=0 GL32='0 1' GL128='2 3' GRT=3 bash reports/scripts/trimmer16_gpu.sh start 1200
+# Jobs: 4K and 8,000 tokens (one prefill, ratios 0.75/0.875) on G4 / G8, one process per policy (P48: from sample 0; TU4 / TU8:
+#   'policy:K ...' resume from sample K up to NT samples); 32K and 128K block by block (budget LB = 4096, prefill chunk CS), one process
+#   per (policy, task), round robin over the GPU lists GL32 / GL128; on GRT the runtime's keep_dense rerun (paraphrase, 128K and 1M,
+#   default vs keep_dense=1 vs rag_hybrid, same seeds) and the oracle rows of hashhop / vardep (issue 12).
+#   Session 10 ran P48 at 4K/8K (n 26-30, slower presses 8-24); session 11:
+#   P48= TU4='trimmer:28 streaming:30 snapkv:30 tova:30 full:30 knorm:18 h2o:24 expected_attention:9' \
+#   TU8='trimmer:26 streaming:30 snapkv:30 tova:30 full:30 knorm:18 h2o:17 expected_attention:8' GL32='2 3' GL128='0 1 2 3' GRT=3 \
+#     bash reports/scripts/trimmer16_gpu.sh start 1080
 # MiniLM for the runtime jobs, in two halves (each call carries the tree, 21 MB, + at most 64 MiB), made here once by
 #   mkdir -p .emb1/minilm .emb2 && cp .emb/minilm/{config.json,tokenizer*} .emb1/minilm/ && split -n 2 -d .emb/minilm/model.safetensors /tmp/e. \
 #     && mv /tmp/e.00 .emb1/part0 && mv /tmp/e.01 .emb2/part1      (.emb1/ .emb2/ in .git/info/exclude)
@@ -19,15 +21,16 @@
 # Make the device calls back to back: the machine is given back 30 s after a call ends, and a fresh one has none of this
 # (session 10 lost a 20-minute run that way). Never put a slow local command in the same batch as a device call.
 # The Trimmer is the shipped v3 checkpoint (sinks 4, window 0.25 in its config) under the name 'trimmer'.
-# Env: R (/root/t16), M (model), N (samples per cell, 30), NR (runtime samples, 20), CK (data/trimmer-smollm2-v3), DEV/DT/PY
-#   QA (tasks), P48 (policies at 4K/8K), PL (policies block by block); CPU dry run: DEV=cpu DT=float32 N=1 NR=1 L4=1100 L8=1200
-#   L32=2000 L128=2500 LB=512 RL=8K SPEED_LENS=600 QA=niah_single P48='full trimmer' PL=trimmer M=smollm2 R=/tmp/t16 start 900.
+# Env: R (/root/t16), M (model), N (samples per cell, 30), NT (top-up cells' n, 40), NR (runtime samples, 20), CK (data/trimmer-smollm2-v3),
+#   CS (prefill chunk block by block, 2048), DEV/DT/PY, QA (tasks), P48 (policies at 4K/8K), PL (policies block by block); CPU dry run:
+#   DEV=cpu DT=float32 N=1 NT=2 NR=1 L4=1100 L8=1200 L32=2000 L128=2500 LB=512 CS=256 RL=8K SPEED_LENS=600 QA=niah_single P48=full \
+#   TU4=trimmer:1 TU8= PL=trimmer M=smollm2 R=/tmp/t16 bash reports/scripts/trimmer16_gpu.sh start 900
 set -u
-R=${R:-/root/t16}; M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; DEV=${DEV:-cuda}; DT=${DT:-bfloat16}; N=${N:-30}; NR=${NR:-20}
+R=${R:-/root/t16}; M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; DEV=${DEV:-cuda}; DT=${DT:-bfloat16}; N=${N:-30}; NT=${NT:-40}; NR=${NR:-20}; CS=${CS:-2048}
 CK=${CK:-data/trimmer-smollm2-v3}; L4=${L4:-4K}; L8=${L8:-8000}; L32=${L32:-32K}; L128=${L128:-128K}; LB=${LB:-4096}; RL=${RL:-128K,1M}
 SPEED_LENS=${SPEED_LENS:-4096,8000}; QA=${QA:-niah_single,niah_multikey,blockfacts,prose_needle}
 P48=${P48-full streaming knorm snapkv tova h2o expected_attention trimmer}; PL=${PL-streaming knorm snapkv tova trimmer}
-G4=${G4:-0}; G8=${G8:-1}; SPEED=${SPEED:-1}; GL32=${GL32:-2}; GL128=${GL128:-3}; GRT=${GRT:-3}  # GL32/GL128: GPU lists, round robin
+TU4=${TU4-}; TU8=${TU8-}; G4=${G4:-0}; G8=${G8:-1}; SPEED=${SPEED:-1}; GL32=${GL32:-2}; GL128=${GL128:-3}; GRT=${GRT:-3}  # GL32/GL128: GPU lists, round robin
 export ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache} PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 TQDM_DISABLE=1 TOKENIZERS_PARALLELISM=false \
   JAX_PLATFORMS=cpu PYTHONPATH=/tmp/site:$PWD${PYTHONPATH:+:$PYTHONPATH}
 PY=${PY:-python3}; ICM="$PY -c 'import sys; from icmos.cli import main; sys.exit(main())'"  # the CLI without an installed entry point
@@ -46,17 +49,19 @@ start)
   $PY -c "from icmos.core import load_model, ICMOSConfig; load_model(ICMOSConfig(model='$M', device='cpu'))" 2>&1 | grep -v Warn  # convert once
   # the cost of one eviction beside its prefill, layer by layer vs batched, alone on its GPU (before the other jobs load it)
   if [ $SPEED = 1 ]; then CUDA_VISIBLE_DEVICES=$(gpu 3) OMP_NUM_THREADS=4 timeout 300 $PY reports/scripts/evict_speed.py --model $M --device $DEV --dtype $DT \
-    --lengths $SPEED_LENS --checkpoint $CK --out $R/evict_speed.csv > $R/evict_speed.log 2>&1; echo "evict_speed exit $?"; fi
+    --lengths $SPEED_LENS --checkpoint $CK --out $R/evict_speed.csv > $R/evict_speed.log 2>&1; echo "evict_speed exit $?"; cat $R/evict_speed.csv; fi
   echo $(( $(date +%s) + ${2:-1260} )) > $R/deadline
   for p in $P48; do
     job s4_$p $G4 "$(tb s4_$p $p $QA,ppl $L4 --ratios 0.75,0.875)"
     job s8_$p $G8 "$(tb s8_$p $p $QA,ppl $L8 --ratios 0.75,0.875)"
   done
+  for pk in $TU4; do p=${pk%:*}; k=${pk#*:}; job s4_${p}_from$k $G4 "$(tb s4_${p}_from$k $p $QA,ppl $L4 --ratios 0.75,0.875 --n $NT --start $k)"; done
+  for pk in $TU8; do p=${pk%:*}; k=${pk#*:}; job s8_${p}_from$k $G8 "$(tb s8_${p}_from$k $p $QA,ppl $L8 --ratios 0.75,0.875 --n $NT --start $k)"; done
   g32=($GL32); g128=($GL128); i=0
   for p in $PL; do
     for t in ${QA//,/ }; do
-      job l32_${p}_$t ${g32[$(( i % ${#g32[@]} ))]} "$(tb l32_${p}_$t $p $t $L32 --long-budget $LB)"
-      job l128_${p}_$t ${g128[$(( i % ${#g128[@]} ))]} "$(tb l128_${p}_$t $p $t $L128 --long-budget $LB)"
+      job l32_${p}_$t ${g32[$(( i % ${#g32[@]} ))]} "$(tb l32_${p}_$t $p $t $L32 --long-budget $LB --chunk-size $CS)"
+      job l128_${p}_$t ${g128[$(( i % ${#g128[@]} ))]} "$(tb l128_${p}_$t $p $t $L128 --long-budget $LB --chunk-size $CS)"
       i=$(( i + 1 ))
     done
   done
@@ -72,10 +77,6 @@ start)
     --methods oracle --tasks hashhop,vardep --lengths ${OL:-32K,128K} --out $R/rt_oracle.csv --samples-out $R/rt_oracle.jsonl"
   echo "deadline in $(left) s: $(date -u -d @$(cat $R/deadline) +%T) UTC"
   ;;
-more128)  # once GPUs 0-1 are free (4K and 8K done): more 128K samples there, seeds from 1000, until the same deadline
-  i=0; for p in $PL; do for t in ${QA//,/ }; do
-    job l128b_${p}_$t $(( i % 2 )) "$(tb l128b_${p}_$t $p $t $L128 --long-budget $LB --seed 1000)"; i=$(( i + 1 )); done; done
-  ;;
 emb1)  # MiniLM (45 MB) no longer fits beside the tree in one call: carry [.emb1] here, then [.emb2] with emb2
   mkdir -p /root/emb && cp -r .emb1/minilm/. /root/emb/ && cp .emb1/part0 /root/emb/part0 && echo "emb1 ok" ;;
 emb2)
@@ -87,5 +88,5 @@ collect)
   for f in $R/*.log; do echo "--- $f: $(tail -c 600 $f | tr '\r' '\n' | grep -v '^\s*$' | tail -1 | cut -c1-200)"; done
   tar -czf ${OUT:?}/t16.tgz -C $(dirname $R) $(basename $R) && ls -la $OUT
   ;;
-*) echo "usage: trimmer16_gpu.sh start [TOTAL] | more128 | emb1 | emb2 | collect WAIT" >&2; exit 2;;
+*) echo "usage: trimmer16_gpu.sh start [TOTAL] | emb1 | emb2 | collect WAIT" >&2; exit 2;;
 esac

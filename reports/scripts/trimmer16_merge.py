@@ -1,50 +1,73 @@
-"""Issue 16, session 10: the shards of reports/scripts/trimmer16_gpu.sh (one row per sample: `--rows-every 1`, tasks in turn) as
-rows of trimmer.csv's columns, and the paired comparison of the Trimmer with the best press.
-    python reports/scripts/trimmer16_merge.py SHARD_DIR OUT_PREFIX
+"""Issue 16: the shards of reports/scripts/trimmer16_gpu.sh (one row per sample: `--rows-every 1`, tasks in turn) as rows of
+trimmer.csv's columns, and the paired comparison of the Trimmer with the best press.
+    python reports/scripts/trimmer16_merge.py OUT_PREFIX SHARD_DIR [SHARD_DIR ...]
+Shards: s4_<policy>.csv / s8_<policy>.csv (one prefill at 4K / 8,000 tokens, every task and ratio), l32_<policy>_<task>.csv /
+l128_<policy>_<task>.csv (block by block); a name ending in `_from<K>` holds samples K, K+1, ... (`--start K`: the prompts a full run
+gives them), so a sample met twice (a resumed run that redid one) counts once, its first row.
 Writes OUT_PREFIX.csv (every cell, all the samples it finished: `merge_rows`) and OUT_PREFIX_summary.csv: per (length, ratio,
-policy) the mean accuracy over the QA tasks on the samples that the Trimmer and every press in PAIRED reached (the same prompts),
-and for the Trimmer its margin over the best of them with a 95% paired bootstrap interval (samples resampled within each task)."""
-import sys
+policy) the mean accuracy over the QA tasks on the samples that the Trimmer and every paired press reached (the same prompts), and
+for the Trimmer its margin over the best paired press with a 95% paired bootstrap interval (samples resampled within each task).
+A press is paired when it reached at least MIN_PAIRED of the Trimmer's samples in every task (or all of them, if the Trimmer
+reached fewer); the others are shown on their own
+samples (`qa_mean_own`, `n_own_min`)."""
+import re, sys
 from pathlib import Path
 import numpy as np
 import pandas as pd
 from icmos.trimmer import merge_rows
 
 QA = ['niah_single', 'niah_multikey', 'blockfacts', 'prose_needle']
-PAIRED = ['streaming', 'snapkv', 'tova']  # the presses that reached every sample (knorm, h2o and expected_attention are slower)
+PRESSES = ['streaming', 'knorm', 'snapkv', 'tova', 'h2o', 'expected_attention']
+MIN_PAIRED = 30
+CELL = ['policy', 'task', 'context_tokens', 'compression_ratio']
 
-def shards(d: Path) -> pd.DataFrame:
+def shards(dirs) -> pd.DataFrame:
     dfs = []
-    for f in sorted(d.glob('s[48]_*.csv')):
-        df = pd.read_csv(f)
-        if len(df): dfs.append(df.assign(sample=df.groupby(['task', 'context_tokens', 'compression_ratio']).cumcount()))
-    return pd.concat(dfs, ignore_index=True)
+    for d in dirs:
+        for f in sorted(Path(d).glob('[sl]*_*.csv')):
+            if not re.match(r'(s4|s8|l32|l128)_', f.name): continue
+            df = pd.read_csv(f)
+            m = re.search(r'_from(\d+)$', f.stem)
+            if len(df): dfs.append(df.assign(sample=df.groupby(CELL).cumcount() + (int(m.group(1)) if m else 0), shard=f'{Path(d).name}/{f.name}'))
+    raw = pd.concat(dfs, ignore_index=True)
+    return raw.drop_duplicates(CELL + ['sample'], keep='first')
 
-def main(d: str, out: str) -> int:
-    raw = shards(Path(d))
-    merge_rows(raw.drop(columns='sample')).to_csv(f'{out}.csv', index=False, na_rep='nan')
+def summary(raw: pd.DataFrame) -> pd.DataFrame:
     rng, rows = np.random.default_rng(0), []
     for (L, r), g in raw[raw.task.isin(QA) & (raw.compression_ratio > 0)].groupby(['context_tokens', 'compression_ratio']):
         acc = g.pivot_table(index=['task', 'sample'], columns='policy', values='accuracy')
-        both = acc[['trimmer'] + PAIRED].dropna()  # the prompts every paired policy answered
+        if 'trimmer' not in acc: continue
+        tr = acc['trimmer'].dropna()
+        cover = lambda p: min((acc.loc[t, p].reindex(tr.loc[t].index).notna().sum() if t in tr.index.get_level_values(0) else 0) for t in QA)
+        need = min(MIN_PAIRED, min(len(tr.loc[t]) if t in tr.index.get_level_values(0) else 0 for t in QA))
+        paired = [p for p in PRESSES if p in acc and cover(p) >= need]
+        both = acc[['trimmer'] + paired].dropna()  # the prompts every paired policy answered
         per_task = {t: both.loc[t] for t in QA if t in both.index.get_level_values(0)}
         mean = lambda col, idx=None: np.mean([(x if idx is None else x.iloc[idx[t]])[col].mean() for t, x in per_task.items()])
-        best = max(PAIRED, key=lambda p: mean(p))
+        best = max(paired, key=lambda p: mean(p)) if paired else None
         boots = []
-        for _ in range(2000):
+        for _ in range(2000 if best else 0):
             idx = {t: rng.integers(0, len(x), len(x)) for t, x in per_task.items()}
             boots.append(mean('trimmer', idx) - mean(best, idx))
         for p in acc.columns:  # every policy on its own samples too (n per task may differ)
             own = acc[p].dropna()
-            rows.append(dict(context_tokens=L, compression_ratio=r, policy=p, qa_mean_paired=round(mean(p), 4) if p in both else np.nan,
-                             n_paired_min=min(len(x) for x in per_task.values()) if p in both else 0,
+            is_t = p == 'trimmer' and best is not None
+            rows.append(dict(context_tokens=L, compression_ratio=r, policy=p,
+                             qa_mean_paired=round(mean(p), 4) if p in both and per_task else np.nan,
+                             n_paired_min=min(len(x) for x in per_task.values()) if p in both and per_task else 0,
                              qa_mean_own=round(np.mean([own.loc[t].mean() for t in QA if t in own.index.get_level_values(0)]), 4),
                              n_own_min=min(len(own.loc[t]) if t in own.index.get_level_values(0) else 0 for t in QA),
-                             best_press=best if p == 'trimmer' else '',
-                             margin=round(mean('trimmer') - mean(best), 4) if p == 'trimmer' else np.nan,
-                             margin_lo=round(np.percentile(boots, 2.5), 4) if p == 'trimmer' else np.nan,
-                             margin_hi=round(np.percentile(boots, 97.5), 4) if p == 'trimmer' else np.nan))
-    s = pd.DataFrame(rows)
+                             best_press=best if is_t else '',
+                             margin=round(mean('trimmer') - mean(best), 4) if is_t else np.nan,
+                             margin_lo=round(np.percentile(boots, 2.5), 4) if is_t else np.nan,
+                             margin_hi=round(np.percentile(boots, 97.5), 4) if is_t else np.nan))
+    return pd.DataFrame(rows)
+
+def main(out: str, *dirs: str) -> int:
+    if not dirs: sys.exit(__doc__)
+    raw = shards(dirs)
+    merge_rows(raw.drop(columns=['sample', 'shard'])).to_csv(f'{out}.csv', index=False, na_rep='nan')
+    s = summary(raw)
     s.to_csv(f'{out}_summary.csv', index=False, na_rep='nan')
     print(s.to_string())
     return 0
