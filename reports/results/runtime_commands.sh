@@ -148,3 +148,11 @@ python -c "import csv, json; rows = [dict(policy=d['policy'], budget_tokens=d['b
   for d in map(json.loads, open('reports/results/runtime12_2026-11-27/k4_long_answers.jsonl')) for r in [d['result']] if r]
 w = csv.DictWriter(open('reports/results/runtime_long_answers.csv', 'w', newline=''), list(rows[0])); w.writeheader(); w.writerows(rows)"
 # runtime_keep_dense.csv = k5.csv, k1.csv, k2.csv (in that order, one header)
+# 2026-11-27 night (session 11; GPU 3 of a 4-H200 host shared with the Trimmer grid, trimmer16_gpu.sh start, see trimmer_commands.sh
+# step 12; MiniLM sent in two halves, `trimmer16_gpu.sh emb1` / `emb2`): the guard with both fixes, and the oracle rows of hashhop /
+# vardep; raw files in runtime12_2026-11-27b/; rt_k1.csv -> runtime_keep_dense_v2.csv, rt_oracle.csv's rows appended to runtime.csv:
+icmos bench runtime --model $M --device cuda --dtype bfloat16 --max-new-tokens 40 --n 20 --budget 2048 --no-progress \
+  --methods 'icmos,icmos[keep_dense=1],rag_hybrid' --tasks paraphrase --lengths 128K,1M --out rt_k1.csv --samples-out rt_k1.jsonl
+icmos bench runtime --model $M --device cuda --dtype bfloat16 --max-new-tokens 40 --n 20 --budget 2048 --no-progress \
+  --methods oracle --tasks hashhop,vardep --lengths 32K,128K --out rt_oracle.csv --samples-out rt_oracle.jsonl
+# (rag_hybrid at 1M was still running when the host was given back: no row.)

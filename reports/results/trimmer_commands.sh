@@ -117,4 +117,20 @@ bash reports/scripts/trimmer16_gpu.sh collect 300
 #        --tasks niah_single,niah_multikey,blockfacts,prose_needle,ppl --lengths L --n 30 --rows-every 1 --kept-out '' \
 #        --max-new-tokens 48 --ratios 0.75,0.875 --out s{4,8}_P.csv
 #      shards in trimmer16_2026-11-27/; merged + the paired comparison with the best press (bootstrap over samples):
-python reports/scripts/trimmer16_merge.py reports/results/trimmer16_2026-11-27 reports/results/trimmer_v3_grid
+python reports/scripts/trimmer16_merge.py reports/results/trimmer_v3_grid reports/results/trimmer16_2026-11-27   # (argument order of the script since session 11)
+# 12. Session 11 (2026-11-27 night, commit after 2b58561: kv.keep_layers, the Trimmer's state in two tensors, bench --start), a new
+#     4-H200 host. Staging as in 11, then (evict_speed.py alone on GPU 3 first, then 58 jobs; 13-17 processes per GPU):
+P48= TU4='trimmer:28 streaming:30 snapkv:30 tova:30 full:30 knorm:18 h2o:24 expected_attention:9' \
+  TU8='trimmer:26 streaming:30 snapkv:30 tova:30 full:30 knorm:18 h2o:17 expected_attention:8' GL32='2 3' GL128='0 1 2 3' GRT=3 \
+  bash reports/scripts/trimmer16_gpu.sh start 1300         # -> evict_speed_s11.csv (copied from the packed run) and the shards below
+bash reports/scripts/trimmer16_gpu.sh collect 585          # packed trimmer16_2026-11-27b/ (CSV shards) and runtime12_2026-11-27b/
+#   i.e. 4K / 8,000 tokens resumed to n = 40 (`--n 40 --start K`, K = the samples session 10 reached) and, per policy P and task T,
+#   icmos bench trimmer ... --policies P --tasks T --lengths 32K|128K --long-budget 4096 --chunk-size 2048 --n 30 --rows-every 1
+#   Five jobs died at import (the next call's tree copy replaced the package under them) and the host was given back with the 8K
+#   H2O / ExpectedAttention jobs still running; redone on a second host (staging again), from a copy of the tree:
+cp -r . /root/w2 && cd /root/w2 && bash reports/scripts/trimmer16_gpu.sh redo l128_knorm_prose_needle l128_snapkv_niah_single \
+  l32_snapkv_niah_single s4_expected_attention_from9 s4_snapkv_from30     # deadline 500 s, then collect
+G8=1 bash reports/scripts/trimmer16_gpu.sh redo s8_h2o_from17 s8_expected_attention_from8 s4_h2o_from24   # deadline 350 s
+#   -> trimmer16_2026-11-27c/; all three shard folders merged (a sample met twice counts once):
+python reports/scripts/trimmer16_merge.py reports/results/trimmer_v3_grid_s11 reports/results/trimmer16_2026-11-27 \
+  reports/results/trimmer16_2026-11-27b reports/results/trimmer16_2026-11-27c

@@ -30,7 +30,7 @@ R=${R:-/root/t16}; M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; DE
 CK=${CK:-data/trimmer-smollm2-v3}; L4=${L4:-4K}; L8=${L8:-8000}; L32=${L32:-32K}; L128=${L128:-128K}; LB=${LB:-4096}; RL=${RL:-128K,1M}
 SPEED_LENS=${SPEED_LENS:-4096,8000}; QA=${QA:-niah_single,niah_multikey,blockfacts,prose_needle}
 P48=${P48-full streaming knorm snapkv tova h2o expected_attention trimmer}; PL=${PL-streaming knorm snapkv tova trimmer}
-TU4=${TU4-}; TU8=${TU8-}; G4=${G4:-0}; G8=${G8:-1}; SPEED=${SPEED:-1}; GL32=${GL32:-2}; GL128=${GL128:-3}; GRT=${GRT:-3}  # GL32/GL128: GPU lists, round robin
+TU4=${TU4-}; TU8=${TU8-}; G4=${G4:-0}; G8=${G8:-1}; SPEED=${SPEED:-1}; GL32=${GL32:-2}; GL128=${GL128:-3}; GRT=${GRT:-3}; GR=(${GREDO:-0 2 3})  # GL32/GL128: GPU lists, round robin
 export ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache} PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 TQDM_DISABLE=1 TOKENIZERS_PARALLELISM=false \
   JAX_PLATFORMS=cpu PYTHONPATH=/tmp/site:$PWD${PYTHONPATH:+:$PYTHONPATH}
 PY=${PY:-python3}; ICM="$PY -c 'import sys; from icmos.cli import main; sys.exit(main())'"  # the CLI without an installed entry point
@@ -77,6 +77,20 @@ start)
     --methods oracle --tasks hashhop,vardep --lengths ${OL:-32K,128K} --out $R/rt_oracle.csv --samples-out $R/rt_oracle.jsonl"
   echo "deadline in $(left) s: $(date -u -d @$(cat $R/deadline) +%T) UTC"
   ;;
+redo)  # relaunch jobs by name (l32_<policy>_<task>, l128_..., s4_<policy>_from<K>, s8_...), until the same deadline. Run it from a copy of
+  # the tree (cp -r . /root/w2 && cd /root/w2): each device call copies the tree anew, and session 11 lost 5 of 58 jobs that were
+  # importing icmos while the next call's copy replaced its files (ModuleNotFoundError: icmos.streaming)
+  shift; i=0
+  for nm in "$@"; do
+    case $nm in
+      s4_*|s8_*) L=${nm%%_*}; p=${nm#*_}; k=${p##*_from}; p=${p%_from*}; [ $L = s4 ] && { g=$G4; len=$L4; } || { g=$G8; len=$L8; }
+        job $nm $g "$(tb $nm $p $QA,ppl $len --ratios 0.75,0.875 --n $NT --start $k)";;
+      l32_*|l128_*) L=${nm%%_*}; r=${nm#*_}; p=${r%%_*}; t=${r#*_}; [ $L = l32 ] && len=$L32 || len=$L128
+        job $nm ${GR[$(( i % ${#GR[@]} ))]} "$(tb $nm $p $t $len --long-budget $LB --chunk-size $CS)"; i=$(( i + 1 ));;
+      *) echo "redo: unknown job $nm" >&2;;
+    esac
+  done
+  echo "deadline in $(left) s" ;;
 emb1)  # MiniLM (45 MB) no longer fits beside the tree in one call: carry [.emb1] here, then [.emb2] with emb2
   mkdir -p /root/emb && cp -r .emb1/minilm/. /root/emb/ && cp .emb1/part0 /root/emb/part0 && echo "emb1 ok" ;;
 emb2)
