@@ -31,6 +31,10 @@ CK=${CK:-data/trimmer-smollm2-v3}; L4=${L4:-4K}; L8=${L8:-8000}; L32=${L32:-32K}
 SPEED_LENS=${SPEED_LENS:-4096,8000}; QA=${QA:-niah_single,niah_multikey,blockfacts,prose_needle}
 P48=${P48-full streaming knorm snapkv tova h2o expected_attention trimmer}; PL=${PL-streaming knorm snapkv tova trimmer}
 TU4=${TU4-}; TU8=${TU8-}; G4=${G4:-0}; G8=${G8:-1}; SPEED=${SPEED:-1}; GL32=${GL32:-2}; GL128=${GL128:-3}; GRT=${GRT:-3}; GR=(${GREDO:-0 2 3})  # GL32/GL128: GPU lists, round robin
+# start / redo on the GPU run from a copy of the tree: every device call copies the tree anew, and a job importing icmos while the next
+# call's copy replaces it dies (session 11 lost 5 of 58 jobs so: ModuleNotFoundError)
+if { [ "${1:-}" = start ] || [ "${1:-}" = redo ]; } && [ "$DEV" != cpu ] && [ -z "${T16_COPY:-}" ]; then
+  rm -rf /root/w2 && cp -r . /root/w2 && cd /root/w2 && T16_COPY=1 exec bash reports/scripts/trimmer16_gpu.sh "$@"; fi
 export ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache} PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 TQDM_DISABLE=1 TOKENIZERS_PARALLELISM=false \
   JAX_PLATFORMS=cpu PYTHONPATH=/tmp/site:$PWD${PYTHONPATH:+:$PYTHONPATH}
 PY=${PY:-python3}; ICM="$PY -c 'import sys; from icmos.cli import main; sys.exit(main())'"  # the CLI without an installed entry point
@@ -77,9 +81,7 @@ start)
     --methods oracle --tasks hashhop,vardep --lengths ${OL:-32K,128K} --out $R/rt_oracle.csv --samples-out $R/rt_oracle.jsonl"
   echo "deadline in $(left) s: $(date -u -d @$(cat $R/deadline) +%T) UTC"
   ;;
-redo)  # relaunch jobs by name (l32_<policy>_<task>, l128_..., s4_<policy>_from<K>, s8_...), until the same deadline. Run it from a copy of
-  # the tree (cp -r . /root/w2 && cd /root/w2): each device call copies the tree anew, and session 11 lost 5 of 58 jobs that were
-  # importing icmos while the next call's copy replaced its files (ModuleNotFoundError: icmos.streaming)
+redo)  # relaunch jobs by name (l32_<policy>_<task>, l128_..., s4_<policy>_from<K>, s8_...), until the same deadline (from a tree copy, above)
   shift; i=0
   for nm in "$@"; do
     case $nm in
