@@ -28,6 +28,8 @@ class DNIIConfig:
     nprobe: int = 16             # lists probed per query (default of `search`)
     max_codes: int = 0           # cap on candidates scanned per query, 0 = no cap (default of `search`)
     reassign_neighbors: int = 16 # lists next to a split whose entries are re-checked (SPFresh's LIRE)
+    lire: str = 'full'           # 'full': the split's and its neighbours' entries are re-assigned among all their centroids; 'new': a
+                                 # neighbour's entries are checked against the two new centroids only (SPFresh's conditions; cheaper)
     kmeans_iters: int = 12       # Lloyd iterations of the initial k-means and of each 2-means split
     compact_ratio: float = 0.25  # rewrite a list once this fraction of its slots are tombstones
     device: str = 'cpu'          # where vectors, centroids and kernels live: cpu, cuda, cuda:N
@@ -50,6 +52,7 @@ class DNIIConfig:
         need(0 < self.compact_ratio <= 1, 'compact_ratio', 'in (0, 1]')
         need(self.dtype in _DTYPES, 'dtype', f'one of {sorted(_DTYPES)}')
         need(self.scan in ('auto', 'faiss', 'torch'), 'scan', "'auto', 'faiss' or 'torch'")
+        need(self.lire in ('full', 'new'), 'lire', "'full' or 'new'")
         try: dev = torch.device(self.device)
         except Exception: dev = None
         need(dev is not None and dev.type in ('cpu', 'cuda'), 'device', "'cpu', 'cuda' or 'cuda:N'")
@@ -389,6 +392,7 @@ def _split(self: DNII, part: _Part, lid: int) -> list[int]:
         dist = (part.cent - c_old).pow(2).sum(1); dist[j] = dist[-1] = float('inf')
         nb = dist.topk(min(self.cfg.reassign_neighbors, len(part.lids) - 2), largest=False).indices.tolist()
         idx = [j, len(part.lids) - 1] + nb; lids = [part.lids[i] for i in idx]
+        if self.cfg.lire == 'new': return self._lire_new(part, idx, lids)
         got = [self._live(l, copy=False) for l in lids]                 # read-only: torch.cat below copies
         R = torch.cat([g[0] for g in got]); W = torch.cat([g[1] for g in got])
         cur = torch.cat([torch.full((len(g[0]),), i, device=self.device) for i, g in enumerate(got)])
@@ -399,6 +403,30 @@ def _split(self: DNII, part: _Part, lid: int) -> list[int]:
             for i in chg: m = a == i; self._rewrite(lids[i], W[m], R[m])
             touched = list(dict.fromkeys([lid, lid2] + [lids[i] for i in chg]))
     return touched
+
+@_method
+def _lire_new(self: DNII, part: _Part, idx: list[int], lids: list[int]) -> list[int]:
+    """LIRE by SPFresh's two conditions (Xu et al. 2023): the split's members (lists `lids[:2]`) are re-assigned among all the
+    centroids `part.cent[idx]`; a neighbour's member moves only if one of the two new centroids is nearer than its own list's,
+    the only centroids that changed. One small mat-mul per list (3 columns for a neighbour), no copy of the neighbourhood."""
+    C = part.cent[idx]; hc = 0.5 * (C * C).sum(1)
+    moves, keep = [], {}
+    for i, l in enumerate(lids):
+        rows, V = self._live(l, copy=False)
+        if not len(rows): continue
+        cols = torch.arange(len(idx), device=self.device) if i < 2 else torch.tensor([0, 1, i], device=self.device)
+        a = cols[(V @ C[cols].T - hc[cols]).argmax(1)]
+        mv = a != i
+        if bool(mv.any()): moves.append((i, a[mv], V[mv], rows[mv])); keep[i] = (V[~mv], rows[~mv])
+    if not moves: return [lids[0], lids[1]]
+    n = 0
+    for i, (V, rows) in keep.items(): self._rewrite(lids[i], V, rows)           # sources first: their views are read above
+    for _, a, V, rows in moves:
+        n += len(rows)
+        for t in torch.unique(a).tolist():
+            m = a == t; self._lists[lids[t]].append(V[m].to(self.dtype), rows[m]); self._list[rows[m].cpu().numpy()] = lids[t]
+    self.stats['reassigned'] += n
+    return list(dict.fromkeys(lids[:2] + [lids[i] for i, *_ in moves] + [lids[t] for _, a, _, _ in moves for t in torch.unique(a).tolist()]))
 
 @_method
 def delete(self: DNII, ids) -> None:
@@ -792,11 +820,11 @@ class _Bench:
                            inserts_per_s=ins, bytes_per_vec=len(faiss.serialize_index(iv)) / N, device=self.cpu)
             elif kind == 'dnii':
                 for dev in a.devices:
-                    ix = DNII(d=d, device=dev, list_size=a.list_size); t = time.perf_counter()
+                    ix = DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire); t = time.perf_counter()
                     for s in range(0, N, a.batch): ix.add(ids[s:s + a.batch], X[s:s + a.batch])
                     if dev.startswith('cuda'): torch.cuda.synchronize()
                     ins = N / (time.perf_counter() - t)
-                    self.sweep(a.label, lambda s: f'list_size={a.list_size};nprobe={s};nlist={ix.nlist()}', lambda q, s: ix.search(q, 10, nprobe=s),
+                    self.sweep(a.label, lambda s: f'list_size={a.list_size};nprobe={s};nlist={ix.nlist()}' + (f';lire={a.lire}' if a.lire != 'full' else ''), lambda q, s: ix.search(q, 10, nprobe=s),
                                a.nprobe, Q, gt, common, inserts_per_s=ins, bytes_per_vec=ix.nbytes() / N, device=_dev_name(dev))
                     del ix
 
@@ -841,7 +869,7 @@ class _Bench:
                            inserts_per_s=ins, deletes_per_s=dels, bytes_per_vec=len(faiss.serialize_index(iv)) / len(alive), device=self.cpu, dead=dead)
             elif kind == 'dnii':
                 for dev in a.devices:
-                    ix = DNII(d=d, device=dev, list_size=a.list_size); frames = []
+                    ix = DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire); frames = []
                     def qf(q, s):
                         ix.search(q, 10)
                         if cluster_view and dev == a.devices[0]: frames.append(ix.snapshot())
@@ -849,7 +877,7 @@ class _Bench:
                         ix.delete(dl)
                         if dev.startswith('cuda'): torch.cuda.synchronize()
                     ins, dels = run('dnii', lambda i: ix.add(i, X[i], time=i.astype(float)), dd, qf)
-                    self.sweep(a.label, lambda s: f'list_size={a.list_size};nprobe={s};nlist={ix.nlist()};splits={ix.stats["splits"]};merges={ix.stats["merges"]}',
+                    self.sweep(a.label, lambda s: f'list_size={a.list_size};nprobe={s};nlist={ix.nlist()};splits={ix.stats["splits"]};merges={ix.stats["merges"]}' + (f';lire={a.lire}' if a.lire != 'full' else ''),
                                lambda q, s: ix.search(q, 10, nprobe=s), a.nprobe, Q, gt, common, inserts_per_s=ins, deletes_per_s=dels,
                                bytes_per_vec=ix.nbytes() / len(ix), device=_dev_name(dev), dead=dead)
                     if frames: self.frames = frames; self.write_frames(ds, N, d)
@@ -884,6 +912,7 @@ def bench_args(p):
     p.add_argument('--ef', default='16,32,64,128,256', help='HNSW efSearch sweep')
     p.add_argument('--efc', default='40', help='HNSW efConstruction values of the static workload (the streaming one uses the first)'); p.add_argument('--ivf-nprobe', default='1,4,8,16,32,64')
     p.add_argument('--nprobe', default='2,4,8,16,32,64', help='DNII nprobe sweep'); p.add_argument('--list-size', type=int, default=512)
+    p.add_argument('--lire', default='full', choices=('full', 'new'), help="DNII's reassignment after a split: 'full' (among all nearby centroids) or 'new' (SPFresh's conditions; default full)")
     p.add_argument('--batch', type=int, default=100000, help='DNII insert batch in the static workload'); p.add_argument('--steps', type=int, default=10)
     p.add_argument('--budget-s', type=float, default=1e9, help='skip what is left once this many seconds are spent')
     p.add_argument('--out', default='reports/results/dnii.csv'); p.add_argument('--clusters-out', default='reports/results/dnii_clusters.csv')

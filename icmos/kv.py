@@ -258,8 +258,10 @@ def evict(cache: Cache, policy: KVPolicy, observer: Observer | None = None,
     Batched, a 30-layer model pays one scoring call, one top-k and one host sync per eviction instead of 30 of each (small models are
     launch-bound on a GPU); the choice is the same as layer by layer (`batched=False`) up to float rounding. The price is memory:
     every stacked layer's observation (and SnapKV's window attention) is held at once, so evicting a long prompt read in one
-    chunk peaks higher (H200, one 8,000-token chunk: SnapKV and the Trimmer 2.8 GB, `full` 1.1 GB); chunked prefill
-    (`cfg.chunk_size`) keeps the stacks to budget + chunk tokens."""
+    chunk peaks higher (H200, one 8,000-token chunk, before `keep_layers`: SnapKV and the Trimmer 2.8 GB, `full` 1.1 GB); chunked
+    prefill (`cfg.chunk_size`) keeps the stacks to budget + chunk tokens. `keep_layers` adds to that: while gathering it holds a
+    stacked copy of the evicted cache, and afterwards every layer's kept tensors are views of one block, freed only once the next
+    forward has replaced every layer's (about one more kept cache at that peak; SmolLM2, 4,096 tokens kept: ~94 MB)."""
     if policy.needs and observer is None:
         raise ICMOSError(f'policy {policy.name!r} needs {", ".join(policy.needs)}: call evict inside `with Observer(model) as obs` and pass obs')
     layers = list(cache.layers)

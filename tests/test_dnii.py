@@ -27,10 +27,11 @@ op = st.one_of(
     st.tuples(st.just('query'), st.integers(1, 12), st.sampled_from(['a', 'b', 'zz'])))
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(ops=st.lists(op, min_size=1, max_size=25), seed=st.integers(0, 2**16), list_size=st.sampled_from([4, 8, 32]))
-def test_matches_brute_force(ops, seed, list_size):
-    "With nprobe covering every list the index is exact: same scores as brute force, never a deleted or foreign id."
-    rng = np.random.default_rng(seed); ix = DNII(d=D, list_size=list_size, reassign_neighbors=3, seed=seed); ref = Ref(); nxt = 0
+@given(ops=st.lists(op, min_size=1, max_size=25), seed=st.integers(0, 2**16), list_size=st.sampled_from([4, 8, 32]),
+       lire=st.sampled_from(['full', 'new']))
+def test_matches_brute_force(ops, seed, list_size, lire):
+    "With nprobe covering every list the index is exact: same scores as brute force, never a deleted or foreign id (either LIRE rule)."
+    rng = np.random.default_rng(seed); ix = DNII(d=D, list_size=list_size, reassign_neighbors=3, seed=seed, lire=lire); ref = Ref(); nxt = 0
     for kind, x, ns in ops:
         if kind == 'add':
             X = rng.standard_normal((x, D)).astype(np.float32); ids = list(range(nxt, nxt + x)); nxt += x
@@ -49,6 +50,10 @@ def test_matches_brute_force(ops, seed, list_size):
         assert len(ix) == len(ref.v)
     total = sum(ix._lists[l].live for p in ix._parts.values() for l in p.lids)
     assert total == len(ref.v)                                                 # every live entry in exactly one list
+    for p in ix._parts.values():                                               # and the row -> list map agrees with the lists
+        for l in p.lids:
+            L = ix._lists[l]; r = L.rows[:L.n].numpy(); r = r[ix._alive[r]]
+            assert (ix._list[r] == l).all()
     lim = ix.cfg.split_factor * ix.cfg.list_size
     assert all(ix._lists[l].live <= lim for p in ix._parts.values() for l in p.lids)
 

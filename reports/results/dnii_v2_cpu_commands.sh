@@ -37,3 +37,16 @@ done
 # (kill of its PID at 10:32 UTC): no HNSW streaming rows at 1M.
 $C --datasets hard --n 1000000 --efc 40 --indexes dnii,ivf,hnsw --budget-s 840 --out /tmp/dn/bench/m1.csv   # (--n overrides $C's)
 tail -n +2 /tmp/dn/bench/m1.csv | awk -F, 'BEGIN{OFS=","} $1 !~ /^dnii/ {$1=$1"@v2b"} {print}' >> reports/results/dnii_v2_cpu.csv
+
+# ---------------------------------------------------------------------------------------------------------------------
+# reports/results/dnii_lire_cpu.csv (issue 18, session 11, 2026-11-27 22:20-22:35 UTC): LIRE after a split by SPFresh's two
+# conditions (`DNIIConfig(lire='new')`: a neighbour's entries are checked against the two new centroids only) against the full
+# re-assignment ('full', the default), streaming hard set 200K, list_size 256, two runs each in turn (column `run`), then the faiss
+# peers; the 2-core machine was running a CI job at the same time (load ~3-4): every rate here is low and noisy, recall is not.
+C="icmos bench dnii --n 200000 --d 256 --queries 1000 --latency-queries 100 --ef 16,32,64,128,256 --ivf-nprobe 8,16,32,64,128 --nprobe 4,8,16,32,64 --threads 2 --list-size 256 --clusters-out= --datasets hard --workloads streaming"
+for r in 1 2; do
+  $C --indexes dnii --label dnii-v2b --lire full --out full$r.csv
+  $C --indexes dnii --label dnii-v2c --lire new --out new$r.csv
+done
+$C --indexes hnsw,ivf --efc 40 --out peers.csv
+# joined into dnii_lire_cpu.csv (DNII rows relabelled dnii-lire-full / dnii-lire-new, a column `run`)

@@ -128,7 +128,8 @@ bash reports/scripts/trimmer16_gpu.sh collect 585          # packed trimmer16_20
 #   icmos bench trimmer ... --policies P --tasks T --lengths 32K|128K --long-budget 4096 --chunk-size 2048 --n 30 --rows-every 1
 #   Five jobs died at import (the next call's tree copy replaced the package under them) and the host was given back with the 8K
 #   H2O / ExpectedAttention jobs still running; redone on a second host (staging again), from a copy of the tree:
-cp -r . /root/w2 && cd /root/w2 && bash reports/scripts/trimmer16_gpu.sh redo l128_knorm_prose_needle l128_snapkv_niah_single \
+#   (as run then: `cp -r . /root/w2 && cd /root/w2 && bash ... redo ...`; the script now makes its own copy, a new folder per call)
+bash reports/scripts/trimmer16_gpu.sh redo l128_knorm_prose_needle l128_snapkv_niah_single \
   l32_snapkv_niah_single s4_expected_attention_from9 s4_snapkv_from30     # deadline 500 s, then collect
 G8=1 bash reports/scripts/trimmer16_gpu.sh redo s8_h2o_from17 s8_expected_attention_from8 s4_h2o_from24   # deadline 350 s
 #   -> trimmer16_2026-11-27c/; all three shard folders merged (a sample met twice counts once):

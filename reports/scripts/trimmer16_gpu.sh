@@ -34,7 +34,7 @@ TU4=${TU4-}; TU8=${TU8-}; G4=${G4:-0}; G8=${G8:-1}; SPEED=${SPEED:-1}; GL32=${GL
 # start / redo on the GPU run from a copy of the tree: every device call copies the tree anew, and a job importing icmos while the next
 # call's copy replaces it dies (session 11 lost 5 of 58 jobs so: ModuleNotFoundError)
 if { [ "${1:-}" = start ] || [ "${1:-}" = redo ]; } && [ "$DEV" != cpu ] && [ -z "${T16_COPY:-}" ]; then
-  rm -rf /root/w2 && cp -r . /root/w2 && cd /root/w2 && T16_COPY=1 exec bash reports/scripts/trimmer16_gpu.sh "$@"; fi
+  W=$(mktemp -d /root/w.XXXX) && cp -r . $W && cd $W && T16_COPY=1 exec bash reports/scripts/trimmer16_gpu.sh "$@"; fi  # a folder per call
 export ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache} PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 TQDM_DISABLE=1 TOKENIZERS_PARALLELISM=false \
   JAX_PLATFORMS=cpu PYTHONPATH=/tmp/site:$PWD${PYTHONPATH:+:$PYTHONPATH}
 PY=${PY:-python3}; ICM="$PY -c 'import sys; from icmos.cli import main; sys.exit(main())'"  # the CLI without an installed entry point
@@ -83,7 +83,8 @@ start)
   ;;
 redo)  # relaunch jobs by name (l32_<policy>_<task>, l128_..., s4_<policy>_from<K>, s8_...), until the same deadline (from a tree copy, above)
   shift; i=0
-  for nm in "$@"; do
+  for nm in "$@"; do  # a shard numbers its samples by row order (trimmer16_merge.py): never append a rerun to a shard that has rows
+    if [ -s $R/$nm.csv ]; then echo "redo: $R/$nm.csv has rows; move it away, or resume with a s4_<policy>_from<K> name" >&2; continue; fi
     case $nm in
       s4_*|s8_*) L=${nm%%_*}; p=${nm#*_}; k=${p##*_from}; p=${p%_from*}; [ $L = s4 ] && { g=$G4; len=$L4; } || { g=$G8; len=$L8; }
         job $nm $g "$(tb $nm $p $QA,ppl $len --ratios 0.75,0.875 --n $NT --start $k)";;

@@ -6,11 +6,14 @@ l128_<policy>_<task>.csv (block by block); a name ending in `_from<K>` holds sam
 gives them), so a sample met twice (a resumed run that redid one) counts once, its first row.
 Writes OUT_PREFIX.csv (every cell, all the samples it finished: `merge_rows`) and OUT_PREFIX_summary.csv: per (length, ratio,
 policy) the mean accuracy over the QA tasks on the samples that the Trimmer and every paired press reached (the same prompts), and
-for the Trimmer its margin over the best paired press with a 95% paired bootstrap interval (samples resampled within each task).
+for the Trimmer its margin over the best paired press with a 95% paired bootstrap interval (samples resampled within each task),
+and the prompts (all tasks) only it answered (`wins`), only the press answered (`losses`), with an exact sign test (`sign_p`): the
+percentile interval is unreliable when nearly every answer is 0.
 A press is paired when it reached at least MIN_PAIRED of the Trimmer's samples in every task (or all of them, if the Trimmer
 reached fewer); the others are shown on their own
 samples (`qa_mean_own`, `n_own_min`)."""
 import re, sys
+from math import comb
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -32,6 +35,11 @@ def shards(dirs) -> pd.DataFrame:
     raw = pd.concat(dfs, ignore_index=True)
     return raw.drop_duplicates(CELL + ['sample'], keep='first')
 
+def sign_p(w: int, l: int) -> float:
+    "Exact two-sided sign (McNemar) test on the discordant pairs: w prompts only the Trimmer answered, l only the press."
+    n = w + l
+    return min(1.0, 2 * sum(comb(n, i) for i in range(min(w, l) + 1)) / 2 ** n) if n else 1.0
+
 def summary(raw: pd.DataFrame) -> pd.DataFrame:
     rng, rows = np.random.default_rng(0), []
     for (L, r), g in raw[raw.task.isin(QA) & (raw.compression_ratio > 0)].groupby(['context_tokens', 'compression_ratio']):
@@ -49,6 +57,9 @@ def summary(raw: pd.DataFrame) -> pd.DataFrame:
         for _ in range(2000 if best else 0):
             idx = {t: rng.integers(0, len(x), len(x)) for t, x in per_task.items()}
             boots.append(mean('trimmer', idx) - mean(best, idx))
+        if best:  # binary tasks: prompts the Trimmer answered and the best press did not (wins), and the reverse (losses)
+            tb, pb = both['trimmer'] > 0.5, both[best] > 0.5
+            wins, losses = int((tb & ~pb).sum()), int((~tb & pb).sum())
         for p in acc.columns:  # every policy on its own samples too (n per task may differ)
             own = acc[p].dropna()
             is_t = p == 'trimmer' and best is not None
@@ -60,7 +71,9 @@ def summary(raw: pd.DataFrame) -> pd.DataFrame:
                              best_press=best if is_t else '',
                              margin=round(mean('trimmer') - mean(best), 4) if is_t else np.nan,
                              margin_lo=round(np.percentile(boots, 2.5), 4) if is_t else np.nan,
-                             margin_hi=round(np.percentile(boots, 97.5), 4) if is_t else np.nan))
+                             margin_hi=round(np.percentile(boots, 97.5), 4) if is_t else np.nan,
+                             wins=wins if is_t else np.nan, losses=losses if is_t else np.nan,
+                             sign_p=round(sign_p(wins, losses), 4) if is_t else np.nan))
     return pd.DataFrame(rows)
 
 def main(out: str, *dirs: str) -> int:
