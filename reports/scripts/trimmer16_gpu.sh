@@ -22,7 +22,8 @@
 # (session 10 lost a 20-minute run that way). Never put a slow local command in the same batch as a device call.
 # The Trimmer is the shipped v3 checkpoint (sinks 4, window 0.25 in its config) under the name 'trimmer'.
 # Env: R (/root/t16), M (model), N (samples per cell, 30), NT (top-up cells' n, 40), NR (runtime samples, 20), CK (data/trimmer-smollm2-v3),
-#   CS (prefill chunk block by block, 2048), DEV/DT/PY, QA (tasks), P48 (policies at 4K/8K), PL (policies block by block); CPU dry run:
+#   CS (prefill chunk block by block, 2048), RSEED (first seed of the runtime rerun: 100 = fresh seeds, not those the keep_dense fixes
+#   came from), DEV/DT/PY, QA (tasks), P48 (policies at 4K/8K), PL (policies block by block); CPU dry run:
 #   DEV=cpu DT=float32 N=1 NT=2 NR=1 L4=1100 L8=1200 L32=2000 L128=2500 LB=512 CS=256 RL=8K SPEED_LENS=600 QA=niah_single P48=full \
 #   TU4=trimmer:1 TU8= PL=trimmer M=smollm2 R=/tmp/t16 bash reports/scripts/trimmer16_gpu.sh start 900
 set -u
@@ -74,8 +75,8 @@ start)
   if [ -d .emb/minilm ]; then mkdir -p /root/emb && cp -r .emb/minilm/. /root/emb/; fi
   [ -f /root/emb/model.safetensors ] && export ICMOS_EMBEDDER=/root/emb || echo "no MiniLM in /root/emb: the runtime jobs will fail (emb1/emb2 first)"
   job rt_k1 $GRT "$TO $ICM bench runtime --model $M --device $DEV --dtype $DT --max-new-tokens 40 --n $NR --budget 2048 --no-progress \
-    --time-limit $(( $(left) - 60 )) --methods 'icmos,icmos[keep_dense=1],rag_hybrid' --tasks paraphrase --lengths $RL --out $R/rt_k1.csv \
-    --samples-out $R/rt_k1.jsonl"
+    --time-limit $(( $(left) - 60 )) --methods 'icmos,icmos[keep_dense=1],rag_hybrid' --tasks paraphrase --lengths $RL --seed ${RSEED:-0} \
+    --out $R/rt_k1.csv --samples-out $R/rt_k1.jsonl"
   # issue 12: the oracle rows of the 2-hop tasks (the model handed only the facts the answer needs), which runtime.csv lacks
   job rt_oracle $GRT "$TO $ICM bench runtime --model $M --device $DEV --dtype $DT --max-new-tokens 40 --n $NR --budget 2048 --no-progress \
     --methods oracle --tasks hashhop,vardep --lengths ${OL:-32K,128K} --out $R/rt_oracle.csv --samples-out $R/rt_oracle.jsonl"
