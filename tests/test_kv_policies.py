@@ -141,3 +141,23 @@ def test_stack_refuses_layers_of_different_lengths(tiny):
     assert Observation.stack([o0, o1]).keys.shape[0] == 2
     o1.keys = o1.keys[..., :-1, :]
     with pytest.raises(ICMOSError, match='different numbers of tokens'): Observation.stack([o0, o1])
+
+def test_keep_layers_equals_keep_per_layer(tiny):
+    """`keep_layers` (one stacked gather per kind of tensor) keeps what `PositionedLayer.keep` keeps layer by layer: keys, values,
+    positions, per-token state and `moved`; layers whose state differs in shape take the per-layer fallback, with the same result."""
+    import copy
+    from icmos.kv import keep_layers
+    ids = random_prompt(40, seed=7).ids()
+    _, c = prefill(tiny, ids, cache=PositionedCache(tiny), chunk_size=40)
+    g = torch.Generator().manual_seed(0)
+    for l in c.layers: l.extra['s'] = torch.randn(*l.pos.shape, 3, generator=g)
+    idx = torch.stack([torch.randperm(40, generator=g)[:12].sort().values.expand(*c.layers[0].pos.shape[:2], 12) for _ in c.layers])
+    for odd in (False, True):
+        a, b = copy.deepcopy(c), copy.deepcopy(c)
+        if odd: a.layers[0].extra['s'] = b.layers[0].extra['s'] = b.layers[0].extra['s'][..., :2].clone()  # shapes differ: fallback
+        keep_layers(list(a.layers), idx, [True] * len(a.layers))
+        for l, i in zip(b.layers, idx): l.keep(i, True)
+        for la, lb in zip(a.layers, b.layers):
+            assert torch.equal(la.keys, lb.keys) and torch.equal(la.values, lb.values) and torch.equal(la.pos, lb.pos)
+            assert torch.equal(la.extra['s'], lb.extra['s']) and la.moved and lb.moved
+        assert not torch.equal(a.layers[0].keys, c.layers[0].keys[:, :, :12])  # the indices are not a prefix: the check can fail
