@@ -49,4 +49,6 @@ for r in 1 2; do
   $C --indexes dnii --label dnii-v2c --lire new --out new$r.csv
 done
 $C --indexes hnsw,ivf --efc 40 --out peers.csv
-# joined into dnii_lire_cpu.csv (DNII rows relabelled dnii-lire-full / dnii-lire-new, a column `run`)
+# joined into dnii_lire_cpu.csv (DNII rows relabelled dnii-lire-full / dnii-lire-new, ";run=R" added to params)
+# the profile behind the LIRE attempt (one thread, hard set 100K, list_size 256):
+python reports/scripts/dnii_split_profile.py --n 100000 --list-size 256 --out reports/results/dnii_split_profile_cpu.csv
