@@ -141,22 +141,32 @@ class Observation:
     layer_idx: int | torch.Tensor  # stacked: (L,) long
     module: torch.nn.Module | None = None  # the attention module (for its weights); stacked: the first layer's (for the config)
     n_seen: int | None = None  # tokens the layer has seen, this chunk included (its absolute position count); None: not known
+    chunk: int | None = None  # tokens in the last chunk, where `q_raw` holds only its last queries (`stack(last_queries=...)`)
 
     @classmethod
-    def stack(cls, obs: list[Observation]) -> Observation:
+    def stack(cls, obs: list[Observation],
+              last_queries: int | None = None, # keep only the chunk's last queries (None: all; 0: none): `KVPolicy.last_queries`
+              hidden: bool = True, # stack the hidden states (a policy that does not read them saves the copy)
+             ) -> Observation:
         "The observations of several layers (same `n`, same chunk) as one, each tensor with a leading layer dimension."
         if len({o.keys.shape for o in obs}) != 1: raise ICMOSError('Observation.stack: the layers hold different numbers of tokens')
-        st = lambda f: None if getattr(obs[0], f) is None else torch.stack([getattr(o, f) for o in obs])
-        return cls(st('keys'), st('hidden'), st('q_raw'), obs[0].inv_freq, [o.state for o in obs],
-                   torch.tensor([o.layer_idx for o in obs], device=obs[0].keys.device), obs[0].module, obs[0].n_seen)
+        st = lambda f, cut=lambda x: x: None if getattr(obs[0], f) is None else torch.stack([cut(getattr(o, f)) for o in obs])
+        q, c = obs[0].q_raw, obs[0].c
+        keep_q = q is not None and last_queries != 0
+        cut_q = (lambda x: x) if last_queries is None else (lambda x: x[..., x.shape[-2] - min(last_queries, x.shape[-2]):, :])
+        return cls(st('keys'), st('hidden') if hidden else None, st('q_raw', cut_q) if keep_q else None, obs[0].inv_freq, [o.state for o in obs],
+                   torch.tensor([o.layer_idx for o in obs], device=obs[0].keys.device), obs[0].module, obs[0].n_seen, c)
 
     @property
     def n(self) -> int: return self.keys.shape[-2]
     @property
-    def c(self) -> int: return self.q_raw.shape[-2]
+    def c(self) -> int: return self.chunk if self.chunk is not None else self.q_raw.shape[-2]
 
     def queries(self, last: int | None = None) -> torch.Tensor: # (..., b, h, q, d) float32
         "The chunk's last `last` queries (all if None) RoPE-encoded at their cache indices (the chunk's are `n - c .. n - 1`)."
+        if self.q_raw is None: raise ICMOSError('this observation holds no queries (stacked with last_queries=0): the policy must say how many it reads (KVPolicy.last_queries)')
+        if last is not None and last > self.q_raw.shape[-2] < self.c:
+            raise ICMOSError(f'this observation holds the chunk\'s last {self.q_raw.shape[-2]} queries, not {last} (KVPolicy.last_queries)')
         q = self.q_raw if last is None else self.q_raw[..., -last:, :]
         return rotate(q.float(), torch.arange(self.n - q.shape[-2], self.n, device=q.device), self.inv_freq)
 
@@ -228,6 +238,10 @@ class KVPolicy:
         if not isinstance(self.budget, int) or isinstance(self.budget, bool) or self.budget <= 0:
             raise ICMOSError(f'budget: must be a positive number of tokens (got {self.budget!r})')
 
+    def last_queries(self) -> int | None:
+        "How many of the chunk's last queries `score` reads (None: all, 0: none); a batched eviction stacks only those."
+        return None if 'queries' in self.needs else 0
+
     def score(self, keys: torch.Tensor, # (b, h_kv, n, d) as stored in the cache
               values: torch.Tensor, # (b, h_kv, n, d)
               hidden: torch.Tensor | None = None, # (b, c, D) input of the layer for the last chunk, if used
@@ -271,7 +285,7 @@ def evict(cache: Cache, policy: KVPolicy, observer: Observer | None = None,
     if not todo: return
     if batched and policy.batched and len({ns[i] for i in todo}) == 1:
         if policy.needs:
-            o = Observation.stack([observer.observation(i, layers[i]) for i in todo])
+            o = Observation.stack([observer.observation(i, layers[i]) for i in todo], policy.last_queries(), 'hidden' in policy.needs)
             S = policy.score(o.keys, None, o.hidden, None, obs=o)
         else: S = policy.score(torch.stack([layers[i].keys for i in todo]), None)
         scores = dict(zip(todo, S))

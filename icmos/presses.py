@@ -56,6 +56,8 @@ class SnapKV(KVPolicy):
     window_size: int = 64
     kernel_size: int = 5
 
+    def last_queries(self): return self.window_size
+
     def score(self, keys, values, hidden=None, attn=None, obs=None):
         *lead, h_kv, n, _ = keys.shape
         w = min(self.window_size, n)
@@ -75,6 +77,8 @@ class TOVA(KVPolicy):
     needs: ClassVar[tuple[str, ...]] = ('queries',)
     batched: ClassVar[bool] = True
     budget: int = 2048
+
+    def last_queries(self): return 1
 
     def score(self, keys, values, hidden=None, attn=None, obs=None):
         *lead, h_kv, n, _ = keys.shape

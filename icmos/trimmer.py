@@ -181,6 +181,8 @@ class Trimmer(KVPolicy):
     sinks: int | None = None  # tokens kept first by construction (None: the scorer's `cfg.sinks`)
     window: float | None = None  # share of the budget kept for the most recent tokens (None: the scorer's `cfg.window`)
 
+    def last_queries(self): return 1  # the prior reads the last query's attention (TOVA's score)
+
     def structure(self, sc: TrimmerScorer) -> tuple[int, float]:
         "`(sinks, window)` this policy keeps by construction: its own, else its scorer's."
         s = sc.cfg.sinks if self.sinks is None else self.sinks

@@ -161,3 +161,21 @@ def test_keep_layers_equals_keep_per_layer(tiny):
             assert torch.equal(la.keys, lb.keys) and torch.equal(la.values, lb.values) and torch.equal(la.pos, lb.pos)
             assert torch.equal(la.extra['s'], lb.extra['s']) and la.moved and lb.moved
         assert not torch.equal(a.layers[0].keys, c.layers[0].keys[:, :, :12])  # the indices are not a prefix: the check can fail
+
+def test_stack_keeps_only_the_queries_a_policy_reads(tiny):
+    """A batched eviction stacks only the chunk's last `KVPolicy.last_queries()` queries (and hidden states only for policies
+    that read them); their attention equals the full stack's, and asking for more queries than were kept is a clear error."""
+    from icmos.core import ICMOSError
+    from icmos.kv import Observation
+    from icmos.presses import SnapKV, TOVA
+    with Observer(tiny) as ob:
+        _, c = prefill(tiny, random_prompt(40, seed=2).ids(), cache=PositionedCache(tiny), chunk_size=40)
+        os_ = [ob.observation(i, c.layers[i]) for i in range(len(c.layers))]
+    full = Observation.stack(os_)
+    assert TOVA(budget=8).last_queries() == 1 and SnapKV(budget=8, window_size=5).last_queries() == 5
+    cut = Observation.stack(os_, last_queries=3, hidden=False)
+    assert cut.q_raw.shape[-2] == 3 and cut.c == full.c == 40 and cut.hidden is None and full.hidden is not None
+    torch.testing.assert_close(cut.attention(last=3), full.attention(last=3))  # positions follow the chunk, not the kept queries
+    torch.testing.assert_close(cut.attention(last=1), full.attention(last=1))
+    with pytest.raises(ICMOSError, match='last 3 queries, not 4'): cut.attention(last=4)
+    with pytest.raises(ICMOSError, match='holds no queries'): Observation.stack(os_, last_queries=0).attention(last=1)

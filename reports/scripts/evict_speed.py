@@ -4,8 +4,13 @@ For each length and policy: the prompt is prefilled in one chunk (Observer open,
 all (policy, batched) pairs are interleaved, rep by rep, and the 10th / 90th percentiles are written beside the medians),
 `kernels` counts the device kernels (CUDA) or aten calls (CPU) of one eviction (torch.profiler), `same_as_layerwise` checks the
 batched choice against the layer-by-layer one. A row per (length, policy, batched) is appended to --out as soon as it is measured.
-  python reports/scripts/evict_speed.py --device cuda --dtype bfloat16 --lengths 4096,8192 --out evict_speed.csv
-  (CPU check: --device cpu --dtype float32 --lengths 600 --reps 1)"""
+Since session 12: `--blocks L:C:B` also times the block-by-block path (L tokens prefilled in chunks of C, every chunk evicted to B
+by the batched path, as `icmos bench trimmer --long-budget` runs 32K and 128K; rows with mode 'blocks', prefill_s the whole pass,
+evict_s empty), interleaved like the rest; `--profile-out` writes the top device kernels of one batched eviction per policy
+(self time, torch.profiler) to find what the Trimmer's eviction spends beyond a press's.
+  python reports/scripts/evict_speed.py --device cuda --dtype bfloat16 --lengths 4096,8000 --blocks 32000:2048:4096 \
+    --out evict_speed.csv --profile-out evict_profile.csv
+  (CPU check: --device cpu --dtype float32 --lengths 600 --blocks 1200:256:384 --reps 1)"""
 import argparse, csv, os, statistics, sys, time
 import numpy as np
 import torch
@@ -21,6 +26,8 @@ p.add_argument('--model', default=None); p.add_argument('--device', default='cpu
 p.add_argument('--lengths', default='4096,8192'); p.add_argument('--ratio', type=float, default=0.75); p.add_argument('--reps', type=int, default=20)
 p.add_argument('--policies', nargs='+', default=['streaming', 'tova', 'snapkv', 'knorm', 'trimmer[sinks=4;window=0.25]'])
 p.add_argument('--checkpoint', default=str(default_checkpoint('trimmer-smollm2-v3'))); p.add_argument('--out', required=True)
+p.add_argument('--blocks', default='', help='L:C:B,... block-by-block passes: L tokens, chunks of C, budget B (batched eviction per chunk)')
+p.add_argument('--block-reps', type=int, default=5); p.add_argument('--profile-out', default='', help='CSV of the top kernels of one batched eviction per policy')
 a = p.parse_args()
 cfg = ICMOSConfig(device=a.device, dtype=a.dtype, **({'model': a.model} if a.model else {}))
 model, tok = load_model(cfg)
@@ -28,7 +35,7 @@ sc = load_trimmer(a.checkpoint, model).to(model.device)
 dev, cuda = device_name(model), model.device.type == 'cuda'
 sync = (lambda: torch.cuda.synchronize()) if cuda else (lambda: None)
 cols = ['policy', 'context_tokens', 'budget_tokens', 'batched', 'reps', 'prefill_s', 'evict_s', 'tok_s', 'kernels', 'same_as_layerwise', 'dtype', 'device',
-        'prefill_p10_s', 'prefill_p90_s', 'evict_p10_s', 'evict_p90_s']
+        'prefill_p10_s', 'prefill_p90_s', 'evict_p10_s', 'evict_p90_s', 'mode', 'chunk_tokens']
 new = not os.path.exists(a.out) or os.path.getsize(a.out) == 0
 if not new and open(a.out).readline().strip().split(',') != cols: sys.exit(f'{a.out} has other columns (an older run of this script): give another --out')
 f = open(a.out, 'a', newline=''); w = csv.DictWriter(f, cols)
@@ -43,12 +50,26 @@ def run(pol, ids, batched, ob):
     sync(); t2 = time.perf_counter()
     return t1 - t0, t2 - t1, torch.stack([l.pos for l in c.layers]).cpu()
 
-def kernels(pol, ids, batched, ob):
-    "Device kernels (CUDA) or aten calls (CPU) of one eviction."
+prof_rows = []
+def kernels(pol, ids, batched, ob, name=''):
+    "Device kernels (CUDA) or aten calls (CPU) of one eviction; batched, its top kernels by self time go to --profile-out."
     logits, c = prefill(model, ids, cache=PositionedCache(model), chunk_size=ids.shape[1])
     with profile(activities=[ProfilerActivity.CUDA] if cuda else [ProfilerActivity.CPU]) as prof:
         evict(c, pol, ob, batched=batched); sync()
-    return sum(e.count for e in prof.key_averages() if (e.device_type.name == 'CUDA' if cuda else e.key.startswith('aten::')))
+    ev = [e for e in prof.key_averages() if (e.device_type.name == 'CUDA' if cuda else e.key.startswith('aten::'))]
+    if batched and a.profile_out:
+        self_us = lambda e: getattr(e, 'self_device_time_total', None) if cuda else e.self_cpu_time_total
+        tot = sum(self_us(e) or 0 for e in ev)
+        for e in sorted(ev, key=lambda e: -(self_us(e) or 0))[:15]:
+            prof_rows.append(dict(policy=name, context_tokens=ids.shape[1], kernel=e.key[:120], count=e.count, self_us=round(self_us(e) or 0, 1),
+                                  share=round((self_us(e) or 0) / max(tot, 1e-9), 4), total_us=round(tot, 1), device=dev))
+    return sum(e.count for e in ev)
+
+def blocks(pol, ids, chunk, ob):
+    "One block-by-block pass: chunked prefill, the cache evicted after every chunk (batched), as the long bench runs it."
+    sync(); t0 = time.perf_counter()
+    prefill(model, ids, cache=PositionedCache(model), chunk_size=chunk, on_chunk=lambda c: evict(c, pol, ob, batched=True))
+    sync(); return time.perf_counter() - t0
 
 q = lambda xs, p: float(np.percentile(xs, p))
 for L in map(int, a.lengths.split(',')):
@@ -62,7 +83,7 @@ for L in map(int, a.lengths.split(',')):
         for r in range(a.reps):  # interleaved: each rep times every (policy, batched) once, so drift of the host hits all alike
             for c in combos:
                 t = run(pols[c], ids, c[1], ob); ts[c].append(t[:2]); kept[c] = t[2]
-        ks = {c: kernels(pols[c], ids, c[1], ob) for c in combos}
+        ks = {c: kernels(pols[c], ids, c[1], ob, c[0]) for c in combos}
     for c in combos:
         name, batched = c
         P, E = [t[0] for t in ts[c]], [t[1] for t in ts[c]]
@@ -70,5 +91,24 @@ for L in map(int, a.lengths.split(',')):
         row = dict(policy=name, context_tokens=L, budget_tokens=budget, batched=batched, reps=a.reps, prefill_s=round(ps, 5),
                    evict_s=round(es, 5), tok_s=round(L / (ps + es), 1), kernels=ks[c],
                    same_as_layerwise='' if not batched else bool(torch.equal(kept[c], kept[(name, False)])), dtype=a.dtype, device=dev,
-                   prefill_p10_s=round(q(P, 10), 5), prefill_p90_s=round(q(P, 90), 5), evict_p10_s=round(q(E, 10), 5), evict_p90_s=round(q(E, 90), 5))
+                   prefill_p10_s=round(q(P, 10), 5), prefill_p90_s=round(q(P, 90), 5), evict_p10_s=round(q(E, 10), 5), evict_p90_s=round(q(E, 90), 5),
+                   mode='one_chunk', chunk_tokens=L)
+        w.writerow(row); f.flush(); print(row, flush=True)
+if a.profile_out and prof_rows:
+    with open(a.profile_out, 'w', newline='') as pf:
+        pw = csv.DictWriter(pf, list(prof_rows[0])); pw.writeheader(); pw.writerows(prof_rows)
+for spec in filter(None, a.blocks.split(',')):
+    L, C, B = (int(float(x)) for x in spec.split(':'))
+    ids = torch.randint(200, 40000, (1, L), generator=g).to(model.device)
+    pols = {name: _policy(name, B, sc) for name in a.policies}
+    ts = {name: [] for name in a.policies}
+    with Observer(model) as ob, torch.no_grad():
+        for name in a.policies: blocks(pols[name], ids, C, ob)  # warm-up
+        for r in range(a.block_reps):
+            for name in a.policies: ts[name].append(blocks(pols[name], ids, C, ob))
+    for name in a.policies:
+        ps = statistics.median(ts[name])
+        row = dict(policy=name, context_tokens=L, budget_tokens=B, batched=True, reps=a.block_reps, prefill_s=round(ps, 5), evict_s='',
+                   tok_s=round(L / ps, 1), kernels='', same_as_layerwise='', dtype=a.dtype, device=dev, prefill_p10_s=round(q(ts[name], 10), 5),
+                   prefill_p90_s=round(q(ts[name], 90), 5), evict_p10_s='', evict_p90_s='', mode='blocks', chunk_tokens=C)
         w.writerow(row); f.flush(); print(row, flush=True)

@@ -54,7 +54,8 @@ start)
   $PY -c "from icmos.core import load_model, ICMOSConfig; load_model(ICMOSConfig(model='$M', device='cpu'))" 2>&1 | grep -v Warn  # convert once
   # the cost of one eviction beside its prefill, layer by layer vs batched, alone on its GPU (before the other jobs load it)
   if [ $SPEED = 1 ]; then CUDA_VISIBLE_DEVICES=$(gpu 3) OMP_NUM_THREADS=4 timeout 300 $PY reports/scripts/evict_speed.py --model $M --device $DEV --dtype $DT \
-    --lengths $SPEED_LENS --checkpoint $CK --out $R/evict_speed.csv > $R/evict_speed.log 2>&1; echo "evict_speed exit $?"; cat $R/evict_speed.csv; fi
+    --lengths $SPEED_LENS --checkpoint $CK --blocks "${SPEED_BLOCKS-32000:2048:4096}" --out $R/evict_speed.csv --profile-out $R/evict_profile.csv \
+    > $R/evict_speed.log 2>&1; echo "evict_speed exit $?"; cut -d, -f1-8,17- $R/evict_speed.csv; fi
   echo $(( $(date +%s) + ${2:-1260} )) > $R/deadline
   for p in $P48; do
     job s4_$p $G4 "$(tb s4_$p $p $QA,ppl $L4 --ratios 0.75,0.875)"
@@ -74,12 +75,15 @@ start)
   [ $NR -gt 0 ] || { echo "deadline in $(left) s"; exit 0; }
   if [ -d .emb/minilm ]; then mkdir -p /root/emb && cp -r .emb/minilm/. /root/emb/; fi
   [ -f /root/emb/model.safetensors ] && export ICMOS_EMBEDDER=/root/emb || echo "no MiniLM in /root/emb: the runtime jobs will fail (emb1/emb2 first)"
-  job rt_k1 $GRT "$TO $ICM bench runtime --model $M --device $DEV --dtype $DT --max-new-tokens 40 --n $NR --budget 2048 --no-progress \
-    --time-limit $(( $(left) - 60 )) --methods 'icmos,icmos[keep_dense=1],rag_hybrid' --tasks paraphrase --lengths $RL --seed ${RSEED:-0} \
-    --out $R/rt_k1.csv --samples-out $R/rt_k1.jsonl"
-  # issue 12: the oracle rows of the 2-hop tasks (the model handed only the facts the answer needs), which runtime.csv lacks
-  job rt_oracle $GRT "$TO $ICM bench runtime --model $M --device $DEV --dtype $DT --max-new-tokens 40 --n $NR --budget 2048 --no-progress \
-    --methods oracle --tasks hashhop,vardep --lengths ${OL:-32K,128K} --out $R/rt_oracle.csv --samples-out $R/rt_oracle.jsonl"
+  k=0; for rl in ${RL//;/ }; do  # RL: lengths per job, jobs split by ';' (a job runs its lengths in turn: 1M apart from the rest)
+    job rt_k$k $GRT "$TO $ICM bench runtime --model $M --device $DEV --dtype $DT --max-new-tokens 40 --n $NR --budget 2048 --no-progress \
+      --time-limit $(( $(left) - 60 )) --methods 'icmos,icmos[keep_dense=1],rag_hybrid' --tasks paraphrase --lengths $rl --seed ${RSEED:-0} \
+      --out $R/rt_k$k.csv --samples-out $R/rt_k$k.jsonl"; k=$(( k + 1 )); done
+  # issue 12: the oracle rows of the 2-hop tasks (the model handed only the facts the answer needs); session 11 ran them with 40 new
+  # tokens, in which the hashhop oracle restates the problem: OT sets the cap, OTASKS the tasks ('' = none)
+  [ -n "${OTASKS-hashhop,vardep}" ] && job rt_oracle ${GO:-$GRT} "$TO $ICM bench runtime --model $M --device $DEV --dtype $DT --max-new-tokens ${OT:-40} \
+    --n $NR --budget 2048 --no-progress --methods oracle --tasks ${OTASKS-hashhop,vardep} --lengths ${OL:-32K,128K} --out $R/rt_oracle.csv \
+    --samples-out $R/rt_oracle.jsonl"
   echo "deadline in $(left) s: $(date -u -d @$(cat $R/deadline) +%T) UTC"
   ;;
 redo)  # relaunch jobs by name (l32_<policy>_<task>, l128_..., s4_<policy>_from<K>, s8_...), until the same deadline (from a tree copy, above)

@@ -20,8 +20,7 @@ R=${R:-/root/trim}; M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; D
 N=${N:-200}; LEN=${LEN:-4K}; RATIOS=${RATIOS:-0.75,0.875}; TASKS=${TASKS:-niah_single,niah_multikey,blockfacts,prose_needle,ppl}
 WINDOWS=${WINDOWS:-0.125,0.25,0.5}; W=${W:-0.25}; TRAIN=${TRAIN:-600}; TLEN=${TLEN:-2048,4096}; TB=${TB:-16}; G0=${G0:-0}; G1=${G1:-1}
 export R M DEV DT N LEN RATIOS TASKS WINDOWS W TRAIN TLEN TB G0 G1
-export ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache} PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 TQDM_DISABLE=1 TOKENIZERS_PARALLELISM=false \
-  PYTHONPATH=/tmp/site:$PWD${PYTHONPATH:+:$PYTHONPATH}
+export ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache} PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 TQDM_DISABLE=1 TOKENIZERS_PARALLELISM=false
 PY=${PY:-python3}; ICM="$PY -c 'import sys; from icmos.cli import main; sys.exit(main())'"  # the CLI without an installed entry point
 job() { local name=$1 g=$2; shift 2; CUDA_VISIBLE_DEVICES=$g OMP_NUM_THREADS=2 setsid nohup bash -c "$*" > $R/$name.log 2>&1 < /dev/null &
         echo "started $name on GPU $g"; }
@@ -31,6 +30,11 @@ tag() { echo "$1" | sed 's/trimmer\[sinks=\([0-9]*\);window=\([0-9.]*\)\]/trimme
 bench1() { local out=$1 pols=$2 tasks=$3 ck=${4:-}; [ -n "$ck" ] && ck="--checkpoint $ck"
   echo "timeout \$(( \$(cat $R/deadline) - \$(date +%s) - 10 )) $ICM bench trimmer --model $M --device $DEV --dtype $DT --no-progress $ck \
     --policies '$pols' --tasks $tasks --lengths $LEN --ratios $RATIOS --n $N --rows-every 1 --kept-out '' --max-new-tokens 48 --out $R/$out.csv"; }
+# start / seeds on the GPU run from a copy of the tree, a new folder per call: every device call copies the tree anew, and a job that
+# imports icmos while a later call's copy replaces it dies (session 11 lost 5 jobs so); the jobs started here bench after training
+if { [ "${1:-}" = start ] || [ "${1:-}" = seeds ]; } && [ "$DEV" != cpu ] && [ -z "${TV3_COPY:-}" ]; then
+  T=$(mktemp -d /root/v.XXXX) && cp -r . $T && cd $T && TV3_COPY=1 exec bash reports/scripts/trimmer_v3_gpu.sh "$@"; fi
+export PYTHONPATH=/tmp/site:$PWD${PYTHONPATH:+:$PYTHONPATH}  # (after the copy: the jobs import the copied package)
 mkdir -p $R
 [ -d .gpuw ] && [ ! -f /tmp/site/.gpuw_done ] && $PY -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpuw/*.whl && touch /tmp/site/.gpuw_done
 case "${1:-}" in
