@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/02_eval.ipynb #9575e841
 from __future__ import annotations
-import csv, json, math, os, sys, time
+import csv, json, math, operator, os, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from .tasks import TASKS, get_task, make_sample
 
 # %% auto #0
 __all__ = ['COLUMNS', 'KEY', 'parse_lengths', 'BenchConfig', 'run_sample', 'device_name', 'model_label', 'run_cell', 'run_bench',
-           'bench_args', 'bench_main']
+           'bench_args', 'bench_main', 'sign_test']
 
 # %% ../nbs/api/02_eval.ipynb #c5b3f96f
 COLUMNS = ['method', 'task', 'context_tokens', 'budget_tokens', 'n', 'accuracy', 'prefill_tok_s', 'decode_tok_s',
@@ -263,3 +263,21 @@ def bench_main(args) -> int:
         print(f'icmos: {len(crashes)} cell(s) crashed (not refusals): ' + '; '.join(c[:200] for c in crashes), file=sys.stderr)
         return 1
     return 0
+
+# %% ../nbs/api/02_eval.ipynb #0bfcba25
+def _count(x, name: str) -> int:
+    "`x` as a Python int if it is a count (an int or a numpy integer, >= 0), else an `ICMOSError` naming `name`."
+    if isinstance(x, bool): raise ICMOSError(f'{name}: must be a whole number of pairs (an int), got the bool {x!r}')
+    try: v = operator.index(x)  # int, numpy integers; never a float, even a whole one (a mean or a NaN-holding column is no count)
+    except TypeError: raise ICMOSError(f'{name}: must be a whole number of pairs (an int), got {x!r} ({type(x).__name__})') from None
+    if v < 0: raise ICMOSError(f'{name}: must be a count >= 0, got {v}')
+    return v
+
+def sign_test(wins: int,   # discordant pairs only the first method got right
+              losses: int, # discordant pairs only the second method got right
+             ) -> float:   # exact two-sided p value; 1.0 when wins + losses == 0
+    """Exact two-sided sign test (the exact McNemar test) on the discordant pairs of a paired comparison, ties excluded:
+    `min(1, 2 P(X <= min(wins, losses)))` with `X ~ Binomial(wins + losses, 1/2)`."""
+    w, l = _count(wins, 'wins'), _count(losses, 'losses')  # Python ints: no int64 overflow in 2 ** n
+    n = w + l
+    return min(1.0, 2 * sum(math.comb(n, i) for i in range(min(w, l) + 1)) / 2 ** n) if n else 1.0

@@ -26,6 +26,8 @@
 #   came from), DEV/DT/PY, QA (tasks), P48 (policies at 4K/8K), PL (policies block by block); CPU dry run:
 #   DEV=cpu DT=float32 N=1 NT=2 NR=1 L4=1100 L8=1200 L32=2000 L128=2500 LB=512 CS=256 RL=8K SPEED_LENS=600 QA=niah_single P48=full \
 #   TU4=trimmer:1 TU8= PL=trimmer M=smollm2 R=/tmp/t16 bash reports/scripts/trimmer16_gpu.sh start 900
+#   DRY=1 (with the CPU dry run's settings, SPEED=0 NR=0): `start` / `redo` print each job as "NAME GPU COMMAND" instead of running it
+#   (to compare the command lines of two versions of this script).
 set -u
 R=${R:-/root/t16}; M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; DEV=${DEV:-cuda}; DT=${DT:-bfloat16}; N=${N:-30}; NT=${NT:-40}; NR=${NR:-20}; CS=${CS:-2048}
 CK=${CK:-data/trimmer-smollm2-v3}; L4=${L4:-4K}; L8=${L8:-8000}; L32=${L32:-32K}; L128=${L128:-128K}; LB=${LB:-4096}; RL=${RL:-128K,1M}
@@ -40,13 +42,18 @@ export ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache} PYTHONUNBUFFERED=1 HF_HUB_O
   JAX_PLATFORMS=cpu PYTHONPATH=/tmp/site:$PWD${PYTHONPATH:+:$PYTHONPATH}
 PY=${PY:-python3}; ICM="$PY -c 'import sys; from icmos.cli import main; sys.exit(main())'"  # the CLI without an installed entry point
 gpu() { [ "$DEV" = cpu ] && echo "" || echo "$1"; }
-job() { local name=$1 g=$2; shift 2; CUDA_VISIBLE_DEVICES=$(gpu $g) OMP_NUM_THREADS=1 setsid nohup bash -c "$*" > $R/$name.log 2>&1 < /dev/null &
+job() { local name=$1 g=$2; shift 2; [ -n "${DRY:-}" ] && { echo "$name $g $*"; return; }
+        CUDA_VISIBLE_DEVICES=$(gpu $g) OMP_NUM_THREADS=1 setsid nohup bash -c "$*" > $R/$name.log 2>&1 < /dev/null &
         echo "started $name on GPU $g"; }
 left() { echo $(( $(cat $R/deadline) - $(date +%s) )); }
 TO="timeout \$(( \$(cat $R/deadline) - \$(date +%s) - 10 ))"
 tb() { local out=$1 pol=$2 tasks=$3 len=$4; shift 4
   echo "$TO $ICM bench trimmer --model $M --device $DEV --dtype $DT --no-progress --checkpoint $CK --policies '$pol' --tasks $tasks \
     --lengths $len --n $N --rows-every 1 --kept-out '' --max-new-tokens 48 --out $R/$out.csv $*"; }
+# the jobs of `start` and `redo`: one prefill at 4K / 8,000 tokens, every QA task + ppl and both ratios (extra: `--n $NT --start K`
+# to resume), and block by block at 32K / 128K, one task
+short_job() { local name=$1 g=$2 pol=$3 len=$4; shift 4; job $name $g "$(tb $name $pol $QA,ppl $len --ratios 0.75,0.875 "$@")"; }
+long_job() { local name=$1 g=$2 pol=$3 task=$4 len=$5; job $name $g "$(tb $name $pol $task $len --long-budget $LB --chunk-size $CS)"; }
 mkdir -p $R
 [ -d .gpuw ] && [ ! -f /tmp/site/.gpuw_done ] && $PY -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpuw/*.whl && touch /tmp/site/.gpuw_done
 case "${1:-}" in
@@ -58,16 +65,16 @@ start)
     > $R/evict_speed.log 2>&1; echo "evict_speed exit $?"; cut -d, -f1-8,17- $R/evict_speed.csv; fi
   echo $(( $(date +%s) + ${2:-1260} )) > $R/deadline
   for p in $P48; do
-    job s4_$p $G4 "$(tb s4_$p $p $QA,ppl $L4 --ratios 0.75,0.875)"
-    job s8_$p $G8 "$(tb s8_$p $p $QA,ppl $L8 --ratios 0.75,0.875)"
+    short_job s4_$p $G4 $p $L4
+    short_job s8_$p $G8 $p $L8
   done
-  for pk in $TU4; do p=${pk%:*}; k=${pk#*:}; job s4_${p}_from$k $G4 "$(tb s4_${p}_from$k $p $QA,ppl $L4 --ratios 0.75,0.875 --n $NT --start $k)"; done
-  for pk in $TU8; do p=${pk%:*}; k=${pk#*:}; job s8_${p}_from$k $G8 "$(tb s8_${p}_from$k $p $QA,ppl $L8 --ratios 0.75,0.875 --n $NT --start $k)"; done
+  for pk in $TU4; do p=${pk%:*}; k=${pk#*:}; short_job s4_${p}_from$k $G4 $p $L4 --n $NT --start $k; done
+  for pk in $TU8; do p=${pk%:*}; k=${pk#*:}; short_job s8_${p}_from$k $G8 $p $L8 --n $NT --start $k; done
   g32=($GL32); g128=($GL128); i=0
   for p in $PL; do
     for t in ${QA//,/ }; do
-      job l32_${p}_$t ${g32[$(( i % ${#g32[@]} ))]} "$(tb l32_${p}_$t $p $t $L32 --long-budget $LB --chunk-size $CS)"
-      job l128_${p}_$t ${g128[$(( i % ${#g128[@]} ))]} "$(tb l128_${p}_$t $p $t $L128 --long-budget $LB --chunk-size $CS)"
+      long_job l32_${p}_$t ${g32[$(( i % ${#g32[@]} ))]} $p $t $L32
+      long_job l128_${p}_$t ${g128[$(( i % ${#g128[@]} ))]} $p $t $L128
       i=$(( i + 1 ))
     done
   done
@@ -92,9 +99,9 @@ redo)  # relaunch jobs by name (l32_<policy>_<task>, l128_..., s4_<policy>_from<
     if [ -s $R/$nm.csv ]; then echo "redo: $R/$nm.csv has rows; move it away, or resume with a s4_<policy>_from<K> name" >&2; continue; fi
     case $nm in
       s4_*|s8_*) L=${nm%%_*}; p=${nm#*_}; k=${p##*_from}; p=${p%_from*}; [ $L = s4 ] && { g=$G4; len=$L4; } || { g=$G8; len=$L8; }
-        job $nm $g "$(tb $nm $p $QA,ppl $len --ratios 0.75,0.875 --n $NT --start $k)";;
+        short_job $nm $g $p $len --n $NT --start $k;;
       l32_*|l128_*) L=${nm%%_*}; r=${nm#*_}; p=${r%%_*}; t=${r#*_}; [ $L = l32 ] && len=$L32 || len=$L128
-        job $nm ${GR[$(( i % ${#GR[@]} ))]} "$(tb $nm $p $t $len --long-budget $LB --chunk-size $CS)"; i=$(( i + 1 ));;
+        long_job $nm ${GR[$(( i % ${#GR[@]} ))]} $p $t $len; i=$(( i + 1 ));;
       *) echo "redo: unknown job $nm" >&2;;
     esac
   done

@@ -7,16 +7,16 @@ gives them), so a sample met twice (a resumed run that redid one) counts once, i
 Writes OUT_PREFIX.csv (every cell, all the samples it finished: `merge_rows`) and OUT_PREFIX_summary.csv: per (length, ratio,
 policy) the mean accuracy over the QA tasks on the samples that the Trimmer and every paired press reached (the same prompts), and
 for the Trimmer its margin over the best paired press with a 95% paired bootstrap interval (samples resampled within each task),
-and the prompts (all tasks) only it answered (`wins`), only the press answered (`losses`), with an exact sign test (`sign_p`): the
-percentile interval is unreliable when nearly every answer is 0.
+and the prompts (all tasks) only it answered (`wins`), only the press answered (`losses`), with an exact sign test (`sign_p`,
+`icmos.eval.sign_test`): the percentile interval is unreliable when nearly every answer is 0.
 A press is paired when it reached at least MIN_PAIRED of the Trimmer's samples in every task (or all of them, if the Trimmer
 reached fewer); the others are shown on their own
 samples (`qa_mean_own`, `n_own_min`)."""
 import re, sys
-from math import comb
 from pathlib import Path
 import numpy as np
 import pandas as pd
+from icmos.eval import sign_test
 from icmos.trimmer import merge_rows
 
 QA = ['niah_single', 'niah_multikey', 'blockfacts', 'prose_needle']
@@ -34,11 +34,6 @@ def shards(dirs) -> pd.DataFrame:
             if len(df): dfs.append(df.assign(sample=df.groupby(CELL).cumcount() + (int(m.group(1)) if m else 0), shard=f'{Path(d).name}/{f.name}'))
     raw = pd.concat(dfs, ignore_index=True)
     return raw.drop_duplicates(CELL + ['sample'], keep='first')
-
-def sign_p(w: int, l: int) -> float:
-    "Exact two-sided sign (McNemar) test on the discordant pairs: w prompts only the Trimmer answered, l only the press."
-    n = w + l
-    return min(1.0, 2 * sum(comb(n, i) for i in range(min(w, l) + 1)) / 2 ** n) if n else 1.0
 
 def summary(raw: pd.DataFrame) -> pd.DataFrame:
     rng, rows = np.random.default_rng(0), []
@@ -73,7 +68,7 @@ def summary(raw: pd.DataFrame) -> pd.DataFrame:
                              margin_lo=round(np.percentile(boots, 2.5), 4) if is_t else np.nan,
                              margin_hi=round(np.percentile(boots, 97.5), 4) if is_t else np.nan,
                              wins=wins if is_t else np.nan, losses=losses if is_t else np.nan,
-                             sign_p=round(sign_p(wins, losses), 4) if is_t else np.nan))
+                             sign_p=round(sign_test(wins, losses), 4) if is_t else np.nan))
     return pd.DataFrame(rows)
 
 def main(out: str, *dirs: str) -> int:
