@@ -1,5 +1,6 @@
 """Issue 16/13: what one eviction costs beside the prefill it follows, per policy, layer by layer vs batched (`icmos.kv.evict`).
-For each length and policy: the prompt is prefilled in one chunk (Observer open, as `icmos bench trimmer` does), then evicted to
+For each length and policy: the prompt is prefilled in one chunk (Observer open for that policy, as `icmos bench trimmer` does: since
+issue 16 the Trimmer's per-token features are computed in its hooks, so they count in `prefill_s`, not `evict_s`), then evicted to
 (1 - ratio) of its length; `prefill_s` and `evict_s` are medians over --reps timed runs after one warm-up (CUDA synchronised; since session 11 the runs of
 all (policy, batched) pairs are interleaved, rep by rep, and the 10th / 90th percentiles are written beside the medians),
 `kernels` counts the device kernels (CUDA) or aten calls (CPU) of one eviction (torch.profiler), `same_as_layerwise` checks the
@@ -36,6 +37,7 @@ if new: w.writeheader()
 g = torch.Generator().manual_seed(0)
 
 def run(pol, ids, batched, ob):
+    ob.policy = pol  # its `observe` runs in the hooks during the prefill
     sync(); t0 = time.perf_counter()
     logits, c = prefill(model, ids, cache=PositionedCache(model), chunk_size=ids.shape[1])
     sync(); t1 = time.perf_counter()
@@ -45,6 +47,7 @@ def run(pol, ids, batched, ob):
 
 def kernels(pol, ids, batched, ob):
     "Device kernels (CUDA) or aten calls (CPU) of one eviction."
+    ob.policy = pol
     logits, c = prefill(model, ids, cache=PositionedCache(model), chunk_size=ids.shape[1])
     with profile(activities=[ProfilerActivity.CUDA] if cuda else [ProfilerActivity.CPU]) as prof:
         evict(c, pol, ob, batched=batched); sync()
