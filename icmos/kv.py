@@ -129,18 +129,26 @@ class PositionedCache(Cache):
         super().__init__(layer_class_to_replicate=cls)
 
 # %% ../nbs/api/10_kv.ipynb #6f0ba05a
+def _stack(xs: list):
+    "Per-layer tensors, or tuples of tensors (element by element), stacked along a new leading layer dimension; None stays None."
+    if xs[0] is None: return None
+    if isinstance(xs[0], tuple): return tuple(torch.stack(x) for x in zip(*xs))
+    return torch.stack(xs)
+
 @dataclass
 class Observation:
-    """What a policy with `needs` sees for one layer after a chunk: served keys, the chunk's hidden states and queries, per-token state.
-    `Observation.stack` joins layers holding the same number of tokens: every tensor gains a leading layer dimension L."""
+    """What a policy with `needs` sees for one layer after a chunk: served keys, the chunk's hidden states (or what the policy's
+    `observe` made of them) and queries, per-token state. `Observation.stack` joins layers holding the same number of tokens: every
+    tensor gains a leading layer dimension L."""
     keys: torch.Tensor  # (b, h_kv, n, d) keys as attention serves them (encoded at their cache index)
-    hidden: torch.Tensor | None  # (b, c, D) input of `q_proj` for the last chunk (after the layer norm)
+    hidden: torch.Tensor | None  # (b, c, D) input of `q_proj` for the last chunk (after the layer norm); None when `feats` replaces it
     q_raw: torch.Tensor | None  # (b, h, c, d) pre-RoPE queries of the last chunk
     inv_freq: torch.Tensor  # (d/2,)
     state: dict | list  # per-token policy state of the layer, tensors (b, h_kv, n, ...); stacked: one dict per layer
     layer_idx: int | torch.Tensor  # stacked: (L,) long
     module: torch.nn.Module | None = None  # the attention module (for its weights); stacked: the first layer's (for the config)
     n_seen: int | None = None  # tokens the layer has seen, this chunk included (its absolute position count); None: not known
+    feats: torch.Tensor | tuple | None = None  # what `policy.observe` made of the last chunk's hidden states (see `Observer`); None: not asked
     chunk: int | None = None  # tokens in the last chunk, where `q_raw` holds only its last queries (`stack(last_queries=...)`)
 
     @classmethod
@@ -150,12 +158,12 @@ class Observation:
              ) -> Observation:
         "The observations of several layers (same `n`, same chunk) as one, each tensor with a leading layer dimension."
         if len({o.keys.shape for o in obs}) != 1: raise ICMOSError('Observation.stack: the layers hold different numbers of tokens')
-        st = lambda f, cut=lambda x: x: None if getattr(obs[0], f) is None else torch.stack([cut(getattr(o, f)) for o in obs])
+        st = lambda f, cut=lambda x: x: _stack([None if getattr(o, f) is None else cut(getattr(o, f)) for o in obs])
         q, c = obs[0].q_raw, obs[0].c
         keep_q = q is not None and last_queries != 0
         cut_q = (lambda x: x) if last_queries is None else (lambda x: x[..., x.shape[-2] - min(last_queries, x.shape[-2]):, :])
         return cls(st('keys'), st('hidden') if hidden else None, st('q_raw', cut_q) if keep_q else None, obs[0].inv_freq, [o.state for o in obs],
-                   torch.tensor([o.layer_idx for o in obs], device=obs[0].keys.device), obs[0].module, obs[0].n_seen, c)
+                   torch.tensor([o.layer_idx for o in obs], device=obs[0].keys.device), obs[0].module, obs[0].n_seen, st('feats'), c)
 
     @property
     def n(self) -> int: return self.keys.shape[-2]
@@ -183,17 +191,20 @@ class Observation:
         return s.softmax(dim=-1)
 
 class Observer:
-    "Context manager: forward hooks on every attention module's `q_proj` keep the last chunk's hidden states and queries."
-    def __init__(self, model):
+    """Context manager: forward hooks on every attention module's `q_proj` keep the last chunk's hidden states and queries; with a
+    `policy` (may be changed between forward passes), what its `observe` makes of the hidden states instead, when not None."""
+    def __init__(self, model, policy: KVPolicy | None = None):
         self.mods = {m.layer_idx: m for m in model.modules() if hasattr(m, 'q_proj') and isinstance(getattr(m, 'layer_idx', None), int)}
         if not self.mods: raise ICMOSError(f'{type(model).__name__}: found no attention module with q_proj and layer_idx to observe')
         if any(hasattr(m, 'q_norm') for m in self.mods.values()):
             raise ICMOSError(f'{type(model).__name__} normalises its queries (q_norm): query-based KV policies do not support it yet')
-        self.inv_freq, self.seen, self.handles = rope_inv_freq(model), {}, []
+        self.inv_freq, self.seen, self.handles, self.policy = rope_inv_freq(model), {}, [], policy
 
     def _hook(self, i, m):
         def f(mod, args, out):
-            self.seen[i] = (args[0].detach(), out.detach())
+            h = args[0].detach()
+            s = None if self.policy is None else self.policy.observe(i, h, m)  # computed now, while `h` is fresh
+            self.seen[i] = (h if s is None else None, out.detach(), s)  # (hidden states, queries, the policy's summary)
         return f
 
     def open(self):
@@ -211,11 +222,11 @@ class Observer:
     def observation(self, i: int, layer) -> Observation:
         "The `Observation` of layer `i` (a `PositionedLayer`) after the last forward pass."
         if i not in self.seen: raise ICMOSError(f'layer {i}: no forward pass was observed (open the Observer before running the model)')
-        hid, q = self.seen[i]
+        hid, q, s = self.seen[i]
         d = layer.keys.shape[-1]
         b, c, _ = q.shape
         q = q.view(b, c, -1, d).transpose(1, 2)
-        return Observation(layer.served_keys(), hid, q, self.inv_freq, layer.extra, i, self.mods[i], getattr(layer, 'n_seen', None))
+        return Observation(layer.served_keys(), hid, q, self.inv_freq, layer.extra, i, self.mods[i], getattr(layer, 'n_seen', None), s)
 
 # %% ../nbs/api/10_kv.ipynb #fe35c440
 POLICIES: dict[str, type] = {}
@@ -250,6 +261,13 @@ class KVPolicy:
              ) -> torch.Tensor: # (b, h_kv, n), higher = keep
         raise NotImplementedError
 
+    def observe(self, layer_idx: int, # the attention module's layer
+                hidden: torch.Tensor, # (b, c, D) the chunk's input of `q_proj`
+                module: torch.nn.Module, # the attention module (for its config and weights)
+               ) -> torch.Tensor | tuple | None: # kept as `Observation.feats` instead of `hidden`; None: keep `hidden`
+        "Summarise a layer's hidden states inside the forward hook of an `Observer` opened for this policy (default: None, keep them)."
+        return None
+
 def policy_classes() -> dict[str, type]:
     "Every registered `KVPolicy` class by name, once the modules that register them (`POLICY_MODULES`) are imported."
     for m in POLICY_MODULES: importlib.import_module(m)
@@ -278,6 +296,9 @@ def evict(cache: Cache, policy: KVPolicy, observer: Observer | None = None,
     forward has replaced every layer's (about one more kept cache at that peak; SmolLM2, 4,096 tokens kept: ~94 MB)."""
     if policy.needs and observer is None:
         raise ICMOSError(f'policy {policy.name!r} needs {", ".join(policy.needs)}: call evict inside `with Observer(model) as obs` and pass obs')
+    if observer is not None and observer.policy is not None and observer.policy is not policy:
+        raise ICMOSError(f'evict: the Observer was opened for another policy ({observer.policy.name!r}), whose `observe` summarised the hidden '
+                         f'states, not for this {policy.name!r}: set `observer.policy` to the policy that evicts')
     layers = list(cache.layers)
     ns = [l.get_seq_length() for l in layers]
     if batched is None: batched = any(n and l.keys.is_cuda for n, l in zip(ns, layers))
@@ -324,7 +345,7 @@ class PolicyMethod(Method):
         old = getattr(self, '_obs', None)
         if old is not None: old.close()
         if not pol.needs: return None
-        obs = Observer(model).open()
+        obs = Observer(model, pol).open()
         weakref.finalize(self, obs.close)  # hooks go with the method even if `answer` is not used (e.g. PPL scoring)
         return obs
 

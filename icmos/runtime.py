@@ -1327,7 +1327,7 @@ def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | 
     T['assemble'] = time.perf_counter() - t0 - T['retrieve']
     stop = stop_ids(tok); out, refreshes = [], 0
     t1 = time.perf_counter()
-    obs = Observer(model).open() if pol is not None and pol.needs else None  # hooks for a policy that reads queries / hidden states
+    obs = Observer(model, pol).open() if pol is not None and pol.needs else None  # hooks for a policy that reads queries / hidden states
     try:
         logits, cache = self.read_prompt(prompt, policy=pol, obs=obs)
         _sync(dev); T['prefill'] = time.perf_counter() - t1; t2 = time.perf_counter()

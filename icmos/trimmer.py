@@ -189,22 +189,34 @@ class Trimmer(KVPolicy):
         w = sc.cfg.window if self.window is None else self.window
         check_structure(s, w); return s, w
 
-    def _scorer(self, obs):
+    def _scorer(self, module):
         if self.scorer is None:
-            c = obs.module.config
+            c = module.config
             torch.manual_seed(0)
             self.scorer = TrimmerScorer(TrimmerConfig(c.hidden_size, c.num_hidden_layers, c.num_key_value_heads)).eval().requires_grad_(False)
         return self.scorer
 
+    def observe(self, layer_idx, hidden, module):
+        """`(features (b, c, r + h_kv), summary (b, D))` of a chunk: each token's features `t` and importance `imp` (`TrimmerScorer.features`)
+        in one tensor, and the chunk's last hidden state. An `Observer` opened for this policy computes them in its hook, layer by layer
+        while the hidden states are fresh, and keeps these instead of them; `score` computes them from hidden states it is handed
+        (stacked: hidden (L', b, c, D), layer_idx (L',))."""
+        sc = self._scorer(module)
+        with torch.no_grad():
+            t, imp = sc.features(hidden.to(next(sc.parameters()).device), layer_idx)
+            return torch.cat([t, imp.transpose(-1, -2)], -1), hidden[..., -1, :].clone()  # a copy: `hidden` itself is not kept
+
     def score(self, keys, values, hidden=None, attn=None, obs=None):
         "One layer's scores, or with a stacked observation (`Observation.stack`) every stacked layer's (L', b, h_kv, n) in one pass."
-        sc, l = self._scorer(obs), obs.layer_idx
+        sc, l = self._scorer(obs.module), obs.layer_idx
         one = isinstance(obs.state, dict)
         sts = [obs.state] if one else obs.state
         b, H, n, _ = keys.shape[-4:]
         new = n - (sts[0]['trim'].shape[2] if 'trim' in sts[0] else 0)  # tokens that entered with this chunk
         with torch.no_grad():
-            t, imp = sc.features(hidden[..., hidden.shape[-2] - new:, :].to(next(sc.parameters()).device), l)
+            G, summary = obs.feats if obs.feats is not None else self.observe(l, hidden, obs.module)  # from the hook, else now
+            G = G[..., G.shape[-2] - new:, :]
+            t, imp = G[..., :sc.cfg.rank], G[..., sc.cfg.rank:].transpose(-1, -2)  # t (..., new, r), imp (..., h_kv, new)
             if one: t, imp = t[None], imp[None]
             if obs.n_seen is None: raise ICMOSError("the Trimmer needs the tokens a layer has seen (Observation.n_seen, set by Observer from a PositionedCache)")
             last = obs.n_seen - new  # the chunk's first token's place in the sequence
@@ -219,7 +231,7 @@ class Trimmer(KVPolicy):
             if one: F, P = F[0], P[0]
             T, I = F[..., :-1], F[..., -1]
             att = sc.attention_features(obs.attention(last=1)[..., 0, :], H) if sc.cfg.prior else None
-            s = sc.combine(T, I, hidden[..., -1, :], P, last + new - 1, l, att)
+            s = sc.combine(T, I, summary, P, last + new - 1, l, att)
             sinks, window = self.structure(sc)
             if sinks or window: s = s.masked_fill(protected(P, last + new - 1, self.budget, sinks, window), PROTECT)
             return s
@@ -371,11 +383,11 @@ def trimmer_loss(model, scorer: TrimmerScorer, prompt: torch.Tensor, # (b, n) id
             seen = dict(ob.seen)
     k = ratio_budget(n, ratio)
     att = {i: _last_attention(cache.layers[i].keys, h, q, inv, i, scorer.cfg.n_kv_heads) if scorer.cfg.prior else None
-           for i, (h, q) in seen.items()}
+           for i, (h, q, _) in seen.items()}
     pos, sw = torch.arange(n, device=dev), (scorer.cfg.sinks, scorer.cfg.window)
     keep = protected(pos, n - 1, k, *sw) if any(sw) else None  # structure: kept by construction, as at inference
     score = lambda s: s if keep is None else s.masked_fill(keep, PROTECT)
-    masks = {i: soft_topk(score(scorer(h, i, att[i])), k, temperature, gumbel=gumbel) for i, (h, _) in seen.items()}
+    masks = {i: soft_topk(score(scorer(h, i, att[i])), k, temperature, gumbel=gumbel) for i, (h, *_) in seen.items()}
     with soft_masked(model, masks):
         lg = model(input_ids=cont[:, :-1], **cache_kw(model, cache), use_cache=True).logits.float()
     w = (cont_mask[:, 1:].to(dev) if cont_mask is not None else torch.ones_like(cont[:, 1:], dtype=torch.bool)).float()
@@ -715,6 +727,7 @@ def run_trimmer_sample(model, tok, ids, cont, policies, ratios, scorer, max_new_
         for name in policies:
             for ratio in ((0.0,) if name == 'full' else ratios):
                 pol = None if name == 'full' else _policy(name, ratio_budget(n, ratio), scorer)
+                ob.policy = pol  # the Trimmer's features are computed in the hooks, during the prefill
                 if cuda: torch.cuda.reset_peak_memory_stats(dev)
                 sync(); t0 = time.perf_counter()
                 logits, c = prefill(model, ids, cache=PositionedCache(model), chunk_size=n)

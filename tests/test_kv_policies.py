@@ -179,3 +179,49 @@ def test_stack_keeps_only_the_queries_a_policy_reads(tiny):
     torch.testing.assert_close(cut.attention(last=1), full.attention(last=1))
     with pytest.raises(ICMOSError, match='last 3 queries, not 4'): cut.attention(last=4)
     with pytest.raises(ICMOSError, match='holds no queries'): Observation.stack(os_, last_queries=0).attention(last=1)
+
+@pytest.mark.parametrize('batched', [True, False], ids=['batched', 'layerwise'])
+@pytest.mark.parametrize('chunk', [70, 23], ids=['one-chunk', 'chunked'])
+def test_trimmer_features_in_the_hook_equal_features_at_eviction(chunk, batched):
+    """The Trimmer's features computed in the forward hooks (an Observer opened for the policy: `Trimmer.observe`, layer by layer
+    during the prefill) give the scores, per-token state and kept tokens of features computed at eviction from the raw hidden
+    states (an Observer without a policy), at every eviction of the prefill and of decoding: to the bit, except where batched
+    eviction of a one-token chunk (decoding, or 70 = 3 x 23 + 1) computes the raw path's features for all layers in one matmul,
+    which rounds unlike one layer's (~1e-6 on the CPU; the hook always works layer by layer): there within float rounding."""
+    from icmos.core import ICMOSError
+    from icmos.trimmer import Trimmer, TrimmerConfig, TrimmerScorer
+    class Spy(Trimmer):  # records every score it returns, tagged with the chunk's length
+        def score(self, *a, **kw):
+            s = super().score(*a, **kw); self.log.append((self.c, s.clone())); return s
+    tiny4 = tiny_llama(n_layers=4, seed=3); c = tiny4.config
+    torch.manual_seed(0)
+    sc = TrimmerScorer(TrimmerConfig(c.hidden_size, c.num_hidden_layers, c.num_key_value_heads, rank=8, prior=True)).eval()
+    for w in sc.parameters(): torch.nn.init.normal_(w)  # layers that differ: features of another layer would score otherwise
+    sc.requires_grad_(False)
+    ids = random_prompt(70, seed=11).ids()
+    runs = {}
+    for hook in (True, False):
+        pol = Spy(budget=24, scorer=sc, sinks=2, window=0.25); pol.log, kept = [], []
+        with Observer(tiny4, pol if hook else None) as ob:
+            def on(cc):
+                hid, q, feats = ob.seen[0]  # the path under test: features from the hook, or hidden states
+                assert (hid is None and feats is not None) if hook else (hid is not None and feats is None)
+                pol.c = q.shape[1]
+                evict(cc, pol, ob, batched=batched)
+                kept.append((pol.c, [(l.pos.clone(), l.extra['trim_pos'].clone(), l.extra['trim'].clone()) for l in cc.layers]))
+            lg, cache = prefill(tiny4, ids, cache=PositionedCache(tiny4), chunk_size=chunk, on_chunk=on)
+            toks = greedy_decode(tiny4, cache, lg, 10, on_step=on)  # more steps than the window (6): decoded tokens get scored
+            if hook:  # an Observer opened for one policy refuses to serve another
+                with pytest.raises(ICMOSError, match='opened for another policy'): evict(cache, Trimmer(budget=8, scorer=sc), ob)
+        runs[hook] = (pol.log, kept, toks)
+    (sh, kh, th), (sr, kr, tr) = runs[True], runs[False]
+    assert [c for c, _ in sh] == [c for c, _ in sr] and [c for c, _ in kh] == [c for c, _ in kr] and len(kh) >= 10
+    def same(a, b, c):
+        if batched and c == 1: torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-5)
+        else: assert torch.equal(a, b), f'a chunk of {c}: the hook gives other values'
+    for (c, a), (_, b) in zip(sh, sr): same(a, b, c)
+    for (c, la), (_, lb) in zip(kh, kr):
+        for (pa, qa, fa), (pb, qb, fb) in zip(la, lb):
+            assert torch.equal(pa, pb) and torch.equal(qa, qb), f'a chunk of {c}: other tokens kept'
+            same(fa, fb, c)
+    assert th == tr

@@ -1,5 +1,6 @@
 """Issue 16/13: what one eviction costs beside the prefill it follows, per policy, layer by layer vs batched (`icmos.kv.evict`).
-For each length and policy: the prompt is prefilled in one chunk (Observer open, as `icmos bench trimmer` does), then evicted to
+For each length and policy: the prompt is prefilled in one chunk (Observer open for that policy, as `icmos bench trimmer` does: since
+issue 16 the Trimmer's per-token features are computed in its hooks, so they count in `prefill_s`, not `evict_s`), then evicted to
 (1 - ratio) of its length; `prefill_s` and `evict_s` are medians over --reps timed runs after one warm-up (CUDA synchronised; since session 11 the runs of
 all (policy, batched) pairs are interleaved, rep by rep, and the 10th / 90th percentiles are written beside the medians),
 `kernels` counts the device kernels (CUDA) or aten calls (CPU) of one eviction (torch.profiler), `same_as_layerwise` checks the
@@ -43,6 +44,7 @@ if new: w.writeheader()
 g = torch.Generator().manual_seed(0)
 
 def run(pol, ids, batched, ob):
+    ob.policy = pol  # its `observe` runs in the hooks during the prefill
     sync(); t0 = time.perf_counter()
     logits, c = prefill(model, ids, cache=PositionedCache(model), chunk_size=ids.shape[1])
     sync(); t1 = time.perf_counter()
@@ -53,6 +55,7 @@ def run(pol, ids, batched, ob):
 prof_rows = []
 def kernels(pol, ids, batched, ob, name=''):
     "Device kernels (CUDA) or aten calls (CPU) of one eviction; batched, its top kernels by self time go to --profile-out."
+    ob.policy = pol
     logits, c = prefill(model, ids, cache=PositionedCache(model), chunk_size=ids.shape[1])
     with profile(activities=[ProfilerActivity.CUDA] if cuda else [ProfilerActivity.CPU]) as prof:
         evict(c, pol, ob, batched=batched); sync()
@@ -67,6 +70,7 @@ def kernels(pol, ids, batched, ob, name=''):
 
 def blocks(pol, ids, chunk, ob):
     "One block-by-block pass: chunked prefill, the cache evicted after every chunk (batched), as the long bench runs it."
+    ob.policy = pol
     sync(); t0 = time.perf_counter()
     prefill(model, ids, cache=PositionedCache(model), chunk_size=chunk, on_chunk=lambda c: evict(c, pol, ob, batched=True))
     sync(); return time.perf_counter() - t0
