@@ -28,6 +28,7 @@ p.add_argument('--lengths', default='4096,8192'); p.add_argument('--ratio', type
 p.add_argument('--policies', nargs='+', default=['streaming', 'tova', 'snapkv', 'knorm', 'trimmer[sinks=4;window=0.25]'])
 p.add_argument('--checkpoint', default=str(default_checkpoint('trimmer-smollm2-v3'))); p.add_argument('--out', required=True)
 p.add_argument('--blocks', default='', help='L:C:B,... block-by-block passes: L tokens, chunks of C, budget B (batched eviction per chunk)')
+p.add_argument('--no-hook', action='store_true', help="the Observer keeps raw hidden states (the Trimmer's features computed at eviction, as before session 12)")
 p.add_argument('--block-reps', type=int, default=5); p.add_argument('--profile-out', default='', help='CSV of the top kernels of one batched eviction per policy')
 a = p.parse_args()
 cfg = ICMOSConfig(device=a.device, dtype=a.dtype, **({'model': a.model} if a.model else {}))
@@ -44,7 +45,7 @@ if new: w.writeheader()
 g = torch.Generator().manual_seed(0)
 
 def run(pol, ids, batched, ob):
-    ob.policy = pol  # its `observe` runs in the hooks during the prefill
+    ob.policy = None if a.no_hook else pol  # its `observe` runs in the hooks during the prefill
     sync(); t0 = time.perf_counter()
     logits, c = prefill(model, ids, cache=PositionedCache(model), chunk_size=ids.shape[1])
     sync(); t1 = time.perf_counter()
@@ -55,7 +56,7 @@ def run(pol, ids, batched, ob):
 prof_rows = []
 def kernels(pol, ids, batched, ob, name=''):
     "Device kernels (CUDA) or aten calls (CPU) of one eviction; batched, its top kernels by self time go to --profile-out."
-    ob.policy = pol
+    ob.policy = None if a.no_hook else pol
     logits, c = prefill(model, ids, cache=PositionedCache(model), chunk_size=ids.shape[1])
     with profile(activities=[ProfilerActivity.CUDA] if cuda else [ProfilerActivity.CPU]) as prof:
         evict(c, pol, ob, batched=batched); sync()
@@ -70,7 +71,7 @@ def kernels(pol, ids, batched, ob, name=''):
 
 def blocks(pol, ids, chunk, ob):
     "One block-by-block pass: chunked prefill, the cache evicted after every chunk (batched), as the long bench runs it."
-    ob.policy = pol
+    ob.policy = None if a.no_hook else pol
     sync(); t0 = time.perf_counter()
     prefill(model, ids, cache=PositionedCache(model), chunk_size=chunk, on_chunk=lambda c: evict(c, pol, ob, batched=True))
     sync(); return time.perf_counter() - t0

@@ -60,9 +60,12 @@ case "${1:-}" in
 start)
   $PY -c "from icmos.core import load_model, ICMOSConfig; load_model(ICMOSConfig(model='$M', device='cpu'))" 2>&1 | grep -v Warn  # convert once
   # the cost of one eviction beside its prefill, layer by layer vs batched, alone on its GPU (before the other jobs load it)
-  if [ $SPEED = 1 ]; then CUDA_VISIBLE_DEVICES=$(gpu 3) OMP_NUM_THREADS=4 timeout 300 $PY reports/scripts/evict_speed.py --model $M --device $DEV --dtype $DT \
-    --lengths $SPEED_LENS --checkpoint $CK --blocks "${SPEED_BLOCKS-32000:2048:4096}" --out $R/evict_speed.csv --profile-out $R/evict_profile.csv \
-    > $R/evict_speed.log 2>&1; echo "evict_speed exit $?"; cut -d, -f1-8,17- $R/evict_speed.csv; fi
+  # (SPEED_RAW=1: a second pass with --no-hook, the Trimmer's features computed at eviction as before session 12; GS: its GPU)
+  for v in $( [ $SPEED = 1 ] && echo hook; [ ${SPEED_RAW:-0} = 1 ] && echo raw ); do
+    sfx=$( [ $v = raw ] && echo _raw ); CUDA_VISIBLE_DEVICES=$(gpu ${GS:-3}) OMP_NUM_THREADS=4 timeout ${SPEED_TO:-300} $PY reports/scripts/evict_speed.py --model $M \
+    --device $DEV --dtype $DT --lengths $SPEED_LENS --checkpoint $CK --blocks "${SPEED_BLOCKS-32000:2048:4096}" --out $R/evict_speed$sfx.csv \
+    --profile-out $R/evict_profile$sfx.csv $( [ $v = raw ] && echo --no-hook ) > $R/evict_speed$sfx.log 2>&1
+    echo "evict_speed ($v) exit $?"; cut -d, -f1-8,17- $R/evict_speed$sfx.csv; done
   echo $(( $(date +%s) + ${2:-1260} )) > $R/deadline
   for p in $P48; do
     short_job s4_$p $G4 $p $L4
