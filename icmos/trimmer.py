@@ -180,6 +180,9 @@ class Trimmer(KVPolicy):
     scorer: TrimmerScorer | None = None  # None: an untrained scorer (seeded), for tests
     sinks: int | None = None  # tokens kept first by construction (None: the scorer's `cfg.sinks`)
     window: float | None = None  # share of the budget kept for the most recent tokens (None: the scorer's `cfg.window`)
+    hook: bool = False  # features computed in the Observer's hook during the prefill, layer by layer, instead of at eviction, batched
+                        # over the layers: on SmolLM2 / H100 the hook's 30 per-layer calls cost the launch-bound prefill 10-14 ms and the
+                        # eviction saved none of it in wall time (reports/results/evict_speed_s12_hook.csv): off by default
 
     def last_queries(self): return 1  # the prior reads the last query's attention (TOVA's score)
 
@@ -197,10 +200,13 @@ class Trimmer(KVPolicy):
         return self.scorer
 
     def observe(self, layer_idx, hidden, module):
+        "With `hook`, what an `Observer` opened for this policy keeps of a layer's hidden states (`summarise`); else None (it keeps them)."
+        return self.summarise(layer_idx, hidden, module) if self.hook else None
+
+    def summarise(self, layer_idx, hidden, module):
         """`(features (b, c, r + h_kv), summary (b, D))` of a chunk: each token's features `t` and importance `imp` (`TrimmerScorer.features`)
-        in one tensor, and the chunk's last hidden state. An `Observer` opened for this policy computes them in its hook, layer by layer
-        while the hidden states are fresh, and keeps these instead of them; `score` computes them from hidden states it is handed
-        (stacked: hidden (L', b, c, D), layer_idx (L',))."""
+        in one tensor, and the chunk's last hidden state; computed in the Observer's hook (`hook=True`, layer by layer) or by `score`
+        from the hidden states it is handed (stacked: hidden (L', b, c, D), layer_idx (L',): one pass for all layers)."""
         sc = self._scorer(module)
         with torch.no_grad():
             t, imp = sc.features(hidden.to(next(sc.parameters()).device), layer_idx)
@@ -214,7 +220,7 @@ class Trimmer(KVPolicy):
         b, H, n, _ = keys.shape[-4:]
         new = n - (sts[0]['trim'].shape[2] if 'trim' in sts[0] else 0)  # tokens that entered with this chunk
         with torch.no_grad():
-            G, summary = obs.feats if obs.feats is not None else self.observe(l, hidden, obs.module)  # from the hook, else now
+            G, summary = obs.feats if obs.feats is not None else self.summarise(l, hidden, obs.module)  # from the hook, else now
             G = G[..., G.shape[-2] - new:, :]
             t, imp = G[..., :sc.cfg.rank], G[..., sc.cfg.rank:].transpose(-1, -2)  # t (..., new, r), imp (..., h_kv, new)
             if one: t, imp = t[None], imp[None]
@@ -685,7 +691,10 @@ def policy_spec(spec: str) -> tuple[str, dict]:
     over = {}
     if name != 'full' and name not in POLICIES: raise ICMOSError(f"unknown policy {name!r}; available: full, {', '.join(POLICIES)}")
     for k, v in pairs:
-        if name != 'trimmer' or k not in ('sinks', 'window'): raise ICMOSError(f'policy {spec!r}: only the Trimmer takes overrides, sinks= and window=')
+        if name != 'trimmer' or k not in ('sinks', 'window', 'hook'): raise ICMOSError(f'policy {spec!r}: only the Trimmer takes overrides, sinks=, window= and hook=')
+        if k == 'hook':
+            if v not in ('0', '1'): raise ICMOSError(f'policy {spec!r}: hook= takes 0 or 1, not {v!r}')
+            over[k] = v == '1'; continue
         try: over[k] = int(v) if k == 'sinks' else float(v)
         except ValueError: raise ICMOSError(f'policy {spec!r}: {k}={v!r} is not a number') from None
     check_structure(over.get('sinks', 0), over.get('window', 0.0))

@@ -183,7 +183,7 @@ def test_stack_keeps_only_the_queries_a_policy_reads(tiny):
 @pytest.mark.parametrize('batched', [True, False], ids=['batched', 'layerwise'])
 @pytest.mark.parametrize('chunk', [70, 23], ids=['one-chunk', 'chunked'])
 def test_trimmer_features_in_the_hook_equal_features_at_eviction(chunk, batched):
-    """The Trimmer's features computed in the forward hooks (an Observer opened for the policy: `Trimmer.observe`, layer by layer
+    """The Trimmer's features computed in the forward hooks (`Trimmer(hook=True)` under an Observer opened for it, layer by layer
     during the prefill) give the scores, per-token state and kept tokens of features computed at eviction from the raw hidden
     states (an Observer without a policy), at every eviction of the prefill and of decoding: to the bit, except where batched
     eviction of a one-token chunk (decoding, or 70 = 3 x 23 + 1) computes the raw path's features for all layers in one matmul,
@@ -201,7 +201,7 @@ def test_trimmer_features_in_the_hook_equal_features_at_eviction(chunk, batched)
     ids = random_prompt(70, seed=11).ids()
     runs = {}
     for hook in (True, False):
-        pol = Spy(budget=24, scorer=sc, sinks=2, window=0.25); pol.log, kept = [], []
+        pol = Spy(budget=24, scorer=sc, sinks=2, window=0.25, hook=hook); pol.log, kept = [], []
         with Observer(tiny4, pol if hook else None) as ob:
             def on(cc):
                 hid, q, feats = ob.seen[0]  # the path under test: features from the hook, or hidden states

@@ -1,6 +1,8 @@
 """Issue 16/13: what one eviction costs beside the prefill it follows, per policy, layer by layer vs batched (`icmos.kv.evict`).
-For each length and policy: the prompt is prefilled in one chunk (Observer open for that policy, as `icmos bench trimmer` does: since
-issue 16 the Trimmer's per-token features are computed in its hooks, so they count in `prefill_s`, not `evict_s`), then evicted to
+For each length and policy: the prompt is prefilled in one chunk (Observer open for that policy, as `icmos bench trimmer` does; a
+Trimmer spec with hook=1, e.g. 'trimmer[sinks=4;window=0.25;hook=1]', computes its features in the hooks, so they count in `prefill_s`;
+by default, and with --no-hook always, at eviction; session 12's `_hook` / `_raw` CSVs were measured while the hook was the
+default, so there the plain name means hook=1 and --no-hook the eviction path), then evicted to
 (1 - ratio) of its length; `prefill_s` and `evict_s` are medians over --reps timed runs after one warm-up (CUDA synchronised; since session 11 the runs of
 all (policy, batched) pairs are interleaved, rep by rep, and the 10th / 90th percentiles are written beside the medians),
 `kernels` counts the device kernels (CUDA) or aten calls (CPU) of one eviction (torch.profiler), `same_as_layerwise` checks the
