@@ -156,3 +156,10 @@ icmos bench runtime --model $M --device cuda --dtype bfloat16 --max-new-tokens 4
 icmos bench runtime --model $M --device cuda --dtype bfloat16 --max-new-tokens 40 --n 20 --budget 2048 --no-progress \
   --methods oracle --tasks hashhop,vardep --lengths 32K,128K --out rt_oracle.csv --samples-out rt_oracle.jsonl
 # (rag_hybrid at 1M was still running when the host was given back: no row.)
+# 2026-11-28 (session 12; GPU 3 of a 4-H200 host while GPUs 0-2 trained Trimmer seeds; commit 9cb6b20), the fixed guard on fresh seeds
+# 100-119 and the hashhop oracle with a 96-token cap; raw files in runtime12_2026-11-28/ (rt_k0: 8K-128K, rt_k1: 1M):
+P48= PL= RSEED=100 RL='8K,32K,128K;1M' GRT=3 OTASKS=hashhop OT=96 OL=32K,128K GO=2 bash reports/scripts/trimmer16_gpu.sh start 1000
+#   i.e. icmos bench runtime --model $M --device cuda --dtype bfloat16 --max-new-tokens 40 --n 20 --budget 2048 --no-progress --seed 100 \
+#          --methods 'icmos,icmos[keep_dense=1],rag_hybrid' --tasks paraphrase --lengths 8K,32K,128K (and 1M) --out rt_k0.csv ...
+#        icmos bench runtime ... --max-new-tokens 96 --methods oracle --tasks hashhop --lengths 32K,128K --out rt_oracle.csv
+# (a second batch on seeds 120-139, RSEED=120, was lost with the host before it was collected.)

@@ -135,3 +135,16 @@ G8=1 bash reports/scripts/trimmer16_gpu.sh redo s8_h2o_from17 s8_expected_attent
 #   -> trimmer16_2026-11-27c/; all three shard folders merged (a sample met twice counts once):
 python reports/scripts/trimmer16_merge.py reports/results/trimmer_v3_grid_s11 reports/results/trimmer16_2026-11-27 \
   reports/results/trimmer16_2026-11-27b reports/results/trimmer16_2026-11-27c
+# 13. Session 12 (2026-11-28). a) A 4-H200 host (commit 9cb6b20: Observation.stack keeps what the policy reads): staging as in 11, then
+SEEDS='1 2' SG='0 1' LORA=8 LG=2 bash reports/scripts/trimmer_v3_gpu.sh seeds 1080    # trained 1686 / 1638 / 1214 steps, benched ~7 min,
+#   LOST: the host was given back between two device calls before `trimmer_v3_gpu.sh collect` ran (no seed or LoRA rows)
+P48= PL= RSEED=100 RL='8K,32K,128K;1M' GRT=3 OTASKS=hashhop OT=96 OL=32K,128K GO=2 bash reports/scripts/trimmer16_gpu.sh start 1000
+#   -> evict_speed_s12.csv, evict_profile_s12.csv (evict_speed.py alone on GPU 3 first; the seeds trained on GPUs 0-2 meanwhile):
+python reports/scripts/evict_speed.py --model $M --device cuda --dtype bfloat16 --lengths 4096,8000 --checkpoint data/trimmer-smollm2-v3 \
+  --blocks 32000:2048:4096 --out evict_speed.csv --profile-out evict_profile.csv
+# b) One H100 (commit 92a4c1b, while the hook was briefly the default): SPEED_RAW=1 GS=0 ... trimmer16_gpu.sh start, i.e. the line above
+#   (-> evict_speed_s12_hook.csv, evict_profile_s12_hook.csv) and again with --no-hook (-> _raw), one after the other.
+# c) One H100 (commit 395a5b2: hook off by default), the default and hook=1 interleaved with every press -> evict_speed_s12b.csv, evict_profile_s12b.csv:
+python reports/scripts/evict_speed.py --model $M --device cuda --dtype bfloat16 --lengths 4096,8000 --blocks 32000:2048:4096 \
+  --checkpoint data/trimmer-smollm2-v3 --policies streaming tova snapkv knorm 'trimmer[sinks=4;window=0.25]' \
+  'trimmer[sinks=4;window=0.25;hook=1]' --out evict_speed_s12b.csv --profile-out evict_profile_s12b.csv
