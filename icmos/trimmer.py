@@ -684,7 +684,7 @@ class TrimmerBench:
                 if L < TASKS[t].min_tokens: raise ICMOSError(f'length {L} is below the minimum of task {t!r} ({TASKS[t].min_tokens} tokens)')
 
 def policy_spec(spec: str) -> tuple[str, dict]:
-    "A bench policy: `'trimmer[sinks=4;window=0.25]'` -> `('trimmer', {'sinks': 4, 'window': 0.25})`; only the Trimmer takes overrides (its structure)."
+    "A bench policy: `'trimmer[sinks=4;window=0.25]'` -> `('trimmer', {'sinks': 4, 'window': 0.25})`; only the Trimmer takes overrides (its structure, and `hook=0|1`)."
     from icmos.kv import policy_classes
     POLICIES = policy_classes()
     name, pairs = variant(spec, 'policy', 'trimmer[sinks=4;window=0.25] (only the Trimmer takes overrides)')
@@ -889,7 +889,7 @@ def bench_args(p):
     "Flags of `icmos bench trimmer` (1:1 onto `TrimmerBench` and the model flags)."
     from icmos.cli import _model_flags
     d = TrimmerBench()
-    p.add_argument('--policies', default=','.join(d.policies), help=f"full and KV policies (default {','.join(d.policies)})")
+    p.add_argument('--policies', default=','.join(d.policies), help=f"full and KV policies; the Trimmer takes overrides: trimmer[sinks=4;window=0.25;hook=1] (default {','.join(d.policies)})")
     p.add_argument('--tasks', default=','.join(d.tasks), help=f"tasks (default {','.join(d.tasks)})")
     p.add_argument('--lengths', default='1100', help='prompt lengths in tokens, K = 1000 (default 1100)')
     p.add_argument('--ratios', default=','.join(map(str, d.ratios)), help='compression ratios (default 0.5,0.75,0.875)')
