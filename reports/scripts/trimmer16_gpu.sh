@@ -118,7 +118,10 @@ collect)
   while [ $SECONDS -lt $wait_s ] && pgrep -f '[b]ench (trimmer|runtime)' > /dev/null; do sleep 5; done
   echo "deadline in $(left) s; running: $(pgrep -fc '[b]ench (trimmer|runtime)')"
   for f in $R/*.log; do echo "--- $f: $(tail -c 600 $f | tr '\r' '\n' | grep -v '^\s*$' | tail -1 | cut -c1-200)"; done
-  tar -czf ${OUT:?}/t16.tgz -C $(dirname $R) $(basename $R) && ls -la $OUT
+  # every waiting call packs all it can (session 12 lost its seeds' rows with a host given back between a plain `sleep` call and the
+  # collect): this run's folder and, if there, trimmer_v3_gpu.sh's (TRIM, /root/trim) (checkpoints are small: kept)
+  T=${TRIM:-/root/trim}; tar -czf ${OUT:?}/t16.tgz --exclude='*.pt' -C $(dirname $R) $(basename $R) \
+    $( [ -d $T ] && [ "$(dirname $T)" = "$(dirname $R)" ] && basename $T ) && ls -la $OUT
   ;;
 *) echo "usage: trimmer16_gpu.sh start [TOTAL] | emb1 | emb2 | collect WAIT" >&2; exit 2;;
 esac
