@@ -158,6 +158,8 @@ class Observation:
              ) -> Observation:
         "The observations of several layers (same `n`, same chunk) as one, each tensor with a leading layer dimension."
         if len({o.keys.shape for o in obs}) != 1: raise ICMOSError('Observation.stack: the layers hold different numbers of tokens')
+        if last_queries is not None and (not isinstance(last_queries, int) or isinstance(last_queries, bool) or last_queries < 0):
+            raise ICMOSError(f'Observation.stack: last_queries must be None (all) or an int >= 0 (got {last_queries!r}; see KVPolicy.last_queries)')
         st = lambda f, cut=lambda x: x: _stack([None if getattr(o, f) is None else cut(getattr(o, f)) for o in obs])
         q, c = obs[0].q_raw, obs[0].c
         keep_q = q is not None and last_queries != 0
@@ -173,6 +175,8 @@ class Observation:
     def queries(self, last: int | None = None) -> torch.Tensor: # (..., b, h, q, d) float32
         "The chunk's last `last` queries (all if None) RoPE-encoded at their cache indices (the chunk's are `n - c .. n - 1`)."
         if self.q_raw is None: raise ICMOSError('this observation holds no queries (stacked with last_queries=0): the policy must say how many it reads (KVPolicy.last_queries)')
+        if last is None and self.q_raw.shape[-2] < self.c:
+            raise ICMOSError(f'this observation holds the chunk\'s last {self.q_raw.shape[-2]} of {self.c} queries, not all (KVPolicy.last_queries)')
         if last is not None and last > self.q_raw.shape[-2] < self.c:
             raise ICMOSError(f'this observation holds the chunk\'s last {self.q_raw.shape[-2]} queries, not {last} (KVPolicy.last_queries)')
         q = self.q_raw if last is None else self.q_raw[..., -last:, :]
@@ -198,7 +202,14 @@ class Observer:
         if not self.mods: raise ICMOSError(f'{type(model).__name__}: found no attention module with q_proj and layer_idx to observe')
         if any(hasattr(m, 'q_norm') for m in self.mods.values()):
             raise ICMOSError(f'{type(model).__name__} normalises its queries (q_norm): query-based KV policies do not support it yet')
-        self.inv_freq, self.seen, self.handles, self.policy = rope_inv_freq(model), {}, [], policy
+        self.inv_freq, self.seen, self.handles, self._policy = rope_inv_freq(model), {}, [], policy
+
+    @property
+    def policy(self): return self._policy
+    @policy.setter
+    def policy(self, p):  # what was observed for another policy is forgotten: its `observe` made the kept summaries
+        if p is not self._policy: self.seen = {}
+        self._policy = p
 
     def _hook(self, i, m):
         def f(mod, args, out):
@@ -290,7 +301,8 @@ def evict(cache: Cache, policy: KVPolicy, observer: Observer | None = None,
     Batched, a 30-layer model pays one scoring call, one top-k and one host sync per eviction instead of 30 of each (small models are
     launch-bound on a GPU); the choice is the same as layer by layer (`batched=False`) up to float rounding. The price is memory:
     every stacked layer's observation (and SnapKV's window attention) is held at once, so evicting a long prompt read in one
-    chunk peaks higher (H200, one 8,000-token chunk, before `keep_layers`: SnapKV and the Trimmer 2.8 GB, `full` 1.1 GB); chunked
+    chunk peaks higher (H200, one 8,000-token chunk, before `keep_layers`: SnapKV and the Trimmer 2.8 GB, `full` 1.1 GB, measured before
+    a policy's stack held only the queries and hidden states it reads (`KVPolicy.last_queries`), which lowers it; not re-measured); chunked
     prefill (`cfg.chunk_size`) keeps the stacks to budget + chunk tokens. `keep_layers` adds to that: while gathering it holds a
     stacked copy of the evicted cache, and afterwards every layer's kept tensors are views of one block, freed only once the next
     forward has replaced every layer's (about one more kept cache at that peak; SmolLM2, 4,096 tokens kept: ~94 MB)."""
@@ -298,7 +310,7 @@ def evict(cache: Cache, policy: KVPolicy, observer: Observer | None = None,
         raise ICMOSError(f'policy {policy.name!r} needs {", ".join(policy.needs)}: call evict inside `with Observer(model) as obs` and pass obs')
     if observer is not None and observer.policy is not None and observer.policy is not policy:
         raise ICMOSError(f'evict: the Observer was opened for another policy ({observer.policy.name!r}), whose `observe` summarised the hidden '
-                         f'states, not for this {policy.name!r}: set `observer.policy` to the policy that evicts')
+                         f'states, not for this {policy.name!r}: open the Observer for the policy that evicts (`Observer(model, policy)`, or set `observer.policy`) before the forward pass')
     layers = list(cache.layers)
     ns = [l.get_seq_length() for l in layers]
     if batched is None: batched = any(n and l.keys.is_cuda for n, l in zip(ns, layers))

@@ -181,8 +181,11 @@ class Trimmer(KVPolicy):
     sinks: int | None = None  # tokens kept first by construction (None: the scorer's `cfg.sinks`)
     window: float | None = None  # share of the budget kept for the most recent tokens (None: the scorer's `cfg.window`)
     hook: bool = False  # features computed in the Observer's hook during the prefill, layer by layer, instead of at eviction, batched
-                        # over the layers: on SmolLM2 / H100 the hook's 30 per-layer calls cost the launch-bound prefill 10-14 ms and the
-                        # eviction saved none of it in wall time (reports/results/evict_speed_s12_hook.csv): off by default
+                        # over the layers: on SmolLM2 / H100 the hook's 30 per-layer calls cost the launch-bound prefill 13-14 ms and
+                        # saved the eviction 0.6-0.8 ms (reports/results/evict_speed_s12b.csv): off by default
+    compiled: bool = False  # the scorer's features and combine through `torch.compile` (dynamic shapes; the first call compiles, ~20 s):
+                            # fuses the fp32 cast, layer norm and the score's elementwise chain into fewer kernels (issue 16, for
+                            # a GPU's launch-bound eviction); the same scores up to float rounding; not yet measured on a GPU
 
     def last_queries(self): return 1  # the prior reads the last query's attention (TOVA's score)
 
@@ -191,6 +194,18 @@ class Trimmer(KVPolicy):
         s = sc.cfg.sinks if self.sinks is None else self.sinks
         w = sc.cfg.window if self.window is None else self.window
         check_structure(s, w); return s, w
+
+    def __post_init__(self):
+        super().__post_init__()
+        for k in ('hook', 'compiled'):
+            if not isinstance(getattr(self, k), bool): raise ICMOSError(f'Trimmer.{k} must be True or False (got {getattr(self, k)!r})')
+
+    def _fn(self, sc: TrimmerScorer, name: str):
+        "`sc.features` / `sc.combine`, compiled once per scorer (dynamic shapes) when `compiled`."
+        if not self.compiled: return getattr(sc, name)
+        cache = sc.__dict__.setdefault('_icmos_compiled', {})  # plain attribute, not a parameter or buffer: not saved
+        if name not in cache: cache[name] = torch.compile(getattr(sc, name), dynamic=True)
+        return cache[name]
 
     def _scorer(self, module):
         if self.scorer is None:
@@ -209,7 +224,7 @@ class Trimmer(KVPolicy):
         from the hidden states it is handed (stacked: hidden (L', b, c, D), layer_idx (L',): one pass for all layers)."""
         sc = self._scorer(module)
         with torch.no_grad():
-            t, imp = sc.features(hidden.to(next(sc.parameters()).device), layer_idx)
+            t, imp = self._fn(sc, 'features')(hidden.to(next(sc.parameters()).device), layer_idx)
             return torch.cat([t, imp.transpose(-1, -2)], -1), hidden[..., -1, :].clone()  # a copy: `hidden` itself is not kept
 
     def score(self, keys, values, hidden=None, attn=None, obs=None):
@@ -237,7 +252,7 @@ class Trimmer(KVPolicy):
             if one: F, P = F[0], P[0]
             T, I = F[..., :-1], F[..., -1]
             att = sc.attention_features(obs.attention(last=1)[..., 0, :], H) if sc.cfg.prior else None
-            s = sc.combine(T, I, summary, P, last + new - 1, l, att)
+            s = self._fn(sc, 'combine')(T, I, summary, P, torch.tensor(last + new - 1, device=P.device), l, att)
             sinks, window = self.structure(sc)
             if sinks or window: s = s.masked_fill(protected(P, last + new - 1, self.budget, sinks, window), PROTECT)
             return s
@@ -684,16 +699,17 @@ class TrimmerBench:
                 if L < TASKS[t].min_tokens: raise ICMOSError(f'length {L} is below the minimum of task {t!r} ({TASKS[t].min_tokens} tokens)')
 
 def policy_spec(spec: str) -> tuple[str, dict]:
-    "A bench policy: `'trimmer[sinks=4;window=0.25]'` -> `('trimmer', {'sinks': 4, 'window': 0.25})`; only the Trimmer takes overrides (its structure, and `hook=0|1`)."
+    "A bench policy: `'trimmer[sinks=4;window=0.25]'` -> `('trimmer', {'sinks': 4, 'window': 0.25})`; only the Trimmer takes overrides (its structure, `hook=0|1`, `compiled=0|1`)."
     from icmos.kv import policy_classes
     POLICIES = policy_classes()
     name, pairs = variant(spec, 'policy', 'trimmer[sinks=4;window=0.25] (only the Trimmer takes overrides)')
     over = {}
     if name != 'full' and name not in POLICIES: raise ICMOSError(f"unknown policy {name!r}; available: full, {', '.join(POLICIES)}")
     for k, v in pairs:
-        if name != 'trimmer' or k not in ('sinks', 'window', 'hook'): raise ICMOSError(f'policy {spec!r}: only the Trimmer takes overrides, sinks=, window= and hook=')
-        if k == 'hook':
-            if v not in ('0', '1'): raise ICMOSError(f'policy {spec!r}: hook= takes 0 or 1, not {v!r}')
+        if name != 'trimmer' or k not in ('sinks', 'window', 'hook', 'compiled'):
+            raise ICMOSError(f'policy {spec!r}: only the Trimmer takes overrides, sinks=, window=, hook= and compiled=')
+        if k in ('hook', 'compiled'):
+            if v not in ('0', '1'): raise ICMOSError(f'policy {spec!r}: {k}= takes 0 or 1, not {v!r}')
             over[k] = v == '1'; continue
         try: over[k] = int(v) if k == 'sinks' else float(v)
         except ValueError: raise ICMOSError(f'policy {spec!r}: {k}={v!r} is not a number') from None
@@ -790,6 +806,9 @@ def _long_rows(tb: TrimmerBench, model, tok, cfg, task: str, L: int, dev: str, l
     if tb.checkpoint: os.environ['ICMOS_TRIMMER'] = str(tb.checkpoint)  # where `TrimmerMethod` finds it
     try:
         step = tb.rows_every or tb.n
+        over = [p for p in tb.policies if policy_spec(p)[1]]
+        if over: raise ICMOSError(f'{", ".join(over)}: overrides run in one prefill only; lengths beyond the window run plain policy names '
+                                  f'(block by block, through the method registry: the checkpoint\'s own structure)')
         for name in tb.policies:
             if name == 'full': continue  # beyond the window: refused
             group = []
@@ -889,7 +908,7 @@ def bench_args(p):
     "Flags of `icmos bench trimmer` (1:1 onto `TrimmerBench` and the model flags)."
     from icmos.cli import _model_flags
     d = TrimmerBench()
-    p.add_argument('--policies', default=','.join(d.policies), help=f"full and KV policies; the Trimmer takes overrides: trimmer[sinks=4;window=0.25;hook=1] (default {','.join(d.policies)})")
+    p.add_argument('--policies', default=','.join(d.policies), help=f"full and KV policies; the Trimmer takes overrides: trimmer[sinks=4;window=0.25;hook=1;compiled=1] (default {','.join(d.policies)})")
     p.add_argument('--tasks', default=','.join(d.tasks), help=f"tasks (default {','.join(d.tasks)})")
     p.add_argument('--lengths', default='1100', help='prompt lengths in tokens, K = 1000 (default 1100)')
     p.add_argument('--ratios', default=','.join(map(str, d.ratios)), help='compression ratios (default 0.5,0.75,0.875)')

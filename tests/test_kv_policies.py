@@ -225,3 +225,72 @@ def test_trimmer_features_in_the_hook_equal_features_at_eviction(chunk, batched)
             assert torch.equal(pa, pb) and torch.equal(qa, qb), f'a chunk of {c}: other tokens kept'
             same(fa, fb, c)
     assert th == tr
+
+def test_compiled_trimmer_keeps_what_the_eager_one_keeps():
+    """`Trimmer(compiled=True)` runs the scorer's features and combine through `torch.compile` (dynamic shapes): over a chunked
+    prefill and decoding, batched, it keeps the tokens the eager scorer keeps and its scores agree up to float rounding,
+    without a recompile per chunk length or position."""
+    import torch._dynamo
+    from icmos.trimmer import Trimmer, TrimmerConfig, TrimmerScorer
+    class Spy(Trimmer):
+        def score(self, *a, **kw):
+            s = super().score(*a, **kw); self.log.append(s.clone()); return s
+    tiny4 = tiny_llama(n_layers=4, seed=3); c = tiny4.config
+    torch.manual_seed(0)
+    sc = TrimmerScorer(TrimmerConfig(c.hidden_size, c.num_hidden_layers, c.num_key_value_heads, rank=8, prior=True)).eval()
+    for w in sc.parameters(): torch.nn.init.normal_(w)
+    sc.requires_grad_(False)
+    ids = random_prompt(70, seed=11).ids()
+    torch._dynamo.reset()
+    runs = {}
+    for compiled in (False, True):
+        pol = Spy(budget=24, scorer=sc, sinks=2, window=0.25, compiled=compiled); pol.log, kept = [], []
+        with Observer(tiny4, pol) as ob:
+            def on(cc): evict(cc, pol, ob, batched=True); kept.append([l.pos.clone() for l in cc.layers])
+            lg, cache = prefill(tiny4, ids, cache=PositionedCache(tiny4), chunk_size=23, on_chunk=on)
+            toks = greedy_decode(tiny4, cache, lg, 8, on_step=on)
+        runs[compiled] = (pol.log, kept, toks)
+    assert '_icmos_compiled' in sc.__dict__ and set(sc.__dict__['_icmos_compiled']) == {'features', 'combine'}
+    (se, ke, te), (sc_, kc, tc) = runs[False], runs[True]
+    assert len(se) == len(sc_) >= 10
+    for a, b in zip(se, sc_): torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-4)
+    assert all(torch.equal(a, b) for x, y in zip(ke, kc) for a, b in zip(x, y)) and te == tc
+    # chunks of 23, 23, 23 and 1 tokens and single decode steps: dynamic shapes, not one graph per length
+    assert torch._dynamo.utils.counters['stats']['unique_graphs'] <= 4  # torch 2.13: 4 (6 with dynamic=False)
+
+def test_observer_forgets_what_another_policy_observed(tiny):
+    """Features a `Trimmer(hook=True)` made in the hooks belong to it: pointing the Observer at another policy forgets them, so
+    evicting with that policy before a new forward pass is a clear error, never a silent read of the first policy's features."""
+    from icmos.core import ICMOSError
+    from icmos.trimmer import Trimmer, TrimmerConfig, TrimmerScorer
+    c = tiny.config
+    a, b = (Trimmer(budget=8, scorer=TrimmerScorer(TrimmerConfig(c.hidden_size, c.num_hidden_layers, c.num_key_value_heads, rank=4)).eval(),
+                    hook=True) for _ in range(2))
+    with Observer(tiny, a) as ob:
+        _, cache = prefill(tiny, random_prompt(30, seed=1).ids(), cache=PositionedCache(tiny), chunk_size=30)
+        assert ob.seen[0][2] is not None  # a's features
+        with pytest.raises(ICMOSError, match='opened for another policy'): evict(cache, b, ob)
+        ob.policy = b
+        with pytest.raises(ICMOSError, match='no forward pass was observed'): evict(cache, b, ob)
+        ob.policy = b; assert ob.seen == {}  # (setting the same policy again changes nothing)
+    with pytest.raises(ICMOSError, match='must be True or False'): Trimmer(budget=8, hook='0')
+    with pytest.raises(ICMOSError, match='must be True or False'): Trimmer(budget=8, compiled=1)
+
+def test_batched_eviction_stacks_only_the_queries_read(tiny):
+    "`evict` hands a batched policy a stack of `last_queries()` queries and, unless it reads them, no hidden states."
+    from icmos.core import ICMOSError
+    from icmos.kv import Observation
+    from icmos.presses import TOVA
+    seen = []
+    class Spy(TOVA):
+        def score(self, keys, values, hidden=None, attn=None, obs=None):
+            seen.append((obs.q_raw.shape[-2], obs.c, obs.hidden)); return super().score(keys, values, hidden, attn, obs)
+    with Observer(tiny) as ob:
+        _, c = prefill(tiny, random_prompt(40, seed=2).ids(), cache=PositionedCache(tiny), chunk_size=40)
+        evict(c, Spy(budget=8), ob, batched=True)
+        os_ = [ob.observation(i, c.layers[i]) for i in range(len(c.layers))]
+    assert seen == [(1, 40, None)]
+    cut = Observation.stack(os_, last_queries=1)
+    with pytest.raises(ICMOSError, match='last 1 of 40 queries, not all'): cut.attention()
+    for bad in (-2, 1.5, True):
+        with pytest.raises(ICMOSError, match='last_queries must be'): Observation.stack(os_, last_queries=bad)
