@@ -458,11 +458,13 @@ def _split_batch(self: DNII, part: _Part, lids: list[int]) -> list[int]:
     part.lids += [self._new_list(code) for _ in lids]
     part.cent[js] = c1; part.cent = torch.cat([part.cent, c2])
     self.stats['splits'] += m
-    # neighbourhood of split i: its two centroids + the R centroids nearest its old one (among the lists not split now)
+    # neighbourhood of split i: its two centroids + the R centroids nearest its old one, the other splits' halves included
+    # (as if they had been split first: leaving them out cost 0.006 recall@10 at nprobe 16 on the 200K hard set)
     hood = [[j, M0 + i] for i, j in enumerate(js)]
-    if R and M0 > m:
-        dist = torch.cdist(c_old, part.cent[:M0]); dist[:, js] = float('inf')
-        nb = dist.topk(min(R, M0 - m), dim=1, largest=False).indices.tolist()
+    if R and M0 > 1:
+        dist = torch.cdist(c_old, part.cent); ar = torch.arange(m, device=dev)
+        dist[ar, torch.tensor(js, device=dev)] = dist[ar, M0 + ar] = float('inf')
+        nb = dist.topk(min(R, M0 + m - 2), dim=1, largest=False).indices.tolist()
         for h, n_ in zip(hood, nb): h += n_
     U = sorted(set(c for h in hood for c in h)); col = {c: u for u, c in enumerate(U)}
     A = np.zeros((len(U), len(U)), bool)                                              # A[u, v]: list U[u]'s entries may go to centroid U[v]
