@@ -28,10 +28,11 @@ op = st.one_of(
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ops=st.lists(op, min_size=1, max_size=25), seed=st.integers(0, 2**16), list_size=st.sampled_from([4, 8, 32]),
-       lire=st.sampled_from(['full', 'new']))
-def test_matches_brute_force(ops, seed, list_size, lire):
-    "With nprobe covering every list the index is exact: same scores as brute force, never a deleted or foreign id (either LIRE rule)."
-    rng = np.random.default_rng(seed); ix = DNII(d=D, list_size=list_size, reassign_neighbors=3, seed=seed, lire=lire); ref = Ref(); nxt = 0
+       lire=st.sampled_from(['full', 'new']), split_batch=st.booleans())
+def test_matches_brute_force(ops, seed, list_size, lire, split_batch):
+    "With nprobe covering every list the index is exact: same scores as brute force, never a deleted or foreign id (either LIRE rule, batched splits or not)."
+    rng = np.random.default_rng(seed); ref = Ref(); nxt = 0
+    ix = DNII(d=D, list_size=list_size, reassign_neighbors=3, seed=seed, lire=lire, split_batch=split_batch)
     for kind, x, ns in ops:
         if kind == 'add':
             X = rng.standard_normal((x, D)).astype(np.float32); ids = list(range(nxt, nxt + x)); nxt += x

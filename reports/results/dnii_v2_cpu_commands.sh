@@ -52,3 +52,29 @@ $C --indexes hnsw,ivf --efc 40 --out peers.csv
 # joined into dnii_lire_cpu.csv (DNII rows relabelled dnii-lire-full / dnii-lire-new, ";run=R" added to params)
 # the profile behind the LIRE attempt (one thread, hard set 100K, list_size 256):
 python reports/scripts/dnii_split_profile.py --n 100000 --list-size 256 --out reports/results/dnii_split_profile_cpu.csv
+
+# ---------------------------------------------------------------------------------------------------------------------
+# reports/results/dnii_split_batch_cpu.csv and dnii_split_batch_profile_cpu.csv (issue 18, 2026-11-28 01:52-01:59 UTC, branch
+# dnii-batch): splits of one insert step batched (`DNIIConfig(split_batch=True)`, now the default: one 2-means per list, then one
+# LIRE pass over the union of the step's split neighbourhoods) against one split at a time (`split_batch=False`, the previous code).
+# Shared 2-core machine with a CI job and another notebook test running (load average 6-7): rates are low and noisy, recall is not.
+# Code at f1eec52 (the 120K-180K split_batch=0 rows: e122101, whose one-at-a-time path is the same code, run 01:52-01:54). Profile (one thread, hard set 100K, list_size 256, 10 batches + 10% deletes), old/new interleaved twice:
+for r in 1 2; do for sb in 0 1; do
+  python reports/scripts/dnii_split_profile.py --n 100000 --list-size 256 --split-batch $sb --append --run $r --out reports/results/dnii_split_batch_profile_cpu.csv
+done; done
+# Streaming hard set, 100K and 200K (each size its own data, seed n + d), old/new interleaved twice:
+C="icmos bench dnii --n 100000,200000 --d 256 --queries 1000 --latency-queries 100 --nprobe 4,8,16,32,64 --threads 2 --list-size 256 --clusters-out= --datasets hard --workloads streaming --indexes dnii"
+for r in 1 2; do
+  $C --label dnii-split-seq --split-batch 0 --out seq$r.csv
+  $C --label dnii-split-batch --split-batch 1 --out batch$r.csv
+done
+# three more data sets (recall only: nprobe 16, 32; 20 latency queries), once each (not interleaved: their insert rates are rougher):
+C2="icmos bench dnii --n 120000,150000,180000 --d 256 --queries 1000 --latency-queries 20 --nprobe 16,32 --threads 2 --list-size 256 --clusters-out= --datasets hard --workloads streaming --indexes dnii"
+$C2 --label dnii-split-seq --split-batch 0 --out seq.csv
+$C2 --label dnii-split-batch --split-batch 1 --out batch.csv
+# joined into dnii_split_batch_cpu.csv (";run=R" added to params; the 120K-180K rows run=1). Superseded variants of the batched path
+# (not in the CSV; recall@10 at nprobe 16 / 32, one-at-a-time in brackets):
+#   e75f8d0 (a split's neighbourhood left out the other lists split in the same pass): 200K 0.9453 / 0.9622 (0.9519 / 0.9681),
+#     100K 0.9009 / 0.9424 (0.8992 / 0.9393), 50-51K inserts/s at 200K;
+#   e122101 (neighbourhoods fixed, split centroids not re-centred after the pass): 100K 0.8934 / 0.9342, 120K 0.9045 / 0.9376,
+#     150K 0.9288 / 0.9518, 180K 0.9567 / 0.9722, 200K 0.9557 / 0.9725: 0.003 below one-at-a-time on average.
