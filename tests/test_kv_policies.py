@@ -9,6 +9,15 @@ assert POLICIES, 'no policy registered'
 @pytest.fixture(scope='module')
 def tiny(): return tiny_llama()
 
+def random_scorer(model, seed: int = 0):
+    "A Trimmer scorer reading attention (prior) whose layers differ (random weights): one layer's features would score another's otherwise."
+    from icmos.trimmer import TrimmerConfig, TrimmerScorer
+    c = model.config
+    torch.manual_seed(seed)
+    sc = TrimmerScorer(TrimmerConfig(c.hidden_size, c.num_hidden_layers, c.num_key_value_heads, rank=8, prior=True)).eval()
+    for w in sc.parameters(): torch.nn.init.normal_(w)
+    return sc.requires_grad_(False)
+
 @pytest.mark.parametrize('pol', POLICIES, ids=lambda p: p.name)
 def test_budget_at_least_length_is_full_attention(tiny, pol):
     "A budget equal to the whole run (40 prompt tokens + the 5 generated ones fed back) reaches the budget exactly and changes nothing."
@@ -67,12 +76,7 @@ def test_batched_eviction_equals_layer_by_layer(tiny, pol):
     ids = random_prompt(70, seed=11).ids()
     kw = {'window_size': 8} if hasattr(pol, 'window_size') else {}  # SnapKV: a window inside the budget
     if pol.name == 'trimmer':  # a scorer whose layers differ (random per-layer weights), reading attention, with sinks and a window
-        from icmos.trimmer import TrimmerConfig, TrimmerScorer
-        c = tiny4.config
-        torch.manual_seed(0)
-        sc = TrimmerScorer(TrimmerConfig(c.hidden_size, c.num_hidden_layers, c.num_key_value_heads, rank=8, prior=True)).eval()
-        for w in sc.parameters(): torch.nn.init.normal_(w)
-        kw = dict(scorer=sc.requires_grad_(False), sinks=2, window=0.25)
+        kw = dict(scorer=random_scorer(tiny4), sinks=2, window=0.25)
     runs = []
     for batched in (True, False):
         p = type(pol)(budget=24, **kw)
@@ -96,10 +100,7 @@ def test_trimmer_positions_follow_the_cache():
     own `pos` is where each key was encoded, its cache index on arrival, not its place in the sequence.)"""
     from icmos.trimmer import Trimmer, TrimmerConfig, TrimmerScorer
     tiny4 = tiny_llama(n_layers=4, seed=3); c = tiny4.config
-    torch.manual_seed(5)
-    sc = TrimmerScorer(TrimmerConfig(c.hidden_size, c.num_hidden_layers, c.num_key_value_heads, rank=8, prior=True)).eval()
-    for w in sc.parameters(): torch.nn.init.normal_(w)
-    sc.requires_grad_(False)
+    sc = random_scorer(tiny4, seed=5)
     ids = random_prompt(200, seed=5).ids()
     kept, newest_evicted = {}, False
     for batched in (True, False):
@@ -194,10 +195,7 @@ def test_trimmer_features_in_the_hook_equal_features_at_eviction(chunk, batched)
         def score(self, *a, **kw):
             s = super().score(*a, **kw); self.log.append((self.c, s.clone())); return s
     tiny4 = tiny_llama(n_layers=4, seed=3); c = tiny4.config
-    torch.manual_seed(0)
-    sc = TrimmerScorer(TrimmerConfig(c.hidden_size, c.num_hidden_layers, c.num_key_value_heads, rank=8, prior=True)).eval()
-    for w in sc.parameters(): torch.nn.init.normal_(w)  # layers that differ: features of another layer would score otherwise
-    sc.requires_grad_(False)
+    sc = random_scorer(tiny4)
     ids = random_prompt(70, seed=11).ids()
     runs = {}
     for hook in (True, False):
@@ -235,11 +233,8 @@ def test_compiled_trimmer_keeps_what_the_eager_one_keeps():
     class Spy(Trimmer):
         def score(self, *a, **kw):
             s = super().score(*a, **kw); self.log.append(s.clone()); return s
-    tiny4 = tiny_llama(n_layers=4, seed=3); c = tiny4.config
-    torch.manual_seed(0)
-    sc = TrimmerScorer(TrimmerConfig(c.hidden_size, c.num_hidden_layers, c.num_key_value_heads, rank=8, prior=True)).eval()
-    for w in sc.parameters(): torch.nn.init.normal_(w)
-    sc.requires_grad_(False)
+    tiny4 = tiny_llama(n_layers=4, seed=3)
+    sc = random_scorer(tiny4)
     ids = random_prompt(70, seed=11).ids()
     torch._dynamo.reset()
     runs = {}
