@@ -197,7 +197,7 @@ class Observation:
 class Observer:
     """Context manager: forward hooks on every attention module's `q_proj` keep the last chunk's hidden states and queries; with a
     `policy` (may be changed between forward passes), what its `observe` makes of the hidden states instead, when not None."""
-    def __init__(self, model, policy: KVPolicy | None = None):
+    def __init__(self, model, policy: 'KVPolicy | None' = None):  # (quoted: KVPolicy is defined below)
         self.mods = {m.layer_idx: m for m in model.modules() if hasattr(m, 'q_proj') and isinstance(getattr(m, 'layer_idx', None), int)}
         if not self.mods: raise ICMOSError(f'{type(model).__name__}: found no attention module with q_proj and layer_idx to observe')
         if any(hasattr(m, 'q_norm') for m in self.mods.values()):
