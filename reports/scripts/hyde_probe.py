@@ -34,7 +34,7 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     cfg = ICMOSConfig.from_env(device=a.device)
     model, tok = load_model(cfg)
-    rows = []
+    rows, f, w = [], None, None  # a row per sample, flushed as it comes: a run cut at a deadline keeps what it finished
     for L in parse_lengths(a.length):
         for i in range(a.n):
             s = make_sample(a.task, tok, L, a.seed + i, depth=(i + 0.5) / a.n)
@@ -49,8 +49,10 @@ def main(argv=None) -> int:
                 for k in (4, 16):
                     row[f'{name}_r{k}'] = fact_recall(s, [m.blocks[b].text for b in blocks[:k]])
             rows.append(row); print(row, file=sys.stderr, flush=True)
-    with open(a.out, 'w', newline='') as f:
-        w = csv.DictWriter(f, list(rows[0])); w.writeheader(); w.writerows(rows)
+            if w is None: f = open(a.out, 'w', newline=''); w = csv.DictWriter(f, list(row)); w.writeheader()
+            w.writerow(row); f.flush()
+    if f is None: print('no sample: nothing written', file=sys.stderr); return 1
+    f.close()
     keys = [k for k in rows[0] if k.endswith(('_r4', '_r16'))]
     print({k: round(sum(r[k] for r in rows) / len(rows), 3) for k in keys})
     return 0

@@ -28,6 +28,8 @@
 #   TU4=trimmer:1 TU8= PL=trimmer M=smollm2 R=/tmp/t16 bash reports/scripts/trimmer16_gpu.sh start 900
 #   DRY=1 (with the CPU dry run's settings, SPEED=0 NR=0): `start` / `redo` print each job as "NAME GPU COMMAND" instead of running it
 #   (to compare the command lines of two versions of this script).
+#   RT_TASKS / RT_METHODS: the runtime jobs' tasks (paraphrase) and methods (icmos,icmos[keep_dense=1],rag_hybrid); HYDE: lengths of a
+#   hyde_probe.py job on GPU GH (paraphrase, NR samples from RSEED; '' = none).
 set -u
 R=${R:-/root/t16}; M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; DEV=${DEV:-cuda}; DT=${DT:-bfloat16}; N=${N:-30}; NT=${NT:-40}; NR=${NR:-20}; CS=${CS:-2048}
 CK=${CK:-data/trimmer-smollm2-v3}; L4=${L4:-4K}; L8=${L8:-8000}; L32=${L32:-32K}; L128=${L128:-128K}; LB=${LB:-4096}; RL=${RL:-128K,1M}
@@ -88,13 +90,16 @@ start)
   [ -f /root/emb/model.safetensors ] && export ICMOS_EMBEDDER=/root/emb || echo "no MiniLM in /root/emb: the runtime jobs will fail (emb1/emb2 first)"
   k=0; for rl in ${RL//;/ }; do  # RL: lengths per job, jobs split by ';' (a job runs its lengths in turn: 1M apart from the rest)
     job rt_k$k $GRT "$TO $ICM bench runtime --model $M --device $DEV --dtype $DT --max-new-tokens 40 --n $NR --budget 2048 --no-progress \
-      --time-limit $(( $(left) - 60 )) --methods 'icmos,icmos[keep_dense=1],rag_hybrid' --tasks paraphrase --lengths $rl --seed ${RSEED:-0} \
+      --time-limit $(( $(left) - 60 )) --methods '${RT_METHODS:-icmos,icmos[keep_dense=1],rag_hybrid}' --tasks ${RT_TASKS:-paraphrase} --lengths $rl --seed ${RSEED:-0} \
       --out $R/rt_k$k.csv --samples-out $R/rt_k$k.jsonl"; k=$(( k + 1 )); done
   # issue 12: the oracle rows of the 2-hop tasks (the model handed only the facts the answer needs); session 11 ran them with 40 new
   # tokens, in which the hashhop oracle restates the problem: OT sets the cap, OTASKS the tasks ('' = none)
   [ -n "${OTASKS-hashhop,vardep}" ] && job rt_oracle ${GO:-$GRT} "$TO $ICM bench runtime --model $M --device $DEV --dtype $DT --max-new-tokens ${OT:-40} \
     --n $NR --budget 2048 --no-progress --methods oracle --tasks ${OTASKS-hashhop,vardep} --lengths ${OL:-32K,128K} --out $R/rt_oracle.csv \
     --samples-out $R/rt_oracle.jsonl"
+  # issue 12: HyDE (the LM's hypothetical answer as MiniLM's query) on paraphrase needles at HYDE's lengths ('' = none), seeds from RSEED
+  [ -n "${HYDE:-}" ] && job hyde ${GH:-$GRT} "$TO env ICMOS_MODEL=$M ICMOS_DTYPE=$DT $PY reports/scripts/hyde_probe.py --device $DEV --task paraphrase \
+    --length $HYDE --n $NR --seed ${RSEED:-0} --out $R/hyde.csv"
   echo "deadline in $(left) s: $(date -u -d @$(cat $R/deadline) +%T) UTC"
   ;;
 redo)  # relaunch jobs by name (l32_<policy>_<task>, l128_..., s4_<policy>_from<K>, s8_...), until the same deadline (from a tree copy, above)
