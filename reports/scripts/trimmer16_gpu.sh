@@ -28,7 +28,7 @@
 #   TU4=trimmer:1 TU8= PL=trimmer M=smollm2 R=/tmp/t16 bash reports/scripts/trimmer16_gpu.sh start 900
 #   DRY=1 (with the CPU dry run's settings, SPEED=0 NR=0): `start` / `redo` print each job as "NAME GPU COMMAND" instead of running it
 #   (to compare the command lines of two versions of this script).
-#   RT_TASKS / RT_METHODS: the runtime jobs' tasks (paraphrase) and methods (icmos,icmos[keep_dense=1],rag_hybrid); HYDE: lengths of a
+#   RT_TASKS / RT_METHODS: the runtime jobs' task groups (paraphrase; groups split by ' ', one job per group and RL group) and methods (icmos,icmos[keep_dense=1],rag_hybrid); HYDE: lengths of a
 #   hyde_probe.py job on GPU GH (paraphrase, NR samples from RSEED; '' = none).
 set -u
 R=${R:-/root/t16}; M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; DEV=${DEV:-cuda}; DT=${DT:-bfloat16}; N=${N:-30}; NT=${NT:-40}; NR=${NR:-20}; CS=${CS:-2048}
@@ -88,10 +88,11 @@ start)
   [ $NR -gt 0 ] || { echo "deadline in $(left) s"; exit 0; }
   if [ -d .emb/minilm ]; then mkdir -p /root/emb && cp -r .emb/minilm/. /root/emb/; fi
   [ -f /root/emb/model.safetensors ] && export ICMOS_EMBEDDER=/root/emb || echo "no MiniLM in /root/emb: the runtime jobs will fail (emb1/emb2 first)"
-  k=0; for rl in ${RL//;/ }; do  # RL: lengths per job, jobs split by ';' (a job runs its lengths in turn: 1M apart from the rest)
+  k=0; for rl in ${RL//;/ }; do for rtt in ${RT_TASKS:-paraphrase}; do  # RL: lengths per job, jobs split by ';' (a job runs its lengths
+    # in turn: 1M apart from the rest); RT_TASKS: task groups, one job each per RL group, split by ' '
     job rt_k$k $GRT "$TO $ICM bench runtime --model $M --device $DEV --dtype $DT --max-new-tokens 40 --n $NR --budget 2048 --no-progress \
-      --time-limit $(( $(left) - 60 )) --methods '${RT_METHODS:-icmos,icmos[keep_dense=1],rag_hybrid}' --tasks ${RT_TASKS:-paraphrase} --lengths $rl --seed ${RSEED:-0} \
-      --out $R/rt_k$k.csv --samples-out $R/rt_k$k.jsonl"; k=$(( k + 1 )); done
+      --time-limit $(( $(left) - 60 )) --methods '${RT_METHODS:-icmos,icmos[keep_dense=1],rag_hybrid}' --tasks $rtt --lengths $rl --seed ${RSEED:-0} \
+      --out $R/rt_k$k.csv --samples-out $R/rt_k$k.jsonl"; k=$(( k + 1 )); done; done
   # issue 12: the oracle rows of the 2-hop tasks (the model handed only the facts the answer needs); session 11 ran them with 40 new
   # tokens, in which the hashhop oracle restates the problem: OT sets the cap, OTASKS the tasks ('' = none)
   [ -n "${OTASKS-hashhop,vardep}" ] && job rt_oracle ${GO:-$GRT} "$TO $ICM bench runtime --model $M --device $DEV --dtype $DT --max-new-tokens ${OT:-40} \

@@ -19,7 +19,8 @@ set -u
 R=${R:-/root/trim}; M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; DEV=${DEV:-cuda}; DT=${DT:-bfloat16}
 N=${N:-200}; LEN=${LEN:-4K}; RATIOS=${RATIOS:-0.75,0.875}; TASKS=${TASKS:-niah_single,niah_multikey,blockfacts,prose_needle,ppl}
 WINDOWS=${WINDOWS:-0.125,0.25,0.5}; W=${W:-0.25}; TRAIN=${TRAIN:-600}; TLEN=${TLEN:-2048,4096}; TB=${TB:-16}; G0=${G0:-0}; G1=${G1:-1}
-export R M DEV DT N LEN RATIOS TASKS WINDOWS W TRAIN TLEN TB G0 G1
+TF=${TF:-}  # extra flags for every `train trimmer` of seeds (e.g. '--steps 2145': the shipped v3 checkpoint's count)
+export R M DEV DT N LEN RATIOS TASKS WINDOWS W TRAIN TLEN TB G0 G1 TF
 export ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache} PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 TQDM_DISABLE=1 TOKENIZERS_PARALLELISM=false
 PY=${PY:-python3}; ICM="$PY -c 'import sys; from icmos.cli import main; sys.exit(main())'"  # the CLI without an installed entry point
 job() { local name=$1 g=$2; shift 2; CUDA_VISIBLE_DEVICES=$g OMP_NUM_THREADS=2 setsid nohup bash -c "$*" > $R/$name.log 2>&1 < /dev/null &
@@ -80,7 +81,7 @@ _train_bench)  # NAME TRAIN_FLAGS BENCH_FLAGS: train to $R/ckpt_NAME, then one b
   t=$(( $(left) - 420 )); [ $t -lt $TRAIN ] || t=$TRAIN; [ "$DEV" = cpu ] && t=$TRAIN
   timeout $(( t + 120 )) bash -c "$ICM train trimmer --model $M --device $DEV --dtype $DT --init data/trimmer-smollm2 --sinks 4 --window $W \
     --batch $TB --workers 4 --ratios $RATIOS --lengths $TLEN --steps 100000 --time-limit $t --log-every 20 --out $R/ckpt_$name \
-    --curve $R/train_$name.csv $tf" > $R/train_$name.log 2>&1
+    --curve $R/train_$name.csv $tf $TF" > $R/train_$name.log 2>&1
   echo "train $name exit $?"
   [ -f $R/ckpt_$name/model.safetensors ] || { echo "no checkpoint for $name: nothing to bench"; exit 1; }
   pw="trimmer[sinks=4;window=$W]"; tq=${TASKS//,ppl/}; tq=${tq//ppl,/}
