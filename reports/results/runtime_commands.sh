@@ -163,3 +163,11 @@ P48= PL= RSEED=100 RL='8K,32K,128K;1M' GRT=3 OTASKS=hashhop OT=96 OL=32K,128K GO
 #          --methods 'icmos,icmos[keep_dense=1],rag_hybrid' --tasks paraphrase --lengths 8K,32K,128K (and 1M) --out rt_k0.csv ...
 #        icmos bench runtime ... --max-new-tokens 96 --methods oracle --tasks hashhop --lengths 32K,128K --out rt_oracle.csv
 # (a second batch on seeds 120-139, RSEED=120, was lost with the host before it was collected.)
+# 2026-11-28 (session 13; one H200 shared with three Trimmer trainings, commit dfd1acd): the fixed guard on the whole task set (fresh seeds
+# 100-119, n = 20, 32K and 128K) and HyDE at 128K and 1M; raw files in runtime13_2026-11-28/ (rt_k0/k2: passkey, niah_single,
+# niah_multikey, niah_multivalue, blockfacts at 32K / 128K; rt_k1/k3: prose_needle, prose_2hop, hashhop, vardep):
+SPEED=0 P48= PL= GRT=0 NR=20 RSEED=100 RL='32K;128K' RT_TASKS='passkey,niah_single,niah_multikey,niah_multivalue,blockfacts prose_needle,prose_2hop,hashhop,vardep' \
+  RT_METHODS='icmos,icmos[keep_dense=1]' HYDE=128K,1M GH=0 OTASKS= bash reports/scripts/trimmer16_gpu.sh start 960
+#   i.e. icmos bench runtime --model $M --device cuda --dtype bfloat16 --max-new-tokens 40 --n 20 --budget 2048 --no-progress --seed 100 \
+#          --methods 'icmos,icmos[keep_dense=1]' --tasks <group> --lengths <32K|128K> --out rt_kK.csv --samples-out rt_kK.jsonl
+#        ICMOS_MODEL=$M ICMOS_DTYPE=bfloat16 python reports/scripts/hyde_probe.py --device cuda --task paraphrase --length 128K,1M --n 20 --seed 100 --out hyde.csv

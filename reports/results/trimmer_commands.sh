@@ -148,3 +148,13 @@ python reports/scripts/evict_speed.py --model $M --device cuda --dtype bfloat16 
 python reports/scripts/evict_speed.py --model $M --device cuda --dtype bfloat16 --lengths 4096,8000 --blocks 32000:2048:4096 \
   --checkpoint data/trimmer-smollm2-v3 --policies streaming tova snapkv knorm 'trimmer[sinks=4;window=0.25]' \
   'trimmer[sinks=4;window=0.25;hook=1]' --out evict_speed_s12b.csv --profile-out evict_profile_s12b.csv
+# 14. Session 13 (2026-11-28), one H200 (commit dfd1acd), after staging (GGUF in quarters, carry [.gpuw]): training seeds 1 and 2 and a LoRA
+#   run (rank 8), all three on the one GPU at once beside the runtime jobs below (so each got ~1 step/s: 618 / 604 / 432 steps in 600 s,
+#   against the shipped seed 0's 1,613 alone; the checkpoints' config "steps" add the 532 of their init, data/trimmer-smollm2), each
+#   then benched at 4K on the seed-0 prompts until the deadline -> trimmer16_2026-11-28/ (s1_*, s2_*, lora_* shards, train curves,
+#   checkpoint configs; the checkpoints themselves are not kept):
+SEEDS='1 2' SG='0 0' LORA=8 LG=0 TRAIN=600 TF='--steps 2145' bash reports/scripts/trimmer_v3_gpu.sh seeds 1020
+#   then, with the GPU idle (every other job ended or killed), the speed pass with the compiled scorer -> evict_speed_s13.csv, evict_profile_s13.csv:
+python reports/scripts/evict_speed.py --model $M --device cuda --dtype bfloat16 --lengths 8000,4096 --checkpoint data/trimmer-smollm2-v3 \
+  --blocks 32000:2048:4096 --policies streaming tova 'trimmer[sinks=4;window=0.25]' 'trimmer[sinks=4;window=0.25;compiled=1]' \
+  --out evict_speed_s13.csv --profile-out evict_profile_s13.csv
