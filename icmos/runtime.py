@@ -710,7 +710,7 @@ class RuntimeConfig:
     order: str = 'doc'            # with read='units': 'doc' (document order) or 'rank' (the best chain last, next to the question)
     rerank: str = 'lm'            # 'lm': re-rank the candidates by the LM's likelihood of the question given each sentence; 'none': fused rank only
     margin: float = 1.0           # with rerank='lm': a further chain or block is read only if its score is within this many nats/token of the best
-    keep_dense: int = 0           # blocks of the dense (MiniLM) ranker's own top that are read whatever the LM re-rank and the margin say (their best sentence; a look-alike still is not): a guard for paraphrases, which the re-rank may push down
+    keep_dense: int | None = None # blocks of the dense (MiniLM) ranker's own top that are read whatever the LM re-rank and the margin say (their best sentence; a look-alike still is not): a guard for paraphrases, which the re-rank may push down; None = 1 when the rankers hold minilm, else 0 (the runtime report: it never lost a cell)
     lookalikes: str = 'drop'      # 'drop': a candidate lacking a rare question word that the best candidate holds is not read (another key's number, another version's value); 'keep'
     local_tokens: int = 0         # tokens of the document's end kept as the local window
     retrieve: str = 'force'       # 'force': retrieve for the question; 'auto': also re-rank every `refresh_every` generated tokens; 'off': local window only
@@ -729,6 +729,7 @@ class RuntimeConfig:
             self.workers = int(w) if w.isdecimal() and w.isascii() else w
         if self.workers != 'auto' and (isinstance(self.workers, bool) or not isinstance(self.workers, int) or not 0 <= self.workers <= 256):
             raise ICMOSError(f"workers: must be 'auto' or an integer in [0, 256] (got {self.workers!r})")
+        if self.keep_dense is None: self.keep_dense = 1 if 'minilm' in self.ranker_names else 0  # the default guard, where it can apply
         for name, lo, hi in (('block_words', 4, 4096), ('overlap', 0, 16), ('candidates', 1, 4096), ('top_k', 1, 256),
                              ('hops', 1, 8), ('chains', 1, 8), ('keep_dense', 0, 16), ('rrf_k', 1, 10_000), ('local_tokens', 0, 1 << 20), ('refresh_every', 1, 4096),
                              ('piece_chars', 1024, 1 << 30)):
@@ -1497,4 +1498,4 @@ class ICMOS(Method):
 class RAGHybrid(ICMOS):
     "Strong RAG baseline: 60-word sentence chunks (1 sentence overlap), BM25 + MiniLM chunk keys (exact) fused by RRF, top 3 read."
     name: ClassVar[str] = 'rag_hybrid'
-    runtime: RuntimeConfig = field(default_factory=lambda: RuntimeConfig(keys='block', index='flat', hops=1, top_k=3, read='blocks', rerank='none', lookalikes='keep'))
+    runtime: RuntimeConfig = field(default_factory=lambda: RuntimeConfig(keys='block', index='flat', hops=1, top_k=3, read='blocks', rerank='none', lookalikes='keep', keep_dense=0))
