@@ -88,7 +88,7 @@ class _PList:
             r = torch.empty(cap, dtype=torch.long, device=self.rows.device); r[:self.n] = self.rows[:self.n]
             self.vecs, self.rows = v, r
         self.vecs[self.n:self.n + m] = vecs; self.rows[self.n:self.n + m] = rows; self.n += m
-    def reset(self, vecs, rows):
+    def reset(self, vecs, rows, fresh=False):
         self.n = 0; self.dead = 0
         if vecs.shape[0] < self.vecs.shape[0] // 4: self.vecs, self.rows = self.vecs[:max(64, 2 * vecs.shape[0])].clone(), self.rows[:max(64, 2 * vecs.shape[0])].clone()
         self.append(vecs, rows)
@@ -130,8 +130,9 @@ class _FList:
         if not m: return
         v = np.ascontiguousarray(vecs.numpy(), np.float32); r = np.ascontiguousarray(rows.numpy(), np.int64)
         sp = self.st.faiss.swig_ptr; self.st.ivf.invlists.add_entries(self.lid, m, sp(r), sp(v.view(np.uint8))); self.n += m
-    def reset(self, vecs, rows):
-        v = np.array(vecs.numpy(), np.float32); r = np.array(rows.numpy(), np.int64)   # copies: the arguments may be views of this list
+    def reset(self, vecs, rows, fresh=False):
+        cp = np.asarray if fresh else np.array   # copies unless fresh: the arguments may be views of this list
+        v = cp(vecs.numpy(), np.float32); r = cp(rows.numpy(), np.int64)
         self.st.ivf.invlists.resize(self.lid, 0); self.n = self.dead = 0; self.append(torch.from_numpy(v), torch.from_numpy(r))
 
 class _Part:
@@ -260,11 +261,11 @@ def _new_list(self: DNII, code: int) -> int:
     return lid
 
 @_method
-def _rewrite(self: DNII, lid: int, vecs: torch.Tensor, rows: torch.Tensor):
-    "Replace list `lid`'s content; its tombstoned rows go back to the free pool."
+def _rewrite(self: DNII, lid: int, vecs: torch.Tensor, rows: torch.Tensor, fresh: bool = False):
+    "Replace list `lid`'s content; its tombstoned rows go back to the free pool (`fresh`: `vecs`/`rows` are not views of any list, no copy needed)."
     L = self._lists[lid]; old = L.rows[:L.n]
     if L.dead: dead = old[~self._alive_t[old]].cpu().numpy(); self._free = np.concatenate([self._free, dead]); self._ndead -= L.dead
-    L.reset(vecs.to(self.dtype), rows); self._list[rows.cpu().numpy()] = lid
+    L.reset(vecs.to(self.dtype), rows, fresh); self._list[rows.cpu().numpy()] = lid
 
 @_method
 def _live(self: DNII, lid: int, copy: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
@@ -274,8 +275,21 @@ def _live(self: DNII, lid: int, copy: bool = True) -> tuple[torch.Tensor, torch.
     if not copy: return rows, V.float()
     return rows.clone(), V.float().clone()  # copies: the caller may rewrite this very list from them
 
+_FAISS = []  # [faiss module or None], filled on first use
+
+def _faiss():
+    "faiss, or None where it is not installed (imported once)."
+    if not _FAISS:
+        try: import faiss; _FAISS.append(faiss)
+        except ImportError: _FAISS.append(None)
+    return _FAISS[0]
+
 def _assign(X: torch.Tensor, C: torch.Tensor, chunk: int = 16384) -> torch.Tensor:
-    "Index of the nearest (L2) row of `C` for each row of `X`."
+    "Index of the nearest (L2) row of `C` for each row of `X`: faiss `knn` for CPU float32 (one BLAS GEMM with a fused arg-min), else torch GEMMs."
+    # issue 18: on the AMD dev machine one thread of faiss's knn runs at ~37 GFLOP/s against torch's MKL GEMM at ~14-20
+    f = _faiss()
+    if f is not None and X.device.type == 'cpu' and X.dtype == torch.float32 and C.dtype == torch.float32 and len(X) and len(C):
+        return torch.from_numpy(f.knn(X.numpy(), C.numpy(), 1)[1][:, 0])
     half = 0.5 * (C * C).sum(1)
     return torch.cat([(X[s:s + chunk] @ C.T - half).argmax(1) for s in range(0, X.shape[0], chunk)])
 
@@ -341,10 +355,12 @@ class _one_thread:
     "Run a block with torch on one CPU thread (restored after). List maintenance is many small ops on lists of a few hundred rows: a parallel region per op costs more than it saves, and on a loaded machine each region's barrier waits for a descheduled worker (issue 18: streamed inserts an order of magnitude slower with 2 torch threads than with 1 on the shared 2-core machine)."
     def __init__(self, device=None): self.on = device is None or torch.device(device).type == 'cpu'  # a GPU index: nothing to do
     def __enter__(self):
-        self.n = torch.get_num_threads()
+        self.n = torch.get_num_threads(); f = _faiss() if self.on else None; self.nf = f.omp_get_max_threads() if f else 1
         if self.on and self.n != 1: torch.set_num_threads(1)  # process-wide while the block runs: not for concurrent torch work in other threads
+        if f and self.nf != 1: f.omp_set_num_threads(1)       # faiss too: routing and LIRE scoring are faiss knn calls (`_assign`)
     def __exit__(self, *a):
         if torch.get_num_threads() != self.n: torch.set_num_threads(self.n)
+        if self.on and (f := _faiss()) and f.omp_get_max_threads() != self.nf: f.omp_set_num_threads(self.nf)
 
 @_method
 def _split_oversized(self: DNII, part: _Part):
@@ -379,6 +395,8 @@ def _two_means(V: torch.Tensor, c_old: torch.Tensor, iters: int) -> tuple[torch.
     # started from a balanced cut along the direction between two far-apart members; distances through inner products
     # (|v - c|^2 = |v|^2 - 2 v.c + |c|^2), so each step is one mat-vec over the list (a list of a few hundred rows stays in cache:
     # one list at a time beat a padded (m, n_max, d) batch of all of a step's lists 3x, which streams from memory every step)
+    if V.device.type == 'cpu' and V.dtype == torch.float32:    # numpy: ~40 small ops per list, each ~5x cheaper to call than torch's
+        side, c1, c2 = _two_means_np(V.numpy(), c_old.numpy(), iters); return torch.from_numpy(side), torch.from_numpy(c1), torch.from_numpy(c2)
     vn = (V * V).sum(1); far = lambda c: V[(vn - 2 * (V @ c)).argmax()]
     a = far(c_old); b = far(a)
     proj = V @ (a - b); side = proj > proj.median()
@@ -391,6 +409,23 @@ def _two_means(V: torch.Tensor, c_old: torch.Tensor, iters: int) -> tuple[torch.
         c1, c2 = means(side)
         new = V @ (c2 - c1) > 0.5 * (c2 @ c2 - c1 @ c1)              # closer to c2 than to c1
         if bool(new.all()) or not bool(new.any()) or bool((new == side).all()): break
+        side = new
+    return side, *means(side)
+
+def _two_means_np(V: np.ndarray, c_old: np.ndarray, iters: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    "`_two_means` in numpy (same steps, the lower median as `torch.median`)."
+    n = len(V); vn = np.einsum('ij,ij->i', V, V); far = lambda c: V[(vn - 2 * (V @ c)).argmax()]
+    a = far(c_old); b = far(a)
+    proj = V @ (a - b); side = proj > np.partition(proj, (n - 1) // 2)[(n - 1) // 2]
+    if side.all() or not side.any(): side = np.arange(n) >= n // 2
+    tot = V.sum(0)
+    def means(side):
+        s2 = side.astype(V.dtype) @ V; n2 = np.float32(side.sum())
+        return (tot - s2) / (n - n2), s2 / n2
+    for _ in range(iters):
+        c1, c2 = means(side)
+        new = V @ (c2 - c1) > 0.5 * (c2 @ c2 - c1 @ c1)
+        if new.all() or not new.any() or (new == side).all(): break
         side = new
     return side, *means(side)
 
@@ -444,6 +479,18 @@ def _lire_new(self: DNII, part: _Part, idx: list[int], lids: list[int]) -> list[
     self.stats['reassigned'] += n
     return list(dict.fromkeys(lids[:2] + [lids[i] for i, *_ in moves] + [lids[t] for _, a, _, _ in moves for t in torch.unique(a).tolist()]))
 
+def _lire_assign(V: torch.Tensor, sizes: np.ndarray, A: np.ndarray, C: torch.Tensor) -> np.ndarray:
+    """LIRE's scoring in one pass: the rows `V` (N, d) are the live entries of lists `0..u-1` one after the other (`sizes` (u,) rows
+    each); an entry of list `i` goes to the nearest (L2) of the centroids `C[A[i]]` (`A` (u, u) bool). Returns each row's list.
+    Each run of consecutive lists with the same candidates is scored by one `_assign` call (one GEMM over their rows), not one per list."""
+    off = np.r_[0, np.cumsum(sizes)]; t = np.empty(int(off[-1]), np.int64)
+    starts = np.flatnonzero(np.r_[True, (A[1:] != A[:-1]).any(1)]); ends = np.r_[starts[1:], len(A)]
+    for a, b in zip(starts.tolist(), ends.tolist()):
+        s, e = int(off[a]), int(off[b]); cand = np.flatnonzero(A[a])
+        if s == e: continue
+        t[s:e] = cand[_assign(V[s:e], C[torch.from_numpy(cand).to(C.device)]).cpu().numpy()] if len(cand) > 1 else cand[0]
+    return t
+
 @_method
 def _split_batch(self: DNII, part: _Part, lids: list[int]) -> list[int]:
     """Split all of `lids` at once: each list by `_two_means` (as `_split`), then one LIRE pass over the union of their
@@ -470,30 +517,52 @@ def _split_batch(self: DNII, part: _Part, lids: list[int]) -> list[int]:
     U = sorted(set(c for h in hood for c in h)); col = {c: u for u, c in enumerate(U)}
     A = np.zeros((len(U), len(U)), bool)                                              # A[u, v]: list U[u]'s entries may go to centroid U[v]
     for h in hood: hu = [col[c] for c in h]; A[np.ix_(hu, hu)] = True
-    C = part.cent[U]; hc = 0.5 * (C * C).sum(1); Ul = [part.lids[c] for c in U]
-    keep, inc, moved = {}, {}, 0                                                      # (no big concatenation of the moves: a fresh
-    for u, l in enumerate(Ul):                                                        #  buffer of tens of MB costs its page faults)
-        rows, V = self._live(l, copy=False)                                           # score first: the lists' views stay valid
-        if not len(rows): continue
-        cand = torch.from_numpy(np.flatnonzero(A[u])).to(dev)
-        t = cand[(V @ C[cand].T - hc[cand]).argmax(1)]; mv = t != u
-        if not bool(mv.any()): continue
-        keep[u] = (V[~mv], rows[~mv]); i = mv.nonzero()[:, 0]; tm, o = t[i].sort(stable=True); i = i[o]
-        tv, c = torch.unique_consecutive(tm, return_counts=True); c = c.tolist(); moved += len(i)
-        for v, Vp, rp in zip(tv.tolist(), V.index_select(0, i).split(c), rows[i].split(c)): inc.setdefault(v, []).append((Vp, rp))
-    # the split lists' centroids become the means of what they hold after the pass: their 2-means ran on contents that the
-    # pass then changed (halves of neighbouring splits trading entries); recall@10 on 5 streamed hard sets, 100K-200K, went from
-    # 0.003 below one-split-at-a-time on average to level with it (+0.002 at nprobe 16, -0.001 at 32)
-    split = set(js) | set(range(M0, M0 + m))
-    for u, (V, rows) in keep.items():                                                 # lists that lost entries: rewritten once
-        p = inc.pop(u, []); Vn = torch.cat([V] + [q[0] for q in p]); self._rewrite(Ul[u], Vn, torch.cat([rows] + [q[1] for q in p]))
-        if U[u] in split and len(Vn): part.cent[U[u]] = Vn.mean(0)
-    for v, p in inc.items():                                                          # lists that only gained: appended to
-        Vi, ri = torch.cat([q[0] for q in p]), torch.cat([q[1] for q in p])
-        self._lists[Ul[v]].append(Vi.to(self.dtype), ri); self._list[ri.cpu().numpy()] = Ul[v]
-        if U[v] in split: part.cent[U[v]] = self._live(Ul[v], copy=False)[1].mean(0)
+    # lists with the same candidates side by side (a list in one neighbourhood has that neighbourhood's), so that
+    # `_lire_assign` scores each such run of lists in one call
+    _, grp = np.unique(np.packbits(A, axis=1), axis=0, return_inverse=True); o = np.argsort(grp.ravel(), kind='stable')
+    U = [U[i] for i in o]; A = A[np.ix_(o, o)]; Ul = [part.lids[c] for c in U]
+    # one copy of the union's entries, tombstones included (they are scored, never moved or written: filtering them out first
+    # would copy each list twice); the rewrites below read this copy, so the lists' own storage may change under them
+    Ls = [self._lists[l] for l in Ul]; sizes = np.array([L.n for L in Ls], np.int64); N = int(sizes.sum())
+    W, Rr = self._scratch(0, N)
+    torch.cat([L.vecs[:L.n].float() for L in Ls], out=W); torch.cat([L.rows[:L.n] for L in Ls], out=Rr); del Ls
+    t = _lire_assign(W, sizes, A, part.cent[U])
+    alive = self._alive[Rr.cpu().numpy()]; src = np.repeat(np.arange(len(U)), sizes); mv = (t != src) & alive; moved = int(mv.sum())
+    if moved:
+        lost = np.zeros(len(U), bool); lost[src[mv]] = True; gained = np.zeros(len(U), bool); gained[t[mv]] = True
+        # written, grouped by list: the whole new content of a list that lost entries, the arrivals of one that only gained
+        w = np.flatnonzero(alive & (lost[t] | mv)); w = w[np.argsort(t[w], kind='stable')]; tw = t[w]
+        Ww, Rw = self._scratch(1, len(w)); wt = torch.from_numpy(w).to(dev)
+        torch.index_select(W, 0, wt, out=Ww); torch.index_select(Rr, 0, wt, out=Rw)
+        cut = (np.flatnonzero(np.diff(tw)) + 1).tolist()
+        for s, e in zip([0] + cut, cut + [len(w)]):
+            u = int(tw[s])
+            if lost[u]: self._rewrite(Ul[u], Ww[s:e], Rw[s:e], fresh=True)
+            else: self._lists[Ul[u]].append(Ww[s:e].to(self.dtype), Rw[s:e]); self._list[Rw[s:e].cpu().numpy()] = Ul[u]
+        for u in np.flatnonzero(lost & ~np.isin(np.arange(len(U)), tw)).tolist(): self._rewrite(Ul[u], W[:0], Rr[:0], fresh=True)  # emptied
+        # the split lists' centroids become the means of what they hold after the pass: their 2-means ran on contents that the
+        # pass then changed (halves of neighbouring splits trading entries); recall@10 on 5 streamed hard sets, 100K-200K, went from
+        # 0.003 below one-split-at-a-time on average to level with it (+0.002 at nprobe 16, -0.001 at 32)
+        rc = np.isin(np.asarray(U), js + list(range(M0, M0 + m))) & (lost | gained)  # split lists whose content changed
+        sel = np.flatnonzero(rc[t] & alive)
+        if len(sel):
+            ts = torch.from_numpy(t[sel]).to(dev); cnt = torch.bincount(ts, minlength=len(U))
+            S = torch.zeros(len(U), self.d, device=dev).index_add_(0, ts, W[torch.from_numpy(sel).to(dev)])
+            k = torch.from_numpy(np.flatnonzero(rc)).to(dev); k = k[cnt[k] > 0]
+            part.cent[torch.tensor(U, device=dev)[k]] = S[k] / cnt[k, None]
     self.stats['reassigned'] += moved
     return Ul
+
+@_method
+def _scratch(self: DNII, i: int, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    "Reusable buffers number `i`: `(n, d)` float32 and `(n,)` long views (a fresh buffer of tens of MB per split pass costs its page faults)."
+    buf = getattr(self, '_bufs', None) or self.__dict__.setdefault('_bufs', {})
+    V, R = buf.get(i, (None, None))
+    if V is None or len(V) < n:
+        cap = max(n, 2 * len(V) if V is not None else 4096)
+        V, R = buf[i] = torch.empty(cap, self.d, device=self.device), torch.empty(cap, dtype=torch.long, device=self.device)
+    return V[:n], R[:n]
+
 
 @_method
 def delete(self: DNII, ids) -> None:
