@@ -88,6 +88,7 @@ class _PList:
             r = torch.empty(cap, dtype=torch.long, device=self.rows.device); r[:self.n] = self.rows[:self.n]
             self.vecs, self.rows = v, r
         self.vecs[self.n:self.n + m] = vecs; self.rows[self.n:self.n + m] = rows; self.n += m
+    def truncate(self, n): self.n = n
     def reset(self, vecs, rows, fresh=False):
         self.n = 0; self.dead = 0
         if vecs.shape[0] < self.vecs.shape[0] // 4: self.vecs, self.rows = self.vecs[:max(64, 2 * vecs.shape[0])].clone(), self.rows[:max(64, 2 * vecs.shape[0])].clone()
@@ -130,6 +131,9 @@ class _FList:
         if not m: return
         v = np.ascontiguousarray(vecs.numpy(), np.float32); r = np.ascontiguousarray(rows.numpy(), np.int64)
         sp = self.st.faiss.swig_ptr; self.st.ivf.invlists.add_entries(self.lid, m, sp(r), sp(v.view(np.uint8))); self.n += m
+    def truncate(self, n):
+        "Keep the first `n` slots (shrinking a faiss list keeps its storage where it is)."
+        self.st.ivf.invlists.resize(self.lid, n); self.n = n
     def reset(self, vecs, rows, fresh=False):
         cp = np.asarray if fresh else np.array   # copies unless fresh: the arguments may be views of this list
         v = cp(vecs.numpy(), np.float32); r = cp(rows.numpy(), np.int64)
@@ -289,7 +293,8 @@ def _assign(X: torch.Tensor, C: torch.Tensor, chunk: int = 16384) -> torch.Tenso
     # issue 18: on the AMD dev machine one thread of faiss's knn runs at ~37 GFLOP/s against torch's MKL GEMM at ~14-20
     f = _faiss()
     if f is not None and X.device.type == 'cpu' and X.dtype == torch.float32 and C.dtype == torch.float32 and len(X) and len(C):
-        return torch.from_numpy(f.knn(X.numpy(), C.numpy(), 1)[1][:, 0])
+        I = f.knn(X.numpy(), C.numpy(), 1)[1][:, 0]
+        if (I >= 0).all(): return torch.from_numpy(I)              # -1: every distance overflowed (huge vectors): torch's rule below
     half = 0.5 * (C * C).sum(1)
     return torch.cat([(X[s:s + chunk] @ C.T - half).argmax(1) for s in range(0, X.shape[0], chunk)])
 
@@ -399,6 +404,7 @@ def _two_means(V: torch.Tensor, c_old: torch.Tensor, iters: int) -> tuple[torch.
         side, c1, c2 = _two_means_np(V.numpy(), c_old.numpy(), iters); return torch.from_numpy(side), torch.from_numpy(c1), torch.from_numpy(c2)
     vn = (V * V).sum(1); far = lambda c: V[(vn - 2 * (V @ c)).argmax()]
     a = far(c_old); b = far(a)
+    if (a - b) @ (a - b) <= 1e-12 * (a @ a): c = V.mean(0); return torch.arange(len(V), device=V.device) >= len(V) // 2, c, c.clone()  # all rows (nearly) equal: halves equal
     proj = V @ (a - b); side = proj > proj.median()
     if bool(side.all()) or not bool(side.any()): side = torch.arange(len(V), device=V.device) >= len(V) // 2
     tot, n = V.sum(0), len(V)
@@ -416,6 +422,7 @@ def _two_means_np(V: np.ndarray, c_old: np.ndarray, iters: int) -> tuple[np.ndar
     "`_two_means` in numpy (same steps, the lower median as `torch.median`)."
     n = len(V); vn = np.einsum('ij,ij->i', V, V); far = lambda c: V[(vn - 2 * (V @ c)).argmax()]
     a = far(c_old); b = far(a)
+    if (a - b) @ (a - b) <= 1e-12 * (a @ a): c = V.mean(0); return np.arange(n) >= n // 2, c, c.copy()   # all rows (nearly) equal
     proj = V @ (a - b); side = proj > np.partition(proj, (n - 1) // 2)[(n - 1) // 2]
     if side.all() or not side.any(): side = np.arange(n) >= n // 2
     tot = V.sum(0)
@@ -479,16 +486,14 @@ def _lire_new(self: DNII, part: _Part, idx: list[int], lids: list[int]) -> list[
     self.stats['reassigned'] += n
     return list(dict.fromkeys(lids[:2] + [lids[i] for i, *_ in moves] + [lids[t] for _, a, _, _ in moves for t in torch.unique(a).tolist()]))
 
-def _lire_assign(V: torch.Tensor, sizes: np.ndarray, A: np.ndarray, C: torch.Tensor) -> np.ndarray:
-    """LIRE's scoring in one pass: the rows `V` (N, d) are the live entries of lists `0..u-1` one after the other (`sizes` (u,) rows
-    each); an entry of list `i` goes to the nearest (L2) of the centroids `C[A[i]]` (`A` (u, u) bool). Returns each row's list.
-    Each run of consecutive lists with the same candidates is scored by one `_assign` call (one GEMM over their rows), not one per list."""
-    off = np.r_[0, np.cumsum(sizes)]; t = np.empty(int(off[-1]), np.int64)
-    starts = np.flatnonzero(np.r_[True, (A[1:] != A[:-1]).any(1)]); ends = np.r_[starts[1:], len(A)]
-    for a, b in zip(starts.tolist(), ends.tolist()):
-        s, e = int(off[a]), int(off[b]); cand = np.flatnonzero(A[a])
-        if s == e: continue
-        t[s:e] = cand[_assign(V[s:e], C[torch.from_numpy(cand).to(C.device)]).cpu().numpy()] if len(cand) > 1 else cand[0]
+def _lire_assign(Vs: list[torch.Tensor], A: np.ndarray, C: torch.Tensor) -> np.ndarray:
+    """LIRE's scoring: `Vs[i]` (n_i, d) are the entries of list `i`, each goes to the nearest (L2) of the centroids `C[A[i]]`
+    (`A` (u, u) bool, `C` (u, d)). Returns the new list of every entry, lists one after the other (`(sum n_i,)`)."""
+    t = np.empty(sum(len(V) for V in Vs), np.int64); s = 0
+    for i, V in enumerate(Vs):
+        if not len(V): continue
+        cand = np.flatnonzero(A[i]); e = s + len(V)
+        t[s:e] = cand[_assign(V.float(), C[torch.from_numpy(cand).to(C.device)]).cpu().numpy()] if len(cand) > 1 else cand[0]; s = e
     return t
 
 @_method
@@ -501,6 +506,13 @@ def _split_batch(self: DNII, part: _Part, lids: list[int]) -> list[int]:
     js = [part.lids.index(l) for l in lids]; c_old = part.cent[js].clone()
     two = [_two_means(self._live(l, copy=False)[1], c_old[i], self.cfg.kmeans_iters) for i, l in enumerate(lids)]
     c1, c2 = torch.stack([t[1] for t in two]), torch.stack([t[2] for t in two])
+    # a list of (nearly) identical entries has halves equal up to rounding: the pass would hand its entries to whichever half the
+    # rounding favours, a new list past the bound each time (a repeated sentence split until the cap): such a list is left as it is
+    ok = (c1 != c2).any(1).tolist()                                                    # `_two_means`: equal halves for such a list
+    if not all(ok):
+        lids, js = [l for l, k in zip(lids, ok) if k], [j for j, k in zip(js, ok) if k]; m = len(lids)
+        if not m: return []
+        k = torch.tensor(ok, device=dev); c_old, c1, c2 = c_old[k], c1[k], c2[k]
     # new lists and centroids: list lids[i] keeps centroid c1[i], its new partner gets c2[i] (filled by the LIRE pass below)
     M0 = len(part.lids); code = self._list_ns[lids[0]]
     part.lids += [self._new_list(code) for _ in lids]
@@ -517,39 +529,42 @@ def _split_batch(self: DNII, part: _Part, lids: list[int]) -> list[int]:
     U = sorted(set(c for h in hood for c in h)); col = {c: u for u, c in enumerate(U)}
     A = np.zeros((len(U), len(U)), bool)                                              # A[u, v]: list U[u]'s entries may go to centroid U[v]
     for h in hood: hu = [col[c] for c in h]; A[np.ix_(hu, hu)] = True
-    # lists with the same candidates side by side (a list in one neighbourhood has that neighbourhood's), so that
-    # `_lire_assign` scores each such run of lists in one call
-    _, grp = np.unique(np.packbits(A, axis=1), axis=0, return_inverse=True); o = np.argsort(grp.ravel(), kind='stable')
-    U = [U[i] for i in o]; A = A[np.ix_(o, o)]; Ul = [part.lids[c] for c in U]
-    # one copy of the union's entries, tombstones included (they are scored, never moved or written: filtering them out first
-    # would copy each list twice); the rewrites below read this copy, so the lists' own storage may change under them
-    Ls = [self._lists[l] for l in Ul]; sizes = np.array([L.n for L in Ls], np.int64); N = int(sizes.sum())
-    W, Rr = self._scratch(0, N)
-    torch.cat([L.vecs[:L.n].float() for L in Ls], out=W); torch.cat([L.rows[:L.n] for L in Ls], out=Rr); del Ls
-    t = _lire_assign(W, sizes, A, part.cent[U])
-    alive = self._alive[Rr.cpu().numpy()]; src = np.repeat(np.arange(len(U)), sizes); mv = (t != src) & alive; moved = int(mv.sum())
+    Ul = [part.lids[c] for c in U]
+    # scored where the entries lie, tombstones included (they are never moved): an entry's cost is reading its row (~0.4 us at
+    # d=256, whatever the number of candidates), which a concatenation of the union into one matrix would do twice more
+    Ls = [self._lists[l] for l in Ul]; Vs = [L.vecs[:L.n] for L in Ls]; Rs = [L.rows[:L.n] for L in Ls]
+    sizes = np.array([L.n for L in Ls], np.int64); off = np.r_[0, np.cumsum(sizes)]
+    t = _lire_assign(Vs, A, part.cent[U])
+    alive = self._alive[torch.cat(Rs).cpu().numpy()]; src = np.repeat(np.arange(len(U)), sizes)
+    mv = (t != src) & alive; moved = int(mv.sum())
     if moved:
-        lost = np.zeros(len(U), bool); lost[src[mv]] = True; gained = np.zeros(len(U), bool); gained[t[mv]] = True
-        # written, grouped by list: the whole new content of a list that lost entries, the arrivals of one that only gained
-        w = np.flatnonzero(alive & (lost[t] | mv)); w = w[np.argsort(t[w], kind='stable')]; tw = t[w]
-        Ww, Rw = self._scratch(1, len(w)); wt = torch.from_numpy(w).to(dev)
-        torch.index_select(W, 0, wt, out=Ww); torch.index_select(Rr, 0, wt, out=Rw)
-        cut = (np.flatnonzero(np.diff(tw)) + 1).tolist()
-        for s, e in zip([0] + cut, cut + [len(w)]):
-            u = int(tw[s])
-            if lost[u]: self._rewrite(Ul[u], Ww[s:e], Rw[s:e], fresh=True)
-            else: self._lists[Ul[u]].append(Ww[s:e].to(self.dtype), Rw[s:e]); self._list[Rw[s:e].cpu().numpy()] = Ul[u]
-        for u in np.flatnonzero(lost & ~np.isin(np.arange(len(U)), tw)).tolist(): self._rewrite(Ul[u], W[:0], Rr[:0], fresh=True)  # emptied
+        # 1. the movers, copied out before any list changes, then grouped by their new list
+        i = np.flatnonzero(mv); si = src[i]; loc = i - off[si]; dst = t[i]
+        Wm, Rm = self._scratch(0, len(i)); cut = (np.flatnonzero(np.diff(si)) + 1).tolist()
+        for a, b in zip([0] + cut, cut + [len(i)]):
+            u = int(si[a]); x = torch.from_numpy(loc[a:b]).to(dev); Wm[a:b] = Vs[u][x]; Rm[a:b] = Rs[u][x]
+        o = np.argsort(dst, kind='stable'); Wd, Rd = self._scratch(1, len(i)); ot = torch.from_numpy(o).to(dev)
+        torch.index_select(Wm, 0, ot, out=Wd); torch.index_select(Rm, 0, ot, out=Rd); dst = dst[o]
+        # 2. each list that lost entries closes its gaps with its own last entries, in place: the cost is the movers', not the list's
+        for a, b in zip([0] + cut, cut + [len(i)]):
+            u = int(si[a]); n = int(sizes[u]); rm = loc[a:b]; n2 = n - len(rm)
+            hole = rm[rm < n2]; tail = np.setdiff1d(np.arange(n2, n), rm, assume_unique=True)
+            if len(hole):
+                h, s_ = torch.from_numpy(hole).to(dev), torch.from_numpy(tail).to(dev); Vs[u][h] = Vs[u][s_]; Rs[u][h] = Rs[u][s_]
+            Ls[u].truncate(n2)
+        # 3. each list that gained appends its arrivals (after every step 2: an append may move a list's storage)
+        cut = (np.flatnonzero(np.diff(dst)) + 1).tolist()
+        for a, b in zip([0] + cut, cut + [len(i)]):
+            v = int(dst[a]); Ls[v].append(Wd[a:b].to(self.dtype), Rd[a:b]); self._list[Rd[a:b].cpu().numpy()] = Ul[v]
+        for u in np.unique(si).tolist():                                               # tombstones past compact_ratio: rewritten
+            L = Ls[u]
+            if L.dead > self.cfg.compact_ratio * L.n: self._rewrite(Ul[u], *self._live(Ul[u])[::-1]); self.stats['compactions'] += 1
         # the split lists' centroids become the means of what they hold after the pass: their 2-means ran on contents that the
         # pass then changed (halves of neighbouring splits trading entries); recall@10 on 5 streamed hard sets, 100K-200K, went from
         # 0.003 below one-split-at-a-time on average to level with it (+0.002 at nprobe 16, -0.001 at 32)
-        rc = np.isin(np.asarray(U), js + list(range(M0, M0 + m))) & (lost | gained)  # split lists whose content changed
-        sel = np.flatnonzero(rc[t] & alive)
-        if len(sel):
-            ts = torch.from_numpy(t[sel]).to(dev); cnt = torch.bincount(ts, minlength=len(U))
-            S = torch.zeros(len(U), self.d, device=dev).index_add_(0, ts, W[torch.from_numpy(sel).to(dev)])
-            k = torch.from_numpy(np.flatnonzero(rc)).to(dev); k = k[cnt[k] > 0]
-            part.cent[torch.tensor(U, device=dev)[k]] = S[k] / cnt[k, None]
+        split = set(js) | set(range(M0, M0 + m))
+        for u in np.union1d(si, dst).tolist():
+            if U[u] in split and Ls[u].live: part.cent[U[u]] = self._live(Ul[u], copy=False)[1].mean(0)
     self.stats['reassigned'] += moved
     return Ul
 
