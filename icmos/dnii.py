@@ -323,6 +323,12 @@ def _append(self: DNII, part: _Part, a: torch.Tensor, X: torch.Tensor, rows: np.
 @_method
 def add(self: DNII, ids, vectors, namespace: str = 'default', block=None, pos=None, time=None) -> None:
     "Insert `vectors` (n, d) under new `ids` into `namespace`, with per-entry metadata (source block id, position, time)."
+    # on one thread from the checks on (issue 18): a 2-thread torch op (the finiteness sum, the live-row index) waits for a
+    # descheduled worker on a loaded machine, as the list maintenance below did
+    with _one_thread(self.device): self._add(ids, vectors, namespace, block, pos, time)
+
+@_method
+def _add(self: DNII, ids, vectors, namespace, block, pos, time):
     X = self._as_matrix(vectors, 'vectors'); ids = self._as_ids(ids, X.shape[0]); n = len(ids)
     namespace = self._check_ns(namespace)
     blk, ps, tm = self._as_meta(block, n, 'block', np.int64, -1), self._as_meta(pos, n, 'pos', np.int64, -1), self._as_meta(time, n, 'time', np.float64, np.nan)
@@ -337,9 +343,8 @@ def add(self: DNII, ids, vectors, namespace: str = 'default', block=None, pos=No
     self._ext[rows], self._ns[rows], self._block[rows], self._pos[rows], self._time[rows] = ids, code, blk, ps, tm
     self._set_alive(rows, True)
     self._id2row.update(zip(ids.tolist(), rows.tolist()))
-    with _one_thread(self.device):
-        for s in range(0, n, _CHUNK):
-            self._insert_step(part, code, X[s:s + _CHUNK], rows[s:s + _CHUNK]); self._split_oversized(part)
+    for s in range(0, n, _CHUNK):
+        self._insert_step(part, code, X[s:s + _CHUNK], rows[s:s + _CHUNK]); self._split_oversized(part)
 
 @_method
 def _insert_step(self: DNII, part: _Part, code: int, X: torch.Tensor, rows: np.ndarray):
