@@ -89,7 +89,7 @@ class _PList:
             self.vecs, self.rows = v, r
         self.vecs[self.n:self.n + m] = vecs; self.rows[self.n:self.n + m] = rows; self.n += m
     def truncate(self, n): self.n = n
-    def reset(self, vecs, rows, fresh=False):
+    def reset(self, vecs, rows):
         self.n = 0; self.dead = 0
         if vecs.shape[0] < self.vecs.shape[0] // 4: self.vecs, self.rows = self.vecs[:max(64, 2 * vecs.shape[0])].clone(), self.rows[:max(64, 2 * vecs.shape[0])].clone()
         self.append(vecs, rows)
@@ -134,9 +134,8 @@ class _FList:
     def truncate(self, n):
         "Keep the first `n` slots (shrinking a faiss list keeps its storage where it is)."
         self.st.ivf.invlists.resize(self.lid, n); self.n = n
-    def reset(self, vecs, rows, fresh=False):
-        cp = np.asarray if fresh else np.array   # copies unless fresh: the arguments may be views of this list
-        v = cp(vecs.numpy(), np.float32); r = cp(rows.numpy(), np.int64)
+    def reset(self, vecs, rows):
+        v = np.array(vecs.numpy(), np.float32); r = np.array(rows.numpy(), np.int64)   # copies: the arguments may be views of this list
         self.st.ivf.invlists.resize(self.lid, 0); self.n = self.dead = 0; self.append(torch.from_numpy(v), torch.from_numpy(r))
 
 class _Part:
@@ -167,6 +166,7 @@ class DNII:
         self._fs = _FaissStore(self.d) if self.cfg.use_faiss else None
         self._bits = np.zeros(0, np.uint8)            # alive bit per row (faiss scan filter), little-endian bit order
         self._ndead = 0                               # tombstones still stored in lists
+        self._bufs: dict[int, tuple] = {}             # scratch buffers of the split pass (`_scratch`)
 
     def __len__(self) -> int: return len(self._id2row)
     def __contains__(self, i) -> bool: return int(i) in self._id2row
@@ -265,11 +265,11 @@ def _new_list(self: DNII, code: int) -> int:
     return lid
 
 @_method
-def _rewrite(self: DNII, lid: int, vecs: torch.Tensor, rows: torch.Tensor, fresh: bool = False):
-    "Replace list `lid`'s content; its tombstoned rows go back to the free pool (`fresh`: `vecs`/`rows` are not views of any list, no copy needed)."
+def _rewrite(self: DNII, lid: int, vecs: torch.Tensor, rows: torch.Tensor):
+    "Replace list `lid`'s content; its tombstoned rows go back to the free pool."
     L = self._lists[lid]; old = L.rows[:L.n]
     if L.dead: dead = old[~self._alive_t[old]].cpu().numpy(); self._free = np.concatenate([self._free, dead]); self._ndead -= L.dead
-    L.reset(vecs.to(self.dtype), rows, fresh); self._list[rows.cpu().numpy()] = lid
+    L.reset(vecs.to(self.dtype), rows); self._list[rows.cpu().numpy()] = lid
 
 @_method
 def _live(self: DNII, lid: int, copy: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
@@ -290,7 +290,8 @@ def _faiss():
 
 def _assign(X: torch.Tensor, C: torch.Tensor, chunk: int = 16384) -> torch.Tensor:
     "Index of the nearest (L2) row of `C` for each row of `X`: faiss `knn` for CPU float32 (one BLAS GEMM with a fused arg-min), else torch GEMMs."
-    # issue 18: on the AMD dev machine one thread of faiss's knn runs at ~37 GFLOP/s against torch's MKL GEMM at ~14-20
+    # issue 18: on the AMD development machine one thread of faiss's knn did the routing GEMM (10K x 270 x 256) about twice as fast
+    # as torch's MKL GEMM
     f = _faiss()
     if f is not None and X.device.type == 'cpu' and X.dtype == torch.float32 and C.dtype == torch.float32 and len(X) and len(C):
         I = f.knn(X.numpy(), C.numpy(), 1)[1][:, 0]
@@ -535,8 +536,9 @@ def _split_batch(self: DNII, part: _Part, lids: list[int]) -> list[int]:
     A = np.zeros((len(U), len(U)), bool)                                              # A[u, v]: list U[u]'s entries may go to centroid U[v]
     for h in hood: hu = [col[c] for c in h]; A[np.ix_(hu, hu)] = True
     Ul = [part.lids[c] for c in U]
-    # scored where the entries lie, tombstones included (they are never moved): an entry's cost is reading its row (~0.4 us at
-    # d=256, whatever the number of candidates), which a concatenation of the union into one matrix would do twice more
+    # scored where the entries lie, tombstones included (they are never moved), one knn call per list: a copy of the union into one
+    # matrix, scored by runs of lists with the same candidates, was slower (few lists share their candidates; the copy is a pass
+    # over memory)
     Ls = [self._lists[l] for l in Ul]; Vs = [L.vecs[:L.n] for L in Ls]; Rs = [L.rows[:L.n] for L in Ls]
     sizes = np.array([L.n for L in Ls], np.int64); off = np.r_[0, np.cumsum(sizes)]
     t = _lire_assign(Vs, A, part.cent[U])
@@ -575,12 +577,11 @@ def _split_batch(self: DNII, part: _Part, lids: list[int]) -> list[int]:
 
 @_method
 def _scratch(self: DNII, i: int, n: int) -> tuple[torch.Tensor, torch.Tensor]:
-    "Reusable buffers number `i`: `(n, d)` float32 and `(n,)` long views (a fresh buffer of tens of MB per split pass costs its page faults)."
-    buf = getattr(self, '_bufs', None) or self.__dict__.setdefault('_bufs', {})
-    V, R = buf.get(i, (None, None))
+    "Reusable buffers number `i`: `(n, d)` float32 and `(n,)` long views (a fresh buffer of several MB per split pass costs its page faults)."
+    V, R = self._bufs.get(i, (None, None))
     if V is None or len(V) < n:
         cap = max(n, 2 * len(V) if V is not None else 4096)
-        V, R = buf[i] = torch.empty(cap, self.d, device=self.device), torch.empty(cap, dtype=torch.long, device=self.device)
+        V, R = self._bufs[i] = torch.empty(cap, self.d, device=self.device), torch.empty(cap, dtype=torch.long, device=self.device)
     return V[:n], R[:n]
 
 
