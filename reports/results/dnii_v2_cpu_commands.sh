@@ -86,6 +86,7 @@ $C2 --label dnii-split-batch --split-batch 1 --out batch.csv
 # dnii-lire-batch) against the previous code (main at 86d06d6, label dnii-split-batch, as in dnii_split_batch_cpu.csv), both with the
 # default split_batch=True. The old code ran from a git worktree of 86d06d6 (/tmp/h1/old) put first on PYTHONPATH; each command
 # is one process. Shared 2-core machine, other helpers' jobs running (load average 4.8-5.0): rates are low and noisy, recall is not.
+# (The branch's later commit 1150b20 only tidies the code: the same splits, moves and compactions on the 100K stream.)
 C="icmos bench dnii --n 100000,200000 --d 256 --queries 1000 --latency-queries 100 --nprobe 4,8,16,32,64 --threads 2 --list-size 256 --clusters-out= --datasets hard --workloads streaming --indexes dnii"
 export OMP_NUM_THREADS=2
 for r in 1 2 3; do
