@@ -88,6 +88,7 @@ class _PList:
             r = torch.empty(cap, dtype=torch.long, device=self.rows.device); r[:self.n] = self.rows[:self.n]
             self.vecs, self.rows = v, r
         self.vecs[self.n:self.n + m] = vecs; self.rows[self.n:self.n + m] = rows; self.n += m
+    def truncate(self, n): self.n = n
     def reset(self, vecs, rows):
         self.n = 0; self.dead = 0
         if vecs.shape[0] < self.vecs.shape[0] // 4: self.vecs, self.rows = self.vecs[:max(64, 2 * vecs.shape[0])].clone(), self.rows[:max(64, 2 * vecs.shape[0])].clone()
@@ -130,6 +131,9 @@ class _FList:
         if not m: return
         v = np.ascontiguousarray(vecs.numpy(), np.float32); r = np.ascontiguousarray(rows.numpy(), np.int64)
         sp = self.st.faiss.swig_ptr; self.st.ivf.invlists.add_entries(self.lid, m, sp(r), sp(v.view(np.uint8))); self.n += m
+    def truncate(self, n):
+        "Keep the first `n` slots (shrinking a faiss list keeps its storage where it is)."
+        self.st.ivf.invlists.resize(self.lid, n); self.n = n
     def reset(self, vecs, rows):
         v = np.array(vecs.numpy(), np.float32); r = np.array(rows.numpy(), np.int64)   # copies: the arguments may be views of this list
         self.st.ivf.invlists.resize(self.lid, 0); self.n = self.dead = 0; self.append(torch.from_numpy(v), torch.from_numpy(r))
@@ -162,6 +166,7 @@ class DNII:
         self._fs = _FaissStore(self.d) if self.cfg.use_faiss else None
         self._bits = np.zeros(0, np.uint8)            # alive bit per row (faiss scan filter), little-endian bit order
         self._ndead = 0                               # tombstones still stored in lists
+        self._bufs: dict[int, tuple] = {}             # scratch buffers of the split pass (`_scratch`)
 
     def __len__(self) -> int: return len(self._id2row)
     def __contains__(self, i) -> bool: return int(i) in self._id2row
@@ -274,8 +279,23 @@ def _live(self: DNII, lid: int, copy: bool = True) -> tuple[torch.Tensor, torch.
     if not copy: return rows, V.float()
     return rows.clone(), V.float().clone()  # copies: the caller may rewrite this very list from them
 
+_FAISS = []  # [faiss module or None], filled on first use
+
+def _faiss():
+    "faiss, or None where it is not installed (imported once)."
+    if not _FAISS:
+        try: import faiss; _FAISS.append(faiss)
+        except ImportError: _FAISS.append(None)
+    return _FAISS[0]
+
 def _assign(X: torch.Tensor, C: torch.Tensor, chunk: int = 16384) -> torch.Tensor:
-    "Index of the nearest (L2) row of `C` for each row of `X`."
+    "Index of the nearest (L2) row of `C` for each row of `X`: faiss `knn` for CPU float32 (one BLAS GEMM with a fused arg-min), else torch GEMMs."
+    # issue 18: on the AMD development machine one thread of faiss's knn did the routing GEMM (10K x 270 x 256) about twice as fast
+    # as torch's MKL GEMM
+    f = _faiss()
+    if f is not None and X.device.type == 'cpu' and X.dtype == torch.float32 and C.dtype == torch.float32 and len(X) and len(C):
+        I = f.knn(X.numpy(), C.numpy(), 1)[1][:, 0]
+        if (I >= 0).all(): return torch.from_numpy(I)              # -1: every distance overflowed (huge vectors): torch's rule below
     half = 0.5 * (C * C).sum(1)
     return torch.cat([(X[s:s + chunk] @ C.T - half).argmax(1) for s in range(0, X.shape[0], chunk)])
 
@@ -304,6 +324,12 @@ def _append(self: DNII, part: _Part, a: torch.Tensor, X: torch.Tensor, rows: np.
 @_method
 def add(self: DNII, ids, vectors, namespace: str = 'default', block=None, pos=None, time=None) -> None:
     "Insert `vectors` (n, d) under new `ids` into `namespace`, with per-entry metadata (source block id, position, time)."
+    # on one thread from the checks on (issue 18): a 2-thread torch op (the finiteness sum, the live-row index) waits for a
+    # descheduled worker on a loaded machine, as the list maintenance below did
+    with _one_thread(self.device): self._add(ids, vectors, namespace, block, pos, time)
+
+@_method
+def _add(self: DNII, ids, vectors, namespace, block, pos, time):
     X = self._as_matrix(vectors, 'vectors'); ids = self._as_ids(ids, X.shape[0]); n = len(ids)
     namespace = self._check_ns(namespace)
     blk, ps, tm = self._as_meta(block, n, 'block', np.int64, -1), self._as_meta(pos, n, 'pos', np.int64, -1), self._as_meta(time, n, 'time', np.float64, np.nan)
@@ -318,9 +344,8 @@ def add(self: DNII, ids, vectors, namespace: str = 'default', block=None, pos=No
     self._ext[rows], self._ns[rows], self._block[rows], self._pos[rows], self._time[rows] = ids, code, blk, ps, tm
     self._set_alive(rows, True)
     self._id2row.update(zip(ids.tolist(), rows.tolist()))
-    with _one_thread(self.device):
-        for s in range(0, n, _CHUNK):
-            self._insert_step(part, code, X[s:s + _CHUNK], rows[s:s + _CHUNK]); self._split_oversized(part)
+    for s in range(0, n, _CHUNK):
+        self._insert_step(part, code, X[s:s + _CHUNK], rows[s:s + _CHUNK]); self._split_oversized(part)
 
 @_method
 def _insert_step(self: DNII, part: _Part, code: int, X: torch.Tensor, rows: np.ndarray):
@@ -341,10 +366,12 @@ class _one_thread:
     "Run a block with torch on one CPU thread (restored after). List maintenance is many small ops on lists of a few hundred rows: a parallel region per op costs more than it saves, and on a loaded machine each region's barrier waits for a descheduled worker (issue 18: streamed inserts an order of magnitude slower with 2 torch threads than with 1 on the shared 2-core machine)."
     def __init__(self, device=None): self.on = device is None or torch.device(device).type == 'cpu'  # a GPU index: nothing to do
     def __enter__(self):
-        self.n = torch.get_num_threads()
+        self.n = torch.get_num_threads(); f = _faiss() if self.on else None; self.nf = f.omp_get_max_threads() if f else 1
         if self.on and self.n != 1: torch.set_num_threads(1)  # process-wide while the block runs: not for concurrent torch work in other threads
+        if f and self.nf != 1: f.omp_set_num_threads(1)       # faiss too: routing and LIRE scoring are faiss knn calls (`_assign`)
     def __exit__(self, *a):
         if torch.get_num_threads() != self.n: torch.set_num_threads(self.n)
+        if self.on and (f := _faiss()) and f.omp_get_max_threads() != self.nf: f.omp_set_num_threads(self.nf)
 
 @_method
 def _split_oversized(self: DNII, part: _Part):
@@ -379,8 +406,11 @@ def _two_means(V: torch.Tensor, c_old: torch.Tensor, iters: int) -> tuple[torch.
     # started from a balanced cut along the direction between two far-apart members; distances through inner products
     # (|v - c|^2 = |v|^2 - 2 v.c + |c|^2), so each step is one mat-vec over the list (a list of a few hundred rows stays in cache:
     # one list at a time beat a padded (m, n_max, d) batch of all of a step's lists 3x, which streams from memory every step)
+    if V.device.type == 'cpu' and V.dtype == torch.float32:    # numpy: ~40 small ops per list, each ~5x cheaper to call than torch's
+        side, c1, c2 = _two_means_np(V.numpy(), c_old.numpy(), iters); return torch.from_numpy(side), torch.from_numpy(c1), torch.from_numpy(c2)
     vn = (V * V).sum(1); far = lambda c: V[(vn - 2 * (V @ c)).argmax()]
     a = far(c_old); b = far(a)
+    if (a - b) @ (a - b) <= 1e-12 * (a @ a): c = V.mean(0); return torch.arange(len(V), device=V.device) >= len(V) // 2, c, c.clone()  # all rows (nearly) equal: halves equal
     proj = V @ (a - b); side = proj > proj.median()
     if bool(side.all()) or not bool(side.any()): side = torch.arange(len(V), device=V.device) >= len(V) // 2
     tot, n = V.sum(0), len(V)
@@ -391,6 +421,24 @@ def _two_means(V: torch.Tensor, c_old: torch.Tensor, iters: int) -> tuple[torch.
         c1, c2 = means(side)
         new = V @ (c2 - c1) > 0.5 * (c2 @ c2 - c1 @ c1)              # closer to c2 than to c1
         if bool(new.all()) or not bool(new.any()) or bool((new == side).all()): break
+        side = new
+    return side, *means(side)
+
+def _two_means_np(V: np.ndarray, c_old: np.ndarray, iters: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    "`_two_means` in numpy (same steps, the lower median as `torch.median`)."
+    n = len(V); vn = np.einsum('ij,ij->i', V, V); far = lambda c: V[(vn - 2 * (V @ c)).argmax()]
+    a = far(c_old); b = far(a)
+    if (a - b) @ (a - b) <= 1e-12 * (a @ a): c = V.mean(0); return np.arange(n) >= n // 2, c, c.copy()   # all rows (nearly) equal
+    proj = V @ (a - b); side = proj > np.partition(proj, (n - 1) // 2)[(n - 1) // 2]
+    if side.all() or not side.any(): side = np.arange(n) >= n // 2
+    tot = V.sum(0)
+    def means(side):
+        s2 = side.astype(V.dtype) @ V; n2 = np.float32(side.sum())
+        return (tot - s2) / (n - n2), s2 / n2
+    for _ in range(iters):
+        c1, c2 = means(side)
+        new = V @ (c2 - c1) > 0.5 * (c2 @ c2 - c1 @ c1)
+        if new.all() or not new.any() or (new == side).all(): break
         side = new
     return side, *means(side)
 
@@ -444,6 +492,16 @@ def _lire_new(self: DNII, part: _Part, idx: list[int], lids: list[int]) -> list[
     self.stats['reassigned'] += n
     return list(dict.fromkeys(lids[:2] + [lids[i] for i, *_ in moves] + [lids[t] for _, a, _, _ in moves for t in torch.unique(a).tolist()]))
 
+def _lire_assign(Vs: list[torch.Tensor], A: np.ndarray, C: torch.Tensor) -> np.ndarray:
+    """LIRE's scoring: `Vs[i]` (n_i, d) are the entries of list `i`, each goes to the nearest (L2) of the centroids `C[A[i]]`
+    (`A` (u, u) bool, `C` (u, d)). Returns the new list of every entry, lists one after the other (`(sum n_i,)`)."""
+    t = np.empty(sum(len(V) for V in Vs), np.int64); s = 0
+    for i, V in enumerate(Vs):
+        if not len(V): continue
+        cand = np.flatnonzero(A[i]); e = s + len(V)
+        t[s:e] = cand[_assign(V.float(), C[torch.from_numpy(cand).to(C.device)]).cpu().numpy()] if len(cand) > 1 else cand[0]; s = e
+    return t
+
 @_method
 def _split_batch(self: DNII, part: _Part, lids: list[int]) -> list[int]:
     """Split all of `lids` at once: each list by `_two_means` (as `_split`), then one LIRE pass over the union of their
@@ -454,6 +512,13 @@ def _split_batch(self: DNII, part: _Part, lids: list[int]) -> list[int]:
     js = [part.lids.index(l) for l in lids]; c_old = part.cent[js].clone()
     two = [_two_means(self._live(l, copy=False)[1], c_old[i], self.cfg.kmeans_iters) for i, l in enumerate(lids)]
     c1, c2 = torch.stack([t[1] for t in two]), torch.stack([t[2] for t in two])
+    # a list of (nearly) identical entries has halves equal up to rounding: the pass would hand its entries to whichever half the
+    # rounding favours, a new list past the bound each time (a repeated sentence split until the cap): such a list is left as it is
+    ok = (c1 != c2).any(1).tolist()                                                    # `_two_means`: equal halves for such a list
+    if not all(ok):
+        lids, js = [l for l, k in zip(lids, ok) if k], [j for j, k in zip(js, ok) if k]; m = len(lids)
+        if not m: return []
+        k = torch.tensor(ok, device=dev); c_old, c1, c2 = c_old[k], c1[k], c2[k]
     # new lists and centroids: list lids[i] keeps centroid c1[i], its new partner gets c2[i] (filled by the LIRE pass below)
     M0 = len(part.lids); code = self._list_ns[lids[0]]
     part.lids += [self._new_list(code) for _ in lids]
@@ -470,30 +535,55 @@ def _split_batch(self: DNII, part: _Part, lids: list[int]) -> list[int]:
     U = sorted(set(c for h in hood for c in h)); col = {c: u for u, c in enumerate(U)}
     A = np.zeros((len(U), len(U)), bool)                                              # A[u, v]: list U[u]'s entries may go to centroid U[v]
     for h in hood: hu = [col[c] for c in h]; A[np.ix_(hu, hu)] = True
-    C = part.cent[U]; hc = 0.5 * (C * C).sum(1); Ul = [part.lids[c] for c in U]
-    keep, inc, moved = {}, {}, 0                                                      # (no big concatenation of the moves: a fresh
-    for u, l in enumerate(Ul):                                                        #  buffer of tens of MB costs its page faults)
-        rows, V = self._live(l, copy=False)                                           # score first: the lists' views stay valid
-        if not len(rows): continue
-        cand = torch.from_numpy(np.flatnonzero(A[u])).to(dev)
-        t = cand[(V @ C[cand].T - hc[cand]).argmax(1)]; mv = t != u
-        if not bool(mv.any()): continue
-        keep[u] = (V[~mv], rows[~mv]); i = mv.nonzero()[:, 0]; tm, o = t[i].sort(stable=True); i = i[o]
-        tv, c = torch.unique_consecutive(tm, return_counts=True); c = c.tolist(); moved += len(i)
-        for v, Vp, rp in zip(tv.tolist(), V.index_select(0, i).split(c), rows[i].split(c)): inc.setdefault(v, []).append((Vp, rp))
-    # the split lists' centroids become the means of what they hold after the pass: their 2-means ran on contents that the
-    # pass then changed (halves of neighbouring splits trading entries); recall@10 on 5 streamed hard sets, 100K-200K, went from
-    # 0.003 below one-split-at-a-time on average to level with it (+0.002 at nprobe 16, -0.001 at 32)
-    split = set(js) | set(range(M0, M0 + m))
-    for u, (V, rows) in keep.items():                                                 # lists that lost entries: rewritten once
-        p = inc.pop(u, []); Vn = torch.cat([V] + [q[0] for q in p]); self._rewrite(Ul[u], Vn, torch.cat([rows] + [q[1] for q in p]))
-        if U[u] in split and len(Vn): part.cent[U[u]] = Vn.mean(0)
-    for v, p in inc.items():                                                          # lists that only gained: appended to
-        Vi, ri = torch.cat([q[0] for q in p]), torch.cat([q[1] for q in p])
-        self._lists[Ul[v]].append(Vi.to(self.dtype), ri); self._list[ri.cpu().numpy()] = Ul[v]
-        if U[v] in split: part.cent[U[v]] = self._live(Ul[v], copy=False)[1].mean(0)
+    Ul = [part.lids[c] for c in U]
+    # scored where the entries lie, tombstones included (they are never moved), one knn call per list: a copy of the union into one
+    # matrix, scored by runs of lists with the same candidates, was slower (few lists share their candidates; the copy is a pass
+    # over memory)
+    Ls = [self._lists[l] for l in Ul]; Vs = [L.vecs[:L.n] for L in Ls]; Rs = [L.rows[:L.n] for L in Ls]
+    sizes = np.array([L.n for L in Ls], np.int64); off = np.r_[0, np.cumsum(sizes)]
+    t = _lire_assign(Vs, A, part.cent[U])
+    alive = self._alive[torch.cat(Rs).cpu().numpy()]; src = np.repeat(np.arange(len(U)), sizes)
+    mv = (t != src) & alive; moved = int(mv.sum())
+    if moved:
+        # 1. the movers, copied out before any list changes, then grouped by their new list
+        i = np.flatnonzero(mv); si = src[i]; loc = i - off[si]; dst = t[i]
+        Wm, Rm = self._scratch(0, len(i)); cut = (np.flatnonzero(np.diff(si)) + 1).tolist()
+        for a, b in zip([0] + cut, cut + [len(i)]):
+            u = int(si[a]); x = torch.from_numpy(loc[a:b]).to(dev); Wm[a:b] = Vs[u][x]; Rm[a:b] = Rs[u][x]
+        o = np.argsort(dst, kind='stable'); Wd, Rd = self._scratch(1, len(i)); ot = torch.from_numpy(o).to(dev)
+        torch.index_select(Wm, 0, ot, out=Wd); torch.index_select(Rm, 0, ot, out=Rd); dst = dst[o]
+        # 2. each list that lost entries closes its gaps with its own last entries, in place: the cost is the movers', not the list's
+        for a, b in zip([0] + cut, cut + [len(i)]):
+            u = int(si[a]); n = int(sizes[u]); rm = loc[a:b]; n2 = n - len(rm)
+            hole = rm[rm < n2]; tail = np.setdiff1d(np.arange(n2, n), rm, assume_unique=True)
+            if len(hole):
+                h, s_ = torch.from_numpy(hole).to(dev), torch.from_numpy(tail).to(dev); Vs[u][h] = Vs[u][s_]; Rs[u][h] = Rs[u][s_]
+            Ls[u].truncate(n2)
+        # 3. each list that gained appends its arrivals (after every step 2: an append may move a list's storage)
+        cut = (np.flatnonzero(np.diff(dst)) + 1).tolist()
+        for a, b in zip([0] + cut, cut + [len(i)]):
+            v = int(dst[a]); Ls[v].append(Wd[a:b].to(self.dtype), Rd[a:b]); self._list[Rd[a:b].cpu().numpy()] = Ul[v]
+        for u in np.unique(si).tolist():                                               # tombstones past compact_ratio: rewritten
+            L = Ls[u]
+            if L.dead > self.cfg.compact_ratio * L.n: self._rewrite(Ul[u], *self._live(Ul[u])[::-1]); self.stats['compactions'] += 1
+        # the split lists' centroids become the means of what they hold after the pass: their 2-means ran on contents that the
+        # pass then changed (halves of neighbouring splits trading entries); recall@10 on 5 streamed hard sets, 100K-200K, went from
+        # 0.003 below one-split-at-a-time on average to level with it (+0.002 at nprobe 16, -0.001 at 32)
+        split = set(js) | set(range(M0, M0 + m))
+        for u in np.union1d(si, dst).tolist():
+            if U[u] in split and Ls[u].live: part.cent[U[u]] = self._live(Ul[u], copy=False)[1].mean(0)
     self.stats['reassigned'] += moved
     return Ul
+
+@_method
+def _scratch(self: DNII, i: int, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    "Reusable buffers number `i`: `(n, d)` float32 and `(n,)` long views (a fresh buffer of several MB per split pass costs its page faults)."
+    V, R = self._bufs.get(i, (None, None))
+    if V is None or len(V) < n:
+        cap = max(n, 2 * len(V) if V is not None else 4096)
+        V, R = self._bufs[i] = torch.empty(cap, self.d, device=self.device), torch.empty(cap, dtype=torch.long, device=self.device)
+    return V[:n], R[:n]
+
 
 @_method
 def delete(self: DNII, ids) -> None:

@@ -78,3 +78,24 @@ $C2 --label dnii-split-batch --split-batch 1 --out batch.csv
 #     100K 0.9009 / 0.9424 (0.8992 / 0.9393), 50-51K inserts/s at 200K;
 #   e122101 (neighbourhoods fixed, split centroids not re-centred after the pass): 100K 0.8934 / 0.9342, 120K 0.9045 / 0.9376,
 #     150K 0.9288 / 0.9518, 180K 0.9567 / 0.9722, 200K 0.9557 / 0.9725: 0.003 below one-at-a-time on average.
+
+# ---------------------------------------------------------------------------------------------------------------------
+# reports/results/dnii_lire_batch_cpu.csv and dnii_lire_batch_profile_cpu.csv (issue 18, 2026-11-28 04:20-04:25 UTC, branch
+# dnii-fast at 22aba1b): the LIRE pass and routing of the batched splits made cheaper (faiss knn for routing and LIRE scoring, each
+# list scored where it lies, movers copied out, lists that lost entries close their gaps in place, 2-means in numpy; label
+# dnii-lire-batch) against the previous code (main at 86d06d6, label dnii-split-batch, as in dnii_split_batch_cpu.csv), both with the
+# default split_batch=True. The old code ran from a git worktree of 86d06d6 (/tmp/h1/old) put first on PYTHONPATH; each command
+# is one process. Shared 2-core machine, other helpers' jobs running (load average 4.8-5.0): rates are low and noisy, recall is not.
+# (The branch's later commit 1150b20 only tidies the code: the same splits, moves and compactions on the 100K stream.)
+C="icmos bench dnii --n 100000,200000 --d 256 --queries 1000 --latency-queries 100 --nprobe 4,8,16,32,64 --threads 2 --list-size 256 --clusters-out= --datasets hard --workloads streaming --indexes dnii"
+export OMP_NUM_THREADS=2
+for r in 1 2 3; do
+  PYTHONPATH=/tmp/h1/old $C --label dnii-split-batch --out old$r.csv
+  PYTHONPATH=$PWD $C --label dnii-lire-batch --out new$r.csv
+done
+# joined into dnii_lire_batch_cpu.csv (";run=R" added to params). Profile (one thread, hard set 100K, list_size 256, 10 batches + 10%
+# deletes), old/new interleaved twice, right after (code column: which tree was on PYTHONPATH):
+for r in 1 2; do for code in old new; do
+  P=$([ $code = old ] && echo /tmp/h1/old || echo $PWD)
+  PYTHONPATH=$P python reports/scripts/dnii_split_profile.py --n 100000 --list-size 256 --split-batch 1 --append --run $r --code $code --out reports/results/dnii_lire_batch_profile_cpu.csv
+done; done
