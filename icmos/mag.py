@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 from .core import ICMOSConfig, ICMOSError, Method, Prompt, batches, cache_kw, check_budget, encode_prompt, load_model
 from .kv import PositionedCache, evict
 from .streaming import StreamingLLM
-from .neural_memory import NeuralMemory
+from .neural_memory import NeuralMemory, stack_params, write_layers
 
 # %% auto #0
 __all__ = ['ADAPTER', 'CONFIG', 'FORMAT', 'PHASES', 'TRAIN_COLUMNS', 'BENCH_COLUMNS', 'VARIANTS', 'attention_of',
@@ -70,12 +70,16 @@ class MAGConfig:
     n_persistent: int = 16     # learned persistent tokens
     gate_bias: float = -4.0    # initial gate logit: sigmoid(-4) = 0.018, biased to attention
     grad_clip: float = 5.0     # per-token surprise norm cap in the memories
+    batched_write: bool = True # write a chunk of every MAG layer in one batched pass (`write_layers`); False: layer by layer
+    compile_write: bool = False # torch.compile the batched write (eager, with a warning, if compiling fails)
 
     def __post_init__(self):
         for name, lo in (('hidden_size', 1), ('n_layers', 1), ('d_mem', 1), ('mem_hidden', 1), ('mem_depth', 2),
                          ('chunk_size', 1), ('window', 1), ('n_sink', 0), ('n_persistent', 0)):
             v = getattr(self, name)
             if not isinstance(v, int) or isinstance(v, bool) or v < lo: raise ICMOSError(f'{name}: must be an integer >= {lo} (got {v!r})')
+        for name in ('batched_write', 'compile_write'):
+            if not isinstance(getattr(self, name), bool): raise ICMOSError(f'{name}: must be True or False (got {getattr(self, name)!r})')
         if self.chunk_size > self.window:
             raise ICMOSError(f'chunk_size: a memory chunk of {self.chunk_size} tokens is larger than the attention window of '
                              f'{self.window}: tokens would leave the window before the memory has them; use chunk_size <= window')
@@ -141,11 +145,14 @@ class MAGStream:
         self.mix_log = [[] for _ in range(L)]   # (b, n) |g (W_O r - a)| / |a|: how much MAG changes the attention output
         self.keep_inputs, self.inputs = False, [[] for _ in range(L)]  # the written stream per layer (b, n, D), if kept (`memory_probe`)
         self.last_gate = [None] * L  # (b, n) gate of the last call per layer, detached, on the device (training logs it without a host sync)
+        self.ready = [None] * L      # a full chunk per layer waiting for the batched write at the end of the forward pass
+        self._params = None          # `stack_params` of the memories, made once per stream (one autograd node for all chunks)
 
     def step(self, i: int, x: torch.Tensor, a: torch.Tensor) -> torch.Tensor: # x: (b, n, D) attention input, a: (b, n, D) its output
         "Layer `i`'s MAG: read (and write, chunk by chunk) the memory, gate it into the attention output."
         mag, C = self.mag, self.mag.cfg.chunk_size
         mem, (b, n, _) = mag.memory[i], x.shape
+        if self.ready[i] is not None: self._write(i)  # a deferred chunk not flushed yet (never in a whole forward pass)
         xf = F.rms_norm(x.float(), (x.shape[-1],))
         if self.keep_inputs and self.write: self.inputs[i].append(xf.detach())
         if self.states[i] is None:
@@ -162,9 +169,10 @@ class MAGStream:
                 self.pending[i].append(xf[:, s:s + take])
                 if have + take == C:
                     chunk, self.pending[i] = torch.cat(self.pending[i], 1), []
-                    with torch.enable_grad() if self.grad_writes else nullcontext():
-                        self.states[i] = mem.write(self.states[i], chunk)
+                    if mag.cfg.batched_write and s + take == n: self.ready[i] = chunk  # read by nothing before the next call
+                    else: self._write(i, chunk)
             s += take
+        if mag.cfg.batched_write and i == len(mag.memory) - 1: self.flush()  # the last MAG layer: every layer has read
         r = torch.cat(outs, 1)
         self.reads[i] = r
         g = torch.sigmoid(mag.gate[i](xf))
@@ -174,6 +182,25 @@ class MAGStream:
         delta = g * (mag.out[i](r) - af)
         if self.track: self.mix_log[i].append((delta.norm(dim=-1) / af.norm(dim=-1).clamp_min(1e-9)).detach().cpu())
         return (af + delta).to(a.dtype)
+
+    def _write(self, i: int, chunk: torch.Tensor | None = None):
+        "Write `chunk` (default: layer `i`'s deferred chunk) into layer `i`'s memory alone."
+        chunk, self.ready[i] = (self.ready[i] if chunk is None else chunk), None
+        with torch.enable_grad() if self.grad_writes else nullcontext():
+            self.states[i] = self.mag.memory[i].write(self.states[i], chunk)
+
+    def flush(self):
+        "Write the deferred chunks of all layers in one batched pass (`write_layers`)."
+        idx = [i for i, c in enumerate(self.ready) if c is not None]
+        if not idx: return
+        mems = self.mag.memory
+        with torch.enable_grad() if self.grad_writes else nullcontext():
+            if len(idx) < len(mems): P = None  # some layers only (not in a whole forward pass): stack their parameters
+            else:
+                if self._params is None or (torch.is_grad_enabled() and not self._params[0].requires_grad): self._params = stack_params(mems)
+                P = self._params
+            new = write_layers([mems[i] for i in idx], [self.states[i] for i in idx], [self.ready[i] for i in idx], P, self.mag.cfg.compile_write)
+        for i, s in zip(idx, new): self.states[i], self.ready[i] = s, None
 
     def _hook(self, i, module, args, kwargs, output):
         if not self.active: return None
