@@ -427,6 +427,8 @@ class TrainConfig:
     workers: int = 0        # DataLoader worker processes building the samples ahead (0 = in the loop)
     log_every: int = 1      # steps between log flushes: the only place the loop waits for the GPU
     save_every: int = 0     # steps between checkpoints inside a phase (0 = only at its end): a killed run keeps them
+    batched_write: bool = True   # `MAGConfig.batched_write`: every layer's chunk in one write (False: layer by layer, the old path)
+    compile_write: bool = False  # `MAGConfig.compile_write`: torch.compile the batched write
 
     def __post_init__(self):
         if not self.phases: raise ICMOSError('phases: give at least one phase')
@@ -438,6 +440,8 @@ class TrainConfig:
         for k in ('batch', 'log_every'):
             v = getattr(self, k)
             if not isinstance(v, int) or isinstance(v, bool) or v < 1: raise ICMOSError(f'{k}: must be an integer >= 1 (got {v!r})')
+        for k in ('batched_write', 'compile_write'):
+            if not isinstance(getattr(self, k), bool): raise ICMOSError(f'{k}: must be True or False (got {getattr(self, k)!r})')
         if not isinstance(self.workers, int) or self.workers < 0: raise ICMOSError(f'workers: must be an integer >= 0 (got {self.workers!r})')
 
 def _log_row(path, row, columns):
@@ -537,6 +541,8 @@ def train_args(p):
     p.add_argument('--workers', type=int, default=0, help='DataLoader processes building samples ahead (default 0: in the loop)')
     p.add_argument('--log-every', type=int, default=1, help='steps between log flushes, the only host syncs of the loop (default 1)')
     p.add_argument('--save-every', type=int, default=0, help='steps between checkpoints inside a phase, 0 = only at its end (default 0)')
+    p.add_argument('--layerwise-write', dest='batched_write', action='store_false', help='write the memories layer by layer (the old path; default: one batched write per chunk)')
+    p.add_argument('--compile-write', action='store_true', help='torch.compile the batched memory write (eager, with a warning, if compiling fails)')
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1)')
     _model_flags(p)
 
@@ -550,14 +556,15 @@ def train_main(args) -> int:
                      layers=[int(x) for x in split(args.layers)] if args.layers else None, out=args.out, resume=args.resume,
                      log=args.log, seed=args.seed, time_limit=args.time_limit, length=args.length,
                      batch=args.batch, workers=args.workers, log_every=args.log_every,
-                     save_every=args.save_every)
+                     save_every=args.save_every, batched_write=args.batched_write, compile_write=args.compile_write)
     cfg = _config(args)
     model, tok = load_model(cfg)
     label = model_label(cfg)
     for i, phase in enumerate(tc.phases):
         src = tc.resume if i == 0 else Path(tc.out) / tc.phases[i - 1]
-        if src: mag = load_mag(src, model); mag.cfg = replace(mag.cfg, window=tc.window)
-        else: mag = MAG.for_model(model, window=tc.window, chunk_size=tc.chunk_size, layers=tc.layers, model_name=label)
+        fast = dict(batched_write=tc.batched_write, compile_write=tc.compile_write)
+        if src: mag = load_mag(src, model); mag.cfg = replace(mag.cfg, window=tc.window, **fast)
+        else: mag = MAG.for_model(model, window=tc.window, chunk_size=tc.chunk_size, layers=tc.layers, model_name=label, **fast)
         print(f"icmos: phase {phase} from {src or 'a fresh adapter'}", file=sys.stderr)
         rows = train_phase(model, tok, mag, phase, tc, index=i, label=label)
         print(f"icmos: phase {phase}: {len(rows)} steps, loss {rows[0]['loss']} -> {rows[-1]['loss']}, saved {Path(tc.out) / phase}", file=sys.stderr)
