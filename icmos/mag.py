@@ -378,6 +378,14 @@ def mag_batch(prompts: list, targets: list, filler: int) -> dict:
         tail[j, :len(x)] = x; labels[j, a - 1:a - 1 + len(t)] = torch.tensor(t)
     return {'feed': torch.stack(feed), 'tail': tail, 'labels': labels}
 
+def _tail_calls(tail: torch.Tensor, n_fed: int, cfg: MAGConfig) -> list:
+    """The tail cut at the memory's chunk boundaries when writes are batched: a chunk that completes inside a call is
+    written layer by layer (its later tokens read it), one that completes at the end of a call waits for the batched write."""
+    if not cfg.batched_write: return [tail]
+    C, T = cfg.chunk_size, tail.shape[1]
+    cuts = [0, *range((-n_fed) % C or C, T, C), T]
+    return [tail[:, a:b] for a, b in zip(cuts[:-1], cuts[1:])]
+
 def mag_batch_loss(model, mag: MAG, batch: dict) -> dict:
     """Teacher-forced loss of a `mag_batch` under MAG, the mean over samples of each sample's mean token loss (so that one
     batched step is the mean of the per-sample steps): `loss`, per sample `losses` (b,), `hits` (b, t) and `mask` (b, t) of
@@ -390,12 +398,15 @@ def mag_batch_loss(model, mag: MAG, batch: dict) -> dict:
             run = MAGRunner(model, mag, st, batch=feed.shape[0])
             run.feed(feed)
         run.refresh_persistent()
-        lg = model(input_ids=tail, **cache_kw(model, run.cache), use_cache=True).logits.float()
+        lgs, gates = [], []
+        for t in _tail_calls(tail, feed.shape[1], mag.cfg):
+            lgs.append(model(input_ids=t, **cache_kw(model, run.cache), use_cache=True).logits); gates.append(list(st.last_gate))
+        lg, last_gate = torch.cat(lgs, 1).float(), [torch.cat(g, 1) for g in zip(*gates)]
     mask = labels >= 0
     tok_loss = F.cross_entropy(lg.transpose(1, 2), labels, ignore_index=-100, reduction='none')  # (b, t), 0 off target
     losses = tok_loss.sum(1) / mask.sum(1)
     w = mask.float() / mask.sum()
-    gate = torch.stack([(g.float() * w).sum() for g in st.last_gate]).mean()
+    gate = torch.stack([(g.float() * w).sum() for g in last_gate]).mean()
     return {'loss': losses.mean(), 'losses': losses, 'hits': (lg.argmax(-1) == labels) & mask, 'mask': mask, 'gate': gate,
             'logits': lg, 'stream': st}
 
