@@ -34,14 +34,14 @@ def trimmer_run(model, tok, length: int, batch: int, workers: int = 0, log_every
     return lambda n: train_trimmer(model, tok, TrainConfig(steps=n, lengths=(length,), ratios=(0.75,), tasks=tasks, out='', curve=None,
                                                            batch=batch, workers=workers, log_every=log_every), progress=False)
 
-def mag_run(model, tok, length: int, batch: int, workers: int = 0, log_every: int = 1, window: int = 512):
-    "`run(n)`: `train_phase` (needle) for `n` steps of `batch` samples of `length` tokens, a fresh adapter (window `window`, chunk 64)."
+def mag_run(model, tok, length: int, batch: int, workers: int = 0, log_every: int = 1, window: int = 512, **mag_kw):
+    "`run(n)`: `train_phase` (needle) for `n` steps of `batch` samples of `length` tokens, a fresh adapter (window `window`, chunk 64, `MAGConfig` fields `mag_kw`)."
     from icmos.mag import MAG, TrainConfig, train_phase
     def run(n):
         with tempfile.TemporaryDirectory() as d:
             tc = TrainConfig(phases=['needle'], steps=n, window=window, chunk_size=64, out=d, log=f'{d}/log.csv', length=length,
                              batch=batch, workers=workers, log_every=log_every)
-            train_phase(model, tok, MAG.for_model(model, window=window, chunk_size=64), 'needle', tc)
+            train_phase(model, tok, MAG.for_model(model, window=window, chunk_size=64, **mag_kw), 'needle', tc)
     return run
 
 def _one_step(component: str, model, tok, length: int, batch: int, window: int):
@@ -62,28 +62,25 @@ def run_train_speed(cfg: ICMOSConfig, components: list[str], lengths: dict, batc
                     workers: int = 0, log_every: int = 4, window: int = 512, compile: bool = False, progress: bool = True) -> tuple[list[dict], dict]:
     """Rows of `speed.csv` for training: per component the old loop (float32, batch 1, data in the loop, a host sync per step)
     against the new one (`cfg.dtype`, each batch in `batches`, `workers` building data, a flush every `log_every` steps),
-    measured in the same run; `lengths`/`steps` per component. With `compile`, MAG again with `compiled_writes`."""
-    from icmos.neural_memory import compiled_writes
+    measured in the same run; `lengths`/`steps` per component. MAG's old loop writes its memories layer by layer
+    (`batched_write=False`), the new one batched (`write_layers`); with `compile`, the new one again with `compile_write`."""
     log = (lambda *a: print('icmos train-speed:', *a, file=sys.stderr, flush=True)) if progress else (lambda *a: None)
     fp32, tok = load_model(ICMOSConfig(**{**vars(cfg), 'dtype': 'float32'}))
     fast, _ = load_model(cfg)
     dev, dt = fp32.device, str(fast.dtype).removeprefix('torch.')
     rows, rec = [], {'device': _device_name(dev), 'torch': torch.__version__, 'runs': []}
-    make = {'trimmer': lambda m, L, b, w, le: trimmer_run(m, tok, L, b, w, le), 'mag': lambda m, L, b, w, le: mag_run(m, tok, L, b, w, le, window)}
+    make = {'trimmer': lambda m, L, b, w, le: trimmer_run(m, tok, L, b, w, le), 'mag': lambda m, L, b, w, le, **kw: mag_run(m, tok, L, b, w, le, window, **kw)}
     for comp in components:
         if comp not in make: raise ICMOSError(f"component {comp!r}: train-speed measures {', '.join(make)}")
         L, S = lengths[comp], steps[comp]
         log(f'{comp}: baseline (float32, batch 1, {S} steps of {L} tokens)')
-        base = _per_step(make[comp](fp32, L, 1, 0, 1), S, warm)
+        base = _per_step(make[comp](fp32, L, 1, 0, 1, **({'batched_write': False} if comp == 'mag' else {})), S, warm)
         rec['runs'].append({'component': comp, 'loop': 'baseline', 'dtype': 'float32', 'batch': 1, 'sec_per_step': base, 'context_tokens': L})
         variants = [('train_step', b, False) for b in batches] + ([('train_step_compiled', max(batches), True)] if compile and comp == 'mag' else [])
         for op, b, comp_w in variants:
             log(f'{comp}: {op} ({dt}, batch {b})')
-            compiled_writes(comp_w)
-            try:
-                sec = _per_step(make[comp](fast, L, b, workers, log_every), S, warm)
-                prof = gpu_profile(_one_step(comp, fast, tok, L, b, window), 1, dev)
-            finally: compiled_writes(False)
+            sec = _per_step(make[comp](fast, L, b, workers, log_every, **({'compile_write': comp_w} if comp == 'mag' else {})), S, warm)
+            prof = gpu_profile(_one_step(comp, fast, tok, L, b, window), 1, dev)
             rows.append({'component': comp, 'op': op, 'context_tokens': L, 'batch': b, 'dtype': dt, 'tok_s': b * L / sec,
                          'baseline_tok_s': L / base, 'speedup': base * b / sec, 'gpu_util': prof['gpu_util'], 'device': rec['device']})
             rec['runs'].append({'component': comp, 'loop': op, 'dtype': dt, 'batch': b, 'sec_per_step': sec, 'context_tokens': L,
@@ -104,7 +101,7 @@ def bench_args(p):
     p.add_argument('--workers', type=int, default=4, help='DataLoader processes of the new loop (default 4)')
     p.add_argument('--log-every', type=int, default=4, help='steps between the new loop\'s log flushes (default 4)')
     p.add_argument('--window', type=int, default=512, help='MAG attention window (default 512)')
-    p.add_argument('--compile', action='store_true', help='also MAG with its memory write compiled (torch.compile; minutes on first use)')
+    p.add_argument('--compile', action='store_true', help='also MAG with its batched memory write compiled (compile_write; minutes on first use)')
     p.add_argument('--out', default='reports/results/speed.csv', help='CSV to write (rows of other components stay; default reports/results/speed.csv)')
     p.add_argument('--profile-out', default='reports/results/train_speed.json', help='seconds per step of each loop and the profiles (JSON)')
     p.add_argument('--threads', type=int, default=0, help='torch CPU threads (0 = torch default)')

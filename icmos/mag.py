@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 from .core import ICMOSConfig, ICMOSError, Method, Prompt, batches, cache_kw, check_budget, encode_prompt, load_model
 from .kv import PositionedCache, evict
 from .streaming import StreamingLLM
-from .neural_memory import NeuralMemory
+from .neural_memory import NeuralMemory, stack_params, write_layers
 
 # %% auto #0
 __all__ = ['ADAPTER', 'CONFIG', 'FORMAT', 'PHASES', 'TRAIN_COLUMNS', 'BENCH_COLUMNS', 'VARIANTS', 'attention_of',
@@ -70,12 +70,16 @@ class MAGConfig:
     n_persistent: int = 16     # learned persistent tokens
     gate_bias: float = -4.0    # initial gate logit: sigmoid(-4) = 0.018, biased to attention
     grad_clip: float = 5.0     # per-token surprise norm cap in the memories
+    batched_write: bool = True # write a chunk of every MAG layer in one batched pass (`write_layers`); False: layer by layer
+    compile_write: bool = False # torch.compile the batched write (eager, with a warning, if compiling fails)
 
     def __post_init__(self):
         for name, lo in (('hidden_size', 1), ('n_layers', 1), ('d_mem', 1), ('mem_hidden', 1), ('mem_depth', 2),
                          ('chunk_size', 1), ('window', 1), ('n_sink', 0), ('n_persistent', 0)):
             v = getattr(self, name)
             if not isinstance(v, int) or isinstance(v, bool) or v < lo: raise ICMOSError(f'{name}: must be an integer >= {lo} (got {v!r})')
+        for name in ('batched_write', 'compile_write'):
+            if not isinstance(getattr(self, name), bool): raise ICMOSError(f'{name}: must be True or False (got {getattr(self, name)!r})')
         if self.chunk_size > self.window:
             raise ICMOSError(f'chunk_size: a memory chunk of {self.chunk_size} tokens is larger than the attention window of '
                              f'{self.window}: tokens would leave the window before the memory has them; use chunk_size <= window')
@@ -141,11 +145,14 @@ class MAGStream:
         self.mix_log = [[] for _ in range(L)]   # (b, n) |g (W_O r - a)| / |a|: how much MAG changes the attention output
         self.keep_inputs, self.inputs = False, [[] for _ in range(L)]  # the written stream per layer (b, n, D), if kept (`memory_probe`)
         self.last_gate = [None] * L  # (b, n) gate of the last call per layer, detached, on the device (training logs it without a host sync)
+        self.ready = [None] * L      # a full chunk per layer waiting for the batched write at the end of the forward pass
+        self._params = None          # `stack_params` of the memories, made once per stream (one autograd node for all chunks)
 
     def step(self, i: int, x: torch.Tensor, a: torch.Tensor) -> torch.Tensor: # x: (b, n, D) attention input, a: (b, n, D) its output
         "Layer `i`'s MAG: read (and write, chunk by chunk) the memory, gate it into the attention output."
         mag, C = self.mag, self.mag.cfg.chunk_size
         mem, (b, n, _) = mag.memory[i], x.shape
+        if self.ready[i] is not None: self._write(i)  # a deferred chunk not flushed yet (never in a whole forward pass)
         xf = F.rms_norm(x.float(), (x.shape[-1],))
         if self.keep_inputs and self.write: self.inputs[i].append(xf.detach())
         if self.states[i] is None:
@@ -162,9 +169,10 @@ class MAGStream:
                 self.pending[i].append(xf[:, s:s + take])
                 if have + take == C:
                     chunk, self.pending[i] = torch.cat(self.pending[i], 1), []
-                    with torch.enable_grad() if self.grad_writes else nullcontext():
-                        self.states[i] = mem.write(self.states[i], chunk)
+                    if mag.cfg.batched_write and s + take == n: self.ready[i] = chunk  # read by nothing before the next call
+                    else: self._write(i, chunk)
             s += take
+        if mag.cfg.batched_write and i == len(mag.memory) - 1: self.flush()  # the last MAG layer: every layer has read
         r = torch.cat(outs, 1)
         self.reads[i] = r
         g = torch.sigmoid(mag.gate[i](xf))
@@ -174,6 +182,25 @@ class MAGStream:
         delta = g * (mag.out[i](r) - af)
         if self.track: self.mix_log[i].append((delta.norm(dim=-1) / af.norm(dim=-1).clamp_min(1e-9)).detach().cpu())
         return (af + delta).to(a.dtype)
+
+    def _write(self, i: int, chunk: torch.Tensor | None = None):
+        "Write `chunk` (default: layer `i`'s deferred chunk) into layer `i`'s memory alone."
+        chunk, self.ready[i] = (self.ready[i] if chunk is None else chunk), None
+        with torch.enable_grad() if self.grad_writes else nullcontext():
+            self.states[i] = self.mag.memory[i].write(self.states[i], chunk)
+
+    def flush(self):
+        "Write the deferred chunks of all layers in one batched pass (`write_layers`)."
+        idx = [i for i, c in enumerate(self.ready) if c is not None]
+        if not idx: return
+        mems = self.mag.memory
+        with torch.enable_grad() if self.grad_writes else nullcontext():
+            if len(idx) < len(mems): P = None  # some layers only (not in a whole forward pass): stack their parameters
+            else:
+                if self._params is None or (torch.is_grad_enabled() and not self._params[0].requires_grad): self._params = stack_params(mems)
+                P = self._params
+            new = write_layers([mems[i] for i in idx], [self.states[i] for i in idx], [self.ready[i] for i in idx], P, self.mag.cfg.compile_write)
+        for i, s in zip(idx, new): self.states[i], self.ready[i] = s, None
 
     def _hook(self, i, module, args, kwargs, output):
         if not self.active: return None
@@ -351,6 +378,14 @@ def mag_batch(prompts: list, targets: list, filler: int) -> dict:
         tail[j, :len(x)] = x; labels[j, a - 1:a - 1 + len(t)] = torch.tensor(t)
     return {'feed': torch.stack(feed), 'tail': tail, 'labels': labels}
 
+def _tail_calls(tail: torch.Tensor, n_fed: int, cfg: MAGConfig) -> list:
+    """The tail cut at the memory's chunk boundaries when writes are batched: a chunk that completes inside a call is
+    written layer by layer (its later tokens read it), one that completes at the end of a call waits for the batched write."""
+    if not cfg.batched_write: return [tail]
+    C, T = cfg.chunk_size, tail.shape[1]
+    cuts = [0, *range((-n_fed) % C or C, T, C), T]
+    return [tail[:, a:b] for a, b in zip(cuts[:-1], cuts[1:])]
+
 def mag_batch_loss(model, mag: MAG, batch: dict) -> dict:
     """Teacher-forced loss of a `mag_batch` under MAG, the mean over samples of each sample's mean token loss (so that one
     batched step is the mean of the per-sample steps): `loss`, per sample `losses` (b,), `hits` (b, t) and `mask` (b, t) of
@@ -363,12 +398,15 @@ def mag_batch_loss(model, mag: MAG, batch: dict) -> dict:
             run = MAGRunner(model, mag, st, batch=feed.shape[0])
             run.feed(feed)
         run.refresh_persistent()
-        lg = model(input_ids=tail, **cache_kw(model, run.cache), use_cache=True).logits.float()
+        lgs, gates = [], []
+        for t in _tail_calls(tail, feed.shape[1], mag.cfg):
+            lgs.append(model(input_ids=t, **cache_kw(model, run.cache), use_cache=True).logits); gates.append(list(st.last_gate))
+        lg, last_gate = torch.cat(lgs, 1).float(), [torch.cat(g, 1) for g in zip(*gates)]
     mask = labels >= 0
     tok_loss = F.cross_entropy(lg.transpose(1, 2), labels, ignore_index=-100, reduction='none')  # (b, t), 0 off target
     losses = tok_loss.sum(1) / mask.sum(1)
     w = mask.float() / mask.sum()
-    gate = torch.stack([(g.float() * w).sum() for g in st.last_gate]).mean()
+    gate = torch.stack([(g.float() * w).sum() for g in last_gate]).mean()
     return {'loss': losses.mean(), 'losses': losses, 'hits': (lg.argmax(-1) == labels) & mask, 'mask': mask, 'gate': gate,
             'logits': lg, 'stream': st}
 
@@ -400,6 +438,8 @@ class TrainConfig:
     workers: int = 0        # DataLoader worker processes building the samples ahead (0 = in the loop)
     log_every: int = 1      # steps between log flushes: the only place the loop waits for the GPU
     save_every: int = 0     # steps between checkpoints inside a phase (0 = only at its end): a killed run keeps them
+    batched_write: bool = True   # `MAGConfig.batched_write`: every layer's chunk in one write (False: layer by layer, the old path)
+    compile_write: bool = False  # `MAGConfig.compile_write`: torch.compile the batched write
 
     def __post_init__(self):
         if not self.phases: raise ICMOSError('phases: give at least one phase')
@@ -411,6 +451,8 @@ class TrainConfig:
         for k in ('batch', 'log_every'):
             v = getattr(self, k)
             if not isinstance(v, int) or isinstance(v, bool) or v < 1: raise ICMOSError(f'{k}: must be an integer >= 1 (got {v!r})')
+        for k in ('batched_write', 'compile_write'):
+            if not isinstance(getattr(self, k), bool): raise ICMOSError(f'{k}: must be True or False (got {getattr(self, k)!r})')
         if not isinstance(self.workers, int) or self.workers < 0: raise ICMOSError(f'workers: must be an integer >= 0 (got {self.workers!r})')
 
 def _log_row(path, row, columns):
@@ -510,6 +552,8 @@ def train_args(p):
     p.add_argument('--workers', type=int, default=0, help='DataLoader processes building samples ahead (default 0: in the loop)')
     p.add_argument('--log-every', type=int, default=1, help='steps between log flushes, the only host syncs of the loop (default 1)')
     p.add_argument('--save-every', type=int, default=0, help='steps between checkpoints inside a phase, 0 = only at its end (default 0)')
+    p.add_argument('--layerwise-write', dest='batched_write', action='store_false', help='write the memories layer by layer (the old path; default: one batched write per chunk)')
+    p.add_argument('--compile-write', action='store_true', help='torch.compile the batched memory write (eager, with a warning, if compiling fails)')
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1)')
     _model_flags(p)
 
@@ -523,14 +567,15 @@ def train_main(args) -> int:
                      layers=[int(x) for x in split(args.layers)] if args.layers else None, out=args.out, resume=args.resume,
                      log=args.log, seed=args.seed, time_limit=args.time_limit, length=args.length,
                      batch=args.batch, workers=args.workers, log_every=args.log_every,
-                     save_every=args.save_every)
+                     save_every=args.save_every, batched_write=args.batched_write, compile_write=args.compile_write)
     cfg = _config(args)
     model, tok = load_model(cfg)
     label = model_label(cfg)
     for i, phase in enumerate(tc.phases):
         src = tc.resume if i == 0 else Path(tc.out) / tc.phases[i - 1]
-        if src: mag = load_mag(src, model); mag.cfg = replace(mag.cfg, window=tc.window)
-        else: mag = MAG.for_model(model, window=tc.window, chunk_size=tc.chunk_size, layers=tc.layers, model_name=label)
+        fast = dict(batched_write=tc.batched_write, compile_write=tc.compile_write)
+        if src: mag = load_mag(src, model); mag.cfg = replace(mag.cfg, window=tc.window, **fast)
+        else: mag = MAG.for_model(model, window=tc.window, chunk_size=tc.chunk_size, layers=tc.layers, model_name=label, **fast)
         print(f"icmos: phase {phase} from {src or 'a fresh adapter'}", file=sys.stderr)
         rows = train_phase(model, tok, mag, phase, tc, index=i, label=label)
         print(f"icmos: phase {phase}: {len(rows)} steps, loss {rows[0]['loss']} -> {rows[-1]['loss']}, saved {Path(tc.out) / phase}", file=sys.stderr)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/40_neural_memory.ipynb #6a8ebf38
 from __future__ import annotations
-import logging
+import logging, warnings
 from dataclasses import dataclass, field, replace
 
 import torch
@@ -15,7 +15,7 @@ from .core import ICMOSError
 
 # %% auto #0
 __all__ = ['log', 'MemoryState', 'init_state', 'mlp', 'token_grads', 'compiled_writes', 'write_kv', 'write_reference',
-           'NeuralMemory']
+           'NeuralMemory', 'stack_params', 'write_layers']
 
 # %% ../nbs/api/40_neural_memory.ipynb #53b71ca8
 log = logging.getLogger('icmos.neural_memory')
@@ -90,7 +90,7 @@ def _wsum(coef, deltas, acts):
     return [(coef[..., None] * d).transpose(-1, -2) @ a for d, a in zip(deltas, acts)]
 
 def _write_chunk(W: list, S: list, kc, vc, e, th, al, grad_clip: float):
-    "One chunk of `write_kv`: `(W, S, clipped (scalar), non-finite (scalar), surprise (b, c))`, all on the device: no host sync."
+    "One chunk of `write_kv`: `(W, S, clipped (b,), non-finite (b,), surprise (b, c))`, all on the device: no host sync."
     deltas, acts = token_grads(W, kc, vc)
     norm = sum((d ** 2).sum(-1) * (a ** 2).sum(-1) for d, a in zip(deltas, acts)).sqrt()  # (b, c) surprise
     ok = torch.isfinite(norm)  # a non-finite token is dropped from the update (always masked: no branch on its value)
@@ -112,7 +112,7 @@ def _write_chunk(W: list, S: list, kc, vc, e, th, al, grad_clip: float):
     gs, gm = _wsum(coef_s, deltas, acts), _wsum(coef_m, deltas, acts)
     W = [f_c * w + s0_m[:, None, None] * s0 - g for w, s0, g in zip(W, S, gm)]
     S = [e_c * s0 - g for s0, g in zip(S, gs)]
-    return W, S, (safe > grad_clip).sum(), (~ok).sum(), safe
+    return W, S, (safe > grad_clip).sum(-1), (~ok).sum(-1), safe  # counters per row (b,): `write_layers` splits them by layer
 
 _COMPILED = {}  # torch.compile'd `_write_chunk`, made on first use by `compiled_writes`
 
@@ -138,10 +138,10 @@ def write_kv(state: MemoryState,
     for s in range(0, k.shape[1], chunk_size):
         sl = slice(s, s + chunk_size)
         W, S, clip, bad, safe = step(W, S, k[:, sl], v[:, sl], eta[:, sl], theta[:, sl], alpha[:, sl], grad_clip)
-        n_clip, n_bad = n_clip + clip, n_bad + bad
+        n_clip, n_bad = n_clip + clip.sum(), n_bad + bad.sum()
         if state.track:
             surprise.append(safe.detach())
-            if int(bad): log.warning('neural memory: %d token(s) with non-finite surprise dropped from the update', int(bad))
+            if int(bad.sum()): log.warning('neural memory: %d token(s) with non-finite surprise dropped from the update', int(bad.sum()))
     return replace(state, weights=W, momentum=S, n_written=state.n_written + k.shape[1], n_clipped=n_clip,
                    n_nonfinite=n_bad, surprise=surprise)
 
@@ -211,3 +211,77 @@ class NeuralMemory(nn.Module):
         if q.ndim != 3 or q.shape[-1] != self.to_k.out_features:
             raise ICMOSError(f'read takes q of shape (b, n, {self.to_k.out_features}) (got {tuple(q.shape)})')
         return mlp(state.weights, F.normalize(q.float(), dim=-1))[0]
+
+# %% ../nbs/api/40_neural_memory.ipynb #91a128c5
+def stack_params(mems: list) -> tuple:
+    "The write-side parameters of `mems` stacked over layers: `(W_K (L, d, D), W_V (L, d, D), W_g (L, 3, D), b_g (L, 3), gate_max (L, 3))`."
+    st = lambda f: torch.stack([f(m) for m in mems])
+    return (st(lambda m: m.to_k.weight), st(lambda m: m.to_v.weight), st(lambda m: m.to_gates.weight),
+            st(lambda m: m.to_gates.bias), st(lambda m: m.gate_max))
+
+def _layers_chunk(x, P, W: list, S: list, grad_clip: float):
+    "One chunk of every layer: x (L, b, c, D) raw inputs, P from `stack_params`, W/S per MLP layer (L, b, d_out, d_in); the layers fold into the batch of `_write_chunk`."
+    L, b, D = x.shape[0], x.shape[1], x.shape[-1]
+    Wk, Wv, Wg, bg, gm = P
+    x = F.rms_norm(x.float(), (D,))
+    k = F.normalize(torch.einsum('lbnD,ldD->lbnd', x, Wk), dim=-1)
+    v = torch.einsum('lbnD,ldD->lbnd', x, Wv)
+    e, th, al = (torch.sigmoid(torch.einsum('lbnD,lgD->lbng', x, Wg) + bg[:, None, None]) * gm[:, None, None]).unbind(-1)
+    f, u = (lambda t: t.flatten(0, 1)), (lambda t: t.unflatten(0, (L, b)))
+    W, S, clip, bad, safe = _write_chunk([f(w) for w in W], [f(s) for s in S], f(k), f(v), f(e), f(th), f(al), grad_clip)
+    return [u(w) for w in W], [u(s) for s in S], u(clip).sum(1), u(bad).sum(1), u(safe)
+
+def _counts(cs: list, dev) -> torch.Tensor:
+    "Per-layer counters as one (L,) device tensor (fresh states hold ints: one copy for all)."
+    if all(isinstance(c, int) for c in cs): return torch.tensor(cs, device=dev)
+    return torch.stack([torch.as_tensor(c, device=dev) for c in cs])
+
+def _layers_fn(compile: bool):
+    "`_layers_chunk`, or its `torch.compile`d twin (made once); a compile that failed before gives eager."
+    if not compile or _COMPILED.get('layers_failed'): return _layers_chunk
+    if 'layers' not in _COMPILED: _COMPILED['layers'] = torch.compile(_layers_chunk, dynamic=False)
+    return _COMPILED['layers']
+
+def write_layers(mems: list, # L `NeuralMemory` modules of one shape (one per model layer)
+                 states: list, # L `MemoryState`s of one batch b
+                 xs: list, # L inputs (b, n, D), one per memory
+                 params: tuple | None = None, # `stack_params(mems)`, if the caller keeps it (computed here otherwise)
+                 compile: bool = False, # run each chunk through `torch.compile` (eager, with a warning, if compiling fails)
+                ) -> list:
+    """`[m.write(s, x) for m, s, x in zip(mems, states, xs)]` in one batched pass: the L layers fold into the batch of
+    the chunk write, so a chunk of every layer costs the launches of one. Same chunks (a ragged last chunk included),
+    same result up to float rounding (tested below)."""
+    if not mems or not (len(mems) == len(states) == len(xs)):
+        raise ICMOSError(f'write_layers: give one state and one input per memory (got {len(mems)} memories, {len(states)} states, {len(xs)} inputs)')
+    m0 = mems[0]
+    shape = lambda m: ([tuple(w.shape) for w in m.init_weights], m.to_k.in_features, m.chunk_size, m.grad_clip)
+    if any(shape(m) != shape(m0) for m in mems):
+        raise ICMOSError('write_layers: the memories must share one shape (widths, depth, chunk_size, grad_clip)')
+    D = m0.to_k.in_features
+    if any(x.ndim != 3 or x.shape != xs[0].shape for x in xs) or xs[0].shape[-1] != D:
+        raise ICMOSError(f'write_layers: every input must have one shape (b, n, {D}) (got {[tuple(x.shape) for x in xs]})')
+    b, n = xs[0].shape[:2]
+    if any(s.batch != b for s in states): raise ICMOSError(f'write_layers: batch of the inputs ({b}) does not match the memory states ({[s.batch for s in states]})')
+    P = stack_params(mems) if params is None else params
+    W = [torch.stack(ws) for ws in zip(*(s.weights for s in states))]
+    S = [torch.stack(ss) for ss in zip(*(s.momentum for s in states))]
+    x, dev, C = torch.stack(xs), W[0].device, m0.chunk_size
+    n_clip, n_bad = (_counts([getattr(s, k) for s in states], dev) for k in ('n_clipped', 'n_nonfinite'))
+    sur = [list(s.surprise) for s in states]
+    fn = _layers_fn(compile)
+    for s0 in range(0, n, C):
+        args = (x[:, :, s0:s0 + C], P, W, S, m0.grad_clip)
+        try: W, S, clip, bad, safe = fn(*args)
+        except Exception as e:
+            if fn is _layers_chunk: raise
+            _COMPILED['layers_failed'] = True
+            warnings.warn(f'write_layers: torch.compile failed ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}); writing eagerly')
+            fn = _layers_chunk; W, S, clip, bad, safe = fn(*args)
+        n_clip, n_bad = n_clip + clip, n_bad + bad
+        for l, s in enumerate(states):
+            if s.track:
+                sur[l].append(safe[l].detach())
+                if int(bad[l]): log.warning('neural memory: %d token(s) with non-finite surprise dropped from the update', int(bad[l]))
+    Wl, Sl, cl, bl = [w.unbind(0) for w in W], [s.unbind(0) for s in S], n_clip.unbind(0), n_bad.unbind(0)
+    return [replace(s, weights=[w[l] for w in Wl], momentum=[m[l] for m in Sl], n_written=s.n_written + n,
+                    n_clipped=cl[l], n_nonfinite=bl[l], surprise=sur[l]) for l, s in enumerate(states)]
