@@ -177,6 +177,7 @@ def cmd_ask(args, out=None, err=None) -> int:
         if mem is not None and mem.last_trace is not None:  # provenance of every block read
             d['blocks'] = [{'block': b, 'source': mem.blocks[b].source, 'start': mem.blocks[b].start, 'end': mem.blocks[b].end}
                            for b in mem.last_trace.chosen if b not in mem.last_trace.dropped]
+            d['l3_tokens'] = mem.last_trace.l3_tokens  # prompt tokens read from stored KV (--kv-tier l3), not prefilled
         print(json.dumps(d), file=out)
     else: print(ans.text, file=out)
     if not args.quiet: _report(ans, err, getattr(method, 'memory_', None))
@@ -202,7 +203,7 @@ def cmd_ask_memory(args, out=None, err=None) -> int:
         mem = st.memory(ns, method.runtime, model, tok, cfg)
     if not mem.blocks: raise ICMOSError(f'namespace {ns!r} of {args.memory} holds no sources: add some with `icmos memory ingest {args.memory} FILE --namespace {ns}`')
     ans = method._finish(mem, question, cfg); tr = mem.last_trace
-    if args.json: print(json.dumps({**ans.as_dict(), 'blocks': mem.provenance([b for b in tr.chosen if b not in tr.dropped])}), file=out)
+    if args.json: print(json.dumps({**ans.as_dict(), 'blocks': mem.provenance([b for b in tr.chosen if b not in tr.dropped]), 'l3_tokens': tr.l3_tokens}), file=out)
     else: print(ans.text, file=out)
     if not args.quiet:
         print(f'icmos: {ans.method} · store {args.memory} [{ns}] · {mem.n_tokens} tokens in {len(mem.blocks)} blocks, opened in {mem.open_s:.2f} s · '

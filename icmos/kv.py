@@ -202,7 +202,8 @@ class Observer:
         if not self.mods: raise ICMOSError(f'{type(model).__name__}: found no attention module with q_proj and layer_idx to observe')
         if any(hasattr(m, 'q_norm') for m in self.mods.values()):
             raise ICMOSError(f'{type(model).__name__} normalises its queries (q_norm): query-based KV policies do not support it yet')
-        self.inv_freq, self.seen, self.handles, self._policy = rope_inv_freq(model), {}, [], policy
+        self.inv_freq, self.seen, self.handles, self._policy = rope_inv_freq(model), {}, [], None
+        self.policy = policy
 
     @property
     def policy(self): return self._policy
@@ -210,11 +211,13 @@ class Observer:
     def policy(self, p):  # what was observed for another policy is forgotten: its `observe` made the kept summaries
         if p is not self._policy: self.seen = {}
         self._policy = p
+        # decided once here, not per layer and forward: a policy that does not observe (`KVPolicy.observes`) is never called in the hook
+        self._observe = p.observe if p is not None and p.observes else None
 
     def _hook(self, i, m):
         def f(mod, args, out):
             h = args[0].detach()
-            s = None if self.policy is None else self.policy.observe(i, h, m)  # computed now, while `h` is fresh
+            s = None if self._observe is None else self._observe(i, h, m)  # computed now, while `h` is fresh
             self.seen[i] = (h if s is None else None, out.detach(), s)  # (hidden states, queries, the policy's summary)
         return f
 
@@ -278,6 +281,12 @@ class KVPolicy:
                ) -> torch.Tensor | tuple | None: # kept as `Observation.feats` instead of `hidden`; None: keep `hidden`
         "Summarise a layer's hidden states inside the forward hook of an `Observer` opened for this policy (default: None, keep them)."
         return None
+
+    @property
+    def observes(self) -> bool:
+        """Whether an `Observer` opened for this policy calls `observe` in its hooks (read once, when the policy is set): by default,
+        whether the class overrides `observe`; a policy whose `observe` returns None under some settings can say so (`Trimmer`)."""
+        return type(self).observe is not KVPolicy.observe
 
 def policy_classes() -> dict[str, type]:
     "Every registered `KVPolicy` class by name, once the modules that register them (`POLICY_MODULES`) are imported."

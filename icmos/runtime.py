@@ -800,6 +800,7 @@ class Trace:
     refreshes: int = 0                              # re-rankings during decoding that changed the blocks (retrieve='auto')
     texts: dict = field(default_factory=dict, repr=False)  # block id -> text, for the blocks shown in the views
     provenance: dict = field(default_factory=dict, repr=False)  # block id -> {source, namespace, byte_start, byte_end, ...}: a store's memory fills it
+    l3_tokens: int = 0                              # of prompt_tokens, those placed from the L3 tier's stored KV (kv_tier='l3'), not prefilled
 
     def ranked(self, k: int) -> list[int]:
         "The first `k` blocks of the retrieval that answered: those chosen (the ones dropped for the budget included), then those its first hop offered next (`Hop.more`). Empty when nothing was retrieved (retrieve='off')."
@@ -1361,7 +1362,8 @@ def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | 
     gpu = torch.cuda.max_memory_allocated(dev) / 2**20 if dev.type == 'cuda' else 0.0
     self.last_trace = Trace(question, len(self.blocks), self.n_tokens, [(b.start, b.end) for b in self.blocks], hops,
                             chosen, spans, dropped, prompt.n_tokens, text, T, refreshes,
-                            {b: self.blocks[b].text for h in hops for r in [h.fused[:8], *[x[:8] for x in h.rankings.values()]] for b, _ in r})
+                            {b: self.blocks[b].text for h in hops for r in [h.fused[:8], *[x[:8] for x in h.rankings.values()]] for b, _ in r},
+                            l3_tokens=prompt.run_tokens if isinstance(prompt, KVPrompt) else 0)
     return Answer(text, name, self.n_tokens, held, T['retrieve'] + T['assemble'] + T['prefill'], T['decode'], len(out), gpu,
                   _peak_host_mb(), str(dev))
 

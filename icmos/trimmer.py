@@ -215,17 +215,23 @@ class Trimmer(KVPolicy):
         return self.scorer
 
     def observe(self, layer_idx, hidden, module):
-        "With `hook`, what an `Observer` opened for this policy keeps of a layer's hidden states (`summarise`); else None (it keeps them)."
-        return self.summarise(layer_idx, hidden, module) if self.hook else None
+        """With `hook`, what an `Observer` opened for this policy keeps of a layer's hidden states: `(features (b, c, r + h_kv), summary (b, D))`,
+        `summarise`'s `t` and `imp` joined in one tensor (one stack per eviction, not two); else None (it keeps them)."""
+        if not self.hook: return None
+        t, imp, summary = self.summarise(layer_idx, hidden, module)
+        return torch.cat([t, imp.transpose(-1, -2)], -1), summary
+
+    @property
+    def observes(self) -> bool: return self.hook  # without the hook the Observer need not call `observe` (read when it is given the policy)
 
     def summarise(self, layer_idx, hidden, module):
-        """`(features (b, c, r + h_kv), summary (b, D))` of a chunk: each token's features `t` and importance `imp` (`TrimmerScorer.features`)
-        in one tensor, and the chunk's last hidden state; computed in the Observer's hook (`hook=True`, layer by layer) or by `score`
+        """`(t (b, c, r), imp (b, h_kv, c), summary (b, D))` of a chunk: each token's features and importance (`TrimmerScorer.features`)
+        and the chunk's last hidden state; computed in the Observer's hook (`hook=True`, layer by layer, via `observe`) or by `score`
         from the hidden states it is handed (stacked: hidden (L', b, c, D), layer_idx (L',): one pass for all layers)."""
         sc = self._scorer(module)
         with torch.no_grad():
             t, imp = self._fn(sc, 'features')(hidden.to(next(sc.parameters()).device), layer_idx)
-            return torch.cat([t, imp.transpose(-1, -2)], -1), hidden[..., -1, :].clone()  # a copy: `hidden` itself is not kept
+            return t, imp, hidden[..., -1, :].clone()  # a copy: `hidden` itself is not kept
 
     def score(self, keys, values, hidden=None, attn=None, obs=None):
         "One layer's scores, or with a stacked observation (`Observation.stack`) every stacked layer's (L', b, h_kv, n) in one pass."
@@ -235,9 +241,11 @@ class Trimmer(KVPolicy):
         b, H, n, _ = keys.shape[-4:]
         new = n - (sts[0]['trim'].shape[2] if 'trim' in sts[0] else 0)  # tokens that entered with this chunk
         with torch.no_grad():
-            G, summary = obs.feats if obs.feats is not None else self.summarise(l, hidden, obs.module)  # from the hook, else now
-            G = G[..., G.shape[-2] - new:, :]
-            t, imp = G[..., :sc.cfg.rank], G[..., sc.cfg.rank:].transpose(-1, -2)  # t (..., new, r), imp (..., h_kv, new)
+            if obs.feats is not None:  # from the hook (`observe`: t and imp in one tensor)
+                G, summary = obs.feats
+                t, imp = G[..., :sc.cfg.rank], G[..., sc.cfg.rank:].transpose(-1, -2)
+            else: t, imp, summary = self.summarise(l, hidden, obs.module)  # now, from the hidden states
+            t, imp = t[..., t.shape[-2] - new:, :], imp[..., imp.shape[-1] - new:]  # t (..., new, r), imp (..., h_kv, new)
             if one: t, imp = t[None], imp[None]
             if obs.n_seen is None: raise ICMOSError("the Trimmer needs the tokens a layer has seen (Observation.n_seen, set by Observer from a PositionedCache)")
             last = obs.n_seen - new  # the chunk's first token's place in the sequence

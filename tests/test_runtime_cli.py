@@ -26,7 +26,7 @@ def test_icmos_answers_with_provenance_and_trace(doc, tmp_path):
     r = icmos('ask', str(f), q, '--method', 'icmos', '--budget', '1024', '--device', 'cpu', '--json', '--quiet', '--trace', str(trace))
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
-    assert key in d['text'] and d['method'] == 'icmos'
+    assert key in d['text'] and d['method'] == 'icmos' and d['l3_tokens'] == 0  # the L3 tier is off by default
     assert d['budget_tokens'] <= 1024 < d['context_tokens']  # device KV within the budget, the document beyond it
     text = f.read_text()
     assert any(key in text[b['start']:b['end']] for b in d['blocks']) and all(b['source'] == 'doc.txt' for b in d['blocks'])
@@ -71,6 +71,7 @@ def test_l3_kv_tier_from_the_cli(doc):
     assert r.returncode == 0, r.stderr[-2000:]
     d = json.loads(r.stdout)
     assert key in d['text'] and d['budget_tokens'] <= 1024 < d['context_tokens'], d
+    assert d['l3_tokens'] > 0, d  # the retrieved sentences were placed from stored KV, not prefilled (text: 0, as in the test above)
     assert "kv_tier: must be" in _err(icmos('ask', str(f), q, '--method', 'icmos', '--kv-tier', 'l4', '--device', 'cpu'))
     assert 'kv_max_gb' in _err(icmos('ask', str(f), q, '--method', 'icmos', '--kv-tier', 'l3', '--kv-max-gb', '0.001', '--device', 'cpu'))
     assert "give kv_tier='l3'" in _err(icmos('ask', str(f), q, '--method', 'icmos', '--kv-dir', '/tmp', '--device', 'cpu'))

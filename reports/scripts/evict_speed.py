@@ -30,7 +30,8 @@ p.add_argument('--lengths', default='4096,8192'); p.add_argument('--ratio', type
 p.add_argument('--policies', nargs='+', default=['streaming', 'tova', 'snapkv', 'knorm', 'trimmer[sinks=4;window=0.25]'])
 p.add_argument('--checkpoint', default=str(default_checkpoint('trimmer-smollm2-v3'))); p.add_argument('--out', required=True)
 p.add_argument('--blocks', default='', help='L:C:B,... block-by-block passes: L tokens, chunks of C, budget B (batched eviction per chunk)')
-p.add_argument('--no-hook', action='store_true', help="the Observer keeps raw hidden states (the Trimmer's features computed at eviction, as before session 12)")
+p.add_argument('--no-hook', action='store_true', help="affects only Trimmer specs with hook=1 (the hook is off by default): the Observer keeps raw "
+               "hidden states, so their features are computed at eviction after all; kept to rerun session 12's `_raw` pass (trimmer_commands.sh b)")
 p.add_argument('--block-reps', type=int, default=5); p.add_argument('--profile-out', default='', help='CSV of the top kernels of one batched eviction per policy')
 a = p.parse_args()
 cfg = ICMOSConfig(device=a.device, dtype=a.dtype, **({'model': a.model} if a.model else {}))

@@ -36,12 +36,11 @@ CK=${CK:-data/trimmer-smollm2-v3}; L4=${L4:-4K}; L8=${L8:-8000}; L32=${L32:-32K}
 SPEED_LENS=${SPEED_LENS:-4096,8000}; QA=${QA:-niah_single,niah_multikey,blockfacts,prose_needle}
 P48=${P48-full streaming knorm snapkv tova h2o expected_attention trimmer}; PL=${PL-streaming knorm snapkv tova trimmer}
 TU4=${TU4-}; TU8=${TU8-}; G4=${G4:-0}; G8=${G8:-1}; SPEED=${SPEED:-1}; GL32=${GL32:-2}; GL128=${GL128:-3}; GRT=${GRT:-3}; GR=(${GREDO:-0 2 3})  # GL32/GL128: GPU lists, round robin
-# start / redo on the GPU run from a copy of the tree: every device call copies the tree anew, and a job importing icmos while the next
-# call's copy replaces it dies (session 11 lost 5 of 58 jobs so: ModuleNotFoundError)
-if { [ "${1:-}" = start ] || [ "${1:-}" = redo ]; } && [ "$DEV" != cpu ] && [ -z "${T16_COPY:-}" ]; then
-  W=$(mktemp -d /root/w.XXXX) && cp -r . $W && cd $W && T16_COPY=1 exec bash reports/scripts/trimmer16_gpu.sh "$@"; fi  # a folder per call
+source "$(dirname "$0")/_gpu_common.sh"  # from_copy, gpu_site
+# start / redo on the GPU run from a copy of the tree, a new folder per call (session 11 lost 5 of 58 jobs to a shared one)
+case "${1:-}" in start|redo) from_copy T16_COPY /root/w reports/scripts/trimmer16_gpu.sh "$@";; esac
 export ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache} PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 TQDM_DISABLE=1 TOKENIZERS_PARALLELISM=false \
-  JAX_PLATFORMS=cpu PYTHONPATH=/tmp/site:$PWD${PYTHONPATH:+:$PYTHONPATH}
+  JAX_PLATFORMS=cpu
 PY=${PY:-python3}; ICM="$PY -c 'import sys; from icmos.cli import main; sys.exit(main())'"  # the CLI without an installed entry point
 gpu() { [ "$DEV" = cpu ] && echo "" || echo "$1"; }
 job() { local name=$1 g=$2; shift 2; [ -n "${DRY:-}" ] && { echo "$name $g $*"; return; }
@@ -57,7 +56,7 @@ tb() { local out=$1 pol=$2 tasks=$3 len=$4; shift 4
 short_job() { local name=$1 g=$2 pol=$3 len=$4; shift 4; job $name $g "$(tb $name $pol $QA,ppl $len --ratios 0.75,0.875 "$@")"; }
 long_job() { local name=$1 g=$2 pol=$3 task=$4 len=$5; job $name $g "$(tb $name $pol $task $len --long-budget $LB --chunk-size $CS)"; }
 mkdir -p $R
-[ -d .gpuw ] && [ ! -f /tmp/site/.gpuw_done ] && $PY -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpuw/*.whl && touch /tmp/site/.gpuw_done
+gpu_site  # PYTHONPATH (/tmp/site and this tree) and the .gpuw wheels
 case "${1:-}" in
 start)
   $PY -c "from icmos.core import load_model, ICMOSConfig; load_model(ICMOSConfig(model='$M', device='cpu'))" 2>&1 | grep -v Warn  # convert once

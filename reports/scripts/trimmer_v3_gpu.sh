@@ -31,13 +31,11 @@ tag() { echo "$1" | sed 's/trimmer\[sinks=\([0-9]*\);window=\([0-9.]*\)\]/trimme
 bench1() { local out=$1 pols=$2 tasks=$3 ck=${4:-}; [ -n "$ck" ] && ck="--checkpoint $ck"
   echo "timeout \$(( \$(cat $R/deadline) - \$(date +%s) - 10 )) $ICM bench trimmer --model $M --device $DEV --dtype $DT --no-progress $ck \
     --policies '$pols' --tasks $tasks --lengths $LEN --ratios $RATIOS --n $N --rows-every 1 --kept-out '' --max-new-tokens 48 --out $R/$out.csv"; }
-# start / seeds on the GPU run from a copy of the tree, a new folder per call: every device call copies the tree anew, and a job that
-# imports icmos while a later call's copy replaces it dies (session 11 lost 5 jobs so); the jobs started here bench after training
-if { [ "${1:-}" = start ] || [ "${1:-}" = seeds ]; } && [ "$DEV" != cpu ] && [ -z "${TV3_COPY:-}" ]; then
-  T=$(mktemp -d /root/v.XXXX) && cp -r . $T && cd $T && TV3_COPY=1 exec bash reports/scripts/trimmer_v3_gpu.sh "$@"; fi
-export PYTHONPATH=/tmp/site:$PWD${PYTHONPATH:+:$PYTHONPATH}  # (after the copy: the jobs import the copied package)
+source "$(dirname "$0")/_gpu_common.sh"  # from_copy, gpu_site
+# start / seeds on the GPU run from a copy of the tree, a new folder per call (the jobs started here bench after training)
+case "${1:-}" in start|seeds) from_copy TV3_COPY /root/v reports/scripts/trimmer_v3_gpu.sh "$@";; esac
 mkdir -p $R
-[ -d .gpuw ] && [ ! -f /tmp/site/.gpuw_done ] && $PY -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpuw/*.whl && touch /tmp/site/.gpuw_done
+gpu_site  # (after the copy: the jobs import the copied package)
 case "${1:-}" in
 start)
   echo $(( $(date +%s) + ${2:-1140} )) > $R/deadline
