@@ -82,7 +82,7 @@ _RUNTIME_FLAGS = {  # flag -> (type, help); each is a RuntimeConfig field, whose
     'context_units': (int, 'with --read units: neighbouring sentences read on each side of a matched one'),
     'order': (str, 'with --read units: doc (document order) or rank (best chain last)'),
     'lookalikes': (str, 'drop (a candidate lacking a rare question word the best one holds is not read) or keep'),
-    'keep_dense': (int, "MiniLM's best blocks read whatever the LM re-rank says (by the sentence MiniLM matched); 0 = off"),
+    'keep_dense': (int, "MiniLM's best blocks read whatever the LM re-rank says (by the sentence MiniLM matched); 0 = off (default 1 where minilm ranks, else 0)"),
     'workers': (str, "processes that split and tokenise the document while it is written: auto, or a number (0: none)"),
     'kv_tier': (str, "l3: keep each sentence's raw KV at write time and read retrieved ones from it (RoPE re-rotated) instead of re-prefilling; off"),
     'kv_dir': (str, 'with --kv-tier l3: keep the KV in a scratch file in this folder (np.memmap) instead of host memory'),
@@ -94,7 +94,7 @@ def _runtime_flags(p: argparse.ArgumentParser):
     from icmos.runtime import RuntimeConfig
     g = p.add_argument_group('memory runtime (--method icmos or rag_hybrid; defaults of icmos)')
     for k, (t, h) in _RUNTIME_FLAGS.items():
-        g.add_argument('--' + k.replace('_', '-'), type=t, default=None, metavar=t.__name__.upper(), help=f'{h} (default {getattr(RuntimeConfig(), k)})')
+        g.add_argument('--' + k.replace('_', '-'), type=t, default=None, metavar=t.__name__.upper(), help=h if getattr(RuntimeConfig(), k) is None else f'{h} (default {getattr(RuntimeConfig(), k)})')
     g.add_argument('--trace', default=None, metavar='FILE', help='write why the memory answered as it did: FILE.html (page) or FILE.png (strip)')
 
 def build_parser() -> argparse.ArgumentParser:

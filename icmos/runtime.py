@@ -729,9 +729,8 @@ class RuntimeConfig:
             self.workers = int(w) if w.isdecimal() and w.isascii() else w
         if self.workers != 'auto' and (isinstance(self.workers, bool) or not isinstance(self.workers, int) or not 0 <= self.workers <= 256):
             raise ICMOSError(f"workers: must be 'auto' or an integer in [0, 256] (got {self.workers!r})")
-        if self.keep_dense is None: self.keep_dense = 1 if 'minilm' in self.ranker_names else 0  # the default guard, where it can apply
         for name, lo, hi in (('block_words', 4, 4096), ('overlap', 0, 16), ('candidates', 1, 4096), ('top_k', 1, 256),
-                             ('hops', 1, 8), ('chains', 1, 8), ('keep_dense', 0, 16), ('rrf_k', 1, 10_000), ('local_tokens', 0, 1 << 20), ('refresh_every', 1, 4096),
+                             ('hops', 1, 8), ('chains', 1, 8), ('rrf_k', 1, 10_000), ('local_tokens', 0, 1 << 20), ('refresh_every', 1, 4096),
                              ('piece_chars', 1024, 1 << 30)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
@@ -748,6 +747,9 @@ class RuntimeConfig:
         if isinstance(self.kv_max_gb, bool) or not isinstance(self.kv_max_gb, (int, float)) or not 0 < self.kv_max_gb <= 1 << 20:
             raise ICMOSError(f'kv_max_gb: must be a number of GiB in (0, {1 << 20}] (got {self.kv_max_gb!r})')
         if self.kv_dir and self.kv_tier == 'off': raise ICMOSError("kv_dir: the L3 tier is off; give kv_tier='l3' with it")
+        kd = self.keep_dense  # None: the default guard (`dense_guard`), resolved on use so that `dataclasses.replace(cfg, rankers=...)` re-resolves it
+        if kd is not None and (isinstance(kd, bool) or not isinstance(kd, int) or not 0 <= kd <= 16):
+            raise ICMOSError(f'keep_dense: must be None or an integer in [0, 16] (got {kd!r})')
         if self.keep_dense and 'minilm' not in names:
             raise ICMOSError(f"keep_dense: guards the dense (minilm) ranker's best blocks, which rankers={self.rankers!r} lacks; add minilm or set keep_dense=0")
         if self.kv_policy not in KV_POLICIES: raise ICMOSError(f"kv_policy: must be one of {', '.join(KV_POLICIES)} (got {self.kv_policy!r})")
@@ -770,6 +772,11 @@ class RuntimeConfig:
 
     @property
     def ranker_names(self) -> list[str]: return [r.strip() for r in re.split(r'[,+]', str(self.rankers)) if r.strip()]  # '+' too: a bench override icmos[rankers=bm25+lmkeys]
+
+    @property
+    def dense_guard(self) -> int:
+        "`keep_dense` as applied: the given number, or by default (None) 1 where MiniLM ranks and 0 where it does not."
+        return self.keep_dense if self.keep_dense is not None else int('minilm' in self.ranker_names)
 
 # %% ../nbs/api/60_runtime.ipynb #64b38686
 @dataclass
@@ -1124,8 +1131,8 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
     def take(h, b, u): chosen.append(b); h.picked.append(b); h.units.append(u)
     dense = self.dense_ranker()
     guard, gu = [], {}  # keep_dense: the dense ranker's best blocks, read whatever the re-rank says, each by the sentence that made it rank
-    if cfg.keep_dense and dense is not None:
-        top = [b for b, _ in rankings[dense.name][:cfg.keep_dense] if b in unit]
+    if cfg.dense_guard and dense is not None:
+        top = [b for b, _ in rankings[dense.name][:cfg.dense_guard] if b in unit]
         gu = self.dense_units(top, question)
         guard = [b for b in top if not need or need <= _word_stems(self.units.text[gu[b]])][:max(k - 1, 0)]
     pending = lambda: sum(b not in self._seen(chosen)[0] for b in guard)  # places the guard still needs (a chain may have read it)
