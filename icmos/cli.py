@@ -80,6 +80,7 @@ _RUNTIME_FLAGS = {  # flag -> (type, help); each is a RuntimeConfig field, whose
     'rerank': (str, "lm (the LM's likelihood of the question after each candidate sentence) or none (fused rank)"),
     'margin': (float, 'with --rerank lm: nats/token below the best within which a further chain or block is read'),
     'context_units': (int, 'with --read units: neighbouring sentences read on each side of a matched one'),
+    'template': (str, "bridge (a bridge may join two lines that share only the followed word and one other: a chain of assignments) or all (the followed word counts as shared)"),
     'order': (str, 'with --read units: doc (document order) or rank (best chain last)'),
     'lookalikes': (str, 'drop (a candidate lacking a rare question word the best one holds is not read) or keep'),
     'keep_dense': (int, "MiniLM's best blocks read whatever the LM re-rank says (by the sentence MiniLM matched); 0 = off (default 1 where minilm ranks, else 0)"),

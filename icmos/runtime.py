@@ -711,6 +711,7 @@ class RuntimeConfig:
     rerank: str = 'lm'            # 'lm': re-rank the candidates by the LM's likelihood of the question given each sentence; 'none': fused rank only
     margin: float = 1.0           # with rerank='lm': a further chain or block is read only if its score is within this many nats/token of the best
     keep_dense: int | None = None # blocks of the dense (MiniLM) ranker's own top that are read whatever the LM re-rank and the margin say (their best sentence; a look-alike still is not): a guard for paraphrases, which the re-rank may push down; None = 1 when the rankers hold minilm, else 0 (the runtime report: it never lost a cell)
+    template: str = 'bridge'      # a bridge must not join two sentences of one template: 'bridge' judges the template on the words the two share besides the bridge word itself (a chain of assignments `VAR B = VAR A` / `VAR C = VAR B` may be followed); 'all' counts the bridge word too (sessions <= 13: such a chain is cut after its first line)
     lookalikes: str = 'drop'      # 'drop': a candidate lacking a rare question word that the best candidate holds is not read (another key's number, another version's value); 'keep'
     local_tokens: int = 0         # tokens of the document's end kept as the local window
     retrieve: str = 'force'       # 'force': retrieve for the question; 'auto': also re-rank every `refresh_every` generated tokens; 'off': local window only
@@ -764,6 +765,7 @@ class RuntimeConfig:
         if self.read not in ('units', 'blocks'): raise ICMOSError(f"read: must be 'units' or 'blocks' (got {self.read!r})")
         if self.order not in ('doc', 'rank'): raise ICMOSError(f"order: must be 'doc' or 'rank' (got {self.order!r})")
         if self.rerank not in ('lm', 'none'): raise ICMOSError(f"rerank: must be 'lm' or 'none' (got {self.rerank!r})")
+        if self.template not in ('bridge', 'all'): raise ICMOSError(f"template: must be 'bridge' or 'all' (got {self.template!r})")
         if self.lookalikes not in ('drop', 'keep'): raise ICMOSError(f"lookalikes: must be 'drop' or 'keep' (got {self.lookalikes!r})")
         if isinstance(self.context_units, bool) or not isinstance(self.context_units, int) or not 0 <= self.context_units <= 16:
             raise ICMOSError(f'context_units: must be an integer in [0, 16] (got {self.context_units!r})')
@@ -1090,9 +1092,12 @@ def __new_rare(self: Memory, text: str, known: set[str]) -> set[str]:
     limit = max(8, bm.n_docs // 100) if bm is not None else None
     return {_stem(w) for w in content_words(text) if _stem(w) not in known and _stem(w) not in _STOP and (limit is None or bm.doc_freq(w) <= limit)}
 
-def _alike(a: str, b: str) -> bool:
-    "Two sentences of one template (more than half the content words of the shorter shared: another key's needle, another version's note), which a bridge must not join."
-    x, y = _word_stems(a), _word_stems(b)
+def _alike(a: str, b: str, bridge: set[str] = frozenset()) -> bool:
+    """Two sentences of one template (more than half the content words of the shorter shared: another key's needle, another version's
+    note), which a bridge must not join. The template is judged on the words besides `bridge` (the rare words the bridge follows):
+    two lines that share only the followed name and one other word (`VAR B = VAR A`, `VAR C = VAR B`) are a chain, while two release
+    notes of one tool that share the template words a bridge would follow still share most of the rest (tool, setting: one template)."""
+    x, y = _word_stems(a) - set(bridge), _word_stems(b) - set(bridge)
     return bool(x and y) and len(x & y) > 0.5 * min(len(x), len(y))
 
 @_method_of(Memory)
@@ -1147,7 +1152,7 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
             bridge = self.units.text[at]
             r, f = self.rank(bridge, *self._seen(chosen))
             bu = self.best_units([b2 for b2, _ in f[:8]], bridge)
-            nxt = next(((b2, u2) for b2, u2 in bu.items() if _word_stems(self.units.text[u2]) & new and not _alike(self.units.text[at], self.units.text[u2])), None)
+            nxt = next(((b2, u2) for b2, u2 in bu.items() if _word_stems(self.units.text[u2]) & new and not _alike(self.units.text[at], self.units.text[u2], new if cfg.template == 'bridge' else ())), None)
             if nxt is None: break  # nothing else in the memory mentions it: the chain ends here
             h = Hop(bridge, r, f, []); hops.append(h); take(h, *nxt)
             known |= _word_stems(bridge); at = nxt[1]
