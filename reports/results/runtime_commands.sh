@@ -171,3 +171,10 @@ SPEED=0 P48= PL= GRT=0 NR=20 RSEED=100 RL='32K;128K' RT_TASKS='passkey,niah_sing
 #   i.e. icmos bench runtime --model $M --device cuda --dtype bfloat16 --max-new-tokens 40 --n 20 --budget 2048 --no-progress --seed 100 \
 #          --methods 'icmos,icmos[keep_dense=1]' --tasks <group> --lengths <32K|128K> --out rt_kK.csv --samples-out rt_kK.jsonl
 #        ICMOS_MODEL=$M ICMOS_DTYPE=bfloat16 python reports/scripts/hyde_probe.py --device cuda --task paraphrase --length 128K,1M --n 20 --seed 100 --out hyde.csv
+# 2026-11-28 (session 14; one H200 to itself, 8 processes, commit 31e9e1d): the bridge's template test (template='bridge', the new
+# default, against 'all', the old rule) and four retrieval rounds, the whole task set at 32K and 128K, seeds 100-119, n = 20 per cell;
+# raw files in runtime14_2026-11-28/ (jsonl gzipped):
+SPEED=0 P48= PL= GRT=0 NR=20 RSEED=100 RL='32K;128K' RT_TASKS='vardep,hashhop,passkey niah_single,niah_multikey,prose_2hop niah_multivalue,blockfacts prose_needle,paraphrase' \
+  RT_METHODS='icmos[template=all],icmos,icmos[hops=4]' OTASKS= bash reports/scripts/trimmer16_gpu.sh start 780
+#   i.e. icmos bench runtime --model $M --device cuda --dtype bfloat16 --max-new-tokens 40 --n 20 --budget 2048 --no-progress --seed 100 \
+#          --methods 'icmos[template=all],icmos,icmos[hops=4]' --tasks <group> --lengths <32K|128K> --out rt_kK.csv --samples-out rt_kK.jsonl
