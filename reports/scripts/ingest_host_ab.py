@@ -8,7 +8,7 @@ ids, blocks, BM25 postings, index ids and keys).
   # CPU (MiniLM replaced by a cheap deterministic stub, so its CPU arithmetic does not swamp the host stages)
   python reports/scripts/ingest_host_ab.py --length 1M --reps 5 --stub-embed --device cpu --out reports/results/runtime_ingest_host_cpu.csv
 """
-import argparse, csv, gc, hashlib, sys, time
+import argparse, csv, gc, hashlib, os, sys, time
 
 import numpy as np
 import torch
@@ -45,28 +45,34 @@ def stub_embed():
     return embed
 
 
-def fingerprint(mem: Memory) -> str:
-    "A hash of everything the write made: units (text, span, separator, block, ids), blocks, BM25 postings, dense keys and index ids."
-    h = hashlib.sha256()
+def fingerprint(mem: Memory) -> dict:
+    "Hashes of what the write made: units (text, span, separator, block, ids) and blocks; BM25 postings; dense keys; index ids."
+    out, h = {}, None
     def add(x):
         if isinstance(x, np.ndarray): h.update(str(x.dtype).encode()); h.update(np.ascontiguousarray(x).tobytes())
         elif isinstance(x, torch.Tensor): add(x.detach().cpu().numpy())
         else: h.update(repr(x).encode())
+    def part(name, f):
+        nonlocal h
+        h = hashlib.sha256(); f(); out[f'fp_{name}'] = h.hexdigest()[:12]
     U = mem.units
-    add(U.text); add(U.span); add(U.sep); add(U.block)
-    for a in U.ids: add(np.asarray(a))
-    for b in mem.blocks: add((b.id, b.start, b.end, b.text, b.units, b.source)); add(np.asarray(b.ids))
+    def units():
+        add(U.text); add(U.span); add(U.sep); add(U.block)
+        for a in U.ids: add(np.asarray(a))
+        for b in mem.blocks: add((b.id, b.start, b.end, b.text, b.units, b.source)); add(np.asarray(b.ids))
+    part('units', units)
     for r in mem.rankers:
         if r.name == 'bm25':
-            add(list(r.vocab)); add(r._df[:len(r.vocab)])
-            for c in r._chunks: [add(a) for a in c]
-            for a in r._ids + r._len: add(a)
+            def bm25():
+                add(list(r.vocab)); add(r._df[:len(r.vocab)])
+                for c in r._chunks: [add(a) for a in c]
+                for a in r._ids + r._len: add(a)
+            part('bm25', bm25)
         if r.name == 'minilm':
-            add(r.vectors(range(len(r._owner)))); add(sorted(r._owner.items()))
+            part('keys', lambda: (add(r.vectors(range(len(r._owner)))), add(sorted(r._owner.items()))))
             ix = r.index
-            if hasattr(ix, 'dnii'): d = ix.dnii; add(np.sort(np.asarray(list(d._id2row.keys()), np.int64)))
-            else: add(ix._ids)
-    return h.hexdigest()[:16]
+            part('index', lambda: add(np.sort(np.asarray(list(ix.dnii._id2row.keys()), np.int64))) if hasattr(ix, 'dnii') else add(ix._ids))
+    return out
 
 
 def main(argv=None) -> int:
@@ -87,7 +93,7 @@ def main(argv=None) -> int:
     for n in names:  # loads the embedder, warms the kernels and both code paths
         ingest.HostStages.impl, pre, runtime._PAUSE_GC = VARIANTS[n]; Memory(RuntimeConfig(index=a.index, prefetch=pre), model, tok, icfg).write(warm.context)
     s = make_sample('niah_single', tok, L, seed=0)
-    rows, gct, t_gc = [], [0.0, 0], [0.0]
+    rows, gct, t_gc, bad = [], [0.0, 0], [0.0], []
     def on_gc(phase, info):  # seconds spent in the cyclic GC during a write
         if phase == 'start': t_gc[0] = time.perf_counter()
         else: gct[0] += time.perf_counter() - t_gc[0]; gct[1] += 1
@@ -100,23 +106,26 @@ def main(argv=None) -> int:
             mem = Memory(RuntimeConfig(index=a.index, prefetch=pre), model, tok, icfg)
             gc.collect(); gct[:] = [0.0, 0]; sync(); t0 = time.perf_counter(); n_tok = mem.write(s.context); sync(); t = time.perf_counter() - t0
             dense = next((r for r in mem.rankers if hasattr(r, 'add_s')), None)
-            row = {'variant': n, 'rep': rep, 'device': dev, 'stub_embed': a.stub_embed, 'index': a.index, 'context_tokens': n_tok,
+            row = {'variant': n, 'rep': rep, 'device': dev, 'stub_embed': a.stub_embed, 'index': a.index, 'context_tokens': n_tok, 'loadavg_1m': os.getloadavg()[0],
                    'seconds': round(t, 4), 'tok_s': round(n_tok / t, 1), 'gc_s': round(gct[0], 4), 'gc_runs': gct[1],
                    **{k: round(v, 4) for k, v in mem.write_timings.items()},
                    **({f'minilm:{k}': round(v, 4) for k, v in dense.add_s.items()} if dense else {})}
-            fps[n] = row['fingerprint'] = fingerprint(mem)
+            fp = fingerprint(mem); row.update(fp); fps[n] = fp
             rows.append(row); print(row, file=sys.stderr, flush=True)
             del mem
-        if len(set(fps.values())) != 1: print(f'MISMATCH rep {rep}: {fps}', file=sys.stderr); return 1
+        for k in fps[names[0]]:
+            if len({f[k] for f in fps.values()}) != 1:  # keys may differ in the last bits on a GPU; the rest must not
+                bad.append(f'rep {rep} {k}: ' + ', '.join(f'{n}={f[k]}' for n, f in fps.items())); print('MISMATCH', bad[-1], file=sys.stderr)
     ingest.HostStages.impl, runtime._PAUSE_GC = 'fast', True
     cols = list(dict.fromkeys(k for r in rows for k in r))
     with open(a.out, 'w', newline='') as f:
         w = csv.DictWriter(f, cols); w.writeheader(); w.writerows(rows)
     import pandas as pd
     df = pd.DataFrame(rows)
-    num = [c for c in cols if c not in ('variant', 'rep', 'device', 'stub_embed', 'index', 'fingerprint', 'context_tokens')]
+    num = [c for c in cols if c not in ('variant', 'rep', 'device', 'stub_embed', 'index', 'context_tokens', 'loadavg_1m') and not c.startswith('fp_')]
     print(df.groupby('variant')[num].median().T[names].round(3).to_string(), file=sys.stderr)
-    return 0
+    print('\n'.join(['DIFFERENT MEMORIES:'] + bad) if bad else 'every rep: all variants wrote the same memory', file=sys.stderr)
+    return 1 if bad else 0
 
 
 if __name__ == '__main__':
