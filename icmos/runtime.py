@@ -954,7 +954,8 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
     # workers take small pieces, many at once; inline, the reader's pieces (larger batches for the tokenizers)
     ok, feats = False, host.run(pieces_on_units(pieces, chunk_chars=min(1 << 17, cfg.piece_chars) if host.workers else cfg.piece_chars))
     # the write makes ~30K long-lived containers per 1M tokens (units, blocks, id arrays): the cyclic GC ran ~450 times in a
-    # 1M-token write, 0.2-0.4 s on a 2-core CPU, each full pass walking the model's objects too; it creates no cycles to free
+    # 1M-token write, 0.2-0.4 s on a 2-core CPU, each full pass walking the model's objects too; it leaves no cycles to free
+    # (gc.collect() after a 100K-token write with the GC paused found 0 unreachable objects)
     gc_on = gc.isenabled()
     if _PAUSE_GC: gc.disable()
     try:
