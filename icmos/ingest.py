@@ -4,8 +4,8 @@
 
 # %% ../nbs/api/61_ingest.ipynb #b57990b7
 from __future__ import annotations
-import contextlib, multiprocessing as mp, os, re, sys, time, types
-from concurrent.futures import ProcessPoolExecutor
+import contextlib, itertools, multiprocessing as mp, os, re, sys, time, types, weakref
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -16,14 +16,18 @@ __all__ = ['split_units', 'content_words', 'cut_at', 'Piece', 'pieces_on_units',
            'PieceFeatures', 'piece_features', 'auto_workers', 'HostStages']
 
 # %% ../nbs/api/61_ingest.ipynb #43bfb455
-_UNIT = re.compile(r'[^\s](?:[^\n]*?)(?:[.!?]+["\'\)\]\u201d\u2019]*(?=\s)|(?=\n)|\Z)')
+_UNIT_LAZY = re.compile(r'[^\s](?:[^\n]*?)(?:[.!?]+["\'\)\]\u201d\u2019]*(?=\s)|(?=\n)|\Z)')  # the reference: a lazy scan that tries 3 ends at every character
+_QUOTE = '"\'\\)\\]\u201d\u2019'  # closers that may follow a terminator
+# the same units, unrolled: runs of plain characters and of terminators not followed by (closers +) whitespace, taken
+# possessively (no backtracking), then the end: terminators (+ closers) before whitespace, a newline, or the text's end
+_UNIT = re.compile(r'[^\s](?:[^\n.!?]++|[.!?]++(?![' + _QUOTE + r']*+\s))*+(?:[.!?]++[' + _QUOTE + r']*+(?=\s)|(?=\n)|\Z)')
 _WORD = re.compile(r'\S+')
 
-def split_units(text: str, offset: int = 0, max_words: int = 120) -> list[tuple[int, int]]:
+def split_units(text: str, offset: int = 0, max_words: int = 120, _rx: re.Pattern = _UNIT) -> list[tuple[int, int]]:
     "Sentence/line spans `(start, end)` of `text` (character offsets + `offset`); a unit longer than `max_words` words is cut into pieces of `max_words`."
     out = []
-    for m in _UNIT.finditer(text):
-        s, e = m.start(), m.end()
+    for m in _rx.finditer(text):
+        s, e = m.span()
         while e > s and text[e - 1].isspace(): e -= 1
         if e - s < 2 * max_words: out.append((s + offset, e + offset)); continue  # too short to hold more than max_words words
         words = [w.span() for w in _WORD.finditer(text, s, e)]
@@ -118,10 +122,53 @@ def backend_json(tok) -> str | None:
     bt = getattr(tok, '_tokenizer', None)
     return bt.to_str() if bt is not None and hasattr(bt, 'to_str') else None
 
+_COPIES = weakref.WeakKeyDictionary()  # tokenizer -> {(add_special_tokens, max_len, len(tok)): BackendIds}
+
+def _backend_copy(tok, add_special_tokens: bool = False, max_len: int | None = None) -> BackendIds | None:
+    "A `BackendIds` copy of `tok`'s fast backend, made once per tokenizer (a copy costs ~0.2 s for a 150K-word vocabulary) and made again if tokens were added; None for a slow tokenizer."
+    key = (add_special_tokens, max_len, len(tok))
+    try: copies = _COPIES.setdefault(tok, {})
+    except TypeError: copies = {}  # not weak-referenceable: no cache
+    if key not in copies:
+        j = backend_json(tok)
+        if j is None: return None
+        copies.clear(); copies[key] = BackendIds(j, add_special_tokens, max_len)
+    return copies[key]
+
 def _flat(seqs: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
     "Ragged int lists as `(values int32, offsets int64)`: row i is `values[off[i]:off[i+1]]`."
+    off = np.zeros(len(seqs) + 1, np.int64); np.cumsum(list(map(len, seqs)), out=off[1:])
+    return np.fromiter(itertools.chain.from_iterable(seqs), np.int32, int(off[-1])), off
+
+def _flat_ref(seqs: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    "`_flat` as it was (a generator per id): the reference of the equivalence tests and of `impl='ref'`."
     off = np.zeros(len(seqs) + 1, np.int64); np.cumsum([len(s) for s in seqs], out=off[1:])
     return np.fromiter((x for s in seqs for x in s), np.int32, int(off[-1])), off
+
+def _bm25_words(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """BM25's words of `texts` as `(distinct words in order of first use, indices int32, offsets int64)`, stopwords left out.
+    One regex pass over the texts joined by NUL; the loop over words is C's: a dict of the distinct words (first use
+    first) gives each its code (-2 the separator, -1 a stopword), and numpy counts each text's words."""
+    ws = _TOKEN_SEP.findall('\x00'.join(texts).lower())
+    code = dict.fromkeys(ws, -1)
+    vocab = [w for w in code if w not in _STOP and w != '\x00']
+    code.update(zip(vocab, range(len(vocab)))); code['\x00'] = -2
+    c = np.fromiter(map(code.__getitem__, ws), np.int64, len(ws))
+    keep = c >= 0
+    off = np.zeros(len(texts) + 1, np.int64)
+    np.cumsum(np.bincount(np.cumsum(c == -2)[keep], minlength=len(texts)), out=off[1:])
+    return vocab, c[keep].astype(np.int32), off
+
+def _bm25_words_ref(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    "`_bm25_words` as it was (a Python loop over every word): the reference."
+    vocab: dict[str, int] = {}; idx = []; counts = np.zeros(len(texts), np.int64); u = 0
+    for w in _TOKEN_SEP.findall('\x00'.join(texts).lower()):
+        if w == '\x00': u += 1
+        elif w not in _STOP: idx.append(vocab.setdefault(w, len(vocab))); counts[u] += 1
+    boff = np.zeros(len(texts) + 1, np.int64); np.cumsum(counts, out=boff[1:])
+    return list(vocab), np.asarray(idx, np.int32), boff
+
+_IMPLS = {'fast': (_UNIT, _bm25_words, _flat), 'ref': (_UNIT_LAZY, _bm25_words_ref, _flat_ref)}  # 'ref': the code before the 2026-11-28 speed-up, for A/B timings and the equivalence tests
 
 @dataclass
 class PieceFeatures:
@@ -132,25 +179,22 @@ class PieceFeatures:
     feats: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)
 
-def piece_features(piece: Piece, max_words: int, lm_ids: Callable, wp_ids: Callable | None = None, bm25: bool = False) -> PieceFeatures:
-    "The host stages for `piece`: units, LM ids, and on request BM25 words (`feats['bm25']`: distinct words, indices, offsets) and word pieces (`feats['wordpieces']`: ids, offsets)."
+def piece_features(piece: Piece, max_words: int, lm_ids: Callable, wp_ids: Callable | None = None, bm25: bool = False,
+                   impl: str = 'fast') -> PieceFeatures:
+    "The host stages for `piece`: units, LM ids, and on request BM25 words (`feats['bm25']`: distinct words, indices, offsets) and word pieces (`feats['wordpieces']`: ids, offsets). `impl='ref'`: the slower reference code, same results."
+    rx, words, flat = _IMPLS[impl]
     t0 = time.perf_counter(); sec = {}
-    spans = split_units(piece.text, piece.at, max_words=max_words)
+    spans = split_units(piece.text, piece.at, max_words=max_words, _rx=rx)
     texts = [piece.text[s - piece.at:e - piece.at] for s, e in spans]
     t1 = time.perf_counter(); sec['split'] = t1 - t0
-    ids, off = _flat(lm_ids(texts) if texts else [])
+    ids, off = flat(lm_ids(texts) if texts else [])
     t2 = time.perf_counter(); sec['token_ids'] = t2 - t1
     feats = {}
     if bm25:
-        vocab: dict[str, int] = {}; idx = []; counts = np.zeros(len(texts), np.int64); u = 0
-        for w in _TOKEN_SEP.findall('\x00'.join(texts).lower()):
-            if w == '\x00': u += 1
-            elif w not in _STOP: idx.append(vocab.setdefault(w, len(vocab))); counts[u] += 1
-        boff = np.zeros(len(texts) + 1, np.int64); np.cumsum(counts, out=boff[1:])
-        feats['bm25'] = (list(vocab), np.asarray(idx, np.int32), boff)
+        feats['bm25'] = words(texts)
         t3 = time.perf_counter(); sec['bm25_words'] = t3 - t2; t2 = t3
     if wp_ids is not None:
-        feats['wordpieces'] = _flat(wp_ids(texts) if texts else [])
+        feats['wordpieces'] = flat(wp_ids(texts) if texts else [])
         sec['wordpieces'] = time.perf_counter() - t2
     return PieceFeatures(piece, spans, ids, off, feats, sec)
 
@@ -186,18 +230,22 @@ def auto_workers(n_bytes: int | None, min_bytes: int = 2 << 20) -> int:
     return min(cores // 2, 8)
 
 class HostStages:
-    "`piece_features` over a stream of `Piece`s, in order: inline or in `workers` processes (tokenizers rebuilt from their fast backends)."
+    "`piece_features` over a stream of `Piece`s, in order: inline (`prefetch` pieces ahead in a thread) or in `workers` processes (tokenizers rebuilt from their fast backends)."
+    impl: str = 'fast'  # `piece_features`' code: 'ref' times the reference (reports/scripts/ingest_host_ab.py)
     def __init__(self, lm_tok, # the LM's tokenizer (token ids of each unit)
                  wp_tok=None, # MiniLM's tokenizer, for word pieces (None: none made)
                  wp_max_len: int | None = None, # word pieces kept per unit (`icmos.rag.EMBED_MAX_LEN`)
                  max_words: int = 120, # `split_units`' word cap (the Blocker's 2 * block_words)
                  bm25: bool = False, # also BM25's words
-                 workers: int = 0): # processes (0: inline; a slow tokenizer always runs inline)
-        self.max_words, self.bm25, self.workers = max_words, bm25, workers
-        lm_json, wp_json = backend_json(lm_tok), (backend_json(wp_tok) if wp_tok is not None else None)
-        if workers and (lm_json is None or (wp_tok is not None and wp_json is None)): self.workers = 0  # a slow tokenizer: inline
+                 workers: int = 0, # processes (0: inline; a slow tokenizer always runs inline)
+                 prefetch: int = 0): # inline: pieces a thread prepares ahead of the one being written (0: none; a slow tokenizer: none)
+        self.max_words, self.bm25, self.workers, self.prefetch = max_words, bm25, workers, prefetch
+        fast = lambda t: hasattr(getattr(t, '_tokenizer', None), 'to_str')
+        if not fast(lm_tok) or (wp_tok is not None and not fast(wp_tok)): self.workers = self.prefetch = 0  # a slow tokenizer: inline, in this thread
         if self.workers:
-            self._args = (lm_json, wp_json, wp_max_len, max_words, bm25)
+            self._args = (backend_json(lm_tok), backend_json(wp_tok) if wp_tok is not None else None, wp_max_len, max_words, bm25)
+        elif self.prefetch:  # the thread's own copies: `text_ids` sets and restores the shared tokenizer's options around each call
+            self._lm, self._wp = _backend_copy(lm_tok), (_backend_copy(wp_tok, True, wp_max_len) if wp_tok is not None else None)
         else:
             from icmos.core import text_ids
             self._lm = lambda texts: text_ids(lm_tok, texts)
@@ -211,7 +259,8 @@ class HostStages:
     def run(self, pieces: Iterable[Piece]) -> Iterator[PieceFeatures]:
         "The features of each piece, in order."
         if not self.workers:
-            for p in pieces: yield piece_features(p, self.max_words, self._lm, self._wp, self.bm25)
+            if self.prefetch: yield from self._run_ahead(pieces); return
+            for p in pieces: yield piece_features(p, self.max_words, self._lm, self._wp, self.bm25, self.impl)
             return
         from concurrent.futures.process import BrokenProcessPool
         pool, work, inflight = self._pool(), _pkg('_work'), []
@@ -231,3 +280,23 @@ class HostStages:
         finally:
             for _, f in inflight: f.cancel()
             pool.shutdown(wait=False, cancel_futures=True)
+
+    def _run_ahead(self, pieces: Iterable[Piece]) -> Iterator[PieceFeatures]:
+        """Inline, one thread ahead: while the caller writes piece k (blocks, rankers, the GPU's embed and index), a thread
+        reads piece k+1 from `pieces` and runs its host stages; the tokenizers release the GIL, so their work overlaps.
+        Only that thread touches `pieces`; an error in it (a bad byte, a source too big) is raised here, at the same piece."""
+        it = iter(pieces)
+        def job():
+            p = next(it, None)
+            return None if p is None else piece_features(p, self.max_words, self._lm, self._wp, self.bm25, self.impl)
+        ex = ThreadPoolExecutor(1, thread_name_prefix='icmos-host')
+        ahead = [ex.submit(job) for _ in range(self.prefetch)]
+        try:
+            while True:
+                f = ahead.pop(0).result()
+                if f is None: return
+                ahead.append(ex.submit(job))
+                yield f
+        finally:
+            for a in ahead: a.cancel()
+            ex.shutdown(wait=True)  # the piece under way ends (a bounded piece of work) before `pieces` is closed by its owner

@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/60_runtime.ipynb #70cc0590
 from __future__ import annotations
-import codecs, collections, html, math, os, re, sys, time
+import codecs, collections, gc, html, math, os, re, sys, time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar, Iterator
@@ -718,6 +718,7 @@ class RuntimeConfig:
     refresh_every: int = 16       # generated tokens between re-rankings under retrieve='auto'
     piece_chars: int = 1 << 20    # characters read per streaming write step
     workers: int | str = 0        # processes for the write path's host stages (icmos.ingest): a number, or 'auto' (half the cores, at most 8, for a source of 2 MiB+ on 4+ cores); 0 = in this process (faster on the H200 so far: see the runtime report)
+    prefetch: int = 1             # with workers=0: pieces whose host stages (split, tokenise) a thread runs ahead of the piece being written, overlapping its blocks, rankers and GPU work (0: none)
     encoder_dir: str = ''         # with the ranker 'distilled': a folder holding writer/ and distiller/ checkpoints (reports/scripts/writer_run.py)
     kv_tier: str = 'off'          # 'l3': keep every sentence's raw KV at write time and read retrieved sentences from it (RoPE re-rotated) instead of prefilling their text; 'off'
     kv_dir: str = ''              # with kv_tier='l3': keep the KV in a scratch file in this folder (np.memmap) instead of host memory
@@ -730,7 +731,7 @@ class RuntimeConfig:
             self.workers = int(w) if w.isdecimal() and w.isascii() else w
         if self.workers != 'auto' and (isinstance(self.workers, bool) or not isinstance(self.workers, int) or not 0 <= self.workers <= 256):
             raise ICMOSError(f"workers: must be 'auto' or an integer in [0, 256] (got {self.workers!r})")
-        for name, lo, hi in (('block_words', 4, 4096), ('overlap', 0, 16), ('candidates', 1, 4096), ('top_k', 1, 256),
+        for name, lo, hi in (('block_words', 4, 4096), ('overlap', 0, 16), ('prefetch', 0, 8), ('candidates', 1, 4096), ('top_k', 1, 256),
                              ('hops', 1, 8), ('chains', 1, 8), ('rrf_k', 1, 10_000), ('local_tokens', 0, 1 << 20), ('refresh_every', 1, 4096),
                              ('piece_chars', 1024, 1 << 30)):
             v = getattr(self, name)
@@ -928,6 +929,8 @@ def read_text(path, max_bytes: int = MAX_SOURCE_BYTES) -> str:
     return text
 
 # %% ../nbs/api/60_runtime.ipynb #d13bc9ac
+_PAUSE_GC = True  # a write pauses Python's cyclic GC (and restores it): see `_ingest`
+
 @_method_of(Memory)
 def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool) -> int:
     cfg, U, tok = self.cfg, self.units, self.tok
@@ -941,7 +944,7 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
         wp_tok = load_embedder(self.model.device)[1]
     workers = auto_workers(total_bytes) if cfg.workers == 'auto' else cfg.workers
     host = HostStages(tok, wp_tok, EMBED_MAX_LEN if wp_tok is not None else None, max_words=2 * cfg.block_words,
-                      bm25='bm25' in want, workers=workers)
+                      bm25='bm25' in want, workers=workers, prefetch=cfg.prefetch)
     t0, n0, nonblank, n_units0 = time.perf_counter(), self.n_tokens, False, len(self.units)
     W = self.write_timings
     def tick(k, t):
@@ -952,6 +955,11 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
     shared = [c for c in [self.kv, *self.rankers] if isinstance(c, (KVTier, LMKeys))]  # fed by one LM pass per block
     # workers take small pieces, many at once; inline, the reader's pieces (larger batches for the tokenizers)
     ok, feats = False, host.run(pieces_on_units(pieces, chunk_chars=min(1 << 17, cfg.piece_chars) if host.workers else cfg.piece_chars))
+    # the write makes ~30K long-lived containers per 1M tokens (units, blocks, id arrays): the cyclic GC ran ~450 times in a
+    # 1M-token write, 0.2-0.4 s on a 2-core CPU, each full pass walking the model's objects too; it leaves no cycles to free
+    # (gc.collect() after a 100K-token write with the GC paused found 0 unreachable objects)
+    gc_on = gc.isenabled()
+    if _PAUSE_GC: gc.disable()
     try:
         while True:
             t = time.perf_counter()
@@ -980,6 +988,7 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
         ok = True
     finally:
         feats.close(); bar.close()
+        if gc_on: gc.enable()
         if not ok and len(self.units) > n_units0:  # part of the source is in the memory: it must not be used as if whole
             self._broken = f'writing {source!r} failed half-way; start a new Memory'
     if not nonblank: raise ICMOSError(f'source {source!r} is empty: give a document with some text in it')
