@@ -165,7 +165,7 @@ class Observation:
         keep_q = q is not None and last_queries != 0
         cut_q = (lambda x: x) if last_queries is None else (lambda x: x[..., x.shape[-2] - min(last_queries, x.shape[-2]):, :])
         return cls(st('keys'), st('hidden') if hidden else None, st('q_raw', cut_q) if keep_q else None, obs[0].inv_freq, [o.state for o in obs],
-                   torch.tensor([o.layer_idx for o in obs], device=obs[0].keys.device), obs[0].module, obs[0].n_seen, st('feats'), c)
+                   torch.tensor([o.layer_idx for o in obs]).to(obs[0].keys.device, non_blocking=True), obs[0].module, obs[0].n_seen, st('feats'), c)
 
     @property
     def n(self) -> int: return self.keys.shape[-2]
@@ -307,7 +307,7 @@ def evict(cache: Cache, policy: KVPolicy, observer: Observer | None = None,
                                        # one top-k; None: on a GPU (on the CPU, layer by layer is faster: no stacked copies)
          ) -> None:
     """Keep the `policy.budget` best-scoring tokens of every layer of `cache` (a `PositionedCache`), in order.
-    Batched, a 30-layer model pays one scoring call, one top-k and one host sync per eviction instead of 30 of each (small models are
+    Batched, a 30-layer model pays one scoring call, one top-k and no host sync per eviction instead of 30 of each and 30 syncs (small models are
     launch-bound on a GPU); the choice is the same as layer by layer (`batched=False`) up to float rounding. The price is memory:
     every stacked layer's observation (and SnapKV's window attention) is held at once, so evicting a long prompt read in one
     chunk peaks higher (H200, one 8,000-token chunk, before `keep_layers`: SnapKV and the Trimmer 2.8 GB, `full` 1.1 GB, measured before
@@ -340,10 +340,11 @@ def evict(cache: Cache, policy: KVPolicy, observer: Observer | None = None,
     cut = [i for i in todo if ns[i] > policy.budget]
     if batched and cut and len({ns[i] for i in cut}) == 1:
         idx = _choose(torch.stack([scores[i] for i in cut]), policy.budget)  # (L, b, h_kv, k)
-        moved = (idx != torch.arange(policy.budget, device=idx.device)).flatten(1).any(1).tolist()  # one host sync for all layers
-        keep_layers([layers[i] for i in cut], idx, moved)
+        # every cut layer is marked moved without looking (no host sync): a layer whose `idx` is still 0 .. k-1 is served its keys
+        # rotated by 0, which float32 returns unchanged (cos 0 = 1, sin 0 = 0), at the price of that rotation at each forward pass
+        keep_layers([layers[i] for i in cut], idx, [True] * len(cut))
     else:
-        for i in cut: layers[i].keep(_choose(scores[i], policy.budget))
+        for i in cut: layers[i].keep(_choose(scores[i], policy.budget), True if batched else None)  # layer by layer: looked up, one sync per layer
 
 # %% ../nbs/api/10_kv.ipynb #57f6c009
 @dataclass

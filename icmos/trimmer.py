@@ -260,7 +260,7 @@ class Trimmer(KVPolicy):
             if one: F, P = F[0], P[0]
             T, I = F[..., :-1], F[..., -1]
             att = sc.attention_features(obs.attention(last=1)[..., 0, :], H) if sc.cfg.prior else None
-            s = self._fn(sc, 'combine')(T, I, summary, P, torch.tensor(last + new - 1, device=P.device), l, att)
+            s = self._fn(sc, 'combine')(T, I, summary, P, torch.full((), last + new - 1, device=P.device), l, att)
             sinks, window = self.structure(sc)
             if sinks or window: s = s.masked_fill(protected(P, last + new - 1, self.budget, sinks, window), PROTECT)
             return s
