@@ -64,18 +64,29 @@ def _take(x: torch.Tensor, idx: torch.Tensor) -> torch.Tensor: # x (..., n, *res
     i = idx.reshape(*idx.shape, *[1] * (x.ndim - idx.ndim)).expand(*idx.shape, *x.shape[idx.ndim:])
     return x.gather(idx.ndim - 1, i)
 
+def _stack_views(xs: list) -> torch.Tensor: # (L, ...) = torch.stack(xs)
+    """`torch.stack(xs)`, or without a copy the tensor `xs` are the slices of along dim 0, in order (what `unbind` or indexing gave:
+    the tensors `keep_layers` leaves, a policy's state stacked for all layers): checked by their memory, so never a wrong tensor."""
+    b = xs[0]._base
+    if (b is not None and b.dim() == xs[0].dim() + 1 and b.shape[0] == len(xs) and b.shape[1:] == xs[0].shape and b.stride()[1:] == xs[0].stride()
+            and all(x._base is b and x.stride() == xs[0].stride() and x.data_ptr() == b.data_ptr() + j * b.stride(0) * b.element_size()
+                    for j, x in enumerate(xs))):
+        return b
+    return torch.stack(xs)
+
 def keep_layers(layers: list, # `PositionedLayer`s holding the same number of tokens
                 idx: torch.Tensor, # (L, b, h_kv, k) sorted indices of the tokens each layer keeps
                 moved: list[bool], # per layer: whether its `idx` is not `0 .. k-1`
                ) -> None:
     """`PositionedLayer.keep` for several layers at once: keys, values, positions and each kind of per-token state are stacked
-    and gathered once for all layers (2 kernels per kind instead of one per layer; small models are launch-bound). Layers whose
+    and gathered once for all layers (2 kernels per kind instead of one per layer; small models are launch-bound; no stack where the
+    layers' tensors are already slices of one, as a batched policy's state and the last `keep_layers`' results are). Layers whose
     tensors differ in shape (a policy's state present in some only) fall back to one `keep` each."""
     sig = lambda l: (l.keys.shape, l.values.shape, tuple((k, v.shape, v.dtype) for k, v in l.extra.items()))
     if len(layers) < 2 or len({sig(l) for l in layers}) != 1:
         for l, i, m in zip(layers, idx, moved): l.keep(i, m)
         return
-    take = lambda xs: _take(torch.stack(xs), idx).unbind(0)  # each layer's result is a view of one gathered tensor
+    take = lambda xs: _take(_stack_views(xs), idx).unbind(0)  # each layer's result is a view of one gathered tensor
     for a in ('keys', 'values', 'pos'):
         for l, v in zip(layers, take([getattr(l, a) for l in layers])): setattr(l, a, v)
     for k in layers[0].extra:
