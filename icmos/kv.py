@@ -161,6 +161,8 @@ class Observation:
     n_seen: int | None = None  # tokens the layer has seen, this chunk included (its absolute position count); None: not known
     feats: torch.Tensor | tuple | None = None  # what `policy.observe` made of the last chunk's hidden states (see `Observer`); None: not asked
     chunk: int | None = None  # tokens in the last chunk, where `q_raw` holds only its last queries (`stack(last_queries=...)`)
+    pos: torch.Tensor | None = None  # (b, h_kv, n) where `keys` are the stored keys, not yet served: the positions they are encoded at
+                                     # (`Observer.observation(served=False)`); `stack` serves them, all layers in one rotation
 
     @classmethod
     def stack(cls, obs: list[Observation],
@@ -172,10 +174,15 @@ class Observation:
         if last_queries is not None and (not isinstance(last_queries, int) or isinstance(last_queries, bool) or last_queries < 0):
             raise ICMOSError(f'Observation.stack: last_queries must be None (all) or an int >= 0 (got {last_queries!r}; see KVPolicy.last_queries)')
         st = lambda f, cut=lambda x: x: _stack([None if getattr(o, f) is None else cut(getattr(o, f)) for o in obs])
+        keys = st('keys')
+        if any(o.pos is not None for o in obs):  # one rotation for every layer, not one per layer (~12 kernels each)
+            n, ar = keys.shape[-2], torch.arange(keys.shape[-2], device=keys.device)
+            pos = torch.stack([ar.expand(o.keys.shape[:-1]) if o.pos is None else o.pos for o in obs])
+            keys = rotate(keys, ar - pos, obs[0].inv_freq)
         q, c = obs[0].q_raw, obs[0].c
         keep_q = q is not None and last_queries != 0
         cut_q = (lambda x: x) if last_queries is None else (lambda x: x[..., x.shape[-2] - min(last_queries, x.shape[-2]):, :])
-        return cls(st('keys'), st('hidden') if hidden else None, st('q_raw', cut_q) if keep_q else None, obs[0].inv_freq, [o.state for o in obs],
+        return cls(keys, st('hidden') if hidden else None, st('q_raw', cut_q) if keep_q else None, obs[0].inv_freq, [o.state for o in obs],
                    torch.tensor([o.layer_idx for o in obs]).to(obs[0].keys.device, non_blocking=True), obs[0].module, obs[0].n_seen, st('feats'), c)
 
     @property
@@ -244,14 +251,18 @@ class Observer:
     def __enter__(self): return self.open()
     def __exit__(self, *exc): self.close()
 
-    def observation(self, i: int, layer) -> Observation:
+    def observation(self, i: int, layer,
+                    served: bool = True, # False: the stored keys and their positions (`Observation.pos`), for `Observation.stack` to serve
+                   ) -> Observation:
         "The `Observation` of layer `i` (a `PositionedLayer`) after the last forward pass."
         if i not in self.seen: raise ICMOSError(f'layer {i}: no forward pass was observed (open the Observer before running the model)')
         hid, q, s = self.seen[i]
         d = layer.keys.shape[-1]
         b, c, _ = q.shape
         q = q.view(b, c, -1, d).transpose(1, 2)
-        return Observation(layer.served_keys(), hid, q, self.inv_freq, layer.extra, i, self.mods[i], getattr(layer, 'n_seen', None), s)
+        raw = not served and getattr(layer, 'moved', False)
+        return Observation(layer.keys if raw else layer.served_keys(), hid, q, self.inv_freq, layer.extra, i, self.mods[i],
+                           getattr(layer, 'n_seen', None), s, pos=layer.pos if raw else None)
 
 # %% ../nbs/api/10_kv.ipynb #fe35c440
 POLICIES: dict[str, type] = {}
@@ -338,7 +349,7 @@ def evict(cache: Cache, policy: KVPolicy, observer: Observer | None = None,
     if not todo: return
     if batched and policy.batched and len({ns[i] for i in todo}) == 1:
         if policy.needs:
-            o = Observation.stack([observer.observation(i, layers[i]) for i in todo], policy.last_queries(), 'hidden' in policy.needs)
+            o = Observation.stack([observer.observation(i, layers[i], served=False) for i in todo], policy.last_queries(), 'hidden' in policy.needs)
             S = policy.score(o.keys, None, o.hidden, None, obs=o)
         else: S = policy.score(torch.stack([layers[i].keys for i in todo]), None)
         scores = dict(zip(todo, S))
