@@ -64,18 +64,29 @@ def _take(x: torch.Tensor, idx: torch.Tensor) -> torch.Tensor: # x (..., n, *res
     i = idx.reshape(*idx.shape, *[1] * (x.ndim - idx.ndim)).expand(*idx.shape, *x.shape[idx.ndim:])
     return x.gather(idx.ndim - 1, i)
 
+def _stack_views(xs: list) -> torch.Tensor: # (L, ...) = torch.stack(xs)
+    """`torch.stack(xs)`, or without a copy the tensor `xs` are the slices of along dim 0, in order (what `unbind` or indexing gave:
+    the tensors `keep_layers` leaves, a policy's state stacked for all layers): checked by their memory, so never a wrong tensor."""
+    b = xs[0]._base
+    if (b is not None and b.dim() == xs[0].dim() + 1 and b.shape[0] == len(xs) and b.shape[1:] == xs[0].shape and b.stride()[1:] == xs[0].stride()
+            and all(x._base is b and x.stride() == xs[0].stride() and x.data_ptr() == b.data_ptr() + j * b.stride(0) * b.element_size()
+                    for j, x in enumerate(xs))):
+        return b
+    return torch.stack(xs)
+
 def keep_layers(layers: list, # `PositionedLayer`s holding the same number of tokens
                 idx: torch.Tensor, # (L, b, h_kv, k) sorted indices of the tokens each layer keeps
                 moved: list[bool], # per layer: whether its `idx` is not `0 .. k-1`
                ) -> None:
     """`PositionedLayer.keep` for several layers at once: keys, values, positions and each kind of per-token state are stacked
-    and gathered once for all layers (2 kernels per kind instead of one per layer; small models are launch-bound). Layers whose
+    and gathered once for all layers (2 kernels per kind instead of one per layer; small models are launch-bound; no stack where the
+    layers' tensors are already slices of one, as a batched policy's state and the last `keep_layers`' results are). Layers whose
     tensors differ in shape (a policy's state present in some only) fall back to one `keep` each."""
     sig = lambda l: (l.keys.shape, l.values.shape, tuple((k, v.shape, v.dtype) for k, v in l.extra.items()))
     if len(layers) < 2 or len({sig(l) for l in layers}) != 1:
         for l, i, m in zip(layers, idx, moved): l.keep(i, m)
         return
-    take = lambda xs: _take(torch.stack(xs), idx).unbind(0)  # each layer's result is a view of one gathered tensor
+    take = lambda xs: _take(_stack_views(xs), idx).unbind(0)  # each layer's result is a view of one gathered tensor
     for a in ('keys', 'values', 'pos'):
         for l, v in zip(layers, take([getattr(l, a) for l in layers])): setattr(l, a, v)
     for k in layers[0].extra:
@@ -150,6 +161,8 @@ class Observation:
     n_seen: int | None = None  # tokens the layer has seen, this chunk included (its absolute position count); None: not known
     feats: torch.Tensor | tuple | None = None  # what `policy.observe` made of the last chunk's hidden states (see `Observer`); None: not asked
     chunk: int | None = None  # tokens in the last chunk, where `q_raw` holds only its last queries (`stack(last_queries=...)`)
+    pos: torch.Tensor | None = None  # (b, h_kv, n) where `keys` are the stored keys, not yet served: the positions they are encoded at
+                                     # (`Observer.observation(served=False)`); `stack` serves them, all layers in one rotation
 
     @classmethod
     def stack(cls, obs: list[Observation],
@@ -161,11 +174,16 @@ class Observation:
         if last_queries is not None and (not isinstance(last_queries, int) or isinstance(last_queries, bool) or last_queries < 0):
             raise ICMOSError(f'Observation.stack: last_queries must be None (all) or an int >= 0 (got {last_queries!r}; see KVPolicy.last_queries)')
         st = lambda f, cut=lambda x: x: _stack([None if getattr(o, f) is None else cut(getattr(o, f)) for o in obs])
+        keys = st('keys')
+        if any(o.pos is not None for o in obs):  # one rotation for every layer, not one per layer (~12 kernels each)
+            n, ar = keys.shape[-2], torch.arange(keys.shape[-2], device=keys.device)
+            pos = torch.stack([ar.expand(o.keys.shape[:-1]) if o.pos is None else o.pos for o in obs])
+            keys = rotate(keys, ar - pos, obs[0].inv_freq)
         q, c = obs[0].q_raw, obs[0].c
         keep_q = q is not None and last_queries != 0
         cut_q = (lambda x: x) if last_queries is None else (lambda x: x[..., x.shape[-2] - min(last_queries, x.shape[-2]):, :])
-        return cls(st('keys'), st('hidden') if hidden else None, st('q_raw', cut_q) if keep_q else None, obs[0].inv_freq, [o.state for o in obs],
-                   torch.tensor([o.layer_idx for o in obs], device=obs[0].keys.device), obs[0].module, obs[0].n_seen, st('feats'), c)
+        return cls(keys, st('hidden') if hidden else None, st('q_raw', cut_q) if keep_q else None, obs[0].inv_freq, [o.state for o in obs],
+                   torch.tensor([o.layer_idx for o in obs]).to(obs[0].keys.device, non_blocking=True), obs[0].module, obs[0].n_seen, st('feats'), c)
 
     @property
     def n(self) -> int: return self.keys.shape[-2]
@@ -233,14 +251,18 @@ class Observer:
     def __enter__(self): return self.open()
     def __exit__(self, *exc): self.close()
 
-    def observation(self, i: int, layer) -> Observation:
+    def observation(self, i: int, layer,
+                    served: bool = True, # False: the stored keys and their positions (`Observation.pos`), for `Observation.stack` to serve
+                   ) -> Observation:
         "The `Observation` of layer `i` (a `PositionedLayer`) after the last forward pass."
         if i not in self.seen: raise ICMOSError(f'layer {i}: no forward pass was observed (open the Observer before running the model)')
         hid, q, s = self.seen[i]
         d = layer.keys.shape[-1]
         b, c, _ = q.shape
         q = q.view(b, c, -1, d).transpose(1, 2)
-        return Observation(layer.served_keys(), hid, q, self.inv_freq, layer.extra, i, self.mods[i], getattr(layer, 'n_seen', None), s)
+        raw = not served and getattr(layer, 'moved', False)
+        return Observation(layer.keys if raw else layer.served_keys(), hid, q, self.inv_freq, layer.extra, i, self.mods[i],
+                           getattr(layer, 'n_seen', None), s, pos=layer.pos if raw else None)
 
 # %% ../nbs/api/10_kv.ipynb #fe35c440
 POLICIES: dict[str, type] = {}
@@ -307,7 +329,7 @@ def evict(cache: Cache, policy: KVPolicy, observer: Observer | None = None,
                                        # one top-k; None: on a GPU (on the CPU, layer by layer is faster: no stacked copies)
          ) -> None:
     """Keep the `policy.budget` best-scoring tokens of every layer of `cache` (a `PositionedCache`), in order.
-    Batched, a 30-layer model pays one scoring call, one top-k and one host sync per eviction instead of 30 of each (small models are
+    Batched, a 30-layer model pays one scoring call, one top-k and no host sync per eviction instead of 30 of each and 30 syncs (small models are
     launch-bound on a GPU); the choice is the same as layer by layer (`batched=False`) up to float rounding. The price is memory:
     every stacked layer's observation (and SnapKV's window attention) is held at once, so evicting a long prompt read in one
     chunk peaks higher (H200, one 8,000-token chunk, before `keep_layers`: SnapKV and the Trimmer 2.8 GB, `full` 1.1 GB, measured before
@@ -327,7 +349,7 @@ def evict(cache: Cache, policy: KVPolicy, observer: Observer | None = None,
     if not todo: return
     if batched and policy.batched and len({ns[i] for i in todo}) == 1:
         if policy.needs:
-            o = Observation.stack([observer.observation(i, layers[i]) for i in todo], policy.last_queries(), 'hidden' in policy.needs)
+            o = Observation.stack([observer.observation(i, layers[i], served=False) for i in todo], policy.last_queries(), 'hidden' in policy.needs)
             S = policy.score(o.keys, None, o.hidden, None, obs=o)
         else: S = policy.score(torch.stack([layers[i].keys for i in todo]), None)
         scores = dict(zip(todo, S))
@@ -340,10 +362,11 @@ def evict(cache: Cache, policy: KVPolicy, observer: Observer | None = None,
     cut = [i for i in todo if ns[i] > policy.budget]
     if batched and cut and len({ns[i] for i in cut}) == 1:
         idx = _choose(torch.stack([scores[i] for i in cut]), policy.budget)  # (L, b, h_kv, k)
-        moved = (idx != torch.arange(policy.budget, device=idx.device)).flatten(1).any(1).tolist()  # one host sync for all layers
-        keep_layers([layers[i] for i in cut], idx, moved)
+        # every cut layer is marked moved without looking (no host sync): a layer whose `idx` is still 0 .. k-1 is served its keys
+        # rotated by 0, which float32 returns unchanged (cos 0 = 1, sin 0 = 0), at the price of that rotation at each forward pass
+        keep_layers([layers[i] for i in cut], idx, [True] * len(cut))
     else:
-        for i in cut: layers[i].keep(_choose(scores[i], policy.budget))
+        for i in cut: layers[i].keep(_choose(scores[i], policy.budget), True if batched else None)  # layer by layer: looked up, one sync per layer
 
 # %% ../nbs/api/10_kv.ipynb #57f6c009
 @dataclass

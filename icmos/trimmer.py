@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .core import ICMOSError, cache_kw, register_method, split_list, variant
-from .kv import KVPolicy, PolicyMethod, register_policy
+from .kv import KVPolicy, PolicyMethod, register_policy, _stack_views
 from .presses import ratio_budget
 
 # %% auto #0
@@ -104,11 +104,32 @@ class TrimmerScorer(nn.Module):
     def _at(p: torch.Tensor, layer) -> torch.Tensor: # a per-layer parameter (L, ...) at `layer`: int -> (...), (L',) -> (L', 1, ...)
         return p[layer] if isinstance(layer, int) else p[layer][:, None]  # stacked layers lead, before the batch
 
-    def features(self, hidden: torch.Tensor, layer): # (b, c, D) -> t (b, c, r), imp (b, h_kv, c); stacked (L', b, c, D), layer (L',)
-        "Per-token features, computed once when a token enters the cache."
-        h = self._norm(hidden)
-        e = self._at(self.layer.weight, layer)
-        return self.tok(h) + (e if isinstance(layer, int) else e[:, None]), self.imp(h).transpose(-1, -2)
+    def features(self, hidden: torch.Tensor, layer, # (b, c, D) -> t (b, c, r), imp (b, h_kv, c); stacked (L', b, c, D), layer (L',)
+                 dtype: torch.dtype | None = None, # None: in float32; else the layer norm and one matmul for t and imp in `dtype`
+                ):
+        """Per-token features (float32), computed once when a token enters the cache. With a `dtype` (the model's: `Trimmer.feat_dtype`)
+        the hidden states are not cast: layer norm (float32 inside) and one matmul for both projections (float32 accumulation) in
+        `dtype`, rounded there once; the biases and the layer embedding are added in float32 by the cast itself (one kernel)."""
+        if dtype is None:
+            h, e = self._norm(hidden), self._at(self.layer.weight, layer)
+            return self.tok(h) + (e if isinstance(layer, int) else e[:, None]), self.imp(h).transpose(-1, -2)
+        W, bias = self._joint(dtype)
+        h = F.layer_norm(hidden.to(dtype), hidden.shape[-1:])
+        y = torch.add(F.linear(h, W), self._at(bias, layer)[..., None, :])  # float32 out of a bf16 matmul and float32 biases, one kernel
+        r = self.cfg.rank
+        return y[..., :r], y[..., r:].transpose(-1, -2)
+
+    def _joint(self, dtype): # -> weight (r + h_kv, D) in `dtype`, biases (L, r + h_kv) float32
+        """The token projections `tok` and `imp` as one weight in `dtype`, and per layer their biases with the layer embedding added
+        to `tok`'s: made once per dtype and version of the weights (kept as a plain attribute, not a parameter: never saved)."""
+        ps = (self.tok.weight, self.imp.weight, self.tok.bias, self.imp.bias, self.layer.weight)
+        key = (dtype, self.tok.weight.device, *((id(p), p._version) for p in ps))
+        c = self.__dict__.get('_icmos_joint')
+        if c is None or c[0] != key:
+            L = self.layer.weight.shape[0]
+            bias = torch.cat([self.layer.weight + self.tok.bias, self.imp.bias.expand(L, -1)], -1)
+            c = self.__dict__['_icmos_joint'] = (key, torch.cat([self.tok.weight, self.imp.weight]).to(dtype), bias)
+        return c[1], c[2]
 
     def combine(self, t, imp, summary, pos, now, layer, att=None): # -> (b, h_kv, n); stacked layers (L',): (L', b, h_kv, n)
         "Scores of tokens with features `t` (b, [h_kv,] n, r), `imp` (b, h_kv, n) at absolute positions `pos` (b, [h_kv,] n), seen from `summary` (b, D) at position `now`; `att` (b, h_kv, n, 2) from `attention_features` if `cfg.prior`. With `layer` a (L',) tensor every input leads with L' (t, pos with h_kv)."
@@ -187,6 +208,9 @@ class Trimmer(KVPolicy):
                             # fuses the fp32 cast, layer norm and the score's elementwise chain into fewer kernels (issue 16, for
                             # a GPU's launch-bound eviction); the same scores up to float rounding; not yet measured on a GPU
 
+    feat_dtype: str = 'float32'  # 'model': the features in the hidden states' dtype (bf16 on a GPU) with float32 accumulation, no cast
+                                 # copy (`TrimmerScorer.features`); 'float32': cast first (the scorer's training precision)
+
     def last_queries(self): return 1  # the prior reads the last query's attention (TOVA's score)
 
     def structure(self, sc: TrimmerScorer) -> tuple[int, float]:
@@ -199,6 +223,7 @@ class Trimmer(KVPolicy):
         super().__post_init__()
         for k in ('hook', 'compiled'):
             if not isinstance(getattr(self, k), bool): raise ICMOSError(f'Trimmer.{k} must be True or False (got {getattr(self, k)!r})')
+        if self.feat_dtype not in ('float32', 'model'): raise ICMOSError(f"Trimmer.feat_dtype must be 'float32' or 'model' (got {self.feat_dtype!r})")
 
     def _fn(self, sc: TrimmerScorer, name: str):
         "`sc.features` / `sc.combine`, compiled once per scorer (dynamic shapes) when `compiled`."
@@ -230,7 +255,8 @@ class Trimmer(KVPolicy):
         from the hidden states it is handed (stacked: hidden (L', b, c, D), layer_idx (L',): one pass for all layers)."""
         sc = self._scorer(module)
         with torch.no_grad():
-            t, imp = self._fn(sc, 'features')(hidden.to(next(sc.parameters()).device), layer_idx)
+            dt = None if self.feat_dtype == 'float32' or hidden.dtype == torch.float32 else hidden.dtype
+            t, imp = self._fn(sc, 'features')(hidden.to(next(sc.parameters()).device), layer_idx, dt)
             return t, imp, hidden[..., -1, :].clone()  # a copy: `hidden` itself is not kept
 
     def score(self, keys, values, hidden=None, attn=None, obs=None):
@@ -254,13 +280,13 @@ class Trimmer(KVPolicy):
             F = torch.cat([t[:, :, None].expand(-1, b, H, new, -1), imp[..., None]], -1)  # (L', b, H, new, r + 1)
             P = torch.arange(last, last + new, device=t.device).expand(len(sts), b, H, new)
             if 'trim' in sts[0]:
-                F = torch.cat([torch.stack([st['trim'] for st in sts]), F], 3)
-                P = torch.cat([torch.stack([st['trim_pos'] for st in sts]), P], 3)
+                F = torch.cat([_stack_views([st['trim'] for st in sts]), F], 3)  # no stack: the last eviction left them slices of one
+                P = torch.cat([_stack_views([st['trim_pos'] for st in sts]), P], 3)
             for j, st in enumerate(sts): st['trim'], st['trim_pos'] = F[j], P[j]  # gathered by `PositionedLayer.keep` / `keep_layers`
             if one: F, P = F[0], P[0]
             T, I = F[..., :-1], F[..., -1]
             att = sc.attention_features(obs.attention(last=1)[..., 0, :], H) if sc.cfg.prior else None
-            s = self._fn(sc, 'combine')(T, I, summary, P, torch.tensor(last + new - 1, device=P.device), l, att)
+            s = self._fn(sc, 'combine')(T, I, summary, P, torch.full((), last + new - 1, device=P.device), l, att)
             sinks, window = self.structure(sc)
             if sinks or window: s = s.masked_fill(protected(P, last + new - 1, self.budget, sinks, window), PROTECT)
             return s
@@ -707,15 +733,18 @@ class TrimmerBench:
                 if L < TASKS[t].min_tokens: raise ICMOSError(f'length {L} is below the minimum of task {t!r} ({TASKS[t].min_tokens} tokens)')
 
 def policy_spec(spec: str) -> tuple[str, dict]:
-    "A bench policy: `'trimmer[sinks=4;window=0.25]'` -> `('trimmer', {'sinks': 4, 'window': 0.25})`; only the Trimmer takes overrides (its structure, `hook=0|1`, `compiled=0|1`)."
+    "A bench policy: `'trimmer[sinks=4;window=0.25]'` -> `('trimmer', {'sinks': 4, 'window': 0.25})`; only the Trimmer takes overrides (its structure, `hook=0|1`, `compiled=0|1`, `feat_dtype=float32|model`)."
     from icmos.kv import policy_classes
     POLICIES = policy_classes()
     name, pairs = variant(spec, 'policy', 'trimmer[sinks=4;window=0.25] (only the Trimmer takes overrides)')
     over = {}
     if name != 'full' and name not in POLICIES: raise ICMOSError(f"unknown policy {name!r}; available: full, {', '.join(POLICIES)}")
     for k, v in pairs:
-        if name != 'trimmer' or k not in ('sinks', 'window', 'hook', 'compiled'):
-            raise ICMOSError(f'policy {spec!r}: only the Trimmer takes overrides, sinks=, window=, hook= and compiled=')
+        if name != 'trimmer' or k not in ('sinks', 'window', 'hook', 'compiled', 'feat_dtype'):
+            raise ICMOSError(f'policy {spec!r}: only the Trimmer takes overrides, sinks=, window=, hook=, compiled= and feat_dtype=')
+        if k == 'feat_dtype':
+            if v not in ('float32', 'model'): raise ICMOSError(f'policy {spec!r}: feat_dtype= takes float32 or model, not {v!r}')
+            over[k] = v; continue
         if k in ('hook', 'compiled'):
             if v not in ('0', '1'): raise ICMOSError(f'policy {spec!r}: {k}= takes 0 or 1, not {v!r}')
             over[k] = v == '1'; continue

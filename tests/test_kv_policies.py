@@ -289,3 +289,30 @@ def test_batched_eviction_stacks_only_the_queries_read(tiny):
     with pytest.raises(ICMOSError, match='last 1 of 40 queries, not all'): cut.attention()
     for bad in (-2, 1.5, True):
         with pytest.raises(ICMOSError, match='last_queries must be'): Observation.stack(os_, last_queries=bad)
+
+def _trimmer_with_prior(model):
+    from icmos.trimmer import Trimmer
+    return Trimmer(budget=16, scorer=random_scorer(model), sinks=2, window=0.25)
+
+@pytest.mark.parametrize('make', [lambda m, p=p: p for p in POLICIES] + [_trimmer_with_prior],
+                         ids=[p.name for p in POLICIES] + ['trimmer-prior'])
+@pytest.mark.parametrize('chunk', [60, 13], ids=['one-chunk', 'chunked'])
+def test_batched_eviction_reads_nothing_back_to_the_host(tiny, make, chunk):
+    """A batched eviction never copies a tensor's value to the host (`.tolist()`, `.item()`, `bool()`, `int()`, `float()`: a host sync
+    on a GPU, which stalls the launch queue after every chunk): with those made to raise, every policy evicts a prompt in one chunk
+    and chunk by chunk. (On a GPU, tests/test_evict_sync.py also runs it under `torch.cuda.set_sync_debug_mode('error')`.)"""
+    from unittest import mock
+    pol = make(tiny)
+    def sync(*a, **k): raise AssertionError('a host sync on the batched eviction path')
+    patches = [mock.patch.object(torch.Tensor, f, sync) for f in ('tolist', 'item', '__bool__', '__int__', '__float__')]
+    cuts = []
+    with Observer(tiny, pol) as ob:
+        def on(cc):
+            n = cc.get_seq_length()
+            for p in patches: p.start()
+            try: evict(cc, pol, ob, batched=True)
+            finally:
+                for p in patches: p.stop()
+            cuts.append(n > pol.budget)
+        prefill(tiny, random_prompt(60, seed=2).ids(), cache=PositionedCache(tiny), chunk_size=chunk, on_chunk=on)
+    assert any(cuts)  # the path that cuts ran

@@ -62,10 +62,11 @@ start)
   $PY -c "from icmos.core import load_model, ICMOSConfig; load_model(ICMOSConfig(model='$M', device='cpu'))" 2>&1 | grep -v Warn  # convert once
   # the cost of one eviction beside its prefill, layer by layer vs batched, alone on its GPU (before the other jobs load it)
   # SPEED_POL: the timed policies (session 12 also ran --no-hook passes; with the hook off by default a variant is a policy spec:
-  # trimmer[...;hook=1], trimmer[...;compiled=1]); GS: the GPU
+  # trimmer[...;hook=1], trimmer[...;compiled=1]); GS: the GPU; SPEED_OLD: a folder holding an old icmos/ (or a git revision, where
+  # the tree has .git) that runs the specs prefixed old: (old:streaming, old:trimmer[...]) interleaved with the current code
   if [ $SPEED = 1 ]; then set -f
     CUDA_VISIBLE_DEVICES=$(gpu ${GS:-3}) OMP_NUM_THREADS=4 timeout ${SPEED_TO:-420} $PY reports/scripts/evict_speed.py --model $M \
-    --device $DEV --dtype $DT --lengths $SPEED_LENS --checkpoint $CK --blocks "${SPEED_BLOCKS-32000:2048:4096}" --out $R/evict_speed.csv \
+    --device $DEV --dtype $DT --lengths $SPEED_LENS --checkpoint $CK --blocks "${SPEED_BLOCKS-32000:2048:4096}" ${SPEED_OLD:+--old-rev $SPEED_OLD} --out $R/evict_speed.csv \
     --profile-out $R/evict_profile.csv --policies ${SPEED_POL:-streaming tova snapkv knorm trimmer[sinks=4;window=0.25] trimmer[sinks=4;window=0.25;compiled=1]} \
     > $R/evict_speed.log 2>&1; echo "evict_speed exit $?"; set +f; cut -d, -f1-8,17- $R/evict_speed.csv; fi
   echo $(( $(date +%s) + ${2:-1260} )) > $R/deadline

@@ -1,0 +1,21 @@
+"GPU only: a batched eviction (every registered policy, and the Trimmer reading attention) makes no host sync, checked by CUDA itself."
+import pytest, torch
+from icmos.core import prefill
+from icmos.kv import Observer, PositionedCache, default_policies, evict, tiny_llama, random_prompt
+
+pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a CUDA device')
+
+@pytest.mark.parametrize('chunk', [60, 13])
+def test_batched_eviction_makes_no_host_sync(chunk):
+    from test_kv_policies import random_scorer
+    from icmos.trimmer import Trimmer
+    m = tiny_llama().cuda()
+    pols = default_policies(budget=16) + [Trimmer(budget=16, scorer=random_scorer(m).cuda(), sinks=2, window=0.25)]
+    for pol in pols:
+        with Observer(m, pol) as ob:
+            def on(cc):
+                torch.cuda.synchronize()
+                torch.cuda.set_sync_debug_mode('error')
+                try: evict(cc, pol, ob, batched=True)
+                finally: torch.cuda.set_sync_debug_mode(0)
+            prefill(m, random_prompt(60, seed=2).ids(), cache=PositionedCache(m), chunk_size=chunk, on_chunk=on)
