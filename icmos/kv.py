@@ -183,7 +183,7 @@ class Observation:
         keep_q = q is not None and last_queries != 0
         cut_q = (lambda x: x) if last_queries is None else (lambda x: x[..., x.shape[-2] - min(last_queries, x.shape[-2]):, :])
         return cls(keys, st('hidden') if hidden else None, st('q_raw', cut_q) if keep_q else None, obs[0].inv_freq, [o.state for o in obs],
-                   torch.tensor([o.layer_idx for o in obs]).to(obs[0].keys.device, non_blocking=True), obs[0].module, obs[0].n_seen, st('feats'), c)
+                   torch.tensor([o.layer_idx for o in obs], pin_memory=obs[0].keys.is_cuda).to(obs[0].keys.device, non_blocking=True), obs[0].module, obs[0].n_seen, st('feats'), c)
 
     @property
     def n(self) -> int: return self.keys.shape[-2]

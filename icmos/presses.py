@@ -42,7 +42,7 @@ class Knorm(KVPolicy):
 # %% ../nbs/api/15_presses.ipynb #5b1229e6
 def _protect_tail(s: torch.Tensor, n_tail: int) -> torch.Tensor:
     "Append `n_tail` scores of max + 1 (kept for sure) to `s` (..., b, h_kv, m)."
-    top = (s.max() + 1) if s.numel() else s.new_tensor(1.)
+    top = (s.max() + 1) if s.numel() else s.new_ones(())  # new_ones: a fill kernel, not a host-to-device copy (a sync)
     return torch.cat([s, top.expand(*s.shape[:-1], n_tail)], dim=-1)
 
 @register_policy
@@ -113,7 +113,8 @@ def _avg_rope(inv_freq: torch.Tensor, start: int, count: int, d: int) -> torch.T
     ang = torch.arange(start, start + count, dtype=torch.float32, device=inv_freq.device)[:, None] * inv_freq
     ang = torch.cat([ang, ang], dim=-1)
     P = torch.zeros(d, d, device=inv_freq.device)
-    P[d // 2:, :d // 2], P[:d // 2, d // 2:] = torch.eye(d // 2), -torch.eye(d // 2)
+    I = torch.eye(d // 2, device=inv_freq.device)  # made on the device: a CPU eye copied in would be a host sync per eviction
+    P[d // 2:, :d // 2], P[:d // 2, d // 2:] = I, -I
     return torch.diag(ang.cos().mean(0)) + ang.sin().mean(0)[:, None] * P
 
 @register_policy
@@ -144,7 +145,7 @@ class ExpectedAttention(KVPolicy):
             s = s + torch.einsum('bhnd,bhde,bhne->bhn', k, cov, k) / d / 2
         s = s.softmax(dim=-1).view(b, h_kv, -1, n - ns).mean(2)
         if self.use_vnorm: s = s * values[..., ns:, :].float().norm(dim=-1)
-        return torch.cat([((s.max() + 1) if s.numel() else s.new_tensor(1.)).expand(b, h_kv, ns), s], dim=-1)
+        return torch.cat([((s.max() + 1) if s.numel() else s.new_ones(())).expand(b, h_kv, ns), s], dim=-1)
 
 # %% ../nbs/api/15_presses.ipynb #f90140d9
 def _press_method(pol_cls, doc):

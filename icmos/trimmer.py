@@ -237,6 +237,7 @@ class Trimmer(KVPolicy):
             c = module.config
             torch.manual_seed(0)
             self.scorer = TrimmerScorer(TrimmerConfig(c.hidden_size, c.num_hidden_layers, c.num_key_value_heads)).eval().requires_grad_(False)
+            self.scorer.to(next(module.parameters()).device)  # on the model's device: else every eviction copies the hidden states to the host
         return self.scorer
 
     def observe(self, layer_idx, hidden, module):
@@ -256,7 +257,9 @@ class Trimmer(KVPolicy):
         sc = self._scorer(module)
         with torch.no_grad():
             dt = None if self.feat_dtype == 'float32' or hidden.dtype == torch.float32 else hidden.dtype
-            t, imp = self._fn(sc, 'features')(hidden.to(next(sc.parameters()).device), layer_idx, dt)
+            dev = next(sc.parameters()).device
+            h = hidden if hidden.device == dev else hidden.to(dev)
+            t, imp = self._fn(sc, 'features')(h, layer_idx, dt)
             return t, imp, hidden[..., -1, :].clone()  # a copy: `hidden` itself is not kept
 
     def score(self, keys, values, hidden=None, attn=None, obs=None):
