@@ -158,3 +158,12 @@ SEEDS='1 2' SG='0 0' LORA=8 LG=0 TRAIN=600 TF='--steps 2145' bash reports/script
 python reports/scripts/evict_speed.py --model $M --device cuda --dtype bfloat16 --lengths 8000,4096 --checkpoint data/trimmer-smollm2-v3 \
   --blocks 32000:2048:4096 --policies streaming tova 'trimmer[sinks=4;window=0.25]' 'trimmer[sinks=4;window=0.25;compiled=1]' \
   --out evict_speed_s13.csv --profile-out evict_profile_s13.csv
+# 15. Session 14 (2026-11-28, one idle H200, merge 2bf60c5 = branch evictfast): the eviction without host syncs, one RoPE rotation
+#     per eviction and feat_dtype, A/B against the old code (6a482e4) in one process. The old code travels as an untracked copy:
+#       mkdir -p old_src && git archive 6a482e4 icmos | tar -x -C old_src      (then carry [old_src])
+OMP_NUM_THREADS=4 python3 reports/scripts/evict_speed.py --model $M --checkpoint data/trimmer-smollm2-v3 --device cuda --dtype bfloat16 \
+  --lengths 4096,8000 --blocks 32000:2048:4096 --reps 20 --block-reps 5 --old-rev old_src --policies old:streaming streaming old:tova tova \
+  'old:trimmer[sinks=4;window=0.25]' 'trimmer[sinks=4;window=0.25]' 'trimmer[sinks=4;window=0.25;feat_dtype=model]' \
+  'old:trimmer[sinks=4;window=0.25;compiled=1]' 'trimmer[sinks=4;window=0.25;feat_dtype=model;compiled=1]' \
+  --out evict_speed_s14.csv --profile-out evict_profile_s14.csv        # -> reports/results/evict_speed_s14.csv, evict_profile_s14.csv
+#     and the sync check (after the fixes of 26529bc): PYTHONPATH=$PWD python3 -m pytest tests/test_evict_sync.py -q   -> 2 passed
