@@ -178,3 +178,9 @@ SPEED=0 P48= PL= GRT=0 NR=20 RSEED=100 RL='32K;128K' RT_TASKS='vardep,hashhop,pa
   RT_METHODS='icmos[template=all],icmos,icmos[hops=4]' OTASKS= bash reports/scripts/trimmer16_gpu.sh start 780
 #   i.e. icmos bench runtime --model $M --device cuda --dtype bfloat16 --max-new-tokens 40 --n 20 --budget 2048 --no-progress --seed 100 \
 #          --methods 'icmos[template=all],icmos,icmos[hops=4]' --tasks <group> --lengths <32K|128K> --out rt_kK.csv --samples-out rt_kK.jsonl
+# 2026-11-28 (session 14, merge of branch ingestfast): the write path's host stages, old (impl='ref', no prefetch, GC on) against
+# the new, 5 interleaved reps of one 1M-token write, real MiniLM (staged in /root/emb by trimmer16_gpu.sh emb1/emb2), DNII:
+#   one idle H100 -> runtime_ingest_host_h100.csv, one idle H200 -> runtime_ingest_host_h200.csv (logs in ingest14/):
+ICMOS_EMBEDDER=/root/emb bash reports/scripts/ingest_host_ab_gpu.sh     # carry [.gpuw]
+#   i.e. ICMOS_MODEL=$M ICMOS_DEVICE=cuda ICMOS_DTYPE=bfloat16 python3 reports/scripts/ingest_host_ab.py --length 1M --reps 5 --index dnii \
+#          --variants ref,fast,prefetch,new --out runtime_ingest_host_gpu.csv
