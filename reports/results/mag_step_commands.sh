@@ -9,3 +9,7 @@ PYTHONPATH=$PWD .venv/bin/python reports/scripts/mag_step_speed.py --device cpu 
 #   python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpuw/*.whl \
 #     && PYTHONPATH=$PWD:/tmp/site bash reports/scripts/mag_step_speed_gpu.sh "$OUT"
 # -> $OUT/mag_step_speed.csv = reports/results/mag_step_speed.csv (214 s; the 4,096-token batch-16 cell passed the 180 s limit: not run)
+# Session 14 (2026-11-28, one idle H200, commit 2bf60c5): the compiled write beside the two others, 1,024 tokens, batch 1 and 16:
+#   PYTHONPATH=$PWD:/tmp/site bash reports/scripts/mag_step_speed_gpu.sh "$OUT/mag" \
+#     --modes train_step_layerwise,train_step_batched,train_step_batched_compiled --contexts 1024 --batches 1,16 --reps 2
+# -> $OUT/mag/mag_step_speed.csv = reports/results/mag_step_speed_s14.csv (148 s)
