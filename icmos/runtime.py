@@ -710,7 +710,7 @@ class RuntimeConfig:
     order: str = 'doc'            # with read='units': 'doc' (document order) or 'rank' (the best chain last, next to the question)
     rerank: str = 'lm'            # 'lm': re-rank the candidates by the LM's likelihood of the question given each sentence; 'none': fused rank only
     margin: float = 1.0           # with rerank='lm': a further chain or block is read only if its score is within this many nats/token of the best
-    keep_dense: int | None = None # blocks of the dense (MiniLM) ranker's own top that are read whatever the LM re-rank and the margin say (their best sentence; a look-alike still is not): a guard for paraphrases, which the re-rank may push down; None = 1 when the rankers hold minilm, else 0 (the runtime report: it never lost a cell)
+    keep_dense: int | None = None # blocks of the dense (MiniLM) ranker's own top that are read whatever the LM re-rank and the margin say (their best sentence; a look-alike still is not): a guard for paraphrases, which the re-rank may push down; None = 1 when the rankers hold minilm, else 0 (it never lost a question: nbs/reports/2026-11-26_runtime.ipynb, "The guard on every other task, and the new default")
     lookalikes: str = 'drop'      # 'drop': a candidate lacking a rare question word that the best candidate holds is not read (another key's number, another version's value); 'keep'
     local_tokens: int = 0         # tokens of the document's end kept as the local window
     retrieve: str = 'force'       # 'force': retrieve for the question; 'auto': also re-rank every `refresh_every` generated tokens; 'off': local window only
