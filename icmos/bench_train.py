@@ -44,8 +44,8 @@ def mag_run(model, tok, length: int, batch: int, workers: int = 0, log_every: in
             train_phase(model, tok, MAG.for_model(model, window=window, chunk_size=64, **mag_kw), 'needle', tc)
     return run
 
-def _one_step(component: str, model, tok, length: int, batch: int, window: int):
-    "One forward + backward of a batch (data built first): what `gpu_profile` times for the GPU busy share."
+def _one_step(component: str, model, tok, length: int, batch: int, window: int, **mag_kw):
+    "One forward + backward of a batch (data built first): what `gpu_profile` times for the GPU busy share (MAG: `MAGConfig` fields `mag_kw`, as the timed loop's)."
     if component == 'trimmer':
         from icmos.trimmer import TrimmerScorer, TrimmerConfig, trimmer_loss, training_batch, TRAIN_SEED0
         c = model.config
@@ -53,7 +53,7 @@ def _one_step(component: str, model, tok, length: int, batch: int, window: int):
         b = training_batch(tok, [('niah_single', length, TRAIN_SEED0 + j) for j in range(batch)])
         return lambda: trimmer_loss(model, sc, b['prompt'], b['cont'], 0.75, 0.5, cont_mask=b['cont_mask'])['loss'].backward()
     from icmos.mag import MAG, PhaseData, TrainConfig, mag_batch_loss
-    mag = MAG.for_model(model, window=window, chunk_size=64)
+    mag = MAG.for_model(model, window=window, chunk_size=64, **mag_kw)
     b = PhaseData('needle', tok, TrainConfig(phases=['needle'], length=length, batch=batch))[0]
     return lambda: mag_batch_loss(model, mag, b)['loss'].backward()
 
@@ -79,8 +79,9 @@ def run_train_speed(cfg: ICMOSConfig, components: list[str], lengths: dict, batc
         variants = [('train_step', b, False) for b in batches] + ([('train_step_compiled', max(batches), True)] if compile and comp == 'mag' else [])
         for op, b, comp_w in variants:
             log(f'{comp}: {op} ({dt}, batch {b})')
-            sec = _per_step(make[comp](fast, L, b, workers, log_every, **({'compile_write': comp_w} if comp == 'mag' else {})), S, warm)
-            prof = gpu_profile(_one_step(comp, fast, tok, L, b, window), 1, dev)
+            kw = {'compile_write': comp_w} if comp == 'mag' else {}
+            sec = _per_step(make[comp](fast, L, b, workers, log_every, **kw), S, warm)
+            prof = gpu_profile(_one_step(comp, fast, tok, L, b, window, **kw), 1, dev)  # the profiled step is the timed one (compiled too)
             rows.append({'component': comp, 'op': op, 'context_tokens': L, 'batch': b, 'dtype': dt, 'tok_s': b * L / sec,
                          'baseline_tok_s': L / base, 'speedup': base * b / sec, 'gpu_util': prof['gpu_util'], 'device': rec['device']})
             rec['runs'].append({'component': comp, 'loop': op, 'dtype': dt, 'batch': b, 'sec_per_step': sec, 'context_tokens': L,

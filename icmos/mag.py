@@ -146,7 +146,7 @@ class MAGStream:
         self.keep_inputs, self.inputs = False, [[] for _ in range(L)]  # the written stream per layer (b, n, D), if kept (`memory_probe`)
         self.last_gate = [None] * L  # (b, n) gate of the last call per layer, detached, on the device (training logs it without a host sync)
         self.ready = [None] * L      # a full chunk per layer waiting for the batched write at the end of the forward pass
-        self._params = None          # `stack_params` of the memories, made once per stream (one autograd node for all chunks)
+        self._params = (None, None)  # (key, `stack_params` of the memories): see `_stacked`
 
     def step(self, i: int, x: torch.Tensor, a: torch.Tensor) -> torch.Tensor: # x: (b, n, D) attention input, a: (b, n, D) its output
         "Layer `i`'s MAG: read (and write, chunk by chunk) the memory, gate it into the attention output."
@@ -195,12 +195,16 @@ class MAGStream:
         if not idx: return
         mems = self.mag.memory
         with torch.enable_grad() if self.grad_writes else nullcontext():
-            if len(idx) < len(mems): P = None  # some layers only (not in a whole forward pass): stack their parameters
-            else:
-                if self._params is None or (torch.is_grad_enabled() and not self._params[0].requires_grad): self._params = stack_params(mems)
-                P = self._params
+            P = self._stacked() if len(idx) == len(mems) else None  # some layers only (never in a whole forward pass): stacked there
             new = write_layers([mems[i] for i in idx], [self.states[i] for i in idx], [self.ready[i] for i in idx], P, self.mag.cfg.compile_write)
         for i, s in zip(idx, new): self.states[i], self.ready[i] = s, None
+
+    def _stacked(self) -> tuple:
+        """`stack_params` of all the memories, made again only when the grad mode or a parameter (in place: an optimizer
+        step) changed since the last: one autograd node for all the chunks of a stream."""
+        key = (torch.is_grad_enabled(), tuple(p._version for p in self.mag.memory.parameters()))
+        if self._params[0] != key: self._params = (key, stack_params(self.mag.memory))
+        return self._params[1]
 
     def _hook(self, i, module, args, kwargs, output):
         if not self.active: return None

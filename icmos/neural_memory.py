@@ -166,6 +166,23 @@ def write_reference(state: MemoryState, k, v, eta, theta, alpha, chunk_size: int
     return replace(state, weights=W, momentum=S, n_written=state.n_written + k.shape[1])
 
 # %% ../nbs/api/40_neural_memory.ipynb #b3f01925
+def _lin(x, W, b=None):
+    "`x W^T (+ b)`: one memory's `W` (o, D) over x (b, n, D) by `F.linear`, or L memories' stacked `W` (L, o, D), `b` (L, o) over x (L, b, n, D)."
+    if W.ndim == 2: return F.linear(x, W, b)
+    y = torch.einsum('lbnD,loD->lbno', x, W)
+    return y if b is None else y + b[:, None, None]
+
+def _gates(x, Wg, bg, gm) -> tuple:
+    "`(eta, theta, alpha) = gate_max * sigmoid(W_g x + b_g)`, each (..., n), for one memory or L stacked (see `_lin`)."
+    return (torch.sigmoid(_lin(x, Wg, bg)) * (gm if gm.ndim == 1 else gm[:, None, None])).unbind(-1)
+
+def _project(x, P: tuple) -> tuple:
+    """A write's inputs from the raw tokens x (b, n, D) of one memory, or (L, b, n, D) of L memories with `P` stacked
+    (`stack_params`): rms-normalised, then `(unit keys, values, eta, theta, alpha)`; `P = (W_K, W_V, W_g, b_g, gate_max)`."""
+    Wk, Wv, Wg, bg, gm = P
+    x = F.rms_norm(x.float(), (x.shape[-1],))
+    return (F.normalize(_lin(x, Wk), dim=-1), _lin(x, Wv), *_gates(x, Wg, bg, gm))
+
 class NeuralMemory(nn.Module):
     "Titans neural long-term memory: an MLP of `depth` layers written chunk by chunk at test time."
     def __init__(self, d_in: int, # width of the input stream (the model's hidden size)
@@ -194,17 +211,18 @@ class NeuralMemory(nn.Module):
         "An empty memory (the learned initial weights) for `batch` streams."
         return init_state(list(self.init_weights), batch, track)
 
+    def write_params(self) -> tuple:
+        "`(W_K, W_V, W_g, b_g, gate_max)`: what a write projects its tokens with (`_project`; stacked over layers by `stack_params`)."
+        return self.to_k.weight, self.to_v.weight, self.to_gates.weight, self.to_gates.bias, self.gate_max
+
     def gates(self, x: torch.Tensor) -> tuple: # x (b, n, d_in) -> eta, theta, alpha, each (b, n)
-        e, t, a = (torch.sigmoid(self.to_gates(x)) * self.gate_max).unbind(-1)
-        return e, t, a
+        return _gates(x, *self.write_params()[2:])
 
     def write(self, state: MemoryState, x: torch.Tensor) -> MemoryState: # x (b, n, d_in)
         "Write the tokens `x` into `state` (chunks of `chunk_size`); returns the new state."
         if x.ndim != 3 or x.shape[-1] != self.to_k.in_features:
             raise ICMOSError(f'write takes x of shape (b, n, {self.to_k.in_features}) (got {tuple(x.shape)})')
-        x = F.rms_norm(x.float(), (x.shape[-1],))
-        k, v = F.normalize(self.to_k(x), dim=-1), self.to_v(x)
-        return write_kv(state, k, v, *self.gates(x), chunk_size=self.chunk_size, grad_clip=self.grad_clip)
+        return write_kv(state, *_project(x, self.write_params()), chunk_size=self.chunk_size, grad_clip=self.grad_clip)
 
     def read(self, state: MemoryState, q: torch.Tensor) -> torch.Tensor: # q (b, n, d_mem) -> (b, n, d_mem)
         "Retrieve without writing: `M*(q / |q|)`."
@@ -215,18 +233,12 @@ class NeuralMemory(nn.Module):
 # %% ../nbs/api/40_neural_memory.ipynb #91a128c5
 def stack_params(mems: list) -> tuple:
     "The write-side parameters of `mems` stacked over layers: `(W_K (L, d, D), W_V (L, d, D), W_g (L, 3, D), b_g (L, 3), gate_max (L, 3))`."
-    st = lambda f: torch.stack([f(m) for m in mems])
-    return (st(lambda m: m.to_k.weight), st(lambda m: m.to_v.weight), st(lambda m: m.to_gates.weight),
-            st(lambda m: m.to_gates.bias), st(lambda m: m.gate_max))
+    return tuple(torch.stack(t) for t in zip(*(m.write_params() for m in mems)))
 
 def _layers_chunk(x, P, W: list, S: list, grad_clip: float):
     "One chunk of every layer: x (L, b, c, D) raw inputs, P from `stack_params`, W/S per MLP layer (L, b, d_out, d_in); the layers fold into the batch of `_write_chunk`."
-    L, b, D = x.shape[0], x.shape[1], x.shape[-1]
-    Wk, Wv, Wg, bg, gm = P
-    x = F.rms_norm(x.float(), (D,))
-    k = F.normalize(torch.einsum('lbnD,ldD->lbnd', x, Wk), dim=-1)
-    v = torch.einsum('lbnD,ldD->lbnd', x, Wv)
-    e, th, al = (torch.sigmoid(torch.einsum('lbnD,lgD->lbng', x, Wg) + bg[:, None, None]) * gm[:, None, None]).unbind(-1)
+    L, b = x.shape[:2]
+    k, v, e, th, al = _project(x, P)  # the projections of `NeuralMemory.write`, the layers stacked
     f, u = (lambda t: t.flatten(0, 1)), (lambda t: t.unflatten(0, (L, b)))
     W, S, clip, bad, safe = _write_chunk([f(w) for w in W], [f(s) for s in S], f(k), f(v), f(e), f(th), f(al), grad_clip)
     return [u(w) for w in W], [u(s) for s in S], u(clip).sum(1), u(bad).sum(1), u(safe)

@@ -582,7 +582,7 @@ def _memory(self: Store, namespace: str = 'default', cfg: RuntimeConfig | None =
     'rebuild' builds it and saves nothing (what every open did before the index was saved)."""
     t0 = time.perf_counter(); _check_namespace(namespace)
     if saved_index not in ('auto', 'rebuild'): raise ICMOSError(f"saved_index: must be 'auto' or 'rebuild' (got {saved_index!r})")
-    cfg = cfg or RuntimeConfig(rankers='bm25,minilm' if self.has_vectors else 'bm25')
+    cfg = cfg or RuntimeConfig(rankers='bm25,minilm' if self.has_vectors else 'bm25')  # the runtime's defaults: the keep_dense guard on with minilm
     if cfg.kv_tier != 'off': raise ICMOSError(f"kv_tier={cfg.kv_tier!r}: a store keeps no raw KV yet (the L3 tier lives in one Memory's write); open with kv_tier='off'")
     if 'minilm' in cfg.ranker_names:
         if not self.has_vectors: raise ICMOSError(f'store {self.path} keeps no MiniLM keys (made with encoder none): use rankers=bm25 (--rankers bm25)')
@@ -673,7 +673,7 @@ def _save_index(self: Store, namespace: str, key: str, srcs: list[dict], ix) -> 
 def _build_index(self: Store, namespace: str = 'default') -> str:
     "Make sure `namespace`'s MiniLM index is saved (after an ingest, so the first question does not build it): 'saved', 'built' or '' (no keys)."
     if not self.has_vectors or not self.ls(namespace): return ''
-    mem = self.memory(namespace, RuntimeConfig(rankers='minilm', rerank='none'))
+    mem = self.memory(namespace, RuntimeConfig(rankers='minilm', rerank='none', keep_dense=0))  # opened only to save the index: no read setting applies
     return 'saved' if mem.index_from == 'saved' or mem.index_saved else mem.index_from
 
 Store._index_key, Store._load_index, Store._save_index, Store.build_index = _index_key, _load_index, _save_index, _build_index
