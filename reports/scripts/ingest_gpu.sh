@@ -8,12 +8,8 @@ set -u
 R=${R:-$OUT/ingest}; M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; DEV=${DEV:-cuda}; DT=${DT:-bfloat16}
 LEN=${LEN:-1M}; N=${N:-3}; METHODS=${METHODS:-icmos,icmos[workers=0],icmos[index=flat],icmos[rankers=bm25]}
 export ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache} PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 JAX_PLATFORMS=cpu
-mkdir -p $R
-if [ -d .emb/minilm ]; then mkdir -p /root/emb && cp -r .emb/minilm/. /root/emb/; export ICMOS_EMBEDDER=/root/emb; fi
-if [ -d .gpuw ] && [ ! -f /tmp/site/.gpuw_done ]; then python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpuw/*.whl && touch /tmp/site/.gpuw_done; fi
-export PYTHONPATH=/tmp/site:$PWD
-nproc; command -v nvidia-smi > /dev/null && nvidia-smi --query-gpu=name,memory.used,memory.total --format=csv,noheader
-python3 -c "from icmos.core import load_model, ICMOSConfig; load_model(ICMOSConfig(model='$M', device='cpu')); print('model converted')" || exit 3
+source "$(dirname "$0")/_gpu_common.sh"
+ingest_prep  # results folder, MiniLM, wheels, PYTHONPATH, the model converted
 python3 -c 'import sys; from icmos.cli import main; sys.exit(main())' bench runtime --model $M --device $DEV --dtype $DT \
   --max-new-tokens 40 --n $N --budget 2048 --no-progress --methods "$METHODS" --tasks niah_single --lengths $LEN --seed 300 \
   --out $R/solo.csv --samples-out $R/solo.jsonl > $R/solo.log 2>&1

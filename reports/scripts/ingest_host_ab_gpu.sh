@@ -8,12 +8,8 @@ set -u
 R=${R:-$OUT/ingest}; M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; DEV=${DEV:-cuda}; DT=${DT:-bfloat16}
 LEN=${LEN:-1M}; REPS=${REPS:-5}; INDEX=${INDEX:-dnii}
 export ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache} PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 JAX_PLATFORMS=cpu
-mkdir -p $R
-if [ -d .emb/minilm ]; then mkdir -p /root/emb && cp -r .emb/minilm/. /root/emb/; export ICMOS_EMBEDDER=/root/emb; fi
-if [ -d .gpuw ] && [ ! -f /tmp/site/.gpuw_done ]; then python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpuw/*.whl && touch /tmp/site/.gpuw_done; fi
-export PYTHONPATH=/tmp/site:$PWD
-nproc; command -v nvidia-smi > /dev/null && nvidia-smi --query-gpu=name,memory.used,memory.total --format=csv,noheader
-python3 -c "from icmos.core import load_model, ICMOSConfig; load_model(ICMOSConfig(model='$M', device='cpu')); print('model converted')" || exit 3
+source "$(dirname "$0")/_gpu_common.sh"
+ingest_prep  # results folder, MiniLM, wheels, PYTHONPATH, the model converted
 ICMOS_MODEL=$M ICMOS_DEVICE=$DEV ICMOS_DTYPE=$DT timeout 540 python3 reports/scripts/ingest_host_ab.py --length $LEN --reps $REPS \
   --index $INDEX --variants ref,fast,prefetch,new --out $R/runtime_ingest_host_gpu.csv > $R/host_ab.log 2>&1
 echo "rc $?"; grep -v "^{" $R/host_ab.log | tail -30
