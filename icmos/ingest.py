@@ -20,7 +20,8 @@ _UNIT_LAZY = re.compile(r'[^\s](?:[^\n]*?)(?:[.!?]+["\'\)\]\u201d\u2019]*(?=\s)|
 _QUOTE = '"\'\\)\\]\u201d\u2019'  # closers that may follow a terminator
 # the same units, unrolled: runs of plain characters and of terminators not followed by (closers +) whitespace, taken
 # possessively (no backtracking), then the end: terminators (+ closers) before whitespace, a newline, or the text's end
-_UNIT = re.compile(r'[^\s](?:[^\n.!?]++|[.!?]++(?![' + _QUOTE + r']*+\s))*+(?:[.!?]++[' + _QUOTE + r']*+(?=\s)|(?=\n)|\Z)')
+_UNIT = (re.compile(r'[^\s](?:[^\n.!?]++|[.!?]++(?![' + _QUOTE + r']*+\s))*+(?:[.!?]++[' + _QUOTE + r']*+(?=\s)|(?=\n)|\Z)')
+         if sys.version_info >= (3, 11) else _UNIT_LAZY)  # possessive quantifiers came with Python 3.11; 3.10 keeps the reference scan
 _WORD = re.compile(r'\S+')
 
 def split_units(text: str, offset: int = 0, max_words: int = 120, _rx: re.Pattern = _UNIT) -> list[tuple[int, int]]:

@@ -711,7 +711,7 @@ class RuntimeConfig:
     rerank: str = 'lm'            # 'lm': re-rank the candidates by the LM's likelihood of the question given each sentence; 'none': fused rank only
     margin: float = 1.0           # with rerank='lm': a further chain or block is read only if its score is within this many nats/token of the best
     keep_dense: int | None = None # blocks of the dense (MiniLM) ranker's own top that are read whatever the LM re-rank and the margin say (their best sentence; a look-alike still is not): a guard for paraphrases, which the re-rank may push down; None = 1 when the rankers hold minilm, else 0 (it never lost a question: nbs/reports/2026-11-26_runtime.ipynb, "The guard on every other task, and the new default")
-    template: str = 'bridge'      # a bridge must not join two sentences of one template: 'bridge' judges the template on the words the two share besides the bridge word itself (a chain of assignments `VAR B = VAR A` / `VAR C = VAR B` may be followed); 'all' counts the bridge word too (sessions <= 13: such a chain is cut after its first line)
+    template: str = 'bridge'      # a bridge must not join two sentences of one template: 'bridge' judges the template on the words the two share besides the one word the bridge follows (the rarest new rare word both hold) (a chain of assignments `VAR B = VAR A` / `VAR C = VAR B` may be followed); 'all' counts the bridge word too (sessions <= 13: such a chain is cut after its first line)
     lookalikes: str = 'drop'      # 'drop': a candidate lacking a rare question word that the best candidate holds is not read (another key's number, another version's value); 'keep'
     local_tokens: int = 0         # tokens of the document's end kept as the local window
     retrieve: str = 'force'       # 'force': retrieve for the question; 'auto': also re-rank every `refresh_every` generated tokens; 'off': local window only
@@ -956,7 +956,7 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
     # workers take small pieces, many at once; inline, the reader's pieces (larger batches for the tokenizers)
     ok, feats = False, host.run(pieces_on_units(pieces, chunk_chars=min(1 << 17, cfg.piece_chars) if host.workers else cfg.piece_chars))
     # the write makes ~30K long-lived containers per 1M tokens (units, blocks, id arrays): the cyclic GC ran ~450 times in a
-    # 1M-token write, 0.2-0.4 s on a 2-core CPU, each full pass walking the model's objects too; it leaves no cycles to free
+    # 1M-token write on the 2-core CPU (~270 on the 16-core GPU hosts), 0.2-0.4 s, each full pass walking the model's objects too; it leaves no cycles to free
     # (gc.collect() after a 100K-token write with the GC paused found 0 unreachable objects)
     gc_on = gc.isenabled()
     if _PAUSE_GC: gc.disable()
@@ -987,8 +987,9 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
         if self.kv is not None: self.kv.head(self.model, self._kv_head_ids()); t = tick('lm', t)  # so that no question waits for it
         ok = True
     finally:
-        feats.close(); bar.close()
-        if gc_on: gc.enable()
+        try: feats.close(); bar.close()
+        finally:
+            if gc_on: gc.enable()  # whatever closing raised
         if not ok and len(self.units) > n_units0:  # part of the source is in the memory: it must not be used as if whole
             self._broken = f'writing {source!r} failed half-way; start a new Memory'
     if not nonblank: raise ICMOSError(f'source {source!r} is empty: give a document with some text in it')
@@ -1101,11 +1102,22 @@ def __new_rare(self: Memory, text: str, known: set[str]) -> set[str]:
     limit = max(8, bm.n_docs // 100) if bm is not None else None
     return {_stem(w) for w in content_words(text) if _stem(w) not in known and _stem(w) not in _STOP and (limit is None or bm.doc_freq(w) <= limit)}
 
+@_method_of(Memory)
+def __bridge_word(self: Memory, a: str, b: str, new: set[str]) -> set[str]:
+    "The one word (stem) a bridge from sentence `a` to `b` follows: the rarest in the memory of the new rare stems both hold (ties: the first in order); empty if none."
+    both = new & _word_stems(a) & _word_stems(b)
+    if not both: return set()
+    bm = next((r for r in self.rankers if isinstance(r, BM25)), None)
+    df = {}
+    for w in content_words(a):
+        if _stem(w) in both: df[_stem(w)] = min(df.get(_stem(w), 1 << 30), bm.doc_freq(w) if bm is not None else 0)
+    return {min(sorted(both), key=lambda s: df.get(s, 0))}
+
 def _alike(a: str, b: str, bridge: set[str] = frozenset()) -> bool:
     """Two sentences of one template (more than half the content words of the shorter shared: another key's needle, another version's
-    note), which a bridge must not join. The template is judged on the words besides `bridge` (the rare words the bridge follows):
-    two lines that share only the followed name and one other word (`VAR B = VAR A`, `VAR C = VAR B`) are a chain, while two release
-    notes of one tool that share the template words a bridge would follow still share most of the rest (tool, setting: one template)."""
+    note), which a bridge must not join. The template is judged on the words besides `bridge` (the one word the bridge follows,
+    `Memory.bridge_word`): two lines that share only the followed name and one other word (`VAR B = VAR A`, `VAR C = VAR B`) are a
+    chain, while two release notes of one tool still share most of their other words (one template)."""
     x, y = _word_stems(a) - set(bridge), _word_stems(b) - set(bridge)
     return bool(x and y) and len(x & y) > 0.5 * min(len(x), len(y))
 
@@ -1161,7 +1173,7 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
             bridge = self.units.text[at]
             r, f = self.rank(bridge, *self._seen(chosen))
             bu = self.best_units([b2 for b2, _ in f[:8]], bridge)
-            nxt = next(((b2, u2) for b2, u2 in bu.items() if _word_stems(self.units.text[u2]) & new and not _alike(self.units.text[at], self.units.text[u2], new if cfg.template == 'bridge' else ())), None)
+            nxt = next(((b2, u2) for b2, u2 in bu.items() if _word_stems(self.units.text[u2]) & new and not _alike(self.units.text[at], self.units.text[u2], self._bridge_word(self.units.text[at], self.units.text[u2], new) if cfg.template == 'bridge' else ())), None)
             if nxt is None: break  # nothing else in the memory mentions it: the chain ends here
             h = Hop(bridge, r, f, []); hops.append(h); take(h, *nxt)
             known |= _word_stems(bridge); at = nxt[1]

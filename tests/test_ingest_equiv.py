@@ -2,6 +2,7 @@
 (`HostStages.impl = 'ref'`, no prefetch thread): same units and boundaries, token ids, blocks, BM25 postings and scores,
 and the same index contents. Also: an error in the prefetch thread reaches the writer at the same piece, and the
 thread ends with the write."""
+import gc
 import threading
 import numpy as np, pytest, torch
 
@@ -70,6 +71,7 @@ def test_prefetch_error_and_thread_end(smol, tmp_path):
     before = {t.name for t in threading.enumerate()}
     mem = Memory(RuntimeConfig(prefetch=1, piece_chars=2048, rankers='bm25'), *smol)
     with pytest.raises(ICMOSError, match='not UTF-8'): mem.write_file(f)
+    assert gc.isenabled()  # the write paused the cyclic GC: a failed write must turn it back on
     assert len(mem.units) > 0  # the pieces before the bad one were written
     with pytest.raises(ICMOSError, match='incomplete'): mem.ask('anything?')
     assert not [t for t in threading.enumerate() if t.name.startswith('icmos-host') and t.name not in before]
