@@ -114,9 +114,9 @@ fi
 #     (exact) plus 32-token block means per layer for the plots. The adapter (mag_adapter.tgz.part*) is not committed.
 if [ "${UNPACK:-0}" = 1 ]; then
 D=${D:?"set D to the folder holding step 10's mag.tgz (the device call's result folder), e.g. UNPACK=1 D=<folder> bash reports/results/mag_commands.sh"}
-T=$(mktemp -d); tar -xzf "$D/mag.tgz" -C "$T"; S=$T/mag17; O=reports/results/mag17_2026-11-27
+T=$(mktemp -d); tar -xzf "$D/mag.tgz" -C "$T"; S=$T/mag17; O=${O:-reports/results/mag17_2026-11-27}
 mkdir -p $O; cp $S/mag_gpu.csv $S/mag_train_gpu.csv $S/commit.txt $S/DONE $O/
-for p in needle hashhop-long; do cp $S/ckpt/$p/mag_config.json $O/mag_config_$p.json; done
+for p in ${PH:-needle hashhop-long}; do cp $S/ckpt/$p/mag_config.json $O/mag_config_$p.json; done
 # the log without the progress bars: every line but tqdm's, and the bench lines that followed a bar on the same line
 tr '\r' '\n' < $S/run.log | sed -E 's/^bench mag:[^]]*\]//' | grep -vE '^(mag [a-z-]+:|bench mag:)' | grep -v '^\s*$' > $O/run_excerpt.log
 python - "$S" "$O" <<'PY'
@@ -130,6 +130,15 @@ lay.round(5).reset_index().to_csv(f'{O}/mag_diag_gpu_layers.csv', index=False)
 blk = tok.assign(block=tok.position // 32 * 32).groupby(['kind', 'layer', 'block']).value.mean().round(5).reset_index()
 pd.concat([blk, d[d.kind == 'needle'].rename(columns={'position': 'block'})]).to_csv(f'{O}/mag_diag_gpu_blocks32.csv.gz', index=False)
 PY
-cp $O/mag_gpu.csv reports/results/mag_gpu_v2.csv
+[ "$O" = reports/results/mag17_2026-11-27 ] && cp $O/mag_gpu.csv reports/results/mag_gpu_v2.csv
 rm -rf "$T"
 fi
+# 12. session 15 (2026-11-28; one H200 beside the runtime grid of runtime15_2026-11-28/, commit 25a61be plus this script's
+#     RESUME/SEED/SKIP_BENCH/BTASKS): the needle phase alone for 540 s (87 optimizer steps of 16 samples of 4,096 tokens, fresh
+#     adapter, training seeds from 210000), then the bench (niah_single only), on GPU 0; unpacked as in step 11 into
+#     mag17_2026-11-28/. The adapter (ckpt/needle, not committed) is the start of the next run: RESUME=<its folder> with a new SEED.
+if [ "${GPU:-0}" = 1 ]; then
+GPU=0 TOTAL=840 TRAIN_S=540 PHASES=needle SEED=210000 BTASKS=niah_single bash reports/scripts/mag17_gpu.sh start
+bash reports/scripts/mag17_gpu.sh collect 200
+fi
+#     Unpacked by step 11's block with UNPACK=1 O=reports/results/mag17_2026-11-28 PH=needle D=<the call's result folder>.

@@ -184,3 +184,10 @@ SPEED=0 P48= PL= GRT=0 NR=20 RSEED=100 RL='32K;128K' RT_TASKS='vardep,hashhop,pa
 ICMOS_EMBEDDER=/root/emb bash reports/scripts/ingest_host_ab_gpu.sh     # carry [.gpuw]
 #   i.e. ICMOS_MODEL=$M ICMOS_DEVICE=cuda ICMOS_DTYPE=bfloat16 python3 reports/scripts/ingest_host_ab.py --length 1M --reps 5 --index dnii \
 #          --variants ref,fast,prefetch,new --out runtime_ingest_host_gpu.csv
+# 2026-11-28 (session 15; one H200, 8 processes beside a MAG training (mag17_gpu.sh), commit 25a61be): the shipped template rule
+# (template='bridge', one followed word set aside) against the old ('all'), the whole task set at 32K and 128K, seeds 100-119, n = 20
+# per cell; raw files in runtime15_2026-11-28/ (jsonl gzipped):
+SPEED=0 P48= PL= GRT=0 NR=20 RSEED=100 RL='32K;128K' RT_TASKS='vardep,hashhop,passkey niah_single,niah_multikey,prose_2hop niah_multivalue,blockfacts prose_needle,paraphrase' \
+  RT_METHODS='icmos[template=all],icmos' OTASKS= bash reports/scripts/trimmer16_gpu.sh start 780
+#   i.e. icmos bench runtime --model $M --device cuda --dtype bfloat16 --max-new-tokens 40 --n 20 --budget 2048 --no-progress --seed 100 \
+#          --methods 'icmos[template=all],icmos' --tasks <group> --lengths <32K|128K> --out rt_kK.csv --samples-out rt_kK.jsonl

@@ -16,6 +16,10 @@
 # MAG_GPU_TEST=1: the same pipeline at CPU size (embedded model, float32, 512-token samples, 1K/512 bench, n 4) to check
 # it end to end on a machine without a GPU. Env overrides: R, TOTAL, TRAIN_S, LEN, BATCH, N, BENCH_B, LR, PHASES, LA/LB/LC
 # (lengths of A and D; LENS_A all of A's), GPU (default 2), M (model), PY (python).
+# Since session 15, training resumes across GPU runs: RESUME=<adapter folder> starts the first phase from that checkpoint (the
+# adapter only: AdamW starts afresh), SEED=<first training seed> (give each run its own, e.g. 10000 + 100000 * run, so no run
+# repeats another's samples), SKIP_BENCH=1 trains only (the bench of a run that is cut would be wasted).
+# BTASKS: the bench tasks (default niah_single,hashhop).
 set -u
 CMD=${1:-}
 if [ "${MAG_GPU_TEST:-0}" = 1 ]; then
@@ -67,7 +71,7 @@ run)
   echo "=== $(ts) left=$(left)s: train mag $PHASES, ${per}s per phase"
   timeout -k 10 $(( TRAIN_S + 90 )) "${ICM[@]}" train mag "${MODEL[@]}" "${DEVF[@]}" --threads $TH --phase "$PHASES" --steps 100000 \
     --time-limit $per --window $W --mem-chunk 64 --length $LEN --batch $BATCH --workers $WORKERS --log-every 1 --save-every $SAVE \
-    --lr $LR --out "$R/ckpt" --log "$R/mag_train_gpu.csv"
+    --lr $LR --out "$R/ckpt" --log "$R/mag_train_gpu.csv" --seed ${SEED:-10000} ${RESUME:+--resume "$RESUME"}
   rc=$?; echo "=== $(ts) train exit $rc left=$(left)s"
   CK=; for p in $(echo "$PHASES" | tr ',' '\n' | tac); do [ -f "$R/ckpt/$p/mag_config.json" ] && { CK=$R/ckpt/$p; break; }; done
   [ -n "$CK" ] && echo "checkpoint: $CK $("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["meta"])' "$CK/mag_config.json")" \
@@ -83,12 +87,13 @@ run)
       --tasks "$t" --lengths "$L" --window $W --max-new-tokens 32 --chunk-size 64 --time-limit $(( l - MARGIN )) "$@"
     local rc=$?; echo "=== $(ts) exit $rc"
   }
+  if [ "${SKIP_BENCH:-0}" = 1 ]; then echo "$(ts) $(( SECONDS - t0 ))s (train only)" > "$R/DONE"; exit 0; fi
   MARGIN=$(( LOAD * 3 ))   # one batch of the longest cell may still run after the time limit
-  bench 120 mag,streaming,full niah_single,hashhop ${LENS_A:-$LA,$LB} --n $N --batch $BENCH_B --out "$R/mag_gpu.csv"
+  bench 120 mag,streaming,full ${BTASKS:-niah_single,hashhop} ${LENS_A:-$LA,$LB} --n $N --batch $BENCH_B --out "$R/mag_gpu.csv"
   bench 100 mag,streaming,full ppl 512 --n $PPL_N --out "$R/mag_gpu.csv"
   [ -n "$CK" ] && bench 100 mag niah_single $LB --diag-only --out "$R/mag_gpu.csv" --diag-out "$R/mag_diag_gpu.csv" \
     --probe-out "$R/mag_probe_gpu.csv"
-  MARGIN=$(( LOAD * 4 )); bench $(( LOAD * 6 )) mag,streaming niah_single,hashhop $LC --n $N --batch $BENCH_B --out "$R/mag_gpu.csv"
+  MARGIN=$(( LOAD * 4 )); bench $(( LOAD * 6 )) mag,streaming ${BTASKS:-niah_single,hashhop} $LC --n $N --batch $BENCH_B --out "$R/mag_gpu.csv"
   echo "=== $(ts) done in $(( SECONDS - t0 ))s"
   for f in "$R"/*.csv; do [ -f "$f" ] && echo "$f: $(( $(wc -l < "$f") - 1 )) rows"; done
   du -sh "$R/ckpt"/* 2>/dev/null
