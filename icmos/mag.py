@@ -489,9 +489,10 @@ def _finite_step(opt, params, clip: float):
     opt.step()
     return gn
 
-def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 0, label: str = '') -> list:
+def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 0, label: str = '', prior_steps: int = 0) -> list:
     """Train `mag` on `tc.steps` steps of `tc.batch` samples of `phase`; log a row per sample to `tc.log` every `tc.log_every`
-    steps (step statistics stay on the device until then); save to `tc.out/phase` every `tc.save_every` steps and at the end. Returns the rows."""
+    steps (step statistics stay on the device until then); save to `tc.out/phase` every `tc.save_every` steps and at the end.
+    `prior_steps`: optimizer steps the adapter had before (a resumed checkpoint's `steps_total`), so a checkpoint counts every run. Returns the rows."""
     params = [p for p in mag.parameters() if p.requires_grad]
     slow = [p for n, p in mag.named_parameters() if p.requires_grad and ('to_gates' in n or n.startswith('gate.'))]
     fast = [p for p in params if all(p is not q for q in slow)]
@@ -518,7 +519,8 @@ def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 
         pending, t_flush = [], time.perf_counter()
     def save():
         save_mag(mag, Path(tc.out) / phase, meta={'phase': phase, 'steps': rows[-1]['step'] + 1, 'samples': len(rows), 'model': label, 'lr': tc.lr,
-                 'batch': tc.batch, 'final_loss': sum(r['loss'] for r in rows[-10:]) / len(rows[-10:])})
+                 'batch': tc.batch, 'final_loss': sum(r['loss'] for r in rows[-10:]) / len(rows[-10:]),
+                 'steps_total': prior_steps + rows[-1]['step'] + 1})
     for step, b in enumerate(batches(PhaseData(phase, tok, tc, index), tc.workers, model.device.type == 'cuda')):
         r = mag_batch_loss(model, mag, b)
         opt.zero_grad(set_to_none=True)
@@ -581,7 +583,8 @@ def train_main(args) -> int:
         if src: mag = load_mag(src, model); mag.cfg = replace(mag.cfg, window=tc.window, **fast)
         else: mag = MAG.for_model(model, window=tc.window, chunk_size=tc.chunk_size, layers=tc.layers, model_name=label, **fast)
         print(f"icmos: phase {phase} from {src or 'a fresh adapter'}", file=sys.stderr)
-        rows = train_phase(model, tok, mag, phase, tc, index=i, label=label)
+        prior = int(mag_meta(src).get('steps_total', mag_meta(src).get('steps', 0))) if src else 0  # every earlier run and phase
+        rows = train_phase(model, tok, mag, phase, tc, index=i, label=label, prior_steps=prior)
         print(f"icmos: phase {phase}: {len(rows)} steps, loss {rows[0]['loss']} -> {rows[-1]['loss']}, saved {Path(tc.out) / phase}", file=sys.stderr)
     return 0
 

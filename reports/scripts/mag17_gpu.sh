@@ -18,7 +18,7 @@
 # (lengths of A and D; LENS_A all of A's), GPU (default 2), M (model), PY (python).
 # Since session 15, training resumes across GPU runs: RESUME=<adapter folder> starts the first phase from that checkpoint (the
 # adapter only: AdamW starts afresh), SEED=<first training seed> (give each run its own, e.g. 10000 + 100000 * run, so no run
-# repeats another's samples), SKIP_BENCH=1 trains only (the bench of a run that is cut would be wasted).
+# repeats another's samples; the checkpoint's meta `steps_total` counts the optimizer steps of every run), SKIP_BENCH=1 trains only.
 # BTASKS: the bench tasks (default niah_single,hashhop).
 set -u
 CMD=${1:-}
