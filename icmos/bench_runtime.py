@@ -38,8 +38,21 @@ def parse_method(spec: str) -> tuple[str, dict]:
     for k, v in pairs:
         if k not in RuntimeConfig.__dataclass_fields__: raise ICMOSError(f'method {spec!r}: {k!r} is not a RuntimeConfig field')
         if name == 'oracle' or not _runtime(METHODS[name]): raise ICMOSError(f'method {spec!r}: overrides apply to runtime methods (icmos, rag_hybrid) only')
-        over[k] = int(v) if re.fullmatch(r'-?\d+', v) else v
+        over[k] = _coerce(spec, k, v)
     return name, over
+
+def _coerce(spec: str, k: str, v: str):
+    "An override's text as its `RuntimeConfig` field's type (`margin=0.5` a float, `keep_dense=none` None), or a clear error."
+    t = RuntimeConfig.__dataclass_fields__[k].type
+    t = t if isinstance(t, str) else getattr(t, '__name__', str(t))
+    if 'None' in t and v.lower() == 'none': return None
+    if t.startswith('float'):
+        try: return float(v)
+        except ValueError: raise ICMOSError(f'method {spec!r}: {k} must be a number (got {v!r})') from None
+    if t.startswith('int'):
+        if re.fullmatch(r'-?\d+', v): return int(v)
+        if 'str' not in t: raise ICMOSError(f'method {spec!r}: {k} must be an integer (got {v!r})')
+    return v
 
 def make_method(spec: str, budget: int):
     "An instance of the method `spec` (a registered name with optional runtime overrides, or 'oracle')."
