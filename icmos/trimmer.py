@@ -359,7 +359,7 @@ class Trimmer(KVPolicy):
         G['last'].fill_(l0.n_seen - c); G['inv'].copy_(observer.inv_freq)
         if 'graph' not in G:
             args = [sc, observer.mods[0]] + [G[k] for k in ('H', 'old', 'last', 'l', 'K', 'Pos', 'Q', 'inv')]
-            try: G['graph'], G['out'] = _cuda_graph(lambda: self._graph_step(*args))
+            try: G['graph'], G['out'] = _cuda_graph(lambda: self._graph_step(*args), l0.keys.device)
             except ICMOSError: raise
             except Exception as ex: return self._no_graph(f'capturing the eviction failed ({type(ex).__name__}: {ex})')
         G['graph'].replay()
@@ -373,16 +373,18 @@ def _graphs_run(x: torch.Tensor) -> bool: return x.is_cuda  # where `_cuda_graph
 
 _GRAPHS = 4  # CUDA graphs of evictions kept per scorer (each holds its buffers: ~a stacked cache and its hidden states)
 
-def _cuda_graph(fn):
-    """`(graph, outputs)`: a CUDA graph of `fn()`, which reads static buffers (torch.cuda.graphs' recipe, as gpt-fast's decoding step):
-    run once on a side stream first (lazy set-ups such as cuBLAS workspaces or `TrimmerScorer._joint` happen outside the capture),
-    then captured; `graph.replay()` reruns it on the buffers' current contents, writing the same output tensors."""
-    s, cur = torch.cuda.Stream(), torch.cuda.current_stream()
-    s.wait_stream(cur)
-    with torch.cuda.stream(s): fn()
-    cur.wait_stream(s)
-    g = torch.cuda.CUDAGraph()
-    with torch.cuda.graph(g): out = fn()
+def _cuda_graph(fn, dev: torch.device):
+    """`(graph, outputs)`: a CUDA graph of `fn()`, which reads static buffers on `dev` (torch.cuda.graphs' recipe, as gpt-fast's
+    decoding step and `icmos.core.GraphDecoder`): run once on a side stream first (lazy set-ups such as cuBLAS workspaces or
+    `TrimmerScorer._joint` happen outside the capture), then captured; `graph.replay()` reruns it on the buffers' current contents,
+    writing the same output tensors."""
+    with torch.cuda.device(dev):
+        side, main = torch.cuda.Stream(dev), torch.cuda.current_stream(dev)
+        side.wait_stream(main)
+        with torch.no_grad(), torch.cuda.stream(side): fn()
+        main.wait_stream(side)
+        g = torch.cuda.CUDAGraph()
+        with torch.no_grad(), torch.cuda.graph(g): out = fn()
     return g, out
 
 # %% ../nbs/api/16_trimmer.ipynb #99af4c5e

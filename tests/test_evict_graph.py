@@ -46,7 +46,7 @@ def test_graph_path_logic_on_cpu(prior):
     m = tiny_llama(); sc = random_scorer(m)
     sc.cfg.prior = prior
     caps = []
-    def fake(fn): caps.append(1); r = Replay(fn); return r, r.out
+    def fake(fn, dev): caps.append(1); r = Replay(fn); return r, r.out
     with mock.patch.object(T, '_graphs_run', lambda x: True), mock.patch.object(T, '_cuda_graph', fake), warnings.catch_warnings():
         warnings.simplefilter('error')
         compare(m, sc, random_prompt(84, seed=2).ids())
