@@ -348,10 +348,9 @@ class Trimmer(KVPolicy):
             if len(counts) > 64: counts.clear()
             d, dev = l0.keys.shape[-1], l0.keys.device
             e = lambda *s, dtype: torch.empty(*s, dtype=dtype, device=dev)
-            buf = dict(H=e(L, *hs[0].shape, dtype=hs[0].dtype), K=e(L, *l0.keys.shape, dtype=l0.keys.dtype), Pos=e(L, *l0.pos.shape, dtype=torch.long),
+            G = dict(H=e(L, *hs[0].shape, dtype=hs[0].dtype), K=e(L, *l0.keys.shape, dtype=l0.keys.dtype), Pos=e(L, *l0.pos.shape, dtype=torch.long),
                        Q=e(L, b, qs[0].shape[-1] // d, 1, d, dtype=qs[0].dtype), last=e((), dtype=torch.long), l=torch.arange(L, device=dev),
                        inv=e(observer.inv_freq.shape, dtype=torch.float32), old=tuple(e(L, *v.shape, dtype=v.dtype) for v in l0.extra.values()) if has else None)
-            G = buf
         # fill the static buffers: each kind stacked into its buffer (one kernel)
         torch.stack(hs, out=G['H']); torch.stack([x.keys for x in layers], out=G['K']); torch.stack([x.pos for x in layers], out=G['Pos'])
         if has: torch.stack([x.extra['trim'] for x in layers], out=G['old'][0]); torch.stack([x.extra['trim_pos'] for x in layers], out=G['old'][1])

@@ -80,3 +80,17 @@ def test_graph_capture_failure_falls_back():
             compare(m, sc, random_prompt(84, seed=2).ids().cuda(), chunks=(8,))
     assert len([w for w in rec if 'graph=True' in str(w.message)]) == 1
     assert not sc.__dict__.get('_icmos_graphs')
+
+@cuda
+def test_graph_replay_makes_no_host_sync():
+    m = tiny_llama().cuda(); sc = random_scorer(m).cuda(); ids = random_prompt(80, seed=2).ids().cuda()  # 10 blocks of 8: one steady shape
+    pol = T.Trimmer(budget=16, scorer=sc, sinks=2, window=0.25, graph=True)
+    blocks(m, pol, ids, 8)  # captures (a capture synchronises)
+    assert len(sc._icmos_graphs) == 1
+    with Observer(m, pol) as ob:
+        def on(cc):
+            torch.cuda.synchronize()
+            torch.cuda.set_sync_debug_mode('error')
+            try: evict(cc, pol, ob, batched=True)
+            finally: torch.cuda.set_sync_debug_mode(0)
+        prefill(m, ids, cache=PositionedCache(m), chunk_size=8, on_chunk=on)
