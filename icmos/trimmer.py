@@ -373,8 +373,8 @@ def _graphs_run(x: torch.Tensor) -> bool: return x.is_cuda  # where `_cuda_graph
 _GRAPHS = 4  # CUDA graphs of evictions kept per scorer (each holds its buffers: ~a stacked cache and its hidden states)
 
 def _cuda_graph(fn, dev: torch.device):
-    """`(graph, outputs)`: a CUDA graph of `fn()`, which reads static buffers on `dev` (torch.cuda.graphs' recipe, as gpt-fast's
-    decoding step and `icmos.core.GraphDecoder`): run once on a side stream first (lazy set-ups such as cuBLAS workspaces or
+    """`(graph, outputs)`: a CUDA graph of `fn()`, which reads static buffers on `dev` (the recipe of `torch.cuda.graph`'s docs and
+    `icmos.core.GraphDecoder`): run once on a side stream first (lazy set-ups such as cuBLAS workspaces or
     `TrimmerScorer._joint` happen outside the capture), then captured; `graph.replay()` reruns it on the buffers' current contents,
     writing the same output tensors."""
     with torch.cuda.device(dev):
