@@ -77,20 +77,24 @@ def _stack_views(xs: list) -> torch.Tensor: # (L, ...) = torch.stack(xs)
 def keep_layers(layers: list, # `PositionedLayer`s holding the same number of tokens
                 idx: torch.Tensor, # (L, b, h_kv, k) sorted indices of the tokens each layer keeps
                 moved: list[bool], # per layer: whether its `idx` is not `0 .. k-1`
+                stacked: dict | None = None, # kinds already stacked for all layers, name -> (L, b, h_kv, n, ...) (a CUDA graph's buffers,
+                                             # `Trimmer.evict_all`): gathered from, not stacked again; a name the layers lack becomes their state
                ) -> None:
     """`PositionedLayer.keep` for several layers at once: keys, values, positions and each kind of per-token state are stacked
     and gathered once for all layers (2 kernels per kind instead of one per layer; small models are launch-bound; no stack where the
     layers' tensors are already slices of one, as a batched policy's state and the last `keep_layers`' results are). Layers whose
     tensors differ in shape (a policy's state present in some only) fall back to one `keep` each."""
     sig = lambda l: (l.keys.shape, l.values.shape, tuple((k, v.shape, v.dtype) for k, v in l.extra.items()))
+    st, own = stacked or {}, ('keys', 'values', 'pos')
     if len(layers) < 2 or len({sig(l) for l in layers}) != 1:
+        if st: raise ICMOSError('keep_layers: stacked tensors need layers of one shape')
         for l, i, m in zip(layers, idx, moved): l.keep(i, m)
         return
-    take = lambda xs: _take(_stack_views(xs), idx).unbind(0)  # each layer's result is a view of one gathered tensor
-    for a in ('keys', 'values', 'pos'):
-        for l, v in zip(layers, take([getattr(l, a) for l in layers])): setattr(l, a, v)
-    for k in layers[0].extra:
-        for l, v in zip(layers, take([l.extra[k] for l in layers])): l.extra[k] = v
+    for k in dict.fromkeys([*own, *layers[0].extra, *st]):  # each kind once, in order
+        x = st[k] if k in st else _stack_views([getattr(l, k) if k in own else l.extra[k] for l in layers])
+        for l, v in zip(layers, _take(x, idx).unbind(0)):  # each layer's result is a view of one gathered tensor
+            if k in own: setattr(l, k, v)
+            else: l.extra[k] = v
     for l, m in zip(layers, moved): l.moved = l.moved or m
 
 class PositionedLayer(DynamicLayer):
@@ -304,6 +308,12 @@ class KVPolicy:
         "Summarise a layer's hidden states inside the forward hook of an `Observer` opened for this policy (default: None, keep them)."
         return None
 
+    def evict_all(self, layers: list, # every layer of the cache, each holding the same n > budget tokens
+                  observer: Observer | None) -> bool:
+        """Evict `layers` by the policy's own means, all at once (`Trimmer(graph=True)`: a CUDA graph); called by a batched `evict`.
+        False (the default): `evict` runs its own batched path."""
+        return False
+
     @property
     def observes(self) -> bool:
         """Whether an `Observer` opened for this policy calls `observe` in its hooks (read once, when the policy is set): by default,
@@ -347,6 +357,7 @@ def evict(cache: Cache, policy: KVPolicy, observer: Observer | None = None,
     if batched is None: batched = any(n and l.keys.is_cuda for n, l in zip(ns, layers))
     todo = [i for i, n in enumerate(ns) if n > policy.budget or 'state' in policy.needs]  # stateful policies score every chunk
     if not todo: return
+    if batched and policy.batched and len(todo) == len(ns) and len(set(ns)) == 1 and ns[0] > policy.budget and policy.evict_all(layers, observer): return
     if batched and policy.batched and len({ns[i] for i in todo}) == 1:
         if policy.needs:
             o = Observation.stack([observer.observation(i, layers[i], served=False) for i in todo], policy.last_queries(), 'hidden' in policy.needs)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/16_trimmer.ipynb #9ab416a1
 from __future__ import annotations
-import json, math, random, re, sys, time
+import json, math, random, re, sys, time, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, asdict
 from pathlib import Path
@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .core import ICMOSError, cache_kw, register_method, split_list, variant
-from .kv import KVPolicy, PolicyMethod, register_policy, _stack_views
+from .kv import KVPolicy, Observation, PolicyMethod, keep_layers, register_policy, rotate, _choose, _stack_views
 from .presses import ratio_budget
 
 # %% auto #0
@@ -208,6 +208,8 @@ class Trimmer(KVPolicy):
                             # fuses the fp32 cast, layer norm and the score's elementwise chain into fewer kernels (issue 16, for
                             # a GPU's launch-bound eviction); the same scores up to float rounding; not yet measured on a GPU
 
+    graph: bool = False  # on a CUDA device, a batched eviction of every layer whose shapes were seen before runs as a CUDA graph replay
+                         # (`evict_all`: scores, top-k; the gather stays eager): one launch instead of ~130 (issue 16); elsewhere eager, warned once
     feat_dtype: str = 'float32'  # 'model': the features in the hidden states' dtype (bf16 on a GPU) with float32 accumulation, no cast
                                  # copy (`TrimmerScorer.features`); 'float32': cast first (the scorer's training precision)
 
@@ -221,8 +223,10 @@ class Trimmer(KVPolicy):
 
     def __post_init__(self):
         super().__post_init__()
-        for k in ('hook', 'compiled'):
+        for k in ('hook', 'compiled', 'graph'):
             if not isinstance(getattr(self, k), bool): raise ICMOSError(f'Trimmer.{k} must be True or False (got {getattr(self, k)!r})')
+        if self.graph and (self.hook or self.compiled):
+            raise ICMOSError('Trimmer.graph captures the eviction with its features: it takes hook=False and compiled=False')
         if self.feat_dtype not in ('float32', 'model'): raise ICMOSError(f"Trimmer.feat_dtype must be 'float32' or 'model' (got {self.feat_dtype!r})")
 
     def _fn(self, sc: TrimmerScorer, name: str):
@@ -265,6 +269,7 @@ class Trimmer(KVPolicy):
     def score(self, keys, values, hidden=None, attn=None, obs=None):
         "One layer's scores, or with a stacked observation (`Observation.stack`) every stacked layer's (L', b, h_kv, n) in one pass."
         sc, l = self._scorer(obs.module), obs.layer_idx
+        if self.graph and not _graphs_run(keys) and not self.__dict__.get('_graph_off'): self._no_graph('CUDA graphs need a CUDA device')
         one = isinstance(obs.state, dict)
         sts = [obs.state] if one else obs.state
         b, H, n, _ = keys.shape[-4:]
@@ -277,22 +282,109 @@ class Trimmer(KVPolicy):
             t, imp = t[..., t.shape[-2] - new:, :], imp[..., imp.shape[-1] - new:]  # t (..., new, r), imp (..., h_kv, new)
             if one: t, imp = t[None], imp[None]
             if obs.n_seen is None: raise ICMOSError("the Trimmer needs the tokens a layer has seen (Observation.n_seen, set by Observer from a PositionedCache)")
-            last = obs.n_seen - new  # the chunk's first token's place in the sequence
-            # the per-token state of every stacked layer (L', b, H, n, ...): features and importance in one tensor, positions in another;
-            # joined with the kept tokens' state by one stack and one cat for all layers (not one per layer and kind)
-            F = torch.cat([t[:, :, None].expand(-1, b, H, new, -1), imp[..., None]], -1)  # (L', b, H, new, r + 1)
-            P = torch.arange(last, last + new, device=t.device).expand(len(sts), b, H, new)
-            if 'trim' in sts[0]:
-                F = torch.cat([_stack_views([st['trim'] for st in sts]), F], 3)  # no stack: the last eviction left them slices of one
-                P = torch.cat([_stack_views([st['trim_pos'] for st in sts]), P], 3)
-            for j, st in enumerate(sts): st['trim'], st['trim_pos'] = F[j], P[j]  # gathered by `PositionedLayer.keep` / `keep_layers`
-            if one: F, P = F[0], P[0]
-            T, I = F[..., :-1], F[..., -1]
+            old = (_stack_views([st['trim'] for st in sts]), _stack_views([st['trim_pos'] for st in sts])) if 'trim' in sts[0] else None  # no stack: the last eviction left them slices of one
             att = sc.attention_features(obs.attention(last=1)[..., 0, :], H) if sc.cfg.prior else None
-            s = self._fn(sc, 'combine')(T, I, summary, P, torch.full((), last + new - 1, device=P.device), l, att)
-            sinks, window = self.structure(sc)
-            if sinks or window: s = s.masked_fill(protected(P, last + new - 1, self.budget, sinks, window), PROTECT)
+            s, F, P = self._rank(sc, t, imp, summary, old, obs.n_seen - new, l, att, one)
+            for j, st in enumerate(sts): st['trim'], st['trim_pos'] = F[j], P[j]  # gathered by `PositionedLayer.keep` / `keep_layers`
             return s
+
+    def _rank(self, sc, t, imp, summary, # the new tokens' t (L', b, new, r), imp (L', b, h_kv, new); summary (L', b, D)
+              old: tuple | None, # the kept tokens' state (features (L', b, h_kv, k, r + 1), positions (L', b, h_kv, k)), or None
+              last, # the first new token's place in the sequence: an int, or (in a CUDA graph) a 0-d long tensor
+              l, att, one: bool): # -> scores (L', b, h_kv, n) (`one`: (b, h_kv, n)), state F (L', b, h_kv, n, r + 1), P (L', b, h_kv, n)
+        "Scores of every cached token and the layers' new per-token state: the eager `score` and the graph of `evict_all` run this same code."
+        L_, b, H, new = imp.shape
+        # the per-token state of every stacked layer (L', b, H, n, ...): features and importance in one tensor, positions in another;
+        # joined with the kept tokens' state by one cat for all layers (not one per layer and kind)
+        F = torch.cat([t[:, :, None].expand(-1, b, H, new, -1), imp[..., None]], -1)  # (L', b, H, new, r + 1)
+        P = (torch.arange(last, last + new, device=t.device) if isinstance(last, int) else torch.arange(new, device=t.device) + last).expand(L_, b, H, new)
+        if old is not None: F, P = torch.cat([old[0], F], 3), torch.cat([old[1], P], 3)
+        Fs, Ps = (F[0], P[0]) if one else (F, P)
+        now = torch.full((), last + new - 1, device=P.device) if isinstance(last, int) else last + (new - 1)
+        s = self._fn(sc, 'combine')(Fs[..., :-1], Fs[..., -1], summary, Ps, now, l, att)
+        sinks, window = self.structure(sc)
+        if sinks or window: s = s.masked_fill(protected(Ps, last + new - 1 if isinstance(last, int) else now, self.budget, sinks, window), PROTECT)
+        return s, F, P
+
+    def _no_graph(self, why: str) -> bool:
+        "Evict eagerly from now on, saying why once."
+        if not self.__dict__.get('_graph_off'):
+            self._graph_off = True
+            warnings.warn(f'Trimmer(graph=True): {why}; evicting eagerly', stacklevel=3)
+        return False
+
+    def _graph_step(self, sc, module, H, old, last, l, K, Pos, Q, inv): # static buffers -> kept indices (L, b, h_kv, budget), F, P
+        "What the CUDA graph of `evict_all` runs: the batched `score` (the same `_rank`) and `_choose` on stacked buffers."
+        t, imp, summary = self.summarise(l, H, module)
+        att = None
+        if sc.cfg.prior:  # served keys as `Observation.stack` rotates them, the last query's attention as `Observation.attention`
+            o = Observation(rotate(K, torch.arange(K.shape[-2], device=K.device) - Pos, inv), None, Q, inv, [], l, chunk=H.shape[-2])
+            att = sc.attention_features(o.attention(last=1)[..., 0, :], K.shape[-3])
+        s, F, P = self._rank(sc, t, imp, summary, old, last, l, att, False)
+        return _choose(s, self.budget), F, P
+
+    def evict_all(self, layers, observer):
+        """With `graph`, on a CUDA device: the batched eviction of every layer as the replay of a CUDA graph of its scoring and top-k,
+        captured the second time its shapes occur (a shape seen once, a one-chunk prompt or a last short block, is evicted eagerly)
+        and kept with the scorer (at most `_GRAPHS` shapes). The layers' tensors are copied into the graph's static buffers, the
+        graph replayed, and `keep_layers` gathers the kept tokens from those buffers into new tensors: a cache never holds the
+        graph's memory, which the next replay overwrites. Same kernels on the same inputs: the same kept tokens as eagerly."""
+        if not self.graph or self.__dict__.get('_graph_off'): return False
+        if not _graphs_run(layers[0].keys): return self._no_graph('CUDA graphs need a CUDA device')
+        L, seen, l0 = len(layers), observer.seen, layers[0]
+        if len(seen) < L or any(seen[i][0] is None for i in range(L)): return False  # not observed (eager says so)
+        hs, qs = [seen[i][0] for i in range(L)], [seen[i][1] for i in range(L)]
+        (b, c, _), n, has = hs[0].shape, l0.keys.shape[-2], 'trim' in l0.extra
+        sig = lambda x: (x.keys.shape, x.values.shape, tuple((k, v.shape) for k, v in x.extra.items()))
+        if n != c + (l0.extra['trim'].shape[-2] if has else 0) or len({sig(x) for x in layers}) != 1: return False  # not one chunk's new tokens
+        sc = self._scorer(observer.mods[0])
+        key = (L, b, c, n, has, hs[0].dtype, l0.keys.dtype, str(l0.keys.device), self.budget, *self.structure(sc), self.feat_dtype,
+               *((p.data_ptr(), p._version) for p in sc.parameters()))
+        graphs, counts = sc.__dict__.setdefault('_icmos_graphs', {}), sc.__dict__.setdefault('_icmos_graph_seen', {})
+        G = graphs.pop(key, None)
+        if G is None:
+            counts[key] = counts.get(key, 0) + 1
+            if counts[key] < 2: return False
+            if len(counts) > 64: counts.clear()
+            d, dev = l0.keys.shape[-1], l0.keys.device
+            e = lambda *s, dtype: torch.empty(*s, dtype=dtype, device=dev)
+            G = dict(H=e(L, *hs[0].shape, dtype=hs[0].dtype), K=e(L, *l0.keys.shape, dtype=l0.keys.dtype), Pos=e(L, *l0.pos.shape, dtype=torch.long),
+                       Q=e(L, b, qs[0].shape[-1] // d, 1, d, dtype=qs[0].dtype), last=e((), dtype=torch.long), l=torch.arange(L, device=dev),
+                       inv=e(observer.inv_freq.shape, dtype=torch.float32), old=tuple(e(L, *v.shape, dtype=v.dtype) for v in l0.extra.values()) if has else None)
+        # fill the static buffers: each kind stacked into its buffer (one kernel)
+        torch.stack(hs, out=G['H']); torch.stack([x.keys for x in layers], out=G['K']); torch.stack([x.pos for x in layers], out=G['Pos'])
+        if has: torch.stack([x.extra['trim'] for x in layers], out=G['old'][0]); torch.stack([x.extra['trim_pos'] for x in layers], out=G['old'][1])
+        if sc.cfg.prior: torch.stack([q[:, -1] for q in qs], out=G['Q'].view(L, b, -1))
+        G['last'].fill_(l0.n_seen - c); G['inv'].copy_(observer.inv_freq)
+        if 'graph' not in G:
+            args = [sc, observer.mods[0]] + [G[k] for k in ('H', 'old', 'last', 'l', 'K', 'Pos', 'Q', 'inv')]
+            try: G['graph'], G['out'] = _cuda_graph(lambda: self._graph_step(*args), l0.keys.device)
+            except ICMOSError: raise
+            except Exception as ex: return self._no_graph(f'capturing the eviction failed ({type(ex).__name__}: {ex})')
+        G['graph'].replay()
+        graphs[key] = G  # the most recent last; the oldest goes beyond `_GRAPHS`
+        if len(graphs) > _GRAPHS: graphs.pop(next(iter(graphs)))
+        idx, F, P = G['out']
+        keep_layers(layers, idx, [True] * L, stacked=dict(keys=G['K'], pos=G['Pos'], trim=F, trim_pos=P))
+        return True
+
+def _graphs_run(x: torch.Tensor) -> bool: return x.is_cuda  # where `_cuda_graph` can capture (a CPU test replaces both)
+
+_GRAPHS = 4  # CUDA graphs of evictions kept per scorer (each holds its buffers: ~a stacked cache and its hidden states)
+
+def _cuda_graph(fn, dev: torch.device):
+    """`(graph, outputs)`: a CUDA graph of `fn()`, which reads static buffers on `dev` (the recipe of `torch.cuda.graph`'s docs and
+    `icmos.core.GraphDecoder`): run once on a side stream first (lazy set-ups such as cuBLAS workspaces or
+    `TrimmerScorer._joint` happen outside the capture), then captured; `graph.replay()` reruns it on the buffers' current contents,
+    writing the same output tensors."""
+    with torch.cuda.device(dev):
+        side, main = torch.cuda.Stream(dev), torch.cuda.current_stream(dev)
+        side.wait_stream(main)
+        with torch.no_grad(), torch.cuda.stream(side): fn()
+        main.wait_stream(side)
+        g = torch.cuda.CUDAGraph()
+        with torch.no_grad(), torch.cuda.graph(g): out = fn()
+    return g, out
 
 # %% ../nbs/api/16_trimmer.ipynb #99af4c5e
 ATTN_NAME = 'icmos_trimmer_mask'
@@ -736,19 +828,19 @@ class TrimmerBench:
                 if L < TASKS[t].min_tokens: raise ICMOSError(f'length {L} is below the minimum of task {t!r} ({TASKS[t].min_tokens} tokens)')
 
 def policy_spec(spec: str) -> tuple[str, dict]:
-    "A bench policy: `'trimmer[sinks=4;window=0.25]'` -> `('trimmer', {'sinks': 4, 'window': 0.25})`; only the Trimmer takes overrides (its structure, `hook=0|1`, `compiled=0|1`, `feat_dtype=float32|model`)."
+    "A bench policy: `'trimmer[sinks=4;window=0.25]'` -> `('trimmer', {'sinks': 4, 'window': 0.25})`; only the Trimmer takes overrides (its structure, `hook=0|1`, `compiled=0|1`, `graph=0|1`, `feat_dtype=float32|model`)."
     from icmos.kv import policy_classes
     POLICIES = policy_classes()
     name, pairs = variant(spec, 'policy', 'trimmer[sinks=4;window=0.25] (only the Trimmer takes overrides)')
     over = {}
     if name != 'full' and name not in POLICIES: raise ICMOSError(f"unknown policy {name!r}; available: full, {', '.join(POLICIES)}")
     for k, v in pairs:
-        if name != 'trimmer' or k not in ('sinks', 'window', 'hook', 'compiled', 'feat_dtype'):
-            raise ICMOSError(f'policy {spec!r}: only the Trimmer takes overrides, sinks=, window=, hook=, compiled= and feat_dtype=')
+        if name != 'trimmer' or k not in ('sinks', 'window', 'hook', 'compiled', 'graph', 'feat_dtype'):
+            raise ICMOSError(f'policy {spec!r}: only the Trimmer takes overrides, sinks=, window=, hook=, compiled=, graph= and feat_dtype=')
         if k == 'feat_dtype':
             if v not in ('float32', 'model'): raise ICMOSError(f'policy {spec!r}: feat_dtype= takes float32 or model, not {v!r}')
             over[k] = v; continue
-        if k in ('hook', 'compiled'):
+        if k in ('hook', 'compiled', 'graph'):
             if v not in ('0', '1'): raise ICMOSError(f'policy {spec!r}: {k}= takes 0 or 1, not {v!r}')
             over[k] = v == '1'; continue
         try: over[k] = int(v) if k == 'sinks' else float(v)
@@ -948,7 +1040,7 @@ def bench_args(p):
     "Flags of `icmos bench trimmer` (1:1 onto `TrimmerBench` and the model flags)."
     from icmos.cli import _model_flags
     d = TrimmerBench()
-    p.add_argument('--policies', default=','.join(d.policies), help=f"full and KV policies; the Trimmer takes overrides: trimmer[sinks=4;window=0.25;hook=1;compiled=1] (default {','.join(d.policies)})")
+    p.add_argument('--policies', default=','.join(d.policies), help=f"full and KV policies; the Trimmer takes overrides: trimmer[sinks=4;window=0.25;hook=1;compiled=1], trimmer[graph=1] (default {','.join(d.policies)})")
     p.add_argument('--tasks', default=','.join(d.tasks), help=f"tasks (default {','.join(d.tasks)})")
     p.add_argument('--lengths', default='1100', help='prompt lengths in tokens, K = 1000 (default 1100)')
     p.add_argument('--ratios', default=','.join(map(str, d.ratios)), help='compression ratios (default 0.5,0.75,0.875)')

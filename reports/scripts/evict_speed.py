@@ -20,7 +20,14 @@ its `evict`, `Observer`, `PositionedCache`, policies and Trimmer scorer), interl
 run A/Bs old vs new on the same warm GPU; the Trimmer takes `feat_dtype=model` (features in the model's dtype).
   python reports/scripts/evict_speed.py --device cuda --dtype bfloat16 --lengths 8000 --blocks 32000:2048:4096 --old-rev 6a482e4 \
     --policies old:streaming streaming old:trimmer[sinks=4;window=0.25] trimmer[sinks=4;window=0.25] 'trimmer[sinks=4;window=0.25;feat_dtype=model]' \
-    --out evict_speed_s14.csv --profile-out evict_profile_s14.csv"""
+    --out evict_speed_s14.csv --profile-out evict_profile_s14.csv
+Since session 15 (issue 16, branch evictgraph): the Trimmer takes `graph=1` (`Trimmer(graph=True)`: on a GPU, a batched eviction whose
+shapes were seen before replays a CUDA graph of its scoring and top-k; a shape is captured on its second sighting, so the one-chunk
+rows capture in their first timed rep (the warm-up is the first sighting) and the block-by-block passes in the warm-up pass; the
+graphs stay with the scorer across passes). On the CPU it evicts eagerly, warned once. A/B against the eager Trimmer and the press:
+  python reports/scripts/evict_speed.py --device cuda --dtype bfloat16 --lengths 8000 --blocks 32000:2048:4096 \
+    --policies streaming 'trimmer[sinks=4;window=0.25]' 'trimmer[sinks=4;window=0.25;graph=1]' 'trimmer[sinks=4;window=0.25;feat_dtype=model;graph=1]' \
+    --out evict_speed_s15.csv --profile-out evict_profile_s15.csv"""
 import argparse, csv, importlib, os, statistics, subprocess, sys, tempfile, time
 import numpy as np
 import torch

@@ -1,0 +1,96 @@
+"""`Trimmer(graph=True)` (issue 16): the steady-state batched eviction as a CUDA graph replay keeps exactly the tokens the eager
+eviction keeps, block after block and across a change of shape (GPU); without CUDA, or when capture fails, it evicts eagerly,
+warned once (CPU and GPU). On the CPU a stand-in graph (replay = rerun in place) checks the buffers, keys and gather logic."""
+import warnings
+from unittest import mock
+import pytest, torch
+import icmos.trimmer as T
+from icmos.core import prefill
+from icmos.kv import Observer, PositionedCache, evict, tiny_llama, random_prompt
+from test_kv_policies import random_scorer
+
+cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a CUDA device')
+
+def blocks(m, pol, ids, chunk, batched=True):
+    "Chunked prefill evicting after every chunk; every layer's (positions, keys, values, state) after each eviction, copied."
+    out = []
+    with Observer(m, pol) as ob:
+        def on(cc):
+            evict(cc, pol, ob, batched=batched)
+            out.append([(l.pos.clone(), l.keys.clone(), l.values.clone(), {k: v.clone() for k, v in l.extra.items()}) for l in cc.layers])
+        prefill(m, ids, cache=PositionedCache(m), chunk_size=chunk, on_chunk=on)
+    return out
+
+def same(a, b):
+    assert len(a) == len(b)
+    for x, y in zip(a, b):
+        for (p1, k1, v1, e1), (p2, k2, v2, e2) in zip(x, y):
+            assert torch.equal(p1, p2)  # the kept token indices (absolute positions), head by head
+            assert k1.dtype == k2.dtype and torch.equal(k1, k2) and torch.equal(v1, v2)
+            assert e1.keys() == e2.keys() and all(torch.equal(e1[k], e2[k]) for k in e1)
+
+def compare(m, sc, ids, chunks=(8, 6, 8), **kw):
+    "Eager vs graph, chunk sizes in turn (a new shape, then the first again: its graph reused); returns the graph policy."
+    e, g = T.Trimmer(budget=16, scorer=sc, sinks=2, window=0.25, **kw), T.Trimmer(budget=16, scorer=sc, sinks=2, window=0.25, graph=True, **kw)
+    for chunk in chunks: same(blocks(m, e, ids, chunk), blocks(m, g, ids, chunk))
+    return g
+
+class Replay:
+    "A CUDA graph's stand-in on the CPU: `replay` reruns the function on the buffers, writing its first outputs in place."
+    def __init__(self, fn): self.fn, self.out = fn, fn()
+    def replay(self):
+        for o, x in zip(self.out, self.fn()): o.copy_(x)
+
+@pytest.mark.parametrize('prior', [True, False])
+def test_graph_path_logic_on_cpu(prior):
+    m = tiny_llama(); sc = random_scorer(m)
+    sc.cfg.prior = prior
+    caps = []
+    def fake(fn, dev): caps.append(1); r = Replay(fn); return r, r.out
+    with mock.patch.object(T, '_graphs_run', lambda x: True), mock.patch.object(T, '_cuda_graph', fake), warnings.catch_warnings():
+        warnings.simplefilter('error')
+        compare(m, sc, random_prompt(84, seed=2).ids())
+    # captured on a shape's second sighting: chunks of 8 (cache 24), of 6 (cache 22), and the last block of 4 (cache 20) on the third run
+    assert len(caps) == 3 and len(sc._icmos_graphs) == 3
+
+def test_graph_falls_back_on_cpu():
+    m = tiny_llama(); sc = random_scorer(m); ids = random_prompt(60, seed=3).ids()
+    for batched in (True, False):
+        g = T.Trimmer(budget=16, scorer=sc, sinks=2, window=0.25, graph=True)
+        with pytest.warns(UserWarning, match='CUDA graphs need a CUDA device') as rec:
+            out = blocks(m, g, ids, 8, batched)
+        assert len([w for w in rec if 'graph=True' in str(w.message)]) == 1  # once, not per eviction
+        same(out, blocks(m, T.Trimmer(budget=16, scorer=sc, sinks=2, window=0.25), ids, 8, batched))
+    assert '_icmos_graphs' not in sc.__dict__
+
+@cuda
+@pytest.mark.parametrize('dtype,feat_dtype', [(torch.float32, 'float32'), (torch.bfloat16, 'float32'), (torch.bfloat16, 'model')])
+def test_graph_keeps_what_eager_keeps(dtype, feat_dtype):
+    m = tiny_llama().cuda().to(dtype); sc = random_scorer(m).cuda()
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')  # no fallback
+        compare(m, sc, random_prompt(84, seed=2).ids().cuda(), feat_dtype=feat_dtype)
+    assert len(sc._icmos_graphs) == 3 and all('graph' in G for G in sc._icmos_graphs.values())
+
+@cuda
+def test_graph_capture_failure_falls_back():
+    m = tiny_llama().cuda(); sc = random_scorer(m).cuda()
+    with mock.patch.object(torch.cuda, 'CUDAGraph', side_effect=RuntimeError('no graphs here')):
+        with pytest.warns(UserWarning, match='capturing the eviction failed') as rec:
+            compare(m, sc, random_prompt(84, seed=2).ids().cuda(), chunks=(8,))
+    assert len([w for w in rec if 'graph=True' in str(w.message)]) == 1
+    assert not sc.__dict__.get('_icmos_graphs')
+
+@cuda
+def test_graph_replay_makes_no_host_sync():
+    m = tiny_llama().cuda(); sc = random_scorer(m).cuda(); ids = random_prompt(80, seed=2).ids().cuda()  # 10 blocks of 8: one steady shape
+    pol = T.Trimmer(budget=16, scorer=sc, sinks=2, window=0.25, graph=True)
+    blocks(m, pol, ids, 8)  # captures (a capture synchronises)
+    assert len(sc._icmos_graphs) == 1
+    with Observer(m, pol) as ob:
+        def on(cc):
+            torch.cuda.synchronize()
+            torch.cuda.set_sync_debug_mode('error')
+            try: evict(cc, pol, ob, batched=True)
+            finally: torch.cuda.set_sync_debug_mode(0)
+        prefill(m, ids, cache=PositionedCache(m), chunk_size=8, on_chunk=on)
