@@ -30,7 +30,7 @@ def prepare(nb: Path) -> str:
             meta = yaml.safe_load(src.strip().strip('-')) or {}
             title, desc = str(meta.get('title', title)), str(meta.get('description', ''))
             md = f'# {title}' + (f'\n\n> {desc}' if desc else '')
-            cells.append({'cell_type': 'markdown', 'metadata': {}, 'source': md}); continue
+            cells.append({'cell_type': 'markdown', 'id': c.get('id') or 'front-matter', 'metadata': {}, 'source': md}); continue
         if c['cell_type'] == 'markdown' and title == nb.stem and src.startswith('# '):
             title = src[2:].splitlines()[0].strip()  # no front matter: the first heading names the page
         if c['cell_type'] == 'markdown':  # links written for GitHub (nbs/x/y.ipynb) point at the rendered pages
@@ -38,7 +38,7 @@ def prepare(nb: Path) -> str:
                                  lambda m: '](' + '../' * len(nb.relative_to(proc).parent.parts) + re.sub(r'(^|/)\d+_', r'\1', m.group(1)) + '.html)',
                                  src)
         if c['cell_type'] == 'code':
-            c.get('metadata', {}).pop('has_sd', None)
+            c.pop('has_sd', None)  # nbdev_proc_nbs marks show_doc cells on the cell itself; nbformat rejects the key
             if re.search(r'^#\|\s*echo:\s*false', src, re.M):
                 c.setdefault('metadata', {}).setdefault('tags', []).append('remove_input')
             c['source'] = re.sub(r'^#\|.*\n?', '', src, flags=re.M)  # directives are for nbdev, not readers
