@@ -85,6 +85,7 @@ _RUNTIME_FLAGS = {  # flag -> (type, help); each is a RuntimeConfig field, whose
     'lookalikes': (str, 'drop (a candidate lacking a rare question word the best one holds is not read) or keep'),
     'keep_dense': (int, "MiniLM's best blocks read whatever the LM re-rank says (by the sentence MiniLM matched); 0 = off (default 1 where minilm ranks, else 0; rag_hybrid pins 0)"),
     'workers': (str, "processes that split and tokenise the document while it is written: auto, or a number (0: none)"),
+    'prefetch': (int, 'with --workers 0: pieces whose splitting and tokenising a thread runs ahead of the piece being written, 0 to 8 (0: none)'),
     'kv_tier': (str, "l3: keep each sentence's raw KV at write time and read retrieved ones from it (RoPE re-rotated) instead of re-prefilling; off"),
     'kv_dir': (str, 'with --kv-tier l3: keep the KV in a scratch file in this folder (np.memmap) instead of host memory'),
     'kv_max_gb': (float, 'with --kv-tier l3: refuse a memory whose KV would pass this many GiB'),

@@ -16,10 +16,10 @@ from tqdm import tqdm
 # %% auto #0
 __all__ = ['EMBEDDED_MODEL', 'GGUF_NAME', 'FUSED_ARCHS', 'KERNELS', 'METHODS', 'METHOD_MODULES', 'ICMOSError', 'resolve_dtype',
            'ICMOSConfig', 'embedded_gguf', 'load_model', 'Prompt', 'text_ids', 'encode_prompt', 'cache_kw', 'prefill',
-           'stop_ids', 'greedy_decode', 'static_cache', 'fused_unsupported', 'sdpa_attention', 'splitk_attention',
-           'FusedLlama', 'fused_model', 'GraphDecoder', 'fast_greedy_decode', 'decode_greedy', 'Answer',
-           'register_method', 'Method', 'get_method', 'bounded_methods', 'model_window', 'split_list', 'variant',
-           'check_budget', 'check_window', 'FullAttention', 'batches', 'ask']
+           'stop_ids', 'greedy_decode', 'static_cache', 'param_versions', 'fused_unsupported', 'sdpa_attention',
+           'splitk_attention', 'FusedLlama', 'fused_model', 'GraphDecoder', 'fast_greedy_decode', 'decode_greedy',
+           'Answer', 'register_method', 'Method', 'get_method', 'bounded_methods', 'model_window', 'split_list',
+           'variant', 'check_budget', 'check_window', 'FullAttention', 'batches', 'ask']
 
 # %% ../nbs/api/00_core.ipynb #d5e764fe
 class ICMOSError(ValueError):
@@ -366,6 +366,12 @@ class _HFStep(_Step):
         return self.model(input_ids=self.ids, position_ids=self.pos[None], attention_mask=self.mask, **self.kw).logits[0, -1]
 
 
+# %% ../nbs/api/00_core.ipynb #95763815
+def param_versions(params) -> tuple | None:
+    "Each parameter's `(id, in-place version)`: what changes when a weight is replaced or written in place; None when one is an inference tensor (no version counter: a cache keyed on it is not kept)."
+    try: return tuple((id(p), p._version) for p in params)
+    except RuntimeError: return None  # 'Inference tensors do not track version counter'
+
 # %% ../nbs/api/00_core.ipynb #83ee77e8
 FUSED_ARCHS = ('LlamaForCausalLM', 'MistralForCausalLM')
 
@@ -444,12 +450,15 @@ class FusedLlama(torch.nn.Module):
         self._compiled = None
 
     @staticmethod
-    def _version(model) -> list:
-        "Each parameter's identity, storage and in-place version: what changes when a weight is replaced, re-pointed or written."
-        return [(id(p), p.data_ptr(), p._version) for p in model.parameters()]
+    def _version(model) -> list | None:
+        "Each parameter's identity, storage and in-place version: what changes when a weight is replaced, re-pointed or written (None for inference tensors: `param_versions`)."
+        ps = list(model.parameters()); v = param_versions(ps)
+        return None if v is None else [(i, p.data_ptr(), n) for p, (i, n) in zip(ps, v)]
     def stale(self, model) -> bool:
-        "True if `model` moved, or a weight was replaced, re-pointed (`.data = ...`) or changed in place since the copy was made."
-        return model.dtype != self.dtype or model.device != self.device or self._version(model) != self.version
+        "True if `model` moved, or a weight was replaced, re-pointed (`.data = ...`) or changed in place since the copy was made (always, for inference tensors: no version to compare)."
+        if model.dtype != self.dtype or model.device != self.device: return True
+        v = self._version(model)
+        return v is None or v != self.version
 
     def rope(self, L: int) -> tuple[torch.Tensor, torch.Tensor]:
         "cos and sin tables `(L, head_dim)` for positions 0..L-1, from the model's own rotary embedding."

@@ -123,18 +123,21 @@ def backend_json(tok) -> str | None:
     bt = getattr(tok, '_tokenizer', None)
     return bt.to_str() if bt is not None and hasattr(bt, 'to_str') else None
 
-_COPIES = weakref.WeakKeyDictionary()  # tokenizer -> {(add_special_tokens, max_len, len(tok)): BackendIds}
+_COPIES = weakref.WeakKeyDictionary()  # tokenizer (by identity) -> {(add_special_tokens, max_len, len(tok), id(backend)): (backend, BackendIds)}
 
 def _backend_copy(tok, add_special_tokens: bool = False, max_len: int | None = None) -> BackendIds | None:
-    "A `BackendIds` copy of `tok`'s fast backend, made once per tokenizer (a copy costs ~0.2 s for a 150K-word vocabulary) and made again if tokens were added; None for a slow tokenizer."
-    key = (add_special_tokens, max_len, len(tok))
+    """A `BackendIds` copy of `tok`'s fast backend, made once per tokenizer object (a copy costs ~0.2 s for a 150K-word vocabulary;
+    two tokenizers never share one, whatever their sizes) and made again if tokens were added or the backend was replaced; None for
+    a slow tokenizer. The entry holds the backend it was copied from, so that backend's `id` is not reused while the key names it."""
+    bt = getattr(tok, '_tokenizer', None)
+    key = (add_special_tokens, max_len, len(tok), id(bt))
     try: copies = _COPIES.setdefault(tok, {})
     except TypeError: copies = {}  # not weak-referenceable: no cache
     if key not in copies:
         j = backend_json(tok)
         if j is None: return None
-        copies.clear(); copies[key] = BackendIds(j, add_special_tokens, max_len)
-    return copies[key]
+        copies.clear(); copies[key] = (bt, BackendIds(j, add_special_tokens, max_len))
+    return copies[key][1]
 
 def _flat(seqs: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
     "Ragged int lists as `(values int32, offsets int64)`: row i is `values[off[i]:off[i+1]]`."

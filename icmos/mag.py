@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from .core import ICMOSConfig, ICMOSError, Method, Prompt, batches, cache_kw, check_budget, encode_prompt, load_model
+from .core import ICMOSConfig, ICMOSError, Method, Prompt, batches, cache_kw, check_budget, encode_prompt, load_model, param_versions
 from .kv import PositionedCache, evict
 from .streaming import StreamingLLM
 from .neural_memory import NeuralMemory, stack_params, write_layers
@@ -202,8 +202,9 @@ class MAGStream:
     def _stacked(self) -> tuple:
         """`stack_params` of all the memories, made again only when the grad mode or a parameter (in place: an optimizer
         step) changed since the last: one autograd node for all the chunks of a stream."""
-        key = (torch.is_grad_enabled(), tuple(p._version for p in self.mag.memory.parameters()))
-        if self._params[0] != key: self._params = (key, stack_params(self.mag.memory))
+        v = param_versions(self.mag.memory.parameters())  # None under inference mode (no version counter): stacked at every call
+        key = (torch.is_grad_enabled(), v)
+        if v is None or self._params[0] != key: self._params = (key, stack_params(self.mag.memory))
         return self._params[1]
 
     def _hook(self, i, module, args, kwargs, output):

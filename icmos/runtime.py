@@ -1103,23 +1103,33 @@ def __new_rare(self: Memory, text: str, known: set[str]) -> set[str]:
     return {_stem(w) for w in content_words(text) if _stem(w) not in known and _stem(w) not in _STOP and (limit is None or bm.doc_freq(w) <= limit)}
 
 @_method_of(Memory)
-def __bridge_word(self: Memory, a: str, b: str, new: set[str]) -> set[str]:
-    "The one word (stem) a bridge from sentence `a` to `b` follows: the rarest in the memory of the new rare stems both hold (ties: the first in order); empty if none."
-    both = new & _word_stems(a) & _word_stems(b)
+def __bridge_word(self: Memory, a: str, both: set[str]) -> set[str]:
+    "The one word (stem) a bridge from sentence `a` follows, of `both` (the new rare stems `a` and the next sentence both hold): the rarest in the memory (ties: the first in order); empty if none."
     if not both: return set()
     bm = next((r for r in self.rankers if isinstance(r, BM25)), None)
-    df = {}
+    df = {}  # stem -> the fewest documents any of its words in `a` is in
     for w in content_words(a):
-        if _stem(w) in both: df[_stem(w)] = min(df.get(_stem(w), 1 << 30), bm.doc_freq(w) if bm is not None else 0)
+        s = _stem(w)
+        if s in both: df[s] = min(df.get(s, 1 << 30), bm.doc_freq(w) if bm is not None else 0)
     return {min(sorted(both), key=lambda s: df.get(s, 0))}
 
-def _alike(a: str, b: str, bridge: set[str] = frozenset()) -> bool:
-    """Two sentences of one template (more than half the content words of the shorter shared: another key's needle, another version's
-    note), which a bridge must not join. The template is judged on the words besides `bridge` (the one word the bridge follows,
-    `Memory.bridge_word`): two lines that share only the followed name and one other word (`VAR B = VAR A`, `VAR C = VAR B`) are a
-    chain, while two release notes of one tool still share most of their other words (one template)."""
-    x, y = _word_stems(a) - set(bridge), _word_stems(b) - set(bridge)
+def _alike(x: set[str], y: set[str], bridge: set[str] = frozenset()) -> bool:
+    """Two sentences, given by their stems (`_word_stems`), of one template (more than half the content words of the shorter shared:
+    another key's needle, another version's note), which a bridge must not join. The template is judged on the words besides `bridge`
+    (the one word the bridge follows, `Memory.bridge_word`): two lines that share only the followed name and one other word
+    (`VAR B = VAR A`, `VAR C = VAR B`) are a chain, while two release notes of one tool still share most of their other words (one template)."""
+    x, y = x - set(bridge), y - set(bridge)
     return bool(x and y) and len(x & y) > 0.5 * min(len(x), len(y))
+
+@_method_of(Memory)
+def __bridgeable(self: Memory, a: str, b: str, new: set[str], template: str) -> bool:
+    """Whether a bridge may go from sentence `a` to sentence `b`: `b` holds one of the `new` rare stems `a` adds to the question, and
+    the two are not of one template (`_alike`), judged (`RuntimeConfig.template`) on the words besides the one the bridge follows
+    ('bridge') or on all ('all'). Each sentence's stems are computed once."""
+    sb = _word_stems(b)
+    if not sb & new: return False
+    sa = _word_stems(a)
+    return not _alike(sa, sb, self._bridge_word(a, new & sa & sb) if template == 'bridge' else ())
 
 @_method_of(Memory)
 def __lookalike_words(self: Memory, question: str, units: list[int]) -> set[str]:
@@ -1173,7 +1183,7 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
             bridge = self.units.text[at]
             r, f = self.rank(bridge, *self._seen(chosen))
             bu = self.best_units([b2 for b2, _ in f[:8]], bridge)
-            nxt = next(((b2, u2) for b2, u2 in bu.items() if _word_stems(self.units.text[u2]) & new and not _alike(self.units.text[at], self.units.text[u2], self._bridge_word(self.units.text[at], self.units.text[u2], new) if cfg.template == 'bridge' else ())), None)
+            nxt = next(((b2, u2) for b2, u2 in bu.items() if self._bridgeable(self.units.text[at], self.units.text[u2], new, cfg.template)), None)
             if nxt is None: break  # nothing else in the memory mentions it: the chain ends here
             h = Hop(bridge, r, f, []); hops.append(h); take(h, *nxt)
             known |= _word_stems(bridge); at = nxt[1]

@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .core import ICMOSError, cache_kw, register_method, split_list, variant
+from .core import ICMOSError, cache_kw, param_versions, register_method, split_list, variant
 from .kv import KVPolicy, Observation, PolicyMethod, keep_layers, register_policy, rotate, _choose, _stack_views
 from .presses import ratio_budget
 
@@ -121,14 +121,17 @@ class TrimmerScorer(nn.Module):
 
     def _joint(self, dtype): # -> weight (r + h_kv, D) in `dtype`, biases (L, r + h_kv) float32
         """The token projections `tok` and `imp` as one weight in `dtype`, and per layer their biases with the layer embedding added
-        to `tok`'s: made once per dtype and version of the weights (kept as a plain attribute, not a parameter: never saved)."""
+        to `tok`'s: made once per dtype, and per device, dtype and version of the weights (kept as a plain attribute, not a parameter:
+        never saved); made at every call for weights made under `torch.inference_mode` (no version counter: `param_versions`)."""
         ps = (self.tok.weight, self.imp.weight, self.tok.bias, self.imp.bias, self.layer.weight)
-        key = (dtype, self.tok.weight.device, *((id(p), p._version) for p in ps))
+        v = param_versions(ps)
+        key = (dtype, *((p.device, p.dtype) for p in ps), v)
         c = self.__dict__.get('_icmos_joint')
-        if c is None or c[0] != key:
+        if v is None or c is None or c[0] != key:
             L = self.layer.weight.shape[0]
             bias = torch.cat([self.layer.weight + self.tok.bias, self.imp.bias.expand(L, -1)], -1)
-            c = self.__dict__['_icmos_joint'] = (key, torch.cat([self.tok.weight, self.imp.weight]).to(dtype), bias)
+            c = (key, torch.cat([self.tok.weight, self.imp.weight]).to(dtype), bias)
+            if v is not None: self.__dict__['_icmos_joint'] = c
         return c[1], c[2]
 
     def combine(self, t, imp, summary, pos, now, layer, att=None): # -> (b, h_kv, n); stacked layers (L',): (L', b, h_kv, n)
@@ -240,8 +243,11 @@ class Trimmer(KVPolicy):
         if self.scorer is None:
             c = module.config
             torch.manual_seed(0)
+            dev = next(module.parameters()).device
+            if dev.type == 'meta': raise ICMOSError("Trimmer: the model is on the 'meta' device (weights not loaded): an untrained scorer there "
+                                                    'would score nothing; load the weights, or give a scorer')
             self.scorer = TrimmerScorer(TrimmerConfig(c.hidden_size, c.num_hidden_layers, c.num_key_value_heads)).eval().requires_grad_(False)
-            self.scorer.to(next(module.parameters()).device)  # on the model's device: else every eviction copies the hidden states to the host
+            self.scorer.to(dev)  # on the model's device: else every eviction copies the hidden states to the host
         return self.scorer
 
     def observe(self, layer_idx, hidden, module):
@@ -338,8 +344,10 @@ class Trimmer(KVPolicy):
         sig = lambda x: (x.keys.shape, x.values.shape, tuple((k, v.shape) for k, v in x.extra.items()))
         if n != c + (l0.extra['trim'].shape[-2] if has else 0) or len({sig(x) for x in layers}) != 1: return False  # not one chunk's new tokens
         sc = self._scorer(observer.mods[0])
+        v = param_versions(sc.parameters())
+        if v is None: return False  # weights made under inference mode have no version to key a graph on: evict eagerly
         key = (L, b, c, n, has, hs[0].dtype, l0.keys.dtype, str(l0.keys.device), self.budget, *self.structure(sc), self.feat_dtype,
-               *((p.data_ptr(), p._version) for p in sc.parameters()))
+               tuple(p.data_ptr() for p in sc.parameters()), v)
         graphs, counts = sc.__dict__.setdefault('_icmos_graphs', {}), sc.__dict__.setdefault('_icmos_graph_seen', {})
         G = graphs.pop(key, None)
         if G is None:
@@ -837,15 +845,16 @@ def policy_spec(spec: str) -> tuple[str, dict]:
     for k, v in pairs:
         if name != 'trimmer' or k not in ('sinks', 'window', 'hook', 'compiled', 'graph', 'feat_dtype'):
             raise ICMOSError(f'policy {spec!r}: only the Trimmer takes overrides, sinks=, window=, hook=, compiled=, graph= and feat_dtype=')
-        if k == 'feat_dtype':
-            if v not in ('float32', 'model'): raise ICMOSError(f'policy {spec!r}: feat_dtype= takes float32 or model, not {v!r}')
-            over[k] = v; continue
+        if k == 'feat_dtype': over[k] = v; continue  # checked by the Trimmer itself, below
         if k in ('hook', 'compiled', 'graph'):
             if v not in ('0', '1'): raise ICMOSError(f'policy {spec!r}: {k}= takes 0 or 1, not {v!r}')
             over[k] = v == '1'; continue
         try: over[k] = int(v) if k == 'sinks' else float(v)
         except ValueError: raise ICMOSError(f'policy {spec!r}: {k}={v!r} is not a number') from None
     check_structure(over.get('sinks', 0), over.get('window', 0.0))
+    if name == 'trimmer':  # the overrides as the Trimmer validates them (`Trimmer.__post_init__`), the error naming the spec
+        try: Trimmer(**over)
+        except ICMOSError as e: raise ICMOSError(f'policy {spec!r}: {e}') from None
     return name, over
 
 def _policy(spec: str, budget: int, scorer):

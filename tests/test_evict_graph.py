@@ -53,6 +53,16 @@ def test_graph_path_logic_on_cpu(prior):
     # captured on a shape's second sighting: chunks of 8 (cache 24), of 6 (cache 22), and the last block of 4 (cache 20) on the third run
     assert len(caps) == 3 and len(sc._icmos_graphs) == 3
 
+def test_graph_not_keyed_on_inference_weights():
+    "A scorer made under inference mode has no version counters to key a graph on: the eviction stays eager, with no error."
+    m = tiny_llama(); ids = random_prompt(84, seed=2).ids()
+    with torch.inference_mode(): sc = random_scorer(m)
+    caps = []
+    def fake(fn, dev): caps.append(1); r = Replay(fn); return r, r.out
+    with mock.patch.object(T, '_graphs_run', lambda x: True), mock.patch.object(T, '_cuda_graph', fake), torch.inference_mode():
+        compare(m, sc, ids)
+    assert not caps and '_icmos_graphs' not in sc.__dict__
+
 def test_graph_falls_back_on_cpu():
     m = tiny_llama(); sc = random_scorer(m); ids = random_prompt(60, seed=3).ids()
     for batched in (True, False):
