@@ -167,3 +167,12 @@ OMP_NUM_THREADS=4 python3 reports/scripts/evict_speed.py --model $M --checkpoint
   'old:trimmer[sinks=4;window=0.25;compiled=1]' 'trimmer[sinks=4;window=0.25;feat_dtype=model;compiled=1]' \
   --out evict_speed_s14.csv --profile-out evict_profile_s14.csv        # -> reports/results/evict_speed_s14.csv, evict_profile_s14.csv
 #     and the sync check (after the fixes of 26529bc): PYTHONPATH=$PWD python3 -m pytest tests/test_evict_sync.py -q   -> 2 passed
+# 16. Session 15 (2026-11-28, one idle H200, merge 07217ad = branch evictgraph): the eviction as a CUDA graph (graph=1), exactness on
+#     the GPU, then two timed runs (the second with more reps) -> evict_speed_s15.csv, evict_profile_s15.csv, evict_speed_s15b.csv:
+PYTHONPATH=$PWD:/tmp/site python3 -m pytest -q tests/test_evict_graph.py tests/test_evict_sync.py     # -> 10 passed
+OMP_NUM_THREADS=4 python3 reports/scripts/evict_speed.py --model $M --checkpoint data/trimmer-smollm2-v3 --device cuda --dtype bfloat16 \
+  --lengths 4096,8000 --blocks 32000:2048:4096 --reps 20 --block-reps 5 --policies streaming tova 'trimmer[sinks=4;window=0.25]' \
+  'trimmer[sinks=4;window=0.25;graph=1]' 'trimmer[sinks=4;window=0.25;feat_dtype=model;graph=1]' --out evict_speed_s15.csv --profile-out evict_profile_s15.csv
+OMP_NUM_THREADS=4 python3 reports/scripts/evict_speed.py --model $M --checkpoint data/trimmer-smollm2-v3 --device cuda --dtype bfloat16 \
+  --lengths 8000 --blocks 32000:2048:4096 --reps 40 --block-reps 10 --policies streaming 'trimmer[sinks=4;window=0.25]' \
+  'trimmer[sinks=4;window=0.25;graph=1]' 'trimmer[sinks=4;window=0.25;feat_dtype=model;graph=1]' --out evict_speed_s15b.csv
