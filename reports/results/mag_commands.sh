@@ -142,3 +142,11 @@ GPU=0 TOTAL=840 TRAIN_S=540 PHASES=needle SEED=210000 BTASKS=niah_single bash re
 bash reports/scripts/mag17_gpu.sh collect 200
 fi
 #     Unpacked by step 11's block with UNPACK=1 O=reports/results/mag17_2026-11-28 PH=needle D=<the call's result folder>.
+# 13. session 15, second run (one H200 beside the runtime jobs of runtime15_2026-11-28b/, tree at 413d0d4): step 12's adapter resumed
+#     (carry [.gpu/mag15], the collect's mag_adapter.tgz.part* of step 12), 36 more steps, then the niah_single bench; files by hand
+#     into mag17_2026-11-28b/ as in step 11 (no diagnostics: the time limit skipped them):
+if [ "${GPU:-0}" = 1 ]; then
+mkdir -p /root/mag15ck && cat .gpu/mag15/mag_adapter.tgz.part* | tar -xz -C /root/mag15ck
+RESUME=/root/mag15ck/ckpt/needle SEED=310000 GPU=0 TOTAL=440 TRAIN_S=280 PHASES=needle BTASKS=niah_single R=/root/mag17b bash reports/scripts/mag17_gpu.sh start
+R=/root/mag17b bash reports/scripts/mag17_gpu.sh collect 250
+fi

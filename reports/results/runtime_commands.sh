@@ -191,3 +191,11 @@ SPEED=0 P48= PL= GRT=0 NR=20 RSEED=100 RL='32K;128K' RT_TASKS='vardep,hashhop,pa
   RT_METHODS='icmos[template=all],icmos' OTASKS= bash reports/scripts/trimmer16_gpu.sh start 780
 #   i.e. icmos bench runtime --model $M --device cuda --dtype bfloat16 --max-new-tokens 40 --n 20 --budget 2048 --no-progress --seed 100 \
 #          --methods 'icmos[template=all],icmos' --tasks <group> --lengths <32K|128K> --out rt_kK.csv --samples-out rt_kK.jsonl
+# 2026-11-28 (session 15, second GPU call; one H200 beside a MAG training, tree at 413d0d4): three read-path settings against the
+# default on paraphrase, prose_2hop, niah_multivalue and blockfacts at 32K and 128K, seeds 100-119, n = 20 per cell; raw files in
+# runtime15_2026-11-28b/. The jobs were started by hand (trimmer16_gpu.sh's own start had run before MiniLM was staged, so its
+# jobs stopped at once with "the rag method needs the MiniLM embedder"); each of the 8 jobs (K = 0..7: the four tasks at 32K, then at 128K):
+ICMOS_EMBEDDER=/root/emb PYTHONPATH=$PWD:/tmp/site python3 -c 'import sys; from icmos.cli import main; sys.exit(main())' bench runtime \
+  --model $M --device cuda --dtype bfloat16 --max-new-tokens 40 --n 20 --budget 2048 --no-progress --time-limit 250 \
+  --methods 'icmos,icmos[top_k=2],icmos[order=rank],icmos[margin=0.5]' --tasks <task> --lengths <32K|128K> --seed 100 \
+  --out rt_kK.csv --samples-out rt_kK.jsonl
