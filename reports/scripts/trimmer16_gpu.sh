@@ -87,7 +87,8 @@ start)
   # issue 12: keep_dense after its two fixes (the sentence MiniLM matched; a chain-read guard takes no second place)
   [ $NR -gt 0 ] || { echo "deadline in $(left) s"; exit 0; }
   if [ -d .emb/minilm ]; then mkdir -p /root/emb && cp -r .emb/minilm/. /root/emb/; fi
-  [ -f /root/emb/model.safetensors ] && export ICMOS_EMBEDDER=/root/emb || echo "no MiniLM in /root/emb: the runtime jobs will fail (emb1/emb2 first)"
+  # the runtime jobs need MiniLM whole (emb1 AND emb2 staged): without it every job stops at once (session 15 lost a start so)
+  [ -f /root/emb/model.safetensors ] && export ICMOS_EMBEDDER=/root/emb || { echo "ERROR: no MiniLM in /root/emb: runtime jobs not started (stage emb1 and emb2 first)"; exit 3; }
   k=0; for rl in ${RL//;/ }; do for rtt in ${RT_TASKS:-paraphrase}; do  # RL: lengths per job, jobs split by ';' (a job runs its lengths
     # in turn: 1M apart from the rest); RT_TASKS: task groups, one job each per RL group, split by ' '
     job rt_k$k $GRT "$TO $ICM bench runtime --model $M --device $DEV --dtype $DT --max-new-tokens 40 --n $NR --budget 2048 --no-progress \
