@@ -8,6 +8,7 @@ import icmos.trimmer as T
 from icmos.core import prefill
 from icmos.kv import Observer, PositionedCache, evict, tiny_llama, random_prompt
 from test_kv_policies import random_scorer
+from test_evict_sync import prefill_evicting_without_sync
 
 cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a CUDA device')
 
@@ -97,10 +98,4 @@ def test_graph_replay_makes_no_host_sync():
     pol = T.Trimmer(budget=16, scorer=sc, sinks=2, window=0.25, graph=True)
     blocks(m, pol, ids, 8)  # captures (a capture synchronises)
     assert len(sc._icmos_graphs) == 1
-    with Observer(m, pol) as ob:
-        def on(cc):
-            torch.cuda.synchronize()
-            torch.cuda.set_sync_debug_mode('error')
-            try: evict(cc, pol, ob, batched=True)
-            finally: torch.cuda.set_sync_debug_mode(0)
-        prefill(m, ids, cache=PositionedCache(m), chunk_size=8, on_chunk=on)
+    prefill_evicting_without_sync(m, pol, ids, 8)
