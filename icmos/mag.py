@@ -391,13 +391,15 @@ def _tail_calls(tail: torch.Tensor, n_fed: int, cfg: MAGConfig) -> list:
     cuts = [0, *range((-n_fed) % C or C, T, C), T]
     return [tail[:, a:b] for a, b in zip(cuts[:-1], cuts[1:])]
 
-def mag_batch_loss(model, mag: MAG, batch: dict) -> dict:
+def mag_batch_loss(model, mag: MAG, batch: dict,
+                   write: bool = True, # False: the memory is never written (`MAGStream.write`): every read sees the initial memory
+                  ) -> dict:
     """Teacher-forced loss of a `mag_batch` under MAG, the mean over samples of each sample's mean token loss (so that one
     batched step is the mean of the per-sample steps): `loss`, per sample `losses` (b,), `hits` (b, t) and `mask` (b, t) of
     target positions, `gate` (mean gate over the tail's target positions) and the `stream`. Nothing waits for the GPU."""
     dev = model.device
     feed, tail, labels = (batch[k].to(dev, non_blocking=True) for k in ('feed', 'tail', 'labels'))
-    with attach(model, mag) as st:
+    with attach(model, mag, write=write) as st:
         st.grad_writes = True
         with torch.no_grad():
             run = MAGRunner(model, mag, st, batch=feed.shape[0])
@@ -445,6 +447,7 @@ class TrainConfig:
     save_every: int = 0     # steps between checkpoints inside a phase (0 = only at its end): a killed run keeps them
     batched_write: bool = True   # `MAGConfig.batched_write`: every layer's chunk in one write (False: layer by layer, the old path)
     compile_write: bool = False  # `MAGConfig.compile_write`: torch.compile the batched write
+    write: bool = True      # False: the memory is never written (the no-write control: the same adapter trained without its memory)
 
     def __post_init__(self):
         if not self.phases: raise ICMOSError('phases: give at least one phase')
@@ -456,7 +459,7 @@ class TrainConfig:
         for k in ('batch', 'log_every'):
             v = getattr(self, k)
             if not isinstance(v, int) or isinstance(v, bool) or v < 1: raise ICMOSError(f'{k}: must be an integer >= 1 (got {v!r})')
-        for k in ('batched_write', 'compile_write'):
+        for k in ('batched_write', 'compile_write', 'write'):
             if not isinstance(getattr(self, k), bool): raise ICMOSError(f'{k}: must be True or False (got {getattr(self, k)!r})')
         if not isinstance(self.workers, int) or self.workers < 0: raise ICMOSError(f'workers: must be an integer >= 0 (got {self.workers!r})')
 
@@ -521,9 +524,9 @@ def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 
     def save():
         save_mag(mag, Path(tc.out) / phase, meta={'phase': phase, 'steps': rows[-1]['step'] + 1, 'samples': len(rows), 'model': label, 'lr': tc.lr,
                  'batch': tc.batch, 'final_loss': sum(r['loss'] for r in rows[-10:]) / len(rows[-10:]),
-                 'steps_total': prior_steps + rows[-1]['step'] + 1})
+                 'steps_total': prior_steps + rows[-1]['step'] + 1, 'write': tc.write})
     for step, b in enumerate(batches(PhaseData(phase, tok, tc, index), tc.workers, model.device.type == 'cuda')):
-        r = mag_batch_loss(model, mag, b)
+        r = mag_batch_loss(model, mag, b, write=tc.write)
         opt.zero_grad(set_to_none=True)
         r['loss'].backward()
         gn = _finite_step(opt, params, 1.0)
@@ -561,8 +564,21 @@ def train_args(p):
     p.add_argument('--save-every', type=int, default=0, help='steps between checkpoints inside a phase, 0 = only at its end (default 0)')
     p.add_argument('--layerwise-write', dest='batched_write', action='store_false', help='write the memories layer by layer (the old path; default: one batched write per chunk)')
     p.add_argument('--compile-write', action='store_true', help='torch.compile the batched memory write (eager, with a warning, if compiling fails)')
+    p.add_argument('--no-write', dest='write', action='store_false', help='never write the memory: the no-write training control (the same adapter, every read sees the initial memory)')
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1)')
     _model_flags(p)
+
+def _check_resume(tc: TrainConfig):
+    "Refuse to resume a writing run's checkpoint with `write=False`, or a no-write control's with writes: one adapter, one kind of run."
+    if not tc.resume or not (Path(tc.resume) / CONFIG).is_file(): return  # not a checkpoint: `load_mag` says so
+    try: wrote = mag_meta(tc.resume).get('write', True)  # checkpoints older than the flag were all written
+    except Exception: return  # a corrupt config: `load_mag` says so
+    if wrote and not tc.write:
+        raise ICMOSError(f'--resume: {tc.resume} was trained with memory writes; a --no-write run would continue it without them, '
+                         'mixing the run and its control in one adapter: drop --no-write, or start a fresh adapter (no --resume)')
+    if not wrote and tc.write:
+        raise ICMOSError(f'--resume: {tc.resume} is a --no-write control (trained without memory writes); continuing it with writes '
+                         'would mix the control and the run in one adapter: add --no-write, or start a fresh adapter (no --resume)')
 
 def train_main(args) -> int:
     "Train MAG by curriculum (needle, hash-hop short -> long, dependency 2 -> 3-4 hops); checkpoints to OUT/<phase>."
@@ -574,7 +590,8 @@ def train_main(args) -> int:
                      layers=[int(x) for x in split(args.layers)] if args.layers else None, out=args.out, resume=args.resume,
                      log=args.log, seed=args.seed, time_limit=args.time_limit, length=args.length,
                      batch=args.batch, workers=args.workers, log_every=args.log_every,
-                     save_every=args.save_every, batched_write=args.batched_write, compile_write=args.compile_write)
+                     save_every=args.save_every, batched_write=args.batched_write, compile_write=args.compile_write, write=args.write)
+    _check_resume(tc)
     cfg = _config(args)
     model, tok = load_model(cfg)
     label = model_label(cfg)

@@ -20,6 +20,9 @@
 # adapter only: AdamW starts afresh), SEED=<first training seed> (give each run its own, e.g. 10000 + 100000 * run, so no run
 # repeats another's samples; the checkpoint's meta `steps_total` counts the optimizer steps of every run), SKIP_BENCH=1 trains only.
 # BTASKS: the bench tasks (default niah_single,hashhop).
+# Since session 16, WRITE=0 trains the no-write control (`icmos train mag --no-write`: the same adapter on the same samples, the
+# memory never written; its checkpoint's meta says write: false) and benches it as it was trained (mag_nowrite in place of mag);
+# give it the SEED of the writing run it controls. STEPS caps the optimizer steps per phase (default: the time limit decides).
 set -u
 CMD=${1:-}
 if [ "${MAG_GPU_TEST:-0}" = 1 ]; then
@@ -31,7 +34,9 @@ else
   MODEL=(--model "${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}")
   export CUDA_VISIBLE_DEVICES=${GPU:-2} ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache}
 fi
-LR=${LR:-2e-3}; PHASES=${PHASES:-needle,hashhop-long}
+LR=${LR:-2e-3}; PHASES=${PHASES:-needle,hashhop-long}; STEPS=${STEPS:-100000}; WRITE=${WRITE:-1}
+case "$WRITE" in 1) NOWRITE=; MAGV=mag;; 0) NOWRITE=--no-write; MAGV=mag_nowrite;;
+  *) echo "mag17_gpu.sh: WRITE: give 1 (write the memory, the default) or 0 (the no-write control) (got $WRITE)" >&2; exit 2;; esac
 CODE=${CODE:-$R.code}   # a snapshot of icmos/ taken at start: later calls may re-sync the working tree under a running job
 export PYTHONUNBUFFERED=1 TQDM_MININTERVAL=30 HF_HUB_OFFLINE=1 PYTHONPATH=/tmp/site:$CODE
 PY=${PY:-python3}
@@ -62,16 +67,16 @@ run)
   t0=$SECONDS
   ts() { date -u +%T; }
   left() { echo $(( TOTAL - (SECONDS - t0) )); }
-  echo "=== $(ts) mag17 total=${TOTAL}s train=${TRAIN_S}s phases=$PHASES length=$LEN batch=$BATCH lr=$LR window=$W n=$N bench_batch=$BENCH_B ${DEVF[*]} ${MODEL[*]:-embedded}"
+  echo "=== $(ts) mag17 total=${TOTAL}s train=${TRAIN_S}s phases=$PHASES length=$LEN batch=$BATCH lr=$LR write=$WRITE window=$W n=$N bench_batch=$BENCH_B ${DEVF[*]} ${MODEL[*]:-embedded}"
   [ "${DEVF[1]}" = cuda ] && nvidia-smi --query-gpu=index,name,memory.used,memory.total --format=csv,noheader
   cd "$R" || exit 1   # imports from the snapshot ($CODE), not from a working tree that a later call may re-sync
   "$PY" -c 'import transformers, torch, icmos; print("transformers", transformers.__version__, "torch", torch.__version__, "icmos", icmos.__file__)'
   # 1. training: the phases split TRAIN_S (less the model load); the hard timeout leaves one step's overshoot per phase
   np=$(echo "$PHASES" | tr ',' '\n' | wc -l); per=$(( (TRAIN_S - LOAD) / np ))
   echo "=== $(ts) left=$(left)s: train mag $PHASES, ${per}s per phase"
-  timeout -k 10 $(( TRAIN_S + 90 )) "${ICM[@]}" train mag "${MODEL[@]}" "${DEVF[@]}" --threads $TH --phase "$PHASES" --steps 100000 \
+  timeout -k 10 $(( TRAIN_S + 90 )) "${ICM[@]}" train mag "${MODEL[@]}" "${DEVF[@]}" --threads $TH --phase "$PHASES" --steps $STEPS \
     --time-limit $per --window $W --mem-chunk 64 --length $LEN --batch $BATCH --workers $WORKERS --log-every 1 --save-every $SAVE \
-    --lr $LR --out "$R/ckpt" --log "$R/mag_train_gpu.csv" --seed ${SEED:-10000} ${RESUME:+--resume "$RESUME"}
+    --lr $LR --out "$R/ckpt" --log "$R/mag_train_gpu.csv" --seed ${SEED:-10000} ${RESUME:+--resume "$RESUME"} $NOWRITE
   rc=$?; echo "=== $(ts) train exit $rc left=$(left)s"
   CK=; for p in $(echo "$PHASES" | tr ',' '\n' | tac); do [ -f "$R/ckpt/$p/mag_config.json" ] && { CK=$R/ckpt/$p; break; }; done
   [ -n "$CK" ] && echo "checkpoint: $CK $("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["meta"])' "$CK/mag_config.json")" \
@@ -89,11 +94,11 @@ run)
   }
   if [ "${SKIP_BENCH:-0}" = 1 ]; then echo "$(ts) $(( SECONDS - t0 ))s (train only)" > "$R/DONE"; exit 0; fi
   MARGIN=$(( LOAD * 3 ))   # one batch of the longest cell may still run after the time limit
-  bench 120 mag,streaming,full ${BTASKS:-niah_single,hashhop} ${LENS_A:-$LA,$LB} --n $N --batch $BENCH_B --out "$R/mag_gpu.csv"
-  bench 100 mag,streaming,full ppl 512 --n $PPL_N --out "$R/mag_gpu.csv"
+  bench 120 $MAGV,streaming,full ${BTASKS:-niah_single,hashhop} ${LENS_A:-$LA,$LB} --n $N --batch $BENCH_B --out "$R/mag_gpu.csv"
+  bench 100 $MAGV,streaming,full ppl 512 --n $PPL_N --out "$R/mag_gpu.csv"
   [ -n "$CK" ] && bench 100 mag niah_single $LB --diag-only --out "$R/mag_gpu.csv" --diag-out "$R/mag_diag_gpu.csv" \
     --probe-out "$R/mag_probe_gpu.csv"
-  MARGIN=$(( LOAD * 4 )); bench $(( LOAD * 6 )) mag,streaming ${BTASKS:-niah_single,hashhop} $LC --n $N --batch $BENCH_B --out "$R/mag_gpu.csv"
+  MARGIN=$(( LOAD * 4 )); bench $(( LOAD * 6 )) $MAGV,streaming ${BTASKS:-niah_single,hashhop} $LC --n $N --batch $BENCH_B --out "$R/mag_gpu.csv"
   echo "=== $(ts) done in $(( SECONDS - t0 ))s"
   for f in "$R"/*.csv; do [ -f "$f" ] && echo "$f: $(( $(wc -l < "$f") - 1 )) rows"; done
   du -sh "$R/ckpt"/* 2>/dev/null
