@@ -603,7 +603,8 @@ def train_main(args) -> int:
         print(f"icmos: phase {phase} from {src or 'a fresh adapter'}", file=sys.stderr)
         prior = int(mag_meta(src).get('steps_total', mag_meta(src).get('steps', 0))) if src else 0  # every earlier run and phase
         rows = train_phase(model, tok, mag, phase, tc, index=i, label=label, prior_steps=prior)
-        print(f"icmos: phase {phase}: {len(rows)} steps, loss {rows[0]['loss']} -> {rows[-1]['loss']}, saved {Path(tc.out) / phase}", file=sys.stderr)
+        print(f"icmos: phase {phase}: {rows[-1]['step'] + 1} steps ({len(rows)} samples; {prior + rows[-1]['step'] + 1} in all), "
+              f"loss {rows[0]['loss']} -> {rows[-1]['loss']} (first / last sample), saved {Path(tc.out) / phase}", file=sys.stderr)
     return 0
 
 # %% ../nbs/api/41_mag.ipynb #880aff5d

@@ -346,7 +346,10 @@ class Trimmer(KVPolicy):
         sc = self._scorer(observer.mods[0])
         v = param_versions(sc.parameters())
         if v is None: return False  # weights made under inference mode have no version to key a graph on: evict eagerly
-        key = (L, b, c, n, has, hs[0].dtype, l0.keys.dtype, str(l0.keys.device), self.budget, *self.structure(sc), self.feat_dtype,
+        # every buffer's shape and dtype is in the key: two models one scorer fits (hidden size, layers, KV heads) may differ in
+        # head dim or query heads, and a `stack(out=)` into a buffer of another shape resizes it, away from the memory the graph reads
+        key = (L, b, c, n, has, sig(l0), tuple(x.dtype for x in (l0.keys, l0.pos, *l0.extra.values())), hs[0].shape, hs[0].dtype,
+               qs[0].shape, qs[0].dtype, tuple(observer.inv_freq.shape), str(l0.keys.device), self.budget, *self.structure(sc), self.feat_dtype,
                tuple(p.data_ptr() for p in sc.parameters()), v)
         graphs, counts = sc.__dict__.setdefault('_icmos_graphs', {}), sc.__dict__.setdefault('_icmos_graph_seen', {})
         G = graphs.pop(key, None)
@@ -369,6 +372,9 @@ class Trimmer(KVPolicy):
             try: G['graph'], G['out'] = _cuda_graph(lambda: self._graph_step(*args), l0.keys.device)
             except ICMOSError: raise
             except Exception as ex: return self._no_graph(f'capturing the eviction failed ({type(ex).__name__}: {ex})')
+            # the joint weight (`TrimmerScorer._joint`, feat_dtype='model') is read by the graph but made outside it, and the scorer
+            # caches one dtype's: held here, so that another dtype's eviction replacing it cannot free memory the graph still reads
+            G['held'] = sc.__dict__.get('_icmos_joint')
         G['graph'].replay()
         graphs[key] = G  # the most recent last; the oldest goes beyond `_GRAPHS`
         if len(graphs) > _GRAPHS: graphs.pop(next(iter(graphs)))

@@ -99,3 +99,30 @@ def test_graph_replay_makes_no_host_sync():
     blocks(m, pol, ids, 8)  # captures (a capture synchronises)
     assert len(sc._icmos_graphs) == 1
     prefill_evicting_without_sync(m, pol, ids, 8)
+
+def test_graph_key_has_every_buffer_shape():
+    """Two models one scorer fits (hidden size, layers, KV heads) whose head dims differ: the second gets its own graph, not the
+    first's buffers (a `stack(out=)` into a buffer of another shape resizes it, away from the memory a CUDA graph reads)."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+    m = tiny_llama(); sc = random_scorer(m); ids = random_prompt(84, seed=2).ids()
+    torch.manual_seed(1)
+    m2 = LlamaForCausalLM(LlamaConfig(**{**m.config.to_dict(), 'head_dim': 32})).eval().requires_grad_(False)
+    assert m2.model.layers[0].self_attn.head_dim != m.model.layers[0].self_attn.head_dim
+    caps = []
+    def fake(fn, dev): caps.append(1); r = Replay(fn); return r, r.out
+    with mock.patch.object(T, '_graphs_run', lambda x: True), mock.patch.object(T, '_cuda_graph', fake), warnings.catch_warnings():
+        warnings.simplefilter('error')  # a resized `out=` buffer warns
+        compare(m, sc, ids, chunks=(8,)); compare(m2, sc, ids, chunks=(8,))
+    assert len(caps) == 2 and len(sc._icmos_graphs) == 2
+
+def test_graph_holds_the_joint_weight_it_reads():
+    """With bf16 features the graph reads the scorer's joint weight, made outside it and cached for one dtype only: another dtype's
+    eviction replaces that cache, so the graph's entry must hold the tensor (else a replay reads freed memory)."""
+    m = tiny_llama().to(torch.bfloat16); sc = random_scorer(m); ids = random_prompt(84, seed=2).ids()
+    def fake(fn, dev): r = Replay(fn); return r, r.out
+    with mock.patch.object(T, '_graphs_run', lambda x: True), mock.patch.object(T, '_cuda_graph', fake):
+        compare(m, sc, ids, chunks=(8,), feat_dtype='model')
+    W = sc._icmos_joint[1]
+    sc._joint(torch.float16)  # another model's (float16) eviction through the same scorer
+    assert sc._icmos_joint[1] is not W
+    assert all(G.get('held') is not None and G['held'][1] is W for G in sc._icmos_graphs.values())

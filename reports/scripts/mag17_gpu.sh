@@ -44,6 +44,12 @@ ICM=("$PY" -c 'import sys; from icmos.cli import main; sys.exit(main())')
 
 case "$CMD" in
 start)
+  if [ -n "${RESUME:-}" ]; then  # checked before anything is deleted; the run itself works in $R, so the path is made absolute
+    RESUME=$(cd "$RESUME" 2>/dev/null && pwd) || { echo "mag17_gpu.sh: RESUME: no such folder" >&2; exit 2; }
+    case "$RESUME/" in "$R"/*) echo "mag17_gpu.sh: RESUME=$RESUME is inside R=$R, which start deletes: copy the adapter out, or give another R" >&2; exit 2;; esac
+    [ -n "${SEED:-}" ] || { echo "mag17_gpu.sh: RESUME needs SEED= (a first training seed no earlier run used), else the run repeats the default seed's samples" >&2; exit 2; }
+    export RESUME
+  fi
   rm -rf "$R" "$CODE"; mkdir -p "$R" "$CODE"
   cp -r icmos "$CODE/" && cp "$0" "$R/mag17_gpu.sh" && git rev-parse HEAD > "$R/commit.txt" 2>/dev/null
   MAG_GPU_TEST=${MAG_GPU_TEST:-0} R=$R CODE=$CODE PY=$PY setsid nohup bash "$R/mag17_gpu.sh" run > "$R/run.log" 2>&1 < /dev/null &
