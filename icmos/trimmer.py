@@ -350,7 +350,7 @@ class Trimmer(KVPolicy):
         # head dim or query heads, and a `stack(out=)` into a buffer of another shape resizes it, away from the memory the graph reads
         key = (L, b, c, n, has, sig(l0), tuple(x.dtype for x in (l0.keys, l0.pos, *l0.extra.values())), hs[0].shape, hs[0].dtype,
                qs[0].shape, qs[0].dtype, tuple(observer.inv_freq.shape), str(l0.keys.device), self.budget, *self.structure(sc), self.feat_dtype,
-               tuple(p.data_ptr() for p in sc.parameters()), v)
+               sc.cfg.prior, tuple(p.data_ptr() for p in sc.parameters()), v)
         graphs, counts = sc.__dict__.setdefault('_icmos_graphs', {}), sc.__dict__.setdefault('_icmos_graph_seen', {})
         G = graphs.pop(key, None)
         if G is None:
