@@ -22,7 +22,7 @@ from .presses import ratio_budget
 # %% auto #0
 __all__ = ['PROTECT', 'ATTN_NAME', 'LORA_FILE', 'TRAIN_TASKS', 'TRAIN_SEED0', 'BENCH_COLUMNS', 'PRESSES', 'check_structure',
            'protected', 'check_room', 'TrimmerConfig', 'TrimmerScorer', 'save_trimmer', 'load_trimmer', 'Trimmer',
-           'soft_masked', 'soft_topk', 'lora_layers', 'add_lora', 'lora_off', 'apply_lora', 'trimmer_loss',
+           'graph_mb', 'soft_masked', 'soft_topk', 'lora_layers', 'add_lora', 'lora_off', 'apply_lora', 'trimmer_loss',
            'training_example', 'training_batch', 'TrainConfig', 'TrainData', 'train_trimmer', 'train_args',
            'train_main', 'default_checkpoint', 'TrimmerMethod', 'load_scorer', 'TrimmerBench', 'policy_spec',
            'sample_depth', 'run_trimmer_sample', 'run_trimmer_bench', 'merge_rows', 'bench_args', 'bench_main']
@@ -211,8 +211,10 @@ class Trimmer(KVPolicy):
                             # fuses the fp32 cast, layer norm and the score's elementwise chain into fewer kernels (issue 16, for
                             # a GPU's launch-bound eviction); the same scores up to float rounding; not yet measured on a GPU
 
-    graph: bool = False  # on a CUDA device, a batched eviction of every layer whose shapes were seen before runs as a CUDA graph replay
-                         # (`evict_all`: scores, top-k; the gather stays eager): one launch instead of ~130 (issue 16); elsewhere eager, warned once
+    graph: bool | None = None  # on a CUDA device, a batched eviction of every layer whose shapes were seen before runs as a CUDA graph replay
+                               # (`evict_all`: scores, top-k; the gather stays eager): one launch instead of ~130 (issue 16). None (default):
+                               # wherever it can run (CUDA, hook and compiled off), else eager, silently; True: asked for, so eager elsewhere
+                               # is warned once; False: always eager
     feat_dtype: str = 'float32'  # 'model': the features in the hidden states' dtype (bf16 on a GPU) with float32 accumulation, no cast
                                  # copy (`TrimmerScorer.features`); 'float32': cast first (the scorer's training precision)
 
@@ -227,8 +229,10 @@ class Trimmer(KVPolicy):
     def __post_init__(self):
         super().__post_init__()
         for k in ('hook', 'compiled', 'graph'):
-            if not isinstance(getattr(self, k), bool): raise ICMOSError(f'Trimmer.{k} must be True or False (got {getattr(self, k)!r})')
-        if self.graph and (self.hook or self.compiled):
+            v = getattr(self, k)
+            if not isinstance(v, bool) and not (k == 'graph' and v is None):
+                raise ICMOSError(f"Trimmer.{k} must be True or False{' (or None: where it can run)' if k == 'graph' else ''} (got {v!r})")
+        if self.graph is True and (self.hook or self.compiled):
             raise ICMOSError('Trimmer.graph captures the eviction with its features: it takes hook=False and compiled=False')
         if self.feat_dtype not in ('float32', 'model'): raise ICMOSError(f"Trimmer.feat_dtype must be 'float32' or 'model' (got {self.feat_dtype!r})")
 
@@ -275,7 +279,7 @@ class Trimmer(KVPolicy):
     def score(self, keys, values, hidden=None, attn=None, obs=None):
         "One layer's scores, or with a stacked observation (`Observation.stack`) every stacked layer's (L', b, h_kv, n) in one pass."
         sc, l = self._scorer(obs.module), obs.layer_idx
-        if self.graph and not _graphs_run(keys) and not self.__dict__.get('_graph_off'): self._no_graph('CUDA graphs need a CUDA device')
+        if self.graph is True and not _graphs_run(keys) and not self.__dict__.get('_graph_off'): self._no_graph('CUDA graphs need a CUDA device')
         one = isinstance(obs.state, dict)
         sts = [obs.state] if one else obs.state
         b, H, n, _ = keys.shape[-4:]
@@ -316,15 +320,17 @@ class Trimmer(KVPolicy):
         "Evict eagerly from now on, saying why once."
         if not self.__dict__.get('_graph_off'):
             self._graph_off = True
-            warnings.warn(f'Trimmer(graph=True): {why}; evicting eagerly', stacklevel=3)
+            warnings.warn(f'Trimmer(graph={self.graph!r}): {why}; evicting eagerly', stacklevel=3)
         return False
 
-    def _graph_step(self, sc, module, H, old, last, l, K, Pos, Q, inv): # static buffers -> kept indices (L, b, h_kv, budget), F, P
-        "What the CUDA graph of `evict_all` runs: the batched `score` (the same `_rank`) and `_choose` on stacked buffers."
+    def _graph_step(self, sc, module, H, old, last, l, K, Pos, Q, inv, moved: bool): # static buffers -> kept indices (L, b, h_kv, budget), F, P
+        """What the CUDA graph of `evict_all` runs: the batched `score` (the same `_rank`) and `_choose` on stacked buffers. `moved`: some
+        layer's keys are not at their index (`PositionedLayer.moved`); if none is, the keys are served as stored, no rotation (as eagerly)."""
         t, imp, summary = self.summarise(l, H, module)
         att = None
         if sc.cfg.prior:  # served keys as `Observation.stack` rotates them, the last query's attention as `Observation.attention`
-            o = Observation(rotate(K, torch.arange(K.shape[-2], device=K.device) - Pos, inv), None, Q, inv, [], l, chunk=H.shape[-2])
+            Ks = rotate(K, torch.arange(K.shape[-2], device=K.device) - Pos, inv) if moved else K  # unmoved: a rotation by 0, ~0.6 ms at 8K
+            o = Observation(Ks, None, Q, inv, [], l, chunk=H.shape[-2])
             att = sc.attention_features(o.attention(last=1)[..., 0, :], K.shape[-3])
         s, F, P = self._rank(sc, t, imp, summary, old, last, l, att, False)
         return _choose(s, self.budget), F, P
@@ -335,8 +341,8 @@ class Trimmer(KVPolicy):
         and kept with the scorer (at most `_GRAPHS` shapes). The layers' tensors are copied into the graph's static buffers, the
         graph replayed, and `keep_layers` gathers the kept tokens from those buffers into new tensors: a cache never holds the
         graph's memory, which the next replay overwrites. Same kernels on the same inputs: the same kept tokens as eagerly."""
-        if not self.graph or self.__dict__.get('_graph_off'): return False
-        if not _graphs_run(layers[0].keys): return self._no_graph('CUDA graphs need a CUDA device')
+        if self.graph is False or self.hook or self.compiled or self.__dict__.get('_graph_off'): return False
+        if not _graphs_run(layers[0].keys): return self.graph is True and self._no_graph('CUDA graphs need a CUDA device')
         L, seen, l0 = len(layers), observer.seen, layers[0]
         if len(seen) < L or any(seen[i][0] is None for i in range(L)): return False  # not observed (eager says so)
         hs, qs = [seen[i][0] for i in range(L)], [seen[i][1] for i in range(L)]
@@ -348,7 +354,8 @@ class Trimmer(KVPolicy):
         if v is None: return False  # weights made under inference mode have no version to key a graph on: evict eagerly
         # every buffer's shape and dtype is in the key: two models one scorer fits (hidden size, layers, KV heads) may differ in
         # head dim or query heads, and a `stack(out=)` into a buffer of another shape resizes it, away from the memory the graph reads
-        key = (L, b, c, n, has, sig(l0), tuple(x.dtype for x in (l0.keys, l0.pos, *l0.extra.values())), hs[0].shape, hs[0].dtype,
+        moved = any(x.moved for x in layers)  # a graph without the keys' rotation when no layer moved (a prompt's first eviction)
+        key = (L, b, c, n, has, moved, sig(l0), tuple(x.dtype for x in (l0.keys, l0.pos, *l0.extra.values())), hs[0].shape, hs[0].dtype,
                qs[0].shape, qs[0].dtype, tuple(observer.inv_freq.shape), str(l0.keys.device), self.budget, *self.structure(sc), self.feat_dtype,
                sc.cfg.prior, tuple(p.data_ptr() for p in sc.parameters()), v)
         graphs, counts = sc.__dict__.setdefault('_icmos_graphs', {}), sc.__dict__.setdefault('_icmos_graph_seen', {})
@@ -358,6 +365,7 @@ class Trimmer(KVPolicy):
             if counts[key] < 2: return False
             if len(counts) > 64: counts.clear()
             d, dev = l0.keys.shape[-1], l0.keys.device
+            r0 = torch.cuda.memory_reserved(dev) if dev.type == 'cuda' else 0
             e = lambda *s, dtype: torch.empty(*s, dtype=dtype, device=dev)
             G = dict(H=e(L, *hs[0].shape, dtype=hs[0].dtype), K=e(L, *l0.keys.shape, dtype=l0.keys.dtype), Pos=e(L, *l0.pos.shape, dtype=torch.long),
                        Q=e(L, b, qs[0].shape[-1] // d, 1, d, dtype=qs[0].dtype), last=e((), dtype=torch.long), l=torch.arange(L, device=dev),
@@ -368,19 +376,24 @@ class Trimmer(KVPolicy):
         if sc.cfg.prior: torch.stack([q[:, -1] for q in qs], out=G['Q'].view(L, b, -1))
         G['last'].fill_(l0.n_seen - c); G['inv'].copy_(observer.inv_freq)
         if 'graph' not in G:
-            args = [sc, observer.mods[0]] + [G[k] for k in ('H', 'old', 'last', 'l', 'K', 'Pos', 'Q', 'inv')]
+            args = [sc, observer.mods[0]] + [G[k] for k in ('H', 'old', 'last', 'l', 'K', 'Pos', 'Q', 'inv')] + [moved]
             try: G['graph'], G['out'] = _cuda_graph(lambda: self._graph_step(*args), l0.keys.device)
             except ICMOSError: raise
             except Exception as ex: return self._no_graph(f'capturing the eviction failed ({type(ex).__name__}: {ex})')
             # the joint weight (`TrimmerScorer._joint`, feat_dtype='model') is read by the graph but made outside it, and the scorer
             # caches one dtype's: held here, so that another dtype's eviction replacing it cannot free memory the graph still reads
             G['held'] = sc.__dict__.get('_icmos_joint')
+            G['mb'] = (torch.cuda.memory_reserved(dev) - r0) / 2 ** 20 if dev.type == 'cuda' else 0.0  # device memory the capture reserved (`graph_mb`)
         G['graph'].replay()
         graphs[key] = G  # the most recent last; the oldest goes beyond `_GRAPHS`
         if len(graphs) > _GRAPHS: graphs.pop(next(iter(graphs)))
         idx, F, P = G['out']
         keep_layers(layers, idx, [True] * L, stacked=dict(keys=G['K'], pos=G['Pos'], trim=F, trim_pos=P))
         return True
+
+def graph_mb(sc: TrimmerScorer) -> float:
+    "Device memory (MiB) that the eviction graphs a scorer holds reserved when captured: their static buffers and private pools (measured by `torch.cuda.memory_reserved`)."
+    return float(sum(G.get('mb', 0.0) for G in sc.__dict__.get('_icmos_graphs', {}).values()))
 
 def _graphs_run(x: torch.Tensor) -> bool: return x.is_cuda  # where `_cuda_graph` can capture (a CPU test replaces both)
 

@@ -32,7 +32,7 @@ def same(a, b):
 
 def compare(m, sc, ids, chunks=(8, 6, 8), **kw):
     "Eager vs graph, chunk sizes in turn (a new shape, then the first again: its graph reused); returns the graph policy."
-    e, g = T.Trimmer(budget=16, scorer=sc, sinks=2, window=0.25, **kw), T.Trimmer(budget=16, scorer=sc, sinks=2, window=0.25, graph=True, **kw)
+    e, g = T.Trimmer(budget=16, scorer=sc, sinks=2, window=0.25, graph=False, **kw), T.Trimmer(budget=16, scorer=sc, sinks=2, window=0.25, graph=True, **kw)
     for chunk in chunks: same(blocks(m, e, ids, chunk), blocks(m, g, ids, chunk))
     return g
 
@@ -51,8 +51,9 @@ def test_graph_path_logic_on_cpu(prior):
     with mock.patch.object(T, '_graphs_run', lambda x: True), mock.patch.object(T, '_cuda_graph', fake), warnings.catch_warnings():
         warnings.simplefilter('error')
         compare(m, sc, random_prompt(84, seed=2).ids())
-    # captured on a shape's second sighting: chunks of 8 (cache 24), of 6 (cache 22), and the last block of 4 (cache 20) on the third run
-    assert len(caps) == 3 and len(sc._icmos_graphs) == 3
+    # captured on a shape's second sighting: chunks of 8 (cache 24), of 6 (cache 22), the last block of 4 (cache 20) on the third run,
+    # and the prompt's first eviction (cache 24, no layer moved yet: no rotation) on the third run
+    assert len(caps) == 4 and len(sc._icmos_graphs) == 4
 
 def test_graph_not_keyed_on_inference_weights():
     "A scorer made under inference mode has no version counters to key a graph on: the eviction stays eager, with no error."
@@ -126,3 +127,28 @@ def test_graph_holds_the_joint_weight_it_reads():
     sc._joint(torch.float16)  # another model's (float16) eviction through the same scorer
     assert sc._icmos_joint[1] is not W
     assert all(G.get('held') is not None and G['held'][1] is W for G in sc._icmos_graphs.values())
+
+def test_graph_rotates_keys_only_when_a_layer_moved():
+    "A prompt's first eviction (every layer's keys still at their index) is captured without the keys' rotation, later ones with it; both keep what eager keeps."
+    m = tiny_llama(); sc = random_scorer(m)
+    sc.att.mul_(1e4)  # the prior (attention over the served keys) dominates the scores: a wrong rotation changes the kept tokens
+    def fake(fn, dev): r = Replay(fn); return r, r.out
+    with mock.patch.object(T, '_graphs_run', lambda x: True), mock.patch.object(T, '_cuda_graph', fake):
+        compare(m, sc, random_prompt(84, seed=2).ids(), chunks=(8, 8))
+    assert sorted((k[3], k[5]) for k in sc._icmos_graphs) == [(20, True), (24, False), (24, True)]  # key[3]: cache length, key[5]: `moved`
+
+def test_graph_default_is_where_it_can_run():
+    "graph=None (the default): a graph where CUDA graphs run, silently eager elsewhere or with hook/compiled; a bad value is refused."
+    m = tiny_llama(); sc = random_scorer(m); ids = random_prompt(84, seed=2).ids()
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')  # no warning: the default asked for nothing
+        same(blocks(m, T.Trimmer(budget=16, scorer=sc, sinks=2, window=0.25), ids, 8),
+             blocks(m, T.Trimmer(budget=16, scorer=sc, sinks=2, window=0.25, graph=False), ids, 8))
+        assert '_icmos_graphs' not in sc.__dict__
+        def fake(fn, dev): r = Replay(fn); return r, r.out
+        with mock.patch.object(T, '_graphs_run', lambda x: True), mock.patch.object(T, '_cuda_graph', fake):
+            blocks(m, T.Trimmer(budget=16, scorer=sc, sinks=2, window=0.25, hook=True), ids, 8)
+            assert not sc.__dict__.get('_icmos_graphs')  # hook: features in the hooks, never a graph
+            blocks(m, T.Trimmer(budget=16, scorer=sc, sinks=2, window=0.25), ids, 8)
+            assert len(sc._icmos_graphs) == 1 and T.graph_mb(sc) == 0.0  # the steady block shape; no CUDA memory on the CPU
+    with pytest.raises(T.ICMOSError, match='True or False'): T.Trimmer(budget=16, graph='yes')

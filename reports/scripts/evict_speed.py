@@ -27,8 +27,13 @@ rows capture in their first timed rep (the warm-up is the first sighting) and th
 graphs stay with the scorer across passes). On the CPU it evicts eagerly, warned once. A/B against the eager Trimmer and the press:
   python reports/scripts/evict_speed.py --device cuda --dtype bfloat16 --lengths 8000 --blocks 32000:2048:4096 \
     --policies streaming 'trimmer[sinks=4;window=0.25]' 'trimmer[sinks=4;window=0.25;graph=1]' 'trimmer[sinks=4;window=0.25;feat_dtype=model;graph=1]' \
-    --out evict_speed_s15.csv --profile-out evict_profile_s15.csv"""
-import argparse, csv, importlib, os, statistics, subprocess, sys, tempfile, time
+    --out evict_speed_s15.csv --profile-out evict_profile_s15.csv
+Since session 16 the graph is the Trimmer's default on CUDA (`graph=0`: eager); every Trimmer spec gets its own copy of the scorer, so
+the new column `graph_mb` (`icmos.trimmer.graph_mb`: device memory its eviction graphs reserved when captured) is that policy's alone.
+  python reports/scripts/evict_speed.py --device cuda --dtype bfloat16 --lengths 4096,8000 --blocks 32000:2048:4096 \
+    --policies streaming tova 'trimmer[sinks=4;window=0.25;graph=0]' 'trimmer[sinks=4;window=0.25]' 'trimmer[sinks=4;window=0.25;feat_dtype=model]' \
+    --out evict_speed_s16.csv --profile-out evict_profile_s16.csv"""
+import argparse, copy, csv, importlib, os, statistics, subprocess, sys, tempfile, time
 import numpy as np
 import torch
 from torch.profiler import profile, ProfilerActivity
@@ -36,7 +41,7 @@ from icmos.core import ICMOSConfig, load_model, prefill
 from icmos.eval import device_name
 import icmos.kv as kv_new
 from icmos.presses import ratio_budget
-from icmos.trimmer import default_checkpoint, load_trimmer, policy_spec, _policy
+from icmos.trimmer import Trimmer, default_checkpoint, graph_mb, load_trimmer, policy_spec, _policy
 
 p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
 p.add_argument('--model', default=None); p.add_argument('--device', default='cpu'); p.add_argument('--dtype', default='float32')
@@ -74,7 +79,7 @@ if any(x.startswith('old:') for x in a.policies):
 
 def make_policy(spec, budget):
     "A policy of the current code, or with the prefix 'old:' of --old-rev's (its own classes and scorer)."
-    if not spec.startswith('old:'): return _policy(spec, budget, sc)
+    if not spec.startswith('old:'): return _policy(spec, budget, copy.deepcopy(sc))  # its own scorer: its graphs (`graph_mb`) are its own
     name, over = policy_spec(spec[4:])
     return OLD['trimmer'].Trimmer(budget=budget, scorer=OLD['sc'], **over) if name == 'trimmer' else OLD['kv'].POLICIES[name](budget=budget)
 
@@ -82,7 +87,8 @@ def mod(spec): return OLD['kv'] if spec.startswith('old:') else kv_new  # whose 
 dev, cuda = device_name(model), model.device.type == 'cuda'
 sync = (lambda: torch.cuda.synchronize()) if cuda else (lambda: None)
 cols = ['policy', 'context_tokens', 'budget_tokens', 'batched', 'reps', 'prefill_s', 'evict_s', 'tok_s', 'kernels', 'same_as_layerwise', 'dtype', 'device',
-        'prefill_p10_s', 'prefill_p90_s', 'evict_p10_s', 'evict_p90_s', 'mode', 'chunk_tokens']
+        'prefill_p10_s', 'prefill_p90_s', 'evict_p10_s', 'evict_p90_s', 'mode', 'chunk_tokens', 'graph_mb']
+gmb = lambda pol: round(graph_mb(pol.scorer), 1) if isinstance(pol, Trimmer) and pol.scorer is not None else ''  # '' : not a (current) Trimmer
 new = not os.path.exists(a.out) or os.path.getsize(a.out) == 0
 if not new and open(a.out).readline().strip().split(',') != cols: sys.exit(f'{a.out} has other columns (an older run of this script): give another --out')
 f = open(a.out, 'a', newline=''); w = csv.DictWriter(f, cols)
@@ -164,7 +170,7 @@ for L in map(int, a.lengths.split(',')):
                    evict_s=round(es, 5), tok_s=round(L / (ps + es), 1), kernels=ks[c],
                    same_as_layerwise='' if not batched else bool(torch.equal(kept[c], kept[(name, False)])), dtype=a.dtype, device=dev,
                    prefill_p10_s=round(q(P, 10), 5), prefill_p90_s=round(q(P, 90), 5), evict_p10_s=round(q(E, 10), 5), evict_p90_s=round(q(E, 90), 5),
-                   mode='one_chunk', chunk_tokens=L)
+                   mode='one_chunk', chunk_tokens=L, graph_mb=gmb(pols[c]))
         w.writerow(row); f.flush(); print(row, flush=True)
 if a.profile_out and prof_rows:
     with open(a.profile_out, 'w', newline='') as pf:
@@ -183,5 +189,6 @@ for spec in filter(None, a.blocks.split(',')):
         ps = statistics.median(ts[name])
         row = dict(policy=name, context_tokens=L, budget_tokens=B, batched=True, reps=a.block_reps, prefill_s=round(ps, 5), evict_s='',
                    tok_s=round(L / ps, 1), kernels=ks[name], same_as_layerwise='', dtype=a.dtype, device=dev, prefill_p10_s=round(q(ts[name], 10), 5),
-                   prefill_p90_s=round(q(ts[name], 90), 5), evict_p10_s='', evict_p90_s='', mode='blocks', chunk_tokens=C)
+                   prefill_p90_s=round(q(ts[name], 90), 5), evict_p10_s='', evict_p90_s='', mode='blocks', chunk_tokens=C,
+                   graph_mb=gmb(pols[name]))
         w.writerow(row); f.flush(); print(row, flush=True)

@@ -35,7 +35,7 @@ R=${R:-/root/t16}; M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; DE
 CK=${CK:-data/trimmer-smollm2-v3}; L4=${L4:-4K}; L8=${L8:-8000}; L32=${L32:-32K}; L128=${L128:-128K}; LB=${LB:-4096}; RL=${RL:-128K,1M}
 SPEED_LENS=${SPEED_LENS:-4096,8000}; QA=${QA:-niah_single,niah_multikey,blockfacts,prose_needle}
 P48=${P48-full streaming knorm snapkv tova h2o expected_attention trimmer}; PL=${PL-streaming knorm snapkv tova trimmer}
-TU4=${TU4-}; TU8=${TU8-}; G4=${G4:-0}; G8=${G8:-1}; SPEED=${SPEED:-1}; GL32=${GL32:-2}; GL128=${GL128:-3}; GRT=${GRT:-3}; GR=(${GREDO:-0 2 3})  # GL32/GL128: GPU lists, round robin
+TU4=${TU4-}; TU8=${TU8-}; TL32=${TL32-}; G4=${G4:-0}; G8=${G8:-1}; SPEED=${SPEED:-1}; GL32=${GL32:-2}; GL128=${GL128:-3}; GRT=${GRT:-3}; GR=(${GREDO:-0 2 3})  # GL32/GL128: GPU lists, round robin
 source "$(dirname "$0")/_gpu_common.sh"  # from_copy, gpu_site
 # start / redo on the GPU run from a copy of the tree, a new folder per call (session 11 lost 5 of 58 jobs to a shared one)
 case "${1:-}" in start|redo) from_copy T16_COPY /root/w reports/scripts/trimmer16_gpu.sh "$@";; esac
@@ -54,7 +54,7 @@ tb() { local out=$1 pol=$2 tasks=$3 len=$4; shift 4
 # the jobs of `start` and `redo`: one prefill at 4K / 8,000 tokens, every QA task + ppl and both ratios (extra: `--n $NT --start K`
 # to resume), and block by block at 32K / 128K, one task
 short_job() { local name=$1 g=$2 pol=$3 len=$4; shift 4; job $name $g "$(tb $name $pol $QA,ppl $len --ratios 0.75,0.875 "$@")"; }
-long_job() { local name=$1 g=$2 pol=$3 task=$4 len=$5; job $name $g "$(tb $name $pol $task $len --long-budget $LB --chunk-size $CS)"; }
+long_job() { local name=$1 g=$2 pol=$3 task=$4 len=$5; shift 5; job $name $g "$(tb $name $pol $task $len --long-budget $LB --chunk-size $CS "$@")"; }
 mkdir -p $R
 gpu_site  # PYTHONPATH (/tmp/site and this tree) and the .gpuw wheels
 case "${1:-}" in
@@ -64,10 +64,11 @@ start)
   # SPEED_POL: the timed policies (session 12 also ran --no-hook passes; with the hook off by default a variant is a policy spec:
   # trimmer[...;hook=1], trimmer[...;compiled=1]); GS: the GPU; SPEED_OLD: a folder holding an old icmos/ (or a git revision, where
   # the tree has .git) that runs the specs prefixed old: (old:streaming, old:trimmer[...]) interleaved with the current code
+  # SPEED_ARGS: more evict_speed.py options (session 16: --reps 40 --block-reps 10)
   if [ $SPEED = 1 ]; then set -f
     CUDA_VISIBLE_DEVICES=$(gpu ${GS:-3}) OMP_NUM_THREADS=4 timeout ${SPEED_TO:-420} $PY reports/scripts/evict_speed.py --model $M \
     --device $DEV --dtype $DT --lengths $SPEED_LENS --checkpoint $CK --blocks "${SPEED_BLOCKS-32000:2048:4096}" ${SPEED_OLD:+--old-rev $SPEED_OLD} --out $R/evict_speed.csv \
-    --profile-out $R/evict_profile.csv --policies ${SPEED_POL:-streaming tova snapkv knorm trimmer[sinks=4;window=0.25] trimmer[sinks=4;window=0.25;compiled=1]} \
+    --profile-out $R/evict_profile.csv ${SPEED_ARGS:-} --policies ${SPEED_POL:-streaming tova snapkv knorm trimmer[sinks=4;window=0.25] trimmer[sinks=4;window=0.25;compiled=1]} \
     > $R/evict_speed.log 2>&1; echo "evict_speed exit $?"; set +f; cut -d, -f1-8,17- $R/evict_speed.csv; fi
   echo $(( $(date +%s) + ${2:-1260} )) > $R/deadline
   for p in $P48; do
@@ -77,6 +78,9 @@ start)
   for pk in $TU4; do p=${pk%:*}; k=${pk#*:}; short_job s4_${p}_from$k $G4 $p $L4 --n $NT --start $k; done
   for pk in $TU8; do p=${pk%:*}; k=${pk#*:}; short_job s8_${p}_from$k $G8 $p $L8 --n $NT --start $k; done
   g32=($GL32); g128=($GL128); i=0
+  # TL32: 'policy:K ...' resumes the 32K cells of every QA task from sample K up to NT samples (session 16: n 30 -> 60)
+  for pk in $TL32; do p=${pk%:*}; k=${pk#*:}; for t in ${QA//,/ }; do
+    long_job l32_${p}_${t}_from$k ${g32[$(( i % ${#g32[@]} ))]} $p $t $L32 --n $NT --start $k; i=$(( i + 1 )); done; done
   for p in $PL; do
     for t in ${QA//,/ }; do
       long_job l32_${p}_$t ${g32[$(( i % ${#g32[@]} ))]} $p $t $L32
