@@ -365,6 +365,7 @@ class Trimmer(KVPolicy):
             if counts[key] < 2: return False
             if len(counts) > 64: counts.clear()
             d, dev = l0.keys.shape[-1], l0.keys.device
+            if dev.type == 'cuda': torch.cuda.empty_cache()  # the capture empties the cache too: without this, what it frees would count against the graph
             r0 = torch.cuda.memory_reserved(dev) if dev.type == 'cuda' else 0
             e = lambda *s, dtype: torch.empty(*s, dtype=dtype, device=dev)
             G = dict(H=e(L, *hs[0].shape, dtype=hs[0].dtype), K=e(L, *l0.keys.shape, dtype=l0.keys.dtype), Pos=e(L, *l0.pos.shape, dtype=torch.long),
