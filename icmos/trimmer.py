@@ -110,13 +110,19 @@ class TrimmerScorer(nn.Module):
         """Per-token features (float32), computed once when a token enters the cache. With a `dtype` (the model's: `Trimmer.feat_dtype`)
         the hidden states are not cast: layer norm (float32 inside) and one matmul for both projections (float32 accumulation) in
         `dtype`, rounded there once; the biases and the layer embedding are added in float32 by the cast itself (one kernel)."""
-        if dtype is None:
+        if dtype is None and torch.is_grad_enabled() and self.tok.weight.requires_grad:  # training: the layer norm as written, for autograd
             h, e = self._norm(hidden), self._at(self.layer.weight, layer)
             return self.tok(h) + (e if isinstance(layer, int) else e[:, None]), self.imp(h).transpose(-1, -2)
+        r = self.cfg.rank
+        if dtype is None:  # float32, the layer norm folded into the matmul: W LN(h) = (W h - mean(h) W 1) / std(h), no normalised copy of h
+            W, bias = self._joint(torch.float32)  # (8K tokens x 30 layers on an H200: ~1 ms less than layer norm, then two matmuls)
+            hf = hidden.float()
+            var, mu = torch.var_mean(hf, -1, keepdim=True, correction=0)
+            y = (F.linear(hf, W) - mu * W.sum(-1)) * torch.rsqrt(var + 1e-5) + self._at(bias, layer)[..., None, :]  # F.layer_norm's eps
+            return y[..., :r], y[..., r:].transpose(-1, -2)
         W, bias = self._joint(dtype)
         h = F.layer_norm(hidden.to(dtype), hidden.shape[-1:])
         y = torch.add(F.linear(h, W), self._at(bias, layer)[..., None, :])  # float32 out of a bf16 matmul and float32 biases, one kernel
-        r = self.cfg.rank
         return y[..., :r], y[..., r:].transpose(-1, -2)
 
     def _joint(self, dtype): # -> weight (r + h_kv, D) in `dtype`, biases (L, r + h_kv) float32

@@ -251,7 +251,7 @@ def test_compiled_trimmer_keeps_what_the_eager_one_keeps():
     for a, b in zip(se, sc_): torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-4)
     assert all(torch.equal(a, b) for x, y in zip(ke, kc) for a, b in zip(x, y)) and te == tc
     # chunks of 23, 23, 23 and 1 tokens and single decode steps: dynamic shapes, not one graph per length
-    assert torch._dynamo.utils.counters['stats']['unique_graphs'] <= 4  # torch 2.13: 4 (6 with dynamic=False)
+    assert torch._dynamo.utils.counters['stats']['unique_graphs'] <= 5  # torch 2.13: 5 since session 16 (`_joint`, the folded layer norm's weight cache, breaks the graph once; 4 before), 6 with dynamic=False
 
 def test_observer_forgets_what_another_policy_observed(tiny):
     """Features a `Trimmer(hook=True)` made in the hooks belong to it: pointing the Observer at another policy forgets them, so

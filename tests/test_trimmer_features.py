@@ -1,0 +1,35 @@
+"""`TrimmerScorer.features` at inference folds the layer norm into the matmul (issue 16: no normalised float32 copy of the hidden
+states); it must give the features of the layer norm as written (the training path), hidden states with outlier dimensions included."""
+import pytest, torch
+import torch.nn.functional as F
+from icmos.trimmer import TrimmerConfig, TrimmerScorer
+
+def scorer():
+    torch.manual_seed(0)
+    sc = TrimmerScorer(TrimmerConfig(64, 4, 2, rank=8)).eval()
+    for p in sc.parameters(): torch.nn.init.normal_(p, std=0.05)
+    return sc.requires_grad_(False)
+
+def written(sc, x, layer):
+    "The layer norm, then `tok` and `imp`: what the scorer was trained on."
+    h, e = F.layer_norm(x.float(), x.shape[-1:]), sc._at(sc.layer.weight, layer)
+    return sc.tok(h) + (e if isinstance(layer, int) else e[:, None]), sc.imp(h).transpose(-1, -2)
+
+@pytest.mark.parametrize('dtype', [torch.float32, torch.bfloat16])
+@pytest.mark.parametrize('stacked', [False, True])
+def test_folded_features_equal_layer_norm_features(dtype, stacked):
+    sc = scorer(); g = torch.Generator().manual_seed(1)
+    x = torch.randn(3, 2, 40, 64, generator=g); x[..., 5] *= 300; x[..., 9] += 40  # outlier dimensions, as an LLM's hidden states have
+    x = x.to(dtype)
+    layer, x = (torch.tensor([0, 3, 1]), x) if stacked else (2, x[0])
+    t, imp = sc.features(x, layer)
+    t0, i0 = written(sc, x, layer)
+    assert t.dtype == imp.dtype == torch.float32 and t.shape == t0.shape and imp.shape == i0.shape
+    torch.testing.assert_close(t, t0, rtol=1e-5, atol=2e-5); torch.testing.assert_close(imp, i0, rtol=1e-5, atol=2e-5)
+
+def test_training_takes_the_written_layer_norm():
+    "With gradients the features are the layer norm as written, and they reach every projection's weights."
+    sc = scorer().requires_grad_(True); x = torch.randn(2, 10, 64)
+    t, imp = sc.features(x, 1)
+    (t.sum() + imp.sum()).backward()
+    assert sc.tok.weight.grad is not None and sc.imp.weight.grad is not None and sc.layer.weight.grad is not None
