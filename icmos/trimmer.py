@@ -807,7 +807,11 @@ class TrimmerMethod(PolicyMethod):
     def policy(self) -> Trimmer: return Trimmer(budget=self.budget or self.default_budget, scorer=self._scorer)
 
     def prepare(self, model, prompt, cfg, progress=False):
-        self._scorer = load_scorer(model, self.checkpoint)
+        # the scorer is loaded once per model and checkpoint, not per prompt: its eviction graphs (`Trimmer.graph`) are reused
+        c = model.config
+        key = (id(model), str(model.device), str(self.checkpoint), getattr(c, '_name_or_path', ''), c.hidden_size, c.num_hidden_layers)
+        if self._scorer is None or getattr(self, '_scorer_key', None) != key:
+            self._scorer, self._scorer_key = load_scorer(model, self.checkpoint), key
         return super().prepare(model, prompt, cfg, progress)
 
 def load_scorer(model, checkpoint=None) -> TrimmerScorer:
