@@ -12,7 +12,7 @@ and the prompts (all tasks) only it answered (`wins`), only the press answered (
 A press is paired when it reached at least MIN_PAIRED of the Trimmer's samples in every task (or all of them, if the Trimmer
 reached fewer); the others are shown on their own
 samples (`qa_mean_own`, `n_own_min`)."""
-import re, sys
+import os, re, sys
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -21,7 +21,7 @@ from icmos.trimmer import merge_rows
 
 QA = ['niah_single', 'niah_multikey', 'blockfacts', 'prose_needle']
 PRESSES = ['streaming', 'knorm', 'snapkv', 'tova', 'h2o', 'expected_attention']
-MIN_PAIRED = 30
+MIN_PAIRED = int(os.environ.get("MIN_PAIRED", 30))  # env MIN_PAIRED: session 16 pairs the 32K cells at 60 (streaming, TOVA and the Trimmer topped up past 30)
 CELL = ['policy', 'task', 'context_tokens', 'compression_ratio']
 
 def shards(dirs) -> pd.DataFrame:
