@@ -450,15 +450,16 @@ class FusedLlama(torch.nn.Module):
         self._compiled = None
 
     @staticmethod
-    def _version(model) -> list | None:
-        "Each parameter's identity, storage and in-place version: what changes when a weight is replaced, re-pointed or written (None for inference tensors: `param_versions`)."
+    def _version(model) -> list:
+        """Each parameter's identity, storage and in-place version: what changes when a weight is replaced, re-pointed or written.
+        Weights made under `torch.inference_mode` have no version counter (`param_versions`): for them identity and storage only, so an
+        in-place write to such a weight is not seen (replacing or re-pointing it is)."""
         ps = list(model.parameters()); v = param_versions(ps)
-        return None if v is None else [(i, p.data_ptr(), n) for p, (i, n) in zip(ps, v)]
+        return [(id(p), p.data_ptr(), None if v is None else v[j][1]) for j, p in enumerate(ps)]
     def stale(self, model) -> bool:
-        "True if `model` moved, or a weight was replaced, re-pointed (`.data = ...`) or changed in place since the copy was made (always, for inference tensors: no version to compare)."
+        "True if `model` moved, or a weight was replaced, re-pointed (`.data = ...`) or changed in place since the copy was made (in place: not for inference tensors, `_version`)."
         if model.dtype != self.dtype or model.device != self.device: return True
-        v = self._version(model)
-        return v is None or v != self.version
+        return self._version(model) != self.version
 
     def rope(self, L: int) -> tuple[torch.Tensor, torch.Tensor]:
         "cos and sin tables `(L, head_dim)` for positions 0..L-1, from the model's own rotary embedding."
