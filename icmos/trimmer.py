@@ -807,9 +807,11 @@ class TrimmerMethod(PolicyMethod):
     def policy(self) -> Trimmer: return Trimmer(budget=self.budget or self.default_budget, scorer=self._scorer)
 
     def prepare(self, model, prompt, cfg, progress=False):
-        # the scorer is loaded once per model and checkpoint, not per prompt: its eviction graphs (`Trimmer.graph`) are reused
-        c = model.config
-        key = (id(model), str(model.device), str(self.checkpoint), getattr(c, '_name_or_path', ''), c.hidden_size, c.num_hidden_layers)
+        # the scorer is loaded once per model and checkpoint, not per prompt: its eviction graphs (`Trimmer.graph`) are reused. Keyed on
+        # the model itself (a weak reference: a model freed and another built at its address is not `id`-equal to it) and the checkpoint
+        # as resolved now (checkpoint=None: `$ICMOS_TRIMMER`, which the bench sets per run)
+        import weakref
+        key = (weakref.ref(model), str(model.device), str(self.checkpoint or default_checkpoint()))
         if self._scorer is None or getattr(self, '_scorer_key', None) != key:
             self._scorer, self._scorer_key = load_scorer(model, self.checkpoint), key
         return super().prepare(model, prompt, cfg, progress)

@@ -36,3 +36,25 @@ def test_trimmer_method_loads_its_scorer_once_per_model():
         prompts(meth, m2, 1)
         assert loads == [m, m2]  # another model: its own scorer
     assert all(p() is None for p, _ in refs)
+
+def test_trimmer_method_reloads_for_a_new_model_at_a_freed_address():
+    """The scorer cache is keyed on the model itself (a weak reference), not `id(model)`: a model freed and another built at its
+    address (CPython reuses it) gets its own `load_scorer` (which checks, e.g., a LoRA checkpoint against the new model)."""
+    loads = []
+    def load(model, ck=None): loads.append(1); return random_scorer(model)
+    with mock.patch.object(T, 'load_scorer', load):
+        meth = get_method('trimmer', budget=16)
+        for _ in range(6):
+            m = tiny_llama(); prompts(meth, m, 1); del m; gc.collect()
+    assert len(loads) == 6  # one load per model, however the addresses fall
+
+def test_trimmer_method_reloads_when_the_default_checkpoint_moves(monkeypatch, tmp_path):
+    "With checkpoint=None the scorer is the one `$ICMOS_TRIMMER` names when the prompt comes (the bench sets it per run): keyed on the resolved path."
+    loads = []
+    def load(model, ck=None): loads.append(str(T.default_checkpoint()) if ck is None else ck); return random_scorer(model)
+    m = tiny_llama()
+    with mock.patch.object(T, 'load_scorer', load):
+        meth = get_method('trimmer', budget=16)
+        monkeypatch.setenv('ICMOS_TRIMMER', str(tmp_path / 'a')); prompts(meth, m, 1)
+        monkeypatch.setenv('ICMOS_TRIMMER', str(tmp_path / 'b')); prompts(meth, m, 1)
+    assert loads == [str(tmp_path / 'a'), str(tmp_path / 'b')]
