@@ -387,8 +387,9 @@ class Trimmer(KVPolicy):
             try: G['graph'], G['out'] = _cuda_graph(lambda: self._graph_step(*args), l0.keys.device)
             except ICMOSError: raise
             except Exception as ex: return self._no_graph(f'capturing the eviction failed ({type(ex).__name__}: {ex})')
-            # the joint weight (`TrimmerScorer._joint`, feat_dtype='model') is read by the graph but made outside it, and the scorer
-            # caches one dtype's: held here, so that another dtype's eviction replacing it cannot free memory the graph still reads
+            # the joint weight (`TrimmerScorer._joint`: float32 features fold the layer norm into it, feat_dtype='model' casts it) is read
+            # by the graph but made outside it, and the scorer caches one dtype's: held here, so that another dtype's eviction
+            # replacing it cannot free memory the graph still reads
             G['held'] = sc.__dict__.get('_icmos_joint')
             G['mb'] = (torch.cuda.memory_reserved(dev) - r0) / 2 ** 20 if dev.type == 'cuda' else 0.0  # device memory the capture reserved (`graph_mb`)
         G['graph'].replay()
@@ -1081,7 +1082,7 @@ def bench_args(p):
     "Flags of `icmos bench trimmer` (1:1 onto `TrimmerBench` and the model flags)."
     from icmos.cli import _model_flags
     d = TrimmerBench()
-    p.add_argument('--policies', default=','.join(d.policies), help=f"full and KV policies; the Trimmer takes overrides: trimmer[sinks=4;window=0.25;hook=1;compiled=1], trimmer[graph=1] (default {','.join(d.policies)})")
+    p.add_argument('--policies', default=','.join(d.policies), help=f"full and KV policies; the Trimmer takes overrides: trimmer[sinks=4;window=0.25;hook=1;compiled=1], trimmer[graph=0] (eager: the CUDA-graph eviction is the default on CUDA) (default {','.join(d.policies)})")
     p.add_argument('--tasks', default=','.join(d.tasks), help=f"tasks (default {','.join(d.tasks)})")
     p.add_argument('--lengths', default='1100', help='prompt lengths in tokens, K = 1000 (default 1100)')
     p.add_argument('--ratios', default=','.join(map(str, d.ratios)), help='compression ratios (default 0.5,0.75,0.875)')

@@ -28,8 +28,12 @@ def test_folded_features_equal_layer_norm_features(dtype, stacked):
     torch.testing.assert_close(t, t0, rtol=1e-5, atol=2e-5); torch.testing.assert_close(imp, i0, rtol=1e-5, atol=2e-5)
 
 def test_training_takes_the_written_layer_norm():
-    "With gradients the features are the layer norm as written, and they reach every projection's weights."
+    "With gradients the features are the layer norm as written (not the fold: `_joint` is not called), bit for bit, and reach every weight."
     sc = scorer().requires_grad_(True); x = torch.randn(2, 10, 64)
+    def no_fold(*a): raise AssertionError('the training path folded the layer norm')
+    sc._joint = no_fold
     t, imp = sc.features(x, 1)
+    with torch.no_grad(): t0, i0 = written(sc, x, 1)
+    assert torch.equal(t, t0) and torch.equal(imp, i0)
     (t.sum() + imp.sum()).backward()
     assert sc.tok.weight.grad is not None and sc.imp.weight.grad is not None and sc.layer.weight.grad is not None

@@ -30,6 +30,7 @@ graphs stay with the scorer across passes). On the CPU it evicts eagerly, warned
     --out evict_speed_s15.csv --profile-out evict_profile_s15.csv
 Since session 16 the graph is the Trimmer's default on CUDA (`graph=0`: eager); every Trimmer spec gets its own copy of the scorer, so
 the new column `graph_mb` (`icmos.trimmer.graph_mb`: device memory its eviction graphs reserved when captured) is that policy's alone.
+An `old:trimmer[...]` spec runs the old revision's default, eager before session 16: give `graph=` on both sides to compare like with like.
   python reports/scripts/evict_speed.py --device cuda --dtype bfloat16 --lengths 4096,8000 --blocks 32000:2048:4096 \
     --policies streaming tova 'trimmer[sinks=4;window=0.25;graph=0]' 'trimmer[sinks=4;window=0.25]' 'trimmer[sinks=4;window=0.25;feat_dtype=model]' \
     --out evict_speed_s16.csv --profile-out evict_profile_s16.csv"""
