@@ -118,18 +118,23 @@ class _FList:
     @property
     def live(self) -> int: return self.n - self.dead
     @property
-    def vecs(self) -> torch.Tensor:
-        if not self.n: return torch.empty(0, self.st.d)
-        il = self.st.ivf.invlists; a = self.st.faiss.rev_swig_ptr(il.get_codes(self.lid), self.n * self.st.d * 4)
-        return torch.from_numpy(a.view(np.float32).reshape(self.n, self.st.d))
+    def vecs(self) -> torch.Tensor: return torch.from_numpy(self.vnp())
     @property
-    def rows(self) -> torch.Tensor:
-        if not self.n: return torch.empty(0, dtype=torch.long)
-        return torch.from_numpy(self.st.faiss.rev_swig_ptr(self.st.ivf.invlists.get_ids(self.lid), self.n))
+    def rows(self) -> torch.Tensor: return torch.from_numpy(self.rnp())
+    def vnp(self) -> np.ndarray:
+        "`vecs` as a numpy view (numpy indexing costs a few microseconds less per call than torch's: the split pass indexes every list)."
+        if not self.n: return np.empty((0, self.st.d), np.float32)
+        a = self.st.faiss.rev_swig_ptr(self.st.ivf.invlists.get_codes(self.lid), self.n * self.st.d * 4)
+        return a.view(np.float32).reshape(self.n, self.st.d)
+    def rnp(self) -> np.ndarray:
+        if not self.n: return np.empty(0, np.int64)
+        return self.st.faiss.rev_swig_ptr(self.st.ivf.invlists.get_ids(self.lid), self.n)
     def append(self, vecs, rows):
+        "Append `vecs` (m, d) and `rows` (m,): torch tensors or numpy arrays."
         m = vecs.shape[0]
         if not m: return
-        v = np.ascontiguousarray(vecs.numpy(), np.float32); r = np.ascontiguousarray(rows.numpy(), np.int64)
+        v = vecs if isinstance(vecs, np.ndarray) else vecs.numpy(); r = rows if isinstance(rows, np.ndarray) else rows.numpy()
+        v = np.ascontiguousarray(v, np.float32); r = np.ascontiguousarray(r, np.int64)
         sp = self.st.faiss.swig_ptr; self.st.ivf.invlists.add_entries(self.lid, m, sp(r), sp(v.view(np.uint8))); self.n += m
     def truncate(self, n):
         "Keep the first `n` slots (shrinking a faiss list keeps its storage where it is)."
@@ -274,7 +279,12 @@ def _rewrite(self: DNII, lid: int, vecs: torch.Tensor, rows: torch.Tensor):
 @_method
 def _live(self: DNII, lid: int, copy: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
     "Live `(rows, vectors as float32)` of list `lid` (`copy=False`: views where there are no tombstones, for a caller that only reads them)."
-    L = self._lists[lid]; rows, V = L.rows[:L.n], L.vecs[:L.n]
+    L = self._lists[lid]
+    if self._fs is not None:  # faiss lists: the live rows picked in numpy (issue 18: a torch mask index cost ~0.1 ms more per list)
+        rows, V = L.rnp(), L.vnp()
+        if L.dead: keep = self._alive[rows]; return torch.from_numpy(rows[keep]), torch.from_numpy(V[keep])
+        return (torch.from_numpy(rows), torch.from_numpy(V)) if not copy else (torch.from_numpy(rows.copy()), torch.from_numpy(V.copy()))
+    rows, V = L.rows[:L.n], L.vecs[:L.n]
     if L.dead: keep = self._alive_t[rows]; return rows[keep], V[keep].float()
     if not copy: return rows, V.float()
     return rows.clone(), V.float().clone()  # copies: the caller may rewrite this very list from them
@@ -315,9 +325,13 @@ def _append(self: DNII, part: _Part, a: torch.Tensor, X: torch.Tensor, rows: np.
     "Append rows `X` to the lists `part.lids[a]`."
     a_np = a.cpu().numpy(); order = np.argsort(a_np, kind='stable'); a_s = a_np[order]
     cuts = np.flatnonzero(np.diff(a_s)) + 1; starts, ends = np.r_[0, cuts], np.r_[cuts, len(a_s)]
-    o_t = torch.from_numpy(order).to(self.device); Xs = X[o_t].to(self.dtype); rs = torch.from_numpy(rows[order]).to(self.device)
-    for s, e in zip(starts.tolist(), ends.tolist()):
-        lid = part.lids[int(a_s[s])]; self._lists[lid].append(Xs[s:e], rs[s:e])
+    if self._fs is not None:  # faiss lists: each list's rows gathered from X on their own (small copies that stay in cache; a sorted
+        Xn, rs = X.numpy(), rows[order]  # copy of the whole batch cost its page faults, ~0.07 s per 100K inserts, issue 18)
+        for s, e in zip(starts.tolist(), ends.tolist()): self._lists[part.lids[int(a_s[s])]].append(Xn[order[s:e]], rs[s:e])
+    else:
+        o_t = torch.from_numpy(order).to(self.device); Xs = X[o_t].to(self.dtype); rs = torch.from_numpy(rows[order]).to(self.device)
+        for s, e in zip(starts.tolist(), ends.tolist()):
+            lid = part.lids[int(a_s[s])]; self._lists[lid].append(Xs[s:e], rs[s:e])
     self._list[rows[order]] = np.asarray(part.lids, np.int64)[a_s]
 
 # %% ../nbs/api/30_dnii.ipynb #b01eabee
@@ -420,7 +434,7 @@ def _two_means(V: torch.Tensor, c_old: torch.Tensor, iters: int) -> tuple[torch.
     for _ in range(iters):
         c1, c2 = means(side)
         new = V @ (c2 - c1) > 0.5 * (c2 @ c2 - c1 @ c1)              # closer to c2 than to c1
-        if bool(new.all()) or not bool(new.any()) or bool((new == side).all()): break
+        if bool(new.all()) or not bool(new.any()) or bool((new == side).all()): return side, c1, c2   # the cut stands: its means are c1, c2
         side = new
     return side, *means(side)
 
@@ -438,7 +452,7 @@ def _two_means_np(V: np.ndarray, c_old: np.ndarray, iters: int) -> tuple[np.ndar
     for _ in range(iters):
         c1, c2 = means(side)
         new = V @ (c2 - c1) > 0.5 * (c2 @ c2 - c1 @ c1)
-        if new.all() or not new.any() or (new == side).all(): break
+        if new.all() or not new.any() or (new == side).all(): return side, c1, c2
         side = new
     return side, *means(side)
 
@@ -496,6 +510,19 @@ def _lire_assign(Vs: list[torch.Tensor], A: np.ndarray, C: torch.Tensor) -> np.n
     """LIRE's scoring: `Vs[i]` (n_i, d) are the entries of list `i`, each goes to the nearest (L2) of the centroids `C[A[i]]`
     (`A` (u, u) bool, `C` (u, d)). Returns the new list of every entry, lists one after the other (`(sum n_i,)`)."""
     t = np.empty(sum(len(V) for V in Vs), np.int64); s = 0
+    f = _faiss()
+    if f is not None and Vs and all(isinstance(V, np.ndarray) for V in Vs) and C.device.type == 'cpu' and C.dtype == torch.float32:
+        Cn = C.numpy()               # numpy views of faiss's lists (`_FList.vnp`): `_assign`'s knn without its tensor wrapping per list
+        for i, V in enumerate(Vs):
+            if not len(V): continue
+            cand = np.flatnonzero(A[i]); e = s + len(V)
+            if len(cand) > 1:
+                I = f.knn(V, Cn[cand], 1)[1][:, 0]
+                if not (I >= 0).all(): I = _assign(torch.from_numpy(V), torch.from_numpy(Cn[cand])).numpy()   # overflow: `_assign`'s rule
+                t[s:e] = cand[I]
+            else: t[s:e] = cand[0]
+            s = e
+        return t
     for i, V in enumerate(Vs):
         if not len(V): continue
         cand = np.flatnonzero(A[i]); e = s + len(V)
@@ -539,30 +566,37 @@ def _split_batch(self: DNII, part: _Part, lids: list[int]) -> list[int]:
     # scored where the entries lie, tombstones included (they are never moved), one knn call per list: a copy of the union into one
     # matrix, scored by runs of lists with the same candidates, was slower (few lists share their candidates; the copy is a pass
     # over memory)
-    Ls = [self._lists[l] for l in Ul]; Vs = [L.vecs[:L.n] for L in Ls]; Rs = [L.rows[:L.n] for L in Ls]
+    # faiss lists as numpy views (`_FList.vnp`): the pass indexes every list of the union a few times, and a numpy index costs a
+    # few microseconds less than torch's (issue 18: ~0.1 s per 100K streamed inserts)
+    npv = self._fs is not None; ix_ = (lambda a: a) if npv else (lambda a: torch.from_numpy(a).to(dev))
+    Ls = [self._lists[l] for l in Ul]
+    Vs, Rs = ([L.vnp() for L in Ls], [L.rnp() for L in Ls]) if npv else ([L.vecs[:L.n] for L in Ls], [L.rows[:L.n] for L in Ls])
     sizes = np.array([L.n for L in Ls], np.int64); off = np.r_[0, np.cumsum(sizes)]
     t = _lire_assign(Vs, A, part.cent[U])
-    alive = self._alive[torch.cat(Rs).cpu().numpy()]; src = np.repeat(np.arange(len(U)), sizes)
+    alive = self._alive[np.concatenate(Rs) if npv else torch.cat(Rs).cpu().numpy()]; src = np.repeat(np.arange(len(U)), sizes)
     mv = (t != src) & alive; moved = int(mv.sum())
     if moved:
-        # 1. the movers, copied out before any list changes, then grouped by their new list
         i = np.flatnonzero(mv); si = src[i]; loc = i - off[si]; dst = t[i]
-        Wm, Rm = self._scratch(0, len(i)); cut = (np.flatnonzero(np.diff(si)) + 1).tolist()
+        o = np.argsort(dst, kind='stable'); dst = dst[o]; at = np.empty_like(o); at[o] = np.arange(len(o))  # mover k goes to at[k]
+        # each list that loses entries fills its holes (movers before its new end) with its last entries that stay, in order:
+        # found for every list at once over the union's slots
+        n2 = sizes - np.bincount(si, minlength=len(U)); tailm = (np.arange(off[-1]) - off[src]) >= n2[src]
+        hole, tail = np.flatnonzero(mv & ~tailm), np.flatnonzero(~mv & tailm)
+        hoff = np.r_[0, np.cumsum(np.bincount(src[hole], minlength=len(U)))]
+        Wd, Rd = self._scratch(1, len(i))
+        if npv: Wd, Rd = Wd.numpy(), Rd.numpy()
+        cut = (np.flatnonzero(np.diff(si)) + 1).tolist()
         for a, b in zip([0] + cut, cut + [len(i)]):
-            u = int(si[a]); x = torch.from_numpy(loc[a:b]).to(dev); Wm[a:b] = Vs[u][x]; Rm[a:b] = Rs[u][x]
-        o = np.argsort(dst, kind='stable'); Wd, Rd = self._scratch(1, len(i)); ot = torch.from_numpy(o).to(dev)
-        torch.index_select(Wm, 0, ot, out=Wd); torch.index_select(Rm, 0, ot, out=Rd); dst = dst[o]
-        # 2. each list that lost entries closes its gaps with its own last entries, in place: the cost is the movers', not the list's
-        for a, b in zip([0] + cut, cut + [len(i)]):
-            u = int(si[a]); n = int(sizes[u]); rm = loc[a:b]; n2 = n - len(rm)
-            hole = rm[rm < n2]; tail = np.setdiff1d(np.arange(n2, n), rm, assume_unique=True)
-            if len(hole):
-                h, s_ = torch.from_numpy(hole).to(dev), torch.from_numpy(tail).to(dev); Vs[u][h] = Vs[u][s_]; Rs[u][h] = Rs[u][s_]
-            Ls[u].truncate(n2)
+            # 1. the list's movers, copied straight to their place in destination order before the list changes
+            u = int(si[a]); x, p = ix_(loc[a:b]), ix_(at[a:b]); Wd[p] = Vs[u][x]; Rd[p] = Rs[u][x]
+            # 2. its gaps closed with its own last entries, in place: the cost is the movers', not the list's
+            if hoff[u + 1] > hoff[u]:
+                h, s_ = ix_(hole[hoff[u]:hoff[u + 1]] - off[u]), ix_(tail[hoff[u]:hoff[u + 1]] - off[u]); Vs[u][h] = Vs[u][s_]; Rs[u][h] = Rs[u][s_]
+            Ls[u].truncate(int(n2[u]))
         # 3. each list that gained appends its arrivals (after every step 2: an append may move a list's storage)
         cut = (np.flatnonzero(np.diff(dst)) + 1).tolist()
-        for a, b in zip([0] + cut, cut + [len(i)]):
-            v = int(dst[a]); Ls[v].append(Wd[a:b].to(self.dtype), Rd[a:b]); self._list[Rd[a:b].cpu().numpy()] = Ul[v]
+        for a, b in zip([0] + cut, cut + [len(i)]): Ls[int(dst[a])].append(Wd[a:b] if npv else Wd[a:b].to(self.dtype), Rd[a:b])
+        self._list[Rd if npv else Rd.cpu().numpy()] = np.asarray(Ul, np.int64)[dst]
         for u in np.unique(si).tolist():                                               # tombstones past compact_ratio: rewritten
             L = Ls[u]
             if L.dead > self.cfg.compact_ratio * L.n: self._rewrite(Ul[u], *self._live(Ul[u])[::-1]); self.stats['compactions'] += 1
