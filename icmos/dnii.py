@@ -298,13 +298,33 @@ def _faiss():
         except ImportError: _FAISS.append(None)
     return _FAISS[0]
 
+_MAINT = [1]        # CPU threads the caller of `add` / `delete` had (`_one_thread` puts torch and faiss on one while lists change)
+_MPOOL: dict = {}   # worker threads of `_spread`, by count
+_PAR_ROWS = 4096    # `_assign`: at least this many rows per worker
+_PAR_WORK = 1 << 18 # `_lire_assign`: at least this many (entry, candidate) pairs in all before the lists are spread over workers
+
+def _spread(fn, runs: list) -> list:
+    "`[fn(r) for r in runs]`: `runs[1:]` on worker threads, `runs[0]` on this one. For faiss `knn` calls (they let go of the GIL): one hand-off and one wait per call, not a parallel region per small op (what `_one_thread` avoids)."
+    if len(runs) < 2: return [fn(r) for r in runs]
+    from concurrent.futures import ThreadPoolExecutor
+    w = len(runs); pool = _MPOOL.get(w) or _MPOOL.setdefault(w, ThreadPoolExecutor(w - 1, thread_name_prefix='dnii-maint'))
+    def one(r):  # OpenMP's thread count is per thread: a worker's faiss would use every core (oversubscribed: 5x slower on 2 cores)
+        if (f := _faiss()) and f.omp_get_max_threads() != 1: f.omp_set_num_threads(1)
+        return fn(r)
+    fut = [pool.submit(one, r) for r in runs[1:]]; first = fn(runs[0])
+    return [first] + [f.result() for f in fut]
+
 def _assign(X: torch.Tensor, C: torch.Tensor, chunk: int = 16384) -> torch.Tensor:
-    "Index of the nearest (L2) row of `C` for each row of `X`: faiss `knn` for CPU float32 (one BLAS GEMM with a fused arg-min), else torch GEMMs."
+    "Index of the nearest (L2) row of `C` for each row of `X`: faiss `knn` for CPU float32 (one BLAS GEMM with a fused arg-min; a large `X` in row blocks over `_MAINT` threads), else torch GEMMs."
     # issue 18: on the AMD development machine one thread of faiss's knn did the routing GEMM (10K x 270 x 256) about twice as fast
     # as torch's MKL GEMM
     f = _faiss()
     if f is not None and X.device.type == 'cpu' and X.dtype == torch.float32 and C.dtype == torch.float32 and len(X) and len(C):
-        I = f.knn(X.numpy(), C.numpy(), 1)[1][:, 0]
+        Xn, Cn = X.numpy(), C.numpy(); w = min(_MAINT[0], len(X) // _PAR_ROWS)
+        if w > 1:  # each row's nearest centroid does not depend on the other rows of its call: the same answer as one call
+            cut = np.linspace(0, len(X), w + 1).astype(int)
+            I = np.concatenate(_spread(lambda r: f.knn(Xn[r[0]:r[1]], Cn, 1)[1][:, 0], list(zip(cut[:-1], cut[1:]))))
+        else: I = f.knn(Xn, Cn, 1)[1][:, 0]
         if (I >= 0).all(): return torch.from_numpy(I)              # -1: every distance overflowed (huge vectors): torch's rule below
     half = 0.5 * (C * C).sum(1)
     return torch.cat([(X[s:s + chunk] @ C.T - half).argmax(1) for s in range(0, X.shape[0], chunk)])
@@ -381,9 +401,12 @@ class _one_thread:
     def __init__(self, device=None): self.on = device is None or torch.device(device).type == 'cpu'  # a GPU index: nothing to do
     def __enter__(self):
         self.n = torch.get_num_threads(); f = _faiss() if self.on else None; self.nf = f.omp_get_max_threads() if f else 1
+        self.m = _MAINT[0]
+        if self.on and self.n > 1: _MAINT[0] = self.n         # the caller's threads, for the few large knn calls (`_spread`)
         if self.on and self.n != 1: torch.set_num_threads(1)  # process-wide while the block runs: not for concurrent torch work in other threads
         if f and self.nf != 1: f.omp_set_num_threads(1)       # faiss too: routing and LIRE scoring are faiss knn calls (`_assign`)
     def __exit__(self, *a):
+        _MAINT[0] = self.m
         if torch.get_num_threads() != self.n: torch.set_num_threads(self.n)
         if self.on and (f := _faiss()) and f.omp_get_max_threads() != self.nf: f.omp_set_num_threads(self.nf)
 
@@ -512,17 +535,22 @@ def _lire_assign(Vs: list[torch.Tensor], A: np.ndarray, C: torch.Tensor) -> np.n
     t = np.empty(sum(len(V) for V in Vs), np.int64); s = 0
     f = _faiss()
     if f is not None and Vs and all(isinstance(V, np.ndarray) for V in Vs) and C.device.type == 'cpu' and C.dtype == torch.float32:
-        Cn = C.numpy()               # numpy views of faiss's lists (`_FList.vnp`): `_assign`'s knn without its tensor wrapping per list
-        for i, V in enumerate(Vs):
-            if not len(V): continue
-            cand = np.flatnonzero(A[i]); e = s + len(V)
-            if len(cand) > 1:
-                I = f.knn(V, Cn[cand], 1)[1][:, 0]
-                if not (I >= 0).all(): I = _assign(torch.from_numpy(V), torch.from_numpy(Cn[cand])).numpy()   # overflow: `_assign`'s rule
-                t[s:e] = cand[I]
-            else: t[s:e] = cand[0]
-            s = e
-        return t
+        # numpy views of faiss's lists (`_FList.vnp`): `_assign`'s knn without its tensor wrapping per list; the lists in runs of
+        # about equal work over `_MAINT` threads (each list's answer is its own knn call's, whichever thread makes it)
+        Cn = C.numpy(); cands = [np.flatnonzero(a) for a in A]; lens = np.array([len(V) for V in Vs], np.int64); off = np.r_[0, np.cumsum(lens)]
+        def run(r):
+            for i in range(*r):
+                if not lens[i]: continue
+                cand = cands[i]
+                if len(cand) > 1:
+                    I = f.knn(Vs[i], Cn[cand], 1)[1][:, 0]
+                    if not (I >= 0).all(): I = _assign(torch.from_numpy(Vs[i]), torch.from_numpy(Cn[cand])).numpy()   # overflow: `_assign`'s rule
+                    t[off[i]:off[i + 1]] = cand[I]
+                else: t[off[i]:off[i + 1]] = cand[0]
+        work = np.cumsum(lens * np.array([len(c) for c in cands]))
+        w = min(_MAINT[0], 8) if work[-1] >= _PAR_WORK else 1
+        cut = np.searchsorted(work, np.arange(1, w) * work[-1] / w).tolist()
+        _spread(run, [(a, b) for a, b in zip([0] + cut, cut + [len(Vs)]) if b > a]); return t
     for i, V in enumerate(Vs):
         if not len(V): continue
         cand = np.flatnonzero(A[i]); e = s + len(V)
