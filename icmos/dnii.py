@@ -532,7 +532,7 @@ def _lire_new(self: DNII, part: _Part, idx: list[int], lids: list[int]) -> list[
 def _lire_assign(Vs: list[torch.Tensor], A: np.ndarray, C: torch.Tensor) -> np.ndarray:
     """LIRE's scoring: `Vs[i]` (n_i, d) are the entries of list `i`, each goes to the nearest (L2) of the centroids `C[A[i]]`
     (`A` (u, u) bool, `C` (u, d)). Returns the new list of every entry, lists one after the other (`(sum n_i,)`)."""
-    t = np.empty(sum(len(V) for V in Vs), np.int64); s = 0
+    t = np.full(sum(len(V) for V in Vs), -1, np.int64); s = 0   # -1 until scored: a list left out shows (not last call's values)
     f = _faiss()
     if f is not None and Vs and all(isinstance(V, np.ndarray) for V in Vs) and C.device.type == 'cpu' and C.dtype == torch.float32:
         # numpy views of faiss's lists (`_FList.vnp`): `_assign`'s knn without its tensor wrapping per list; the lists in runs of
