@@ -302,6 +302,7 @@ _MAINT = [1]        # CPU threads the caller of `add` / `delete` had (`_one_thre
 _MPOOL: dict = {}   # worker threads of `_spread`, by count
 _PAR_ROWS = 4096    # `_assign`: at least this many rows per worker
 _PAR_WORK = 1 << 18 # `_lire_assign`: at least this many (entry, candidate) pairs in all before the lists are spread over workers
+_BLAS_ROWS = 16     # `_lire_assign`: lists of at least this many entries scored by faiss's GEMM path
 
 def _spread(fn, runs: list) -> list:
     "`[fn(r) for r in runs]`: `runs[1:]` on worker threads, `runs[0]` on this one. For faiss `knn` calls (they let go of the GIL): one hand-off and one wait per call, not a parallel region per small op (what `_one_thread` avoids)."
@@ -550,7 +551,17 @@ def _lire_assign(Vs: list[torch.Tensor], A: np.ndarray, C: torch.Tensor) -> np.n
         work = np.cumsum(lens * np.array([len(c) for c in cands]))
         w = min(_MAINT[0], 8) if work[-1] >= _PAR_WORK else 1
         cut = np.searchsorted(work, np.arange(1, w) * work[-1] / w).tolist()
-        _spread(run, [(a, b) for a, b in zip([0] + cut, cut + [len(Vs)]) if b > a]); return t
+        # faiss's knn takes its BLAS GEMM path only from nx * d >= distance_compute_blas_threshold (128000: 500 rows at d = 256), below
+        # it one fvec_L2sqr per pair; for a list's 64-480 entries against 18-50 candidates the GEMM path took 0.5-0.9x the time (issue
+        # 18, one thread): lowered to 16 rows while the pass runs. Its GEMM blocks shrunk too: each call allocates a query_bs x
+        # database_bs float buffer (16 MB by default, mapped and unmapped per call: slower than the pairwise path with two threads).
+        # Process-wide while the pass runs, as `_one_thread`'s thread counts; never raised
+        thr, bx, by = f.cvar.distance_compute_blas_threshold, f.cvar.distance_compute_blas_query_bs, f.cvar.distance_compute_blas_database_bs
+        f.cvar.distance_compute_blas_threshold = min(thr, _BLAS_ROWS * Cn.shape[1])
+        f.cvar.distance_compute_blas_query_bs, f.cvar.distance_compute_blas_database_bs = min(bx, 1024), min(by, 128)
+        try: _spread(run, [(a, b) for a, b in zip([0] + cut, cut + [len(Vs)]) if b > a])
+        finally: f.cvar.distance_compute_blas_threshold, f.cvar.distance_compute_blas_query_bs, f.cvar.distance_compute_blas_database_bs = thr, bx, by
+        return t
     for i, V in enumerate(Vs):
         if not len(V): continue
         cand = np.flatnonzero(A[i]); e = s + len(V)

@@ -194,6 +194,8 @@ def test_split_pass_spread_over_threads(scan, monkeypatch):
         return t
     monkeypatch.setattr(m, '_lire_assign', spy)
     ixs = {t: DNII(d=16, list_size=24, scan=scan) for t in (1, 3)}; alive = np.zeros(8000, bool); old = torch.get_num_threads()
+    f = m._faiss(); knobs = lambda: (f.cvar.distance_compute_blas_threshold, f.cvar.distance_compute_blas_query_bs, f.cvar.distance_compute_blas_database_bs) if f else ()
+    knobs0 = knobs()
     try:
         for s in range(8):
             i = np.arange(1000 * s, 1000 * (s + 1)); dl = None
@@ -207,4 +209,4 @@ def test_split_pass_spread_over_threads(scan, monkeypatch):
     finally: torch.set_num_threads(old)
     assert ixs[1].stats == ixs[3].stats and ixs[1].stats['splits'] > 50 and ixs[1].stats['reassigned'] > 0
     assert len(calls) > 10 and max(calls) > 10
-    assert torch.get_num_threads() == old and m._MAINT == [1]                            # the maintenance thread count restored
+    assert torch.get_num_threads() == old and m._MAINT == [1] and knobs() == knobs0     # thread count and faiss's GEMM settings restored
