@@ -300,20 +300,32 @@ def _faiss():
 
 _MAINT = [1]        # CPU threads the caller of `add` / `delete` had (`_one_thread` puts torch and faiss on one while lists change)
 _MPOOL: dict = {}   # worker threads of `_spread`, by count
-_PAR_ROWS = 4096    # `_assign`: at least this many rows per worker
 _PAR_WORK = 1 << 18 # `_lire_assign`: at least this many (entry, candidate) pairs in all before the lists are spread over workers
 _BLAS_ROWS = 16     # `_lire_assign`: lists of at least this many entries scored by faiss's GEMM path
 
-def _spread(fn, runs: list) -> list:
-    "`[fn(r) for r in runs]`: `runs[1:]` on worker threads, `runs[0]` on this one. For faiss `knn` calls (they let go of the GIL): one hand-off and one wait per call, not a parallel region per small op (what `_one_thread` avoids)."
-    if len(runs) < 2: return [fn(r) for r in runs]
+def _spread(fn, items: list, w: int) -> list:
+    """`[fn(x) for x in items]` on this thread and up to `w - 1` workers, for faiss `knn` calls (they let go of the GIL): each
+    thread claims the next item when it is done with one, so a worker that the machine does not schedule (the other core busy
+    with another job) leaves its items to this thread, which waits at most for the one item that worker holds. A split fixed
+    in advance waited for the descheduled worker's whole share: 0.84-0.93x the one-thread rate at 200K on the loaded machine
+    (issue 18). Not a parallel region per small op either (what `_one_thread` avoids)."""
+    out = [None] * len(items)
+    if w < 2 or len(items) < 2:
+        for i, x in enumerate(items): out[i] = fn(x)
+        return out
+    import itertools
     from concurrent.futures import ThreadPoolExecutor
-    w = len(runs); pool = _MPOOL.get(w) or _MPOOL.setdefault(w, ThreadPoolExecutor(w - 1, thread_name_prefix='dnii-maint'))
-    def one(r):  # OpenMP's thread count is per thread: a worker's faiss would use every core (oversubscribed: 5x slower on 2 cores)
+    w = min(w, len(items)); pool = _MPOOL.get(w) or _MPOOL.setdefault(w, ThreadPoolExecutor(w - 1, thread_name_prefix='dnii-maint'))
+    nxt = itertools.count()                                       # `next` on it is one step under the GIL: each item claimed once
+    def claim():
+        while (i := next(nxt)) < len(items): out[i] = fn(items[i])
+    def work():  # OpenMP's thread count is per thread: a worker's faiss would use every core (oversubscribed: 5x slower on 2 cores)
         if (f := _faiss()) and f.omp_get_max_threads() != 1: f.omp_set_num_threads(1)
-        return fn(r)
-    fut = [pool.submit(one, r) for r in runs[1:]]; first = fn(runs[0])
-    return [first] + [f.result() for f in fut]
+        claim()
+    fut = [pool.submit(work) for _ in range(w - 1)]; claim()
+    for f in fut:
+        if not f.cancel(): f.result()                             # a worker that never started is not waited for
+    return out
 
 def _assign(X: torch.Tensor, C: torch.Tensor, chunk: int = 16384) -> torch.Tensor:
     "Index of the nearest (L2) row of `C` for each row of `X`: faiss `knn` for CPU float32 (one BLAS GEMM with a fused arg-min; a large `X` in row blocks over `_MAINT` threads), else torch GEMMs."
@@ -321,10 +333,11 @@ def _assign(X: torch.Tensor, C: torch.Tensor, chunk: int = 16384) -> torch.Tenso
     # as torch's MKL GEMM
     f = _faiss()
     if f is not None and X.device.type == 'cpu' and X.dtype == torch.float32 and C.dtype == torch.float32 and len(X) and len(C):
-        Xn, Cn = X.numpy(), C.numpy(); w = min(_MAINT[0], len(X) // _PAR_ROWS)
-        if w > 1:  # each row's nearest centroid does not depend on the other rows of its call: the same answer as one call
-            cut = np.linspace(0, len(X), w + 1).astype(int)
-            I = np.concatenate(_spread(lambda r: f.knn(Xn[r[0]:r[1]], Cn, 1)[1][:, 0], list(zip(cut[:-1], cut[1:]))))
+        Xn, Cn = X.numpy(), C.numpy(); bs = f.cvar.distance_compute_blas_query_bs
+        if _MAINT[0] > 1 and len(X) >= 2 * bs:
+            # row blocks claimed by the threads in turn: each row's answer does not depend on the other rows of its call, and blocks
+            # of faiss's own query tile (4096 rows) get the very GEMM tiles of one call (other sizes move distances by ~1e-6)
+            I = np.concatenate(_spread(lambda s: f.knn(Xn[s:s + bs], Cn, 1)[1][:, 0], list(range(0, len(X), bs)), _MAINT[0]))
         else: I = f.knn(Xn, Cn, 1)[1][:, 0]
         if (I >= 0).all(): return torch.from_numpy(I)              # -1: every distance overflowed (huge vectors): torch's rule below
     half = 0.5 * (C * C).sum(1)
@@ -536,21 +549,17 @@ def _lire_assign(Vs: list[torch.Tensor], A: np.ndarray, C: torch.Tensor) -> np.n
     t = np.full(sum(len(V) for V in Vs), -1, np.int64); s = 0   # -1 until scored: a list left out shows (not last call's values)
     f = _faiss()
     if f is not None and Vs and all(isinstance(V, np.ndarray) for V in Vs) and C.device.type == 'cpu' and C.dtype == torch.float32:
-        # numpy views of faiss's lists (`_FList.vnp`): `_assign`'s knn without its tensor wrapping per list; the lists in runs of
-        # about equal work over `_MAINT` threads (each list's answer is its own knn call's, whichever thread makes it)
+        # numpy views of faiss's lists (`_FList.vnp`): `_assign`'s knn without its tensor wrapping per list; the lists claimed one
+        # at a time by `_MAINT` threads (each list's answer is its own knn call's, whichever thread makes it)
         Cn = C.numpy(); cands = [np.flatnonzero(a) for a in A]; lens = np.array([len(V) for V in Vs], np.int64); off = np.r_[0, np.cumsum(lens)]
-        def run(r):
-            for i in range(*r):
-                if not lens[i]: continue
-                cand = cands[i]
-                if len(cand) > 1:
-                    I = f.knn(Vs[i], Cn[cand], 1)[1][:, 0]
-                    if not (I >= 0).all(): I = _assign(torch.from_numpy(Vs[i]), torch.from_numpy(Cn[cand])).numpy()   # overflow: `_assign`'s rule
-                    t[off[i]:off[i + 1]] = cand[I]
-                else: t[off[i]:off[i + 1]] = cand[0]
-        work = np.cumsum(lens * np.array([len(c) for c in cands]))
-        w = min(_MAINT[0], 8) if work[-1] >= _PAR_WORK else 1
-        cut = np.searchsorted(work, np.arange(1, w) * work[-1] / w).tolist()
+        def run(i):
+            cand = cands[i]
+            if len(cand) > 1:
+                I = f.knn(Vs[i], Cn[cand], 1)[1][:, 0]
+                if not (I >= 0).all(): I = _assign(torch.from_numpy(Vs[i]), torch.from_numpy(Cn[cand])).numpy()   # overflow: `_assign`'s rule
+                t[off[i]:off[i + 1]] = cand[I]
+            else: t[off[i]:off[i + 1]] = cand[0]
+        w = min(_MAINT[0], 8) if int((lens * np.array([len(c) for c in cands])).sum()) >= _PAR_WORK else 1
         # faiss's knn takes its BLAS GEMM path only from nx * d >= distance_compute_blas_threshold (128000: 500 rows at d = 256), below
         # it one fvec_L2sqr per pair; for a list's 64-480 entries against 18-50 candidates the GEMM path took 0.5-0.9x the time (issue
         # 18, one thread): lowered to 16 rows while the pass runs. Its GEMM blocks shrunk too: each call allocates a query_bs x
@@ -559,7 +568,7 @@ def _lire_assign(Vs: list[torch.Tensor], A: np.ndarray, C: torch.Tensor) -> np.n
         thr, bx, by = f.cvar.distance_compute_blas_threshold, f.cvar.distance_compute_blas_query_bs, f.cvar.distance_compute_blas_database_bs
         f.cvar.distance_compute_blas_threshold = min(thr, _BLAS_ROWS * Cn.shape[1])
         f.cvar.distance_compute_blas_query_bs, f.cvar.distance_compute_blas_database_bs = min(bx, 1024), min(by, 128)
-        try: _spread(run, [(a, b) for a, b in zip([0] + cut, cut + [len(Vs)]) if b > a])
+        try: _spread(run, np.flatnonzero(lens).tolist(), w)
         finally: f.cvar.distance_compute_blas_threshold, f.cvar.distance_compute_blas_query_bs, f.cvar.distance_compute_blas_database_bs = thr, bx, by
         return t
     for i, V in enumerate(Vs):

@@ -183,7 +183,7 @@ def test_split_pass_spread_over_threads(scan, monkeypatch):
     if scan == 'faiss' and not DNIIConfig(d=4).use_faiss: pytest.skip('needs faiss')
     g = np.random.default_rng(3); cen = g.standard_normal((30, 16)).astype(np.float32)
     X = (cen[g.integers(0, 30, 8000)] + 0.5 * g.standard_normal((8000, 16))).astype(np.float32)
-    monkeypatch.setattr(m, '_PAR_WORK', 1); monkeypatch.setattr(m, '_PAR_ROWS', 64)   # spread even these small passes
+    monkeypatch.setattr(m, '_PAR_WORK', 1)                                             # spread even these small passes
     lire, calls = m._lire_assign, []
     def spy(Vs, A, C):                         # every LIRE pass against its rule: each list's entries to the nearest of its candidates
         t = lire(Vs, A, C); calls.append(len(Vs)); s = 0
@@ -195,18 +195,22 @@ def test_split_pass_spread_over_threads(scan, monkeypatch):
     monkeypatch.setattr(m, '_lire_assign', spy)
     ixs = {t: DNII(d=16, list_size=24, scan=scan) for t in (1, 3)}; alive = np.zeros(8000, bool); old = torch.get_num_threads()
     f = m._faiss(); knobs = lambda: (f.cvar.distance_compute_blas_threshold, f.cvar.distance_compute_blas_query_bs, f.cvar.distance_compute_blas_database_bs) if f else ()
+    qbs = f.cvar.distance_compute_blas_query_bs if f else None
+    if f: f.cvar.distance_compute_blas_query_bs = 64                              # routing in 64-row blocks, spread too
     knobs0 = knobs()
     try:
         for s in range(8):
             i = np.arange(1000 * s, 1000 * (s + 1)); dl = None
-            for t, ix in ixs.items(): torch.set_num_threads(t); ix.add(i, X[i])
+            for t, ix in ixs.items(): torch.set_num_threads(t); ix.add(i, X[i]); assert knobs() == knobs0   # faiss's GEMM settings restored
             alive[i] = True; dl = g.choice(np.flatnonzero(alive), 150, replace=False); alive[dl] = False
             a = _layout(ixs[1]); _check_invariants(ixs[1])
             b = _layout(ixs[3]); _check_invariants(ixs[3])
             assert len(a[0]) == len(b[0]) and all((x == y).all() for x, y in zip(a[0], b[0])); np.testing.assert_array_equal(a[1], b[1])
             for t, ix in ixs.items(): torch.set_num_threads(t); ix.delete(dl)
             for ix in ixs.values(): _check_invariants(ix)
-    finally: torch.set_num_threads(old)
+    finally:
+        torch.set_num_threads(old)
+        if f: f.cvar.distance_compute_blas_query_bs = qbs
     assert ixs[1].stats == ixs[3].stats and ixs[1].stats['splits'] > 50 and ixs[1].stats['reassigned'] > 0
     assert len(calls) > 10 and max(calls) > 10
-    assert torch.get_num_threads() == old and m._MAINT == [1] and knobs() == knobs0     # thread count and faiss's GEMM settings restored
+    assert torch.get_num_threads() == old and m._MAINT == [1]                            # the maintenance thread count restored
