@@ -118,18 +118,23 @@ class _FList:
     @property
     def live(self) -> int: return self.n - self.dead
     @property
-    def vecs(self) -> torch.Tensor:
-        if not self.n: return torch.empty(0, self.st.d)
-        il = self.st.ivf.invlists; a = self.st.faiss.rev_swig_ptr(il.get_codes(self.lid), self.n * self.st.d * 4)
-        return torch.from_numpy(a.view(np.float32).reshape(self.n, self.st.d))
+    def vecs(self) -> torch.Tensor: return torch.from_numpy(self.vnp())
     @property
-    def rows(self) -> torch.Tensor:
-        if not self.n: return torch.empty(0, dtype=torch.long)
-        return torch.from_numpy(self.st.faiss.rev_swig_ptr(self.st.ivf.invlists.get_ids(self.lid), self.n))
+    def rows(self) -> torch.Tensor: return torch.from_numpy(self.rnp())
+    def vnp(self) -> np.ndarray:
+        "`vecs` as a numpy view (numpy indexing costs a few microseconds less per call than torch's: the split pass indexes every list)."
+        if not self.n: return np.empty((0, self.st.d), np.float32)
+        a = self.st.faiss.rev_swig_ptr(self.st.ivf.invlists.get_codes(self.lid), self.n * self.st.d * 4)
+        return a.view(np.float32).reshape(self.n, self.st.d)
+    def rnp(self) -> np.ndarray:
+        if not self.n: return np.empty(0, np.int64)
+        return self.st.faiss.rev_swig_ptr(self.st.ivf.invlists.get_ids(self.lid), self.n)
     def append(self, vecs, rows):
+        "Append `vecs` (m, d) and `rows` (m,): torch tensors or numpy arrays."
         m = vecs.shape[0]
         if not m: return
-        v = np.ascontiguousarray(vecs.numpy(), np.float32); r = np.ascontiguousarray(rows.numpy(), np.int64)
+        v = vecs if isinstance(vecs, np.ndarray) else vecs.numpy(); r = rows if isinstance(rows, np.ndarray) else rows.numpy()
+        v = np.ascontiguousarray(v, np.float32); r = np.ascontiguousarray(r, np.int64)
         sp = self.st.faiss.swig_ptr; self.st.ivf.invlists.add_entries(self.lid, m, sp(r), sp(v.view(np.uint8))); self.n += m
     def truncate(self, n):
         "Keep the first `n` slots (shrinking a faiss list keeps its storage where it is)."
@@ -274,7 +279,12 @@ def _rewrite(self: DNII, lid: int, vecs: torch.Tensor, rows: torch.Tensor):
 @_method
 def _live(self: DNII, lid: int, copy: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
     "Live `(rows, vectors as float32)` of list `lid` (`copy=False`: views where there are no tombstones, for a caller that only reads them)."
-    L = self._lists[lid]; rows, V = L.rows[:L.n], L.vecs[:L.n]
+    L = self._lists[lid]
+    if self._fs is not None:  # faiss lists: the live rows picked in numpy (issue 18: a torch mask index cost ~0.1 ms more per list)
+        rows, V = L.rnp(), L.vnp()
+        if L.dead: keep = self._alive[rows]; return torch.from_numpy(rows[keep]), torch.from_numpy(V[keep])
+        return (torch.from_numpy(rows), torch.from_numpy(V)) if not copy else (torch.from_numpy(rows.copy()), torch.from_numpy(V.copy()))
+    rows, V = L.rows[:L.n], L.vecs[:L.n]
     if L.dead: keep = self._alive_t[rows]; return rows[keep], V[keep].float()
     if not copy: return rows, V.float()
     return rows.clone(), V.float().clone()  # copies: the caller may rewrite this very list from them
@@ -288,13 +298,47 @@ def _faiss():
         except ImportError: _FAISS.append(None)
     return _FAISS[0]
 
+_MAINT = [1]        # CPU threads the caller of `add` / `delete` had (`_one_thread` puts torch and faiss on one while lists change)
+_MPOOL: dict = {}   # worker threads of `_spread`, by count
+_PAR_WORK = 1 << 18 # `_lire_assign`: at least this many (entry, candidate) pairs in all before the lists are spread over workers
+_BLAS_ROWS = 16     # `_lire_assign`: lists of at least this many entries scored by faiss's GEMM path
+
+def _spread(fn, items: list, w: int) -> list:
+    """`[fn(x) for x in items]` on this thread and up to `w - 1` workers, for faiss `knn` calls (they let go of the GIL): each
+    thread claims the next item when it is done with one, so a worker that the machine does not schedule (the other core busy
+    with another job) leaves its items to this thread, which waits at most for the one item that worker holds. A split fixed
+    in advance waited for the descheduled worker's whole share: 0.84-0.93x the one-thread rate at 200K on the loaded machine
+    (issue 18). Not a parallel region per small op either (what `_one_thread` avoids)."""
+    out = [None] * len(items)
+    if w < 2 or len(items) < 2:
+        for i, x in enumerate(items): out[i] = fn(x)
+        return out
+    import itertools
+    from concurrent.futures import ThreadPoolExecutor
+    w = min(w, len(items)); pool = _MPOOL.get(w) or _MPOOL.setdefault(w, ThreadPoolExecutor(w - 1, thread_name_prefix='dnii-maint'))
+    nxt = itertools.count()                                       # `next` on it is one step under the GIL: each item claimed once
+    def claim():
+        while (i := next(nxt)) < len(items): out[i] = fn(items[i])
+    def work():  # OpenMP's thread count is per thread: a worker's faiss would use every core (oversubscribed: 5x slower on 2 cores)
+        if (f := _faiss()) and f.omp_get_max_threads() != 1: f.omp_set_num_threads(1)
+        claim()
+    fut = [pool.submit(work) for _ in range(w - 1)]; claim()
+    for f in fut:
+        if not f.cancel(): f.result()                             # a worker that never started is not waited for
+    return out
+
 def _assign(X: torch.Tensor, C: torch.Tensor, chunk: int = 16384) -> torch.Tensor:
-    "Index of the nearest (L2) row of `C` for each row of `X`: faiss `knn` for CPU float32 (one BLAS GEMM with a fused arg-min), else torch GEMMs."
+    "Index of the nearest (L2) row of `C` for each row of `X`: faiss `knn` for CPU float32 (one BLAS GEMM with a fused arg-min; a large `X` in row blocks over `_MAINT` threads), else torch GEMMs."
     # issue 18: on the AMD development machine one thread of faiss's knn did the routing GEMM (10K x 270 x 256) about twice as fast
     # as torch's MKL GEMM
     f = _faiss()
     if f is not None and X.device.type == 'cpu' and X.dtype == torch.float32 and C.dtype == torch.float32 and len(X) and len(C):
-        I = f.knn(X.numpy(), C.numpy(), 1)[1][:, 0]
+        Xn, Cn = X.numpy(), C.numpy(); bs = f.cvar.distance_compute_blas_query_bs
+        if _MAINT[0] > 1 and len(X) >= 2 * bs:
+            # row blocks claimed by the threads in turn: each row's answer does not depend on the other rows of its call, and blocks
+            # of faiss's own query tile (4096 rows) get the very GEMM tiles of one call (other sizes move distances by ~1e-6)
+            I = np.concatenate(_spread(lambda s: f.knn(Xn[s:s + bs], Cn, 1)[1][:, 0], list(range(0, len(X), bs)), _MAINT[0]))
+        else: I = f.knn(Xn, Cn, 1)[1][:, 0]
         if (I >= 0).all(): return torch.from_numpy(I)              # -1: every distance overflowed (huge vectors): torch's rule below
     half = 0.5 * (C * C).sum(1)
     return torch.cat([(X[s:s + chunk] @ C.T - half).argmax(1) for s in range(0, X.shape[0], chunk)])
@@ -315,9 +359,13 @@ def _append(self: DNII, part: _Part, a: torch.Tensor, X: torch.Tensor, rows: np.
     "Append rows `X` to the lists `part.lids[a]`."
     a_np = a.cpu().numpy(); order = np.argsort(a_np, kind='stable'); a_s = a_np[order]
     cuts = np.flatnonzero(np.diff(a_s)) + 1; starts, ends = np.r_[0, cuts], np.r_[cuts, len(a_s)]
-    o_t = torch.from_numpy(order).to(self.device); Xs = X[o_t].to(self.dtype); rs = torch.from_numpy(rows[order]).to(self.device)
-    for s, e in zip(starts.tolist(), ends.tolist()):
-        lid = part.lids[int(a_s[s])]; self._lists[lid].append(Xs[s:e], rs[s:e])
+    if self._fs is not None:  # faiss lists: each list's rows gathered from X on their own (small copies that stay in cache; a sorted
+        Xn, rs = X.numpy(), rows[order]  # copy of the whole batch cost its page faults, ~0.07 s per 100K inserts, issue 18)
+        for s, e in zip(starts.tolist(), ends.tolist()): self._lists[part.lids[int(a_s[s])]].append(Xn[order[s:e]], rs[s:e])
+    else:
+        o_t = torch.from_numpy(order).to(self.device); Xs = X[o_t].to(self.dtype); rs = torch.from_numpy(rows[order]).to(self.device)
+        for s, e in zip(starts.tolist(), ends.tolist()):
+            lid = part.lids[int(a_s[s])]; self._lists[lid].append(Xs[s:e], rs[s:e])
     self._list[rows[order]] = np.asarray(part.lids, np.int64)[a_s]
 
 # %% ../nbs/api/30_dnii.ipynb #b01eabee
@@ -367,9 +415,12 @@ class _one_thread:
     def __init__(self, device=None): self.on = device is None or torch.device(device).type == 'cpu'  # a GPU index: nothing to do
     def __enter__(self):
         self.n = torch.get_num_threads(); f = _faiss() if self.on else None; self.nf = f.omp_get_max_threads() if f else 1
+        self.m = _MAINT[0]
+        if self.on and self.n > 1: _MAINT[0] = self.n         # the caller's threads, for the few large knn calls (`_spread`)
         if self.on and self.n != 1: torch.set_num_threads(1)  # process-wide while the block runs: not for concurrent torch work in other threads
         if f and self.nf != 1: f.omp_set_num_threads(1)       # faiss too: routing and LIRE scoring are faiss knn calls (`_assign`)
     def __exit__(self, *a):
+        _MAINT[0] = self.m
         if torch.get_num_threads() != self.n: torch.set_num_threads(self.n)
         if self.on and (f := _faiss()) and f.omp_get_max_threads() != self.nf: f.omp_set_num_threads(self.nf)
 
@@ -420,7 +471,7 @@ def _two_means(V: torch.Tensor, c_old: torch.Tensor, iters: int) -> tuple[torch.
     for _ in range(iters):
         c1, c2 = means(side)
         new = V @ (c2 - c1) > 0.5 * (c2 @ c2 - c1 @ c1)              # closer to c2 than to c1
-        if bool(new.all()) or not bool(new.any()) or bool((new == side).all()): break
+        if bool(new.all()) or not bool(new.any()) or bool((new == side).all()): return side, c1, c2   # the cut stands: its means are c1, c2
         side = new
     return side, *means(side)
 
@@ -438,7 +489,7 @@ def _two_means_np(V: np.ndarray, c_old: np.ndarray, iters: int) -> tuple[np.ndar
     for _ in range(iters):
         c1, c2 = means(side)
         new = V @ (c2 - c1) > 0.5 * (c2 @ c2 - c1 @ c1)
-        if new.all() or not new.any() or (new == side).all(): break
+        if new.all() or not new.any() or (new == side).all(): return side, c1, c2
         side = new
     return side, *means(side)
 
@@ -495,7 +546,31 @@ def _lire_new(self: DNII, part: _Part, idx: list[int], lids: list[int]) -> list[
 def _lire_assign(Vs: list[torch.Tensor], A: np.ndarray, C: torch.Tensor) -> np.ndarray:
     """LIRE's scoring: `Vs[i]` (n_i, d) are the entries of list `i`, each goes to the nearest (L2) of the centroids `C[A[i]]`
     (`A` (u, u) bool, `C` (u, d)). Returns the new list of every entry, lists one after the other (`(sum n_i,)`)."""
-    t = np.empty(sum(len(V) for V in Vs), np.int64); s = 0
+    t = np.full(sum(len(V) for V in Vs), -1, np.int64); s = 0   # -1 until scored: a list left out shows (not last call's values)
+    f = _faiss()
+    if f is not None and Vs and all(isinstance(V, np.ndarray) for V in Vs) and C.device.type == 'cpu' and C.dtype == torch.float32:
+        # numpy views of faiss's lists (`_FList.vnp`): `_assign`'s knn without its tensor wrapping per list; the lists claimed one
+        # at a time by `_MAINT` threads (each list's answer is its own knn call's, whichever thread makes it)
+        Cn = C.numpy(); cands = [np.flatnonzero(a) for a in A]; lens = np.array([len(V) for V in Vs], np.int64); off = np.r_[0, np.cumsum(lens)]
+        def run(i):
+            cand = cands[i]
+            if len(cand) > 1:
+                I = f.knn(Vs[i], Cn[cand], 1)[1][:, 0]
+                if not (I >= 0).all(): I = _assign(torch.from_numpy(Vs[i]), torch.from_numpy(Cn[cand])).numpy()   # overflow: `_assign`'s rule
+                t[off[i]:off[i + 1]] = cand[I]
+            else: t[off[i]:off[i + 1]] = cand[0]
+        w = min(_MAINT[0], 8) if int((lens * np.array([len(c) for c in cands])).sum()) >= _PAR_WORK else 1
+        # faiss's knn takes its BLAS GEMM path only from nx * d >= distance_compute_blas_threshold (128000: 500 rows at d = 256), below
+        # it one fvec_L2sqr per pair; for a list's 64-480 entries against 18-50 candidates the GEMM path took 0.5-0.9x the time (issue
+        # 18, one thread): lowered to 16 rows while the pass runs. Its GEMM blocks shrunk too: each call allocates a query_bs x
+        # database_bs float buffer (16 MB by default, mapped and unmapped per call: slower than the pairwise path with two threads).
+        # Process-wide while the pass runs, as `_one_thread`'s thread counts; never raised
+        thr, bx, by = f.cvar.distance_compute_blas_threshold, f.cvar.distance_compute_blas_query_bs, f.cvar.distance_compute_blas_database_bs
+        f.cvar.distance_compute_blas_threshold = min(thr, _BLAS_ROWS * Cn.shape[1])
+        f.cvar.distance_compute_blas_query_bs, f.cvar.distance_compute_blas_database_bs = min(bx, 1024), min(by, 128)
+        try: _spread(run, np.flatnonzero(lens).tolist(), w)
+        finally: f.cvar.distance_compute_blas_threshold, f.cvar.distance_compute_blas_query_bs, f.cvar.distance_compute_blas_database_bs = thr, bx, by
+        return t
     for i, V in enumerate(Vs):
         if not len(V): continue
         cand = np.flatnonzero(A[i]); e = s + len(V)
@@ -539,30 +614,37 @@ def _split_batch(self: DNII, part: _Part, lids: list[int]) -> list[int]:
     # scored where the entries lie, tombstones included (they are never moved), one knn call per list: a copy of the union into one
     # matrix, scored by runs of lists with the same candidates, was slower (few lists share their candidates; the copy is a pass
     # over memory)
-    Ls = [self._lists[l] for l in Ul]; Vs = [L.vecs[:L.n] for L in Ls]; Rs = [L.rows[:L.n] for L in Ls]
+    # faiss lists as numpy views (`_FList.vnp`): the pass indexes every list of the union a few times, and a numpy index costs a
+    # few microseconds less than torch's (issue 18: ~0.1 s per 100K streamed inserts)
+    npv = self._fs is not None; ix_ = (lambda a: a) if npv else (lambda a: torch.from_numpy(a).to(dev))
+    Ls = [self._lists[l] for l in Ul]
+    Vs, Rs = ([L.vnp() for L in Ls], [L.rnp() for L in Ls]) if npv else ([L.vecs[:L.n] for L in Ls], [L.rows[:L.n] for L in Ls])
     sizes = np.array([L.n for L in Ls], np.int64); off = np.r_[0, np.cumsum(sizes)]
     t = _lire_assign(Vs, A, part.cent[U])
-    alive = self._alive[torch.cat(Rs).cpu().numpy()]; src = np.repeat(np.arange(len(U)), sizes)
+    alive = self._alive[np.concatenate(Rs) if npv else torch.cat(Rs).cpu().numpy()]; src = np.repeat(np.arange(len(U)), sizes)
     mv = (t != src) & alive; moved = int(mv.sum())
     if moved:
-        # 1. the movers, copied out before any list changes, then grouped by their new list
         i = np.flatnonzero(mv); si = src[i]; loc = i - off[si]; dst = t[i]
-        Wm, Rm = self._scratch(0, len(i)); cut = (np.flatnonzero(np.diff(si)) + 1).tolist()
+        o = np.argsort(dst, kind='stable'); dst = dst[o]; at = np.empty_like(o); at[o] = np.arange(len(o))  # mover k goes to at[k]
+        # each list that loses entries fills its holes (movers before its new end) with its last entries that stay, in order:
+        # found for every list at once over the union's slots
+        n2 = sizes - np.bincount(si, minlength=len(U)); tailm = (np.arange(off[-1]) - off[src]) >= n2[src]
+        hole, tail = np.flatnonzero(mv & ~tailm), np.flatnonzero(~mv & tailm)
+        hoff = np.r_[0, np.cumsum(np.bincount(src[hole], minlength=len(U)))]
+        Wd, Rd = self._scratch(1, len(i))
+        if npv: Wd, Rd = Wd.numpy(), Rd.numpy()
+        cut = (np.flatnonzero(np.diff(si)) + 1).tolist()
         for a, b in zip([0] + cut, cut + [len(i)]):
-            u = int(si[a]); x = torch.from_numpy(loc[a:b]).to(dev); Wm[a:b] = Vs[u][x]; Rm[a:b] = Rs[u][x]
-        o = np.argsort(dst, kind='stable'); Wd, Rd = self._scratch(1, len(i)); ot = torch.from_numpy(o).to(dev)
-        torch.index_select(Wm, 0, ot, out=Wd); torch.index_select(Rm, 0, ot, out=Rd); dst = dst[o]
-        # 2. each list that lost entries closes its gaps with its own last entries, in place: the cost is the movers', not the list's
-        for a, b in zip([0] + cut, cut + [len(i)]):
-            u = int(si[a]); n = int(sizes[u]); rm = loc[a:b]; n2 = n - len(rm)
-            hole = rm[rm < n2]; tail = np.setdiff1d(np.arange(n2, n), rm, assume_unique=True)
-            if len(hole):
-                h, s_ = torch.from_numpy(hole).to(dev), torch.from_numpy(tail).to(dev); Vs[u][h] = Vs[u][s_]; Rs[u][h] = Rs[u][s_]
-            Ls[u].truncate(n2)
+            # 1. the list's movers, copied straight to their place in destination order before the list changes
+            u = int(si[a]); x, p = ix_(loc[a:b]), ix_(at[a:b]); Wd[p] = Vs[u][x]; Rd[p] = Rs[u][x]
+            # 2. its gaps closed with its own last entries, in place: the cost is the movers', not the list's
+            if hoff[u + 1] > hoff[u]:
+                h, s_ = ix_(hole[hoff[u]:hoff[u + 1]] - off[u]), ix_(tail[hoff[u]:hoff[u + 1]] - off[u]); Vs[u][h] = Vs[u][s_]; Rs[u][h] = Rs[u][s_]
+            Ls[u].truncate(int(n2[u]))
         # 3. each list that gained appends its arrivals (after every step 2: an append may move a list's storage)
         cut = (np.flatnonzero(np.diff(dst)) + 1).tolist()
-        for a, b in zip([0] + cut, cut + [len(i)]):
-            v = int(dst[a]); Ls[v].append(Wd[a:b].to(self.dtype), Rd[a:b]); self._list[Rd[a:b].cpu().numpy()] = Ul[v]
+        for a, b in zip([0] + cut, cut + [len(i)]): Ls[int(dst[a])].append(Wd[a:b] if npv else Wd[a:b].to(self.dtype), Rd[a:b])
+        self._list[Rd if npv else Rd.cpu().numpy()] = np.asarray(Ul, np.int64)[dst]
         for u in np.unique(si).tolist():                                               # tombstones past compact_ratio: rewritten
             L = Ls[u]
             if L.dead > self.cfg.compact_ratio * L.n: self._rewrite(Ul[u], *self._live(Ul[u])[::-1]); self.stats['compactions'] += 1

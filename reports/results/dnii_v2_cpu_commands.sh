@@ -99,3 +99,41 @@ for r in 1 2; do for code in old new; do
   P=$([ $code = old ] && echo /tmp/h1/old || echo $PWD)
   PYTHONPATH=$P python reports/scripts/dnii_split_profile.py --n 100000 --list-size 256 --split-batch 1 --append --run $r --code $code --out reports/results/dnii_lire_batch_profile_cpu.csv
 done; done
+
+# ---------------------------------------------------------------------------------------------------------------------
+# reports/results/dnii_insert_s16_cpu.csv and dnii_insert_s16_profile_cpu.csv (issue 18, session 16, 2026-11-28 14:09-14:20 UTC,
+# branch dnii16): streamed inserts with the same index built more cheaply (numpy views of the faiss lists in the split pass,
+# movers copied straight into destination order, each list's rows gathered from the batch, LIRE scoring on faiss's GEMM path,
+# the knn calls spread over the caller's threads, items claimed one at a time). Three codes, each from `git archive <rev> icmos`
+# into /tmp/h16/rev/<rev>, put first on PYTHONPATH, one process per command, in turn:
+#   fcd890c (main before this session, label dnii-lire-batch), 4a6a276 (this branch, one-thread changes only, dnii-s16-1t),
+#   410540f (this branch, final code, dnii-s16).
+# Shared 2-core machine (other helpers' jobs running; load average ~5 during these runs, 0.5-5 over the session): rates are
+# noisy, recall is not (each code gives the same index in every run; the three codes give the same index).
+export OMP_NUM_THREADS=2
+C="icmos bench dnii --n 100000,200000 --d 256 --queries 1000 --latency-queries 100 --nprobe 16,32 --threads 2 --list-size 256 --clusters-out= --datasets hard --workloads streaming --indexes dnii"
+for r in 1 2 3 4; do
+  PYTHONPATH=/tmp/h16/rev/fcd890c $C --label dnii-lire-batch --out old$r.csv
+  PYTHONPATH=/tmp/h16/rev/4a6a276 $C --label dnii-s16-1t --out serial$r.csv
+  PYTHONPATH=/tmp/h16/rev/410540f $C --label dnii-s16 --out new$r.csv
+done
+# joined into dnii_insert_s16_cpu.csv (";run=R" added to params):
+python - <<'PY'
+import pandas as pd
+fs = [(f'{c}{r}.csv', r) for r in (1, 2, 3, 4) for c in ('old', 'serial', 'new')]
+d = pd.concat([pd.read_csv(f).assign(params=lambda x, r=r: x.params + f';run={r}') for f, r in fs])
+d.to_csv('reports/results/dnii_insert_s16_cpu.csv', index=False)
+PY
+# Profile (cProfile of the inserts, 2 threads as the bench, hard set 100K and 200K, list_size 256, 10 batches + 10% deletes),
+# old (fcd890c) / new (410540f) interleaved twice, right after:
+for r in 1 2; do for n in 100000 200000; do for code in old new; do
+  P=$([ $code = old ] && echo /tmp/h16/rev/fcd890c || echo /tmp/h16/rev/410540f)
+  PYTHONPATH=$P python reports/scripts/dnii_split_profile.py --n $n --list-size 256 --split-batch 1 --threads 2 --append --run $r --code $code --out reports/results/dnii_insert_s16_profile_cpu.csv
+done; done; done
+# (cProfile sees the calling thread only: knn calls that _spread's worker made are not in the new code's figures.)
+# Superseded variants (same commands, not in the CSV; inserts/s at nprobe 16 per round, 100K / 200K):
+#   a69dad0 (a fixed two-way split of the knn work, no GEMM-path change), 3 rounds at load ~2-3: new 117-129K / 107-112K,
+#     one-thread 4a6a276 97-122K / 85-115K, old 93-100K / 90-92K;
+#   78b6427 (fixed split + GEMM path), 5 rounds, load ~2 then ~5: new 97-120K / 68-102K, one-thread 78-124K / 78-108K,
+#     old 68-99K / 70-85K. Under load the fixed split waited for the descheduled worker's share: at 200K new/old 0.84-0.93
+#     in the last two rounds, hence the items claimed one at a time in 410540f.

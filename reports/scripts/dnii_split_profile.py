@@ -25,7 +25,7 @@ for s in range(a.steps):
     pr.enable(); ix.add(i, X[i], time=i.astype(float)); pr.disable(); ti += time.perf_counter() - t
     live[i] = True; dl = rng.choice(np.flatnonzero(live), size=len(i) // 10, replace=False); live[dl] = False; ix.delete(dl)
 st = pstats.Stats(pr).stats  # (file, line, name) -> (calls, primitive calls, tottime, cumtime, callers)
-want = ['add', '_insert_step', '_split_oversized_', '_split', '_split_batch', '_lire_new', '_lire_assign', '_two_means', '_two_means_np', '_live',
+want = ['add', '_insert_step', '_split_oversized_', '_split', '_split_batch', '_lire_new', '_lire_assign', '_spread', '_two_means', '_two_means_np', '_live',
         '_assign', '_rewrite', '_append', '_kmeans']
 rows = []
 for (f, line, name), (cc, nc, tt, ct, _) in st.items():
