@@ -195,7 +195,7 @@ R=/root/t16d SPEED=1 GS=0 P48= PL= NR=0 SPEED_TO=480 SPEED_LENS=4096,8000 SPEED_
 #   c) graph memory, one process per policy (graph=0, default, feat_dtype=model)   -> graph_memory_s16.csv
 python3 reports/scripts/graph_memory.py --model $M --policy 'trimmer[sinks=4;window=0.25]' --out graph_memory_s16.csv
 #      and per prompt over 14 prompts of ~32K (one scorer, as after the fix)      -> graph_memory_growth_s16.csv
-python3 reports/scripts/graph_memory_growth.py --model $M --prompts 14 --out graph_memory_growth_s16.csv
+python3 reports/scripts/graph_memory.py --model $M --policy trimmer --prompts 14 --out graph_memory_growth_s16.csv   # (run as graph_memory_growth.py, since merged into graph_memory.py --prompts)
 #   d) 32K block by block, samples 30-89 (streaming, TOVA, Trimmer; every QA task), shards in trimmer16_2026-11-28c/:
 R=/root/t16c SPEED=0 GL32=0 P48= PL= NR=0 N=60 NT=60 TL32='trimmer:30 streaming:30 tova:30' bash reports/scripts/trimmer16_gpu.sh start 840
 R=/root/t16f SPEED=0 GL32=0 P48= PL= NR=0 N=90 NT=90 TL32='trimmer:60 streaming:60 tova:60' bash reports/scripts/trimmer16_gpu.sh start 290
