@@ -28,6 +28,23 @@ __all__ = ['PROTECT', 'ATTN_NAME', 'LORA_FILE', 'TRAIN_TASKS', 'TRAIN_SEED0', 'B
            'sample_depth', 'run_trimmer_sample', 'run_trimmer_bench', 'merge_rows', 'bench_args', 'bench_main']
 
 # %% ../nbs/api/16_trimmer.ipynb #73f13f3c
+_MM_OUT_DTYPE: bool | None = None  # whether this torch has `torch.mm(..., out_dtype=)` for CUDA (found at the first bf16 call)
+
+def _mm32(h: torch.Tensor, W: torch.Tensor) -> torch.Tensor: # (..., D) @ W (R, D).T -> (..., R) float32
+    """`h @ W.T` accumulated in float32 and returned in float32 without a float32 copy of `h`: on CUDA, bfloat16 / float16 operands
+    go to cuBLAS with a float32 output (`torch.mm`'s `out_dtype`, torch >= 2.8); elsewhere (or an older torch) the operands are cast
+    first (the same products, summed in float32)."""
+    global _MM_OUT_DTYPE
+    if h.dtype == torch.float32 or W.dtype == torch.float32: return F.linear(h.float(), W.float())
+    if h.is_cuda and _MM_OUT_DTYPE is not False:
+        try:
+            y = torch.mm(h.reshape(-1, h.shape[-1]), W.t(), out_dtype=torch.float32).view(*h.shape[:-1], W.shape[0])
+            _MM_OUT_DTYPE = True; return y
+        except (TypeError, RuntimeError, NotImplementedError):
+            if _MM_OUT_DTYPE: raise  # it ran before: a real error
+            _MM_OUT_DTYPE = False
+    return F.linear(h.float(), W.float())
+
 PROTECT = 1e4  # score of a token kept by construction: above any learned score, finite (a soft top-k over it stays defined)
 
 def check_structure(sinks, window):
@@ -108,37 +125,38 @@ class TrimmerScorer(nn.Module):
                  dtype: torch.dtype | None = None, # None: in float32; else the layer norm and one matmul for t and imp in `dtype`
                 ):
         """Per-token features (float32), computed once when a token enters the cache. With a `dtype` (the model's: `Trimmer.feat_dtype`)
-        the hidden states are not cast: layer norm (float32 inside) and one matmul for both projections (float32 accumulation) in
-        `dtype`, rounded there once; the biases and the layer embedding are added in float32 by the cast itself (one kernel)."""
+        the hidden states are not cast: their mean and variance (float32 accumulation) and one matmul for both projections with the
+        weight rounded to `dtype` (float32 accumulation and output on CUDA: `_mm32`), the layer norm folded in as in float32."""
         if dtype is None and torch.is_grad_enabled() and self.tok.weight.requires_grad:  # training: the layer norm as written, for autograd
             h, e = self._norm(hidden), self._at(self.layer.weight, layer)
             return self.tok(h) + (e if isinstance(layer, int) else e[:, None]), self.imp(h).transpose(-1, -2)
-        r = self.cfg.rank
-        if dtype is None:  # float32, the layer norm folded into the matmul: W LN(h) = (W h - mean(h) W 1) / std(h), no normalised copy of h
-            W, bias = self._joint(torch.float32)  # (8K tokens x 30 layers on an H200: ~1 ms less than layer norm, then two matmuls)
-            hf = hidden.float()
-            var, mu = torch.var_mean(hf, -1, keepdim=True, correction=0)
-            y = (F.linear(hf, W) - mu * W.sum(-1)) * torch.rsqrt(var + 1e-5) + self._at(bias, layer)[..., None, :]  # F.layer_norm's eps
-            return y[..., :r], y[..., r:].transpose(-1, -2)
-        W, bias = self._joint(dtype)
-        h = F.layer_norm(hidden.to(dtype), hidden.shape[-1:])
-        y = torch.add(F.linear(h, W), self._at(bias, layer)[..., None, :])  # float32 out of a bf16 matmul and float32 biases, one kernel
+        # the layer norm folded into one matmul for both projections: W LN(h) = (W h - mean(h) W 1) / std(h), no normalised copy of h
+        # (8K tokens x 30 layers on an H200: ~1 ms less than layer norm, then two matmuls)
+        r, k = self.cfg.rank, self.cfg.rank + self.cfg.n_kv_heads
+        W, Ws, bias = self._joint(torch.float32 if dtype is None else dtype)
+        h = hidden.float() if dtype is None else hidden.to(dtype)  # `dtype` (the model's): no copy
+        var, mu = torch.var_mean(h, -1, keepdim=True, correction=0)  # in h's dtype, accumulated in float32
+        y = (_mm32(h, W)[..., :k] - mu.float() * Ws) * torch.rsqrt(var.float() + 1e-5) + self._at(bias, layer)[..., None, :]  # F.layer_norm's eps
         return y[..., :r], y[..., r:].transpose(-1, -2)
 
-    def _joint(self, dtype): # -> weight (r + h_kv, D) in `dtype`, biases (L, r + h_kv) float32
-        """The token projections `tok` and `imp` as one weight in `dtype`, and per layer their biases with the layer embedding added
-        to `tok`'s: made once per dtype, and per device, dtype and version of the weights (kept as a plain attribute, not a parameter:
-        never saved); made at every call for weights made under `torch.inference_mode` (no version counter: `param_versions`)."""
+    def _joint(self, dtype): # -> weight (R, D) in `dtype` (R: r + h_kv rounded up to 8), its row sums (r + h_kv), biases (L, r + h_kv)
+        """The token projections `tok` and `imp` as one weight in `dtype` (rows padded with zeros to a multiple of 8: aligned rows for
+        the GEMM's output), the row sums of that weight (as rounded, in float32: the folded layer norm's mean term), and per layer
+        the biases with the layer embedding added to `tok`'s: made once per dtype, and per device, dtype and version of the weights
+        (kept as a plain attribute, not a parameter: never saved); made at every call for weights made under `torch.inference_mode`
+        (no version counter: `param_versions`)."""
         ps = (self.tok.weight, self.imp.weight, self.tok.bias, self.imp.bias, self.layer.weight)
         v = param_versions(ps)
         key = (dtype, *((p.device, p.dtype) for p in ps), v)
         c = self.__dict__.get('_icmos_joint')
         if v is None or c is None or c[0] != key:
-            L = self.layer.weight.shape[0]
+            L, k = self.layer.weight.shape[0], self.cfg.rank + self.cfg.n_kv_heads
             bias = torch.cat([self.layer.weight + self.tok.bias, self.imp.bias.expand(L, -1)], -1)
-            c = (key, torch.cat([self.tok.weight, self.imp.weight]).to(dtype), bias)
+            W = F.pad(torch.cat([self.tok.weight, self.imp.weight]), (0, 0, 0, -k % 8)).to(dtype)
+            ws = W[:k].to(torch.float32 if W.dtype in (torch.bfloat16, torch.float16) else W.dtype).sum(-1)
+            c = (key, W, ws, bias)
             if v is not None: self.__dict__['_icmos_joint'] = c
-        return c[1], c[2]
+        return c[1], c[2], c[3]
 
     def combine(self, t, imp, summary, pos, now, layer, att=None): # -> (b, h_kv, n); stacked layers (L',): (L', b, h_kv, n)
         "Scores of tokens with features `t` (b, [h_kv,] n, r), `imp` (b, h_kv, n) at absolute positions `pos` (b, [h_kv,] n), seen from `summary` (b, D) at position `now`; `att` (b, h_kv, n, 2) from `attention_features` if `cfg.prior`. With `layer` a (L',) tensor every input leads with L' (t, pos with h_kv)."

@@ -37,3 +37,32 @@ def test_training_takes_the_written_layer_norm():
     assert torch.equal(t, t0) and torch.equal(imp, i0)
     (t.sum() + imp.sum()).backward()
     assert sc.tok.weight.grad is not None and sc.imp.weight.grad is not None and sc.layer.weight.grad is not None
+
+@pytest.mark.parametrize('stacked', [False, True])
+def test_model_dtype_features_fold_the_layer_norm(stacked):
+    """feat_dtype='model' (`features(x, layer, torch.bfloat16)`): no float32 copy of the bf16 hidden states, the layer norm folded in;
+    it must give the layer norm as written with the joint weight rounded to bf16, up to the bf16 rounding of the mean and variance."""
+    sc = scorer(); g = torch.Generator().manual_seed(2)
+    x = torch.randn(3, 2, 40, 64, generator=g) + 3; x[..., 5] *= 20  # a mean far from 0 (the fold's mean term) and an outlier dimension
+    xb = x.bfloat16()
+    layer, xb = (torch.tensor([0, 3, 1]), xb) if stacked else (2, xb[0])
+    t, imp = sc.features(xb, layer, torch.bfloat16)
+    rb = scorer(); rb.tok.weight.copy_(sc.tok.weight.bfloat16().float()); rb.imp.weight.copy_(sc.imp.weight.bfloat16().float())
+    t0, i0 = written(rb, xb, layer)  # the layer norm in float32 of the same bf16 inputs, the rounded weight
+    assert t.dtype == imp.dtype == torch.float32 and t.shape == t0.shape and imp.shape == i0.shape
+    tol = 2 ** -8 * max(t0.abs().max().item(), i0.abs().max().item())  # bf16 statistics: ~2^-9 relative
+    torch.testing.assert_close(t, t0, rtol=0, atol=tol); torch.testing.assert_close(imp, i0, rtol=0, atol=tol)
+    W, Ws, _ = sc._joint(torch.bfloat16)
+    assert W.dtype == torch.bfloat16 and W.shape[0] % 8 == 0 and torch.equal(Ws, W[:Ws.shape[0]].float().sum(-1))
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason='the float32-output bf16 matmul runs on CUDA')
+def test_mm32_float32_output_on_cuda():
+    "`_mm32` on CUDA: bf16 operands, float32 output, the products summed in float32 (as the cast-first path, up to summation order)."
+    from icmos import trimmer
+    g = torch.Generator().manual_seed(3)
+    h, W = torch.randn(2, 300, 576, generator=g).bfloat16().cuda(), torch.randn(24, 576, generator=g).bfloat16().cuda()
+    y = trimmer._mm32(h, W)
+    y0 = torch.nn.functional.linear(h.float(), W.float())
+    assert y.dtype == torch.float32 and y.shape == (2, 300, 24)
+    torch.testing.assert_close(y, y0, rtol=1e-5, atol=1e-4)
+    print('torch.mm out_dtype used:', trimmer._MM_OUT_DTYPE)
