@@ -30,6 +30,9 @@ RUN
   setsid nohup bash "$R/run.sh" > "$R/run.log" 2>&1 < /dev/null & echo "started (pid $!): log $R/run.log"
   ;;
 collect)
+  # a machine given back since `start` (a gap of more than ~30 s between device calls) has no $R: say so at once, do not wait
+  # for a run that is not there (session 17 waited 420 s of device time so)
+  [ -d "$R" ] || { echo "collect: no $R on this machine: it is not the one that ran start (given back and started afresh?)" >&2; exit 4; }
   while [ $SECONDS -lt "${2:-540}" ] && [ ! -f "$R/DONE" ]; do sleep 5; done
   [ -f "$R/DONE" ] && echo "done" || echo "still running (collected what is written)"
   grep -E '===|Error|Traceback' "$R/run.log" | tail -n 20

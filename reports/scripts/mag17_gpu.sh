@@ -56,6 +56,9 @@ start)
   echo "started (pid $!): log $R/run.log, results in $R"
   ;;
 collect)
+  # a machine given back since `start` (a gap of more than ~30 s between device calls) has no $R: say so at once, do not wait
+  # for a run that is not there (session 17 waited 420 s of device time so)
+  [ -d "$R" ] || { echo "collect: no $R on this machine: it is not the one that ran start (given back and started afresh?)" >&2; exit 4; }
   wait_s=${2:-540}
   while [ $SECONDS -lt "$wait_s" ] && [ ! -f "$R/DONE" ]; do sleep 5; done
   [ -f "$R/DONE" ] && echo "pipeline done: $(cat "$R/DONE")" || echo "pipeline still running (collected what is written)"

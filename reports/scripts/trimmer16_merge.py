@@ -11,7 +11,8 @@ and the prompts (all tasks) only it answered (`wins`), only the press answered (
 `icmos.eval.sign_test`): the percentile interval is unreliable when nearly every answer is 0.
 A press is paired when it reached at least MIN_PAIRED of the Trimmer's samples in every task (or all of them, if the Trimmer
 reached fewer); the others are shown on their own
-samples (`qa_mean_own`, `n_own_min`)."""
+samples (`qa_mean_own`, `n_own_min`).
+Env TRIMMER: the policy compared with the presses (default 'trimmer'; session 17: 'trimmer[feat_dtype=model]')."""
 import os, re, sys
 from pathlib import Path
 import numpy as np
@@ -23,6 +24,7 @@ QA = ['niah_single', 'niah_multikey', 'blockfacts', 'prose_needle']
 PRESSES = ['streaming', 'knorm', 'snapkv', 'tova', 'h2o', 'expected_attention']
 MIN_PAIRED = int(os.environ.get("MIN_PAIRED", 30))  # env MIN_PAIRED: session 16 pairs the 32K cells at 60 (streaming, TOVA and the Trimmer topped up past 30)
 CELL = ['policy', 'task', 'context_tokens', 'compression_ratio']
+TRIM = os.environ.get('TRIMMER', 'trimmer')  # env TRIMMER: the policy compared with the presses (session 17: 'trimmer[feat_dtype=model]')
 
 def shards(dirs) -> pd.DataFrame:
     dfs = []
@@ -39,32 +41,32 @@ def summary(raw: pd.DataFrame) -> pd.DataFrame:
     rng, rows = np.random.default_rng(0), []
     for (L, r), g in raw[raw.task.isin(QA) & (raw.compression_ratio > 0)].groupby(['context_tokens', 'compression_ratio']):
         acc = g.pivot_table(index=['task', 'sample'], columns='policy', values='accuracy')
-        if 'trimmer' not in acc: continue
-        tr = acc['trimmer'].dropna()
+        if TRIM not in acc: continue
+        tr = acc[TRIM].dropna()
         cover = lambda p: min((acc.loc[t, p].reindex(tr.loc[t].index).notna().sum() if t in tr.index.get_level_values(0) else 0) for t in QA)
         need = min(MIN_PAIRED, min(len(tr.loc[t]) if t in tr.index.get_level_values(0) else 0 for t in QA))
         paired = [p for p in PRESSES if p in acc and cover(p) >= need]
-        both = acc[['trimmer'] + paired].dropna()  # the prompts every paired policy answered
+        both = acc[[TRIM] + paired].dropna()  # the prompts every paired policy answered
         per_task = {t: both.loc[t] for t in QA if t in both.index.get_level_values(0)}
         mean = lambda col, idx=None: np.mean([(x if idx is None else x.iloc[idx[t]])[col].mean() for t, x in per_task.items()])
         best = max(paired, key=lambda p: mean(p)) if paired else None
         boots = []
         for _ in range(2000 if best else 0):
             idx = {t: rng.integers(0, len(x), len(x)) for t, x in per_task.items()}
-            boots.append(mean('trimmer', idx) - mean(best, idx))
+            boots.append(mean(TRIM, idx) - mean(best, idx))
         if best:  # binary tasks: prompts the Trimmer answered and the best press did not (wins), and the reverse (losses)
-            tb, pb = both['trimmer'] > 0.5, both[best] > 0.5
+            tb, pb = both[TRIM] > 0.5, both[best] > 0.5
             wins, losses = int((tb & ~pb).sum()), int((~tb & pb).sum())
         for p in acc.columns:  # every policy on its own samples too (n per task may differ)
             own = acc[p].dropna()
-            is_t = p == 'trimmer' and best is not None
+            is_t = p == TRIM and best is not None
             rows.append(dict(context_tokens=L, compression_ratio=r, policy=p,
                              qa_mean_paired=round(mean(p), 4) if p in both and per_task else np.nan,
                              n_paired_min=min(len(x) for x in per_task.values()) if p in both and per_task else 0,
                              qa_mean_own=round(np.mean([own.loc[t].mean() for t in QA if t in own.index.get_level_values(0)]), 4),
                              n_own_min=min(len(own.loc[t]) if t in own.index.get_level_values(0) else 0 for t in QA),
                              best_press=best if is_t else '',
-                             margin=round(mean('trimmer') - mean(best), 4) if is_t else np.nan,
+                             margin=round(mean(TRIM) - mean(best), 4) if is_t else np.nan,
                              margin_lo=round(np.percentile(boots, 2.5), 4) if is_t else np.nan,
                              margin_hi=round(np.percentile(boots, 97.5), 4) if is_t else np.nan,
                              wins=wins if is_t else np.nan, losses=losses if is_t else np.nan,
