@@ -206,3 +206,29 @@ MIN_PAIRED=60 python reports/scripts/trimmer16_merge.py reports/results/trimmer_
   reports/results/trimmer16_2026-11-27b reports/results/trimmer16_2026-11-27c reports/results/trimmer16_2026-11-28c
 python reports/scripts/trimmer16_merge.py reports/results/trimmer_v3_grid_s16 reports/results/trimmer16_2026-11-27 \
   reports/results/trimmer16_2026-11-27b reports/results/trimmer16_2026-11-27c reports/results/trimmer16_2026-11-28c   # pairing at 30
+
+# 18. Session 17 (2026-11-28, one H200 held twice: the first holding was given back during a gap between calls, which cost the MAG
+#   no-write control and the DNII 1M run started beside this bench). Code: 2ba6c0b (bf16 features folded, float32-output matmul;
+#   default still float32) for a)-c); the default feat_dtype='model' after the A/B for d). Staging: .gpu/q1..q4 as in 11, and
+#   .gpu/old16/icmos = `git archive 4e4fe4a icmos` (session 16's code, the `old:` rows of run E), carried with .gpuw.
+#   a) GPU tests (27 passed; `_mm32` used torch.mm's out_dtype on torch 2.11):
+PYTHONPATH=$PWD:/tmp/site python3 -m pytest -q -s tests/test_evict_graph.py tests/test_evict_sync.py tests/test_trimmer_features.py tests/test_method_memory.py
+#   b) speed run E (evict_speed_s17a.csv, evict_profile_s17a.csv), then the 4K/8K A/B of float32 against bf16 features (n = 40,
+#      samples 0-39 as in session 11) and the 32K top-up, samples 90-119 of StreamingLLM, TOVA and the Trimmer (12 processes; the leak
+#      check), all on GPU 0; shards in trimmer17_2026-11-28/:
+R=/root/t17 SPEED=1 SPEED_TO=500 GS=0 G4=0 G8=0 GL32=0 N=40 P48='trimmer trimmer[feat_dtype=model]' PL= NR=0 OTASKS= NT=120 \
+  TL32='trimmer:90 streaming:90 tova:90' SPEED_LENS=4096,8000 SPEED_OLD=.gpu/old16 SPEED_ARGS='--reps 40 --block-reps 10' \
+  SPEED_POL="streaming tova trimmer[graph=0] trimmer trimmer[feat_dtype=model] old:trimmer[feat_dtype=model]" \
+  bash reports/scripts/trimmer16_gpu.sh start 1500
+R=/root/t17 bash reports/scripts/trimmer16_gpu.sh collect 540
+#   c) merged with every earlier shard folder: the float32 Trimmer paired at 60 (32K: n = 104), and the bf16 features' margins
+S="reports/results/trimmer16_2026-11-27 reports/results/trimmer16_2026-11-27b reports/results/trimmer16_2026-11-27c reports/results/trimmer16_2026-11-28c reports/results/trimmer17_2026-11-28"
+MIN_PAIRED=60 python reports/scripts/trimmer16_merge.py reports/results/trimmer_v3_grid_s17_p60 $S
+TRIMMER='trimmer[feat_dtype=model]' python reports/scripts/trimmer16_merge.py reports/results/trimmer_v3_grid_s17_bf16 $S
+#   d) with feat_dtype='model' the default, on a second holding: runs F and G, the second with the policies in reverse order
+#      (evict_speed_s17b.csv / s17c.csv, evict_profile_s17b.csv / s17c.csv; logs in trimmer17_2026-11-28/):
+for run in b c; do
+  POL="streaming tova trimmer[feat_dtype=float32] trimmer trimmer[graph=0]"; [ $run = c ] && POL="trimmer[graph=0] trimmer trimmer[feat_dtype=float32] tova streaming"
+  OMP_NUM_THREADS=4 python3 reports/scripts/evict_speed.py --model $M --device cuda --dtype bfloat16 --lengths 4096,8000 \
+    --blocks 32000:2048:4096 --reps 40 --block-reps 10 --out evict_speed_s17$run.csv --profile-out evict_profile_s17$run.csv --policies $POL
+done
