@@ -979,6 +979,37 @@ def hard_clusters(n: int, d: int, n_queries: int = 1000, n_clusters: int = 2048,
         return X / np.linalg.norm(X, axis=1, keepdims=True)
     return draw(n), draw(n_queries)
 
+# %% ../nbs/api/30_dnii.ipynb #61a1fbb0
+@_method
+def to_faiss_shards(self: DNII, n_shards: int, namespace: str = 'default', nprobe: int | None = None):
+    "A snapshot of `namespace` as a `faiss.IndexShards` of `n_shards` `IndexIVFFlat`s (inner product, DNII's centroids as L2 coarse quantizer, DNII's lists as inverted lists, live entries under their ids); searching it with `nprobe=p` gives `search(..., nprobe=p)`'s ids and scores."
+    f = _faiss()
+    if f is None: raise ICMOSError('to_faiss_shards needs faiss (pip install faiss-cpu)')
+    if isinstance(n_shards, bool) or not isinstance(n_shards, (int, np.integer)) or n_shards < 1: raise ICMOSError(f'n_shards must be an int >= 1, got {n_shards!r}')
+    nprobe = self.cfg.nprobe if nprobe is None else nprobe
+    if isinstance(nprobe, bool) or not isinstance(nprobe, (int, np.integer)) or nprobe < 1: raise ICMOSError(f'nprobe must be a positive int, got {nprobe!r}')
+    self._check_ns(namespace); code = self._ns_code.get(namespace)
+    if code is None: raise ICMOSError(f'namespace {namespace!r} is not in the index (it has {self.namespaces})')
+    part, n_shards = self._parts.get(code), int(n_shards)
+    V, E, A, S = [], [], [], []   # live vectors, their ids, their list (centroid row), their shard
+    for j, lid in enumerate(part.lids if part is not None else []):
+        L = self._lists[lid]
+        if not L.n: continue
+        r = L.rows[:L.n].cpu().numpy(); live = self._alive[r]; m = int(live.sum())
+        V.append(L.vecs[:L.n].float().cpu().numpy()[live]); E.append(self._ext[r[live]])
+        A.append(np.full(m, j, np.int64)); S.append((np.arange(m) + j) % n_shards)
+    if not sum(len(e) for e in E): raise ICMOSError(f'namespace {namespace!r} holds no live entries: nothing to export')
+    V, E, A, S = (np.concatenate(z) for z in (V, E, A, S))
+    C = np.ascontiguousarray(part.cent.float().cpu().numpy()); sp = f.swig_ptr
+    shards = f.IndexShards(self.d, True, False)   # one thread per shard; ids as given (not shifted per shard)
+    for s in range(n_shards):
+        ivf = f.IndexIVFFlat(f.IndexFlatL2(self.d), self.d, len(C), f.METRIC_INNER_PRODUCT)
+        ivf.quantizer.add(C); ivf.is_trained = True; ivf.nprobe = int(nprobe)
+        v, e, a = (np.ascontiguousarray(z[S == s]) for z in (V, E, A))
+        if len(e): ivf.add_core(len(e), sp(v), sp(e), sp(a))   # placed in DNII's lists, not re-routed by the quantizer
+        shards.add_shard(ivf)
+    return shards
+
 # %% ../nbs/api/30_dnii.ipynb #c025069f
 COLUMNS = ['index', 'dataset', 'n', 'd', 'workload', 'params', 'recall_at_1', 'recall_at_10', 'p50_ms', 'p99_ms', 'qps',
            'inserts_per_s', 'deletes_per_s', 'bytes_per_vec', 'device']

@@ -214,3 +214,55 @@ def test_split_pass_spread_over_threads(scan, monkeypatch):
     assert ixs[1].stats == ixs[3].stats and ixs[1].stats['splits'] > 50 and ixs[1].stats['reassigned'] > 0
     assert len(calls) > 10 and max(calls) > 10
     assert torch.get_num_threads() == old and m._MAINT == [1]                            # the maintenance thread count restored
+
+@pytest.fixture(scope='module')
+def sharded_case():
+    "A DNII on clustered vectors after batched inserts (splits), deletes and updates (tombstones in lists), a second namespace beside it."
+    from icmos.dnii import drifting_clusters
+    X, Q = drifting_clusters(3000, 48, 40, n_clusters=10, seed=5); ids = 5 * np.arange(3000) + 2
+    ix = DNII(d=48, list_size=48, nprobe=6)
+    for s in range(0, 3000, 750): ix.add(ids[s:s + 750], X[s:s + 750])
+    gone = ids[::6]; ix.delete(gone); ix.update(ids[1:300:10], X[2000:2030] + 0.01)   # updates leave tombstones too (no exact duplicates: ties may order differently)
+    ix.add(10**7 + np.arange(30), X[:30], namespace='other')
+    assert ix.stats['splits'] > 0 and ix._ndead > 0
+    return ix, Q, np.setdiff1d(ids, gone)
+
+def _held(sh):
+    faiss = pytest.importorskip('faiss'); out = []
+    for i in range(sh.count()):
+        il = faiss.extract_index_ivf(sh.at(i)).invlists
+        out += [faiss.rev_swig_ptr(il.get_ids(l), il.list_size(l)).copy() for l in range(il.nlist) if il.list_size(l)]
+    return np.sort(np.concatenate(out))
+
+@pytest.mark.parametrize('n_shards', [1, 2, 3])
+def test_faiss_shards_equal_search(sharded_case, n_shards):
+    "Issue 18: the namespace exported to faiss IndexShards of IndexIVFFlat holds exactly its live entries and returns DNII's ids (exactly) and scores at every nprobe."
+    faiss = pytest.importorskip('faiss'); ix, Q, live = sharded_case
+    sh = ix.to_faiss_shards(n_shards)
+    assert sh.count() == n_shards and sh.ntotal == len(live)
+    np.testing.assert_array_equal(_held(sh), live)                                       # live entries of 'default' only, each once
+    for p in (1, 3, 12, ix.nlist() + 5):
+        D, I = ix.search(Q, 10, nprobe=p); Ds, Is = sh.search(Q, 10, params=faiss.SearchParametersIVF(nprobe=p))
+        np.testing.assert_array_equal(Is, I); np.testing.assert_allclose(Ds, D, atol=1e-5)
+    np.testing.assert_array_equal(sh.search(Q, 10)[1], ix.search(Q, 10)[1])              # default nprobe travels along
+    np.testing.assert_array_equal(_held(ix.to_faiss_shards(n_shards, namespace='other')), 10**7 + np.arange(30))
+
+@pytest.mark.parametrize('call, msg', [
+    (lambda ix: ix.to_faiss_shards(0), 'n_shards must be an int >= 1'),
+    (lambda ix: ix.to_faiss_shards(True), 'n_shards must be an int >= 1'),
+    (lambda ix: ix.to_faiss_shards(2, nprobe=-1), 'nprobe must be a positive int'),
+    (lambda ix: ix.to_faiss_shards(2, namespace='nobody'), "namespace 'nobody' is not in the index"),
+    (lambda ix: ix.to_faiss_shards(2, namespace=''), 'namespace must be a non-empty string'),
+])
+def test_faiss_shards_bad_input(call, msg):
+    ix = DNII(d=D, list_size=4); ix.add(np.arange(50), np.random.default_rng(0).standard_normal((50, D)))
+    before = _snapshot(ix)
+    with pytest.raises(ICMOSError, match=msg): call(ix)
+    assert _snapshot(ix) == before
+
+def test_faiss_shards_empty_namespace_and_no_faiss(monkeypatch):
+    import icmos.dnii as m
+    ix = DNII(d=D); ix.add([1, 2], np.eye(D, dtype=np.float32)[:2], namespace='gone'); ix.delete([1, 2])
+    with pytest.raises(ICMOSError, match='holds no live entries'): ix.to_faiss_shards(1, namespace='gone')
+    monkeypatch.setattr(m, '_FAISS', [None])
+    with pytest.raises(ICMOSError, match='needs faiss'): ix.to_faiss_shards(1, namespace='gone')

@@ -137,3 +137,8 @@ done; done; done
 #   78b6427 (fixed split + GEMM path), 5 rounds, load ~2 then ~5: new 97-120K / 68-102K, one-thread 78-124K / 78-108K,
 #     old 68-99K / 70-85K. Under load the fixed split waited for the descheduled worker's share: at 200K new/old 0.84-0.93
 #     in the last two rounds, hence the items claimed one at a time in 410540f.
+
+# Issue 18, "beyond one host" (session 17): DNII vs its to_faiss_shards export (faiss IndexShards of IndexIVFFlat) at
+# 1/2/4 shards, 50K hard set, d=256, inserted in 10 batches, 10% deleted; same queries, same recall reference, one run
+# on the shared 2-core machine (load ~0.3), ~5 s. `same_ids` in params: fraction of result ids equal to DNII's.
+python reports/scripts/dnii_shards_check.py --n 50000 --d 256 --shards 1,2,4 --nprobe 16,32 --threads 2 --out reports/results/dnii_shards_cpu.csv
