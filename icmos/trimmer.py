@@ -28,21 +28,21 @@ __all__ = ['PROTECT', 'ATTN_NAME', 'LORA_FILE', 'TRAIN_TASKS', 'TRAIN_SEED0', 'B
            'sample_depth', 'run_trimmer_sample', 'run_trimmer_bench', 'merge_rows', 'bench_args', 'bench_main']
 
 # %% ../nbs/api/16_trimmer.ipynb #73f13f3c
-_MM_OUT_DTYPE: bool | None = None  # whether this torch has `torch.mm(..., out_dtype=)` for CUDA (found at the first bf16 call)
+_MM_OUT_DTYPE: bool | None = None  # whether this torch has `torch.mm(..., out_dtype=)` on CUDA (found at the first bf16/fp16 call)
 
 def _mm32(h: torch.Tensor, W: torch.Tensor) -> torch.Tensor: # (..., D) @ W (R, D).T -> (..., R) float32
     """`h @ W.T` accumulated in float32 and returned in float32 without a float32 copy of `h`: on CUDA, bfloat16 / float16 operands
-    go to cuBLAS with a float32 output (`torch.mm`'s `out_dtype`, torch >= 2.8); elsewhere (or an older torch) the operands are cast
-    first (the same products, summed in float32)."""
+    of one dtype go to cuBLAS with a float32 output (`torch.mm`'s `out_dtype`, torch >= 2.8); anything else (other dtypes, the CPU,
+    a torch without it: warned once) casts the operands first (the same products, summed in float32)."""
     global _MM_OUT_DTYPE
-    if h.dtype == torch.float32 or W.dtype == torch.float32: return F.linear(h.float(), W.float())
-    if h.is_cuda and _MM_OUT_DTYPE is not False:
+    if h.is_cuda and h.dtype == W.dtype and h.dtype in (torch.bfloat16, torch.float16) and _MM_OUT_DTYPE is not False:
         try:
             y = torch.mm(h.reshape(-1, h.shape[-1]), W.t(), out_dtype=torch.float32).view(*h.shape[:-1], W.shape[0])
             _MM_OUT_DTYPE = True; return y
-        except (TypeError, RuntimeError, NotImplementedError):
-            if _MM_OUT_DTYPE: raise  # it ran before: a real error
+        except (TypeError, NotImplementedError) as e:  # this torch has no float32-output mm: the cast path from now on (other errors propagate)
+            if _MM_OUT_DTYPE: raise
             _MM_OUT_DTYPE = False
+            warnings.warn(f'torch.mm(..., out_dtype=float32) is not available here ({type(e).__name__}): the Trimmer casts its features to float32 first (slower)')
     return F.linear(h.float(), W.float())
 
 PROTECT = 1e4  # score of a token kept by construction: above any learned score, finite (a soft top-k over it stays defined)
@@ -122,7 +122,7 @@ class TrimmerScorer(nn.Module):
         return p[layer] if isinstance(layer, int) else p[layer][:, None]  # stacked layers lead, before the batch
 
     def features(self, hidden: torch.Tensor, layer, # (b, c, D) -> t (b, c, r), imp (b, h_kv, c); stacked (L', b, c, D), layer (L',)
-                 dtype: torch.dtype | None = None, # None: in float32; else the layer norm and one matmul for t and imp in `dtype`
+                 dtype: torch.dtype | None = None, # None: in float32; else read in `dtype` (no copy), the weight rounded to it, float32 out
                 ):
         """Per-token features (float32), computed once when a token enters the cache. With a `dtype` (the model's: `Trimmer.feat_dtype`)
         the hidden states are not cast: their mean and variance (float32 accumulation) and one matmul for both projections with the
@@ -135,7 +135,9 @@ class TrimmerScorer(nn.Module):
         r, k = self.cfg.rank, self.cfg.rank + self.cfg.n_kv_heads
         W, Ws, bias = self._joint(torch.float32 if dtype is None else dtype)
         h = hidden.float() if dtype is None else hidden.to(dtype)  # `dtype` (the model's): no copy
-        var, mu = torch.var_mean(h, -1, keepdim=True, correction=0)  # in h's dtype, accumulated in float32
+        # mean and variance accumulated in float32, returned in h's dtype: bf16 has float32's range; a float16 variance overflows past
+        # 65504 (an outlier dimension of ~2000), so float16 statistics come from a float32 copy
+        var, mu = torch.var_mean(h if h.dtype in (torch.float32, torch.bfloat16) else h.float(), -1, keepdim=True, correction=0)
         y = (_mm32(h, W)[..., :k] - mu.float() * Ws) * torch.rsqrt(var.float() + 1e-5) + self._at(bias, layer)[..., None, :]  # F.layer_norm's eps
         return y[..., :r], y[..., r:].transpose(-1, -2)
 
@@ -239,10 +241,11 @@ class Trimmer(KVPolicy):
                                # (`evict_all`: scores, top-k; the gather stays eager): one launch instead of ~130 (issue 16). None (default):
                                # wherever it can run (CUDA, hook and compiled off), else eager, silently; True: asked for, so eager elsewhere
                                # is warned once; False: always eager
-    feat_dtype: str = 'model'  # 'model' (default since session 17): the features read from the hidden states in their dtype (bf16 on a
-                               # GPU; float32 accumulation and output, no cast copy: `TrimmerScorer.features`); 'float32': cast first (the
-                               # scorer's training precision). On SmolLM2 / H200 at 4K and 8K both answer the same 98% of 800 prompts, QA
-                               # means within 0.0125, and 'model' evicts in 2.2 ms against 3.0 at 8K (report of issue 16, section 17)
+    feat_dtype: str = 'model'  # 'model' (default since session 17): bf16 hidden states read as they are (float32 accumulation and
+                               # output, no cast copy: `TrimmerScorer.features`); other dtypes take the float32 path; 'float32': cast first
+                               # (the scorer's training precision). On SmolLM2 / H200 at 4K and 8K the two are right or wrong on the same
+                               # 627 of 640 (prompt, ratio) pairs, QA means within 0.0125, and 'model' evicts in 2.2 ms against 3.0 at 8K
+                               # (report of issue 16, section 17; 32K accuracy measured with float32 features only)
 
     def last_queries(self): return 1  # the prior reads the last query's attention (TOVA's score)
 
@@ -296,7 +299,7 @@ class Trimmer(KVPolicy):
         from the hidden states it is handed (stacked: hidden (L', b, c, D), layer_idx (L',): one pass for all layers)."""
         sc = self._scorer(module)
         with torch.no_grad():
-            dt = None if self.feat_dtype == 'float32' or hidden.dtype == torch.float32 else hidden.dtype
+            dt = torch.bfloat16 if self.feat_dtype == 'model' and hidden.dtype == torch.bfloat16 else None  # float16 / float64: the float32 path
             dev = next(sc.parameters()).device
             h = hidden if hidden.device == dev else hidden.to(dev)
             t, imp = self._fn(sc, 'features')(h, layer_idx, dt)

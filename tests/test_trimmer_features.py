@@ -55,14 +55,40 @@ def test_model_dtype_features_fold_the_layer_norm(stacked):
     W, Ws, _ = sc._joint(torch.bfloat16)
     assert W.dtype == torch.bfloat16 and W.shape[0] % 8 == 0 and torch.equal(Ws, W[:Ws.shape[0]].float().sum(-1))
 
+def test_float16_statistics_do_not_overflow():
+    "float16 hidden states with an outlier whose square passes float16's 65504: the fold's variance must stay finite (float32 statistics)."
+    sc = scorer(); g = torch.Generator().manual_seed(4)
+    x = torch.randn(2, 40, 64, generator=g); x[..., 5] = 3000.0
+    xh = x.half()
+    t, imp = sc.features(xh, 1, torch.float16)
+    rh = scorer(); rh.tok.weight.copy_(sc.tok.weight.half().float()); rh.imp.weight.copy_(sc.imp.weight.half().float())
+    t0, i0 = written(rh, xh, 1)
+    assert torch.isfinite(t).all() and torch.isfinite(imp).all()
+    tol = 2 ** -8 * max(t0.abs().max().item(), i0.abs().max().item())
+    torch.testing.assert_close(t, t0, rtol=0, atol=tol); torch.testing.assert_close(imp, i0, rtol=0, atol=tol)
+
+def test_model_feat_dtype_reads_only_bf16_as_it_is():
+    "Trimmer(feat_dtype='model') hands bf16 hidden states to the features in bf16; float16 and float64 take the float32 path (same bits)."
+    from unittest import mock
+    from icmos.trimmer import Trimmer
+    sc = scorer(); pol = Trimmer(budget=8, scorer=sc)  # the default: 'model'
+    seen = []
+    real = sc.features
+    with mock.patch.object(sc, 'features', side_effect=lambda h, l, dt=None: (seen.append(dt), real(h, l, dt))[1]):
+        for dt in (torch.bfloat16, torch.float16, torch.float64, torch.float32):
+            pol.summarise(1, torch.randn(1, 6, 64).to(dt), None)
+    assert seen == [torch.bfloat16, None, None, None]
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason='the float32-output bf16 matmul runs on CUDA')
-def test_mm32_float32_output_on_cuda():
+def test_mm32_float32_output_on_cuda(monkeypatch):
     "`_mm32` on CUDA: bf16 operands, float32 output, the products summed in float32 (as the cast-first path, up to summation order)."
     from icmos import trimmer
+    monkeypatch.setattr(trimmer, '_MM_OUT_DTYPE', None)  # found afresh here, whatever earlier tests left
     g = torch.Generator().manual_seed(3)
     h, W = torch.randn(2, 300, 576, generator=g).bfloat16().cuda(), torch.randn(24, 576, generator=g).bfloat16().cuda()
     y = trimmer._mm32(h, W)
     y0 = torch.nn.functional.linear(h.float(), W.float())
     assert y.dtype == torch.float32 and y.shape == (2, 300, 24)
     torch.testing.assert_close(y, y0, rtol=1e-5, atol=1e-4)
-    print('torch.mm out_dtype used:', trimmer._MM_OUT_DTYPE)
+    if hasattr(torch.ops.aten.mm, 'dtype'): assert trimmer._MM_OUT_DTYPE is True  # the float32-output kernel, not the cast path, ran
+    assert trimmer._mm32(h.double(), W.double()).dtype == torch.float32 and trimmer._MM_OUT_DTYPE is not False  # float64: cast path, flag kept

@@ -232,3 +232,6 @@ for run in b c; do
   OMP_NUM_THREADS=4 python3 reports/scripts/evict_speed.py --model $M --device cuda --dtype bfloat16 --lengths 4096,8000 \
     --blocks 32000:2048:4096 --reps 40 --block-reps 10 --out evict_speed_s17$run.csv --profile-out evict_profile_s17$run.csv --policies $POL
 done
+#   NB: since 0fa3929 the policy name `trimmer` means bf16 features on a bf16 model; every earlier shard's `trimmer` rows are float32
+#   features. trimmer16_merge.py pools rows by policy name: extend those series with `trimmer[feat_dtype=float32]` (and merge it as
+#   TRIMMER='trimmer[feat_dtype=float32]' over shards named so), never with plain `trimmer`.

@@ -126,7 +126,7 @@ emb1)  # MiniLM (45 MB) no longer fits beside the tree in one call: carry [.emb1
 emb2)
   cat /root/emb/part0 .emb2/part1 > /root/emb/model.safetensors && rm /root/emb/part0 && ls -la /root/emb ;;
 collect)
-  [ -f $R/deadline ] || { echo "collect: no $R/deadline on this machine: it is not the one that ran start (given back and started afresh?)" >&2; exit 4; }
+  [ -f "$R/deadline" ] || { echo "collect: no $R/deadline on this machine: it is not the one that ran start (given back and started afresh?)" >&2; exit 4; }
   wait_s=${2:-560}
   while [ $SECONDS -lt $wait_s ] && pgrep -f '[b]ench (trimmer|runtime)' > /dev/null; do sleep 5; done
   echo "deadline in $(left) s; running: $(pgrep -fc '[b]ench (trimmer|runtime)')"
