@@ -90,6 +90,11 @@ def _snapshot(ix):
     (lambda ix: ix.search(np.ones((1, D)), 2.5), 'k must be a positive int'),
     (lambda ix: ix.search(np.ones((1, D + 2)), 3), 'dimension'),
     (lambda ix: ix.search(np.ones((1, D)), 3, max_codes=-1), 'max_codes'),
+    (lambda ix: ix.to_faiss_shards(0), 'n_shards must be an int >= 1'),
+    (lambda ix: ix.to_faiss_shards(True), 'n_shards must be an int >= 1'),
+    (lambda ix: ix.to_faiss_shards(2, nprobe=-1), 'nprobe must be a positive int'),
+    (lambda ix: ix.to_faiss_shards(2, namespace='nobody'), "namespace 'nobody' is not in the index"),
+    (lambda ix: ix.to_faiss_shards(2, namespace=''), 'namespace must be a non-empty string'),
 ])
 def test_bad_input_leaves_index_unchanged(call, msg):
     ix = DNII(d=D, list_size=4); ix.add(np.arange(50), np.random.default_rng(0).standard_normal((50, D)))
@@ -246,19 +251,6 @@ def test_faiss_shards_equal_search(sharded_case, n_shards):
         np.testing.assert_array_equal(Is, I); np.testing.assert_allclose(Ds, D, atol=1e-5)
     np.testing.assert_array_equal(sh.search(Q, 10)[1], ix.search(Q, 10)[1])              # default nprobe travels along
     np.testing.assert_array_equal(_held(ix.to_faiss_shards(n_shards, namespace='other')), 10**7 + np.arange(30))
-
-@pytest.mark.parametrize('call, msg', [
-    (lambda ix: ix.to_faiss_shards(0), 'n_shards must be an int >= 1'),
-    (lambda ix: ix.to_faiss_shards(True), 'n_shards must be an int >= 1'),
-    (lambda ix: ix.to_faiss_shards(2, nprobe=-1), 'nprobe must be a positive int'),
-    (lambda ix: ix.to_faiss_shards(2, namespace='nobody'), "namespace 'nobody' is not in the index"),
-    (lambda ix: ix.to_faiss_shards(2, namespace=''), 'namespace must be a non-empty string'),
-])
-def test_faiss_shards_bad_input(call, msg):
-    ix = DNII(d=D, list_size=4); ix.add(np.arange(50), np.random.default_rng(0).standard_normal((50, D)))
-    before = _snapshot(ix)
-    with pytest.raises(ICMOSError, match=msg): call(ix)
-    assert _snapshot(ix) == before
 
 def test_faiss_shards_empty_namespace_and_no_faiss(monkeypatch):
     import icmos.dnii as m
