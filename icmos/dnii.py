@@ -169,7 +169,6 @@ class DNII:
         self._parts: dict[int, _Part] = {}; self._ns_names: list[str] = []; self._ns_code: dict[str, int] = {}
         self.stats = dict(splits=0, merges=0, reassigned=0, compactions=0)
         self._fs = _FaissStore(self.d) if self.cfg.use_faiss else None
-        self._bits = np.zeros(0, np.uint8)            # alive bit per row (faiss scan filter), little-endian bit order
         self._ndead = 0                               # tombstones still stored in lists
         self._bufs: dict[int, tuple] = {}             # scratch buffers of the split pass (`_scratch`)
 
@@ -190,17 +189,24 @@ def _method(f):
 @_method
 def _as_matrix(self: DNII, x, what: str) -> torch.Tensor:
     "`x` as a finite float32 `(n, d)` tensor on the index device, or a clear `ICMOSError`."
+    a = None
     if torch.is_tensor(x): t = x.detach()
     else:
-        try: t = torch.from_numpy(np.ascontiguousarray(np.asarray(x, dtype=np.float32)))
+        try: a = np.ascontiguousarray(np.asarray(x, dtype=np.float32)); t = torch.from_numpy(a)
         except (TypeError, ValueError) as e: raise ICMOSError(f'{what} must be a numeric (n, {self.d}) array ({e})') from None
     if t.ndim == 1 and t.numel() == self.d: t = t[None]
     if t.ndim != 2: raise ICMOSError(f'{what} must be a (n, {self.d}) matrix, got shape {tuple(t.shape)}')
     if t.shape[1] != self.d: raise ICMOSError(f'{what} have dimension {t.shape[1]} but the index has d={self.d}')
     if t.is_complex() or t.dtype == torch.bool: raise ICMOSError(f'{what} must be real numbers, got {t.dtype}')
-    t = t.to(self.device, torch.float32)
-    if bool(torch.isfinite(t.sum(1)).all()): bad = None             # a NaN or inf in a row makes its sum non-finite
-    else: bad = ~torch.isfinite(t).all(1)                           # (or the sum overflowed: check exactly)
+    if a is not None and self.device.type == 'cpu':
+        # numpy in, CPU index: checked in numpy. A torch reduction right before faiss's scan (`_scan_faiss`) added ~30 us to a
+        # ~0.25 ms single query (issue 18, session 17), more than its own 11 us: torch's and faiss's thread pools on the same cores
+        t = t.reshape(-1, self.d); a = t.numpy()
+        bad = None if np.isfinite(a.sum(1)).all() else torch.from_numpy(~np.isfinite(a).all(1))
+    else:
+        t = t.to(self.device, torch.float32)
+        if bool(torch.isfinite(t.sum(1)).all()): bad = None         # a NaN or inf in a row makes its sum non-finite
+        else: bad = ~torch.isfinite(t).all(1)                       # (or the sum overflowed: check exactly)
     if bad is not None and bool(bad.any()): raise ICMOSError(f'{what} row {int(bad.nonzero()[0, 0])} is not finite (NaN or inf); {int(bad.sum())} bad rows in all')
     if self.dtype != torch.float32 and not bool(torch.isfinite(t.to(self.dtype)).all()):
         raise ICMOSError(f'{what} overflow {self.cfg.dtype}; use dtype=float32 or scale the vectors')
@@ -249,17 +255,13 @@ def _alloc(self: DNII, n: int) -> np.ndarray:
         self._ext, self._alive, self._ns = grow(self._ext, -1), grow(self._alive, False), grow(self._ns, -1)
         self._block, self._pos, self._time, self._list = grow(self._block, -1), grow(self._pos, -1), grow(self._time, np.nan), grow(self._list, -1)
         t = torch.zeros(cap, dtype=torch.bool, device=self.device); t[:len(self._alive_t)] = self._alive_t; self._alive_t = t
-        self._bits = grow(self._bits, 0)[:(cap + 7) // 8].copy()
     new = np.arange(self._hw, self._hw + need, dtype=np.int64); self._hw += need
     return np.concatenate([take[::-1], new])
 
 @_method
 def _set_alive(self: DNII, rows: np.ndarray, alive: bool):
-    "Mark `rows` alive or dead in all three views: numpy, torch (device) and the faiss filter bitmap."
+    "Mark `rows` alive or dead in both views: numpy and torch (device)."
     self._alive[rows] = alive; self._alive_t[torch.from_numpy(rows).to(self.device)] = alive
-    m = np.zeros(len(self._bits), np.uint8); np.bitwise_or.at(m, rows >> 3, (1 << (rows & 7)).astype(np.uint8))
-    if alive: self._bits |= m
-    else: self._bits &= ~m
 
 @_method
 def _new_list(self: DNII, code: int) -> int:
@@ -556,7 +558,10 @@ def _lire_assign(Vs: list[torch.Tensor], A: np.ndarray, C: torch.Tensor) -> np.n
             cand = cands[i]
             if len(cand) > 1:
                 I = f.knn(Vs[i], Cn[cand], 1)[1][:, 0]
-                if not (I >= 0).all(): I = _assign(torch.from_numpy(Vs[i]), torch.from_numpy(Cn[cand])).numpy()   # overflow: `_assign`'s rule
+                if not (I >= 0).all():   # -1: a tombstone (NaN vector, see `delete`: it never moves) or an overflow (`_assign`'s rule)
+                    bad = I < 0
+                    if np.isnan(Vs[i][bad, 0]).all(): I = np.where(bad, 0, I)
+                    else: I = _assign(torch.from_numpy(Vs[i]), torch.from_numpy(Cn[cand])).numpy()
                 t[off[i]:off[i + 1]] = cand[I]
             else: t[off[i]:off[i + 1]] = cand[0]
         w = min(_MAINT[0], 8) if int((lens * np.array([len(c) for c in cands])).sum()) >= _PAR_WORK else 1
@@ -678,6 +683,8 @@ def delete(self: DNII, ids) -> None:
     self._set_alive(rows, False)
     lids, cnt = np.unique(self._list[rows], return_counts=True)
     for l, c in zip(lids.tolist(), cnt.tolist()): self._lists[l].dead += c
+    if self._fs is not None:  # faiss lists: a tombstone's vector becomes NaN, a score that never enters faiss's top-k heap (see Search)
+        for l in lids.tolist(): L = self._lists[l]; L.vnp()[~self._alive[L.rnp()]] = np.nan
     self._ndead += len(rows)
     self._after_delete(lids.tolist())
 
@@ -808,17 +815,19 @@ def _scan_faiss(self: DNII, Q: torch.Tensor, part: _Part, p: int, k: int, max_co
     if max_codes:  # whole lists in centroid order until max_codes are covered (faiss's own max_codes cuts a list short)
         size = np.fromiter((self._lists[l].n for l in A.ravel().tolist()), np.int64, A.size).reshape(A.shape)
         A = np.where(size.cumsum(1) - size >= max_codes, -1, A)
-    prm = f.SearchParametersIVF(); prm.nprobe = p
-    if self._ndead: bits = self._bits; prm.sel = sel = f.IDSelectorBitmap(8 * len(bits), sp(bits))  # noqa: F841 (kept alive for the call)
+    prm = _PRM.get(p) or _PRM.setdefault(p, f.SearchParametersIVF(nprobe=p))   # no selector: tombstones are NaN vectors (`delete`)
     fs.ivf.parallel_mode = 0   # one thread per query (see above: splitting one query's lists over threads stalled on a loaded CPU)
     kq = k + _TIES; Df = np.empty((b, kq), np.float32); R = np.empty((b, kq), np.int64)
     fs.ivf.search_preassigned_c(b, sp(x), kq, sp(A), sp(Dq), sp(Df), sp(R), False, prm)
+    if not (Df[:, 1:k + 1] == Df[:, :k]).any():   # no equal scores up to the k-th place (fewer than k results: equal fill): faiss's order
+        D[:] = Df[:, :k]; I[:] = self._ext[R[:, :k]]; return D, I
     hit = R >= 0; Df = np.where(hit, Df, -np.inf); Ie = np.where(hit, self._ext[np.where(hit, R, 0)], -1)
     o = np.lexsort((np.where(hit, Ie, np.iinfo(np.int64).max), -Df), axis=-1)[:, :k]   # equal scores: lower id first
     D[:] = np.take_along_axis(Df, o, 1); I[:] = np.take_along_axis(Ie, o, 1)
     return D, I
 
 _TIES = 8  # extra results fetched so that equal scores at the k-th place are ordered by id, not by faiss's scan order
+_PRM: dict = {}  # faiss SearchParametersIVF by nprobe (one made per call cost ~7 us of a ~0.2 ms query)
 
 @_method
 def meta(self: DNII, ids) -> dict[str, np.ndarray]:
