@@ -258,3 +258,42 @@ def test_faiss_shards_empty_namespace_and_no_faiss(monkeypatch):
     with pytest.raises(ICMOSError, match='holds no live entries'): ix.to_faiss_shards(1, namespace='gone')
     monkeypatch.setattr(m, '_FAISS', [None])
     with pytest.raises(ICMOSError, match='needs faiss'): ix.to_faiss_shards(1, namespace='gone')
+
+def test_tombstones_nan_no_selector(sharded_case):
+    "Faiss lists (issue 18, session 17): a deleted or updated entry's stored vector is NaN, live ones untouched; search (no selector) equals the live-only export at every nprobe."
+    faiss = pytest.importorskip('faiss'); ix, Q, live = sharded_case
+    if ix._fs is None: pytest.skip('lists are not in faiss storage')
+    lids = ix._parts[0].lids; r = np.concatenate([ix._lists[l].rnp() for l in lids]); V = np.concatenate([ix._lists[l].vnp() for l in lids])
+    dead = ~ix._alive[r]; assert dead.any() and np.isnan(V[dead]).all() and np.isfinite(V[~dead]).all()
+    for p in (1, 3, 6, ix.nlist() + 2):
+        sh = ix.to_faiss_shards(1); D0, I0 = ix.search(Q, 10, nprobe=p); D1, I1 = sh.search(Q, 10, params=faiss.SearchParametersIVF(nprobe=p))
+        np.testing.assert_array_equal(I0, I1); np.testing.assert_allclose(D0, D1, atol=1e-5); assert np.isin(I0[I0 >= 0], live).all()
+
+def test_equal_scores_lower_id_first():
+    "Equal scores at the k-th place go to the lower id (a tie group within k + _TIES), whatever order faiss's scan leaves them in (ids given in a shuffled order, so rows and ids disagree)."
+    g = np.random.default_rng(4); X = g.standard_normal((900, 16)).astype(np.float32); X[200:212] = X[3]   # ids 3, 200..211: one vector
+    ix = DNII(d=16, list_size=64); perm = g.permutation(900); ix.add(perm, X[perm])
+    gone = np.union1d(np.r_[200:212:3], np.r_[11:900:13]); ix.delete(gone); keep = np.setdiff1d(np.arange(900), gone)
+    for k in (1, 5, 10, 20):
+        S = X[keep] @ X[3]; want = keep[np.lexsort((keep, -S))][:k]
+        for p in (ix.nlist(), 4):
+            I = ix.search(X[3], k, nprobe=p)[1][0]
+            if p == ix.nlist(): np.testing.assert_array_equal(I, want)
+            else: assert (np.diff(I[np.isin(I, np.r_[3, 200:212])]) > 0).all()         # the tied ids found: in id order
+    Q = g.standard_normal((30, 16)).astype(np.float32); S = Q @ X[keep].T           # no ties: the exact top 10 at a full probe
+    D, I = ix.search(Q, 10, nprobe=ix.nlist()); np.testing.assert_array_equal(I, keep[np.argsort(-S, 1)[:, :10]])
+
+def test_lire_pass_never_scores_tombstones_twice(monkeypatch):
+    "The LIRE pass scores tombstones (NaN vectors in faiss lists) with the rest of their list and leaves them: none reaches `_assign`'s fallback."
+    pytest.importorskip('faiss'); import icmos.dnii as m
+    seen, orig = [], m._assign
+    def spy(X, C, *a, **kw): seen.append(bool(torch.isnan(X).any())); return orig(X, C, *a, **kw)
+    monkeypatch.setattr(m, '_assign', spy)
+    g = np.random.default_rng(6); X = g.standard_normal((6000, 16)).astype(np.float32); ix = DNII(d=16, list_size=32); alive = np.zeros(6000, bool)
+    if ix._fs is None: pytest.skip('lists are not in faiss storage')
+    for s in range(0, 6000, 500):
+        i = np.arange(s, s + 500); ix.add(i, X[i]); alive[i] = True
+        dl = g.choice(np.flatnonzero(alive), 50, replace=False); ix.delete(dl); alive[dl] = False
+    assert ix.stats['splits'] > 0 and ix._ndead > 0 and seen and not any(seen)
+    kp = np.flatnonzero(alive); Q = X[:20]; S = Q @ X[kp].T
+    np.testing.assert_allclose(ix.search(Q, 10, nprobe=ix.nlist())[0], -np.sort(-S, 1)[:, :10], atol=1e-4)

@@ -142,3 +142,23 @@ done; done; done
 # 1/2/4 shards, 50K hard set, d=256, inserted in 10 batches, 10% deleted; same queries, same recall reference, one run
 # on the shared 2-core machine (load ~0.3), ~5 s. `same_ids` in params: fraction of result ids equal to DNII's.
 python reports/scripts/dnii_shards_check.py --n 50000 --d 256 --shards 1,2,4 --nprobe 16,32 --threads 2 --out reports/results/dnii_shards_cpu.csv
+
+# ---------------------------------------------------------------------------------------------------------------------
+# reports/results/dnii_search_s17_cpu.csv (issue 18, session 17, branch dniisearch17): DNII.search before (8d47a28, label
+# dnii-s17-old) / after (982a545, dnii-s17-new: tombstones stored as NaN vectors so faiss's scan needs no IDSelectorBitmap, input
+# checks in numpy, faiss's order kept when no scores tie, SearchParametersIVF cached) beside faiss HNSW32 (efC 40 and 200, built on
+# the live rows) on the hard set, 50K and 200K, d 256, 10 batches streamed then 10% deleted. One process per command; the old and
+# new builds interleaved 3 times (inserts/s: median), every setting's single-query latencies in 3 interleaved rounds of 200
+# queries (p50 / p99 over the 600). `same_ids=1;max_abs_diff=0` in the new rows: the old code's ids and scores.
+# Shared 2-core machine, load ~0.1-0.3 before the run (no other job seen); run 2026-11-28 17:24-17:29 UTC.
+export OMP_NUM_THREADS=2
+mkdir -p /tmp/h18/old /tmp/h18/new
+git archive 8d47a28 icmos | tar -x -C /tmp/h18/old && mv /tmp/h18/old/icmos /tmp/h18/old/icmos_old
+git archive 982a545 icmos | tar -x -C /tmp/h18/new
+PYTHONPATH=/tmp/h18/new python reports/scripts/dnii_search_check.py --old /tmp/h18/old --n 50000,200000 --nprobe 8,16,32,64 \
+  --ef 16,32,64,128 --efc 40,200 --rounds 3 --latency-queries 200 --threads 2 --out reports/results/dnii_search_s17_cpu.csv
+# streamed inserts with deletes in between (100K, 20 batches, 10% of a batch deleted after each), old / new interleaved 3 times;
+# printed (not a CSV), 17:30 UTC: median old 144,869 inserts/s 662,382 deletes/s, new 147,819 inserts/s 189,898 deletes/s, same ids 1
+PYTHONPATH=/tmp/h18/new python reports/scripts/dnii_stream_inserts_check.py --old /tmp/h18/old --n 100000 --rounds 3
+# the step-by-step profile behind the change (50K, 10% deleted, medians in microseconds per single query; printed):
+PYTHONPATH=/tmp/h18/new python reports/scripts/dnii_search_profile.py --old /tmp/h18/old --n 50000 --nprobe 16,32 --rounds 5
