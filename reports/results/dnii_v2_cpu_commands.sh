@@ -162,3 +162,7 @@ PYTHONPATH=/tmp/h18/new python reports/scripts/dnii_search_check.py --old /tmp/h
 PYTHONPATH=/tmp/h18/new python reports/scripts/dnii_stream_inserts_check.py --old /tmp/h18/old --n 100000 --rounds 3
 # the step-by-step profile behind the change (50K, 10% deleted, medians in microseconds per single query; printed):
 PYTHONPATH=/tmp/h18/new python reports/scripts/dnii_search_profile.py --old /tmp/h18/old --n 50000 --nprobe 16,32 --rounds 5
+# its output at 17:23 UTC (code between 982a545's parts: selector gone, torch check still in; old/export unaffected) and at 17:34 UTC
+# (982a545; load ~1.4 from another job): old search 371.2 / 435.7 us, new search 290.3 (intermediate) / 292.8, export 195.3 / 219.9,
+# checks+_as_matrix 11.2 / 11.2, knn+lids 11.3 / 11.1, knn+scan with selector 265.6 / 324.5, without 227.3 / 285.5, merge step
+# 26.5 / 21.9, search() wrapper 79.0 / 89.3 (nprobe 16). Same day, 17:24, load ~0.3: old 349.5, new 236.5, export 178.5 (nprobe 16, 3 rounds).
