@@ -1002,10 +1002,10 @@ def to_faiss_shards(self: DNII, n_shards: int, namespace: str = 'default', nprob
     part, n_shards = self._parts.get(code), int(n_shards)
     V, E, A, S = [], [], [], []   # live vectors, their ids, their list (centroid row), their shard
     for j, lid in enumerate(part.lids if part is not None else []):
-        L = self._lists[lid]
-        if not L.n: continue
-        r = L.rows[:L.n].cpu().numpy(); live = self._alive[r]; m = int(live.sum())
-        V.append(L.vecs[:L.n].float().cpu().numpy()[live]); E.append(self._ext[r[live]])
+        rows, vecs = self._live(lid, copy=False)   # live entries only (copied once below, by the concatenation)
+        if not len(rows): continue
+        r = rows.cpu().numpy(); m = len(r)
+        V.append(vecs.cpu().numpy()); E.append(self._ext[r])
         A.append(np.full(m, j, np.int64)); S.append((np.arange(m) + j) % n_shards)
     if not sum(len(e) for e in E): raise ICMOSError(f'namespace {namespace!r} holds no live entries: nothing to export')
     V, E, A, S = (np.concatenate(z) for z in (V, E, A, S))
