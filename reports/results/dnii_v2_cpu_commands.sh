@@ -166,3 +166,17 @@ PYTHONPATH=/tmp/h18/new python reports/scripts/dnii_search_profile.py --old /tmp
 # (982a545; load ~1.4 from another job): old search 371.2 / 435.7 us, new search 290.3 (intermediate) / 292.8, export 195.3 / 219.9,
 # checks+_as_matrix 11.2 / 11.2, knn+lids 11.3 / 11.1, knn+scan with selector 265.6 / 324.5, without 227.3 / 285.5, merge step
 # 26.5 / 21.9, search() wrapper 79.0 / 89.3 (nprobe 16). Same day, 17:24, load ~0.3: old 349.5, new 236.5, export 178.5 (nprobe 16, 3 rounds).
+
+# ---------------------------------------------------------------------------------------------------------------------
+# reports/results/dnii_host_s18.csv (issue 18, session 18): 1M vectors, d 256, on the CPU of the one-H200 device host (16 cores,
+# 16 threads; the GPU idle), code 6086157 (commit.txt in each folder); raw CSVs and logs in dnii_host_2026-11-28/{a,b}/.
+# DNII first, then faiss HNSW32 efC 40 and 200 (INDEXES order); static, then streaming (10 batches, 10% deleted; HNSW streams
+# with efC 40 only, deletes as a search filter). Each dataset its own process, one after the other. Staging: .gpu/faiss (the
+# faiss-cpu 1.15.1 wheel), carried. Run A 19:43-19:47 UTC (hard set, nprobe 16-256), run B 19:47-19:53 UTC (hard and synthetic,
+# nprobe 2-32), each `start` and its `collect` in one device call:
+N=1000000 BUDGET=600 DATASETS=hard INDEXES=dnii,hnsw NPROBE=16,32,64,128,256 R=/root/dnii bash reports/scripts/dnii_host_gpu.sh start
+R=/root/dnii bash reports/scripts/dnii_host_gpu.sh collect 540
+N=1000000 BUDGET=220 DATASETS='hard synthetic' INDEXES=dnii,hnsw NPROBE=2,4,8,16,32 R=/root/dnii2 bash reports/scripts/dnii_host_gpu.sh start
+R=/root/dnii2 bash reports/scripts/dnii_host_gpu.sh collect 500
+# joined with a run column (A / B):
+python -c "import pandas as pd; p='reports/results/dnii_host_2026-11-28/'; pd.concat([pd.read_csv(p+'a/dnii_hard.csv').assign(run='A'), pd.read_csv(p+'b/dnii_hard.csv').assign(run='B'), pd.read_csv(p+'b/dnii_synthetic.csv').assign(run='B')]).to_csv('reports/results/dnii_host_s18.csv', index=False)"
