@@ -235,3 +235,13 @@ done
 #   NB: since 0fa3929 the policy name `trimmer` means bf16 features on a bf16 model; every earlier shard's `trimmer` rows are float32
 #   features. trimmer16_merge.py pools rows by policy name: extend those series with `trimmer[feat_dtype=float32]` (and merge it as
 #   TRIMMER='trimmer[feat_dtype=float32]' over shards named so), never with plain `trimmer`.
+
+# 19. Session 18 (2026-11-28, one H200): the 32K and 128K cells with bf16 features (the default since 0fa3929, so the spec is plain
+#   `trimmer`; a first start with `trimmer[feat_dtype=model]` stopped at once: block by block takes plain policy names). Code 6086157.
+#   Twelve Trimmer processes on GPU 0 (32K samples 0-29 and 30-119 per task, 128K samples 0-29), beside the MAG no-write control
+#   (lost with the machine, again); every job finished. Shards in trimmer18_2026-11-28/ with aliases.txt
+#   (`trimmer=trimmer[feat_dtype=model]`: trimmer16_merge.py reads them apart from the float32 `trimmer` rows of earlier shards).
+R=/root/t18b SPEED=0 GL32=0 GL128=0 P48= NR=0 OTASKS= N=30 NT=120 PL='trimmer' TL32='trimmer:30' bash reports/scripts/trimmer16_gpu.sh start 1020
+R=/root/t18b bash reports/scripts/trimmer16_gpu.sh collect 480
+S="reports/results/trimmer16_2026-11-27 reports/results/trimmer16_2026-11-27b reports/results/trimmer16_2026-11-27c reports/results/trimmer16_2026-11-28c reports/results/trimmer17_2026-11-28 reports/results/trimmer18_2026-11-28"
+TRIMMER='trimmer[feat_dtype=model]' MIN_PAIRED=60 python reports/scripts/trimmer16_merge.py reports/results/trimmer_v3_grid_s18_bf16 $S

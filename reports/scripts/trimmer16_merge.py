@@ -12,6 +12,8 @@ and the prompts (all tasks) only it answered (`wins`), only the press answered (
 A press is paired when it reached at least MIN_PAIRED of the Trimmer's samples in every task (or all of them, if the Trimmer
 reached fewer); the others are shown on their own
 samples (`qa_mean_own`, `n_own_min`).
+A shard folder may hold `aliases.txt`, lines `old=new`: its rows of policy `old` are read as `new` (session 18's shards ran plain
+`trimmer`, which since 0fa3929 means bf16 features: `trimmer=trimmer[feat_dtype=model]` keeps them apart from the float32 series).
 Env TRIMMER: the policy compared with the presses (default 'trimmer'; session 17: 'trimmer[feat_dtype=model]')."""
 import os, re, sys
 from pathlib import Path
@@ -29,9 +31,11 @@ TRIM = os.environ.get('TRIMMER', 'trimmer')  # env TRIMMER: the policy compared 
 def shards(dirs) -> pd.DataFrame:
     dfs = []
     for d in dirs:
+        al = Path(d) / 'aliases.txt'
+        alias = dict(l.split('=', 1) for l in al.read_text().split() if '=' in l) if al.exists() else {}
         for f in sorted(Path(d).glob('[sl]*_*.csv')):
             if not re.match(r'(s4|s8|l32|l128)_', f.name): continue
-            df = pd.read_csv(f)
+            df = pd.read_csv(f); df['policy'] = df.policy.replace(alias)
             m = re.search(r'_from(\d+)$', f.stem)
             if len(df): dfs.append(df.assign(sample=df.groupby(CELL).cumcount() + (int(m.group(1)) if m else 0), shard=f'{Path(d).name}/{f.name}'))
     raw = pd.concat(dfs, ignore_index=True)
