@@ -180,3 +180,10 @@ N=1000000 BUDGET=220 DATASETS='hard synthetic' INDEXES=dnii,hnsw NPROBE=2,4,8,16
 R=/root/dnii2 bash reports/scripts/dnii_host_gpu.sh collect 500
 # joined with a run column (A / B):
 python -c "import pandas as pd; p='reports/results/dnii_host_2026-11-28/'; pd.concat([pd.read_csv(p+'a/dnii_hard.csv').assign(run='A'), pd.read_csv(p+'b/dnii_hard.csv').assign(run='B'), pd.read_csv(p+'b/dnii_synthetic.csv').assign(run='B')]).to_csv('reports/results/dnii_host_s18.csv', index=False)"
+
+# ---------------------------------------------------------------------------------------------------------------------
+# reports/results/dnii_lidof_s18_cpu.csv (issue 18, session 18): the probed lists' numbers looked up one by one (`_lid_of`) against
+# the whole-list conversion it replaces (~100 us per query at ~2,300-2,900 lists), interleaved round by round on the same 1M index
+# (hard and drifting sets, d 256, 10 batches), 5 rounds x 200 single queries, 2 threads, the shared 2-core machine (load ~0.3-0.6;
+# a helper's CPU tests may have run at the same time), 2026-11-28 ~20:02 UTC, 51 s:
+python reports/scripts/dnii_lidof_check.py --out reports/results/dnii_lidof_s18_cpu.csv
