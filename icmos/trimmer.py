@@ -20,12 +20,13 @@ from .kv import KVPolicy, Observation, PolicyMethod, keep_layers, register_polic
 from .presses import ratio_budget
 
 # %% auto #0
-__all__ = ['PROTECT', 'ATTN_NAME', 'LORA_FILE', 'TRAIN_TASKS', 'TRAIN_SEED0', 'BENCH_COLUMNS', 'PRESSES', 'check_structure',
-           'protected', 'check_room', 'TrimmerConfig', 'TrimmerScorer', 'save_trimmer', 'load_trimmer', 'Trimmer',
-           'graph_mb', 'soft_masked', 'soft_topk', 'lora_layers', 'add_lora', 'lora_off', 'apply_lora', 'trimmer_loss',
-           'training_example', 'training_batch', 'TrainConfig', 'TrainData', 'train_trimmer', 'train_args',
-           'train_main', 'default_checkpoint', 'TrimmerMethod', 'load_scorer', 'TrimmerBench', 'policy_spec',
-           'sample_depth', 'run_trimmer_sample', 'run_trimmer_bench', 'merge_rows', 'bench_args', 'bench_main']
+__all__ = ['PROTECT', 'ATTN_NAME', 'LORA_FILE', 'TRAIN_TASKS', 'TRAIN_SEED0', 'DEFAULT_CHECKPOINT', 'BENCH_COLUMNS', 'PRESSES',
+           'check_structure', 'protected', 'check_room', 'TrimmerConfig', 'TrimmerScorer', 'save_trimmer',
+           'load_trimmer', 'Trimmer', 'graph_mb', 'soft_masked', 'soft_topk', 'lora_layers', 'add_lora', 'lora_off',
+           'apply_lora', 'trimmer_loss', 'training_example', 'training_batch', 'TrainConfig', 'TrainData',
+           'train_trimmer', 'train_args', 'train_main', 'default_checkpoint', 'TrimmerMethod', 'load_scorer',
+           'TrimmerBench', 'policy_spec', 'sample_depth', 'run_trimmer_sample', 'run_trimmer_bench', 'merge_rows',
+           'bench_args', 'bench_main']
 
 # %% ../nbs/api/16_trimmer.ipynb #73f13f3c
 _MM_OUT_DTYPE: bool | None = None  # whether this torch has `torch.mm(..., out_dtype=)` on CUDA (found at the first bf16/fp16 call)
@@ -809,10 +810,12 @@ def train_main(args) -> int:
     return 0
 
 # %% ../nbs/api/16_trimmer.ipynb #0f55d2a0
-def default_checkpoint(name: str = 'trimmer-smollm2') -> Path:
+DEFAULT_CHECKPOINT = 'trimmer-smollm2-v3'  # since session 18: the structured v3 (sinks 4, window 0.25), benched at 4K-128K (report 2026-11-27_trimmer-v3)
+
+def default_checkpoint(name: str = DEFAULT_CHECKPOINT) -> Path:
     "Where `--method trimmer` finds its checkpoint: `$ICMOS_TRIMMER`, else `name` in the package data (`icmos/data/`, a pip install), else in `data/` of the source tree."
     import os, icmos
-    env = os.environ.get('ICMOS_TRIMMER') if name == 'trimmer-smollm2' else None  # the variable replaces the default only
+    env = os.environ.get('ICMOS_TRIMMER') if name == DEFAULT_CHECKPOINT else None  # the variable replaces the default only
     if env: return Path(env).expanduser()
     here = Path(icmos.__file__).resolve().parent
     pkg = here / 'data' / name  # setup.py installs the source tree's data/ as the package data icmos/data/
@@ -821,7 +824,7 @@ def default_checkpoint(name: str = 'trimmer-smollm2') -> Path:
 @register_method
 @dataclass
 class TrimmerMethod(PolicyMethod):
-    "The learned Trimmer (checkpoint from `$ICMOS_TRIMMER` or the shipped trimmer-smollm2, `default_checkpoint`): top-`budget` tokens per layer and KV head."
+    "The learned Trimmer (checkpoint from `$ICMOS_TRIMMER` or the shipped trimmer-smollm2-v3, `default_checkpoint`): top-`budget` tokens per layer and KV head."
     name: ClassVar[str] = 'trimmer'
     checkpoint: str | None = None  # folder with model.safetensors + config.json
 
@@ -1112,7 +1115,7 @@ def bench_args(p):
     p.add_argument('--n', type=int, default=d.n, help=f'samples per cell (default {d.n})')
     p.add_argument('--seed', type=int, default=0, help='first sample seed (default 0)')
     p.add_argument('--start', type=int, default=0, metavar='I', help='run samples I .. n-1 only, the prompts a full run gives them (resume a cut run; default 0)')
-    p.add_argument('--checkpoint', default=None, help='Trimmer checkpoint folder (default $ICMOS_TRIMMER or data/trimmer-smollm2)')
+    p.add_argument('--checkpoint', default=None, help='Trimmer checkpoint folder (default $ICMOS_TRIMMER or data/trimmer-smollm2-v3)')
     p.add_argument('--out', default=d.out, help=f'CSV to append rows to (default {d.out})')
     p.add_argument('--kept-out', default=d.kept_out, help='CSV of the positions each policy keeps (first niah_single sample)')
     p.add_argument('--lora', action='store_true', help="put the checkpoint's LoRA adapter into the model first (rows '<policy>+lora')")

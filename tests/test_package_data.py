@@ -32,6 +32,6 @@ def test_wheel_ships_the_checkpoints(tmp_path):
     site = site.resolve()  # default_checkpoint resolves icmos.__file__ (tmp_path may hold a symlink)
     assert Path(mod).resolve().is_relative_to(site), mod  # the wheel's icmos, not the source tree's (or an editable install's)
     # the installed package's data: without it default_checkpoint would fall back to <site>/data/ (absent), or name the source tree
-    assert Path(ck) == site / 'icmos' / 'data' / 'trimmer-smollm2', ck
+    assert Path(ck) == site / 'icmos' / 'data' / 'trimmer-smollm2-v3', ck
     assert not Path(ck).is_relative_to(ROOT.resolve()), ck
     assert window == '0.25'

@@ -245,3 +245,6 @@ R=/root/t18b SPEED=0 GL32=0 GL128=0 P48= NR=0 OTASKS= N=30 NT=120 PL='trimmer' T
 R=/root/t18b bash reports/scripts/trimmer16_gpu.sh collect 480
 S="reports/results/trimmer16_2026-11-27 reports/results/trimmer16_2026-11-27b reports/results/trimmer16_2026-11-27c reports/results/trimmer16_2026-11-28c reports/results/trimmer17_2026-11-28 reports/results/trimmer18_2026-11-28"
 TRIMMER='trimmer[feat_dtype=model]' MIN_PAIRED=60 python reports/scripts/trimmer16_merge.py reports/results/trimmer_v3_grid_s18_bf16 $S
+#   Since session 18 the default checkpoint (`default_checkpoint()`, `--method trimmer`, the bench's `trimmer` without --checkpoint,
+#   the runtime's kv_policy='trimmer') is data/trimmer-smollm2-v3. Every command above that gives no --checkpoint ran
+#   data/trimmer-smollm2 (v2, 532 steps): add `--checkpoint data/trimmer-smollm2` to rerun it as it ran.
