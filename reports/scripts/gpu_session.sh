@@ -7,6 +7,10 @@
 # start TOTAL: convert the model once, then launch trimmer_gpu.sh, mag_gpu.sh, phase0_gpu_fill.sh (plan fill2) and the STM
 #   rerun (K = 64, 4, 8), each bounded by TOTAL seconds, results under /root/res/<job>.
 # collect WAIT: wait until WAIT seconds into this call (or until every job is done), then pack /root/res into $OUT/res.tgz.
+# Lesson of sessions 10, 15, 17 and 18 (each lost a run this way): the machine goes back 30 s after a call ends, and the time
+# between two calls made one at a time (reading a result, deciding the next step) often passes 30 s. Send every call of a run
+# (the staging calls, `start` + a first `collect`, further `collect`s) as several tool calls in ONE message: they run back to
+# back, with a few seconds between them. Read the results only after the last one.
 set -u
 R=/root/res; M=/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf
 export ICMOS_CACHE=/root/icmos-cache PYTHONUNBUFFERED=1
