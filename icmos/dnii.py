@@ -832,6 +832,7 @@ def _lid_of(lids: list[int], P: np.ndarray) -> np.ndarray:
     "`np.asarray(lids)[P]` without converting the whole list when `P` holds fewer entries than it: at 1M entries (~2,900 lists) that conversion cost ~100 us of a single query's ~170 us on 2 cores."
     if P.size >= len(lids): return np.asarray(lids, np.int64)[P]
     return np.fromiter((lids[j] for j in P.ravel().tolist()), np.int64, P.size).reshape(P.shape)
+
 _PRM: dict = {}  # faiss SearchParametersIVF by nprobe (one made per call cost ~7 us of a ~0.2 ms query)
 
 @_method
