@@ -17,9 +17,9 @@ from tqdm import tqdm
 __all__ = ['EMBEDDED_MODEL', 'GGUF_NAME', 'FUSED_ARCHS', 'KERNELS', 'METHODS', 'METHOD_MODULES', 'ICMOSError', 'resolve_dtype',
            'ICMOSConfig', 'embedded_gguf', 'load_model', 'Prompt', 'text_ids', 'encode_prompt', 'cache_kw', 'prefill',
            'stop_ids', 'greedy_decode', 'static_cache', 'param_versions', 'fused_unsupported', 'sdpa_attention',
-           'splitk_attention', 'FusedLlama', 'fused_model', 'GraphDecoder', 'fast_greedy_decode', 'decode_greedy',
-           'Answer', 'register_method', 'Method', 'get_method', 'bounded_methods', 'model_window', 'split_list',
-           'variant', 'check_budget', 'check_window', 'FullAttention', 'batches', 'ask']
+           'splitk_attention', 'FusedLlama', 'fused_model', 'graph_stream', 'GraphDecoder', 'fast_greedy_decode',
+           'decode_greedy', 'Answer', 'register_method', 'Method', 'get_method', 'bounded_methods', 'model_window',
+           'split_list', 'variant', 'check_budget', 'check_window', 'FullAttention', 'batches', 'ask']
 
 # %% ../nbs/api/00_core.ipynb #d5e764fe
 class ICMOSError(ValueError):
@@ -528,6 +528,20 @@ class _FusedStep(_Step):
 def _sync(dev: torch.device):
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
 
+_GRAPH_STREAMS: dict = {}  # CUDA device index -> the one stream every CUDA-graph warm-up and capture on that device runs on
+
+def graph_stream(dev) -> torch.cuda.Stream:
+    """The side stream on which a CUDA graph on `dev` is warmed up and captured (`GraphDecoder`, the Trimmer's eviction graphs): one
+    per device for the process. PyTorch keeps a cuBLAS workspace for every stream a matmul ran on (32 MiB on Hopper, from the
+    caching allocator, never freed), and a new `torch.cuda.Stream` per capture took the next of its pool of 32 streams: each capture
+    kept one more workspace allocated until all 32 had one. A 32K Trimmer bench's `peak_gpu_mb` (session 18: 2.2 to 3.4 GB over ~70
+    prompts) rose by ~31.5 MiB per capture and stopped rising when its captures reached the 32nd stream (fitted to its rows; not yet
+    re-measured with one stream)."""
+    with torch.cuda.device(dev):
+        i = torch.cuda.current_device()
+        if i not in _GRAPH_STREAMS: _GRAPH_STREAMS[i] = torch.cuda.Stream(i)
+        return _GRAPH_STREAMS[i]
+
 KERNELS = ('hf', 'fused', 'auto')
 
 class GraphDecoder:
@@ -552,13 +566,13 @@ class GraphDecoder:
 
     def _capture(self, dev, fn):
         try:
-            side, main = torch.cuda.Stream(dev), torch.cuda.current_stream(dev)
+            side, main = graph_stream(dev), torch.cuda.current_stream(dev)  # one side stream for every capture: see `graph_stream`
             side.wait_stream(main)
             with torch.no_grad(), torch.cuda.stream(side):  # a real step, also the warm-up a capture needs
                 fn(); self.done += 1
             main.wait_stream(side)
             g = torch.cuda.CUDAGraph()
-            with torch.no_grad(), torch.cuda.graph(g): fn()
+            with torch.no_grad(), torch.cuda.graph(g, stream=side): fn()
             self.graph = g
         except Exception as e:
             warnings.warn(f'icmos: CUDA-graph capture failed ({_first_line(e)}); decoding eagerly')

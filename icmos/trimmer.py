@@ -434,15 +434,17 @@ _GRAPHS = 4  # CUDA graphs of evictions kept per scorer (each holds its buffers:
 def _cuda_graph(fn, dev: torch.device):
     """`(graph, outputs)`: a CUDA graph of `fn()`, which reads static buffers on `dev` (the recipe of `torch.cuda.graph`'s docs and
     `icmos.core.GraphDecoder`): run once on a side stream first (lazy set-ups such as cuBLAS workspaces or
-    `TrimmerScorer._joint` happen outside the capture), then captured; `graph.replay()` reruns it on the buffers' current contents,
-    writing the same output tensors."""
+    `TrimmerScorer._joint` happen outside the capture), then captured on that stream; `graph.replay()` reruns it on the buffers'
+    current contents, writing the same output tensors. The side stream is the device's one `icmos.core.graph_stream`: a new stream
+    per capture left a 32 MiB cuBLAS workspace allocated per capture (Hopper), up to PyTorch's 32 pooled streams."""
+    from icmos.core import graph_stream
     with torch.cuda.device(dev):
-        side, main = torch.cuda.Stream(dev), torch.cuda.current_stream(dev)
+        side, main = graph_stream(dev), torch.cuda.current_stream(dev)
         side.wait_stream(main)
         with torch.no_grad(), torch.cuda.stream(side): fn()
         main.wait_stream(side)
         g = torch.cuda.CUDAGraph()
-        with torch.no_grad(), torch.cuda.graph(g): out = fn()
+        with torch.no_grad(), torch.cuda.graph(g, stream=side): out = fn()
     return g, out
 
 # %% ../nbs/api/16_trimmer.ipynb #99af4c5e
