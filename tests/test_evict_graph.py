@@ -1,7 +1,7 @@
 """`Trimmer(graph=True)` (issue 16): the steady-state batched eviction as a CUDA graph replay keeps exactly the tokens the eager
 eviction keeps, block after block and across a change of shape (GPU); without CUDA, or when capture fails, it evicts eagerly,
 warned once (CPU and GPU). On the CPU a stand-in graph (replay = rerun in place) checks the buffers, keys and gather logic."""
-import warnings
+import contextlib, warnings
 from unittest import mock
 import pytest, torch
 import icmos.trimmer as T
@@ -152,3 +152,79 @@ def test_graph_default_is_where_it_can_run():
             blocks(m, T.Trimmer(budget=16, scorer=sc, sinks=2, window=0.25), ids, 8)
             assert len(sc._icmos_graphs) == 1 and T.graph_mb(sc) == 0.0  # the steady block shape; no CUDA memory on the CPU
     with pytest.raises(T.ICMOSError, match='True or False'): T.Trimmer(budget=16, graph='yes')
+
+class FakeCuda:
+    """`torch.cuda`'s streams, graphs and devices on the CPU, for `mock.patch.multiple(torch.cuda, **fc.patches)`: `fc.fn` records the
+    stream each call runs on. PyTorch keeps a cuBLAS workspace for every stream a matmul ran on (32 MiB on Hopper, allocated through
+    the caching allocator and never freed), so the streams touched are the workspaces a process holds."""
+    def __init__(self):
+        fc, self.ran_on = self, []
+        class Stream:  # torch.cuda.Stream: the next of PyTorch's pool of 32, a new object here
+            made = 0
+            def __init__(s, device=None, priority=0): s.i, Stream.made = Stream.made, Stream.made + 1
+            def wait_stream(s, other): pass
+            def __repr__(s): return f'stream {s.i}'
+        self.main = self.cur = Stream()
+        @contextlib.contextmanager
+        def stream(s):
+            prev, fc.cur = fc.cur, s
+            try: yield
+            finally: fc.cur = prev
+        class graph:  # torch.cuda.graph: captures on `stream`, else on a stream of its own, made at its first use
+            default_capture_stream = None
+            def __init__(s, g, pool=None, stream=None, **kw):
+                if stream is None and graph.default_capture_stream is None: graph.default_capture_stream = Stream()
+                s.ctx = stream_ctx(stream if stream is not None else graph.default_capture_stream)
+            def __enter__(s): s.ctx.__enter__()
+            def __exit__(s, *e): return s.ctx.__exit__(*e)
+        stream_ctx = stream
+        class CUDAGraph:
+            def replay(s): pass
+        self.patches = dict(Stream=Stream, stream=stream, graph=graph, CUDAGraph=CUDAGraph, device=lambda d=None: contextlib.nullcontext(),
+                            current_device=lambda: 0, current_stream=lambda d=None: fc.main, synchronize=lambda d=None: None)
+    def fn(self): return self.track(lambda: (torch.zeros(1),))()
+    def track(self, f):
+        "`f`, recording the stream each of its calls runs on."
+        def g(): self.ran_on.append(self.cur); return f()
+        return g
+
+def test_captures_share_one_side_stream():
+    """Every CUDA-graph capture, the Trimmer's evictions (`_cuda_graph`) and `GraphDecoder`'s, warms up and captures on one side
+    stream per device (`icmos.core.graph_stream`), whatever the number of captures. A new `torch.cuda.Stream` per capture took the
+    next of PyTorch's 32 pooled streams and left a cuBLAS workspace allocated on each: the 32K bench (session 18) recaptures as
+    its last-block shapes change (the `_GRAPHS` cap bounds the graphs held, not the captures) and its peak grew ~32 MiB a capture."""
+    from icmos import core
+    fc, dev = FakeCuda(), torch.device('cuda')
+    with mock.patch.multiple(torch.cuda, **fc.patches), mock.patch.object(core, '_GRAPH_STREAMS', {}, create=True), warnings.catch_warnings():
+        warnings.simplefilter('error')  # GraphDecoder warns (and decodes eagerly) if its capture fails
+        for _ in range(5): T._cuda_graph(fc.fn, dev)
+        for _ in range(3):
+            d = object.__new__(core.GraphDecoder); d.done, d.graph = 0, None
+            d._capture(dev, fc.fn)
+            assert d.graph is not None and d.done == 1
+    assert len(fc.ran_on) == 16  # a warm-up and a capture each
+    assert len(set(fc.ran_on)) == 1 and fc.main not in fc.ran_on  # one side stream, not the main one
+
+def test_bench_recaptures_on_one_stream():
+    "Prompts whose last blocks differ (as the 32K bench's do): captures go on past `_GRAPHS`, all of them on the one side stream."
+    from icmos import core
+    m = tiny_llama(); sc = random_scorer(m); fc, caps = FakeCuda(), []
+    real = T._cuda_graph
+    def counted(fn, dev): caps.append(1); return real(fc.track(fn), dev)
+    with mock.patch.multiple(torch.cuda, **fc.patches), mock.patch.object(core, '_GRAPH_STREAMS', {}, create=True), \
+         mock.patch.object(T, '_graphs_run', lambda x: True), mock.patch.object(T, '_cuda_graph', counted):
+        for i in range(9):  # last blocks of 4, 5, 6 tokens in turn: six shapes for four graphs
+            blocks(m, T.Trimmer(budget=16, scorer=sc, sinks=2, window=0.25), random_prompt(84 + i % 3, seed=i).ids(), 8)
+    assert len(sc._icmos_graphs) == T._GRAPHS and len(caps) > T._GRAPHS + 2
+    assert len(fc.ran_on) == 2 * len(caps) and len(set(fc.ran_on)) == 1  # a warm-up and a capture each, all on one stream
+
+@cuda
+def test_captures_keep_no_workspace_each():
+    "On CUDA: device memory allocated does not grow with the number of captures (it grew by a cuBLAS workspace per capture)."
+    dev = torch.device('cuda'); a = torch.randn(256, 256, device=dev, dtype=torch.bfloat16)
+    T._cuda_graph(lambda: a @ a, dev); torch.cuda.synchronize(dev)
+    m0 = torch.cuda.memory_allocated(dev)
+    for _ in range(8):
+        g, out = T._cuda_graph(lambda: a @ a, dev); g.replay(); del g, out
+    torch.cuda.synchronize(dev)
+    assert torch.cuda.memory_allocated(dev) - m0 < 4 * 2**20
