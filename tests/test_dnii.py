@@ -298,7 +298,7 @@ def test_lire_pass_never_scores_tombstones_twice(monkeypatch):
     kp = np.flatnonzero(alive); Q = X[:20]; S = Q @ X[kp].T
     np.testing.assert_allclose(ix.search(Q, 10, nprobe=ix.nlist())[0], -np.sort(-S, 1)[:, :10], atol=1e-4)
 
-def test_lid_of_probed_lookup_matches_whole_list():
+def test_lid_of_probed_lookup_matches_whole_list(monkeypatch):
     "`_lid_of` (probed entries only, when fewer than the lists) gives `np.asarray(lids)[P]` on both of its branches, and search returns the same ids either way."
     from icmos import dnii as D
     rng = np.random.default_rng(0); lids = rng.permutation(1000).tolist()
@@ -308,8 +308,5 @@ def test_lid_of_probed_lookup_matches_whole_list():
     pytest.importorskip('faiss')
     X = torch.randn(3000, 32); X /= X.norm(dim=1, keepdim=True); ix = DNII(d=32, list_size=64); ix.add(np.arange(3000), X)
     got = ix.search(X[:5], 10, nprobe=4)
-    orig = D._lid_of
-    try:
-        D._lid_of = lambda l, P: np.asarray(l, np.int64)[P]; want = ix.search(X[:5], 10, nprobe=4)
-    finally: D._lid_of = orig
+    monkeypatch.setattr(D, '_lid_of', lambda l, P: np.asarray(l, np.int64)[P]); want = ix.search(X[:5], 10, nprobe=4)
     np.testing.assert_array_equal(got[1], want[1]); np.testing.assert_allclose(got[0], want[0])

@@ -187,3 +187,8 @@ python -c "import pandas as pd; p='reports/results/dnii_host_2026-11-28/'; pd.co
 # (hard and drifting sets, d 256, 10 batches), 5 rounds x 200 single queries, 2 threads, the shared 2-core machine (load ~0.3-0.6;
 # a helper's CPU tests may have run at the same time), 2026-11-28 ~20:02 UTC, 51 s:
 python reports/scripts/dnii_lidof_check.py --out reports/results/dnii_lidof_s18_cpu.csv
+# The per-query split quoted in the DNII report's lookup section (1M drifting clusters, 2 threads, printed; 2026-11-28 ~19:58 UTC,
+# code before _lid_of): nprobe 2 / 4 / 8: DNII.search 168.2 / 202.1 / 264.9 us, faiss IndexIVFFlat over the same lists 84.8 / 116.3 /
+# 170.7, centroid knn 45.6 / 45.7 / 47.3, quantizer.search 49.9 / 50.2 / 51.8; with _lid_of (20:01): DNII.search 121.4 / 153.1 / 217.4,
+# IVFFlat 82.7 / 114.9 / 168.8:
+python reports/scripts/dnii_floor_profile.py 1000000 2
