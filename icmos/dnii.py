@@ -368,7 +368,7 @@ def _append(self: DNII, part: _Part, a: torch.Tensor, X: torch.Tensor, rows: np.
         o_t = torch.from_numpy(order).to(self.device); Xs = X[o_t].to(self.dtype); rs = torch.from_numpy(rows[order]).to(self.device)
         for s, e in zip(starts.tolist(), ends.tolist()):
             lid = part.lids[int(a_s[s])]; self._lists[lid].append(Xs[s:e], rs[s:e])
-    self._list[rows[order]] = _lid_of(part.lids, a_s)
+    self._list[rows[order]] = np.asarray(part.lids, np.int64)[a_s]
 
 # %% ../nbs/api/30_dnii.ipynb #b01eabee
 @_method
