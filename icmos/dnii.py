@@ -1070,11 +1070,21 @@ class _Bench:
         print('  (time budget spent: skipped)', flush=True); return False
 
     def sweep(self, name, params_fn, search, settings, Q, gt, common, **extra):
-        for s in settings:
-            I, qps, p50, p99 = _timed_queries(lambda q: search(q, s), Q, self.a.latency_queries)
-            self.emit(index=name, params=params_fn(s), recall_at_1=recall_at(I, gt, 1), recall_at_10=recall_at(I, gt, 10),
-                      p50_ms=p50, p99_ms=p99, qps=qps, **common, **extra)
-            if extra.get('dead') is not None and np.isin(I, extra['dead']).any(): raise ICMOSError(f'{name} returned a deleted id')
+        "Each setting's recall and latency; with `--search-threads`, once per thread count (the index built with `--threads`)."
+        n0, f0 = torch.get_num_threads(), self.faiss.omp_get_max_threads()
+        for th in self.a.search_threads or [0]:
+            ex = dict(extra)
+            if th:
+                torch.set_num_threads(th); self.faiss.omp_set_num_threads(th)
+                if ex.get('device', '').startswith('cpu'): ex['device'] = f"{ex['device']}-q{th}t"  # built with the first, searched with th
+            try:
+                for s in settings:
+                    I, qps, p50, p99 = _timed_queries(lambda q: search(q, s), Q, self.a.latency_queries)
+                    self.emit(index=name, params=params_fn(s), recall_at_1=recall_at(I, gt, 1), recall_at_10=recall_at(I, gt, 10),
+                              p50_ms=p50, p99_ms=p99, qps=qps, **common, **ex)
+                    if ex.get('dead') is not None and np.isin(I, ex['dead']).any(): raise ICMOSError(f'{name} returned a deleted id')
+            finally:
+                if th: torch.set_num_threads(n0); self.faiss.omp_set_num_threads(f0)
 
     def exact(self, X, ids, Q):
         f = self.faiss.IndexFlatIP(X.shape[1]); f.add(X); _, I = f.search(Q, 10); return ids[I]
@@ -1205,11 +1215,13 @@ def bench_args(p):
     p.add_argument('--append', action='store_true', help='append to --out instead of starting it anew')
     p.add_argument('--label', default='dnii', help='index name of the DNII rows in the CSV (e.g. a version tag)')
     p.add_argument('--threads', type=int, default=0, help='CPU threads for torch and faiss (default: leave as is)')
+    p.add_argument('--search-threads', default='', help='comma-separated thread counts to search with, each in turn, after building with --threads (device column cpu-<T>t-q<S>t; default: search as built)')
 
 def bench_main(args) -> int:
     "DNII vs faiss HNSW / IVF / flat: recall, latency, insert/delete rates, memory -> reports/results/dnii.csv."
     a = args
     for f in ('n', 'd', 'ef', 'efc', 'ivf_nprobe', 'nprobe'): setattr(a, f, _ints(getattr(a, f)))
+    a.search_threads = _ints(a.search_threads) if getattr(a, 'search_threads', '') else []
     a.indexes = a.indexes.split(','); a.devices = a.devices.split(','); a.workloads = a.workloads.split(',')
     if bad := set(a.indexes) - {'flat', 'hnsw', 'ivf', 'dnii'}: raise ICMOSError(f'unknown index {sorted(bad)[0]!r}')
     if bad := set(a.workloads) - {'static', 'streaming'}: raise ICMOSError(f'unknown workload {sorted(bad)[0]!r}')

@@ -310,3 +310,22 @@ def test_lid_of_probed_lookup_matches_whole_list(monkeypatch):
     got = ix.search(X[:5], 10, nprobe=4)
     monkeypatch.setattr(D, '_lid_of', lambda l, P: np.asarray(l, np.int64)[P]); want = ix.search(X[:5], 10, nprobe=4)
     np.testing.assert_array_equal(got[1], want[1]); np.testing.assert_allclose(got[0], want[0])
+
+
+def test_bench_search_threads_rows_and_restore(tmp_path):
+    "`--search-threads 2,1`: every setting is searched once per thread count (built once), labelled in `device`, and the threads are restored."
+    pytest.importorskip('faiss')
+    import argparse, faiss, pandas as pd
+    from icmos.dnii import bench_args, bench_main
+    p = argparse.ArgumentParser(); bench_args(p)
+    out = tmp_path / 'd.csv'
+    a = p.parse_args(['--n', '3000', '--d', '16', '--datasets', 'hard', '--workloads', 'static', '--indexes', 'flat,dnii',
+                      '--queries', '20', '--latency-queries', '5', '--nprobe', '2,4', '--list-size', '128', '--threads', '2',
+                      '--search-threads', '2,1', '--out', str(out), '--clusters-out', ''])
+    assert bench_main(a) == 0
+    assert torch.get_num_threads() == 2 and faiss.omp_get_max_threads() == 2  # as --threads left them
+    df = pd.read_csv(out)
+    assert sorted(df.device.unique()) == ['cpu-2t-q1t', 'cpu-2t-q2t']
+    assert df.groupby('index').size().to_dict() == {'faiss-flat': 2, 'dnii': 4}
+    d = df[df['index'] == 'dnii'].groupby('params').recall_at_10.nunique()
+    assert (d == 1).all()  # the same index searched twice: the same answers

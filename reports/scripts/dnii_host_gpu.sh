@@ -6,22 +6,24 @@
 #   here:  mkdir -p .gpu/faiss && cp /opt/pypi/files/faiss_cpu-1.15.1-*.whl .gpu/faiss/      (19 MB; then carry [.gpu/faiss])
 #   there: bash reports/scripts/dnii_host_gpu.sh start     # in its own session (outlives the call); results in $R
 #          bash reports/scripts/dnii_host_gpu.sh collect WAIT   # wait up to WAIT s, pack $R into $OUT/dnii_host.tgz
-# Env: R (/root/dnii), N (1000000), INDEXES (hnsw,ivf,dnii: run in this order; the time budget skips what is left), WL (static,streaming), NPROBE (4,8,16,32,64), TH (threads: all cores), DATASETS ('hard synthetic'), BUDGET (seconds per dataset run, 900),
+# Env: R (/root/dnii), N (1000000), INDEXES (hnsw,ivf,dnii: run in this order; the time budget skips what is left), WL (static,streaming), NPROBE (4,8,16,32,64), TH (threads: all cores),
+# EFC (HNSW efConstruction values, 40,200), SEARCH_TH (e.g. 2,4,16: build with TH threads, then search each setting with each count in turn), DATASETS ('hard synthetic'), BUDGET (seconds per dataset run, 900),
 # PY (python3). CPU check: N=20000 TH=2 BUDGET=60 DATASETS=hard R=/tmp/dnh PY=.venv/bin/python bash reports/scripts/dnii_host_gpu.sh start
 set -u
 R=${R:-/root/dnii}; N=${N:-1000000}; TH=${TH:-$(nproc)}; BUDGET=${BUDGET:-900}; PY=${PY:-python3}
 case "${1:-}" in
 start)
+  [ -n "${DELAY:-}" ] && echo "(the run starts after ${DELAY}s)"
   rm -rf "$R" && mkdir -p "$R" && cp -r icmos "$R/" && git rev-parse HEAD > "$R/commit.txt" 2>/dev/null
   $PY -c 'import faiss' 2> /dev/null || $PY -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpu/faiss/*.whl || exit 3
   cat > "$R/run.sh" <<RUN
 export PYTHONPATH=/tmp/site:$R OMP_NUM_THREADS=$TH PYTHONUNBUFFERED=1
-cd $R; nproc; date -u
+cd $R; sleep ${DELAY:-0}; nproc; date -u
 for ds in ${DATASETS:-hard synthetic}; do
   echo "=== \$(date -u +%T) \$ds"
   timeout $(( BUDGET + 300 )) $PY -c 'import sys; from icmos.cli import main; sys.exit(main())' bench dnii --n $N --d 256 --datasets \$ds \\
-    --workloads ${WL:-static,streaming} --indexes ${INDEXES:-hnsw,ivf,dnii} --efc 40,200 --queries 1000 --latency-queries 200 --ef 16,32,64,128,256 \\
-    --ivf-nprobe 8,16,32,64,128 --nprobe ${NPROBE:-4,8,16,32,64} --threads $TH --list-size 256 --budget-s $BUDGET --clusters-out= \\
+    --workloads ${WL:-static,streaming} --indexes ${INDEXES:-hnsw,ivf,dnii} --efc ${EFC:-40,200} --queries 1000 --latency-queries 200 --ef 16,32,64,128,256 \\
+    --ivf-nprobe 8,16,32,64,128 --nprobe ${NPROBE:-4,8,16,32,64} --threads $TH ${SEARCH_TH:+--search-threads $SEARCH_TH} --list-size 256 --budget-s $BUDGET --clusters-out= \\
     --out $R/dnii_\$ds.csv
   echo "=== \$(date -u +%T) \$ds exit \$?"
 done
