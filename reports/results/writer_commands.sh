@@ -55,3 +55,13 @@ python reports/scripts/writer_spread.py reports/results/writer_spread_gpu.csv "r
 # 6 held-out templates only, 16K tokens, n = 10 -> writer_runtime.csv (runtime.csv's columns) + writer_runtime_samples.jsonl
 python reports/scripts/writer_runtime_eval.py --encoder-dir /work/runs/gpu1/pre_fp --length 16K --n 10 \
   --rankers 'bm25,minilm;bm25,minilm,distilled' --out reports/results/writer_runtime.csv
+
+# ---- GPU run 2 (session 19, 2026-11-28, one H200 shared with two other jobs; reports/results/session19_2026-11-28/README.md):
+#   reports/scripts/session19_gpu.sh: calls 1-6 stage the model, MiniLM and wheels; call 7 `go` starts
+#   `PLAN=v2 bash reports/scripts/writer_gpu.sh start` (examples; reconstruction-only writer to 660 s; its distiller to 790 s;
+#   eval with baselines to 970 s; writer_runtime_eval.py --encoder-dir $R/pre --length 128K --n 20 to 1240 s), then `collect`.
+#   rows: writer.csv += session19_2026-11-28/writer/writer.csv (device "NVIDIA H200", model "smollm2"; baselines renamed
+#   minilm-run2 / bm25-run2 / none-run2); writer_runtime.csv += its writer_runtime.csv (model "SmolLM2-135M-Instruct")
+python reports/scripts/writer_histories.py reports/results/writer_train_gpu2.csv \
+  "reconstruction pretraining, run 2 (GPU, shared host)=reports/results/session19_2026-11-28/writer/pre"
+# checkpoints (not in git): /work/runs/gpu2/pre/{writer,distiller}/model.safetensors + config.json (the collect's pre_*.safetensors)
