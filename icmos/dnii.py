@@ -1072,11 +1072,12 @@ class _Bench:
     def sweep(self, name, params_fn, search, settings, Q, gt, common, **extra):
         "Each setting's recall and latency; with `--search-threads`, once per thread count (the index built with `--threads`)."
         n0, f0 = torch.get_num_threads(), self.faiss.omp_get_max_threads()
-        for th in self.a.search_threads or [0]:
+        cpu = str(extra.get('device', '')).startswith('cpu')
+        for th in (self.a.search_threads if cpu else []) or [0]:  # a CUDA index is searched once: its label holds no thread count
             ex = dict(extra)
             if th:
                 torch.set_num_threads(th); self.faiss.omp_set_num_threads(th)
-                if ex.get('device', '').startswith('cpu'): ex['device'] = f"{ex['device']}-q{th}t"  # built with the first, searched with th
+                ex['device'] = f"{ex['device']}-q{th}t"  # built with --threads, searched with th
             try:
                 for s in settings:
                     I, qps, p50, p99 = _timed_queries(lambda q: search(q, s), Q, self.a.latency_queries)

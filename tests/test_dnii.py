@@ -322,10 +322,14 @@ def test_bench_search_threads_rows_and_restore(tmp_path):
     a = p.parse_args(['--n', '3000', '--d', '16', '--datasets', 'hard', '--workloads', 'static', '--indexes', 'flat,dnii',
                       '--queries', '20', '--latency-queries', '5', '--nprobe', '2,4', '--list-size', '128', '--threads', '2',
                       '--search-threads', '2,1', '--out', str(out), '--clusters-out', ''])
-    assert bench_main(a) == 0
-    assert torch.get_num_threads() == 2 and faiss.omp_get_max_threads() == 2  # as --threads left them
+    n0, f0 = torch.get_num_threads(), faiss.omp_get_max_threads()
+    try:
+        assert bench_main(a) == 0
+        assert torch.get_num_threads() == 2 and faiss.omp_get_max_threads() == 2  # as --threads left them
+    finally: torch.set_num_threads(n0); faiss.omp_set_num_threads(f0)
     df = pd.read_csv(out)
     assert sorted(df.device.unique()) == ['cpu-2t-q1t', 'cpu-2t-q2t']
     assert df.groupby('index').size().to_dict() == {'faiss-flat': 2, 'dnii': 4}
+    assert (df.groupby('index').inserts_per_s.nunique() == 1).all()  # each index built once
     d = df[df['index'] == 'dnii'].groupby('params').recall_at_10.nunique()
     assert (d == 1).all()  # the same index searched twice: the same answers

@@ -7,7 +7,7 @@
 #   there: bash reports/scripts/dnii_host_gpu.sh start     # in its own session (outlives the call); results in $R
 #          bash reports/scripts/dnii_host_gpu.sh collect WAIT   # wait up to WAIT s, pack $R into $OUT/dnii_host.tgz
 # Env: R (/root/dnii), N (1000000), INDEXES (hnsw,ivf,dnii: run in this order; the time budget skips what is left), WL (static,streaming), NPROBE (4,8,16,32,64), TH (threads: all cores),
-# EFC (HNSW efConstruction values, 40,200), SEARCH_TH (e.g. 2,4,16: build with TH threads, then search each setting with each count in turn), DATASETS ('hard synthetic'), BUDGET (seconds per dataset run, 900),
+# EFC (HNSW efConstruction values, 40,200), SEARCH_TH (e.g. 2,4,16: build with TH threads, then search each setting with each count in turn), DELAY (seconds to wait first), DATASETS ('hard synthetic'), BUDGET (seconds per dataset run, 900),
 # PY (python3). CPU check: N=20000 TH=2 BUDGET=60 DATASETS=hard R=/tmp/dnh PY=.venv/bin/python bash reports/scripts/dnii_host_gpu.sh start
 set -u
 R=${R:-/root/dnii}; N=${N:-1000000}; TH=${TH:-$(nproc)}; BUDGET=${BUDGET:-900}; PY=${PY:-python3}
@@ -24,8 +24,8 @@ for ds in ${DATASETS:-hard synthetic}; do
   timeout $(( BUDGET + 300 )) $PY -c 'import sys; from icmos.cli import main; sys.exit(main())' bench dnii --n $N --d 256 --datasets \$ds \\
     --workloads ${WL:-static,streaming} --indexes ${INDEXES:-hnsw,ivf,dnii} --efc ${EFC:-40,200} --queries 1000 --latency-queries 200 --ef 16,32,64,128,256 \\
     --ivf-nprobe 8,16,32,64,128 --nprobe ${NPROBE:-4,8,16,32,64} --threads $TH ${SEARCH_TH:+--search-threads $SEARCH_TH} --list-size 256 --budget-s $BUDGET --clusters-out= \\
-    --out $R/dnii_\$ds.csv
-  echo "=== \$(date -u +%T) \$ds exit \$?"
+    --out $R/dnii_\$ds.csv; rc=\$?
+  echo "=== \$(date -u +%T) \$ds exit \$rc"
 done
 date -u > $R/DONE
 RUN

@@ -38,7 +38,7 @@ go)
     > $P/probe.log 2>&1 < /dev/null & echo "probe started (pid $!)";;
 collect)
   wait_s=${2:-570}
-  while [ $SECONDS -lt $wait_s ] && { kill -0 $(cat /root/wres/pid 2>/dev/null || echo 0) 2>/dev/null || [ ! -f $P/DONE ] || [ ! -f /root/dnii/DONE ]; }; do sleep 5; done
+  while [ $SECONDS -lt $wait_s ] && { kill -0 $(cat /root/wres/pid 2>/dev/null || echo -1) 2>/dev/null || [ ! -f $P/DONE ] || [ ! -f /root/dnii/DONE ]; }; do sleep 5; done
   d=$(ls -d /root/s19tree.* | head -1); cd $d || exit 4
   bash reports/scripts/writer_gpu.sh collect 1
   bash reports/scripts/dnii_host_gpu.sh collect 1
