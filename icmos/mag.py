@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/41_mag.ipynb #6b16afb3
 from __future__ import annotations
-import csv, functools, json, math, os, sys, time
+import argparse, csv, functools, json, math, os, sys, time, warnings
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, asdict, replace
 from pathlib import Path
@@ -21,12 +21,12 @@ from .streaming import StreamingLLM
 from .neural_memory import NeuralMemory, stack_params, write_layers
 
 # %% auto #0
-__all__ = ['ADAPTER', 'CONFIG', 'FORMAT', 'PHASES', 'TRAIN_COLUMNS', 'BENCH_COLUMNS', 'VARIANTS', 'attention_of',
+__all__ = ['ADAPTER', 'CONFIG', 'FORMAT', 'PHASES', 'TRAIN_COLUMNS', 'GRAPH_PAD', 'BENCH_COLUMNS', 'VARIANTS', 'attention_of',
            'decoder_layers', 'model_fingerprint', 'MAGConfig', 'MAG', 'MAGStream', 'attach', 'MAGRunner', 'save_mag',
            'load_mag', 'mag_meta', 'MAGMethod', 'phase_sample', 'answer_ids', 'filler_id', 'mag_batch',
-           'mag_batch_loss', 'mag_loss', 'TrainConfig', 'PhaseData', 'train_phase', 'train_args', 'train_main',
-           'variant_method', 'bench_cell', 'equal_length', 'batch_answers', 'bench_batch_cell', 'diagnose',
-           'memory_probe', 'bench_args', 'bench_main']
+           'mag_batch_loss', 'mag_loss', 'TrainConfig', 'PhaseData', 'mag_step', 'GraphedStep', 'train_phase',
+           'train_args', 'train_main', 'variant_method', 'bench_cell', 'equal_length', 'batch_answers',
+           'bench_batch_cell', 'diagnose', 'memory_probe', 'bench_args', 'bench_main']
 
 # %% ../nbs/api/41_mag.ipynb #7335ff1f
 _ATTN = ('self_attn', 'attn', 'attention', 'self_attention')
@@ -367,16 +367,22 @@ def filler_id(tok) -> int:
     "The token inserted to bring prompts of a batch to one length: the tokenizer's newline (its last token if several)."
     return tok('\n', add_special_tokens=False)['input_ids'][-1]
 
-def mag_batch(prompts: list, targets: list, filler: int) -> dict:
-    """Collate `(prompt, target)` pairs into one batch: `feed` (b, n) prefix + context, each brought to the longest by `filler`
-    tokens inserted after its prefix (the sinks stay the prefix); `tail` (b, t) suffix + target[:-1], right-padded; `labels`
-    (b, t) the target id at each position that predicts one, -100 elsewhere. Right padding is exact: causal attention, and a
-    memory chunk is written only after the tokens that read it."""
-    n = max(p.prefix.shape[1] + p.context.shape[1] for p in prompts)
+def _round_up(n: int, m: int) -> int: return -(-n // m) * m
+
+def mag_batch(prompts: list, targets: list, filler: int,
+              pad: tuple = (1, 1), # round `feed`'s and `tail`'s lengths up to multiples of these (a CUDA-graph step: few shapes)
+             ) -> dict:
+    """Collate `(prompt, target)` pairs into one batch: `feed` (b, n) prefix + context, each brought to the longest (rounded up
+    to a multiple of `pad[0]`) by `filler` tokens inserted after its prefix (the sinks stay the prefix); `tail` (b, t) suffix +
+    target[:-1], right-padded (to a multiple of `pad[1]`); `labels` (b, t) the target id at each position that predicts one,
+    -100 elsewhere. Right padding is exact: causal attention, and a memory chunk is written only after the tokens that read it."""
+    if len(pad) != 2 or any(not isinstance(m, int) or isinstance(m, bool) or m < 1 for m in pad):
+        raise ICMOSError(f'mag_batch: pad must be two integers >= 1 (got {pad!r})')
+    n = _round_up(max(p.prefix.shape[1] + p.context.shape[1] for p in prompts), pad[0])
     feed = [torch.cat([p.prefix[0], torch.full((n - p.prefix.shape[1] - p.context.shape[1],), filler, dtype=torch.long), p.context[0]])
             for p in prompts]
     tails = [torch.cat([p.suffix[0], torch.tensor(t[:-1], dtype=torch.long)]) for p, t in zip(prompts, targets)]
-    T = max(len(x) for x in tails)
+    T = _round_up(max(len(x) for x in tails), pad[1])
     tail, labels = torch.full((len(prompts), T), filler, dtype=torch.long), torch.full((len(prompts), T), -100, dtype=torch.long)
     for j, (x, p, t) in enumerate(zip(tails, prompts, targets)):
         a = p.suffix.shape[1]
@@ -448,9 +454,12 @@ class TrainConfig:
     batched_write: bool = True   # `MAGConfig.batched_write`: every layer's chunk in one write (False: layer by layer, the old path)
     compile_write: bool = False  # `MAGConfig.compile_write`: torch.compile the batched write
     write: bool = True      # False: the memory is never written (the no-write control: the same adapter trained without its memory)
+    graph: bool | None = None  # replay each step from a CUDA graph (`GraphedStep`; None: on CUDA). Lengths are padded to few shapes:
+                               # the context to a multiple of GRAPH_PAD[0] tokens (filler after the prefix), the tail to GRAPH_PAD[1]
 
     def __post_init__(self):
         if not self.phases: raise ICMOSError('phases: give at least one phase')
+        if self.graph is not None and not isinstance(self.graph, bool): raise ICMOSError(f'graph: must be True, False or None (got {self.graph!r})')
         for p in self.phases:
             if p not in PHASES: raise ICMOSError(f"unknown phase {p!r}; phases: {', '.join(PHASES)}")
         if not isinstance(self.steps, int) or self.steps < 1: raise ICMOSError(f'steps: must be >= 1 (got {self.steps!r})')
@@ -481,7 +490,7 @@ class PhaseData(torch.utils.data.Dataset):
         for j in range(tc.batch):  # batch 1: the seeds of the single-sample loop
             ss.append(phase_sample(self.phase, self.tok, tc.seed + 1000 * self.index + step * tc.batch + j, tc.length))
         ps = [encode_prompt(self.tok, s.context, s.question) for s in ss]
-        return {**mag_batch(ps, [answer_ids(self.tok, s) for s in ss], self.filler),
+        return {**mag_batch(ps, [answer_ids(self.tok, s) for s in ss], self.filler, GRAPH_PAD if tc.graph else (1, 1)),
                 'tasks': [s.task for s in ss], 'tokens': [p.n_tokens for p in ps]}
 
 def _finite_step(opt, params, clip: float):
@@ -493,6 +502,77 @@ def _finite_step(opt, params, clip: float):
     opt.step()
     return gn
 
+def mag_step(model, mag: MAG, opt, params: list, batch: dict, write: bool = True) -> dict:
+    """One training step: `mag_batch_loss`, backward, clipped AdamW. Returns the step's statistics as device tensors (`losses`,
+    `hits`, `mask`, `gate`, `gn`): nothing waits for the GPU."""
+    opt.zero_grad(set_to_none=True)
+    r = mag_batch_loss(model, mag, batch, write=write)
+    r['loss'].backward()
+    gn = _finite_step(opt, params, 1.0)
+    return {'losses': r['losses'].detach(), 'hits': r['hits'], 'mask': r['mask'], 'gate': r['gate'].detach(), 'gn': gn.detach()}
+
+GRAPH_PAD = (256, 16)  # a graphed step's feed / tail lengths are rounded up to these multiples: few shapes, few captures
+
+class GraphedStep:
+    """`mag_step` replayed from a CUDA graph, one graph per batch shape (at most `max_graphs`, sharing one memory pool).
+    A step of 64-token chunks is ~60K small kernels per 1K tokens, each launched from Python (hooks, autograd, the optimizer):
+    the GPU idles ~90% of the step. Captured once (forward, the memory writes, backward and the AdamW step: whole-step capture as
+    in PyTorch's CUDA-graph notes), a step is one `replay` of kernels already on the device. The first `warmup` steps run
+    eagerly on the capture stream (the warm-up a capture needs; they are real steps); a shape beyond `max_graphs`, or every step
+    after a failed capture (warned once), runs eagerly. The optimizer must be made with `capturable=True`."""
+    def __init__(self, model, mag: MAG, opt, params: list, write: bool = True, warmup: int = 2, max_graphs: int = 4):
+        if model.device.type != 'cuda':
+            raise ICMOSError(f'GraphedStep: CUDA graphs need a CUDA device (the model is on {model.device}); train with `mag_step` (TrainConfig(graph=False))')
+        if not all(g.get('capturable') for g in opt.param_groups):
+            raise ICMOSError('GraphedStep: make the optimizer with capturable=True (its step counter must live on the device to be replayed)')
+        if not isinstance(warmup, int) or warmup < 1 or not isinstance(max_graphs, int) or max_graphs < 1:
+            raise ICMOSError(f'GraphedStep: warmup and max_graphs must be integers >= 1 (got {warmup!r}, {max_graphs!r})')
+        self.model, self.mag, self.opt, self.params, self.write = model, mag, opt, params, write
+        self.warmup, self.max_graphs, self.graphs, self.pool, self.failed = warmup, max_graphs, {}, None, None
+        self.n_eager = self.n_replayed = 0
+
+    def _eager(self, b: dict) -> dict:
+        self.n_eager += 1
+        return mag_step(self.model, self.mag, self.opt, self.params, b, self.write)
+
+    def _capture(self, b: dict) -> tuple:
+        from icmos.core import graph_stream
+        dev = self.model.device
+        inp = {k: v.clone() for k, v in b.items()}  # static inputs, outside the graph's pool
+        side, main = graph_stream(dev), torch.cuda.current_stream(dev)
+        side.wait_stream(main)
+        g = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(g, pool=self.pool, stream=side):
+            out = mag_step(self.model, self.mag, self.opt, self.params, inp, self.write)
+        main.wait_stream(side)
+        if self.pool is None: self.pool = g.pool()
+        return g, inp, out
+
+    def __call__(self, batch: dict) -> dict:
+        "One training step on `batch` (a `mag_batch`); the statistics as fresh device tensors (kept by the caller across replays)."
+        dev = self.model.device
+        b = {k: batch[k].to(dev, non_blocking=True) for k in ('feed', 'tail', 'labels')}
+        key = (tuple(b['feed'].shape), tuple(b['tail'].shape))
+        if self.warmup > 0:  # eager steps on the capture stream: cuBLAS handles, autograd's and AdamW's state made before any capture
+            from icmos.core import graph_stream
+            side, main = graph_stream(dev), torch.cuda.current_stream(dev)
+            side.wait_stream(main)
+            with torch.cuda.stream(side): out = self._eager(b)
+            main.wait_stream(side); self.warmup -= 1
+            return out
+        if self.failed or (key not in self.graphs and len(self.graphs) >= self.max_graphs): return self._eager(b)
+        if key not in self.graphs:
+            try: self.graphs[key] = self._capture(b)
+            except Exception as e:
+                self.failed = f'{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}'
+                warnings.warn(f'GraphedStep: capturing the training step failed ({self.failed}); training eagerly')
+                torch.cuda.synchronize(dev)
+                return self._eager(b)
+        g, inp, out = self.graphs[key]
+        for k, v in b.items(): inp[k].copy_(v)
+        g.replay(); self.n_replayed += 1
+        return {k: v.clone() for k, v in out.items()}  # the next replay overwrites `out`
+
 def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 0, label: str = '', prior_steps: int = 0) -> list:
     """Train `mag` on `tc.steps` steps of `tc.batch` samples of `phase`; log a row per sample to `tc.log` every `tc.log_every`
     steps (step statistics stay on the device until then); save to `tc.out/phase` every `tc.save_every` steps and at the end.
@@ -501,7 +581,12 @@ def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 
     slow = [p for n, p in mag.named_parameters() if p.requires_grad and ('to_gates' in n or n.startswith('gate.'))]
     fast = [p for p in params if all(p is not q for q in slow)]
     # gate maps read a D-dim input: an Adam step moves their logits by up to D * lr, so they get lr / 10
-    opt = torch.optim.AdamW([{'params': fast}, {'params': slow, 'lr': tc.lr / 10}], lr=tc.lr, weight_decay=0.0)
+    graph = model.device.type == 'cuda' if tc.graph is None else tc.graph
+    if graph and model.device.type != 'cuda':
+        warnings.warn(f'train_phase: a CUDA-graph step needs a CUDA device (the model is on {model.device}); training eagerly'); graph = False
+    tc = replace(tc, graph=graph)  # PhaseData pads to GRAPH_PAD when graphed
+    opt = torch.optim.AdamW([{'params': fast}, {'params': slow, 'lr': tc.lr / 10}], lr=tc.lr, weight_decay=0.0, capturable=graph)
+    run = GraphedStep(model, mag, opt, params, tc.write) if graph else (lambda b: mag_step(model, mag, opt, params, b, tc.write))
     rows, pending, t_start = [], [], time.perf_counter()
     mag.train()
     bar = tqdm(total=tc.steps, desc=f'mag {phase}', unit='step', file=sys.stderr)
@@ -526,13 +611,7 @@ def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 
                  'batch': tc.batch, 'final_loss': sum(r['loss'] for r in rows[-10:]) / len(rows[-10:]),
                  'steps_total': prior_steps + rows[-1]['step'] + 1, 'write': tc.write})
     for step, b in enumerate(batches(PhaseData(phase, tok, tc, index), tc.workers, model.device.type == 'cuda')):
-        r = mag_batch_loss(model, mag, b, write=tc.write)
-        opt.zero_grad(set_to_none=True)
-        r['loss'].backward()
-        gn = _finite_step(opt, params, 1.0)
-        pending.append({'step': step, 'tasks': b['tasks'], 'tokens': b['tokens'], 'losses': r['losses'].detach(), 'hits': r['hits'],
-                        'mask': r['mask'], 'gate': r['gate'], 'gn': gn.detach()})
-        del r
+        pending.append({'step': step, 'tasks': b['tasks'], 'tokens': b['tokens'], **run(b)})
         if len(pending) >= tc.log_every: flush()
         if tc.save_every and (step + 1) % tc.save_every == 0:  # the checkpoint of the steps logged so far
             flush(); save()
@@ -565,6 +644,8 @@ def train_args(p):
     p.add_argument('--layerwise-write', dest='batched_write', action='store_false', help='write the memories layer by layer (the old path; default: one batched write per chunk)')
     p.add_argument('--compile-write', action='store_true', help='torch.compile the batched memory write (eager, with a warning, if compiling fails)')
     p.add_argument('--no-write', dest='write', action='store_false', help='never write the memory: the no-write training control (the same adapter, every read sees the initial memory)')
+    p.add_argument('--graph', action=argparse.BooleanOptionalAction, default=None,
+                   help='replay each step from a CUDA graph (GraphedStep; lengths padded to few shapes); default: on CUDA only')
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1)')
     _model_flags(p)
 
@@ -590,7 +671,8 @@ def train_main(args) -> int:
                      layers=[int(x) for x in split(args.layers)] if args.layers else None, out=args.out, resume=args.resume,
                      log=args.log, seed=args.seed, time_limit=args.time_limit, length=args.length,
                      batch=args.batch, workers=args.workers, log_every=args.log_every,
-                     save_every=args.save_every, batched_write=args.batched_write, compile_write=args.compile_write, write=args.write)
+                     save_every=args.save_every, batched_write=args.batched_write, compile_write=args.compile_write, write=args.write,
+                     graph=args.graph)
     _check_resume(tc)
     cfg = _config(args)
     model, tok = load_model(cfg)

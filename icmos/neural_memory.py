@@ -244,8 +244,10 @@ def _layers_chunk(x, P, W: list, S: list, grad_clip: float):
     return [u(w) for w in W], [u(s) for s in S], u(clip).sum(1), u(bad).sum(1), u(safe)
 
 def _counts(cs: list, dev) -> torch.Tensor:
-    "Per-layer counters as one (L,) device tensor (fresh states hold ints: one copy for all)."
-    if all(isinstance(c, int) for c in cs): return torch.tensor(cs, device=dev)
+    """Per-layer counters as one (L,) device tensor. Fresh states hold the int 0: made on the device, no copy from the host (a copy
+    from pageable host memory cannot be captured in a CUDA graph: `icmos.mag.GraphedStep`)."""
+    if all(isinstance(c, int) for c in cs):
+        return torch.zeros(len(cs), dtype=torch.long, device=dev) if not any(cs) else torch.tensor(cs, device=dev)
     return torch.stack([torch.as_tensor(c, device=dev) for c in cs])
 
 def _layers_fn(compile: bool):
