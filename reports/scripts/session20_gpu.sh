@@ -8,9 +8,9 @@
 #   4 [.gpu/q4, .gpu/w]: bash reports/scripts/session20_gpu.sh go
 #        -> $OUT/gpu_tests.txt (the CUDA tests of the graph step), $OUT/mag_step_speed.csv (eager layer-by-layer, eager batched
 #           and graph steps interleaved, with the graph's loss check), then starts mag17_gpu.sh (GRAPH=1 if every graph row's
-#           check_rel_err < 0.02, else GRAPH=0) with the env below
+#           check_rel_err < 0.02; else nothing starts, unless TRAIN_EAGER=1: GRAPH=0) with the env below
 #   5.. : bash reports/scripts/session20_gpu.sh collect 570   (mag17_gpu.sh collect: $OUT/mag.tgz, the adapter in parts)
-# Env for the training run: TOTAL (default 1500 s), TRAIN_S (900), LEN (4096), BATCH (16), PHASES (needle,hashhop-long), SEED.
+# Env for the training run: TOTAL (default 2100 s), TRAIN_S (1320), LEN (4096), BATCH (16), PHASES (needle,hashhop-long), SEED.
 set -u
 M=/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf
 export ICMOS_CACHE=/root/icmos-cache PYTHONUNBUFFERED=1 TQDM_DISABLE=1 TOKENIZERS_PARALLELISM=false HF_HUB_OFFLINE=1
@@ -34,7 +34,8 @@ r = [x for x in csv.DictReader(open('$OUT/mag_step_speed.csv')) if x['op'] == 't
 ok = r and all(not math.isnan(float(x['check_rel_err'])) and float(x['check_rel_err']) < 0.02 for x in r)
 print(1 if ok else 0)" 2>/dev/null || echo 0)
   echo "graph rows pass their check: $G"
-  GPU=0 GRAPH=$G TOTAL=${TOTAL:-1500} TRAIN_S=${TRAIN_S:-900} LEN=${LEN:-4096} BATCH=${BATCH:-16} PHASES=${PHASES:-needle,hashhop-long} \
+  [ "$G" = 1 ] || [ "${TRAIN_EAGER:-0}" = 1 ] || { echo "training not started: the graph step failed its check (TRAIN_EAGER=1 trains eagerly)"; exit 5; }
+  GPU=0 GRAPH=$G TOTAL=${TOTAL:-2100} TRAIN_S=${TRAIN_S:-1320} LEN=${LEN:-4096} BATCH=${BATCH:-16} PHASES=${PHASES:-needle,hashhop-long} \
     SEED=${SEED:-2010000} R=/root/mag20 bash reports/scripts/mag17_gpu.sh start;;
 collect)
   d=$(ls -d /root/s20tree.* 2>/dev/null | head -1); [ -n "$d" ] || { echo "collect: no /root/s20tree.*: not the machine that ran go" >&2; exit 4; }
