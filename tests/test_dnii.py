@@ -312,6 +312,25 @@ def test_lid_of_probed_lookup_matches_whole_list(monkeypatch):
     np.testing.assert_array_equal(got[1], want[1]); np.testing.assert_allclose(got[0], want[0])
 
 
+@pytest.mark.parametrize('value, msg', [
+    ('x', "expected comma-separated ints, got 'x'"),
+    ('2,1.5', "expected comma-separated ints, got '2,1.5'"),
+    ('0', "expected positive ints, got '0'"),
+    ('-1', "expected positive ints, got '-1'"),
+    ('4,0', "expected positive ints, got '4,0'"),
+    (',', "expected positive ints, got ','"),
+])
+def test_bench_search_threads_bad_input(tmp_path, capsys, value, msg):
+    "`icmos bench dnii --search-threads` with a non-integer, zero or negative count: one clear error line, exit 2, no CSV, threads untouched."
+    from icmos.cli import main
+    out = tmp_path / 'd.csv'; n0 = torch.get_num_threads()
+    rc = main(['bench', 'dnii', '--n', '100', '--d', '8', '--datasets', 'hard', '--threads', '1',
+               f'--search-threads={value}', '--out', str(out), '--clusters-out', ''])
+    err = capsys.readouterr().err
+    assert rc == 2 and err == f'icmos: error: {msg}\n', err
+    assert not out.exists() and torch.get_num_threads() == n0
+
+
 def test_bench_search_threads_rows_and_restore(tmp_path):
     "`--search-threads 2,1`: every setting is searched once per thread count (built once), labelled in `device`, and the threads are restored."
     pytest.importorskip('faiss')
