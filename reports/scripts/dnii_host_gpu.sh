@@ -10,7 +10,7 @@
 # EFC (HNSW efConstruction values, 40,200), SEARCH_TH (e.g. 2,4,16: build with TH threads, then search each setting with each count in turn), DELAY (seconds to wait first), DATASETS ('hard synthetic'), BUDGET (seconds per dataset run, 900),
 # PY (python3). CPU check: N=20000 TH=2 BUDGET=60 DATASETS=hard R=/tmp/dnh PY=.venv/bin/python bash reports/scripts/dnii_host_gpu.sh start
 set -u
-R=${R:-/root/dnii}; N=${N:-1000000}; TH=${TH:-$(nproc)}; BUDGET=${BUDGET:-900}; PY=${PY:-python3}
+R=${R:-/root/dnii}; N=${N:-1000000}; TH=${TH:-$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)}; BUDGET=${BUDGET:-900}; PY=${PY:-python3}
 case "${1:-}" in
 start)
   [ -n "${DELAY:-}" ] && echo "(the run starts after ${DELAY}s)"
@@ -18,7 +18,9 @@ start)
   $PY -c 'import faiss' 2> /dev/null || $PY -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpu/faiss/*.whl || exit 3
   cat > "$R/run.sh" <<RUN
 export PYTHONPATH=/tmp/site:$R OMP_NUM_THREADS=$TH PYTHONUNBUFFERED=1
-cd $R; sleep ${DELAY:-0}; nproc; date -u
+cd $R; sleep ${DELAY:-0}
+# plain nproc prints OMP_NUM_THREADS when it is set: log the machine's cores and the threads apart
+echo "cores: \$(getconf _NPROCESSORS_ONLN) online, \$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc) usable by this process; threads (OMP_NUM_THREADS): \$OMP_NUM_THREADS"; date -u
 for ds in ${DATASETS:-hard synthetic}; do
   echo "=== \$(date -u +%T) \$ds"
   timeout $(( BUDGET + 300 )) $PY -c 'import sys; from icmos.cli import main; sys.exit(main())' bench dnii --n $N --d 256 --datasets \$ds \\
