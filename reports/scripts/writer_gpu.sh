@@ -52,29 +52,29 @@ stage)  # the middle staging call: MiniLM and the wheels are in place (done abov
 start)
   mkdir -p $R $(dirname $X); date -u +%s > $R/t0
   export -f run; export R S X W IX EV WK STEPS WARM
-  if [ "${PLAN:-v1}" = v2 ]; then
-  setsid nohup timeout $TOTAL bash -c "
+  # both plans begin with the examples and reconstruction pretraining (Head B alone)
+  JOB="
     run ${END[0]} examples --out $R --examples $X --groups $G --workers $WK $(echo $W | grep -o -- '--block-tokens [0-9]*')
-    run ${END[1]} writer --out $R/pre $W --examples $X --workers $WK --steps $STEPS --warmup $WARM --lr 1e-3 --explain-weight 0 --recon-weight 1
+    run ${END[1]} writer --out $R/pre $W --examples $X --workers $WK --steps $STEPS --warmup $WARM --lr 1e-3 --explain-weight 0 --recon-weight 1"
+  if [ "${PLAN:-v1}" = v2 ]; then
+  JOB+="
     run ${END[2]} index --out $R/pre $IX --examples $X --workers $WK
     run ${END[3]} eval --out $R/pre $EV --tag recon-only-writer-v2 --csv $R/writer.csv
     echo \"== \$(( \$(date -u +%s) - \$(cat $R/t0) ))s: runtime end to end, $RTL\"
-    timeout \$(( \$(( $(cat $R/t0) + ${END[4]} - \$(date -u +%s) )) > 30 ? \$(( $(cat $R/t0) + ${END[4]} - \$(date -u +%s) )) : 30 )) python3 reports/scripts/writer_runtime_eval.py --encoder-dir $R/pre --length $RTL --n $RTN \
-      --rankers 'bm25,minilm;bm25,minilm,distilled' --out $R/writer_runtime.csv
-    echo \"== job done: \$(( \$(date -u +%s) - \$(cat $R/t0) ))s\"
-  " > $R/job.log 2>&1 < /dev/null &
+    left=\$(( $(cat $R/t0) + ${END[4]} - \$(date -u +%s) )); [ \$left -lt 30 ] && left=30
+    timeout \$left python3 reports/scripts/writer_runtime_eval.py --encoder-dir $R/pre --length $RTL --n $RTN \
+      --rankers 'bm25,minilm;bm25,minilm,distilled' --out $R/writer_runtime.csv"
   else
-  setsid nohup timeout $TOTAL bash -c "
-    run ${END[0]} examples --out $R --examples $X --groups $G --workers $WK $(echo $W | grep -o -- '--block-tokens [0-9]*')
-    run ${END[1]} writer --out $R/pre $W --examples $X --workers $WK --steps $STEPS --warmup $WARM --lr 1e-3 --explain-weight 0 --recon-weight 1
+  JOB+="
     run ${END[2]} writer --out $R/w $W --examples $X --workers $WK --steps $STEPS --warmup $WARM --lr 3e-4 --init $R/pre
     run ${END[3]} index --out $R/w $IX --examples $X --workers $WK
     run ${END[4]} eval --out $R/w $EV --csv $R/writer.csv
     run ${END[5]} index --out $R/pre $IX --examples $X --workers $WK
-    run ${END[6]} eval --out $R/pre $EV --tag recon-only-writer --no-baselines --csv $R/writer.csv
+    run ${END[6]} eval --out $R/pre $EV --tag recon-only-writer --no-baselines --csv $R/writer.csv"
+  fi
+  setsid nohup timeout $TOTAL bash -c "$JOB
     echo \"== job done: \$(( \$(date -u +%s) - \$(cat $R/t0) ))s\"
   " > $R/job.log 2>&1 < /dev/null &
-  fi
   echo $! > $R/pid; echo "started (pid $!), ends within ${TOTAL}s";;
 collect)
   wait_s=${2:-570}
