@@ -542,7 +542,9 @@ class GraphedStep:
         side, main = graph_stream(dev), torch.cuda.current_stream(dev)
         side.wait_stream(main)
         g = torch.cuda.CUDAGraph()
-        with torch.cuda.graph(g, pool=self.pool, stream=side):
+        # thread_local: a DataLoader's pin-memory thread may call CUDA while this thread captures (the default, global, mode makes
+        # that an error in the other thread and spoils the capture: the first GPU training run, session 20)
+        with torch.cuda.graph(g, pool=self.pool, stream=side, capture_error_mode='thread_local'):
             out = mag_step(self.model, self.mag, self.opt, self.params, inp, self.write)
         main.wait_stream(side)
         if self.pool is None: self.pool = g.pool()

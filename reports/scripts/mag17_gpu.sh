@@ -31,7 +31,7 @@ if [ "${MAG_GPU_TEST:-0}" = 1 ]; then
   W=256; LA=${LA:-1K}; LB=${LB:-512}; LC=${LC:-2K}; PPL_N=2; DEVF=(--device cpu --dtype float32); MODEL=(); SAVE=2; WORKERS=0; TH=1; LOAD=10
 else
   R=${R:-/root/mag17}; TOTAL=${TOTAL:-1110}; TRAIN_S=${TRAIN_S:-640}; LEN=${LEN:-4096}; BATCH=${BATCH:-16}; N=${N:-64}; BENCH_B=${BENCH_B:-64}
-  W=512; LA=${LA:-16K}; LB=${LB:-4K}; LC=${LC:-32K}; PPL_N=10; DEVF=(--device cuda --dtype bfloat16); SAVE=5; WORKERS=2; TH=4; LOAD=30
+  W=512; LA=${LA:-16K}; LB=${LB:-4K}; LC=${LC:-32K}; PPL_N=10; DEVF=(--device cuda --dtype bfloat16); SAVE=${SAVE:-5}; WORKERS=2; TH=4; LOAD=30
   MODEL=(--model "${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}")
   export CUDA_VISIBLE_DEVICES=${GPU:-2} ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache}
 fi
