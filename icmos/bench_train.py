@@ -34,13 +34,14 @@ def trimmer_run(model, tok, length: int, batch: int, workers: int = 0, log_every
     return lambda n: train_trimmer(model, tok, TrainConfig(steps=n, lengths=(length,), ratios=(0.75,), tasks=tasks, out='', curve=None,
                                                            batch=batch, workers=workers, log_every=log_every), progress=False)
 
-def mag_run(model, tok, length: int, batch: int, workers: int = 0, log_every: int = 1, window: int = 512, **mag_kw):
-    "`run(n)`: `train_phase` (needle) for `n` steps of `batch` samples of `length` tokens, a fresh adapter (window `window`, chunk 64, `MAGConfig` fields `mag_kw`)."
+def mag_run(model, tok, length: int, batch: int, workers: int = 0, log_every: int = 1, window: int = 512, graph: bool = False, **mag_kw):
+    """`run(n)`: `train_phase` (needle) for `n` steps of `batch` samples of `length` tokens, a fresh adapter (window `window`, chunk 64,
+    `MAGConfig` fields `mag_kw`); `graph`: each step replayed from a CUDA graph (`TrainConfig.graph`; False: the eager loop)."""
     from icmos.mag import MAG, TrainConfig, train_phase
     def run(n):
         with tempfile.TemporaryDirectory() as d:
             tc = TrainConfig(phases=['needle'], steps=n, window=window, chunk_size=64, out=d, log=f'{d}/log.csv', length=length,
-                             batch=batch, workers=workers, log_every=log_every)
+                             batch=batch, workers=workers, log_every=log_every, graph=graph)
             train_phase(model, tok, MAG.for_model(model, window=window, chunk_size=64, **mag_kw), 'needle', tc)
     return run
 
@@ -63,25 +64,29 @@ def run_train_speed(cfg: ICMOSConfig, components: list[str], lengths: dict, batc
     """Rows of `speed.csv` for training: per component the old loop (float32, batch 1, data in the loop, a host sync per step)
     against the new one (`cfg.dtype`, each batch in `batches`, `workers` building data, a flush every `log_every` steps),
     measured in the same run; `lengths`/`steps` per component. MAG's old loop writes its memories layer by layer
-    (`batched_write=False`), the new one batched (`write_layers`); with `compile`, the new one again with `compile_write`."""
+    (`batched_write=False`), the new one batched (`write_layers`); with `compile`, the new one again with `compile_write`; on CUDA, MAG's
+    new loop again with every step replayed from a CUDA graph (`train_step_graph`, at the largest batch; no profile: a replay hides its kernels)."""
     log = (lambda *a: print('icmos train-speed:', *a, file=sys.stderr, flush=True)) if progress else (lambda *a: None)
     fp32, tok = load_model(ICMOSConfig(**{**vars(cfg), 'dtype': 'float32'}))
     fast, _ = load_model(cfg)
     dev, dt = fp32.device, str(fast.dtype).removeprefix('torch.')
     rows, rec = [], {'device': _device_name(dev), 'torch': torch.__version__, 'runs': []}
-    make = {'trimmer': lambda m, L, b, w, le: trimmer_run(m, tok, L, b, w, le), 'mag': lambda m, L, b, w, le, **kw: mag_run(m, tok, L, b, w, le, window, **kw)}
+    make = {'trimmer': lambda m, L, b, w, le, **kw: trimmer_run(m, tok, L, b, w, le), 'mag': lambda m, L, b, w, le, **kw: mag_run(m, tok, L, b, w, le, window, **kw)}
     for comp in components:
         if comp not in make: raise ICMOSError(f"component {comp!r}: train-speed measures {', '.join(make)}")
         L, S = lengths[comp], steps[comp]
         log(f'{comp}: baseline (float32, batch 1, {S} steps of {L} tokens)')
-        base = _per_step(make[comp](fp32, L, 1, 0, 1, **({'batched_write': False} if comp == 'mag' else {})), S, warm)
+        base = _per_step(make[comp](fp32, L, 1, 0, 1, **({'batched_write': False} if comp == 'mag' else {})), S, warm)  # mag_run: eager
         rec['runs'].append({'component': comp, 'loop': 'baseline', 'dtype': 'float32', 'batch': 1, 'sec_per_step': base, 'context_tokens': L})
-        variants = [('train_step', b, False) for b in batches] + ([('train_step_compiled', max(batches), True)] if compile and comp == 'mag' else [])
-        for op, b, comp_w in variants:
+        mag = comp == 'mag'
+        variants = ([('train_step', b, {'compile_write': False} if mag else {}) for b in batches]
+                    + ([('train_step_compiled', max(batches), {'compile_write': True})] if compile and mag else [])
+                    + ([('train_step_graph', max(batches), {'graph': True})] if mag and dev.type == 'cuda' else []))
+        for op, b, kw in variants:
             log(f'{comp}: {op} ({dt}, batch {b})')
-            kw = {'compile_write': comp_w} if comp == 'mag' else {}
             sec = _per_step(make[comp](fast, L, b, workers, log_every, **kw), S, warm)
-            prof = gpu_profile(_one_step(comp, fast, tok, L, b, window, **kw), 1, dev)  # the profiled step is the timed one (compiled too)
+            # the profiled step is the timed one (compiled too); a graph's replay hides its kernels from the profiler: no profile
+            prof = {'gpu_util': math.nan} if kw.get('graph') else gpu_profile(_one_step(comp, fast, tok, L, b, window, **kw), 1, dev)
             rows.append({'component': comp, 'op': op, 'context_tokens': L, 'batch': b, 'dtype': dt, 'tok_s': b * L / sec,
                          'baseline_tok_s': L / base, 'speedup': base * b / sec, 'gpu_util': prof['gpu_util'], 'device': rec['device']})
             rec['runs'].append({'component': comp, 'loop': op, 'dtype': dt, 'batch': b, 'sec_per_step': sec, 'context_tokens': L,
