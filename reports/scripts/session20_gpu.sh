@@ -11,7 +11,10 @@
 #           check_rel_err < 0.02; else nothing starts, unless TRAIN_EAGER=1: GRAPH=0) with the env below
 #   5.. : bash reports/scripts/session20_gpu.sh collect 570
 # The first holding ran `go` (tests, step bench; its training run lost its capture to the DataLoader's pin-memory thread, fixed in
-# GraphedStep); the second ran calls 1-3, then `TOTAL=1200 TRAIN_S=690 bash reports/scripts/session20_gpu.sh train` and collects.   (mag17_gpu.sh collect: $OUT/mag.tgz, the adapter in parts)
+# GraphedStep); the second ran calls 1-3, then `TOTAL=1200 TRAIN_S=690 bash reports/scripts/session20_gpu.sh train` and collects.
+# Lesson (session 20): that lease counted held time in full (no 'counts' key in the reply), so the budget ran out inside the first
+# 570 s collect, which was cut before it packed anything: plan with the reply's budget_left_s, and collect in short calls
+# (e.g. `collect 240`): each call packs what is written so far.   (mag17_gpu.sh collect: $OUT/mag.tgz, the adapter in parts)
 # Env for the training run: TOTAL (default 2100 s), TRAIN_S (1320), LEN (4096), BATCH (16), PHASES (needle,hashhop-long), SEED.
 set -u
 M=/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf
