@@ -64,8 +64,9 @@ def run_train_speed(cfg: ICMOSConfig, components: list[str], lengths: dict, batc
     """Rows of `speed.csv` for training: per component the old loop (float32, batch 1, data in the loop, a host sync per step)
     against the new one (`cfg.dtype`, each batch in `batches`, `workers` building data, a flush every `log_every` steps),
     measured in the same run; `lengths`/`steps` per component. MAG's old loop writes its memories layer by layer
-    (`batched_write=False`), the new one batched (`write_layers`); with `compile`, the new one again with `compile_write`; on CUDA, MAG's
-    new loop again with every step replayed from a CUDA graph (`train_step_graph`, at the largest batch; no profile: a replay hides its kernels)."""
+    (`batched_write=False`), the new one batched (`write_layers`); with `compile`, the new one again with `compile_write`. Both MAG loops
+    run eagerly (`mag_run(graph=False)`): a fresh `train_phase` per timing would time a graph's warm-up and captures, not its
+    replays; the CUDA-graph step is timed by `reports/scripts/mag_step_speed.py` (`train_step_graph`)."""
     log = (lambda *a: print('icmos train-speed:', *a, file=sys.stderr, flush=True)) if progress else (lambda *a: None)
     fp32, tok = load_model(ICMOSConfig(**{**vars(cfg), 'dtype': 'float32'}))
     fast, _ = load_model(cfg)
@@ -80,13 +81,11 @@ def run_train_speed(cfg: ICMOSConfig, components: list[str], lengths: dict, batc
         rec['runs'].append({'component': comp, 'loop': 'baseline', 'dtype': 'float32', 'batch': 1, 'sec_per_step': base, 'context_tokens': L})
         mag = comp == 'mag'
         variants = ([('train_step', b, {'compile_write': False} if mag else {}) for b in batches]
-                    + ([('train_step_compiled', max(batches), {'compile_write': True})] if compile and mag else [])
-                    + ([('train_step_graph', max(batches), {'graph': True})] if mag and dev.type == 'cuda' else []))
+                    + ([('train_step_compiled', max(batches), {'compile_write': True})] if compile and mag else []))
         for op, b, kw in variants:
             log(f'{comp}: {op} ({dt}, batch {b})')
             sec = _per_step(make[comp](fast, L, b, workers, log_every, **kw), S, warm)
-            # the profiled step is the timed one (compiled too); a graph's replay hides its kernels from the profiler: no profile
-            prof = {'gpu_util': math.nan} if kw.get('graph') else gpu_profile(_one_step(comp, fast, tok, L, b, window, **kw), 1, dev)
+            prof = gpu_profile(_one_step(comp, fast, tok, L, b, window, **kw), 1, dev)  # the profiled step is the timed one (compiled too)
             rows.append({'component': comp, 'op': op, 'context_tokens': L, 'batch': b, 'dtype': dt, 'tok_s': b * L / sec,
                          'baseline_tok_s': L / base, 'speedup': base * b / sec, 'gpu_util': prof['gpu_util'], 'device': rec['device']})
             rec['runs'].append({'component': comp, 'loop': op, 'dtype': dt, 'batch': b, 'sec_per_step': sec, 'context_tokens': L,

@@ -375,8 +375,10 @@ def mag_batch(prompts: list, targets: list, filler: int,
     """Collate `(prompt, target)` pairs into one batch: `feed` (b, n) prefix + context, each brought to the longest (rounded up
     to a multiple of `pad[0]`) by `filler` tokens inserted after its prefix (the sinks stay the prefix); `tail` (b, t) suffix +
     target[:-1], right-padded (to a multiple of `pad[1]`); `labels` (b, t) the target id at each position that predicts one,
-    -100 elsewhere. Right padding is exact: causal attention, and a memory chunk is written only after the tokens that read it."""
-    if len(pad) != 2 or any(not isinstance(m, int) or isinstance(m, bool) or m < 1 for m in pad):
+    -100 elsewhere. Right padding is exact: causal attention, and a memory chunk is written only after the tokens that read it.
+    The filler after the prefix is not: it is read, attended to and written into the memory like any token, and moves the
+    context later (by up to `pad[0] - 1` more tokens than the longest prompt needs, also at batch 1); evaluation prompts get none."""
+    if not isinstance(pad, (tuple, list)) or len(pad) != 2 or any(not isinstance(m, int) or isinstance(m, bool) or m < 1 for m in pad):
         raise ICMOSError(f'mag_batch: pad must be two integers >= 1 (got {pad!r})')
     n = _round_up(max(p.prefix.shape[1] + p.context.shape[1] for p in prompts), pad[0])
     feed = [torch.cat([p.prefix[0], torch.full((n - p.prefix.shape[1] - p.context.shape[1],), filler, dtype=torch.long), p.context[0]])
@@ -455,7 +457,8 @@ class TrainConfig:
     compile_write: bool = False  # `MAGConfig.compile_write`: torch.compile the batched write
     write: bool = True      # False: the memory is never written (the no-write control: the same adapter trained without its memory)
     graph: bool | None = None  # replay each step from a CUDA graph (`GraphedStep`; None: on CUDA). Lengths are padded to few shapes:
-                               # the context to a multiple of GRAPH_PAD[0] tokens (filler after the prefix), the tail to GRAPH_PAD[1]
+                               # the context to a multiple of GRAPH_PAD[0] tokens (filler after the prefix, read and written into the
+                               # memory like any token: training sees a little more filler than evaluation), the tail to GRAPH_PAD[1]
 
     def __post_init__(self):
         if not self.phases: raise ICMOSError('phases: give at least one phase')
@@ -511,25 +514,33 @@ def mag_step(model, mag: MAG, opt, params: list, batch: dict, write: bool = True
     gn = _finite_step(opt, params, 1.0)
     return {'losses': r['losses'].detach(), 'hits': r['hits'], 'mask': r['mask'], 'gate': r['gate'].detach(), 'gn': gn.detach()}
 
-GRAPH_PAD = (256, 16)  # a graphed step's feed / tail lengths are rounded up to these multiples: few shapes, few captures
+GRAPH_PAD = (64, 16)  # a graphed step's feed / tail lengths are rounded up to these multiples: few shapes, few captures (a 4K phase:
+                      # ~3 shapes; up to 63 filler tokens more than the eager loop inserts, written into the memory like the others)
 
 class GraphedStep:
     """`mag_step` replayed from a CUDA graph, one graph per batch shape (at most `max_graphs`, sharing one memory pool).
     A step of 64-token chunks is ~60K small kernels per 1K tokens, each launched from Python (hooks, autograd, the optimizer):
     the GPU idles ~90% of the step. Captured once (forward, the memory writes, backward and the AdamW step: whole-step capture as
     in PyTorch's CUDA-graph notes), a step is one `replay` of kernels already on the device. The first `warmup` steps run
-    eagerly on the capture stream (the warm-up a capture needs; they are real steps); a shape beyond `max_graphs`, or every step
-    after a failed capture (warned once), runs eagerly. The optimizer must be made with `capturable=True`."""
+    eagerly on the capture stream (the warm-up a capture needs; they are real steps); a shape beyond `max_graphs` (warned once), or
+    every step after a failed capture (warned), runs eagerly. The optimizer must be made with `capturable=True`. What a graph
+    replays is fixed at its capture: `mag.cfg`, `write`, the learning rates. Its graphs share one memory pool though they replay
+    in data order (A, B, A), not capture order: safe here because nothing a replay needs outlives another graph's replay in that
+    pool (inputs and parameters live outside it, AdamW's state is made by the eager warm-up, outputs are cloned at once, and
+    gradients are written by each replay before its optimizer step reads them)."""
     def __init__(self, model, mag: MAG, opt, params: list, write: bool = True, warmup: int = 2, max_graphs: int = 4):
-        if model.device.type != 'cuda':
-            raise ICMOSError(f'GraphedStep: CUDA graphs need a CUDA device (the model is on {model.device}); train with `mag_step` (TrainConfig(graph=False))')
         if not all(g.get('capturable') for g in opt.param_groups):
             raise ICMOSError('GraphedStep: make the optimizer with capturable=True (its step counter must live on the device to be replayed)')
         if not isinstance(warmup, int) or warmup < 1 or not isinstance(max_graphs, int) or max_graphs < 1:
             raise ICMOSError(f'GraphedStep: warmup and max_graphs must be integers >= 1 (got {warmup!r}, {max_graphs!r})')
+        if mag.cfg.compile_write:  # a compile failure inside a capture is caught by `write_layers`, which would go on capturing a broken step
+            raise ICMOSError('GraphedStep: compile_write and a CUDA-graph step do not go together; use one (TrainConfig(compile_write=False) or graph=False)')
+        if model.device.type != 'cuda':
+            raise ICMOSError(f'GraphedStep: CUDA graphs need a CUDA device (the model is on {model.device}); train with `mag_step` (TrainConfig(graph=False))')
         self.model, self.mag, self.opt, self.params, self.write = model, mag, opt, params, write
         self.warmup, self.max_graphs, self.graphs, self.pool, self.failed = warmup, max_graphs, {}, None, None
         self.n_eager = self.n_replayed = 0
+        self.warned = False
 
     def _eager(self, b: dict) -> dict:
         self.n_eager += 1
@@ -542,9 +553,11 @@ class GraphedStep:
         side, main = graph_stream(dev), torch.cuda.current_stream(dev)
         side.wait_stream(main)
         g = torch.cuda.CUDAGraph()
+        # the outer stream context puts `main` back even when the capture fails: `torch.cuda.graph` ends the capture before it
+        # leaves its stream and does not restore the stream if ending the capture raises
         # thread_local: a DataLoader's pin-memory thread may call CUDA while this thread captures (the default, global, mode makes
         # that an error in the other thread and spoils the capture: the first GPU training run, session 20)
-        with torch.cuda.graph(g, pool=self.pool, stream=side, capture_error_mode='thread_local'):
+        with torch.cuda.stream(side), torch.cuda.graph(g, pool=self.pool, stream=side, capture_error_mode='thread_local'):
             out = mag_step(self.model, self.mag, self.opt, self.params, inp, self.write)
         main.wait_stream(side)
         if self.pool is None: self.pool = g.pool()
@@ -562,7 +575,12 @@ class GraphedStep:
             with torch.cuda.stream(side): out = self._eager(b)
             main.wait_stream(side); self.warmup -= 1
             return out
-        if self.failed or (key not in self.graphs and len(self.graphs) >= self.max_graphs): return self._eager(b)
+        if self.failed: return self._eager(b)
+        if key not in self.graphs and len(self.graphs) >= self.max_graphs:
+            if not self.warned:
+                warnings.warn(f'GraphedStep: a batch of shape {key} after {self.max_graphs} captured shapes: such steps run eagerly '
+                              '(raise max_graphs, or pad to fewer shapes)'); self.warned = True
+            return self._eager(b)
         if key not in self.graphs:
             try: self.graphs[key] = self._capture(b)
             except Exception as e:
@@ -647,7 +665,7 @@ def train_args(p):
     p.add_argument('--compile-write', action='store_true', help='torch.compile the batched memory write (eager, with a warning, if compiling fails)')
     p.add_argument('--no-write', dest='write', action='store_false', help='never write the memory: the no-write training control (the same adapter, every read sees the initial memory)')
     p.add_argument('--graph', action=argparse.BooleanOptionalAction, default=None,
-                   help='replay each step from a CUDA graph (GraphedStep; lengths padded to few shapes); default: on CUDA only')
+                   help='replay each step from a CUDA graph (GraphedStep; contexts padded with filler to a multiple of 64 tokens); default: on CUDA only')
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1)')
     _model_flags(p)
 

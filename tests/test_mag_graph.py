@@ -33,7 +33,7 @@ def test_mag_batch_pad_rounds_lengths_up_and_keeps_the_tail_exact():
     bt = mag_batch(ps, ts, 3, pad=(1, 8))
     mag = MAG.for_model(tiny, window=24, chunk_size=8, gate_bias=0.0, seed=3)
     torch.testing.assert_close(mag_batch_loss(tiny, mag, bt)['losses'], mag_batch_loss(tiny, mag, b0)['losses'])
-    for bad in [(0, 1), (1,), (2, 1.5), (True, 1)]:
+    for bad in [(0, 1), (1,), (2, 1.5), (True, 1), 256, None]:
         with pytest.raises(ICMOSError, match='pad must be'): mag_batch(ps, ts, 3, pad=bad)
 
 
@@ -41,8 +41,20 @@ def test_graphed_step_refusals():
     tiny = tiny_llama()
     mag = MAG.for_model(tiny, window=24, chunk_size=8)
     params = list(mag.parameters())
-    with pytest.raises(ICMOSError, match='CUDA device'): GraphedStep(tiny, mag, torch.optim.AdamW(params), params)
+    cap = torch.optim.AdamW(params, capturable=True)
+    with pytest.raises(ICMOSError, match='capturable=True'): GraphedStep(tiny, mag, torch.optim.AdamW(params), params)
+    for kw in ({'warmup': 0}, {'max_graphs': 0}, {'warmup': 1.5}):
+        with pytest.raises(ICMOSError, match='warmup and max_graphs'): GraphedStep(tiny, mag, cap, params, **kw)
+    with pytest.raises(ICMOSError, match='compile_write'): GraphedStep(tiny, MAG.for_model(tiny, window=24, chunk_size=8, compile_write=True), cap, params)
+    with pytest.raises(ICMOSError, match='CUDA device'): GraphedStep(tiny, mag, cap, params)
     with pytest.raises(ICMOSError, match='graph: must be'): TrainConfig(phases=['needle'], graph='yes')
+
+
+def test_train_cli_graph_flags():
+    import argparse
+    from icmos.mag import train_args
+    p = argparse.ArgumentParser(); train_args(p)
+    assert [p.parse_args(a).graph for a in ([], ['--graph'], ['--no-graph'])] == [None, True, False]
 
 
 def _train(graph: bool, batches, seed=3, **kw):
@@ -69,9 +81,12 @@ def test_graphed_steps_equal_eager_steps():
 def test_graphed_step_shapes_and_fallback():
     bs = _batches(2) + _batches(2, pad=(16, 8)) + _batches(1, pad=(32, 8))  # three shapes; max_graphs=2: the third runs eagerly
     le, pe, _ = _train(False, bs)
-    lg, pg, st = _train(True, bs, warmup=1, max_graphs=2)
-    assert len(st.graphs) == 2 and st.n_eager == 2 and st.n_replayed == 3
+    with warnings.catch_warnings(record=True) as w0:
+        warnings.simplefilter('always')
+        lg, pg, st = _train(True, bs, warmup=1, max_graphs=2)
+    assert len(st.graphs) == 2 and st.n_eager == 2 and st.n_replayed == 3 and sum('run eagerly' in str(x.message) for x in w0) == 1
     torch.testing.assert_close(lg, le, rtol=1e-4, atol=1e-5)
+    for x, y in zip(pg, pe): torch.testing.assert_close(x, y, rtol=1e-3, atol=1e-5)
     with mock.patch.object(torch.cuda, 'CUDAGraph', side_effect=RuntimeError('no graphs here')), warnings.catch_warnings(record=True) as w:
         warnings.simplefilter('always')
         lf, pf, sf = _train(True, bs, warmup=1)
