@@ -46,6 +46,6 @@ print(1 if ok else 0)" 2>/dev/null || echo 0)
     SEED=${SEED:-2010000} R=/root/mag20 bash reports/scripts/mag17_gpu.sh start;;
 collect)
   d=$(ls -d /root/s20tree.* 2>/dev/null | head -1); [ -n "$d" ] || { echo "collect: no /root/s20tree.*: not the machine that ran go" >&2; exit 4; }
-  cd $d && R=/root/mag20 PHASES=${PHASES:-needle,hashhop-long} bash reports/scripts/mag17_gpu.sh collect ${2:-570};;
+  cd $d && R=/root/mag20 PHASES=${PHASES:-needle,hashhop-long} bash reports/scripts/mag17_gpu.sh collect ${2:-240};;
 *) echo "usage: session20_gpu.sh wheels | go | train | collect WAIT" >&2; exit 2;;
 esac
