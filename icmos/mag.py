@@ -546,20 +546,24 @@ class GraphedStep:
         self.n_eager += 1
         return mag_step(self.model, self.mag, self.opt, self.params, b, self.write)
 
-    def _capture(self, b: dict) -> tuple:
+    def _on_side(self, fn, g=None):
+        """`fn()` on the device's capture stream (`icmos.core.graph_stream`), captured into `g` if given; the current stream waits for it.
+        The outer stream context puts the current stream back even when a capture fails (`torch.cuda.graph` ends the capture before
+        it leaves its stream, and does not restore the stream if ending the capture raises). thread_local: a DataLoader's pin-memory
+        thread may call CUDA while this thread captures (the default, global, mode makes that an error in the other thread and
+        spoils the capture: the first GPU training run, session 20)."""
         from icmos.core import graph_stream
-        dev = self.model.device
-        inp = {k: v.clone() for k, v in b.items()}  # static inputs, outside the graph's pool
-        side, main = graph_stream(dev), torch.cuda.current_stream(dev)
+        side, main = graph_stream(self.model.device), torch.cuda.current_stream(self.model.device)
         side.wait_stream(main)
-        g = torch.cuda.CUDAGraph()
-        # the outer stream context puts `main` back even when the capture fails: `torch.cuda.graph` ends the capture before it
-        # leaves its stream and does not restore the stream if ending the capture raises
-        # thread_local: a DataLoader's pin-memory thread may call CUDA while this thread captures (the default, global, mode makes
-        # that an error in the other thread and spoils the capture: the first GPU training run, session 20)
-        with torch.cuda.stream(side), torch.cuda.graph(g, pool=self.pool, stream=side, capture_error_mode='thread_local'):
-            out = mag_step(self.model, self.mag, self.opt, self.params, inp, self.write)
+        with torch.cuda.stream(side), (nullcontext() if g is None else torch.cuda.graph(g, pool=self.pool, stream=side, capture_error_mode='thread_local')):
+            out = fn()
         main.wait_stream(side)
+        return out
+
+    def _capture(self, b: dict) -> tuple:
+        inp = {k: v.clone() for k, v in b.items()}  # static inputs, outside the graph's pool
+        g = torch.cuda.CUDAGraph()
+        out = self._on_side(lambda: mag_step(self.model, self.mag, self.opt, self.params, inp, self.write), g)
         if self.pool is None: self.pool = g.pool()
         return g, inp, out
 
@@ -569,12 +573,8 @@ class GraphedStep:
         b = {k: batch[k].to(dev, non_blocking=True) for k in ('feed', 'tail', 'labels')}
         key = (tuple(b['feed'].shape), tuple(b['tail'].shape))
         if self.warmup > 0:  # eager steps on the capture stream: cuBLAS handles, autograd's and AdamW's state made before any capture
-            from icmos.core import graph_stream
-            side, main = graph_stream(dev), torch.cuda.current_stream(dev)
-            side.wait_stream(main)
-            with torch.cuda.stream(side): out = self._eager(b)
-            main.wait_stream(side); self.warmup -= 1
-            return out
+            self.warmup -= 1
+            return self._on_side(lambda: self._eager(b))
         if self.failed: return self._eager(b)
         if key not in self.graphs and len(self.graphs) >= self.max_graphs:
             if not self.warned:
