@@ -92,3 +92,28 @@ def test_graphed_step_shapes_and_fallback():
         lf, pf, sf = _train(True, bs, warmup=1)
     assert sf.failed and sf.n_replayed == 0 and sf.n_eager == len(bs) and any('training eagerly' in str(x.message) for x in w)
     torch.testing.assert_close(lf, le, rtol=1e-4, atol=1e-5)
+
+
+@cuda
+def test_graphed_step_returns_to_an_earlier_shape():
+    "A-B-A: the graphs share one memory pool; replaying A after B was captured must still give the eager steps."
+    a, b = _batches(4), _batches(3, pad=(16, 8))
+    bs = [a[0], a[1], b[0], b[1], a[2], b[2], a[3]]
+    le, pe, _ = _train(False, bs)
+    lg, pg, st = _train(True, bs, warmup=1)
+    assert len(st.graphs) == 2 and st.n_replayed == 5 and st.failed is None
+    torch.testing.assert_close(lg, le, rtol=1e-4, atol=1e-5)
+    for x, y in zip(pg, pe): torch.testing.assert_close(x, y, rtol=1e-3, atol=1e-5)
+
+
+@cuda
+def test_graphed_step_fed_by_a_pinning_dataloader():
+    """Batches from a DataLoader with worker processes and a pin-memory thread, as `icmos train mag` feeds them: the capture runs
+    while that thread pins the next batch (session 20's first run lost its capture so), and must still equal eager training."""
+    bs = _batches(8)
+    le, pe, _ = _train(False, bs)
+    dl = torch.utils.data.DataLoader(bs, batch_size=None, num_workers=2, pin_memory=True)
+    lg, pg, st = _train(True, dl, warmup=2)
+    assert st.failed is None and st.n_replayed == 6 and len(st.graphs) == 1
+    torch.testing.assert_close(lg, le, rtol=1e-4, atol=1e-5)
+    for x, y in zip(pg, pe): torch.testing.assert_close(x, y, rtol=1e-3, atol=1e-5)

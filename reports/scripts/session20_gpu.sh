@@ -16,6 +16,9 @@
 # 570 s collect, which was cut before it packed anything: plan with the reply's budget_left_s, and collect in short calls
 # (e.g. `collect 240`): each call packs what is written so far.   (mag17_gpu.sh collect: $OUT/mag.tgz, the adapter in parts)
 # Env for the training run: TOTAL (default 2100 s), TRAIN_S (1320), LEN (4096), BATCH (16), PHASES (needle,hashhop-long), SEED.
+# Session 21: `TESTS=1 ... train` also runs the graph step's CUDA tests (tests/test_mag_graph.py + test_mag_batched_write.py) in
+# the background beside the training run (they take the GPU for about a minute: the first steps' timing is shared); `collect`
+# copies their output to $OUT/gpu_tests.txt. R (default /root/mag20) names the run's folder.
 set -u
 M=/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf
 export ICMOS_CACHE=/root/icmos-cache PYTHONUNBUFFERED=1 TQDM_DISABLE=1 TOKENIZERS_PARALLELISM=false HF_HUB_OFFLINE=1
@@ -28,7 +31,10 @@ go|train)  # train: the same staging, then the training run at once (no tests, n
   python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpu/w/*.whl || exit 3
   D=$(mktemp -d /root/s20tree.XXXX) && cp -r . $D && cd $D && export PYTHONPATH=/tmp/site:$D || exit 3
   python3 -c "from icmos.core import load_model, ICMOSConfig; load_model(ICMOSConfig(model='$M', device='cpu')); print('model converted')" || exit 3
-  if [ "$1" = train ]; then G=1; else
+  if [ "$1" = train ]; then G=1
+    [ "${TESTS:-0}" = 1 ] && { setsid nohup timeout 300 python3 -m pytest -q -p no:cacheprovider tests/test_mag_graph.py \
+      tests/test_mag_batched_write.py > /root/gpu_tests.txt 2>&1 < /dev/null & echo "CUDA tests started in the background"; }
+  else
   timeout 180 python3 -m pytest -q -p no:cacheprovider tests/test_mag_graph.py tests/test_mag_batched_write.py > ${OUT:?}/gpu_tests.txt 2>&1
   echo "gpu tests exit $?"; tail -3 $OUT/gpu_tests.txt
   timeout 330 python3 reports/scripts/mag_step_speed.py --model $M --device cuda --contexts 1024,4096 --batches 1,16 --reps 2,1 \
@@ -43,9 +49,10 @@ print(1 if ok else 0)" 2>/dev/null || echo 0)
   echo "graph rows pass their check: $G"
   [ "$G" = 1 ] || [ "${TRAIN_EAGER:-0}" = 1 ] || { echo "training not started: the graph step failed its check (TRAIN_EAGER=1 trains eagerly)"; exit 5; }
   GPU=0 GRAPH=$G SAVE=${SAVE:-25} TOTAL=${TOTAL:-2100} TRAIN_S=${TRAIN_S:-1320} LEN=${LEN:-4096} BATCH=${BATCH:-16} PHASES=${PHASES:-needle,hashhop-long} \
-    SEED=${SEED:-2010000} R=/root/mag20 bash reports/scripts/mag17_gpu.sh start;;
+    SEED=${SEED:-2010000} R=${R:-/root/mag20} bash reports/scripts/mag17_gpu.sh start;;
 collect)
   d=$(ls -d /root/s20tree.* 2>/dev/null | head -1); [ -n "$d" ] || { echo "collect: no /root/s20tree.*: not the machine that ran go" >&2; exit 4; }
-  cd $d && R=/root/mag20 PHASES=${PHASES:-needle,hashhop-long} bash reports/scripts/mag17_gpu.sh collect ${2:-240};;
+  [ -f /root/gpu_tests.txt ] && cp /root/gpu_tests.txt ${OUT:?}/gpu_tests.txt && tail -3 /root/gpu_tests.txt
+  cd $d && R=${R:-/root/mag20} PHASES=${PHASES:-needle,hashhop-long} bash reports/scripts/mag17_gpu.sh collect ${2:-240};;
 *) echo "usage: session20_gpu.sh wheels | go | train | collect WAIT" >&2; exit 2;;
 esac
