@@ -67,11 +67,11 @@ class DNIIConfig:
         try: dev = torch.device(self.device)
         except Exception: dev = None
         need(dev is not None and dev.type in ('cpu', 'cuda'), 'device', "'cpu', 'cuda' or 'cuda:N'")
-        if dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f'DNIIConfig.device is {self.device!r} but no CUDA device is visible')
-        if self.scan == 'faiss' and (dev.type != 'cpu' or self.dtype != 'float32'): raise ValueError(f"DNIIConfig.scan='faiss' needs device='cpu' and dtype='float32' (got {self.device!r}, {self.dtype!r})")
         if self.codes == 'pq4fs' and (dev.type != 'cpu' or self.dtype != 'float32' or self.scan == 'torch'):
             raise ValueError(f"DNIIConfig.codes='pq4fs' needs the faiss list store (faiss CPU only): device='cpu', dtype='float32', scan 'auto' or 'faiss' (got device={self.device!r}, dtype={self.dtype!r}, scan={self.scan!r})")
         if self.codes == 'pq4fs' and self.d % 2: raise ValueError(f"DNIIConfig.codes='pq4fs' needs an even d (2 dims per PQ sub-quantiser), got d={self.d}")
+        if dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f'DNIIConfig.device is {self.device!r} but no CUDA device is visible')
+        if self.scan == 'faiss' and (dev.type != 'cpu' or self.dtype != 'float32'): raise ValueError(f"DNIIConfig.scan='faiss' needs device='cpu' and dtype='float32' (got {self.device!r}, {self.dtype!r})")
 
     @property
     def use_faiss(self) -> bool:
@@ -109,11 +109,13 @@ class _FaissStore:
     """All posting lists of a CPU index in one faiss `IndexIVFFlat` used as storage and scan kernel only: list `lid` is faiss list `lid`, its
     ids are DNII row numbers; the routing (centroids, splits, merges) stays DNII's own. With `codes=True` the live rows of every list are
     also kept as 4-bit PQ fast-scan codes in an `IndexIVFPQFastScan` (`pq`, same list numbers, made when the codebook is trained):
-    the lists record what changed (`dirty`: list -> first slot whose code is stale, 0 = the whole list) and `sync` re-encodes it."""
+    the lists record what changed (`dirty`: list -> first slot whose code is stale, 0 = the whole list) and `sync` rewrites it. Each
+    row is encoded once (`rcode`, by row number, valid where `coded`): a list rewritten by a split or LIRE is re-packed, not re-encoded."""
     def __init__(self, d, cap=1024, codes=False):
         import faiss
         self.faiss, self.d, self.cap = faiss, d, cap; self.ivf = self._make(cap)
         self.codes, self.pq, self.dirty = codes, None, {}
+        self.rcode, self.coded = np.empty((0, (d // 2 * 4 + 7) // 8), np.uint8), np.zeros(0, bool)
         self.sel = None                 # (bitmap of rows, its faiss IDSelectorBitmap, {nprobe: SearchParametersIVF}): the re-rank filter
     def _make(self, cap):
         f = self.faiss; ivf = f.IndexIVFFlat(f.IndexFlatIP(self.d), self.d, cap, f.METRIC_INNER_PRODUCT); ivf.is_trained = True
@@ -137,6 +139,21 @@ class _FaissStore:
     def mark(self, lid: int, start: int):
         "List `lid` changed from slot `start` on (0: rewritten): its codes are re-encoded from there at the next `sync`."
         if self.codes: self.dirty[lid] = min(self.dirty.get(lid, start), start)
+    def forget(self, rows: np.ndarray):
+        "`rows` hold new vectors (fresh inserts; row numbers are reused): their codes are computed anew at the next `sync`."
+        if self.codes and len(self.coded): self.coded[rows[rows < len(self.coded)]] = False
+    def _codes_of(self, lid: int, s: int, rows: np.ndarray, keep: np.ndarray) -> np.ndarray:
+        "Codes of the rows `rows[keep]` held in slots `s..` of list `lid`: those not yet encoded are encoded from the float32 rows."
+        r = rows[keep]
+        if len(self.coded) <= r.max():
+            cap = max(1024, 2 * len(self.coded), int(r.max()) + 1)
+            c = np.empty((cap, self.rcode.shape[1]), np.uint8); c[:len(self.rcode)] = self.rcode; self.rcode = c
+            b = np.zeros(cap, bool); b[:len(self.coded)] = self.coded; self.coded = b
+        new = ~self.coded[r]
+        if new.any():
+            V = _flist_vecs(self, lid)[s:][keep][new]
+            self.rcode[r[new]] = self.pq.pq.compute_codes(np.ascontiguousarray(V)); self.coded[r[new]] = True
+        return self.rcode[r]
     def sync(self, alive: np.ndarray, seed: int, min_train: int):
         """Bring the codes of the changed lists in line with their float32 rows (live rows only, `alive` by row number). Before the
         codebook exists: trained once the lists hold `min_train` live rows (on up to 8192 of them, picked with `seed`), then every
@@ -158,9 +175,7 @@ class _FaissStore:
             o = 0 if s == 0 else dst.list_size(l)
             if s == 0 and dst.list_size(l): dst.resize(l, 0)
             keep = alive[rows]
-            if not keep.any(): continue
-            V = _flist_vecs(self, l)[s:][keep]
-            _put_codes(dst, l, o, self.pq.pq.compute_codes(np.ascontiguousarray(V)), rows[keep].copy())
+            if keep.any(): _put_codes(dst, l, o, self._codes_of(l, s, rows, keep), rows[keep].copy())
         self.dirty = {}
     def list_ids(self, lid: int) -> np.ndarray:
         "Row numbers held by the codes of list `lid` (a copy; empty before the codebook exists)."
@@ -479,6 +494,7 @@ def _add(self: DNII, ids, vectors, namespace, block, pos, time):
     rows = self._alloc(n)
     self._ext[rows], self._ns[rows], self._block[rows], self._pos[rows], self._time[rows] = ids, code, blk, ps, tm
     self._set_alive(rows, True)
+    if self._fs is not None: self._fs.forget(rows)
     self._id2row.update(zip(ids.tolist(), rows.tolist()))
     for s in range(0, n, _CHUNK):
         self._insert_step(part, code, X[s:s + _CHUNK], rows[s:s + _CHUNK]); self._split_oversized(part)
@@ -914,7 +930,7 @@ def _scan_faiss(self: DNII, Q: torch.Tensor, part: _Part, p: int, k: int, max_co
     fs.ivf.parallel_mode = 0   # one thread per query (see above: splitting one query's lists over threads stalled on a loaded CPU)
     kq = k + _TIES; Df = np.empty((b, kq), np.float32); R = np.empty((b, kq), np.int64)
     if fs.dirty: self._sync_codes()
-    if fs.pq is not None: _rerank(fs, x, A, Dq, kq, max(rerank * k, kq), Df, R, p, self._hw)
+    if fs.pq is not None: _rerank(fs, x, A, Dq, kq, max(rerank * k, kq), Df, R, p, self._hw, self._list)
     else: fs.ivf.search_preassigned_c(b, sp(x), kq, sp(A), sp(Dq), sp(Df), sp(R), False, prm)
     if not (Df[:, 1:k + 1] == Df[:, :k]).any():   # no equal scores up to the k-th place (fewer than k results: equal fill): faiss's order
         D[:] = Df[:, :k]; I[:] = self._ext[R[:, :k]]; return D, I
@@ -925,12 +941,14 @@ def _scan_faiss(self: DNII, Q: torch.Tensor, part: _Part, p: int, k: int, max_co
 
 _TIES = 8  # extra results fetched so that equal scores at the k-th place are ordered by id, not by faiss's scan order
 
-def _rerank(fs: _FaissStore, x: np.ndarray, A: np.ndarray, Dq: np.ndarray, kq: int, kc: int, Df: np.ndarray, R: np.ndarray, p: int, hw: int):
+def _rerank(fs: _FaissStore, x: np.ndarray, A: np.ndarray, Dq: np.ndarray, kq: int, kc: int, Df: np.ndarray, R: np.ndarray, p: int, hw: int,
+            list_of: np.ndarray):
     """`codes='pq4fs'` hop 2: the probed lists' fast-scan codes give each query `kc` candidate rows (approximate scores, 4-bit
-    look-up tables: André et al. 2015/2017 over PQ, Jégou et al. 2011), then the same lists' float32 rows are scanned with only those
-    candidates let through (a bitmap of row numbers as faiss's `IDSelectorBitmap`, set and cleared per query): exact scores,
-    top `kq` into `Df`, `R`. The candidates' vectors are not gathered (they lie in ~nprobe faiss lists): the selected scan skips every
-    other row by one bit test."""
+    look-up tables: André et al. 2015/2017 over PQ, Jégou et al. 2011), then the float32 rows of the lists holding a candidate
+    (`list_of`: list of each row) are scanned with only the candidates let through (a bitmap of row numbers as faiss's
+    `IDSelectorBitmap`, set and cleared per query): exact scores, top `kq` into `Df`, `R`. The candidates' vectors are not gathered
+    (they lie in up to nprobe faiss lists): the selected scan skips every other row by one bit test (session 21, 100K MiniLM,
+    nprobe 32, 50 candidates: ~0.04-0.08 ms of a ~0.29 ms query)."""
     f = fs.faiss; sp = f.swig_ptr; b = len(x); prm = _PRM.get(p) or _PRM.setdefault(p, f.SearchParametersIVF(nprobe=p))
     Dc = np.empty((b, kc), np.float32); C = np.empty((b, kc), np.int64)
     fs.pq.search_preassigned_c(b, sp(x), kc, sp(A), sp(Dq), sp(Dc), sp(C), False, prm)
@@ -942,7 +960,8 @@ def _rerank(fs: _FaissStore, x: np.ndarray, A: np.ndarray, Dq: np.ndarray, kq: i
         c = C[i][C[i] >= 0]
         if not len(c): Df[i] = -np.inf; R[i] = -1; continue
         hi = c >> 3; np.bitwise_or.at(bm, hi, (1 << (c & 7)).astype(np.uint8))
-        try: fs.ivf.search_preassigned_c(1, sp(x[i]), kq, sp(A[i]), sp(Dq[i]), sp(Df[i]), sp(R[i]), False, prs)
+        Ai = np.full(p, -1, np.int64); u = np.unique(list_of[c]); Ai[:len(u)] = u      # only the lists that hold a candidate
+        try: fs.ivf.search_preassigned_c(1, sp(x[i]), kq, sp(Ai), sp(Dq[i]), sp(Df[i]), sp(R[i]), False, prs)
         finally: bm[hi] = 0
 
 def _lid_of(lids: list[int], P: np.ndarray) -> np.ndarray:
@@ -1047,7 +1066,7 @@ def _load_dnii(path, device: str | None = None) -> DNII:
     if n and (len(np.unique(ids)) != n or (ids < 0).any()): raise ICMOSError(f'corrupt {where}: ids are not unique non-negative ints')
     ix._ns_names = list(man['namespaces']); ix._ns_code = {s: i for i, s in enumerate(ix._ns_names)}
     ix._ext[rows], ix._block[rows], ix._pos[rows], ix._time[rows] = ids, t['block'].numpy(), t['pos'].numpy(), t['time'].numpy()
-    ix._set_alive(rows, True); ix._id2row = dict(zip(ids.tolist(), rows.tolist()))
+    ix._set_alive(rows, True); ix._id2row = dict(zip(ids.tolist(), rows.tolist()))   # fresh rows: no codes yet (`_FaissStore.forget`)
     V = t['vectors'].to(ix.device); R = torch.from_numpy(rows).to(ix.device); s = 0
     C = t['centroids'].to(ix.device)
     for j, (code, ln) in enumerate(zip(t['centroid_ns'].tolist(), t['list_len'].tolist())):
@@ -1176,6 +1195,12 @@ def _dev_name(dev: str) -> str:
     if dev.startswith('cuda'): return 'cuda-' + torch.cuda.get_device_name(torch.device(dev)).replace('NVIDIA ', '').split()[0]
     return f'cpu-{torch.get_num_threads()}t'
 
+def _dnii_sweep(a, ix: DNII, codes: str):
+    "A DNII row's index name, settings, params text and search: nprobe sweep (`codes='flat'`), nprobe x rerank (`'pq4fs'`, name `<label>-pq4fs`)."
+    if codes == 'flat': return a.label, a.nprobe, (lambda s: f'nprobe={s}'), (lambda q, s: ix.search(q, 10, nprobe=s))
+    return (f'{a.label}-{codes}', [(p, r) for p in a.nprobe for r in a.rerank], (lambda s: f'codes={codes};nprobe={s[0]};rerank={s[1]}'),
+            (lambda q, s: ix.search(q, 10, nprobe=s[0], rerank=s[1])))
+
 class _Bench:
     "One `icmos bench dnii` run: the datasets x sizes x workloads x indexes grid, rows written as they come."
     def __init__(self, a):
@@ -1234,13 +1259,13 @@ class _Bench:
                 self.sweep('faiss-ivf', lambda s: f'nlist={nl};nprobe={s}', vs, a.ivf_nprobe, Q, gt, common,
                            inserts_per_s=ins, bytes_per_vec=len(faiss.serialize_index(iv)) / N, device=self.cpu)
             elif kind == 'dnii':
-                for dev in a.devices:
-                    ix = DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire, split_batch=bool(a.split_batch)); t = time.perf_counter()
+                for dev, codes in ((v, c) for v in a.devices for c in a.codes if c == 'flat' or v == 'cpu'):
+                    ix = DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire, split_batch=bool(a.split_batch), codes=codes); t = time.perf_counter()
                     for s in range(0, N, a.batch): ix.add(ids[s:s + a.batch], X[s:s + a.batch])
                     if dev.startswith('cuda'): torch.cuda.synchronize()
-                    ins = N / (time.perf_counter() - t)
-                    self.sweep(a.label, lambda s: f'list_size={a.list_size};nprobe={s};nlist={ix.nlist()}' + (f';lire={a.lire}' if a.lire != 'full' else '') + ('' if a.split_batch else ';split_batch=0'), lambda q, s: ix.search(q, 10, nprobe=s),
-                               a.nprobe, Q, gt, common, inserts_per_s=ins, bytes_per_vec=ix.nbytes() / N, device=_dev_name(dev))
+                    ins = N / (time.perf_counter() - t); name, sets, prm, srch = _dnii_sweep(a, ix, codes)
+                    self.sweep(name, lambda s: f'list_size={a.list_size};{prm(s)};nlist={ix.nlist()}' + (f';lire={a.lire}' if a.lire != 'full' else '') + ('' if a.split_batch else ';split_batch=0'), srch,
+                               sets, Q, gt, common, inserts_per_s=ins, bytes_per_vec=ix.nbytes() / N, device=_dev_name(dev))
                     del ix
 
     def streaming(self, X, Q, ds, cluster_view: bool):
@@ -1283,19 +1308,19 @@ class _Bench:
                 self.sweep('faiss-ivf', lambda s: f'nlist={nl};nprobe={s};trained_on=first_batch', vs, a.ivf_nprobe, Q, gt, common,
                            inserts_per_s=ins, deletes_per_s=dels, bytes_per_vec=len(faiss.serialize_index(iv)) / len(alive), device=self.cpu, dead=dead)
             elif kind == 'dnii':
-                for dev in a.devices:
-                    ix = DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire, split_batch=bool(a.split_batch)); frames = []
+                for dev, codes in ((v, c) for v in a.devices for c in a.codes if c == 'flat' or v == 'cpu'):
+                    ix = DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire, split_batch=bool(a.split_batch), codes=codes); frames = []
                     def qf(q, s):
                         ix.search(q, 10)
                         if cluster_view and dev == a.devices[0]: frames.append(ix.snapshot())
                     def dd(dl):
                         ix.delete(dl)
                         if dev.startswith('cuda'): torch.cuda.synchronize()
-                    ins, dels = run('dnii', lambda i: ix.add(i, X[i], time=i.astype(float)), dd, qf)
-                    self.sweep(a.label, lambda s: f'list_size={a.list_size};nprobe={s};nlist={ix.nlist()};splits={ix.stats["splits"]};merges={ix.stats["merges"]}' + (f';lire={a.lire}' if a.lire != 'full' else '') + ('' if a.split_batch else ';split_batch=0'),
-                               lambda q, s: ix.search(q, 10, nprobe=s), a.nprobe, Q, gt, common, inserts_per_s=ins, deletes_per_s=dels,
+                    ins, dels = run('dnii', lambda i: ix.add(i, X[i], time=i.astype(float)), dd, qf); name, sets, prm, srch = _dnii_sweep(a, ix, codes)
+                    self.sweep(name, lambda s: f'list_size={a.list_size};{prm(s)};nlist={ix.nlist()};splits={ix.stats["splits"]};merges={ix.stats["merges"]}' + (f';lire={a.lire}' if a.lire != 'full' else '') + ('' if a.split_batch else ';split_batch=0'),
+                               srch, sets, Q, gt, common, inserts_per_s=ins, deletes_per_s=dels,
                                bytes_per_vec=ix.nbytes() / len(ix), device=_dev_name(dev), dead=dead)
-                    if frames: self.frames = frames; self.write_frames(ds, N, d)
+                    if frames and codes == a.codes[0]: self.frames = frames; self.write_frames(ds, N, d)
                     del ix
 
     def write_frames(self, ds, N, d):
@@ -1329,6 +1354,8 @@ def bench_args(p):
     p.add_argument('--nprobe', default='2,4,8,16,32,64', help='DNII nprobe sweep'); p.add_argument('--list-size', type=int, default=512)
     p.add_argument('--lire', default='full', choices=('full', 'new'), help="DNII's reassignment after a split: 'full' (among all nearby centroids) or 'new' (SPFresh's conditions; default full)")
     p.add_argument('--split-batch', type=int, choices=(0, 1), default=1, help="DNII's splits: 1 all lists past the bound at once (one LIRE pass), 0 one at a time (default 1)")
+    p.add_argument('--codes', default='flat', help="DNII list codes, comma-separated: flat and/or pq4fs (4-bit PQ fast-scan + exact re-rank; CPU only, skipped for a CUDA device)")
+    p.add_argument('--rerank', default='10', help='codes=pq4fs: candidates re-ranked per result, sweep (with --nprobe)')
     p.add_argument('--batch', type=int, default=100000, help='DNII insert batch in the static workload'); p.add_argument('--steps', type=int, default=10)
     p.add_argument('--budget-s', type=float, default=1e9, help='skip what is left once this many seconds are spent')
     p.add_argument('--out', default='reports/results/dnii.csv'); p.add_argument('--clusters-out', default='reports/results/dnii_clusters.csv')
@@ -1340,7 +1367,9 @@ def bench_args(p):
 def bench_main(args) -> int:
     "DNII vs faiss HNSW / IVF / flat: recall, latency, insert/delete rates, memory -> reports/results/dnii.csv."
     a = args
-    for f in ('n', 'd', 'ef', 'efc', 'ivf_nprobe', 'nprobe'): setattr(a, f, _ints(getattr(a, f)))
+    for f in ('n', 'd', 'ef', 'efc', 'ivf_nprobe', 'nprobe', 'rerank'): setattr(a, f, _ints(getattr(a, f)))
+    a.codes = a.codes.split(',')
+    if bad := set(a.codes) - {'flat', 'pq4fs'}: raise ICMOSError(f"unknown codes {sorted(bad)[0]!r} (flat or pq4fs)")
     a.search_threads = _ints(a.search_threads) if getattr(a, 'search_threads', '') else []
     a.indexes = a.indexes.split(','); a.devices = a.devices.split(','); a.workloads = a.workloads.split(',')
     if bad := set(a.indexes) - {'flat', 'hnsw', 'ivf', 'dnii'}: raise ICMOSError(f'unknown index {sorted(bad)[0]!r}')
