@@ -182,10 +182,10 @@ class _FaissStore:
         if self.pq is None: return np.empty(0, np.int64)
         il = self.pq.invlists; return self.faiss.rev_swig_ptr(il.get_ids(lid), il.list_size(lid)).copy() if il.list_size(lid) else np.empty(0, np.int64)
     def nbytes(self) -> int:
-        "Bytes of the codes: packed blocks of 32 codes (d/4 bytes each) + 8-byte row numbers."
+        "Bytes of the codes: packed blocks of 32 codes (d/4 bytes each) + 8-byte row numbers in the lists, and the per-row code cache."
         if self.pq is None: return 0
         il = self.pq.invlists; n = [il.list_size(l) for l in range(self.cap)]
-        return sum(-(-m // 32) * 32 * self.pq.code_size + 8 * m for m in n)
+        return sum(-(-m // 32) * 32 * self.pq.code_size + 8 * m for m in n) + self.rcode.nbytes + self.coded.nbytes
 
 def _flist_vecs(st: _FaissStore, lid: int) -> np.ndarray:
     "The float32 rows of faiss list `lid` as an (n, d) numpy view."
