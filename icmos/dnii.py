@@ -503,7 +503,8 @@ def _add(self: DNII, ids, vectors, namespace, block, pos, time):
 @_method
 def _sync_codes(self: DNII):
     "`codes='pq4fs'`: re-encode what the last operation changed (appended tails, rewritten lists), so the codes hold exactly the live rows of every list."
-    if self._fs is not None and self._fs.dirty: self._fs.sync(self._alive, self.cfg.seed, self.cfg.pq_train)
+    fs = self._fs   # before the codebook exists nothing is done until pq_train live rows are in (a search does not re-count them)
+    if fs is not None and fs.dirty and (fs.pq is not None or len(self) >= self.cfg.pq_train): fs.sync(self._alive, self.cfg.seed, self.cfg.pq_train)
 
 @_method
 def _insert_step(self: DNII, part: _Part, code: int, X: torch.Tensor, rows: np.ndarray):
@@ -929,7 +930,7 @@ def _scan_faiss(self: DNII, Q: torch.Tensor, part: _Part, p: int, k: int, max_co
     prm = _PRM.get(p) or _PRM.setdefault(p, f.SearchParametersIVF(nprobe=p))   # no selector: tombstones are NaN vectors (`delete`)
     fs.ivf.parallel_mode = 0   # one thread per query (see above: splitting one query's lists over threads stalled on a loaded CPU)
     kq = k + _TIES; Df = np.empty((b, kq), np.float32); R = np.empty((b, kq), np.int64)
-    if fs.dirty: self._sync_codes()
+    if fs.dirty: self._sync_codes()   # (a no-op unless a list changed outside add / delete)
     if fs.pq is not None: _rerank(fs, x, A, Dq, kq, max(rerank * k, kq), Df, R, p, self._hw, self._list)
     else: fs.ivf.search_preassigned_c(b, sp(x), kq, sp(A), sp(Dq), sp(Df), sp(R), False, prm)
     if not (Df[:, 1:k + 1] == Df[:, :k]).any():   # no equal scores up to the k-th place (fewer than k results: equal fill): faiss's order
