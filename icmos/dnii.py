@@ -37,6 +37,11 @@ class DNIIConfig:
     device: str = 'cpu'          # where vectors, centroids and kernels live: cpu, cuda, cuda:N
     dtype: str = 'float32'       # stored vectors and kernels: float32, float16, bfloat16
     scan: str = 'auto'           # list storage and hop-2 kernel: 'faiss' (faiss inverted lists, CPU float32), 'torch', 'auto' (faiss where it applies)
+    codes: str = 'flat'          # what hop 2 scans: 'flat' (the float32 rows), 'pq4fs' (each list also held as 4-bit PQ fast-scan codes, 2 dims
+                                 # per sub-quantiser, scanned first; their best rerank * k re-ranked exactly on the float32 rows; faiss store, CPU only)
+    rerank: int = 10             # codes='pq4fs': candidates taken from the codes per result asked for (default of `search`)
+    pq_train: int = 1024         # codes='pq4fs': live entries needed before the codebook is trained (once, on up to 8192 of them); until then
+                                 # search scans the float32 lists as with codes='flat'
     seed: int = 0
 
     def __post_init__(self):
@@ -56,9 +61,15 @@ class DNIIConfig:
         need(self.scan in ('auto', 'faiss', 'torch'), 'scan', "'auto', 'faiss' or 'torch'")
         need(self.lire in ('full', 'new'), 'lire', "'full' or 'new'")
         need(isinstance(self.split_batch, bool), 'split_batch', 'True or False')
+        need(self.codes in ('flat', 'pq4fs'), 'codes', "'flat' or 'pq4fs'")
+        need(isinstance(self.rerank, int) and not isinstance(self.rerank, bool) and 1 <= self.rerank <= 1000, 'rerank', 'an int in [1, 1000]')
+        need(isinstance(self.pq_train, int) and not isinstance(self.pq_train, bool) and self.pq_train >= 256, 'pq_train', 'an int >= 256')
         try: dev = torch.device(self.device)
         except Exception: dev = None
         need(dev is not None and dev.type in ('cpu', 'cuda'), 'device', "'cpu', 'cuda' or 'cuda:N'")
+        if self.codes == 'pq4fs' and (dev.type != 'cpu' or self.dtype != 'float32' or self.scan == 'torch'):
+            raise ValueError(f"DNIIConfig.codes='pq4fs' needs the faiss list store (faiss CPU only): device='cpu', dtype='float32', scan 'auto' or 'faiss' (got device={self.device!r}, dtype={self.dtype!r}, scan={self.scan!r})")
+        if self.codes == 'pq4fs' and self.d % 2: raise ValueError(f"DNIIConfig.codes='pq4fs' needs an even d (2 dims per PQ sub-quantiser), got d={self.d}")
         if dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f'DNIIConfig.device is {self.device!r} but no CUDA device is visible')
         if self.scan == 'faiss' and (dev.type != 'cpu' or self.dtype != 'float32'): raise ValueError(f"DNIIConfig.scan='faiss' needs device='cpu' and dtype='float32' (got {self.device!r}, {self.dtype!r})")
 
@@ -95,26 +106,115 @@ class _PList:
         self.append(vecs, rows)
 
 class _FaissStore:
-    "All posting lists of a CPU index in one faiss `IndexIVFFlat` used as storage and scan kernel only: list `lid` is faiss list `lid`, its ids are DNII row numbers; the routing (centroids, splits, merges) stays DNII's own."
-    def __init__(self, d, cap=1024):
+    """All posting lists of a CPU index in one faiss `IndexIVFFlat` used as storage and scan kernel only: list `lid` is faiss list `lid`, its
+    ids are DNII row numbers; the routing (centroids, splits, merges) stays DNII's own. With `codes=True` the live rows of every list are
+    also kept as 4-bit PQ fast-scan codes in an `IndexIVFPQFastScan` (`pq`, same list numbers, made when the codebook is trained):
+    the lists record what changed (`dirty`: list -> first slot whose code is stale, 0 = the whole list) and `sync` rewrites it. Each
+    row is encoded once (`rcode`, by row number, valid where `coded`): a list rewritten by a split or LIRE is re-packed, not re-encoded."""
+    def __init__(self, d, cap=1024, codes=False):
         import faiss
         self.faiss, self.d, self.cap = faiss, d, cap; self.ivf = self._make(cap)
+        self.codes, self.pq, self.dirty = codes, None, {}
+        self.rcode, self.coded = np.empty((0, (d // 2 * 4 + 7) // 8), np.uint8), np.zeros(0, bool)
+        self.sel = None                 # (bitmap of rows, its faiss IDSelectorBitmap, {nprobe: SearchParametersIVF}): the re-rank filter
     def _make(self, cap):
         f = self.faiss; ivf = f.IndexIVFFlat(f.IndexFlatIP(self.d), self.d, cap, f.METRIC_INNER_PRODUCT); ivf.is_trained = True
         return ivf
+    def _make_pq(self, cap):
+        "An untrained `IndexIVFPQFastScan` of `cap` lists: d/2 sub-quantisers of 4 bits, raw vectors (no residual: DNII's centroids move)."
+        f = self.faiss; pq = f.IndexIVFPQFastScan(f.IndexFlatIP(self.d), self.d, cap, self.d // 2, 4, f.METRIC_INNER_PRODUCT)
+        pq.by_residual = False; return pq
     def reserve(self, lid):
         "Room for list number `lid`: a faiss invlists has a fixed number of lists, so a bigger one is made and filled (doubling: rare)."
         if lid < self.cap: return
         cap = max(2 * self.cap, lid + 1); new = self._make(cap); old = self.ivf.invlists
         for l in range(self.cap):
             if n := old.list_size(l): new.invlists.add_entries(l, n, old.get_ids(l), old.get_codes(l))
+        if self.pq is not None:  # the codes move too (same codebook, packed blocks copied as they are)
+            pq = self._make_pq(cap); pq.pq = self.pq.pq; pq.is_trained = True; src = self.pq.invlists
+            for l in range(self.cap):
+                if n := src.list_size(l): _put_codes(pq.invlists, l, 0, None, self.faiss.rev_swig_ptr(src.get_ids(l), n).copy(), src.get_codes(l))
+            self.pq = pq
         self.ivf, self.cap = new, cap
+    def mark(self, lid: int, start: int):
+        "List `lid` changed from slot `start` on (0: rewritten): its codes are re-encoded from there at the next `sync`."
+        if self.codes: self.dirty[lid] = min(self.dirty.get(lid, start), start)
+    def forget(self, rows: np.ndarray):
+        "`rows` hold new vectors (fresh inserts; row numbers are reused): their codes are computed anew at the next `sync`."
+        if self.codes and len(self.coded): self.coded[rows[rows < len(self.coded)]] = False
+    def _codes_of(self, lid: int, s: int, rows: np.ndarray, keep: np.ndarray) -> np.ndarray:
+        "Codes of the rows `rows[keep]` held in slots `s..` of list `lid`: those not yet encoded are encoded from the float32 rows."
+        r = rows[keep]
+        if len(self.coded) <= r.max():
+            cap = max(1024, 2 * len(self.coded), int(r.max()) + 1)
+            c = np.empty((cap, self.rcode.shape[1]), np.uint8); c[:len(self.rcode)] = self.rcode; self.rcode = c
+            b = np.zeros(cap, bool); b[:len(self.coded)] = self.coded; self.coded = b
+        new = ~self.coded[r]
+        if new.any():
+            V = _flist_vecs(self, lid)[s:][keep][new]
+            self.rcode[r[new]] = self.pq.pq.compute_codes(np.ascontiguousarray(V)); self.coded[r[new]] = True
+        return self.rcode[r]
+    def sync(self, alive: np.ndarray, seed: int, min_train: int):
+        """Bring the codes of the changed lists in line with their float32 rows (live rows only, `alive` by row number). Before the
+        codebook exists: trained once the lists hold `min_train` live rows (on up to 8192 of them, picked with `seed`), then every
+        list encoded; until then nothing (search scans the float32 lists)."""
+        if not self.codes or not self.dirty: return
+        f, il = self.faiss, self.ivf.invlists
+        if self.pq is None:
+            rows = [f.rev_swig_ptr(il.get_ids(l), il.list_size(l)) for l in range(self.cap) if il.list_size(l)]
+            rows = np.concatenate(rows) if rows else np.empty(0, np.int64)
+            if int(alive[rows].sum()) < min_train: return
+            lids = [l for l in range(self.cap) if il.list_size(l)]
+            V = np.concatenate([_flist_vecs(self, l)[alive[f.rev_swig_ptr(il.get_ids(l), il.list_size(l))]] for l in lids])
+            V = V[np.random.default_rng(seed).permutation(len(V))[:8192]]
+            pq = self._make_pq(self.cap); pq.pq.cp.seed = seed; pq.pq.train(np.ascontiguousarray(V)); pq.is_trained = True
+            self.pq = pq; self.dirty = dict.fromkeys(range(self.cap), 0)
+        dst = self.pq.invlists
+        for l, s in self.dirty.items():
+            n = il.list_size(l); rows = f.rev_swig_ptr(il.get_ids(l), n)[s:] if n > s else np.empty(0, np.int64)
+            o = 0 if s == 0 else dst.list_size(l)
+            if s == 0 and dst.list_size(l): dst.resize(l, 0)
+            keep = alive[rows]
+            if keep.any(): _put_codes(dst, l, o, self._codes_of(l, s, rows, keep), rows[keep].copy())
+        self.dirty = {}
+    def list_ids(self, lid: int) -> np.ndarray:
+        "Row numbers held by the codes of list `lid` (a copy; empty before the codebook exists)."
+        if self.pq is None: return np.empty(0, np.int64)
+        il = self.pq.invlists; return self.faiss.rev_swig_ptr(il.get_ids(lid), il.list_size(lid)).copy() if il.list_size(lid) else np.empty(0, np.int64)
+    def nbytes(self) -> int:
+        "Bytes of the codes: packed blocks of 32 codes (d/4 bytes each) + 8-byte row numbers in the lists, and the per-row code cache."
+        if self.pq is None: return 0
+        il = self.pq.invlists; n = [il.list_size(l) for l in range(self.cap)]
+        return sum(-(-m // 32) * 32 * self.pq.code_size + 8 * m for m in n) + self.rcode.nbytes + self.coded.nbytes
+
+def _flist_vecs(st: _FaissStore, lid: int) -> np.ndarray:
+    "The float32 rows of faiss list `lid` as an (n, d) numpy view."
+    il = st.ivf.invlists; n = il.list_size(lid)
+    if not n: return np.empty((0, st.d), np.float32)
+    return st.faiss.rev_swig_ptr(il.get_codes(lid), n * st.d * 4).view(np.float32).reshape(n, st.d)
+
+def _put_codes(il, lid: int, o: int, codes: np.ndarray | None, ids: np.ndarray, packed=None):
+    """Write `codes` (m, code_size) and `ids` (m,) into slots `o..o+m` of block inverted list `lid` (a fast-scan index's), packing them
+    into its blocks of 32 (or, `packed`: a pointer to blocks already packed, copied whole; `o` must be 0). Not `add_entries` at an
+    offset: faiss 1.15.1's `BlockInvertedLists.add_entries` takes packed blocks, and `IndexIVF.add_core` hands it unpacked codes (the
+    results came back as the wrong ids: session 21), so the packing is done here through the list's own `CodePacker`."""
+    import faiss
+    bl = faiss.downcast_InvertedLists(il); pk = bl.packer; nv, bs, m = pk.nvec, pk.block_size, len(ids)
+    il.resize(lid, o + m); nblk = -(-(o + m) // nv)
+    blk = faiss.rev_swig_ptr(il.get_codes(lid), nblk * bs); faiss.rev_swig_ptr(il.get_ids(lid), o + m)[o:] = ids
+    if packed is not None:
+        assert o == 0; blk[:] = faiss.rev_swig_ptr(packed, nblk * bs); return
+    sp, i = faiss.swig_ptr, 0
+    while i < m and (o + i) % nv: pk.pack_1_c(sp(codes[i]), o + i, sp(blk)); i += 1      # the rest of a partly filled block
+    if i < m:                                                                           # then whole blocks (the last one padded)
+        rest = m - i; nb = -(-rest // nv); flat = np.zeros((nb * nv, codes.shape[1]), np.uint8); flat[:rest] = codes[i:]; b0 = (o + i) // nv
+        for k in range(nb): pk.pack_all(sp(flat[k * nv:]), sp(blk[(b0 + k) * bs:]))
 
 class _FList:
     "One posting list stored in a `_FaissStore` (same interface as `_PList`): `vecs`/`rows` are views of faiss's own arrays, valid until the list next changes."
     __slots__ = ('st', 'lid', 'n', 'dead')
     def __init__(self, st: _FaissStore, lid: int):
-        self.st, self.lid, self.n, self.dead = st, lid, 0, 0; st.reserve(lid); st.ivf.invlists.resize(lid, 0)
+        self.st, self.lid, self.n, self.dead = st, lid, 0, 0; st.reserve(lid); st.ivf.invlists.resize(lid, 0); st.mark(lid, 0)
     @property
     def live(self) -> int: return self.n - self.dead
     @property
@@ -135,13 +235,13 @@ class _FList:
         if not m: return
         v = vecs if isinstance(vecs, np.ndarray) else vecs.numpy(); r = rows if isinstance(rows, np.ndarray) else rows.numpy()
         v = np.ascontiguousarray(v, np.float32); r = np.ascontiguousarray(r, np.int64)
-        sp = self.st.faiss.swig_ptr; self.st.ivf.invlists.add_entries(self.lid, m, sp(r), sp(v.view(np.uint8))); self.n += m
+        sp = self.st.faiss.swig_ptr; self.st.ivf.invlists.add_entries(self.lid, m, sp(r), sp(v.view(np.uint8))); self.st.mark(self.lid, self.n); self.n += m
     def truncate(self, n):
         "Keep the first `n` slots (shrinking a faiss list keeps its storage where it is)."
-        self.st.ivf.invlists.resize(self.lid, n); self.n = n
+        self.st.ivf.invlists.resize(self.lid, n); self.n = n; self.st.mark(self.lid, 0)   # slots before n may have been rewritten in place
     def reset(self, vecs, rows):
         v = np.array(vecs.numpy(), np.float32); r = np.array(rows.numpy(), np.int64)   # copies: the arguments may be views of this list
-        self.st.ivf.invlists.resize(self.lid, 0); self.n = self.dead = 0; self.append(torch.from_numpy(v), torch.from_numpy(r))
+        self.st.ivf.invlists.resize(self.lid, 0); self.n = self.dead = 0; self.st.mark(self.lid, 0); self.append(torch.from_numpy(v), torch.from_numpy(r))
 
 class _Part:
     "The centroids of one namespace: row `i` of `cent` routes to posting list `lids[i]`."
@@ -168,7 +268,8 @@ class DNII:
         self._lists: list[_PList | None] = []; self._free_lids: list[int] = []; self._list_ns: list[int] = []
         self._parts: dict[int, _Part] = {}; self._ns_names: list[str] = []; self._ns_code: dict[str, int] = {}
         self.stats = dict(splits=0, merges=0, reassigned=0, compactions=0)
-        self._fs = _FaissStore(self.d) if self.cfg.use_faiss else None
+        self._fs = _FaissStore(self.d, codes=self.cfg.codes == 'pq4fs') if self.cfg.use_faiss else None
+        if self.cfg.codes == 'pq4fs' and self._fs is None: raise ICMOSError("DNIIConfig.codes='pq4fs' needs faiss (pip install faiss-cpu)")
         self._ndead = 0                               # tombstones still stored in lists
         self._bufs: dict[int, tuple] = {}             # scratch buffers of the split pass (`_scratch`)
 
@@ -393,9 +494,17 @@ def _add(self: DNII, ids, vectors, namespace, block, pos, time):
     rows = self._alloc(n)
     self._ext[rows], self._ns[rows], self._block[rows], self._pos[rows], self._time[rows] = ids, code, blk, ps, tm
     self._set_alive(rows, True)
+    if self._fs is not None: self._fs.forget(rows)
     self._id2row.update(zip(ids.tolist(), rows.tolist()))
     for s in range(0, n, _CHUNK):
         self._insert_step(part, code, X[s:s + _CHUNK], rows[s:s + _CHUNK]); self._split_oversized(part)
+    self._sync_codes()
+
+@_method
+def _sync_codes(self: DNII):
+    "`codes='pq4fs'`: re-encode what the last operation changed (appended tails, rewritten lists), so the codes hold exactly the live rows of every list."
+    fs = self._fs   # before the codebook exists nothing is done until pq_train live rows are in (a search does not re-count them)
+    if fs is not None and fs.dirty and (fs.pq is not None or len(self) >= self.cfg.pq_train): fs.sync(self._alive, self.cfg.seed, self.cfg.pq_train)
 
 @_method
 def _insert_step(self: DNII, part: _Part, code: int, X: torch.Tensor, rows: np.ndarray):
@@ -684,9 +793,10 @@ def delete(self: DNII, ids) -> None:
     lids, cnt = np.unique(self._list[rows], return_counts=True)
     for l, c in zip(lids.tolist(), cnt.tolist()): self._lists[l].dead += c
     if self._fs is not None:  # faiss lists: a tombstone's vector becomes NaN, a score that never enters faiss's top-k heap (see Search)
-        for l in lids.tolist(): L = self._lists[l]; L.vnp()[~self._alive[L.rnp()]] = np.nan
+        for l in lids.tolist(): L = self._lists[l]; L.vnp()[~self._alive[L.rnp()]] = np.nan; self._fs.mark(l, 0)
     self._ndead += len(rows)
     self._after_delete(lids.tolist())
+    self._sync_codes()   # codes hold live rows only: a deleted row's list is re-encoded now, so it is never a candidate again
 
 @_method
 def _after_delete(self: DNII, lids: list[int]):
@@ -731,13 +841,15 @@ def update(self: DNII, ids, vectors, block=None, pos=None, time=None) -> None:
 # %% ../nbs/api/30_dnii.ipynb #0e362439
 @_method
 def search(self: DNII, queries, k: int = 10, namespace: str = 'default', nprobe: int | None = None,
-           max_codes: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    "Top-`k` inner-product neighbours of each query in `namespace`: `(scores (b, k), ids (b, k))`, id -1 where fewer exist."
+           max_codes: int | None = None, rerank: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    "Top-`k` inner-product neighbours of each query in `namespace`: `(scores (b, k), ids (b, k))`, id -1 where fewer exist. `rerank`: `codes='pq4fs'`'s candidates per result (default `cfg.rerank`)."
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k <= 0: raise ICMOSError(f'k must be a positive int, got {k!r}')
     nprobe = self.cfg.nprobe if nprobe is None else nprobe
     max_codes = self.cfg.max_codes if max_codes is None else max_codes
     if isinstance(nprobe, bool) or not isinstance(nprobe, (int, np.integer)) or nprobe <= 0: raise ICMOSError(f'nprobe must be a positive int, got {nprobe!r}')
     if isinstance(max_codes, bool) or not isinstance(max_codes, (int, np.integer)) or max_codes < 0: raise ICMOSError(f'max_codes must be an int >= 0, got {max_codes!r}')
+    rerank = self.cfg.rerank if rerank is None else rerank
+    if isinstance(rerank, bool) or not isinstance(rerank, (int, np.integer)) or rerank < 1: raise ICMOSError(f'rerank must be a positive int, got {rerank!r}')
     self._check_ns(namespace)
     Q = self._as_matrix(queries, 'queries'); b, k = Q.shape[0], int(k)
     D = np.full((b, k), -np.inf, np.float32); I = np.full((b, k), -1, np.int64)
@@ -745,7 +857,7 @@ def search(self: DNII, queries, k: int = 10, namespace: str = 'default', nprobe:
     if part is None or not part.lids or b == 0: return D, I
     # hop 1: query -> nearest centroids by L2, the rule inserts are routed by (|q - c|^2 = |q|^2 - 2 q.c + |c|^2)
     p = min(int(nprobe), len(part.lids))
-    if self._fs is not None: return self._scan_faiss(Q, part, p, k, int(max_codes), D, I)
+    if self._fs is not None: return self._scan_faiss(Q, part, p, k, int(max_codes), D, I, int(rerank))
     P = (Q @ part.cent.T - 0.5 * (part.cent * part.cent).sum(1)).topk(p, dim=1).indices   # (b, p)
     if max_codes:  # candidate width: probe lists in order until max_codes candidates are covered
         size = torch.tensor([self._lists[l].n for l in part.lids], device=self.device)[P]
@@ -806,8 +918,8 @@ def _scan_each(self: DNII, Qd: torch.Tensor, part: _Part, P: torch.Tensor, k: in
     return D, I
 
 @_method
-def _scan_faiss(self: DNII, Q: torch.Tensor, part: _Part, p: int, k: int, max_codes: int, D: np.ndarray, I: np.ndarray):
-    "Both hops by faiss kernels: `knn` picks the `p` nearest centroids (L2), `search_preassigned` scans those lists (exact float32 inner products), tombstones skipped through a bitmap of live rows; a batch's queries spread over faiss's threads."
+def _scan_faiss(self: DNII, Q: torch.Tensor, part: _Part, p: int, k: int, max_codes: int, D: np.ndarray, I: np.ndarray, rerank: int = 10):
+    "Both hops by faiss kernels: `knn` picks the `p` nearest centroids (L2), `search_preassigned` scans those lists (exact float32 inner products; with trained `codes='pq4fs'` their fast-scan codes first, then the float32 rows of the best `rerank * k` only), tombstones never scored (NaN vectors; not in the codes); a batch's queries spread over faiss's threads."
     # all in faiss's OpenMP pool: a torch op in between would leave torch's pool spinning against faiss's on the same cores
     fs = self._fs; f = fs.faiss; sp = f.swig_ptr; x = np.ascontiguousarray(Q.numpy()); b = len(x)
     Dq, P = f.knn(x, part.cent.numpy(), p)                              # (b, p) squared L2, centroid rows
@@ -818,7 +930,9 @@ def _scan_faiss(self: DNII, Q: torch.Tensor, part: _Part, p: int, k: int, max_co
     prm = _PRM.get(p) or _PRM.setdefault(p, f.SearchParametersIVF(nprobe=p))   # no selector: tombstones are NaN vectors (`delete`)
     fs.ivf.parallel_mode = 0   # one thread per query (see above: splitting one query's lists over threads stalled on a loaded CPU)
     kq = k + _TIES; Df = np.empty((b, kq), np.float32); R = np.empty((b, kq), np.int64)
-    fs.ivf.search_preassigned_c(b, sp(x), kq, sp(A), sp(Dq), sp(Df), sp(R), False, prm)
+    if fs.dirty: self._sync_codes()   # (a no-op unless a list changed outside add / delete)
+    if fs.pq is not None: _rerank(fs, x, A, Dq, kq, max(rerank * k, kq), Df, R, p, self._hw, self._list)
+    else: fs.ivf.search_preassigned_c(b, sp(x), kq, sp(A), sp(Dq), sp(Df), sp(R), False, prm)
     if not (Df[:, 1:k + 1] == Df[:, :k]).any():   # no equal scores up to the k-th place (fewer than k results: equal fill): faiss's order
         D[:] = Df[:, :k]; I[:] = self._ext[R[:, :k]]; return D, I
     hit = R >= 0; Df = np.where(hit, Df, -np.inf); Ie = np.where(hit, self._ext[np.where(hit, R, 0)], -1)
@@ -827,6 +941,29 @@ def _scan_faiss(self: DNII, Q: torch.Tensor, part: _Part, p: int, k: int, max_co
     return D, I
 
 _TIES = 8  # extra results fetched so that equal scores at the k-th place are ordered by id, not by faiss's scan order
+
+def _rerank(fs: _FaissStore, x: np.ndarray, A: np.ndarray, Dq: np.ndarray, kq: int, kc: int, Df: np.ndarray, R: np.ndarray, p: int, hw: int,
+            list_of: np.ndarray):
+    """`codes='pq4fs'` hop 2: the probed lists' fast-scan codes give each query `kc` candidate rows (approximate scores, 4-bit
+    look-up tables: André et al. 2015/2017 over PQ, Jégou et al. 2011), then the float32 rows of the lists holding a candidate
+    (`list_of`: list of each row) are scanned with only the candidates let through (a bitmap of row numbers as faiss's
+    `IDSelectorBitmap`, set and cleared per query): exact scores, top `kq` into `Df`, `R`. The candidates' vectors are not gathered
+    (they lie in up to nprobe faiss lists): the selected scan skips every other row by one bit test (session 21, 100K MiniLM,
+    nprobe 32, 50 candidates: ~0.04-0.08 ms of a ~0.29 ms query)."""
+    f = fs.faiss; sp = f.swig_ptr; b = len(x); prm = _PRM.get(p) or _PRM.setdefault(p, f.SearchParametersIVF(nprobe=p))
+    Dc = np.empty((b, kc), np.float32); C = np.empty((b, kc), np.int64)
+    fs.pq.search_preassigned_c(b, sp(x), kc, sp(A), sp(Dq), sp(Dc), sp(C), False, prm)
+    nb = (hw + 7) // 8 + 1
+    if fs.sel is None or len(fs.sel[0]) < nb:
+        bm = np.zeros(2 * nb, np.uint8); sel = f.IDSelectorBitmap(len(bm), sp(bm)); fs.sel = (bm, sel, {})
+    bm, sel, prms = fs.sel; prs = prms.get(p) or prms.setdefault(p, f.SearchParametersIVF(nprobe=p, sel=sel))
+    for i in range(b):
+        c = C[i][C[i] >= 0]
+        if not len(c): Df[i] = -np.inf; R[i] = -1; continue
+        hi = c >> 3; np.bitwise_or.at(bm, hi, (1 << (c & 7)).astype(np.uint8))
+        Ai = np.full(p, -1, np.int64); u = np.unique(list_of[c]); Ai[:len(u)] = u      # only the lists that hold a candidate
+        try: fs.ivf.search_preassigned_c(1, sp(x[i]), kq, sp(Ai), sp(Dq[i]), sp(Df[i]), sp(R[i]), False, prs)
+        finally: bm[hi] = 0
 
 def _lid_of(lids: list[int], P: np.ndarray) -> np.ndarray:
     "`np.asarray(lids)[P]` without converting the whole list when `P` holds fewer entries than it: at 1M entries (~2,900 lists) that conversion cost ~100 us of a single query's ~170 us on 2 cores."
@@ -850,7 +987,8 @@ def nbytes(self: DNII) -> int:
     lists = sum(L.vecs.numel() * L.vecs.element_size() + L.rows.numel() * 8 for L in self._lists if L is not None)
     cents = sum(p.cent.numel() * 4 for p in self._parts.values())
     rows = len(self._ext) * (8 + 1 + 4 + 8 + 8 + 8 + 8 + 1)
-    return lists + cents + rows + len(self._id2row) * 100  # ~100 B per entry of a CPython int->int dict
+    codes = self._fs.nbytes() if self._fs is not None else 0   # codes='pq4fs': packed codes + their row numbers
+    return lists + codes + cents + rows + len(self._id2row) * 100  # ~100 B per entry of a CPython int->int dict
 
 # %% ../nbs/api/30_dnii.ipynb #cec068cd
 _FORMAT = 'icmos-dnii'
@@ -929,7 +1067,7 @@ def _load_dnii(path, device: str | None = None) -> DNII:
     if n and (len(np.unique(ids)) != n or (ids < 0).any()): raise ICMOSError(f'corrupt {where}: ids are not unique non-negative ints')
     ix._ns_names = list(man['namespaces']); ix._ns_code = {s: i for i, s in enumerate(ix._ns_names)}
     ix._ext[rows], ix._block[rows], ix._pos[rows], ix._time[rows] = ids, t['block'].numpy(), t['pos'].numpy(), t['time'].numpy()
-    ix._set_alive(rows, True); ix._id2row = dict(zip(ids.tolist(), rows.tolist()))
+    ix._set_alive(rows, True); ix._id2row = dict(zip(ids.tolist(), rows.tolist()))   # fresh rows: no codes yet (`_FaissStore.forget`)
     V = t['vectors'].to(ix.device); R = torch.from_numpy(rows).to(ix.device); s = 0
     C = t['centroids'].to(ix.device)
     for j, (code, ln) in enumerate(zip(t['centroid_ns'].tolist(), t['list_len'].tolist())):
@@ -937,6 +1075,7 @@ def _load_dnii(path, device: str | None = None) -> DNII:
         lid = ix._new_list(code); part.lids.append(lid); part.cent = torch.cat([part.cent, C[j:j + 1]])
         ix._lists[lid].append(V[s:s + ln].to(ix.dtype), R[s:s + ln]); ix._list[rows[s:s + ln]] = lid; ix._ns[rows[s:s + ln]] = code; s += ln
     ix.stats = dict(man.get('stats', ix.stats)); ix.saved_meta = dict(man.get('meta') or {})
+    ix._sync_codes()   # codes='pq4fs': the codebook is not saved; trained anew on the loaded rows
     return ix
 
 DNII.load = staticmethod(_load_dnii)
@@ -1057,6 +1196,12 @@ def _dev_name(dev: str) -> str:
     if dev.startswith('cuda'): return 'cuda-' + torch.cuda.get_device_name(torch.device(dev)).replace('NVIDIA ', '').split()[0]
     return f'cpu-{torch.get_num_threads()}t'
 
+def _dnii_sweep(a, ix: DNII, codes: str):
+    "A DNII row's index name, settings, params text and search: nprobe sweep (`codes='flat'`), nprobe x rerank (`'pq4fs'`, name `<label>-pq4fs`)."
+    if codes == 'flat': return a.label, a.nprobe, (lambda s: f'nprobe={s}'), (lambda q, s: ix.search(q, 10, nprobe=s))
+    return (f'{a.label}-{codes}', [(p, r) for p in a.nprobe for r in a.rerank], (lambda s: f'codes={codes};nprobe={s[0]};rerank={s[1]}'),
+            (lambda q, s: ix.search(q, 10, nprobe=s[0], rerank=s[1])))
+
 class _Bench:
     "One `icmos bench dnii` run: the datasets x sizes x workloads x indexes grid, rows written as they come."
     def __init__(self, a):
@@ -1115,13 +1260,13 @@ class _Bench:
                 self.sweep('faiss-ivf', lambda s: f'nlist={nl};nprobe={s}', vs, a.ivf_nprobe, Q, gt, common,
                            inserts_per_s=ins, bytes_per_vec=len(faiss.serialize_index(iv)) / N, device=self.cpu)
             elif kind == 'dnii':
-                for dev in a.devices:
-                    ix = DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire, split_batch=bool(a.split_batch)); t = time.perf_counter()
+                for dev, codes in ((v, c) for v in a.devices for c in a.codes if c == 'flat' or v == 'cpu'):
+                    ix = DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire, split_batch=bool(a.split_batch), codes=codes); t = time.perf_counter()
                     for s in range(0, N, a.batch): ix.add(ids[s:s + a.batch], X[s:s + a.batch])
                     if dev.startswith('cuda'): torch.cuda.synchronize()
-                    ins = N / (time.perf_counter() - t)
-                    self.sweep(a.label, lambda s: f'list_size={a.list_size};nprobe={s};nlist={ix.nlist()}' + (f';lire={a.lire}' if a.lire != 'full' else '') + ('' if a.split_batch else ';split_batch=0'), lambda q, s: ix.search(q, 10, nprobe=s),
-                               a.nprobe, Q, gt, common, inserts_per_s=ins, bytes_per_vec=ix.nbytes() / N, device=_dev_name(dev))
+                    ins = N / (time.perf_counter() - t); name, sets, prm, srch = _dnii_sweep(a, ix, codes)
+                    self.sweep(name, lambda s: f'list_size={a.list_size};{prm(s)};nlist={ix.nlist()}' + (f';lire={a.lire}' if a.lire != 'full' else '') + ('' if a.split_batch else ';split_batch=0'), srch,
+                               sets, Q, gt, common, inserts_per_s=ins, bytes_per_vec=ix.nbytes() / N, device=_dev_name(dev))
                     del ix
 
     def streaming(self, X, Q, ds, cluster_view: bool):
@@ -1164,19 +1309,19 @@ class _Bench:
                 self.sweep('faiss-ivf', lambda s: f'nlist={nl};nprobe={s};trained_on=first_batch', vs, a.ivf_nprobe, Q, gt, common,
                            inserts_per_s=ins, deletes_per_s=dels, bytes_per_vec=len(faiss.serialize_index(iv)) / len(alive), device=self.cpu, dead=dead)
             elif kind == 'dnii':
-                for dev in a.devices:
-                    ix = DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire, split_batch=bool(a.split_batch)); frames = []
+                for dev, codes in ((v, c) for v in a.devices for c in a.codes if c == 'flat' or v == 'cpu'):
+                    ix = DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire, split_batch=bool(a.split_batch), codes=codes); frames = []
                     def qf(q, s):
                         ix.search(q, 10)
                         if cluster_view and dev == a.devices[0]: frames.append(ix.snapshot())
                     def dd(dl):
                         ix.delete(dl)
                         if dev.startswith('cuda'): torch.cuda.synchronize()
-                    ins, dels = run('dnii', lambda i: ix.add(i, X[i], time=i.astype(float)), dd, qf)
-                    self.sweep(a.label, lambda s: f'list_size={a.list_size};nprobe={s};nlist={ix.nlist()};splits={ix.stats["splits"]};merges={ix.stats["merges"]}' + (f';lire={a.lire}' if a.lire != 'full' else '') + ('' if a.split_batch else ';split_batch=0'),
-                               lambda q, s: ix.search(q, 10, nprobe=s), a.nprobe, Q, gt, common, inserts_per_s=ins, deletes_per_s=dels,
+                    ins, dels = run('dnii', lambda i: ix.add(i, X[i], time=i.astype(float)), dd, qf); name, sets, prm, srch = _dnii_sweep(a, ix, codes)
+                    self.sweep(name, lambda s: f'list_size={a.list_size};{prm(s)};nlist={ix.nlist()};splits={ix.stats["splits"]};merges={ix.stats["merges"]}' + (f';lire={a.lire}' if a.lire != 'full' else '') + ('' if a.split_batch else ';split_batch=0'),
+                               srch, sets, Q, gt, common, inserts_per_s=ins, deletes_per_s=dels,
                                bytes_per_vec=ix.nbytes() / len(ix), device=_dev_name(dev), dead=dead)
-                    if frames: self.frames = frames; self.write_frames(ds, N, d)
+                    if frames and codes == a.codes[0]: self.frames = frames; self.write_frames(ds, N, d)
                     del ix
 
     def write_frames(self, ds, N, d):
@@ -1210,6 +1355,8 @@ def bench_args(p):
     p.add_argument('--nprobe', default='2,4,8,16,32,64', help='DNII nprobe sweep'); p.add_argument('--list-size', type=int, default=512)
     p.add_argument('--lire', default='full', choices=('full', 'new'), help="DNII's reassignment after a split: 'full' (among all nearby centroids) or 'new' (SPFresh's conditions; default full)")
     p.add_argument('--split-batch', type=int, choices=(0, 1), default=1, help="DNII's splits: 1 all lists past the bound at once (one LIRE pass), 0 one at a time (default 1)")
+    p.add_argument('--codes', default='flat', help="DNII list codes, comma-separated: flat and/or pq4fs (4-bit PQ fast-scan + exact re-rank; CPU only, skipped for a CUDA device)")
+    p.add_argument('--rerank', default='10', help='codes=pq4fs: candidates re-ranked per result, sweep (with --nprobe)')
     p.add_argument('--batch', type=int, default=100000, help='DNII insert batch in the static workload'); p.add_argument('--steps', type=int, default=10)
     p.add_argument('--budget-s', type=float, default=1e9, help='skip what is left once this many seconds are spent')
     p.add_argument('--out', default='reports/results/dnii.csv'); p.add_argument('--clusters-out', default='reports/results/dnii_clusters.csv')
@@ -1221,7 +1368,9 @@ def bench_args(p):
 def bench_main(args) -> int:
     "DNII vs faiss HNSW / IVF / flat: recall, latency, insert/delete rates, memory -> reports/results/dnii.csv."
     a = args
-    for f in ('n', 'd', 'ef', 'efc', 'ivf_nprobe', 'nprobe'): setattr(a, f, _ints(getattr(a, f)))
+    for f in ('n', 'd', 'ef', 'efc', 'ivf_nprobe', 'nprobe', 'rerank'): setattr(a, f, _ints(getattr(a, f)))
+    a.codes = a.codes.split(',')
+    if bad := set(a.codes) - {'flat', 'pq4fs'}: raise ICMOSError(f"unknown codes {sorted(bad)[0]!r} (flat or pq4fs)")
     a.search_threads = _ints(a.search_threads) if getattr(a, 'search_threads', '') else []
     a.indexes = a.indexes.split(','); a.devices = a.devices.split(','); a.workloads = a.workloads.split(',')
     if bad := set(a.indexes) - {'flat', 'hnsw', 'ivf', 'dnii'}: raise ICMOSError(f'unknown index {sorted(bad)[0]!r}')

@@ -58,6 +58,39 @@ def test_matches_brute_force(ops, seed, list_size, lire, split_batch):
     lim = ix.cfg.split_factor * ix.cfg.list_size
     assert all(ix._lists[l].live <= lim for p in ix._parts.values() for l in p.lids)
 
+pq_op = st.one_of(
+    st.tuples(st.just('add'), st.integers(1, 300), st.sampled_from(['a', 'b'])),
+    st.tuples(st.just('delete'), st.floats(0.05, 0.9), st.just('')),
+    st.tuples(st.just('update'), st.floats(0.05, 0.5), st.just('')),
+    st.tuples(st.just('query'), st.integers(1, 12), st.sampled_from(['a', 'b', 'zz'])))
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops=st.lists(pq_op, min_size=1, max_size=20), seed=st.integers(0, 2**16), list_size=st.sampled_from([4, 8, 32]))
+def test_pq4fs_matches_brute_force(ops, seed, list_size):
+    "codes='pq4fs' on random insert/delete/update/query sequences (namespaces, splits, merges; the codebook trained part way at 256 rows): a re-rank as deep as the index is exact, deleted ids never come back, and the codes of every list hold exactly its live rows."
+    rng = np.random.default_rng(seed); ref = Ref(); nxt = 0
+    ix = DNII(d=D, list_size=list_size, reassign_neighbors=3, seed=seed, codes='pq4fs', pq_train=256)
+    for kind, x, ns in ops:
+        if kind == 'add':
+            X = rng.standard_normal((x, D)).astype(np.float32); ids = list(range(nxt, nxt + x)); nxt += x
+            ix.add(ids, X, namespace=ns); ref.add(ids, X, ns)
+        elif kind in ('delete', 'update') and ref.v:
+            have = np.array(sorted(ref.v)); pick = rng.choice(have, size=max(1, int(x * len(have))), replace=False).tolist()
+            if kind == 'delete': ix.delete(pick); ref.delete(pick)
+            else:
+                X = rng.standard_normal((len(pick), D)).astype(np.float32); ix.update(pick, X)
+                for i, v in zip(pick, X): ref.v[i] = (ref.v[i][0], v)
+        elif kind == 'query':
+            Q = rng.standard_normal((x, D)).astype(np.float32); k = int(rng.integers(1, 8))
+            s, i = ix.search(Q, k, namespace=ns, nprobe=10**6, rerank=1000); rs, ri = ref.search(Q, k, ns)
+            np.testing.assert_allclose(s, rs, atol=1e-4)
+            assert set(i[i >= 0].tolist()) <= {j for j, (n, _) in ref.v.items() if n == ns}
+    fs = ix._fs
+    for lid, L in enumerate(ix._lists):
+        c = np.sort(fs.list_ids(lid))
+        if fs.pq is None or L is None: assert len(c) == 0; continue
+        r = L.rnp(); assert np.array_equal(c, np.sort(r[ix._alive[r]]))
+
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 2**16))
 def test_save_load_roundtrip(seed, tmp_path_factory):

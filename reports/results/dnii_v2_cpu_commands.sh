@@ -192,3 +192,13 @@ python reports/scripts/dnii_lidof_check.py --out reports/results/dnii_lidof_s18_
 # 170.7, centroid knn 45.6 / 45.7 / 47.3, quantizer.search 49.9 / 50.2 / 51.8; with _lid_of (20:01): DNII.search 121.4 / 153.1 / 217.4,
 # IVFFlat 82.7 / 114.9 / 168.8:
 python reports/scripts/dnii_floor_profile.py 1000000 2
+
+# ---------------------------------------------------------------------------------------------------------------------
+# reports/results/dnii_pq_s21_cpu.csv (issue 18, session 21): DNII codes='flat' and codes='pq4fs' (4-bit PQ fast-scan lists + exact
+# re-rank; nprobe x rerank sweep) beside faiss HNSW32 efC 200 (efSearch sweep) in one run, 100K real MiniLM vectors (session 20's
+# minilm101k.npy, last 1,000 rows as queries), static (10K-row adds) and streaming (10 steps, 10% deletes); built with 2 threads,
+# searched with 1 (single-query p50 over 300 queries); the shared 2-core dev machine, 2026-11-29 ~06:00 UTC:
+icmos bench dnii --datasets real --real /work/runs/s20/minilm101k.npy --real-name minilm-pypi --n 100000 --queries 1000 \
+  --latency-queries 300 --workloads static,streaming --indexes dnii,hnsw --codes flat,pq4fs --nprobe 8,16,24,32,48,64 \
+  --rerank 3,5,10 --ef 16,24,32,48,64,128 --efc 200 --batch 10000 --steps 10 --threads 2 --search-threads 1 \
+  --out reports/results/dnii_pq_s21_cpu.csv --clusters-out /tmp/dn/clusters.csv
