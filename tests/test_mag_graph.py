@@ -101,7 +101,7 @@ def test_graphed_step_returns_to_an_earlier_shape():
     bs = [a[0], a[1], b[0], b[1], a[2], b[2], a[3]]
     le, pe, _ = _train(False, bs)
     lg, pg, st = _train(True, bs, warmup=1)
-    assert len(st.graphs) == 2 and st.n_replayed == 5 and st.failed is None
+    assert len(st.graphs) == 2 and st.n_eager == 1 and st.n_replayed == 6 and st.failed is None  # warm-up: the first step only
     torch.testing.assert_close(lg, le, rtol=1e-4, atol=1e-5)
     for x, y in zip(pg, pe): torch.testing.assert_close(x, y, rtol=1e-3, atol=1e-5)
 
