@@ -70,6 +70,8 @@ class MAGConfig:
     n_persistent: int = 16     # learned persistent tokens
     gate_bias: float = -4.0    # initial gate logit: sigmoid(-4) = 0.018, biased to attention
     grad_clip: float = 5.0     # per-token surprise norm cap in the memories
+    theta_max: float = 0.1     # cap of the memories' inner learning rate theta (0.1 before session 21: the training gradient grew ~1.3x per chunk
+                               # through the chained writes at that cap, see `reports/scripts/mag_grad_probe.py`)
     batched_write: bool = True # write a chunk of every MAG layer in one batched pass (`write_layers`); False: layer by layer
     compile_write: bool = False # torch.compile the batched write (eager, with a warning, if compiling fails)
 
@@ -80,6 +82,8 @@ class MAGConfig:
             if not isinstance(v, int) or isinstance(v, bool) or v < lo: raise ICMOSError(f'{name}: must be an integer >= {lo} (got {v!r})')
         for name in ('batched_write', 'compile_write'):
             if not isinstance(getattr(self, name), bool): raise ICMOSError(f'{name}: must be True or False (got {getattr(self, name)!r})')
+        if isinstance(self.theta_max, bool) or not isinstance(self.theta_max, (int, float)) or not 0 < self.theta_max <= 1:
+            raise ICMOSError(f'theta_max: the cap of the inner learning rate must be a number in (0, 1] (got {self.theta_max!r})')
         if self.chunk_size > self.window:
             raise ICMOSError(f'chunk_size: a memory chunk of {self.chunk_size} tokens is larger than the attention window of '
                              f'{self.window}: tokens would leave the window before the memory has them; use chunk_size <= window')
@@ -106,7 +110,8 @@ class MAG(nn.Module):
     def __init__(self, cfg: MAGConfig):
         super().__init__()
         self.cfg, D, d, L = cfg, cfg.hidden_size, cfg.d_mem, len(cfg.layer_ids)
-        self.memory = nn.ModuleList(NeuralMemory(D, d, cfg.mem_hidden, cfg.mem_depth, cfg.chunk_size, cfg.grad_clip) for _ in range(L))
+        self.memory = nn.ModuleList(NeuralMemory(D, d, cfg.mem_hidden, cfg.mem_depth, cfg.chunk_size, cfg.grad_clip, gate_max=(0.9, float(cfg.theta_max), 1.0))
+                                    for _ in range(L))
         self.query = nn.ModuleList(nn.Linear(D, d, bias=False) for _ in range(L))
         self.refine = nn.ModuleList(nn.Linear(d, d, bias=False) for _ in range(L))
         self.out = nn.ModuleList(nn.Linear(d, D, bias=False) for _ in range(L))
@@ -456,6 +461,9 @@ class TrainConfig:
     batched_write: bool = True   # `MAGConfig.batched_write`: every layer's chunk in one write (False: layer by layer, the old path)
     compile_write: bool = False  # `MAGConfig.compile_write`: torch.compile the batched write
     write: bool = True      # False: the memory is never written (the no-write control: the same adapter trained without its memory)
+    split_clip: bool = False  # clip the memories' write-side gradient (`mag.memory`) and the rest (read maps, gates, persistent tokens) to 1 each,
+                              # not jointly: session 21 measured the write side's norm at 1e5-1e8 over 4K tokens, the rest at 0.1-5
+    theta_max: float | None = None  # a fresh adapter's `MAGConfig.theta_max` (None: its default); a resumed adapter keeps its own
     graph: bool | None = None  # replay each step from a CUDA graph (`GraphedStep`; None: on CUDA). Lengths are padded to few shapes:
                                # the context to a multiple of GRAPH_PAD[0] tokens (filler after the prefix, read and written into the
                                # memory like any token: training sees a little more filler than evaluation), the tail to GRAPH_PAD[1]
@@ -471,8 +479,10 @@ class TrainConfig:
         for k in ('batch', 'log_every'):
             v = getattr(self, k)
             if not isinstance(v, int) or isinstance(v, bool) or v < 1: raise ICMOSError(f'{k}: must be an integer >= 1 (got {v!r})')
-        for k in ('batched_write', 'compile_write', 'write'):
+        for k in ('batched_write', 'compile_write', 'write', 'split_clip'):
             if not isinstance(getattr(self, k), bool): raise ICMOSError(f'{k}: must be True or False (got {getattr(self, k)!r})')
+        if self.theta_max is not None and (isinstance(self.theta_max, bool) or not isinstance(self.theta_max, (int, float)) or not 0 < self.theta_max <= 1):
+            raise ICMOSError(f'theta_max: the cap of the inner learning rate must be a number in (0, 1] (got {self.theta_max!r})')
         if not isinstance(self.workers, int) or self.workers < 0: raise ICMOSError(f'workers: must be an integer >= 0 (got {self.workers!r})')
 
 def _log_row(path, row, columns):
@@ -496,22 +506,27 @@ class PhaseData(torch.utils.data.Dataset):
         return {**mag_batch(ps, [answer_ids(self.tok, s) for s in ss], self.filler, GRAPH_PAD if tc.graph else (1, 1)),
                 'tasks': [s.task for s in ss], 'tokens': [p.n_tokens for p in ps]}
 
-def _finite_step(opt, params, clip: float):
-    "Clip the gradient norm and step; a non-finite norm zeroes the gradients first (an AdamW step on zeros, not a skip: no host sync)."
-    gn = nn.utils.clip_grad_norm_(params, clip)
+def _finite_step(opt, params, clip: float, groups: list | None = None):
+    """Clip the gradient norm and step; a non-finite norm zeroes the gradients first (an AdamW step on zeros, not a skip: no host sync).
+    `groups` (lists of parameters): each group clipped to `clip` on its own (the returned norm is still the whole gradient's), so that
+    one group's large gradient does not scale the others' to nothing (`TrainConfig.split_clip`)."""
+    if groups:
+        gns = torch.stack([nn.utils.clip_grad_norm_(g, clip) for g in groups])
+        gn = gns.pow(2).sum().sqrt()
+    else: gn = nn.utils.clip_grad_norm_(params, clip)
     bad = ~torch.isfinite(gn)
     for p in params:
         if p.grad is not None: p.grad.masked_fill_(bad, 0.0)
     opt.step()
     return gn
 
-def mag_step(model, mag: MAG, opt, params: list, batch: dict, write: bool = True) -> dict:
+def mag_step(model, mag: MAG, opt, params: list, batch: dict, write: bool = True, groups: list | None = None) -> dict:
     """One training step: `mag_batch_loss`, backward, clipped AdamW. Returns the step's statistics as device tensors (`losses`,
     `hits`, `mask`, `gate`, `gn`): nothing waits for the GPU."""
     opt.zero_grad(set_to_none=True)
     r = mag_batch_loss(model, mag, batch, write=write)
     r['loss'].backward()
-    gn = _finite_step(opt, params, 1.0)
+    gn = _finite_step(opt, params, 1.0, groups)
     return {'losses': r['losses'].detach(), 'hits': r['hits'], 'mask': r['mask'], 'gate': r['gate'].detach(), 'gn': gn.detach()}
 
 GRAPH_PAD = (64, 16)  # a graphed step's feed / tail lengths are rounded up to these multiples: few shapes, few captures (a 4K phase:
@@ -528,7 +543,7 @@ class GraphedStep:
     in data order (A, B, A), not capture order: safe here because nothing a replay needs outlives another graph's replay in that
     pool (inputs and parameters live outside it, AdamW's state is made by the eager warm-up, outputs are cloned at once, and
     gradients are written by each replay before its optimizer step reads them)."""
-    def __init__(self, model, mag: MAG, opt, params: list, write: bool = True, warmup: int = 2, max_graphs: int = 4):
+    def __init__(self, model, mag: MAG, opt, params: list, write: bool = True, warmup: int = 2, max_graphs: int = 4, groups: list | None = None):
         if not all(g.get('capturable') for g in opt.param_groups):
             raise ICMOSError('GraphedStep: make the optimizer with capturable=True (its step counter must live on the device to be replayed)')
         if not isinstance(warmup, int) or warmup < 1 or not isinstance(max_graphs, int) or max_graphs < 1:
@@ -537,14 +552,14 @@ class GraphedStep:
             raise ICMOSError('GraphedStep: compile_write and a CUDA-graph step do not go together; use one (TrainConfig(compile_write=False) or graph=False)')
         if model.device.type != 'cuda':
             raise ICMOSError(f'GraphedStep: CUDA graphs need a CUDA device (the model is on {model.device}); train with `mag_step` (TrainConfig(graph=False))')
-        self.model, self.mag, self.opt, self.params, self.write = model, mag, opt, params, write
+        self.model, self.mag, self.opt, self.params, self.write, self.groups = model, mag, opt, params, write, groups
         self.warmup, self.max_graphs, self.graphs, self.pool, self.failed = warmup, max_graphs, {}, None, None
         self.n_eager = self.n_replayed = 0
         self.warned = False
 
     def _eager(self, b: dict) -> dict:
         self.n_eager += 1
-        return mag_step(self.model, self.mag, self.opt, self.params, b, self.write)
+        return mag_step(self.model, self.mag, self.opt, self.params, b, self.write, self.groups)
 
     def _on_side(self, fn, g=None):
         """`fn()` on the device's capture stream (`icmos.core.graph_stream`), captured into `g` if given; the current stream waits for it.
@@ -563,7 +578,7 @@ class GraphedStep:
     def _capture(self, b: dict) -> tuple:
         inp = {k: v.clone() for k, v in b.items()}  # static inputs, outside the graph's pool
         g = torch.cuda.CUDAGraph()
-        out = self._on_side(lambda: mag_step(self.model, self.mag, self.opt, self.params, inp, self.write), g)
+        out = self._on_side(lambda: mag_step(self.model, self.mag, self.opt, self.params, inp, self.write, self.groups), g)
         if self.pool is None: self.pool = g.pool()
         return g, inp, out
 
@@ -606,7 +621,11 @@ def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 
         warnings.warn(f'train_phase: a CUDA-graph step needs a CUDA device (the model is on {model.device}); training eagerly'); graph = False
     tc = replace(tc, graph=graph)  # PhaseData pads to GRAPH_PAD when graphed
     opt = torch.optim.AdamW([{'params': fast}, {'params': slow, 'lr': tc.lr / 10}], lr=tc.lr, weight_decay=0.0, capturable=graph)
-    run = GraphedStep(model, mag, opt, params, tc.write) if graph else (lambda b: mag_step(model, mag, opt, params, b, tc.write))
+    groups = None
+    if tc.split_clip:  # the memories' write side (projections, gates, initial weights) / everything else
+        wr = [p for p in mag.memory.parameters() if p.requires_grad]
+        groups = [wr, [p for p in params if all(p is not q for q in wr)]]
+    run = GraphedStep(model, mag, opt, params, tc.write, groups=groups) if graph else (lambda b: mag_step(model, mag, opt, params, b, tc.write, groups))
     rows, pending, t_start = [], [], time.perf_counter()
     mag.train()
     bar = tqdm(total=tc.steps, desc=f'mag {phase}', unit='step', file=sys.stderr)
@@ -664,6 +683,8 @@ def train_args(p):
     p.add_argument('--layerwise-write', dest='batched_write', action='store_false', help='write the memories layer by layer (the old path; default: one batched write per chunk)')
     p.add_argument('--compile-write', action='store_true', help='torch.compile the batched memory write (eager, with a warning, if compiling fails)')
     p.add_argument('--no-write', dest='write', action='store_false', help='never write the memory: the no-write training control (the same adapter, every read sees the initial memory)')
+    p.add_argument('--split-clip', action='store_true', help="clip the memories' write-side gradient and the rest to 1 each, not jointly (default: jointly)")
+    p.add_argument('--theta-max', type=float, default=None, help="a fresh adapter's cap of the memories' inner learning rate (default 0.1)")
     p.add_argument('--graph', action=argparse.BooleanOptionalAction, default=None,
                    help='replay each step from a CUDA graph (GraphedStep; contexts padded with filler to a multiple of 64 tokens); default: on CUDA only')
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1)')
@@ -672,8 +693,13 @@ def train_args(p):
 def _check_resume(tc: TrainConfig):
     "Refuse to resume a writing run's checkpoint with `write=False`, or a no-write control's with writes: one adapter, one kind of run."
     if not tc.resume or not (Path(tc.resume) / CONFIG).is_file(): return  # not a checkpoint: `load_mag` says so
-    try: wrote = mag_meta(tc.resume).get('write', True)  # checkpoints older than the flag were all written
+    try:
+        wrote = mag_meta(tc.resume).get('write', True)  # checkpoints older than the flag were all written
+        theta = json.loads((Path(tc.resume) / CONFIG).read_text())['config'].get('theta_max', 0.1)  # older checkpoints: the old cap
     except Exception: return  # a corrupt config: `load_mag` says so
+    if tc.theta_max is not None and tc.theta_max != theta:
+        raise ICMOSError(f'--theta-max {tc.theta_max:g}: {tc.resume} was trained with theta_max {theta:g}, which a resumed adapter keeps; '
+                         'drop --theta-max, or start a fresh adapter (no --resume)')
     if wrote and not tc.write:
         raise ICMOSError(f'--resume: {tc.resume} was trained with memory writes; a --no-write run would continue it without them, '
                          'mixing the run and its control in one adapter: drop --no-write, or start a fresh adapter (no --resume)')
@@ -692,7 +718,7 @@ def train_main(args) -> int:
                      log=args.log, seed=args.seed, time_limit=args.time_limit, length=args.length,
                      batch=args.batch, workers=args.workers, log_every=args.log_every,
                      save_every=args.save_every, batched_write=args.batched_write, compile_write=args.compile_write, write=args.write,
-                     graph=args.graph)
+                     graph=args.graph, split_clip=args.split_clip, theta_max=args.theta_max)
     _check_resume(tc)
     cfg = _config(args)
     model, tok = load_model(cfg)
@@ -700,8 +726,9 @@ def train_main(args) -> int:
     for i, phase in enumerate(tc.phases):
         src = tc.resume if i == 0 else Path(tc.out) / tc.phases[i - 1]
         fast = dict(batched_write=tc.batched_write, compile_write=tc.compile_write)
-        if src: mag = load_mag(src, model); mag.cfg = replace(mag.cfg, window=tc.window, **fast)
-        else: mag = MAG.for_model(model, window=tc.window, chunk_size=tc.chunk_size, layers=tc.layers, model_name=label, **fast)
+        if src: mag = load_mag(src, model); mag.cfg = replace(mag.cfg, window=tc.window, **fast)  # its own theta_max (`_check_resume`)
+        else: mag = MAG.for_model(model, window=tc.window, chunk_size=tc.chunk_size, layers=tc.layers, model_name=label, **fast,
+                                  **({} if tc.theta_max is None else {'theta_max': tc.theta_max}))
         print(f"icmos: phase {phase} from {src or 'a fresh adapter'}", file=sys.stderr)
         prior = int(mag_meta(src).get('steps_total', mag_meta(src).get('steps', 0))) if src else 0  # every earlier run and phase
         rows = train_phase(model, tok, mag, phase, tc, index=i, label=label, prior_steps=prior)

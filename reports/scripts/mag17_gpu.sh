@@ -23,6 +23,7 @@
 # Since session 16, WRITE=0 trains the no-write control (`icmos train mag --no-write`: the same adapter on the same samples, the
 # memory never written; its checkpoint's meta says write: false) and benches it as it was trained (mag_nowrite in place of mag);
 # give it the SEED of the writing run it controls. STEPS caps the optimizer steps per phase (default: the time limit decides).
+# Since session 21, SPLIT_CLIP=1 passes --split-clip and THETA_MAX=<cap> --theta-max (a fresh adapter's inner learning-rate cap).
 # Since session 20, GRAPH=1 / GRAPH=0 passes --graph / --no-graph to `icmos train mag` (default: its own, a CUDA-graph step on CUDA).
 set -u
 CMD=${1:-}
@@ -38,6 +39,8 @@ fi
 LR=${LR:-2e-3}; PHASES=${PHASES:-needle,hashhop-long}; STEPS=${STEPS:-100000}; WRITE=${WRITE:-1}
 case "${GRAPH:-}" in 1) GRAPHF=--graph;; 0) GRAPHF=--no-graph;; '') GRAPHF=;;
   *) echo "mag17_gpu.sh: GRAPH: give 1 (--graph), 0 (--no-graph) or nothing (the default) (got $GRAPH)" >&2; exit 2;; esac
+case "${SPLIT_CLIP:-0}" in 1) SPLITF=--split-clip;; 0) SPLITF=;;
+  *) echo "mag17_gpu.sh: SPLIT_CLIP: give 1 (--split-clip) or 0 (the default) (got $SPLIT_CLIP)" >&2; exit 2;; esac
 case "$WRITE" in 1) NOWRITE=; MAGV=mag;; 0) NOWRITE=--no-write; MAGV=mag_nowrite;;
   *) echo "mag17_gpu.sh: WRITE: give 1 (write the memory, the default) or 0 (the no-write control) (got $WRITE)" >&2; exit 2;; esac
 CODE=${CODE:-$R.code}   # a snapshot of icmos/ taken at start: later calls may re-sync the working tree under a running job
@@ -79,7 +82,7 @@ run)
   t0=$SECONDS
   ts() { date -u +%T; }
   left() { echo $(( TOTAL - (SECONDS - t0) )); }
-  echo "=== $(ts) mag17 total=${TOTAL}s train=${TRAIN_S}s phases=$PHASES length=$LEN batch=$BATCH lr=$LR write=$WRITE window=$W n=$N bench_batch=$BENCH_B graph=${GRAPH:-default} ${DEVF[*]} ${MODEL[*]:-embedded}"
+  echo "=== $(ts) mag17 total=${TOTAL}s train=${TRAIN_S}s phases=$PHASES length=$LEN batch=$BATCH lr=$LR write=$WRITE split_clip=${SPLIT_CLIP:-0} theta_max=${THETA_MAX:-default} window=$W n=$N bench_batch=$BENCH_B graph=${GRAPH:-default} ${DEVF[*]} ${MODEL[*]:-embedded}"
   [ "${DEVF[1]}" = cuda ] && nvidia-smi --query-gpu=index,name,memory.used,memory.total --format=csv,noheader
   cd "$R" || exit 1   # imports from the snapshot ($CODE), not from a working tree that a later call may re-sync
   "$PY" -c 'import transformers, torch, icmos; print("transformers", transformers.__version__, "torch", torch.__version__, "icmos", icmos.__file__)'
@@ -88,7 +91,8 @@ run)
   echo "=== $(ts) left=$(left)s: train mag $PHASES, ${per}s per phase"
   timeout -k 10 $(( TRAIN_S + 90 )) "${ICM[@]}" train mag "${MODEL[@]}" "${DEVF[@]}" --threads $TH --phase "$PHASES" --steps $STEPS \
     --time-limit $per --window $W --mem-chunk 64 --length $LEN --batch $BATCH --workers $WORKERS --log-every 1 --save-every $SAVE \
-    --lr $LR --out "$R/ckpt" --log "$R/mag_train_gpu.csv" --seed ${SEED:-10000} ${RESUME:+--resume "$RESUME"} $NOWRITE $GRAPHF
+    --lr $LR --out "$R/ckpt" --log "$R/mag_train_gpu.csv" --seed ${SEED:-10000} ${RESUME:+--resume "$RESUME"} $NOWRITE $GRAPHF \
+    $SPLITF ${THETA_MAX:+--theta-max $THETA_MAX}
   rc=$?; echo "=== $(ts) train exit $rc left=$(left)s"
   CK=; for p in $(echo "$PHASES" | tr ',' '\n' | tac); do [ -f "$R/ckpt/$p/mag_config.json" ] && { CK=$R/ckpt/$p; break; }; done
   [ -n "$CK" ] && echo "checkpoint: $CK $("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["meta"])' "$CK/mag_config.json")" \
