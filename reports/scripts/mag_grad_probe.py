@@ -38,6 +38,8 @@ def main(argv=None) -> int:
     p.add_argument('--batch', type=int, default=2); p.add_argument('--seeds', type=int, default=3, help='batches per length')
     p.add_argument('--window', type=int, default=512); p.add_argument('--out', required=True)
     p.add_argument('--theta-max', type=float, default=None, help="cap of the memories' inner learning rate theta (default: the adapter's, 0.1)")
+    p.add_argument('--recall-out', default=None, help='also write what the memory recalls (`memory_probe`: one 20%%-depth needle sample per '
+                   'length) as error ratios against the unwritten memory, to this CSV')
     p.add_argument('--surprise-clip', type=float, default=None, help="the memories' per-token surprise norm cap (default: the adapter's, 5.0)")
     a = p.parse_args(argv)
     cfg = ICMOSConfig(**{k: v for k, v in dict(model=a.model, device=a.device, dtype=a.dtype).items() if v is not None})
@@ -74,7 +76,24 @@ def main(argv=None) -> int:
                 top = max(sq, key=sq.get)
                 print(f'mag_grad_probe: L={b["feed"].shape[1]} seed={seed} loss={float(r["loss"].detach()):.3f} total={tot ** 0.5:.3g} '
                       f'top={top} ({sq[top] / tot:.1%})', file=sys.stderr, flush=True)
+    if a.recall_out: recall(model, tok, mag, a, tag)
     return 0
+
+
+def recall(model, tok, mag, a, tag):
+    "Mean recall error ratio err/err0 of the written tokens (all layers; by thirds of the stream; the needle's tokens): < 1 is recall."
+    import pandas as pd
+    from icmos.mag import memory_probe
+    rows = []
+    for L in [int(x) for x in a.lengths.split(',')]:
+        d = pd.DataFrame(memory_probe(model, tok, mag, L, a.window, seed=7)).query('written == 1').assign(r=lambda x: x.err / x.err0)
+        third = d.position.max() / 3
+        rows.append(dict(checkpoint=tag, context_tokens=L, tokens=d.position.nunique(), ratio_all=d.r.mean(),
+                         ratio_first_third=d[d.position < third].r.mean(), ratio_last_third=d[d.position >= 2 * third].r.mean(),
+                         ratio_needle=d[d.needle == 1].r.mean()))
+        print(f'mag_grad_probe: recall L={L} ' + ' '.join(f'{k}={v:.3f}' for k, v in rows[-1].items() if k.startswith('ratio')), file=sys.stderr, flush=True)
+    out = Path(a.recall_out); out.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows).round(4).to_csv(out, index=False)
 
 
 if __name__ == '__main__':
