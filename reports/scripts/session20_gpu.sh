@@ -15,6 +15,11 @@
 # Lesson (session 20): that lease counted held time in full (no 'counts' key in the reply), so the budget ran out inside the first
 # 570 s collect, which was cut before it packed anything: plan with the reply's budget_left_s, and collect in short calls
 # (e.g. `collect 240`): each call packs what is written so far.   (mag17_gpu.sh collect: $OUT/mag.tgz, the adapter in parts)
+# Next (issue 17, after session 21's gradient probe): the same calls with
+#   SPLIT_CLIP=1 THETA_MAX=0.02 TOTAL=1200 TRAIN_S=720 SEED=2210000 R=/root/mag22 bash reports/scripts/session20_gpu.sh train
+# then its no-write control on the same samples (WRITE=0, the same SEED, R=/root/mag22c), each benched against the same window.
+# Put every collect call in the message that starts the run: a reply gap over 30 s gives the machine back (session 21 lost
+# its bench so).
 # Env for the training run: TOTAL (default 2100 s), TRAIN_S (1320), LEN (4096), BATCH (16), PHASES (needle,hashhop-long), SEED.
 # Session 21: `TESTS=1 ... train` also runs the graph step's CUDA tests (tests/test_mag_graph.py + test_mag_batched_write.py) in
 # the background beside the training run (they take the GPU for about a minute: the first steps' timing is shared); `collect`
