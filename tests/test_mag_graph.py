@@ -57,13 +57,16 @@ def test_train_cli_graph_flags():
     assert [p.parse_args(a).graph for a in ([], ['--graph'], ['--no-graph'])] == [None, True, False]
 
 
-def _train(graph: bool, batches, seed=3, **kw):
-    "Losses per step and the final parameters of `len(batches)` steps on the tiny model on CUDA, eager or graphed."
+def _train(graph: bool, batches, seed=3, split=False, **kw):
+    """Losses per step and the final parameters of `len(batches)` steps on the tiny model on CUDA, eager or graphed; `split`: the
+    memories' gradient and the rest clipped on their own (`TrainConfig.split_clip`)."""
     tiny = tiny_llama().cuda()
     mag = MAG.for_model(tiny, window=24, chunk_size=8, gate_bias=0.0, seed=seed)
     params = [p for p in mag.parameters() if p.requires_grad]
+    wr = list(mag.memory.parameters())
+    groups = [wr, [p for p in params if all(p is not q for q in wr)]] if split else None
     opt = torch.optim.AdamW(params, lr=1e-2, capturable=True)
-    step = GraphedStep(tiny, mag, opt, params, **kw) if graph else (lambda b: mag_step(tiny, mag, opt, params, b))
+    step = GraphedStep(tiny, mag, opt, params, groups=groups, **kw) if graph else (lambda b: mag_step(tiny, mag, opt, params, b, groups=groups))
     losses = [step(b)['losses'] for b in batches]  # kept across replays: each must be its own tensor
     return torch.stack(losses).cpu(), [p.detach().cpu() for p in params], step
 
@@ -117,3 +120,15 @@ def test_graphed_step_fed_by_a_pinning_dataloader():
     assert st.failed is None and st.n_replayed == 6 and len(st.graphs) == 1
     torch.testing.assert_close(lg, le, rtol=1e-4, atol=1e-5)
     for x, y in zip(pg, pe): torch.testing.assert_close(x, y, rtol=1e-3, atol=1e-5)
+
+
+@cuda
+def test_graphed_split_clip_equals_eager_split_clip():
+    "The per-group clip inside the captured step: graphed training with `groups` equals eager training with them, and differs from the joint clip."
+    bs = _batches(6)
+    (le, pe, _), (lg, pg, st) = _train(False, bs, split=True), _train(True, bs, split=True, warmup=2)
+    assert st.n_replayed == 4 and st.failed is None
+    torch.testing.assert_close(lg, le, rtol=1e-4, atol=1e-5)
+    for x, y in zip(pg, pe): torch.testing.assert_close(x, y, rtol=1e-3, atol=1e-5)
+    _, pj, _ = _train(False, bs)
+    assert any(not torch.allclose(x, y) for x, y in zip(pe, pj))  # the split clip changed the training (the tiny model's gradient is clipped)
