@@ -798,6 +798,11 @@ def _scratch(self: DNII, i: int, n: int) -> tuple[torch.Tensor, torch.Tensor]:
 @_method
 def delete(self: DNII, ids) -> None:
     "Delete entries by id; unknown ids raise and leave the index unchanged. Deleted ids are never returned again."
+    self._delete(ids, sync=True)
+
+@_method
+def _delete(self: DNII, ids, sync: bool):
+    "`delete`; `sync=False` leaves the codes of the changed lists to the caller's next `_sync_codes` (`update`: its `add` re-packs them once)."
     ids = self._as_ids(ids)
     miss = [i for i in ids.tolist() if i not in self._id2row]
     if miss: raise ICMOSError(f'cannot delete id {miss[0]}: not in the index ({len(miss)} unknown ids); nothing was deleted')
@@ -810,7 +815,7 @@ def delete(self: DNII, ids) -> None:
         for l in lids.tolist(): L = self._lists[l]; L.vnp()[~self._alive[L.rnp()]] = np.nan; self._fs.mark(l, 0)
     self._ndead += len(rows)
     self._after_delete(lids.tolist())
-    self._sync_codes()   # codes hold live rows only: a deleted row's list is re-encoded now, so it is never a candidate again
+    if sync: self._sync_codes()   # codes hold live rows only: a deleted row's list is re-encoded now, so it is never a candidate again
 
 @_method
 def _after_delete(self: DNII, lids: list[int]):
@@ -848,7 +853,7 @@ def update(self: DNII, ids, vectors, block=None, pos=None, time=None) -> None:
     ps = self._pos[rows] if pos is None else self._as_meta(pos, n, 'pos', np.int64, -1)
     tm = self._time[rows] if time is None else self._as_meta(time, n, 'time', np.float64, np.nan)
     codes = self._ns[rows].copy()
-    self.delete(ids)
+    self._delete(ids, sync=False)   # codes='pq4fs': the lists are re-packed once, by the add below (not after the delete and again)
     for c in np.unique(codes).tolist():
         m = codes == c; self.add(ids[m], X[torch.from_numpy(m).to(self.device)], self._ns_names[c], blk[m], ps[m], tm[m])
 
@@ -963,7 +968,7 @@ def _rerank(fs: _FaissStore, x: np.ndarray, A: np.ndarray, Dq: np.ndarray, kq: i
     (`list_of`: list of each row) are scanned with only the candidates let through (a bitmap of row numbers as faiss's
     `IDSelectorBitmap`, one per thread, set and cleared per query): exact scores, top `kq` into `Df`, `R`. The candidates' vectors are not gathered
     (they lie in up to nprobe faiss lists): the selected scan skips every other row by one bit test (session 21, 100K MiniLM,
-    nprobe 32, 50 candidates: ~0.04-0.08 ms of a ~0.29 ms query)."""
+    nprobe 32: cheaper than gathering the rows, by hand-timed probes with no committed output)."""
     f = fs.faiss; sp = f.swig_ptr; b = len(x); prm = _PRM.get(p) or _PRM.setdefault(p, f.SearchParametersIVF(nprobe=p))
     Dc = np.empty((b, kc), np.float32); C = np.empty((b, kc), np.int64)
     fs.pq.search_preassigned_c(b, sp(x), kc, sp(A), sp(Dq), sp(Dc), sp(C), False, prm)
@@ -1285,7 +1290,7 @@ class _Bench:
                            inserts_per_s=ins, bytes_per_vec=len(faiss.serialize_index(iv)) / N, device=self.cpu)
             elif kind == 'dnii':
                 for dev, codes in ((v, c) for v in a.devices for c in a.codes if c == 'flat' or v == 'cpu'):
-                    ix = DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire, split_batch=bool(a.split_batch), codes=codes); t = time.perf_counter()
+                    ix = DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire, split_batch=bool(a.split_batch), codes=codes, pq_train=a.pq_train); t = time.perf_counter()
                     for s in range(0, N, a.batch): ix.add(ids[s:s + a.batch], X[s:s + a.batch])
                     if dev.startswith('cuda'): torch.cuda.synchronize()
                     ins = N / (time.perf_counter() - t); name, sets, prm, srch = _dnii_sweep(a, ix, codes)
@@ -1334,7 +1339,7 @@ class _Bench:
                            inserts_per_s=ins, deletes_per_s=dels, bytes_per_vec=len(faiss.serialize_index(iv)) / len(alive), device=self.cpu, dead=dead)
             elif kind == 'dnii':
                 for dev, codes in ((v, c) for v in a.devices for c in a.codes if c == 'flat' or v == 'cpu'):
-                    ix = DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire, split_batch=bool(a.split_batch), codes=codes); frames = []
+                    ix = DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire, split_batch=bool(a.split_batch), codes=codes, pq_train=a.pq_train); frames = []
                     def qf(q, s):
                         ix.search(q, 10)
                         if cluster_view and dev == a.devices[0]: frames.append(ix.snapshot())
@@ -1381,6 +1386,7 @@ def bench_args(p):
     p.add_argument('--split-batch', type=int, choices=(0, 1), default=1, help="DNII's splits: 1 all lists past the bound at once (one LIRE pass), 0 one at a time (default 1)")
     p.add_argument('--codes', default='flat', help="DNII list codes, comma-separated: flat and/or pq4fs (4-bit PQ fast-scan + exact re-rank; CPU only, skipped for a CUDA device)")
     p.add_argument('--rerank', default='10', help='codes=pq4fs: candidates re-ranked per result, sweep (with --nprobe)')
+    p.add_argument('--pq-train', type=int, default=DNIIConfig.pq_train, help='codes=pq4fs: live entries before the codebook is trained (DNIIConfig.pq_train)')
     p.add_argument('--batch', type=int, default=100000, help='DNII insert batch in the static workload'); p.add_argument('--steps', type=int, default=10)
     p.add_argument('--budget-s', type=float, default=1e9, help='skip what is left once this many seconds are spent')
     p.add_argument('--out', default='reports/results/dnii.csv'); p.add_argument('--clusters-out', default='reports/results/dnii_clusters.csv')
@@ -1393,12 +1399,16 @@ def bench_main(args) -> int:
     "DNII vs faiss HNSW / IVF / flat: recall, latency, insert/delete rates, memory -> reports/results/dnii.csv."
     a = args
     for f in ('n', 'd', 'ef', 'efc', 'ivf_nprobe', 'nprobe', 'rerank'): setattr(a, f, _ints(getattr(a, f)))
-    a.codes = a.codes.split(',')
+    a.codes = a.codes.split(','); a.pq_train = getattr(a, 'pq_train', DNIIConfig.pq_train)
     if bad := set(a.codes) - {'flat', 'pq4fs'}: raise ICMOSError(f"unknown codes {sorted(bad)[0]!r} (flat or pq4fs)")
     a.search_threads = _ints(a.search_threads) if getattr(a, 'search_threads', '') else []
     a.indexes = a.indexes.split(','); a.devices = a.devices.split(','); a.workloads = a.workloads.split(',')
     if bad := set(a.indexes) - {'flat', 'hnsw', 'ivf', 'dnii'}: raise ICMOSError(f'unknown index {sorted(bad)[0]!r}')
     if bad := set(a.workloads) - {'static', 'streaming'}: raise ICMOSError(f'unknown workload {sorted(bad)[0]!r}')
+    if 'pq4fs' in a.codes:   # a CUDA device runs codes='flat' only: said here, not skipped silently
+        if 'dnii' in a.indexes and 'cpu' not in a.devices: raise ICMOSError("--codes pq4fs runs on the CPU only (faiss's fast-scan lists): add cpu to --devices")
+        try: DNIIConfig(d=2, codes='pq4fs', pq_train=a.pq_train)
+        except ValueError as e: raise ICMOSError(f'--pq-train: {e}') from None
     for dev in a.devices: DNIIConfig(d=1, device=dev)
     try: import faiss
     except ImportError: raise ICMOSError('the dnii bench needs faiss (pip install faiss-cpu)') from None

@@ -86,11 +86,17 @@ def test_pq4fs_matches_brute_force(first, ops, seed, list_size):
             s, i = ix.search(Q, k, namespace=ns, nprobe=10**6, rerank=-(-max(len(ix), 1) // k)); rs, ri = ref.search(Q, k, ns)   # full depth: every entry a candidate
             np.testing.assert_allclose(s, rs, atol=1e-4)
             assert set(i[i >= 0].tolist()) <= {j for j, (n, _) in ref.v.items() if n == ns}
-    fs = ix._fs
-    for lid, L in enumerate(ix._lists):
-        c = np.sort(fs.list_ids(lid))
-        if L is None: assert len(c) == 0; continue
-        r = L.rnp(); assert np.array_equal(c, np.sort(r[ix._alive[r]]))
+    fs = ix._fs; f = fs.faiss; il = fs.pq.invlists
+    for lid, L in enumerate(ix._lists):                                        # slot by slot, what search scans: each list's packed codes
+        n = il.list_size(lid); ids = f.rev_swig_ptr(il.get_ids(lid), n).copy() if n else np.empty(0, np.int64)
+        if L is None: assert n == 0; continue
+        r = L.rnp(); assert np.array_equal(np.sort(ids), np.sort(r[ix._alive[r]]))   # hold exactly its live rows
+        if not n: continue
+        pk = f.downcast_InvertedLists(il).packer; blk = f.rev_swig_ptr(il.get_codes(lid), -(-n // pk.nvec) * pk.block_size).copy()
+        got = np.zeros((n, fs.pq.code_size), np.uint8)
+        for j in range(n): pk.unpack_1_c(f.swig_ptr(blk), j, f.swig_ptr(got[j]))
+        slot = {int(x): i for i, x in enumerate(r)}
+        assert np.array_equal(got, fs.pq.pq.compute_codes(np.ascontiguousarray(L.vnp()[[slot[int(x)] for x in ids]])))   # each its own row's code
 
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 2**16))
