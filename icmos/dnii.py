@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/30_dnii.ipynb #d7129313
 from __future__ import annotations
-import hashlib, json, math, os, time
+import hashlib, json, math, os, threading, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np, torch
@@ -116,7 +116,8 @@ class _FaissStore:
         self.faiss, self.d, self.cap = faiss, d, cap; self.ivf = self._make(cap)
         self.codes, self.pq, self.dirty = codes, None, {}
         self.rcode, self.coded = np.empty((0, (d // 2 * 4 + 7) // 8), np.uint8), np.zeros(0, bool)
-        self.sel = None                 # (bitmap of rows, its faiss IDSelectorBitmap, {nprobe: SearchParametersIVF}): the re-rank filter
+        self.sel = threading.local()    # per thread (faiss releases the GIL: searches may run at once): .bm bitmap of rows, .sel its
+                                        # faiss IDSelectorBitmap, .prms {nprobe: SearchParametersIVF}: the re-rank filter
     def _make(self, cap):
         f = self.faiss; ivf = f.IndexIVFFlat(f.IndexFlatIP(self.d), self.d, cap, f.METRIC_INNER_PRODUCT); ivf.is_trained = True
         return ivf
@@ -161,14 +162,17 @@ class _FaissStore:
         if not self.codes or not self.dirty: return
         f, il = self.faiss, self.ivf.invlists
         if self.pq is None:
-            rows = [f.rev_swig_ptr(il.get_ids(l), il.list_size(l)) for l in range(self.cap) if il.list_size(l)]
-            rows = np.concatenate(rows) if rows else np.empty(0, np.int64)
-            if int(alive[rows].sum()) < min_train: return
             lids = [l for l in range(self.cap) if il.list_size(l)]
-            V = np.concatenate([_flist_vecs(self, l)[alive[f.rev_swig_ptr(il.get_ids(l), il.list_size(l))]] for l in lids])
-            V = V[np.random.default_rng(seed).permutation(len(V))[:8192]]
-            pq = self._make_pq(self.cap); pq.pq.cp.seed = seed; pq.pq.train(np.ascontiguousarray(V)); pq.is_trained = True
-            self.pq = pq; self.dirty = dict.fromkeys(range(self.cap), 0)
+            slots = [np.flatnonzero(alive[f.rev_swig_ptr(il.get_ids(l), il.list_size(l))]) for l in lids]   # live slots per list
+            end = np.cumsum([len(s) for s in slots]) if slots else np.zeros(1, np.int64)
+            if int(end[-1]) < min_train: return
+            g = np.random.default_rng(seed).permutation(int(end[-1]))[:8192]   # row numbers sampled first, only those gathered
+            j = np.searchsorted(end, g, side='right'); V = np.empty((len(g), self.d), np.float32)
+            for u in np.unique(j).tolist(): m = j == u; V[m] = _flist_vecs(self, lids[u])[slots[u][g[m] - (end[u] - len(slots[u]))]]
+            pq = self._make_pq(self.cap); pq.pq.cp.seed = seed
+            pq.pq.cp.min_points_per_centroid = 16   # 2-dim sub-spaces, 16 centroids each: pq_train >= 256 rows give >= 16 per centroid
+            pq.pq.train(np.ascontiguousarray(V)); pq.is_trained = True
+            self.set_codebook(pq)
         dst = self.pq.invlists
         for l, s in self.dirty.items():
             n = il.list_size(l); rows = f.rev_swig_ptr(il.get_ids(l), n)[s:] if n > s else np.empty(0, np.int64)
@@ -177,6 +181,16 @@ class _FaissStore:
             keep = alive[rows]
             if keep.any(): _put_codes(dst, l, o, self._codes_of(l, s, rows, keep), rows[keep].copy())
         self.dirty = {}
+    def set_codebook(self, pq):
+        "Use trained `pq` (a trained codebook, no codes yet): every list is encoded with it at the next `sync`."
+        self.pq = pq; self.dirty = dict.fromkeys(range(self.cap), 0)
+    def codebook(self) -> np.ndarray | None:
+        "The PQ centroids (M * 16 * 2 floats; `None` before training): saved with the index, so a loaded index has the same codes."
+        return None if self.pq is None else self.faiss.vector_to_array(self.pq.pq.centroids)
+    def load_codebook(self, c: np.ndarray):
+        "Restore a saved codebook (`codebook()`'s array); the lists are re-encoded with it at the next `sync`."
+        pq = self._make_pq(self.cap); self.faiss.copy_array_to_vector(np.ascontiguousarray(c, np.float32), pq.pq.centroids); pq.is_trained = True
+        self.set_codebook(pq)
     def list_ids(self, lid: int) -> np.ndarray:
         "Row numbers held by the codes of list `lid` (a copy; empty before the codebook exists)."
         if self.pq is None: return np.empty(0, np.int64)
@@ -784,6 +798,11 @@ def _scratch(self: DNII, i: int, n: int) -> tuple[torch.Tensor, torch.Tensor]:
 @_method
 def delete(self: DNII, ids) -> None:
     "Delete entries by id; unknown ids raise and leave the index unchanged. Deleted ids are never returned again."
+    self._delete(ids, sync=True)
+
+@_method
+def _delete(self: DNII, ids, sync: bool):
+    "`delete`; `sync=False` leaves the codes of the changed lists to the caller's next `_sync_codes` (`update`: its `add` re-packs them once)."
     ids = self._as_ids(ids)
     miss = [i for i in ids.tolist() if i not in self._id2row]
     if miss: raise ICMOSError(f'cannot delete id {miss[0]}: not in the index ({len(miss)} unknown ids); nothing was deleted')
@@ -796,7 +815,7 @@ def delete(self: DNII, ids) -> None:
         for l in lids.tolist(): L = self._lists[l]; L.vnp()[~self._alive[L.rnp()]] = np.nan; self._fs.mark(l, 0)
     self._ndead += len(rows)
     self._after_delete(lids.tolist())
-    self._sync_codes()   # codes hold live rows only: a deleted row's list is re-encoded now, so it is never a candidate again
+    if sync: self._sync_codes()   # codes hold live rows only: a deleted row's list is re-encoded now, so it is never a candidate again
 
 @_method
 def _after_delete(self: DNII, lids: list[int]):
@@ -834,7 +853,7 @@ def update(self: DNII, ids, vectors, block=None, pos=None, time=None) -> None:
     ps = self._pos[rows] if pos is None else self._as_meta(pos, n, 'pos', np.int64, -1)
     tm = self._time[rows] if time is None else self._as_meta(time, n, 'time', np.float64, np.nan)
     codes = self._ns[rows].copy()
-    self.delete(ids)
+    self._delete(ids, sync=False)   # codes='pq4fs': the lists are re-packed once, by the add below (not after the delete and again)
     for c in np.unique(codes).tolist():
         m = codes == c; self.add(ids[m], X[torch.from_numpy(m).to(self.device)], self._ns_names[c], blk[m], ps[m], tm[m])
 
@@ -842,7 +861,7 @@ def update(self: DNII, ids, vectors, block=None, pos=None, time=None) -> None:
 @_method
 def search(self: DNII, queries, k: int = 10, namespace: str = 'default', nprobe: int | None = None,
            max_codes: int | None = None, rerank: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    "Top-`k` inner-product neighbours of each query in `namespace`: `(scores (b, k), ids (b, k))`, id -1 where fewer exist. `rerank`: `codes='pq4fs'`'s candidates per result (default `cfg.rerank`)."
+    "Top-`k` inner-product neighbours of each query in `namespace`: `(scores (b, k), ids (b, k))`, id -1 where fewer exist. `rerank`: `codes='pq4fs'`'s candidates per result (default `cfg.rerank`; `rerank * k` is capped at the index's size, where the re-rank is exact for the probed lists; ignored with `codes='flat'` and before the codebook is trained)."
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k <= 0: raise ICMOSError(f'k must be a positive int, got {k!r}')
     nprobe = self.cfg.nprobe if nprobe is None else nprobe
     max_codes = self.cfg.max_codes if max_codes is None else max_codes
@@ -931,7 +950,7 @@ def _scan_faiss(self: DNII, Q: torch.Tensor, part: _Part, p: int, k: int, max_co
     fs.ivf.parallel_mode = 0   # one thread per query (see above: splitting one query's lists over threads stalled on a loaded CPU)
     kq = k + _TIES; Df = np.empty((b, kq), np.float32); R = np.empty((b, kq), np.int64)
     if fs.dirty: self._sync_codes()   # (a no-op unless a list changed outside add / delete)
-    if fs.pq is not None: _rerank(fs, x, A, Dq, kq, max(rerank * k, kq), Df, R, p, self._hw, self._list)
+    if fs.pq is not None: _rerank(fs, x, A, Dq, kq, kc=max(kq, min(rerank * k, len(self))), Df=Df, R=R, p=p, hw=self._hw, list_of=self._list)
     else: fs.ivf.search_preassigned_c(b, sp(x), kq, sp(A), sp(Dq), sp(Df), sp(R), False, prm)
     if not (Df[:, 1:k + 1] == Df[:, :k]).any():   # no equal scores up to the k-th place (fewer than k results: equal fill): faiss's order
         D[:] = Df[:, :k]; I[:] = self._ext[R[:, :k]]; return D, I
@@ -942,21 +961,22 @@ def _scan_faiss(self: DNII, Q: torch.Tensor, part: _Part, p: int, k: int, max_co
 
 _TIES = 8  # extra results fetched so that equal scores at the k-th place are ordered by id, not by faiss's scan order
 
-def _rerank(fs: _FaissStore, x: np.ndarray, A: np.ndarray, Dq: np.ndarray, kq: int, kc: int, Df: np.ndarray, R: np.ndarray, p: int, hw: int,
+def _rerank(fs: _FaissStore, x: np.ndarray, A: np.ndarray, Dq: np.ndarray, kq: int, *, kc: int, Df: np.ndarray, R: np.ndarray, p: int, hw: int,
             list_of: np.ndarray):
     """`codes='pq4fs'` hop 2: the probed lists' fast-scan codes give each query `kc` candidate rows (approximate scores, 4-bit
     look-up tables: André et al. 2015/2017 over PQ, Jégou et al. 2011), then the float32 rows of the lists holding a candidate
     (`list_of`: list of each row) are scanned with only the candidates let through (a bitmap of row numbers as faiss's
-    `IDSelectorBitmap`, set and cleared per query): exact scores, top `kq` into `Df`, `R`. The candidates' vectors are not gathered
+    `IDSelectorBitmap`, one per thread, set and cleared per query): exact scores, top `kq` into `Df`, `R`. The candidates' vectors are not gathered
     (they lie in up to nprobe faiss lists): the selected scan skips every other row by one bit test (session 21, 100K MiniLM,
-    nprobe 32, 50 candidates: ~0.04-0.08 ms of a ~0.29 ms query)."""
+    nprobe 32: cheaper than gathering the rows, by hand-timed probes with no committed output)."""
     f = fs.faiss; sp = f.swig_ptr; b = len(x); prm = _PRM.get(p) or _PRM.setdefault(p, f.SearchParametersIVF(nprobe=p))
     Dc = np.empty((b, kc), np.float32); C = np.empty((b, kc), np.int64)
     fs.pq.search_preassigned_c(b, sp(x), kc, sp(A), sp(Dq), sp(Dc), sp(C), False, prm)
     nb = (hw + 7) // 8 + 1
-    if fs.sel is None or len(fs.sel[0]) < nb:
-        bm = np.zeros(2 * nb, np.uint8); sel = f.IDSelectorBitmap(len(bm), sp(bm)); fs.sel = (bm, sel, {})
-    bm, sel, prms = fs.sel; prs = prms.get(p) or prms.setdefault(p, f.SearchParametersIVF(nprobe=p, sel=sel))
+    t = fs.sel                                                               # this thread's bitmap: concurrent searches never share one
+    if getattr(t, 'bm', None) is None or len(t.bm) < nb:
+        t.bm = np.zeros(2 * nb, np.uint8); t.sel = f.IDSelectorBitmap(len(t.bm), sp(t.bm)); t.prms = {}
+    bm = t.bm; prs = t.prms.get(p) or t.prms.setdefault(p, f.SearchParametersIVF(nprobe=p, sel=t.sel))
     for i in range(b):
         c = C[i][C[i] >= 0]
         if not len(c): Df[i] = -np.inf; R[i] = -1; continue
@@ -1023,6 +1043,7 @@ def save(self: DNII, path, meta: dict | None = None) -> Path:
              pos=torch.from_numpy(self._pos[rows].copy()), time=torch.from_numpy(self._time[rows].copy()),
              centroids=(torch.cat(cent_l) if cent_l else torch.empty(0, self.d)).contiguous(),
              centroid_ns=torch.tensor(cent_ns, dtype=torch.int64), list_len=torch.tensor(lens, dtype=torch.int64))
+    if self._fs is not None and (cb := self._fs.codebook()) is not None: t['pq_centroids'] = torch.from_numpy(cb)   # codes='pq4fs', trained
     blob = st_save(t); name = f'state-{gen:08d}.safetensors'
     _fsync_write(path / (name + '.tmp'), blob); os.replace(path / (name + '.tmp'), path / name); _fsync_dir(path)
     man = dict(format=_FORMAT, version=1, gen=gen, file=name, sha256=hashlib.sha256(blob).hexdigest(), n=len(rows),
@@ -1037,8 +1058,11 @@ def _check_loaded(self: DNII, t: dict, man: dict, where='DNII state'):
     "Name, dtype and shape checks on a loaded state (`where`: the file, for the message), so a doctored file fails clearly instead of later."
     want = dict(vectors=self.dtype, ids=torch.int64, block=torch.int64, pos=torch.int64, time=torch.float64, centroids=torch.float32,
                 centroid_ns=torch.int64, list_len=torch.int64)
-    if set(t) != set(want): raise ICMOSError(f'corrupt {where}: tensors {sorted(t)}, expected {sorted(want)}')
+    opt = {'pq_centroids'} if self.cfg.codes == 'pq4fs' else set()              # the codebook, once trained
+    if not set(want) <= set(t) <= set(want) | opt: raise ICMOSError(f'corrupt {where}: tensors {sorted(t)}, expected {sorted(want)}')
     bad = [f'{k} is {t[k].dtype}, not {v}' for k, v in want.items() if t[k].dtype != v]
+    if 'pq_centroids' in t and (t['pq_centroids'].dtype != torch.float32 or t['pq_centroids'].shape != (16 * self.d,)):
+        bad.append(f"pq_centroids is {t['pq_centroids'].dtype} {tuple(t['pq_centroids'].shape)}, not float32 ({16 * self.d},)")
     if bad: raise ICMOSError(f'corrupt {where}: {"; ".join(bad)}')
     n, m = man['n'], len(t['list_len'])
     ok = (t['vectors'].shape == (n, self.d) and all(t[x].shape == (n,) for x in ('ids', 'block', 'pos', 'time'))
@@ -1054,10 +1078,14 @@ def _load_dnii(path, device: str | None = None) -> DNII:
     try:
         man = json.loads(man_p.read_text())
         if man.get('format') != _FORMAT: raise ValueError('not a DNII manifest')
-        cfg = dict(man['config']); cfg['device'] = device or cfg['device']; cfg = DNIIConfig(**cfg)
+        cfg = dict(man['config']); cfg['device'] = device or cfg['device']
+        if bad := sorted(set(cfg) - set(DNIIConfig.__dataclass_fields__)): raise ValueError(f'unknown config fields {bad}')
         blob = (path / man['file']).read_bytes()
     except ICMOSError: raise
     except Exception as e: raise ICMOSError(f'corrupt DNII manifest {man_p} or a missing state file: {type(e).__name__}: {e}') from None
+    try: cfg = DNIIConfig(**cfg)   # outside the corrupt-file wrapper: a valid index asked for a device its settings do not allow
+    except ValueError as e: raise ICMOSError(f'cannot load the DNII index at {path} with device={cfg["device"]!r}: {e}') from None
+    except TypeError as e: raise ICMOSError(f'corrupt DNII manifest {man_p}: {e}') from None
     if hashlib.sha256(blob).hexdigest() != man['sha256']: raise ICMOSError(f'corrupt DNII state {path / man["file"]}: checksum mismatch')
     try: t = st_load(blob)
     except Exception as e: raise ICMOSError(f'corrupt DNII state {path / man["file"]}: {e}') from None
@@ -1075,7 +1103,8 @@ def _load_dnii(path, device: str | None = None) -> DNII:
         lid = ix._new_list(code); part.lids.append(lid); part.cent = torch.cat([part.cent, C[j:j + 1]])
         ix._lists[lid].append(V[s:s + ln].to(ix.dtype), R[s:s + ln]); ix._list[rows[s:s + ln]] = lid; ix._ns[rows[s:s + ln]] = code; s += ln
     ix.stats = dict(man.get('stats', ix.stats)); ix.saved_meta = dict(man.get('meta') or {})
-    ix._sync_codes()   # codes='pq4fs': the codebook is not saved; trained anew on the loaded rows
+    if 'pq_centroids' in t: ix._fs.load_codebook(t['pq_centroids'].numpy())   # codes='pq4fs': the saved codebook, so the same codes
+    ix._sync_codes()   # (a saved index never trained, or saved before session 21's fix: trained here once pq_train rows are in)
     return ix
 
 DNII.load = staticmethod(_load_dnii)
@@ -1261,7 +1290,7 @@ class _Bench:
                            inserts_per_s=ins, bytes_per_vec=len(faiss.serialize_index(iv)) / N, device=self.cpu)
             elif kind == 'dnii':
                 for dev, codes in ((v, c) for v in a.devices for c in a.codes if c == 'flat' or v == 'cpu'):
-                    ix = DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire, split_batch=bool(a.split_batch), codes=codes); t = time.perf_counter()
+                    ix = DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire, split_batch=bool(a.split_batch), codes=codes, pq_train=a.pq_train); t = time.perf_counter()
                     for s in range(0, N, a.batch): ix.add(ids[s:s + a.batch], X[s:s + a.batch])
                     if dev.startswith('cuda'): torch.cuda.synchronize()
                     ins = N / (time.perf_counter() - t); name, sets, prm, srch = _dnii_sweep(a, ix, codes)
@@ -1310,7 +1339,7 @@ class _Bench:
                            inserts_per_s=ins, deletes_per_s=dels, bytes_per_vec=len(faiss.serialize_index(iv)) / len(alive), device=self.cpu, dead=dead)
             elif kind == 'dnii':
                 for dev, codes in ((v, c) for v in a.devices for c in a.codes if c == 'flat' or v == 'cpu'):
-                    ix = DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire, split_batch=bool(a.split_batch), codes=codes); frames = []
+                    ix = DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire, split_batch=bool(a.split_batch), codes=codes, pq_train=a.pq_train); frames = []
                     def qf(q, s):
                         ix.search(q, 10)
                         if cluster_view and dev == a.devices[0]: frames.append(ix.snapshot())
@@ -1357,6 +1386,7 @@ def bench_args(p):
     p.add_argument('--split-batch', type=int, choices=(0, 1), default=1, help="DNII's splits: 1 all lists past the bound at once (one LIRE pass), 0 one at a time (default 1)")
     p.add_argument('--codes', default='flat', help="DNII list codes, comma-separated: flat and/or pq4fs (4-bit PQ fast-scan + exact re-rank; CPU only, skipped for a CUDA device)")
     p.add_argument('--rerank', default='10', help='codes=pq4fs: candidates re-ranked per result, sweep (with --nprobe)')
+    p.add_argument('--pq-train', type=int, default=DNIIConfig.pq_train, help='codes=pq4fs: live entries before the codebook is trained (DNIIConfig.pq_train)')
     p.add_argument('--batch', type=int, default=100000, help='DNII insert batch in the static workload'); p.add_argument('--steps', type=int, default=10)
     p.add_argument('--budget-s', type=float, default=1e9, help='skip what is left once this many seconds are spent')
     p.add_argument('--out', default='reports/results/dnii.csv'); p.add_argument('--clusters-out', default='reports/results/dnii_clusters.csv')
@@ -1369,12 +1399,16 @@ def bench_main(args) -> int:
     "DNII vs faiss HNSW / IVF / flat: recall, latency, insert/delete rates, memory -> reports/results/dnii.csv."
     a = args
     for f in ('n', 'd', 'ef', 'efc', 'ivf_nprobe', 'nprobe', 'rerank'): setattr(a, f, _ints(getattr(a, f)))
-    a.codes = a.codes.split(',')
+    a.codes = a.codes.split(','); a.pq_train = getattr(a, 'pq_train', DNIIConfig.pq_train)
     if bad := set(a.codes) - {'flat', 'pq4fs'}: raise ICMOSError(f"unknown codes {sorted(bad)[0]!r} (flat or pq4fs)")
     a.search_threads = _ints(a.search_threads) if getattr(a, 'search_threads', '') else []
     a.indexes = a.indexes.split(','); a.devices = a.devices.split(','); a.workloads = a.workloads.split(',')
     if bad := set(a.indexes) - {'flat', 'hnsw', 'ivf', 'dnii'}: raise ICMOSError(f'unknown index {sorted(bad)[0]!r}')
     if bad := set(a.workloads) - {'static', 'streaming'}: raise ICMOSError(f'unknown workload {sorted(bad)[0]!r}')
+    if 'pq4fs' in a.codes:   # a CUDA device runs codes='flat' only: said here, not skipped silently
+        if 'dnii' in a.indexes and 'cpu' not in a.devices: raise ICMOSError("--codes pq4fs runs on the CPU only (faiss's fast-scan lists): add cpu to --devices")
+        try: DNIIConfig(d=2, codes='pq4fs', pq_train=a.pq_train)
+        except ValueError as e: raise ICMOSError(f'--pq-train: {e}') from None
     for dev in a.devices: DNIIConfig(d=1, device=dev)
     try: import faiss
     except ImportError: raise ICMOSError('the dnii bench needs faiss (pip install faiss-cpu)') from None

@@ -65,12 +65,12 @@ pq_op = st.one_of(
     st.tuples(st.just('query'), st.integers(1, 12), st.sampled_from(['a', 'b', 'zz'])))
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(ops=st.lists(pq_op, min_size=1, max_size=20), seed=st.integers(0, 2**16), list_size=st.sampled_from([4, 8, 32]))
-def test_pq4fs_matches_brute_force(ops, seed, list_size):
-    "codes='pq4fs' on random insert/delete/update/query sequences (namespaces, splits, merges; the codebook trained part way at 256 rows): a re-rank as deep as the index is exact, deleted ids never come back, and the codes of every list hold exactly its live rows."
+@given(first=st.integers(256, 400), ops=st.lists(pq_op, min_size=1, max_size=20), seed=st.integers(0, 2**16), list_size=st.sampled_from([4, 8, 32]))
+def test_pq4fs_matches_brute_force(first, ops, seed, list_size):
+    "codes='pq4fs' on random insert/delete/update/query sequences (namespaces, splits, merges), the codebook trained by the first add (>= pq_train rows) so every example runs the code path: a re-rank as deep as the index is exact, deleted ids never come back, and the codes of every list hold exactly its live rows."
     rng = np.random.default_rng(seed); ref = Ref(); nxt = 0
     ix = DNII(d=D, list_size=list_size, reassign_neighbors=3, seed=seed, codes='pq4fs', pq_train=256)
-    for kind, x, ns in ops:
+    for kind, x, ns in [('add', first, 'a')] + ops + [('query', 4, 'a')]:   # a closing query: every example searches the codes
         if kind == 'add':
             X = rng.standard_normal((x, D)).astype(np.float32); ids = list(range(nxt, nxt + x)); nxt += x
             ix.add(ids, X, namespace=ns); ref.add(ids, X, ns)
@@ -82,14 +82,21 @@ def test_pq4fs_matches_brute_force(ops, seed, list_size):
                 for i, v in zip(pick, X): ref.v[i] = (ref.v[i][0], v)
         elif kind == 'query':
             Q = rng.standard_normal((x, D)).astype(np.float32); k = int(rng.integers(1, 8))
-            s, i = ix.search(Q, k, namespace=ns, nprobe=10**6, rerank=1000); rs, ri = ref.search(Q, k, ns)
+            assert ix._fs.pq is not None or len(ix) == 0                      # the codes path (trained by the first add)
+            s, i = ix.search(Q, k, namespace=ns, nprobe=10**6, rerank=-(-max(len(ix), 1) // k)); rs, ri = ref.search(Q, k, ns)   # full depth: every entry a candidate
             np.testing.assert_allclose(s, rs, atol=1e-4)
             assert set(i[i >= 0].tolist()) <= {j for j, (n, _) in ref.v.items() if n == ns}
-    fs = ix._fs
-    for lid, L in enumerate(ix._lists):
-        c = np.sort(fs.list_ids(lid))
-        if fs.pq is None or L is None: assert len(c) == 0; continue
-        r = L.rnp(); assert np.array_equal(c, np.sort(r[ix._alive[r]]))
+    fs = ix._fs; f = fs.faiss; il = fs.pq.invlists
+    for lid, L in enumerate(ix._lists):                                        # slot by slot, what search scans: each list's packed codes
+        n = il.list_size(lid); ids = f.rev_swig_ptr(il.get_ids(lid), n).copy() if n else np.empty(0, np.int64)
+        if L is None: assert n == 0; continue
+        r = L.rnp(); assert np.array_equal(np.sort(ids), np.sort(r[ix._alive[r]]))   # hold exactly its live rows
+        if not n: continue
+        pk = f.downcast_InvertedLists(il).packer; blk = f.rev_swig_ptr(il.get_codes(lid), -(-n // pk.nvec) * pk.block_size).copy()
+        got = np.zeros((n, fs.pq.code_size), np.uint8)
+        for j in range(n): pk.unpack_1_c(f.swig_ptr(blk), j, f.swig_ptr(got[j]))
+        slot = {int(x): i for i, x in enumerate(r)}
+        assert np.array_equal(got, fs.pq.pq.compute_codes(np.ascontiguousarray(L.vnp()[[slot[int(x)] for x in ids]])))   # each its own row's code
 
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 2**16))
@@ -385,3 +392,36 @@ def test_bench_search_threads_rows_and_restore(tmp_path):
     assert (df.groupby('index').inserts_per_s.nunique() == 1).all()  # each index built once
     d = df[df['index'] == 'dnii'].groupby('params').recall_at_10.nunique()
     assert (d == 1).all()  # the same index searched twice: the same answers
+
+def _clustered(n, d, nq, seed=0):
+    rng = np.random.default_rng(seed); C = rng.standard_normal((30, d)).astype(np.float32) * 2
+    X = (C[rng.integers(0, 30, n)] + rng.standard_normal((n, d))).astype(np.float32)
+    return X, (C[rng.integers(0, 30, nq)] + rng.standard_normal((nq, d))).astype(np.float32)
+
+@pytest.mark.parametrize('codes', ['flat', 'pq4fs'])
+def test_concurrent_searches_equal_single_threaded(codes):
+    "Searches from several threads at once (faiss releases the GIL) give exactly the single-threaded results (session 21 review: a shared re-rank bitmap)."
+    import threading
+    X, Q = _clustered(6000, 32, 200); ix = DNII(d=32, list_size=64, codes=codes); ix.add(np.arange(len(X)), X)
+    ref = [ix.search(q, 10, nprobe=8, rerank=5) for q in Q]; bad = []
+    def work(j):
+        for _ in range(3):
+            for i in range(j, len(Q), 4):
+                Dq, Iq = ix.search(Q[i], 10, nprobe=8, rerank=5)
+                if not (np.array_equal(Iq, ref[i][1]) and np.array_equal(Dq, ref[i][0])): bad.append(i)
+    ts = [threading.Thread(target=work, args=(j,)) for j in range(4)]; [t.start() for t in ts]; [t.join() for t in ts]
+    assert not bad, f'{len(bad)} of {3 * len(Q)} concurrent searches differed from the single-threaded ones'
+
+def test_pq4fs_save_load_same_results(tmp_path):
+    "codes='pq4fs': the codebook is saved with the index, so a streamed index (trained on its first rows) searches identically after save -> load at the default rerank."
+    X, Q = _clustered(5000, 32, 200)
+    ix = DNII(d=32, list_size=64, codes='pq4fs')
+    for s in range(0, 5000, 500): ix.add(np.arange(s, s + 500), X[s:s + 500])    # trained at 1,024 rows: a retrain on all 5,000 would differ
+    ix.delete(np.arange(0, 5000, 7))
+    D0, I0 = ix.search(Q, 10, nprobe=8); back = DNII.load(ix.save(tmp_path))
+    D1, I1 = back.search(Q, 10, nprobe=8)
+    np.testing.assert_array_equal(I0, I1); np.testing.assert_array_equal(D0, D1)
+    small = DNII(d=32, list_size=64, codes='pq4fs'); small.add(np.arange(1200), X[:1200]); small.delete(np.arange(600))   # trained, then shrunk below pq_train
+    D0, I0 = small.search(Q, 10, nprobe=4, rerank=2); back = DNII.load(small.save(tmp_path / 's'))
+    assert back._fs.pq is not None; D1, I1 = back.search(Q, 10, nprobe=4, rerank=2)
+    np.testing.assert_array_equal(I0, I1); np.testing.assert_array_equal(D0, D1)
