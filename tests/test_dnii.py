@@ -26,6 +26,24 @@ op = st.one_of(
     st.tuples(st.just('update'), st.floats(0.05, 0.5), st.just('')),
     st.tuples(st.just('query'), st.integers(1, 12), st.sampled_from(['a', 'b', 'zz'])))
 
+def _apply(ix, ref, rng, kind, x, ns, nxt, search_kw) -> int:
+    "One generated operation on the index and the brute-force reference (a query checks the scores: exact with every list probed); returns the next id."
+    if kind == 'add':
+        X = rng.standard_normal((x, D)).astype(np.float32); ids = list(range(nxt, nxt + x))
+        ix.add(ids, X, namespace=ns); ref.add(ids, X, ns); return nxt + x
+    if kind in ('delete', 'update') and ref.v:
+        have = np.array(sorted(ref.v)); pick = rng.choice(have, size=max(1, int(x * len(have))), replace=False).tolist()
+        if kind == 'delete': ix.delete(pick); ref.delete(pick)
+        else:
+            X = rng.standard_normal((len(pick), D)).astype(np.float32); ix.update(pick, X)
+            for i, v in zip(pick, X): ref.v[i] = (ref.v[i][0], v)
+    elif kind == 'query':
+        Q = rng.standard_normal((x, D)).astype(np.float32); k = int(rng.integers(1, 8))
+        s, i = ix.search(Q, k, namespace=ns, nprobe=10**6, **search_kw(k)); rs, ri = ref.search(Q, k, ns)
+        np.testing.assert_allclose(s, rs, atol=1e-4)                           # exact scores (ids may differ only on ties)
+        assert set(i[i >= 0].tolist()) <= {j for j, (n, _) in ref.v.items() if n == ns}
+    return nxt
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ops=st.lists(op, min_size=1, max_size=25), seed=st.integers(0, 2**16), list_size=st.sampled_from([4, 8, 32]),
        lire=st.sampled_from(['full', 'new']), split_batch=st.booleans())
@@ -34,20 +52,7 @@ def test_matches_brute_force(ops, seed, list_size, lire, split_batch):
     rng = np.random.default_rng(seed); ref = Ref(); nxt = 0
     ix = DNII(d=D, list_size=list_size, reassign_neighbors=3, seed=seed, lire=lire, split_batch=split_batch)
     for kind, x, ns in ops:
-        if kind == 'add':
-            X = rng.standard_normal((x, D)).astype(np.float32); ids = list(range(nxt, nxt + x)); nxt += x
-            ix.add(ids, X, namespace=ns); ref.add(ids, X, ns)
-        elif kind in ('delete', 'update') and ref.v:
-            have = np.array(sorted(ref.v)); pick = rng.choice(have, size=max(1, int(x * len(have))), replace=False).tolist()
-            if kind == 'delete': ix.delete(pick); ref.delete(pick)
-            else:
-                X = rng.standard_normal((len(pick), D)).astype(np.float32); ix.update(pick, X)
-                for i, v in zip(pick, X): ref.v[i] = (ref.v[i][0], v)
-        elif kind == 'query':
-            Q = rng.standard_normal((x, D)).astype(np.float32); k = int(rng.integers(1, 8))
-            s, i = ix.search(Q, k, namespace=ns, nprobe=10**6); rs, ri = ref.search(Q, k, ns)
-            np.testing.assert_allclose(s, rs, atol=1e-4)                       # exact scores (ids may differ only on ties)
-            assert set(i[i >= 0].tolist()) <= {j for j, (n, _) in ref.v.items() if n == ns}
+        nxt = _apply(ix, ref, rng, kind, x, ns, nxt, lambda k: {})
         assert len(ix) == len(ref.v)
     total = sum(ix._lists[l].live for p in ix._parts.values() for l in p.lids)
     assert total == len(ref.v)                                                 # every live entry in exactly one list
@@ -70,22 +75,11 @@ def test_pq4fs_matches_brute_force(first, ops, seed, list_size):
     "codes='pq4fs' on random insert/delete/update/query sequences (namespaces, splits, merges), the codebook trained by the first add (>= pq_train rows) so every example runs the code path: a re-rank as deep as the index is exact, deleted ids never come back, and the codes of every list hold exactly its live rows."
     rng = np.random.default_rng(seed); ref = Ref(); nxt = 0
     ix = DNII(d=D, list_size=list_size, reassign_neighbors=3, seed=seed, codes='pq4fs', pq_train=256)
+    def deep(k):  # the codes path (trained by the first add), re-ranked at full depth: every entry a candidate
+        assert ix._fs.pq is not None or len(ix) == 0
+        return {'rerank': -(-max(len(ix), 1) // k)}
     for kind, x, ns in [('add', first, 'a')] + ops + [('query', 4, 'a')]:   # a closing query: every example searches the codes
-        if kind == 'add':
-            X = rng.standard_normal((x, D)).astype(np.float32); ids = list(range(nxt, nxt + x)); nxt += x
-            ix.add(ids, X, namespace=ns); ref.add(ids, X, ns)
-        elif kind in ('delete', 'update') and ref.v:
-            have = np.array(sorted(ref.v)); pick = rng.choice(have, size=max(1, int(x * len(have))), replace=False).tolist()
-            if kind == 'delete': ix.delete(pick); ref.delete(pick)
-            else:
-                X = rng.standard_normal((len(pick), D)).astype(np.float32); ix.update(pick, X)
-                for i, v in zip(pick, X): ref.v[i] = (ref.v[i][0], v)
-        elif kind == 'query':
-            Q = rng.standard_normal((x, D)).astype(np.float32); k = int(rng.integers(1, 8))
-            assert ix._fs.pq is not None or len(ix) == 0                      # the codes path (trained by the first add)
-            s, i = ix.search(Q, k, namespace=ns, nprobe=10**6, rerank=-(-max(len(ix), 1) // k)); rs, ri = ref.search(Q, k, ns)   # full depth: every entry a candidate
-            np.testing.assert_allclose(s, rs, atol=1e-4)
-            assert set(i[i >= 0].tolist()) <= {j for j, (n, _) in ref.v.items() if n == ns}
+        nxt = _apply(ix, ref, rng, kind, x, ns, nxt, deep)
     fs = ix._fs; f = fs.faiss; il = fs.pq.invlists
     for lid, L in enumerate(ix._lists):                                        # slot by slot, what search scans: each list's packed codes
         n = il.list_size(lid); ids = f.rev_swig_ptr(il.get_ids(lid), n).copy() if n else np.empty(0, np.int64)
