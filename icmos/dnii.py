@@ -1225,6 +1225,14 @@ def _dev_name(dev: str) -> str:
     if dev.startswith('cuda'): return 'cuda-' + torch.cuda.get_device_name(torch.device(dev)).replace('NVIDIA ', '').split()[0]
     return f'cpu-{torch.get_num_threads()}t'
 
+def _dnii_make(a, d: int, dev: str, codes: str) -> DNII:
+    "The DNII a bench row measures, from the bench's flags."
+    return DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire, split_batch=bool(a.split_batch), codes=codes, pq_train=a.pq_train)
+
+def _dnii_opts(a) -> str:
+    "The params text's tail for non-default build flags."
+    return (f';lire={a.lire}' if a.lire != 'full' else '') + ('' if a.split_batch else ';split_batch=0')
+
 def _dnii_sweep(a, ix: DNII, codes: str):
     "A DNII row's index name, settings, params text and search: nprobe sweep (`codes='flat'`), nprobe x rerank (`'pq4fs'`, name `<label>-pq4fs`)."
     if codes == 'flat': return a.label, a.nprobe, (lambda s: f'nprobe={s}'), (lambda q, s: ix.search(q, 10, nprobe=s))
@@ -1290,11 +1298,11 @@ class _Bench:
                            inserts_per_s=ins, bytes_per_vec=len(faiss.serialize_index(iv)) / N, device=self.cpu)
             elif kind == 'dnii':
                 for dev, codes in ((v, c) for v in a.devices for c in a.codes if c == 'flat' or v == 'cpu'):
-                    ix = DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire, split_batch=bool(a.split_batch), codes=codes, pq_train=a.pq_train); t = time.perf_counter()
+                    ix = _dnii_make(a, d, dev, codes); t = time.perf_counter()
                     for s in range(0, N, a.batch): ix.add(ids[s:s + a.batch], X[s:s + a.batch])
                     if dev.startswith('cuda'): torch.cuda.synchronize()
                     ins = N / (time.perf_counter() - t); name, sets, prm, srch = _dnii_sweep(a, ix, codes)
-                    self.sweep(name, lambda s: f'list_size={a.list_size};{prm(s)};nlist={ix.nlist()}' + (f';lire={a.lire}' if a.lire != 'full' else '') + ('' if a.split_batch else ';split_batch=0'), srch,
+                    self.sweep(name, lambda s: f'list_size={a.list_size};{prm(s)};nlist={ix.nlist()}' + _dnii_opts(a), srch,
                                sets, Q, gt, common, inserts_per_s=ins, bytes_per_vec=ix.nbytes() / N, device=_dev_name(dev))
                     del ix
 
@@ -1339,7 +1347,7 @@ class _Bench:
                            inserts_per_s=ins, deletes_per_s=dels, bytes_per_vec=len(faiss.serialize_index(iv)) / len(alive), device=self.cpu, dead=dead)
             elif kind == 'dnii':
                 for dev, codes in ((v, c) for v in a.devices for c in a.codes if c == 'flat' or v == 'cpu'):
-                    ix = DNII(d=d, device=dev, list_size=a.list_size, lire=a.lire, split_batch=bool(a.split_batch), codes=codes, pq_train=a.pq_train); frames = []
+                    ix = _dnii_make(a, d, dev, codes); frames = []
                     def qf(q, s):
                         ix.search(q, 10)
                         if cluster_view and dev == a.devices[0]: frames.append(ix.snapshot())
@@ -1347,7 +1355,7 @@ class _Bench:
                         ix.delete(dl)
                         if dev.startswith('cuda'): torch.cuda.synchronize()
                     ins, dels = run('dnii', lambda i: ix.add(i, X[i], time=i.astype(float)), dd, qf); name, sets, prm, srch = _dnii_sweep(a, ix, codes)
-                    self.sweep(name, lambda s: f'list_size={a.list_size};{prm(s)};nlist={ix.nlist()};splits={ix.stats["splits"]};merges={ix.stats["merges"]}' + (f';lire={a.lire}' if a.lire != 'full' else '') + ('' if a.split_batch else ';split_batch=0'),
+                    self.sweep(name, lambda s: f'list_size={a.list_size};{prm(s)};nlist={ix.nlist()};splits={ix.stats["splits"]};merges={ix.stats["merges"]}' + _dnii_opts(a),
                                srch, sets, Q, gt, common, inserts_per_s=ins, deletes_per_s=dels,
                                bytes_per_vec=ix.nbytes() / len(ix), device=_dev_name(dev), dead=dead)
                     if frames and codes == a.codes[0]: self.frames = frames; self.write_frames(ds, N, d)

@@ -52,6 +52,11 @@ def model_fingerprint(model) -> dict:
     return {'model_type': c.model_type, 'hidden_size': c.hidden_size, 'n_layers': c.num_hidden_layers, 'vocab_size': c.vocab_size}
 
 # %% ../nbs/api/41_mag.ipynb #6e1154a7
+def _check_theta_max(v):
+    "The cap of the memories' inner learning rate (`MAGConfig.theta_max`, `TrainConfig.theta_max`): a number in (0, 1]."
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= 1:
+        raise ICMOSError(f'theta_max: the cap of the inner learning rate must be a number in (0, 1] (got {v!r})')
+
 @dataclass
 class MAGConfig:
     "A MAG adapter's shape and runtime settings (saved with the checkpoint); validated on creation."
@@ -82,8 +87,7 @@ class MAGConfig:
             if not isinstance(v, int) or isinstance(v, bool) or v < lo: raise ICMOSError(f'{name}: must be an integer >= {lo} (got {v!r})')
         for name in ('batched_write', 'compile_write'):
             if not isinstance(getattr(self, name), bool): raise ICMOSError(f'{name}: must be True or False (got {getattr(self, name)!r})')
-        if isinstance(self.theta_max, bool) or not isinstance(self.theta_max, (int, float)) or not 0 < self.theta_max <= 1:
-            raise ICMOSError(f'theta_max: the cap of the inner learning rate must be a number in (0, 1] (got {self.theta_max!r})')
+        _check_theta_max(self.theta_max)
         if self.chunk_size > self.window:
             raise ICMOSError(f'chunk_size: a memory chunk of {self.chunk_size} tokens is larger than the attention window of '
                              f'{self.window}: tokens would leave the window before the memory has them; use chunk_size <= window')
@@ -481,8 +485,7 @@ class TrainConfig:
             if not isinstance(v, int) or isinstance(v, bool) or v < 1: raise ICMOSError(f'{k}: must be an integer >= 1 (got {v!r})')
         for k in ('batched_write', 'compile_write', 'write', 'split_clip'):
             if not isinstance(getattr(self, k), bool): raise ICMOSError(f'{k}: must be True or False (got {getattr(self, k)!r})')
-        if self.theta_max is not None and (isinstance(self.theta_max, bool) or not isinstance(self.theta_max, (int, float)) or not 0 < self.theta_max <= 1):
-            raise ICMOSError(f'theta_max: the cap of the inner learning rate must be a number in (0, 1] (got {self.theta_max!r})')
+        if self.theta_max is not None: _check_theta_max(self.theta_max)
         if not isinstance(self.workers, int) or self.workers < 0: raise ICMOSError(f'workers: must be an integer >= 0 (got {self.workers!r})')
 
 def _log_row(path, row, columns):
@@ -694,8 +697,9 @@ def _check_resume(tc: TrainConfig):
     "Refuse to resume a writing run's checkpoint with `write=False`, or a no-write control's with writes: one adapter, one kind of run."
     if not tc.resume or not (Path(tc.resume) / CONFIG).is_file(): return  # not a checkpoint: `load_mag` says so
     try:
-        wrote = mag_meta(tc.resume).get('write', True)  # checkpoints older than the flag were all written
-        theta = json.loads((Path(tc.resume) / CONFIG).read_text())['config'].get('theta_max', 0.1)  # older checkpoints: the old cap
+        saved = json.loads((Path(tc.resume) / CONFIG).read_text())
+        wrote = saved.get('meta', {}).get('write', True)     # checkpoints older than the flag were all written
+        theta = saved['config'].get('theta_max', 0.1)       # older checkpoints: the old cap
     except Exception: return  # a corrupt config: `load_mag` says so
     if tc.theta_max is not None and tc.theta_max != theta:
         raise ICMOSError(f'--theta-max {tc.theta_max:g}: {tc.resume} was trained with theta_max {theta:g}, which a resumed adapter keeps; '
