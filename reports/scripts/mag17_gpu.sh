@@ -25,13 +25,17 @@
 # give it the SEED of the writing run it controls. STEPS caps the optimizer steps per phase (default: the time limit decides).
 # Since session 21, SPLIT_CLIP=1 passes --split-clip and THETA_MAX=<cap> --theta-max (a fresh adapter's inner learning-rate cap).
 # Since session 20, GRAPH=1 / GRAPH=0 passes --graph / --no-graph to `icmos train mag` (default: its own, a CUDA-graph step on CUDA).
+# Since session 22, `bench ADAPTER` benches an existing adapter folder (its mag_config.json + adapter.safetensors) without
+# training: steps 2-3 above in the foreground, within TOTAL s (default there 480), rows to $R/mag_gpu.csv ($R made if missing,
+# never deleted; the code imported from the working tree, not a snapshot). DIAG=0 leaves out step C (default 1: run it).
+#   GPU=0 R=$OUT TOTAL=480 bash reports/scripts/mag17_gpu.sh bench .gpu/ad      (session20_gpu.sh bench calls it so)
 set -u
 CMD=${1:-}
 if [ "${MAG_GPU_TEST:-0}" = 1 ]; then
   R=${R:-/tmp/mag17-test}; TOTAL=${TOTAL:-420}; TRAIN_S=${TRAIN_S:-90}; LEN=${LEN:-512}; BATCH=${BATCH:-2}; N=${N:-4}; BENCH_B=${BENCH_B:-4}
   W=256; LA=${LA:-1K}; LB=${LB:-512}; LC=${LC:-2K}; PPL_N=2; DEVF=(--device cpu --dtype float32); MODEL=(); SAVE=2; WORKERS=0; TH=1; LOAD=10
 else
-  R=${R:-/root/mag17}; TOTAL=${TOTAL:-1110}; TRAIN_S=${TRAIN_S:-640}; LEN=${LEN:-4096}; BATCH=${BATCH:-16}; N=${N:-64}; BENCH_B=${BENCH_B:-64}
+  R=${R:-/root/mag17}; [ "$CMD" = bench ] && TOTAL=${TOTAL:-480}; TOTAL=${TOTAL:-1110}; TRAIN_S=${TRAIN_S:-640}; LEN=${LEN:-4096}; BATCH=${BATCH:-16}; N=${N:-64}; BENCH_B=${BENCH_B:-64}
   W=512; LA=${LA:-16K}; LB=${LB:-4K}; LC=${LC:-32K}; PPL_N=10; DEVF=(--device cuda --dtype bfloat16); SAVE=${SAVE:-5}; WORKERS=2; TH=4; LOAD=30
   MODEL=(--model "${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}")
   export CUDA_VISIBLE_DEVICES=${GPU:-2} ICMOS_CACHE=${ICMOS_CACHE:-/root/icmos-cache}
@@ -43,10 +47,35 @@ case "${SPLIT_CLIP:-0}" in 1) SPLITF=--split-clip;; 0) SPLITF=;;
   *) echo "mag17_gpu.sh: SPLIT_CLIP: give 1 (--split-clip) or 0 (the default) (got $SPLIT_CLIP)" >&2; exit 2;; esac
 case "$WRITE" in 1) NOWRITE=; MAGV=mag;; 0) NOWRITE=--no-write; MAGV=mag_nowrite;;
   *) echo "mag17_gpu.sh: WRITE: give 1 (write the memory, the default) or 0 (the no-write control) (got $WRITE)" >&2; exit 2;; esac
-CODE=${CODE:-$R.code}   # a snapshot of icmos/ taken at start: later calls may re-sync the working tree under a running job
+# a snapshot of icmos/ taken at start: later calls may re-sync the working tree under a running job (`bench` runs in the
+# foreground of its call: the working tree)
+[ "$CMD" = bench ] && CODE=${CODE:-$PWD}; CODE=${CODE:-$R.code}
 export PYTHONUNBUFFERED=1 TQDM_MININTERVAL=30 HF_HUB_OFFLINE=1 PYTHONPATH=/tmp/site:$CODE
 PY=${PY:-python3}
 ICM=("$PY" -c 'import sys; from icmos.cli import main; sys.exit(main())')
+ts() { date -u +%T; }
+left() { echo $(( TOTAL - (SECONDS - t0) )); }
+# bench MINLEFT VARIANTS TASKS LENGTHS [flags]: runs if MINLEFT s are left; no new batch after left - MARGIN s; no checkpoint
+# ($CK empty): the mag variants are dropped
+bench() {
+  local need=$1 v=$2 t=$3 L=$4; shift 4
+  [ -n "$CK" ] || v=$(echo "$v" | tr ',' '\n' | grep -v '^mag' | paste -sd, -)
+  [ -n "$v" ] || { echo "skip (no checkpoint): $t $L"; return; }
+  local l=$(left); [ "$l" -ge "$need" ] || { echo "=== $(ts) skip (${l}s left < ${need}s): $v $t $L $*"; return; }
+  echo "=== $(ts) left=${l}s: bench mag $v $t $L $*"
+  timeout -k 5 $(( l - 5 )) "${ICM[@]}" bench mag "${MODEL[@]}" "${DEVF[@]}" --threads $TH ${CK:+--checkpoint "$CK"} --variants "$v" \
+    --tasks "$t" --lengths "$L" --window $W --max-new-tokens 32 --chunk-size 64 --time-limit $(( l - MARGIN )) "$@"
+  local rc=$?; echo "=== $(ts) exit $rc"
+}
+# steps 2-3 of the pipeline for the adapter $CK, rows to $R/mag_gpu.csv (used by `run` after training and by `bench`)
+bench_all() {
+  MARGIN=$(( LOAD * 3 ))   # one batch of the longest cell may still run after the time limit
+  bench 120 $MAGV,streaming,full ${BTASKS:-niah_single,hashhop} ${LENS_A:-$LA,$LB} --n $N --batch $BENCH_B --out "$R/mag_gpu.csv"
+  bench 100 $MAGV,streaming,full ppl 512 --n $PPL_N --out "$R/mag_gpu.csv"
+  [ -n "$CK" ] && [ "${DIAG:-1}" = 1 ] && bench 100 mag niah_single $LB --diag-only --out "$R/mag_gpu.csv" \
+    --diag-out "$R/mag_diag_gpu.csv" --probe-out "$R/mag_probe_gpu.csv"
+  MARGIN=$(( LOAD * 4 )); bench $(( LOAD * 6 )) $MAGV,streaming ${BTASKS:-niah_single,hashhop} $LC --n $N --batch $BENCH_B --out "$R/mag_gpu.csv"
+}
 
 case "$CMD" in
 start)
@@ -80,8 +109,6 @@ collect)
   ;;
 run)
   t0=$SECONDS
-  ts() { date -u +%T; }
-  left() { echo $(( TOTAL - (SECONDS - t0) )); }
   echo "=== $(ts) mag17 total=${TOTAL}s train=${TRAIN_S}s phases=$PHASES length=$LEN batch=$BATCH lr=$LR write=$WRITE split_clip=${SPLIT_CLIP:-0} theta_max=${THETA_MAX:-default} window=$W n=$N bench_batch=$BENCH_B graph=${GRAPH:-default} ${DEVF[*]} ${MODEL[*]:-embedded}"
   [ "${DEVF[1]}" = cuda ] && nvidia-smi --query-gpu=index,name,memory.used,memory.total --format=csv,noheader
   cd "$R" || exit 1   # imports from the snapshot ($CODE), not from a working tree that a later call may re-sync
@@ -97,28 +124,24 @@ run)
   CK=; for p in $(echo "$PHASES" | tr ',' '\n' | tac); do [ -f "$R/ckpt/$p/mag_config.json" ] && { CK=$R/ckpt/$p; break; }; done
   [ -n "$CK" ] && echo "checkpoint: $CK $("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["meta"])' "$CK/mag_config.json")" \
     || echo "WARNING: no checkpoint; the mag variants are dropped"
-  # 2./3. bench MINLEFT VARIANTS TASKS LENGTHS [flags]: runs if MINLEFT s are left; no new batch after left - MARGIN s
-  bench() {
-    local need=$1 v=$2 t=$3 L=$4; shift 4
-    [ -n "$CK" ] || v=$(echo "$v" | tr ',' '\n' | grep -v '^mag' | paste -sd, -)
-    [ -n "$v" ] || { echo "skip (no checkpoint): $t $L"; return; }
-    local l=$(left); [ "$l" -ge "$need" ] || { echo "=== $(ts) skip (${l}s left < ${need}s): $v $t $L $*"; return; }
-    echo "=== $(ts) left=${l}s: bench mag $v $t $L $*"
-    timeout -k 5 $(( l - 5 )) "${ICM[@]}" bench mag "${MODEL[@]}" "${DEVF[@]}" --threads $TH ${CK:+--checkpoint "$CK"} --variants "$v" \
-      --tasks "$t" --lengths "$L" --window $W --max-new-tokens 32 --chunk-size 64 --time-limit $(( l - MARGIN )) "$@"
-    local rc=$?; echo "=== $(ts) exit $rc"
-  }
   if [ "${SKIP_BENCH:-0}" = 1 ]; then echo "$(ts) $(( SECONDS - t0 ))s (train only)" > "$R/DONE"; exit 0; fi
-  MARGIN=$(( LOAD * 3 ))   # one batch of the longest cell may still run after the time limit
-  bench 120 $MAGV,streaming,full ${BTASKS:-niah_single,hashhop} ${LENS_A:-$LA,$LB} --n $N --batch $BENCH_B --out "$R/mag_gpu.csv"
-  bench 100 $MAGV,streaming,full ppl 512 --n $PPL_N --out "$R/mag_gpu.csv"
-  [ -n "$CK" ] && bench 100 mag niah_single $LB --diag-only --out "$R/mag_gpu.csv" --diag-out "$R/mag_diag_gpu.csv" \
-    --probe-out "$R/mag_probe_gpu.csv"
-  MARGIN=$(( LOAD * 4 )); bench $(( LOAD * 6 )) $MAGV,streaming ${BTASKS:-niah_single,hashhop} $LC --n $N --batch $BENCH_B --out "$R/mag_gpu.csv"
+  bench_all
   echo "=== $(ts) done in $(( SECONDS - t0 ))s"
   for f in "$R"/*.csv; do [ -f "$f" ] && echo "$f: $(( $(wc -l < "$f") - 1 )) rows"; done
   du -sh "$R/ckpt"/* 2>/dev/null
   echo "$(ts) $(( SECONDS - t0 ))s" > "$R/DONE"
   ;;
-*) echo "usage: mag17_gpu.sh start | collect WAIT   (MAG_GPU_TEST=1: CPU size)" >&2; exit 2;;
+bench)  # an existing adapter, no training: the bench steps in the foreground (see the header)
+  t0=$SECONDS
+  [ $# -ge 2 ] || { echo "usage: mag17_gpu.sh bench ADAPTER_DIR" >&2; exit 2; }
+  CK=$(cd "$2" 2>/dev/null && pwd) || { echo "mag17_gpu.sh bench: no adapter folder $2" >&2; exit 2; }
+  [ -f "$CK/mag_config.json" ] && [ -f "$CK/adapter.safetensors" ] || { echo "mag17_gpu.sh bench: $CK holds no mag_config.json + adapter.safetensors" >&2; exit 2; }
+  mkdir -p "$R" || exit 2
+  echo "=== $(ts) bench $CK total=${TOTAL}s write=$WRITE window=$W n=$N bench_batch=$BENCH_B lengths=${LENS_A:-$LA,$LB} then $LC diag=${DIAG:-1} ${DEVF[*]} ${MODEL[*]:-embedded}"
+  echo "checkpoint: $CK $("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["meta"])' "$CK/mag_config.json")"
+  bench_all
+  echo "=== $(ts) bench done in $(( SECONDS - t0 ))s"
+  for f in "$R"/mag_gpu.csv "$R"/mag_diag_gpu.csv "$R"/mag_probe_gpu.csv; do [ -f "$f" ] && echo "$f: $(( $(wc -l < "$f") - 1 )) rows"; done
+  ;;
+*) echo "usage: mag17_gpu.sh start | collect WAIT | bench ADAPTER_DIR   (MAG_GPU_TEST=1: CPU size)" >&2; exit 2;;
 esac

