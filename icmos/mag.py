@@ -21,11 +21,11 @@ from .streaming import StreamingLLM
 from .neural_memory import NeuralMemory, stack_params, write_layers
 
 # %% auto #0
-__all__ = ['ADAPTER', 'CONFIG', 'FORMAT', 'PHASES', 'TRAIN_COLUMNS', 'GRAPH_PAD', 'BENCH_COLUMNS', 'VARIANTS', 'attention_of',
-           'decoder_layers', 'model_fingerprint', 'MAGConfig', 'MAG', 'MAGStream', 'attach', 'MAGRunner', 'save_mag',
-           'load_mag', 'mag_meta', 'MAGMethod', 'phase_sample', 'answer_ids', 'filler_id', 'mag_batch',
-           'mag_batch_loss', 'mag_loss', 'TrainConfig', 'PhaseData', 'mag_step', 'GraphedStep', 'train_phase',
-           'train_args', 'train_main', 'variant_method', 'bench_cell', 'equal_length', 'batch_answers',
+__all__ = ['MIXES', 'ADAPTER', 'CONFIG', 'FORMAT', 'PHASES', 'TRAIN_COLUMNS', 'GRAPH_PAD', 'FRESH_ONLY', 'BENCH_COLUMNS',
+           'VARIANTS', 'attention_of', 'decoder_layers', 'model_fingerprint', 'MAGConfig', 'MAG', 'MAGStream', 'attach',
+           'MAGRunner', 'save_mag', 'load_mag', 'mag_meta', 'MAGMethod', 'phase_sample', 'answer_ids', 'filler_id',
+           'mag_batch', 'mag_batch_loss', 'mag_loss', 'TrainConfig', 'PhaseData', 'mag_step', 'GraphedStep',
+           'train_phase', 'train_args', 'train_main', 'variant_method', 'bench_cell', 'equal_length', 'batch_answers',
            'bench_batch_cell', 'diagnose', 'memory_probe', 'bench_args', 'bench_main']
 
 # %% ../nbs/api/41_mag.ipynb #7335ff1f
@@ -57,6 +57,14 @@ def _check_theta_max(v):
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= 1:
         raise ICMOSError(f'theta_max: the cap of the inner learning rate must be a number in (0, 1] (got {v!r})')
 
+MIXES = ('gate', 'add')  # how a layer's memory read enters its attention output (`MAGConfig.mix`)
+
+def _check_mix(mix, gate_bias):
+    "`MAGConfig.mix` one of MIXES, `gate_bias` a finite number (shared by `MAGConfig` and `TrainConfig`; None: not given)."
+    if mix is not None and mix not in MIXES: raise ICMOSError(f"mix: give one of {', '.join(MIXES)} (got {mix!r})")
+    if gate_bias is not None and (isinstance(gate_bias, bool) or not isinstance(gate_bias, (int, float)) or not math.isfinite(gate_bias)):
+        raise ICMOSError(f'gate_bias: the initial gate logit must be a finite number (got {gate_bias!r})')
+
 @dataclass
 class MAGConfig:
     "A MAG adapter's shape and runtime settings (saved with the checkpoint); validated on creation."
@@ -74,6 +82,9 @@ class MAGConfig:
     n_sink: int = 4            # first real tokens kept (StreamingLLM sinks)
     n_persistent: int = 16     # learned persistent tokens
     gate_bias: float = -4.0    # initial gate logit: sigmoid(-4) = 0.018, biased to attention
+    mix: str = 'gate'          # 'gate': (1 - g) a + g W_O r, the output interpolates attention a and the memory read r (Titans' MAG);
+                               # 'add': a + g W_O r with W_O zero at the start (zero-init residual, as LLaMA-Adapter's gated attention):
+                               # a fresh adapter leaves the model's output unchanged and opening the gate costs attention nothing
     grad_clip: float = 5.0     # per-token surprise norm cap in the memories
     theta_max: float = 0.1     # cap of the memories' inner learning rate theta (0.1 before session 21: the training gradient grew ~1.3x per chunk
                                # through the chained writes at that cap, see `reports/scripts/mag_grad_probe.py`)
@@ -87,7 +98,7 @@ class MAGConfig:
             if not isinstance(v, int) or isinstance(v, bool) or v < lo: raise ICMOSError(f'{name}: must be an integer >= {lo} (got {v!r})')
         for name in ('batched_write', 'compile_write'):
             if not isinstance(getattr(self, name), bool): raise ICMOSError(f'{name}: must be True or False (got {getattr(self, name)!r})')
-        _check_theta_max(self.theta_max)
+        _check_theta_max(self.theta_max); _check_mix(self.mix, self.gate_bias)
         if self.chunk_size > self.window:
             raise ICMOSError(f'chunk_size: a memory chunk of {self.chunk_size} tokens is larger than the attention window of '
                              f'{self.window}: tokens would leave the window before the memory has them; use chunk_size <= window')
@@ -122,6 +133,8 @@ class MAG(nn.Module):
         self.gate = nn.ModuleList(nn.Linear(D, 1) for _ in range(L))
         for r, g in zip(self.refine, self.gate):
             nn.init.zeros_(r.weight); nn.init.zeros_(g.weight); nn.init.constant_(g.bias, cfg.gate_bias)
+        if cfg.mix == 'add':
+            for o in self.out: nn.init.zeros_(o.weight)
         self.persistent = nn.Parameter(torch.zeros(cfg.n_persistent, D))
 
     @classmethod
@@ -188,7 +201,7 @@ class MAGStream:
         self.last_gate[i] = g[..., 0].detach()
         if self.track: self.gate_log[i].append(g[..., 0].detach().cpu())
         af = a.float()
-        delta = g * (mag.out[i](r) - af)
+        delta = g * (mag.out[i](r) - af) if mag.cfg.mix == 'gate' else g * mag.out[i](r)
         if self.track: self.mix_log[i].append((delta.norm(dim=-1) / af.norm(dim=-1).clamp_min(1e-9)).detach().cpu())
         return (af + delta).to(a.dtype)
 
@@ -468,6 +481,8 @@ class TrainConfig:
     split_clip: bool = False  # clip the memories' write-side gradient (`mag.memory`) and the rest (read maps, gates, persistent tokens) to 1 each,
                               # not jointly: session 21 measured the write side's norm at 1e5-1e8 over 4K tokens, the rest at 0.1-5
     theta_max: float | None = None  # a fresh adapter's `MAGConfig.theta_max` (None: its default); a resumed adapter keeps its own
+    mix: str | None = None          # a fresh adapter's `MAGConfig.mix` ('gate' or 'add'; None: its default), likewise
+    gate_bias: float | None = None  # a fresh adapter's `MAGConfig.gate_bias` (None: its default), likewise
     graph: bool | None = None  # replay each step from a CUDA graph (`GraphedStep`; None: on CUDA). Lengths are padded to few shapes:
                                # the context to a multiple of GRAPH_PAD[0] tokens (filler after the prefix, read and written into the
                                # memory like any token: training sees a little more filler than evaluation), the tail to GRAPH_PAD[1]
@@ -486,6 +501,7 @@ class TrainConfig:
         for k in ('batched_write', 'compile_write', 'write', 'split_clip'):
             if not isinstance(getattr(self, k), bool): raise ICMOSError(f'{k}: must be True or False (got {getattr(self, k)!r})')
         if self.theta_max is not None: _check_theta_max(self.theta_max)
+        _check_mix(self.mix, self.gate_bias)
         if not isinstance(self.workers, int) or self.workers < 0: raise ICMOSError(f'workers: must be an integer >= 0 (got {self.workers!r})')
 
 def _log_row(path, row, columns):
@@ -688,10 +704,15 @@ def train_args(p):
     p.add_argument('--no-write', dest='write', action='store_false', help='never write the memory: the no-write training control (the same adapter, every read sees the initial memory)')
     p.add_argument('--split-clip', action='store_true', help="clip the memories' write-side gradient and the rest to 1 each, not jointly (default: jointly)")
     p.add_argument('--theta-max', type=float, default=None, help="a fresh adapter's cap of the memories' inner learning rate (default 0.1)")
+    p.add_argument('--mix', choices=MIXES, default=None,
+                   help="a fresh adapter's output mix: gate = (1-g)*attention + g*memory (default), add = attention + g*memory, zero at the start")
+    p.add_argument('--gate-bias', type=float, default=None, help="a fresh adapter's initial gate logit (default -4: the gate at 0.018)")
     p.add_argument('--graph', action=argparse.BooleanOptionalAction, default=None,
                    help='replay each step from a CUDA graph (GraphedStep; contexts padded with filler to a multiple of 64 tokens); default: on CUDA only')
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1)')
     _model_flags(p)
+
+FRESH_ONLY = {'theta_max': 0.1, 'mix': 'gate', 'gate_bias': -4.0}  # a fresh adapter's settings, and their value in checkpoints older than the field
 
 def _check_resume(tc: TrainConfig):
     "Refuse to resume a writing run's checkpoint with `write=False`, or a no-write control's with writes: one adapter, one kind of run."
@@ -699,11 +720,13 @@ def _check_resume(tc: TrainConfig):
     try:
         saved = json.loads((Path(tc.resume) / CONFIG).read_text())
         wrote = saved.get('meta', {}).get('write', True)     # checkpoints older than the flag were all written
-        theta = saved['config'].get('theta_max', 0.1)       # older checkpoints: the old cap
+        kept = {k: saved['config'].get(k, old) for k, old in FRESH_ONLY.items()}  # older checkpoints: the old value
     except Exception: return  # a corrupt config: `load_mag` says so
-    if tc.theta_max is not None and tc.theta_max != theta:
-        raise ICMOSError(f'--theta-max {tc.theta_max:g}: {tc.resume} was trained with theta_max {theta:g}, which a resumed adapter keeps; '
-                         'drop --theta-max, or start a fresh adapter (no --resume)')
+    for k, v in kept.items():
+        if getattr(tc, k) is not None and getattr(tc, k) != v:
+            flag = '--' + k.replace('_', '-')
+            raise ICMOSError(f'{flag} {getattr(tc, k)}: {tc.resume} was trained with {k} {v}, which a resumed adapter keeps; '
+                             f'drop {flag}, or start a fresh adapter (no --resume)')
     if wrote and not tc.write:
         raise ICMOSError(f'--resume: {tc.resume} was trained with memory writes; a --no-write run would continue it without them, '
                          'mixing the run and its control in one adapter: drop --no-write, or start a fresh adapter (no --resume)')
@@ -722,7 +745,7 @@ def train_main(args) -> int:
                      log=args.log, seed=args.seed, time_limit=args.time_limit, length=args.length,
                      batch=args.batch, workers=args.workers, log_every=args.log_every,
                      save_every=args.save_every, batched_write=args.batched_write, compile_write=args.compile_write, write=args.write,
-                     graph=args.graph, split_clip=args.split_clip, theta_max=args.theta_max)
+                     graph=args.graph, split_clip=args.split_clip, theta_max=args.theta_max, mix=args.mix, gate_bias=args.gate_bias)
     _check_resume(tc)
     cfg = _config(args)
     model, tok = load_model(cfg)
@@ -730,9 +753,9 @@ def train_main(args) -> int:
     for i, phase in enumerate(tc.phases):
         src = tc.resume if i == 0 else Path(tc.out) / tc.phases[i - 1]
         fast = dict(batched_write=tc.batched_write, compile_write=tc.compile_write)
-        if src: mag = load_mag(src, model); mag.cfg = replace(mag.cfg, window=tc.window, **fast)  # its own theta_max (`_check_resume`)
+        if src: mag = load_mag(src, model); mag.cfg = replace(mag.cfg, window=tc.window, **fast)  # its own FRESH_ONLY settings (`_check_resume`)
         else: mag = MAG.for_model(model, window=tc.window, chunk_size=tc.chunk_size, layers=tc.layers, model_name=label, **fast,
-                                  **({} if tc.theta_max is None else {'theta_max': tc.theta_max}))
+                                  **{k: getattr(tc, k) for k in FRESH_ONLY if getattr(tc, k) is not None})
         print(f"icmos: phase {phase} from {src or 'a fresh adapter'}", file=sys.stderr)
         prior = int(mag_meta(src).get('steps_total', mag_meta(src).get('steps', 0))) if src else 0  # every earlier run and phase
         rows = train_phase(model, tok, mag, phase, tc, index=i, label=label, prior_steps=prior)
