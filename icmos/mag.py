@@ -482,6 +482,8 @@ class TrainConfig:
                               # not jointly: session 21 measured the write side's norm at 1e5-1e8 over 4K tokens, the rest at 0.1-5
     theta_max: float | None = None  # a fresh adapter's `MAGConfig.theta_max` (None: its default); a resumed adapter keeps its own
     mix: str | None = None          # a fresh adapter's `MAGConfig.mix` ('gate' or 'add'; None: its default), likewise
+    freeze_write: bool = False      # train the read side only: the memories' write side (projections, gates, initial weights) keeps its
+                                    # values (session 22's probe: 846 trained steps left tokens held less distinctly than a fresh write side)
     gate_bias: float | None = None  # a fresh adapter's `MAGConfig.gate_bias` (None: its default), likewise
     graph: bool | None = None  # replay each step from a CUDA graph (`GraphedStep`; None: on CUDA). Lengths are padded to few shapes:
                                # the context to a multiple of GRAPH_PAD[0] tokens (filler after the prefix, read and written into the
@@ -498,7 +500,7 @@ class TrainConfig:
         for k in ('batch', 'log_every'):
             v = getattr(self, k)
             if not isinstance(v, int) or isinstance(v, bool) or v < 1: raise ICMOSError(f'{k}: must be an integer >= 1 (got {v!r})')
-        for k in ('batched_write', 'compile_write', 'write', 'split_clip'):
+        for k in ('batched_write', 'compile_write', 'write', 'split_clip', 'freeze_write'):
             if not isinstance(getattr(self, k), bool): raise ICMOSError(f'{k}: must be True or False (got {getattr(self, k)!r})')
         if self.theta_max is not None: _check_theta_max(self.theta_max)
         _check_mix(self.mix, self.gate_bias)
@@ -631,6 +633,7 @@ def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 
     """Train `mag` on `tc.steps` steps of `tc.batch` samples of `phase`; log a row per sample to `tc.log` every `tc.log_every`
     steps (step statistics stay on the device until then); save to `tc.out/phase` every `tc.save_every` steps and at the end.
     `prior_steps`: optimizer steps the adapter had before (a resumed checkpoint's `steps_total`), so a checkpoint counts every run. Returns the rows."""
+    for p in mag.memory.parameters(): p.requires_grad_(not tc.freeze_write)
     params = [p for p in mag.parameters() if p.requires_grad]
     slow = [p for n, p in mag.named_parameters() if p.requires_grad and ('to_gates' in n or n.startswith('gate.'))]
     fast = [p for p in params if all(p is not q for q in slow)]
@@ -641,7 +644,7 @@ def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 
     tc = replace(tc, graph=graph)  # PhaseData pads to GRAPH_PAD when graphed
     opt = torch.optim.AdamW([{'params': fast}, {'params': slow, 'lr': tc.lr / 10}], lr=tc.lr, weight_decay=0.0, capturable=graph)
     groups = None
-    if tc.split_clip:  # the memories' write side (projections, gates, initial weights) / everything else
+    if tc.split_clip and not tc.freeze_write:  # the memories' write side (projections, gates, initial weights) / everything else
         wr = [p for p in mag.memory.parameters() if p.requires_grad]
         groups = [wr, [p for p in params if all(p is not q for q in wr)]]
     run = GraphedStep(model, mag, opt, params, tc.write, groups=groups) if graph else (lambda b: mag_step(model, mag, opt, params, b, tc.write, groups))
@@ -707,6 +710,7 @@ def train_args(p):
     p.add_argument('--mix', choices=MIXES, default=None,
                    help="a fresh adapter's output mix: gate = (1-g)*attention + g*memory (default), add = attention + g*memory, zero at the start")
     p.add_argument('--gate-bias', type=float, default=None, help="a fresh adapter's initial gate logit (default -4: the gate at 0.018)")
+    p.add_argument('--freeze-write', action='store_true', help="train the read side only; the memories' write side keeps its values")
     p.add_argument('--graph', action=argparse.BooleanOptionalAction, default=None,
                    help='replay each step from a CUDA graph (GraphedStep; contexts padded with filler to a multiple of 64 tokens); default: on CUDA only')
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1)')
@@ -745,7 +749,8 @@ def train_main(args) -> int:
                      log=args.log, seed=args.seed, time_limit=args.time_limit, length=args.length,
                      batch=args.batch, workers=args.workers, log_every=args.log_every,
                      save_every=args.save_every, batched_write=args.batched_write, compile_write=args.compile_write, write=args.write,
-                     graph=args.graph, split_clip=args.split_clip, theta_max=args.theta_max, mix=args.mix, gate_bias=args.gate_bias)
+                     graph=args.graph, split_clip=args.split_clip, theta_max=args.theta_max, mix=args.mix, gate_bias=args.gate_bias,
+                     freeze_write=args.freeze_write)
     _check_resume(tc)
     cfg = _config(args)
     model, tok = load_model(cfg)
