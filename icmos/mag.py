@@ -21,12 +21,13 @@ from .streaming import StreamingLLM
 from .neural_memory import NeuralMemory, stack_params, write_layers
 
 # %% auto #0
-__all__ = ['MIXES', 'ADAPTER', 'CONFIG', 'FORMAT', 'PHASES', 'TRAIN_COLUMNS', 'GRAPH_PAD', 'FRESH_ONLY', 'BENCH_COLUMNS',
-           'VARIANTS', 'attention_of', 'decoder_layers', 'model_fingerprint', 'MAGConfig', 'MAG', 'MAGStream', 'attach',
-           'MAGRunner', 'save_mag', 'load_mag', 'mag_meta', 'MAGMethod', 'phase_sample', 'answer_ids', 'filler_id',
-           'mag_batch', 'mag_batch_loss', 'mag_loss', 'TrainConfig', 'PhaseData', 'mag_step', 'GraphedStep',
-           'train_phase', 'train_args', 'train_main', 'variant_method', 'bench_cell', 'equal_length', 'batch_answers',
-           'bench_batch_cell', 'diagnose', 'memory_probe', 'bench_args', 'bench_main']
+__all__ = ['MIXES', 'ADAPTER', 'CONFIG', 'FORMAT', 'PHASES', 'ADDRESS_TAU', 'TRAIN_COLUMNS', 'GRAPH_PAD', 'FRESH_ONLY',
+           'BENCH_COLUMNS', 'VARIANTS', 'attention_of', 'decoder_layers', 'model_fingerprint', 'MAGConfig', 'MAG',
+           'MAGStream', 'attach', 'MAGRunner', 'save_mag', 'load_mag', 'mag_meta', 'MAGMethod', 'phase_sample',
+           'answer_ids', 'filler_id', 'mag_batch', 'needle_tokens', 'mag_batch_loss', 'address_loss', 'mag_loss',
+           'TrainConfig', 'PhaseData', 'mag_step', 'GraphedStep', 'train_phase', 'train_args', 'train_main',
+           'variant_method', 'bench_cell', 'equal_length', 'batch_answers', 'bench_batch_cell', 'diagnose',
+           'memory_probe', 'bench_args', 'bench_main']
 
 # %% ../nbs/api/41_mag.ipynb #7335ff1f
 _ATTN = ('self_attn', 'attn', 'attention', 'self_attention')
@@ -166,6 +167,7 @@ class MAGStream:
         self.gate_log = [[] for _ in range(L)]  # (b, n) gate values per call, if tracked
         self.mix_log = [[] for _ in range(L)]   # (b, n) |g (W_O r - a)| / |a|: how much MAG changes the attention output
         self.keep_inputs, self.inputs = False, [[] for _ in range(L)]  # the written stream per layer (b, n, D), if kept (`memory_probe`)
+        self.keep_queries, self.queries = False, [[] for _ in range(L)]  # the read queries per layer (b, n, d_mem), if kept (the address loss)
         self.last_gate = [None] * L  # (b, n) gate of the last call per layer, detached, on the device (training logs it without a host sync)
         self.ready = [None] * L      # a full chunk per layer waiting for the batched write at the end of the forward pass
         self._params = (None, None)  # (key, `stack_params` of the memories): see `_stacked`
@@ -182,6 +184,7 @@ class MAGStream:
         prev = self.reads[i - 1] if i else None
         q = mag.query[i](xf)
         if prev is not None and prev.shape[:2] == (b, n): q = q + mag.refine[i](prev)
+        if self.keep_queries: self.queries[i].append(q)
         outs, s = [], 0
         while s < n:  # segments cut at the stream's chunk boundaries
             have = sum(p.shape[1] for p in self.pending[i])
@@ -393,6 +396,7 @@ def _round_up(n: int, m: int) -> int: return -(-n // m) * m
 
 def mag_batch(prompts: list, targets: list, filler: int,
               pad: tuple = (1, 1), # round `feed`'s and `tail`'s lengths up to multiples of these (a CUDA-graph step: few shapes)
+              needles: list | None = None, # per prompt, the context token indices of its answer (`needle_tokens`): adds `needle` (b, n) bool
              ) -> dict:
     """Collate `(prompt, target)` pairs into one batch: `feed` (b, n) prefix + context, each brought to the longest (rounded up
     to a multiple of `pad[0]`) by `filler` tokens inserted after its prefix (the sinks stay the prefix); `tail` (b, t) suffix +
@@ -411,7 +415,24 @@ def mag_batch(prompts: list, targets: list, filler: int,
     for j, (x, p, t) in enumerate(zip(tails, prompts, targets)):
         a = p.suffix.shape[1]
         tail[j, :len(x)] = x; labels[j, a - 1:a - 1 + len(t)] = torch.tensor(t)
-    return {'feed': torch.stack(feed), 'tail': tail, 'labels': labels}
+    out = {'feed': torch.stack(feed), 'tail': tail, 'labels': labels}
+    if needles is not None:
+        if len(needles) != len(prompts): raise ICMOSError(f'mag_batch: {len(needles)} needle lists for {len(prompts)} prompts')
+        out['needle'] = torch.zeros(len(prompts), n, dtype=torch.bool)
+        for j, (p, nd) in enumerate(zip(prompts, needles)):
+            if any(not 0 <= i < p.context.shape[1] for i in nd): raise ICMOSError(f'mag_batch: needle index outside prompt {j}\'s context')
+            out['needle'][j, [n - p.context.shape[1] + i for i in nd]] = True
+    return out
+
+def needle_tokens(tok, s, p) -> list:
+    "The context token indices of prompt `p` (of sample `s`) that overlap the first occurrence of `s`'s answer; [] if it is not in the context."
+    a0 = s.context.find(str(s.answer[0])) if s.answer else -1
+    if a0 < 0: return []
+    a1 = a0 + len(str(s.answer[0]))
+    enc = tok(s.context, add_special_tokens=False, split_special_tokens=True, return_offsets_mapping=True)
+    if len(enc['offset_mapping']) != p.context.shape[1]:
+        raise ICMOSError(f"needle_tokens: the tokenizer's offsets cover {len(enc['offset_mapping'])} tokens, the prompt's context {p.context.shape[1]}")
+    return [j for j, (x, y) in enumerate(enc['offset_mapping']) if x < a1 and y > a0]
 
 def _tail_calls(tail: torch.Tensor, n_fed: int, cfg: MAGConfig) -> list:
     """The tail cut at the memory's chunk boundaries when writes are batched: a chunk that completes inside a call is
@@ -423,17 +444,23 @@ def _tail_calls(tail: torch.Tensor, n_fed: int, cfg: MAGConfig) -> list:
 
 def mag_batch_loss(model, mag: MAG, batch: dict,
                    write: bool = True, # False: the memory is never written (`MAGStream.write`): every read sees the initial memory
+                   address: bool = False, # also the address loss (`address_loss`; needs the batch's `needle`)
                   ) -> dict:
     """Teacher-forced loss of a `mag_batch` under MAG, the mean over samples of each sample's mean token loss (so that one
     batched step is the mean of the per-sample steps): `loss`, per sample `losses` (b,), `hits` (b, t) and `mask` (b, t) of
-    target positions, `gate` (mean gate over the tail's target positions) and the `stream`. Nothing waits for the GPU."""
+    target positions, `gate` (mean gate over the tail's target positions) and the `stream`; with `address`, per sample `address`
+    (b,) (`address_loss`). Nothing waits for the GPU."""
     dev = model.device
     feed, tail, labels = (batch[k].to(dev, non_blocking=True) for k in ('feed', 'tail', 'labels'))
+    if address and 'needle' not in batch: raise ICMOSError("mag_batch_loss: address=True needs the batch's needle positions (mag_batch(needles=...))")
     with attach(model, mag, write=write) as st:
         st.grad_writes = True
         with torch.no_grad():
             run = MAGRunner(model, mag, st, batch=feed.shape[0])
+            st.keep_inputs = address
             run.feed(feed)
+            st.keep_inputs = False
+        st.keep_queries = address
         run.refresh_persistent()
         lgs, gates = [], []
         for t in _tail_calls(tail, feed.shape[1], mag.cfg):
@@ -444,8 +471,30 @@ def mag_batch_loss(model, mag: MAG, batch: dict,
     losses = tok_loss.sum(1) / mask.sum(1)
     w = mask.float() / mask.sum()
     gate = torch.stack([(g.float() * w).sum() for g in last_gate]).mean()
-    return {'loss': losses.mean(), 'losses': losses, 'hits': (lg.argmax(-1) == labels) & mask, 'mask': mask, 'gate': gate,
-            'logits': lg, 'stream': st}
+    out = {'loss': losses.mean(), 'losses': losses, 'hits': (lg.argmax(-1) == labels) & mask, 'mask': mask, 'gate': gate,
+           'logits': lg, 'stream': st}
+    if address: out['address'] = address_loss(mag, st, batch['needle'].to(dev, non_blocking=True), mask)
+    return out
+
+ADDRESS_TAU = 0.1  # temperature of the address loss over cosine scores
+
+def address_loss(mag: MAG, st: MAGStream, needle: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Per sample (b,): how far each MAG layer's read query at the position that predicts the answer's first token is from pointing
+    at the needle, as InfoNCE over every fed token's memory key (cosine / `ADDRESS_TAU`; the needle's tokens the positives, all
+    fed tokens the candidates), the mean over layers; 0 for a sample with no needle. Session 22's probe found the queries no
+    nearer the needle's keys than chance after 846 steps of the answer loss alone: the needle's position is known in every
+    synthetic sample, so the read can be taught where to look (the keys' write projection learns too, unless frozen).
+    `st` kept the fed stream (`keep_inputs`) and the tail's queries (`keep_queries`); `needle` (b, n) bool; `mask` (b, t) targets."""
+    first = mask.float().argmax(1)  # (b,) the tail position predicting the first answer token
+    pos_mask = needle | ~needle.any(1, keepdim=True)  # a sample with no needle: every token positive, its loss exactly 0 (no NaN gradient)
+    per = []
+    for mem, xs, qs in zip(mag.memory, st.inputs, st.queries):
+        k = F.normalize(mem.to_k(F.rms_norm(torch.cat(xs, 1), (xs[0].shape[-1],))), dim=-1)  # (b, n, d): the fed tokens' keys
+        q = torch.cat(qs, 1)                                                                  # (b, t, d)
+        qa = F.normalize(q.gather(1, first[:, None, None].expand(-1, 1, q.shape[-1]))[:, 0].float(), dim=-1)
+        s = torch.einsum('bnd,bd->bn', k, qa) / ADDRESS_TAU
+        per.append(s.logsumexp(1) - s.masked_fill(~pos_mask, float('-inf')).logsumexp(1))
+    return torch.stack(per).mean(0)
 
 def mag_loss(model, mag: MAG, prompt: Prompt, target: list) -> tuple:
     "Teacher-forced loss of `target` after `prompt` under MAG: `(loss, logits (t, V), stream)` (truncated backprop, see above); one sample of `mag_batch_loss`."
@@ -454,7 +503,7 @@ def mag_loss(model, mag: MAG, prompt: Prompt, target: list) -> tuple:
 
 
 # %% ../nbs/api/41_mag.ipynb #a4ab4366
-TRAIN_COLUMNS = ['phase', 'step', 'task', 'context_tokens', 'loss', 'token_acc', 'exact', 'gate_mean', 'grad_norm', 'seconds']
+TRAIN_COLUMNS = ['phase', 'step', 'task', 'context_tokens', 'loss', 'token_acc', 'exact', 'gate_mean', 'grad_norm', 'seconds', 'address_loss']
 
 @dataclass
 class TrainConfig:
@@ -482,6 +531,7 @@ class TrainConfig:
                               # not jointly: session 21 measured the write side's norm at 1e5-1e8 over 4K tokens, the rest at 0.1-5
     theta_max: float | None = None  # a fresh adapter's `MAGConfig.theta_max` (None: its default); a resumed adapter keeps its own
     mix: str | None = None          # a fresh adapter's `MAGConfig.mix` ('gate' or 'add'; None: its default), likewise
+    address_weight: float = 0.0     # weight of the address loss (`address_loss`) added to the answer loss; 0 = off
     freeze_write: bool = False      # train the read side only: the memories' write side (projections, gates, initial weights) keeps its
                                     # values (session 22's probe: 846 trained steps left tokens held less distinctly than a fresh write side)
     gate_bias: float | None = None  # a fresh adapter's `MAGConfig.gate_bias` (None: its default), likewise
@@ -504,13 +554,20 @@ class TrainConfig:
             if not isinstance(getattr(self, k), bool): raise ICMOSError(f'{k}: must be True or False (got {getattr(self, k)!r})')
         if self.theta_max is not None: _check_theta_max(self.theta_max)
         _check_mix(self.mix, self.gate_bias)
+        if isinstance(self.address_weight, bool) or not isinstance(self.address_weight, (int, float)) or not 0 <= self.address_weight < float('inf'):
+            raise ICMOSError(f'address_weight: give a finite number >= 0 (got {self.address_weight!r})')
         if not isinstance(self.workers, int) or self.workers < 0: raise ICMOSError(f'workers: must be an integer >= 0 (got {self.workers!r})')
 
 def _log_row(path, row, columns):
     p = Path(path); p.parent.mkdir(parents=True, exist_ok=True)
     new = not p.exists() or p.stat().st_size == 0
+    if not new:  # appending: keep the file's columns if they are this log's first ones (a log begun before a column was added)
+        with p.open(newline='') as f: head = next(csv.reader(f), [])
+        if head != list(columns)[:len(head)]:
+            raise ICMOSError(f'{p}: its columns ({",".join(head)}) are not this log\'s ({",".join(columns)}); give a new --log file')
+        columns = head
     with p.open('a', newline='') as f:
-        w = csv.DictWriter(f, columns)
+        w = csv.DictWriter(f, columns, extrasaction='ignore')
         if new: w.writeheader()
         w.writerow(row)
 
@@ -524,7 +581,8 @@ class PhaseData(torch.utils.data.Dataset):
         for j in range(tc.batch):  # batch 1: the seeds of the single-sample loop
             ss.append(phase_sample(self.phase, self.tok, tc.seed + 1000 * self.index + step * tc.batch + j, tc.length))
         ps = [encode_prompt(self.tok, s.context, s.question) for s in ss]
-        return {**mag_batch(ps, [answer_ids(self.tok, s) for s in ss], self.filler, GRAPH_PAD if tc.graph else (1, 1)),
+        nds = [needle_tokens(self.tok, s, p) for s, p in zip(ss, ps)] if tc.address_weight else None
+        return {**mag_batch(ps, [answer_ids(self.tok, s) for s in ss], self.filler, GRAPH_PAD if tc.graph else (1, 1), needles=nds),
                 'tasks': [s.task for s in ss], 'tokens': [p.n_tokens for p in ps]}
 
 def _finite_step(opt, params, clip: float, groups: list | None = None):
@@ -541,14 +599,16 @@ def _finite_step(opt, params, clip: float, groups: list | None = None):
     opt.step()
     return gn
 
-def mag_step(model, mag: MAG, opt, params: list, batch: dict, write: bool = True, groups: list | None = None) -> dict:
-    """One training step: `mag_batch_loss`, backward, clipped AdamW. Returns the step's statistics as device tensors (`losses`,
-    `hits`, `mask`, `gate`, `gn`): nothing waits for the GPU."""
+def mag_step(model, mag: MAG, opt, params: list, batch: dict, write: bool = True, groups: list | None = None, address_weight: float = 0.0) -> dict:
+    """One training step: `mag_batch_loss` (+ `address_weight` x the mean `address_loss`), backward, clipped AdamW. Returns the
+    step's statistics as device tensors (`losses`, `hits`, `mask`, `gate`, `gn`, per sample `address`: NaN when off): nothing waits for the GPU."""
     opt.zero_grad(set_to_none=True)
-    r = mag_batch_loss(model, mag, batch, write=write)
-    r['loss'].backward()
+    r = mag_batch_loss(model, mag, batch, write=write, address=address_weight > 0)
+    addr = r['address'] if address_weight > 0 else torch.full_like(r['losses'], float('nan'))
+    (r['loss'] + address_weight * addr.mean() if address_weight > 0 else r['loss']).backward()
     gn = _finite_step(opt, params, 1.0, groups)
-    return {'losses': r['losses'].detach(), 'hits': r['hits'], 'mask': r['mask'], 'gate': r['gate'].detach(), 'gn': gn.detach()}
+    return {'losses': r['losses'].detach(), 'hits': r['hits'], 'mask': r['mask'], 'gate': r['gate'].detach(), 'gn': gn.detach(),
+            'address': addr.detach()}
 
 GRAPH_PAD = (64, 16)  # a graphed step's feed / tail lengths are rounded up to these multiples: few shapes, few captures (a 4K phase:
                       # ~3 shapes; up to 63 filler tokens more than the eager loop inserts, written into the memory like the others)
@@ -564,7 +624,8 @@ class GraphedStep:
     in data order (A, B, A), not capture order: safe here because nothing a replay needs outlives another graph's replay in that
     pool (inputs and parameters live outside it, AdamW's state is made by the eager warm-up, outputs are cloned at once, and
     gradients are written by each replay before its optimizer step reads them)."""
-    def __init__(self, model, mag: MAG, opt, params: list, write: bool = True, warmup: int = 2, max_graphs: int = 4, groups: list | None = None):
+    def __init__(self, model, mag: MAG, opt, params: list, write: bool = True, warmup: int = 2, max_graphs: int = 4, groups: list | None = None,
+                 address_weight: float = 0.0):
         if not all(g.get('capturable') for g in opt.param_groups):
             raise ICMOSError('GraphedStep: make the optimizer with capturable=True (its step counter must live on the device to be replayed)')
         if not isinstance(warmup, int) or warmup < 1 or not isinstance(max_graphs, int) or max_graphs < 1:
@@ -574,13 +635,14 @@ class GraphedStep:
         if model.device.type != 'cuda':
             raise ICMOSError(f'GraphedStep: CUDA graphs need a CUDA device (the model is on {model.device}); train with `mag_step` (TrainConfig(graph=False))')
         self.model, self.mag, self.opt, self.params, self.write, self.groups = model, mag, opt, params, write, groups
+        self.address_weight = address_weight
         self.warmup, self.max_graphs, self.graphs, self.pool, self.failed = warmup, max_graphs, {}, None, None
         self.n_eager = self.n_replayed = 0
         self.warned = False
 
     def _eager(self, b: dict) -> dict:
         self.n_eager += 1
-        return mag_step(self.model, self.mag, self.opt, self.params, b, self.write, self.groups)
+        return mag_step(self.model, self.mag, self.opt, self.params, b, self.write, self.groups, self.address_weight)
 
     def _on_side(self, fn, g=None):
         """`fn()` on the device's capture stream (`icmos.core.graph_stream`), captured into `g` if given; the current stream waits for it.
@@ -599,14 +661,14 @@ class GraphedStep:
     def _capture(self, b: dict) -> tuple:
         inp = {k: v.clone() for k, v in b.items()}  # static inputs, outside the graph's pool
         g = torch.cuda.CUDAGraph()
-        out = self._on_side(lambda: mag_step(self.model, self.mag, self.opt, self.params, inp, self.write, self.groups), g)
+        out = self._on_side(lambda: mag_step(self.model, self.mag, self.opt, self.params, inp, self.write, self.groups, self.address_weight), g)
         if self.pool is None: self.pool = g.pool()
         return g, inp, out
 
     def __call__(self, batch: dict) -> dict:
         "One training step on `batch` (a `mag_batch`); the statistics as fresh device tensors (kept by the caller across replays)."
         dev = self.model.device
-        b = {k: batch[k].to(dev, non_blocking=True) for k in ('feed', 'tail', 'labels')}
+        b = {k: batch[k].to(dev, non_blocking=True) for k in ('feed', 'tail', 'labels', 'needle') if k in batch}
         key = (tuple(b['feed'].shape), tuple(b['tail'].shape))
         if self.warmup > 0:  # eager steps on the capture stream: cuBLAS handles, autograd's and AdamW's state made before any capture
             self.warmup -= 1
@@ -647,7 +709,8 @@ def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 
     if tc.split_clip and not tc.freeze_write:  # the memories' write side (projections, gates, initial weights) / everything else
         wr = [p for p in mag.memory.parameters() if p.requires_grad]
         groups = [wr, [p for p in params if all(p is not q for q in wr)]]
-    run = GraphedStep(model, mag, opt, params, tc.write, groups=groups) if graph else (lambda b: mag_step(model, mag, opt, params, b, tc.write, groups))
+    w = tc.address_weight
+    run = GraphedStep(model, mag, opt, params, tc.write, groups=groups, address_weight=w) if graph else (lambda b: mag_step(model, mag, opt, params, b, tc.write, groups, w))
     rows, pending, t_start = [], [], time.perf_counter()
     mag.train()
     bar = tqdm(total=tc.steps, desc=f'mag {phase}', unit='step', file=sys.stderr)
@@ -656,14 +719,14 @@ def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 
         nonlocal pending, t_flush
         if not pending: return
         stats = torch.stack([torch.cat([r['losses'], r['hits'].sum(1) / r['mask'].sum(1), (r['hits'] == r['mask']).all(1).float(),
-                                        r['gate'].expand(len(r['losses'])), r['gn'].expand(len(r['losses']))]) for r in pending]).tolist()
+                                        r['gate'].expand(len(r['losses'])), r['gn'].expand(len(r['losses'])), r['address']]) for r in pending]).tolist()
         sec = (time.perf_counter() - t_flush) / len(pending)
         for r, v in zip(pending, stats):
             b = len(r['tasks'])
             for j in range(b):
                 row = dict(phase=phase, step=r['step'], task=r['tasks'][j], context_tokens=r['tokens'][j], loss=round(v[j], 4),
                            token_acc=round(v[b + j], 4), exact=int(v[2 * b + j]), gate_mean=round(v[3 * b + j], 5),
-                           grad_norm=round(v[4 * b + j], 4), seconds=round(sec, 2))
+                           grad_norm=round(v[4 * b + j], 4), seconds=round(sec, 2), address_loss=round(v[5 * b + j], 4))
                 _log_row(tc.log, row, TRAIN_COLUMNS); rows.append(row)
         bar.update(len(pending)); bar.set_postfix(loss=rows[-1]['loss'], acc=rows[-1]['token_acc'], gate=rows[-1]['gate_mean'])
         pending, t_flush = [], time.perf_counter()
@@ -711,6 +774,8 @@ def train_args(p):
                    help="a fresh adapter's output mix: gate = (1-g)*attention + g*memory (default), add = attention + g*memory, zero at the start")
     p.add_argument('--gate-bias', type=float, default=None, help="a fresh adapter's initial gate logit (default -4: the gate at 0.018)")
     p.add_argument('--freeze-write', action='store_true', help="train the read side only; the memories' write side keeps its values")
+    p.add_argument('--address-loss', type=float, default=0.0, metavar='W',
+                   help="add W x the address loss (each layer's query at the answer against the needle's keys, InfoNCE; default 0: off)")
     p.add_argument('--graph', action=argparse.BooleanOptionalAction, default=None,
                    help='replay each step from a CUDA graph (GraphedStep; contexts padded with filler to a multiple of 64 tokens); default: on CUDA only')
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1)')
@@ -750,7 +815,7 @@ def train_main(args) -> int:
                      batch=args.batch, workers=args.workers, log_every=args.log_every,
                      save_every=args.save_every, batched_write=args.batched_write, compile_write=args.compile_write, write=args.write,
                      graph=args.graph, split_clip=args.split_clip, theta_max=args.theta_max, mix=args.mix, gate_bias=args.gate_bias,
-                     freeze_write=args.freeze_write)
+                     freeze_write=args.freeze_write, address_weight=args.address_loss)
     _check_resume(tc)
     cfg = _config(args)
     model, tok = load_model(cfg)

@@ -57,7 +57,7 @@ def test_train_cli_graph_flags():
     assert [p.parse_args(a).graph for a in ([], ['--graph'], ['--no-graph'])] == [None, True, False]
 
 
-def _train(graph: bool, batches, seed=3, split=False, **kw):
+def _train(graph: bool, batches, seed=3, split=False, aw=0.0, **kw):
     """Losses per step and the final parameters of `len(batches)` steps on the tiny model on CUDA, eager or graphed; `split`: the
     memories' gradient and the rest clipped on their own (`TrainConfig.split_clip`)."""
     tiny = tiny_llama().cuda()
@@ -66,7 +66,8 @@ def _train(graph: bool, batches, seed=3, split=False, **kw):
     wr = list(mag.memory.parameters())
     groups = [wr, [p for p in params if all(p is not q for q in wr)]] if split else None
     opt = torch.optim.AdamW(params, lr=1e-2, capturable=True)
-    step = GraphedStep(tiny, mag, opt, params, groups=groups, **kw) if graph else (lambda b: mag_step(tiny, mag, opt, params, b, groups=groups))
+    step = (GraphedStep(tiny, mag, opt, params, groups=groups, address_weight=aw, **kw) if graph
+            else (lambda b: mag_step(tiny, mag, opt, params, b, groups=groups, address_weight=aw)))
     losses = [step(b)['losses'] for b in batches]  # kept across replays: each must be its own tensor
     return torch.stack(losses).cpu(), [p.detach().cpu() for p in params], step
 
@@ -132,3 +133,16 @@ def test_graphed_split_clip_equals_eager_split_clip():
     for x, y in zip(pg, pe): torch.testing.assert_close(x, y, rtol=1e-3, atol=1e-5)
     _, pj, _ = _train(False, bs)
     assert any(not torch.allclose(x, y) for x, y in zip(pe, pj))  # the split clip changed the training (the tiny model's gradient is clipped)
+
+
+@cuda
+def test_graphed_address_loss_equals_eager_address_loss():
+    "The address loss inside the captured step (the kept stream and queries, the `needle` input): graphed equals eager, and it changes the training."
+    bs = [mag_batch([random_prompt(100, seed=10 + 2 * i), random_prompt(90, seed=11 + 2 * i)], [[5, 6, 7], [8, 9]], 3,
+                    needles=[[20 + i, 21 + i], []]) for i in range(6)]
+    (le, pe, _), (lg, pg, st) = _train(False, bs, aw=1.0), _train(True, bs, aw=1.0, warmup=2)
+    assert st.n_replayed == 4 and st.failed is None
+    torch.testing.assert_close(lg, le, rtol=1e-4, atol=1e-5)
+    for x, y in zip(pg, pe): torch.testing.assert_close(x, y, rtol=1e-3, atol=1e-5)
+    _, p0, _ = _train(False, bs)
+    assert any(not torch.allclose(x, y) for x, y in zip(pe, p0))

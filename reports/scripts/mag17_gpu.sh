@@ -25,7 +25,7 @@
 # give it the SEED of the writing run it controls. STEPS caps the optimizer steps per phase (default: the time limit decides).
 # Since session 21, SPLIT_CLIP=1 passes --split-clip and THETA_MAX=<cap> --theta-max (a fresh adapter's inner learning-rate cap).
 # Since session 22, MIX=add|gate passes --mix and GATE_BIAS=<logit> --gate-bias (a fresh adapter's output mix and initial gate),
-# and FREEZE_WRITE=1 --freeze-write (the read side trains alone).
+# FREEZE_WRITE=1 --freeze-write (the read side trains alone), and ADDRESS=<weight> --address-loss (the needle's address loss).
 # Since session 20, GRAPH=1 / GRAPH=0 passes --graph / --no-graph to `icmos train mag` (default: its own, a CUDA-graph step on CUDA).
 # Since session 22, `bench ADAPTER` benches an existing adapter folder (its mag_config.json + adapter.safetensors) without
 # training: steps 2-3 above in the foreground, within TOTAL s (default there 480), rows to $R/mag_gpu.csv ($R made if missing,
@@ -113,7 +113,7 @@ collect)
   ;;
 run)
   t0=$SECONDS
-  echo "=== $(ts) mag17 total=${TOTAL}s train=${TRAIN_S}s phases=$PHASES length=$LEN batch=$BATCH lr=$LR write=$WRITE split_clip=${SPLIT_CLIP:-0} theta_max=${THETA_MAX:-default} mix=${MIX:-default} gate_bias=${GATE_BIAS:-default} freeze_write=${FREEZE_WRITE:-0} window=$W n=$N bench_batch=$BENCH_B graph=${GRAPH:-default} ${DEVF[*]} ${MODEL[*]:-embedded}"
+  echo "=== $(ts) mag17 total=${TOTAL}s train=${TRAIN_S}s phases=$PHASES length=$LEN batch=$BATCH lr=$LR write=$WRITE split_clip=${SPLIT_CLIP:-0} theta_max=${THETA_MAX:-default} mix=${MIX:-default} gate_bias=${GATE_BIAS:-default} freeze_write=${FREEZE_WRITE:-0} address=${ADDRESS:-0} window=$W n=$N bench_batch=$BENCH_B graph=${GRAPH:-default} ${DEVF[*]} ${MODEL[*]:-embedded}"
   [ "${DEVF[1]}" = cuda ] && nvidia-smi --query-gpu=index,name,memory.used,memory.total --format=csv,noheader
   cd "$R" || exit 1   # imports from the snapshot ($CODE), not from a working tree that a later call may re-sync
   "$PY" -c 'import transformers, torch, icmos; print("transformers", transformers.__version__, "torch", torch.__version__, "icmos", icmos.__file__)'
@@ -123,7 +123,7 @@ run)
   timeout -k 10 $(( TRAIN_S + 90 )) "${ICM[@]}" train mag "${MODEL[@]}" "${DEVF[@]}" --threads $TH --phase "$PHASES" --steps $STEPS \
     --time-limit $per --window $W --mem-chunk 64 --length $LEN --batch $BATCH --workers $WORKERS --log-every 1 --save-every $SAVE \
     --lr $LR --out "$R/ckpt" --log "$R/mag_train_gpu.csv" --seed ${SEED:-10000} ${RESUME:+--resume "$RESUME"} $NOWRITE $GRAPHF \
-    $SPLITF ${THETA_MAX:+--theta-max $THETA_MAX} ${MIX:+--mix $MIX} ${GATE_BIAS:+--gate-bias $GATE_BIAS} $FREEZEF
+    $SPLITF ${THETA_MAX:+--theta-max $THETA_MAX} ${MIX:+--mix $MIX} ${GATE_BIAS:+--gate-bias $GATE_BIAS} $FREEZEF ${ADDRESS:+--address-loss $ADDRESS}
   rc=$?; echo "=== $(ts) train exit $rc left=$(left)s"
   CK=; for p in $(echo "$PHASES" | tr ',' '\n' | tac); do [ -f "$R/ckpt/$p/mag_config.json" ] && { CK=$R/ckpt/$p; break; }; done
   [ -n "$CK" ] && echo "checkpoint: $CK $("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["meta"])' "$CK/mag_config.json")" \
