@@ -15,9 +15,11 @@
 # Lesson (session 20): that lease counted held time in full (no 'counts' key in the reply), so the budget ran out inside the first
 # 570 s collect, which was cut before it packed anything: plan with the reply's budget_left_s, and collect in short calls
 # (e.g. `collect 240`): each call packs what is written so far.   (mag17_gpu.sh collect: $OUT/mag.tgz, the adapter in parts)
-# Next (issue 17, after session 21's gradient probe): the same calls with
-#   SPLIT_CLIP=1 THETA_MAX=0.02 TOTAL=1200 TRAIN_S=720 SEED=2210000 R=/root/mag22 bash reports/scripts/session20_gpu.sh train
-# then its no-write control on the same samples (WRITE=0, the same SEED, R=/root/mag22c), each benched against the same window.
+# Session 22 ran `SPLIT_CLIP=1 THETA_MAX=0.02 TOTAL=1380 TRAIN_S=880 SEED=2210000 R=/root/mag22 ... train` (MAG ties the window), then
+# `MIX=add GATE_BIAS=0 ... PHASES=needle TRAIN_S=200` (no better); its CPU probe (mag_address_probe.py) found the query never points
+# at the needle. Next (issue 17): `TESTS=1` first (tests/test_mag_graph.py has the address loss's graph test), then
+#   ADDRESS=1 SPLIT_CLIP=1 THETA_MAX=0.02 PHASES=needle TOTAL=900 TRAIN_S=480 SEED=2310000 R=/root/mag23 bash reports/scripts/session20_gpu.sh train
+# (training exact above the window's 0.125 share = the memory is read), and the same with FREEZE_WRITE=1 if time is left.
 # Put every collect call in the message that starts the run: a reply gap over 30 s gives the machine back (session 21 lost
 # its bench so).
 # Env for the training run: TOTAL (default 2100 s), TRAIN_S (1320), LEN (4096), BATCH (16), PHASES (needle,hashhop-long), SEED.
