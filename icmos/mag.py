@@ -84,7 +84,7 @@ class MAGConfig:
     n_persistent: int = 16     # learned persistent tokens
     gate_bias: float = -4.0    # initial gate logit: sigmoid(-4) = 0.018, biased to attention
     mix: str = 'gate'          # 'gate': (1 - g) a + g W_O r, the output interpolates attention a and the memory read r (Titans' MAG);
-                               # 'add': a + g W_O r with W_O zero at the start (zero-init residual, as LLaMA-Adapter's gated attention):
+                               # 'add': a + g W_O r with W_O zero at the start (a zero-init residual; LLaMA-Adapter zero-inits its gate instead):
                                # a fresh adapter leaves the model's output unchanged and opening the gate costs attention nothing
     grad_clip: float = 5.0     # per-token surprise norm cap in the memories
     theta_max: float = 0.1     # cap of the memories' inner learning rate theta (0.1 before session 21: the training gradient grew ~1.3x per chunk
@@ -489,7 +489,7 @@ def address_loss(mag: MAG, st: MAGStream, needle: torch.Tensor, mask: torch.Tens
     pos_mask = needle | ~needle.any(1, keepdim=True)  # a sample with no needle: every token positive, its loss exactly 0 (no NaN gradient)
     per = []
     for mem, xs, qs in zip(mag.memory, st.inputs, st.queries):
-        k = F.normalize(mem.to_k(F.rms_norm(torch.cat(xs, 1), (xs[0].shape[-1],))), dim=-1)  # (b, n, d): the fed tokens' keys
+        k = F.normalize(torch.cat([mem.to_k(x) for x in xs], 1), dim=-1)  # (b, n, d): the fed tokens' keys (xs: the kept, normalised stream)
         q = torch.cat(qs, 1)                                                                  # (b, t, d)
         qa = F.normalize(q.gather(1, first[:, None, None].expand(-1, 1, q.shape[-1]))[:, 0].float(), dim=-1)
         s = torch.einsum('bnd,bd->bn', k, qa) / ADDRESS_TAU
@@ -556,18 +556,21 @@ class TrainConfig:
         _check_mix(self.mix, self.gate_bias)
         if isinstance(self.address_weight, bool) or not isinstance(self.address_weight, (int, float)) or not 0 <= self.address_weight < float('inf'):
             raise ICMOSError(f'address_weight: give a finite number >= 0 (got {self.address_weight!r})')
+        if self.address_weight and not self.write:
+            raise ICMOSError('address_weight with write=False: the no-write control has no memory keys to address; drop one of them')
         if not isinstance(self.workers, int) or self.workers < 0: raise ICMOSError(f'workers: must be an integer >= 0 (got {self.workers!r})')
 
 def _log_row(path, row, columns):
     p = Path(path); p.parent.mkdir(parents=True, exist_ok=True)
     new = not p.exists() or p.stat().st_size == 0
+    extra = 'raise'
     if not new:  # appending: keep the file's columns if they are this log's first ones (a log begun before a column was added)
         with p.open(newline='') as f: head = next(csv.reader(f), [])
-        if head != list(columns)[:len(head)]:
-            raise ICMOSError(f'{p}: its columns ({",".join(head)}) are not this log\'s ({",".join(columns)}); give a new --log file')
-        columns = head
+        if not head or head != list(columns)[:len(head)]:
+            raise ICMOSError(f'{p}: its columns ({",".join(head) or "none"}) are not this log\'s ({",".join(columns)}); give a new --log file')
+        if len(head) < len(columns): columns, extra = head, 'ignore'
     with p.open('a', newline='') as f:
-        w = csv.DictWriter(f, columns, extrasaction='ignore')
+        w = csv.DictWriter(f, columns, extrasaction=extra)
         if new: w.writeheader()
         w.writerow(row)
 
@@ -726,14 +729,16 @@ def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 
             for j in range(b):
                 row = dict(phase=phase, step=r['step'], task=r['tasks'][j], context_tokens=r['tokens'][j], loss=round(v[j], 4),
                            token_acc=round(v[b + j], 4), exact=int(v[2 * b + j]), gate_mean=round(v[3 * b + j], 5),
-                           grad_norm=round(v[4 * b + j], 4), seconds=round(sec, 2), address_loss=round(v[5 * b + j], 4))
+                           grad_norm=round(v[4 * b + j], 4), seconds=round(sec, 2),
+                           address_loss=round(v[5 * b + j], 4) if tc.address_weight else '')
                 _log_row(tc.log, row, TRAIN_COLUMNS); rows.append(row)
         bar.update(len(pending)); bar.set_postfix(loss=rows[-1]['loss'], acc=rows[-1]['token_acc'], gate=rows[-1]['gate_mean'])
         pending, t_flush = [], time.perf_counter()
     def save():
         save_mag(mag, Path(tc.out) / phase, meta={'phase': phase, 'steps': rows[-1]['step'] + 1, 'samples': len(rows), 'model': label, 'lr': tc.lr,
                  'batch': tc.batch, 'final_loss': sum(r['loss'] for r in rows[-10:]) / len(rows[-10:]),
-                 'steps_total': prior_steps + rows[-1]['step'] + 1, 'write': tc.write})
+                 'steps_total': prior_steps + rows[-1]['step'] + 1, 'write': tc.write, 'split_clip': tc.split_clip,
+                 'freeze_write': tc.freeze_write, 'address_weight': tc.address_weight})
     for step, b in enumerate(batches(PhaseData(phase, tok, tc, index), tc.workers, model.device.type == 'cuda')):
         pending.append({'step': step, 'tasks': b['tasks'], 'tokens': b['tokens'], **run(b)})
         if len(pending) >= tc.log_every: flush()
@@ -742,6 +747,7 @@ def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 
         if tc.time_limit and time.perf_counter() - t_start > tc.time_limit: break
     flush(); bar.close()
     mag.eval(); save()
+    for p in mag.memory.parameters(): p.requires_grad_(True)  # `freeze_write` lasts for this phase only
     return rows
 
 
@@ -987,9 +993,7 @@ def memory_probe(model, tok, mag: MAG, length: int, window: int, seed: int = 0, 
     with torch.no_grad(), attach(model, MAGMethod(budget=window, mag=mag)._adapter(model)) as st:
         st.keep_inputs = True
         MAGRunner(model, mag, st).feed(p.ids())
-        a0 = s.context.index(str(s.answer[0])); a1 = a0 + len(str(s.answer[0]))
-        enc = tok(s.context, add_special_tokens=False, return_offsets_mapping=True)
-        nd = {p.prefix.shape[1] + j for j, (x, y) in enumerate(enc['offset_mapping']) if x < a1 and y > a0}
+        nd = {p.prefix.shape[1] + j for j in needle_tokens(tok, s, p)}
         rows = []
         for l, (mem, xs, state) in enumerate(zip(mag.memory, st.inputs, st.states)):
             x = F.rms_norm(torch.cat(xs, 1), (xs[0].shape[-1],))

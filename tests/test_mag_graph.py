@@ -57,7 +57,7 @@ def test_train_cli_graph_flags():
     assert [p.parse_args(a).graph for a in ([], ['--graph'], ['--no-graph'])] == [None, True, False]
 
 
-def _train(graph: bool, batches, seed=3, split=False, aw=0.0, **kw):
+def _train(graph: bool, batches, seed=3, split=False, aw=0.0, stat='losses', **kw):
     """Losses per step and the final parameters of `len(batches)` steps on the tiny model on CUDA, eager or graphed; `split`: the
     memories' gradient and the rest clipped on their own (`TrainConfig.split_clip`)."""
     tiny = tiny_llama().cuda()
@@ -68,7 +68,7 @@ def _train(graph: bool, batches, seed=3, split=False, aw=0.0, **kw):
     opt = torch.optim.AdamW(params, lr=1e-2, capturable=True)
     step = (GraphedStep(tiny, mag, opt, params, groups=groups, address_weight=aw, **kw) if graph
             else (lambda b: mag_step(tiny, mag, opt, params, b, groups=groups, address_weight=aw)))
-    losses = [step(b)['losses'] for b in batches]  # kept across replays: each must be its own tensor
+    losses = [step(b)[stat] for b in batches]  # kept across replays: each must be its own tensor (`stat`: which statistic)
     return torch.stack(losses).cpu(), [p.detach().cpu() for p in params], step
 
 
@@ -146,3 +146,6 @@ def test_graphed_address_loss_equals_eager_address_loss():
     for x, y in zip(pg, pe): torch.testing.assert_close(x, y, rtol=1e-3, atol=1e-5)
     _, p0, _ = _train(False, bs)
     assert any(not torch.allclose(x, y) for x, y in zip(pe, p0))
+    (ae, _, _), (ag, _, _) = _train(False, bs, aw=1.0, stat='address'), _train(True, bs, aw=1.0, stat='address', warmup=2)
+    assert torch.isfinite(ae).all() and (ae[:, 0] > 0).all() and (ae[:, 1] == 0).all()  # each batch's needle moves: the input is re-copied
+    torch.testing.assert_close(ag, ae, rtol=1e-4, atol=1e-5)
