@@ -109,13 +109,14 @@ class _FaissStore:
     """All posting lists of a CPU index in one faiss `IndexIVFFlat` used as storage and scan kernel only: list `lid` is faiss list `lid`, its
     ids are DNII row numbers; the routing (centroids, splits, merges) stays DNII's own. With `codes=True` the live rows of every list are
     also kept as 4-bit PQ fast-scan codes in an `IndexIVFPQFastScan` (`pq`, same list numbers, made when the codebook is trained):
-    the lists record what changed (`dirty`: list -> first slot whose code is stale, 0 = the whole list) and `sync` rewrites it. Each
-    row is encoded once (`rcode`, by row number, valid where `coded`): a list rewritten by a split or LIRE is re-packed, not re-encoded."""
+    the lists record that they changed (`dirty`: list -> first slot written, 0 = rewritten) and `sync` re-packs each from its first
+    differing slot on. Each row is encoded once (`rcode`, by row number, valid where `coded`; a batch of inserts in one call, `encode`):
+    a list rewritten by a split or LIRE is re-packed, not re-encoded. `fresh`: rows given new vectors since the last `sync`."""
     def __init__(self, d, cap=1024, codes=False):
         import faiss
         self.faiss, self.d, self.cap = faiss, d, cap; self.ivf = self._make(cap)
         self.codes, self.pq, self.dirty = codes, None, {}
-        self.rcode, self.coded = np.empty((0, (d // 2 * 4 + 7) // 8), np.uint8), np.zeros(0, bool)
+        self.rcode, self.coded, self.fresh = np.empty((0, (d // 2 * 4 + 7) // 8), np.uint8), np.zeros(0, bool), np.zeros(0, bool)
         self.sel = threading.local()    # per thread (faiss releases the GIL: searches may run at once): .bm bitmap of rows, .sel its
                                         # faiss IDSelectorBitmap, .prms {nprobe: SearchParametersIVF}: the re-rank filter
     def _make(self, cap):
@@ -140,25 +141,29 @@ class _FaissStore:
     def mark(self, lid: int, start: int):
         "List `lid` changed from slot `start` on (0: rewritten): its codes are re-encoded from there at the next `sync`."
         if self.codes: self.dirty[lid] = min(self.dirty.get(lid, start), start)
+    def _grow(self, top: int):
+        "Room in the per-row arrays (`rcode`, `coded`, `fresh`) for row numbers below `top` (doubling)."
+        if top <= len(self.coded): return
+        cap = max(1024, 2 * len(self.coded), top)
+        c = np.empty((cap, self.rcode.shape[1]), np.uint8); c[:len(self.rcode)] = self.rcode; self.rcode = c
+        for a in ('coded', 'fresh'): b = np.zeros(cap, bool); o = getattr(self, a); b[:len(o)] = o; setattr(self, a, b)
     def forget(self, rows: np.ndarray):
-        "`rows` hold new vectors (fresh inserts; row numbers are reused): their codes are computed anew at the next `sync`."
-        if self.codes and len(self.coded): self.coded[rows[rows < len(self.coded)]] = False
-    def _codes_of(self, lid: int, s: int, rows: np.ndarray, keep: np.ndarray) -> np.ndarray:
-        "Codes of the rows `rows[keep]` held in slots `s..` of list `lid`: those not yet encoded are encoded from the float32 rows."
-        r = rows[keep]
-        if len(self.coded) <= r.max():
-            cap = max(1024, 2 * len(self.coded), int(r.max()) + 1)
-            c = np.empty((cap, self.rcode.shape[1]), np.uint8); c[:len(self.rcode)] = self.rcode; self.rcode = c
-            b = np.zeros(cap, bool); b[:len(self.coded)] = self.coded; self.coded = b
-        new = ~self.coded[r]
-        if new.any():
-            V = _flist_vecs(self, lid)[s:][keep][new]
-            self.rcode[r[new]] = self.pq.pq.compute_codes(np.ascontiguousarray(V)); self.coded[r[new]] = True
-        return self.rcode[r]
+        "`rows` hold new vectors (fresh inserts; row numbers are reused): their codes are computed anew, and re-packed wherever they land, at the next `sync`."
+        if not self.codes or not len(rows): return
+        self._grow(int(rows.max()) + 1); self.coded[rows] = False; self.fresh[rows] = True
+    def encode(self, rows: np.ndarray, X: np.ndarray):
+        "Codes of the fresh `rows` from their vectors `X` (n, d), in one call for a whole batch before it is routed (not list by list at `sync`, issue 18 session 22); before training: nothing (`sync` encodes every list once trained)."
+        if self.pq is None or not len(rows): return
+        self.rcode[rows] = self.pq.pq.compute_codes(np.ascontiguousarray(X, np.float32)); self.coded[rows] = True
     def sync(self, alive: np.ndarray, seed: int, min_train: int):
-        """Bring the codes of the changed lists in line with their float32 rows (live rows only, `alive` by row number). Before the
-        codebook exists: trained once the lists hold `min_train` live rows (on up to 8192 of them, picked with `seed`), then every
-        list encoded; until then nothing (search scans the float32 lists)."""
+        """Bring the codes of the changed lists in line with their float32 rows: each list's codes are its live rows (`alive` by row
+        number) in slot order. A list keeps its codes up to the first slot that differs (a row deleted or moved away, or a fresh one)
+        and is re-packed from that slot's block of 32 on: an append re-packs the partly filled last block and the new ones, a delete
+        the list from its first hole. The rows not yet encoded (all of them once the codebook is trained or loaded) are encoded in
+        one call and every list's tail is packed in one pass (`_pack4`); session 21 re-packed a list whole on any delete or
+        rewrite, a block at a time through faiss's `CodePacker` (issue 18, session 22: ~5x the delete time of the flat lists). Before
+        the codebook exists: trained once the lists hold `min_train` live rows (on up to 8192 of them, picked with `seed`), then
+        every list encoded; until then nothing (search scans the float32 lists)."""
         if not self.codes or not self.dirty: return
         f, il = self.faiss, self.ivf.invlists
         if self.pq is None:
@@ -173,14 +178,31 @@ class _FaissStore:
             pq.pq.cp.min_points_per_centroid = 16   # 2-dim sub-spaces, 16 centroids each: pq_train >= 256 rows give >= 16 per centroid
             pq.pq.train(np.ascontiguousarray(V)); pq.is_trained = True
             self.set_codebook(pq)
-        dst = self.pq.invlists
-        for l, s in self.dirty.items():
-            n = il.list_size(l); rows = f.rev_swig_ptr(il.get_ids(l), n)[s:] if n > s else np.empty(0, np.int64)
-            o = 0 if s == 0 else dst.list_size(l)
-            if s == 0 and dst.list_size(l): dst.resize(l, 0)
-            keep = alive[rows]
-            if keep.any(): _put_codes(dst, l, o, self._codes_of(l, s, rows, keep), rows[keep].copy())
-        self.dirty = {}
+        dst, cs = self.pq.invlists, self.rcode.shape[1]; bs = 32 * cs
+        todo, enc = [], []   # (list, its live rows, first re-packed slot b0 (a block start)); (rows, vectors) to encode
+        for l in self.dirty:
+            n = il.list_size(l); rows = f.rev_swig_ptr(il.get_ids(l), n) if n else np.empty(0, np.int64)
+            keep = alive[rows]; new = rows[keep]; m = dst.list_size(l); k = min(m, len(new))
+            if len(new) and new.max() >= len(self.coded): self._grow(int(new.max()) + 1)
+            old = f.rev_swig_ptr(dst.get_ids(l), m) if m else new[:0]
+            dif = np.flatnonzero((old[:k] != new[:k]) | self.fresh[new[:k]]); at = int(dif[0]) if len(dif) else k
+            if at == m == len(new): continue                                  # codes already the live rows
+            b0 = at // 32 * 32; todo.append((l, new, b0))
+            if not (u := ~self.coded[new[b0:]]).any(): continue
+            enc.append((new[b0:][u], _flist_vecs(self, l)[np.flatnonzero(keep)[b0:][u]]))
+        if enc:   # (after training / loading a codebook: every row; otherwise `encode` did it at insert)
+            r = np.concatenate([e[0] for e in enc]); self.rcode[r] = self.pq.pq.compute_codes(np.ascontiguousarray(np.concatenate([e[1] for e in enc]))); self.coded[r] = True
+        if todo:  # every list's tail from its block start, each padded to whole blocks, packed at once
+            ln = np.array([len(t[1]) - t[2] for t in todo], np.int64); pad = -(-ln // 32) * 32; o = np.r_[0, np.cumsum(pad)]
+            C = np.zeros((int(o[-1]), cs), np.uint8)
+            C[np.concatenate([np.arange(o[i], o[i] + ln[i]) for i in range(len(todo))])] = self.rcode[np.concatenate([t[1][t[2]:] for t in todo])]
+            B = _pack4(C)
+            for (l, new, b0), a, e in zip(todo, (o[:-1] // 32 * bs).tolist(), (o[1:] // 32 * bs).tolist()):
+                n = len(new); dst.resize(l, n)
+                if n > b0:
+                    f.rev_swig_ptr(dst.get_ids(l), n)[b0:] = new[b0:]
+                    f.rev_swig_ptr(dst.get_codes(l), -(-n // 32) * bs)[b0 // 32 * bs:] = B[a:e]
+        self.dirty = {}; self.fresh[:] = False
     def set_codebook(self, pq):
         "Use trained `pq` (a trained codebook, no codes yet): every list is encoded with it at the next `sync`."
         self.pq = pq; self.dirty = dict.fromkeys(range(self.cap), 0)
@@ -199,13 +221,27 @@ class _FaissStore:
         "Bytes of the codes: packed blocks of 32 codes (d/4 bytes each) + 8-byte row numbers in the lists, and the per-row code cache."
         if self.pq is None: return 0
         il = self.pq.invlists; n = [il.list_size(l) for l in range(self.cap)]
-        return sum(-(-m // 32) * 32 * self.pq.code_size + 8 * m for m in n) + self.rcode.nbytes + self.coded.nbytes
+        return sum(-(-m // 32) * 32 * self.pq.code_size + 8 * m for m in n) + self.rcode.nbytes + self.coded.nbytes + self.fresh.nbytes
 
 def _flist_vecs(st: _FaissStore, lid: int) -> np.ndarray:
     "The float32 rows of faiss list `lid` as an (n, d) numpy view."
     il = st.ivf.invlists; n = il.list_size(lid)
     if not n: return np.empty((0, st.d), np.float32)
     return st.faiss.rev_swig_ptr(il.get_codes(lid), n * st.d * 4).view(np.float32).reshape(n, st.d)
+
+_P4 = np.array([0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15])   # faiss's order of a block's codes (pq4_fast_scan.cpp, perm0)
+
+def _pack4(codes: np.ndarray) -> np.ndarray:
+    """4-bit PQ codes (m, cs) (byte j: sub-quantiser 2j in the low nibble, 2j+1 in the high) packed into faiss's fast-scan blocks
+    of 32 codes (the last one zero-padded), byte for byte what a list's `CodePacker.pack_all` writes block by block, in one numpy
+    pass over all blocks: in block b, byte pair j takes 32 bytes, 16 of low nibbles then 16 of high, its byte i holding codes
+    `_P4[i]` (low nibble) and `_P4[i] + 16` (high nibble). `pq4_pack_codes_range`, which does this in faiss, is not in its Python API."""
+    m, cs = codes.shape; nb = -(-m // 32)
+    if m != nb * 32: c = np.zeros((nb * 32, cs), np.uint8); c[:m] = codes; codes = c
+    c = codes.reshape(nb, 32, cs); lo, hi = c[:, _P4], c[:, _P4 + 16]
+    out = np.empty((nb, cs, 2, 16), np.uint8)
+    out[:, :, 0] = ((lo & 15) | (hi << 4)).transpose(0, 2, 1); out[:, :, 1] = ((lo >> 4) | (hi & 0xF0)).transpose(0, 2, 1)
+    return out.reshape(-1)
 
 def _put_codes(il, lid: int, o: int, codes: np.ndarray | None, ids: np.ndarray, packed=None):
     """Write `codes` (m, code_size) and `ids` (m,) into slots `o..o+m` of block inverted list `lid` (a fast-scan index's), packing them
@@ -508,7 +544,7 @@ def _add(self: DNII, ids, vectors, namespace, block, pos, time):
     rows = self._alloc(n)
     self._ext[rows], self._ns[rows], self._block[rows], self._pos[rows], self._time[rows] = ids, code, blk, ps, tm
     self._set_alive(rows, True)
-    if self._fs is not None: self._fs.forget(rows)
+    if self._fs is not None: self._fs.forget(rows); self._fs.encode(rows, X.numpy())   # codes='pq4fs': the batch encoded once
     self._id2row.update(zip(ids.tolist(), rows.tolist()))
     for s in range(0, n, _CHUNK):
         self._insert_step(part, code, X[s:s + _CHUNK], rows[s:s + _CHUNK]); self._split_oversized(part)
