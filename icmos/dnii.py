@@ -571,8 +571,24 @@ def _insert_step(self: DNII, part: _Part, code: int, X: torch.Tensor, rows: np.n
         part.cent[hit] += eta * (S[hit] / cnt[hit, None] - part.cent[hit])
     self._append(part, a, X, rows)
 
+_BLAS = []  # [(get, set) of numpy's OpenBLAS thread count, or None], found on first use
+
+def _blas():
+    "numpy's own OpenBLAS thread-count functions `(get, set)` (the library its wheels bundle in `numpy.libs`), or None where numpy uses another BLAS."
+    if not _BLAS:
+        import ctypes, glob, os
+        fns = None
+        for path in glob.glob(os.path.join(os.path.dirname(np.__file__) + '.libs', '*openblas*')):
+            try: lib = ctypes.CDLL(path)   # the copy numpy loaded (dlopen of a loaded library returns it)
+            except OSError: continue
+            for g, s in (('scipy_openblas_get_num_threads64_', 'scipy_openblas_set_num_threads64_'), ('openblas_get_num_threads', 'openblas_set_num_threads')):
+                if (gf := getattr(lib, g, None)) and (sf := getattr(lib, s, None)): fns = (gf, sf); break
+            if fns: break
+        _BLAS.append(fns)
+    return _BLAS[0]
+
 class _one_thread:
-    "Run a block with torch on one CPU thread (restored after). List maintenance is many small ops on lists of a few hundred rows: a parallel region per op costs more than it saves, and on a loaded machine each region's barrier waits for a descheduled worker (issue 18: streamed inserts an order of magnitude slower with 2 torch threads than with 1 on the shared 2-core machine)."
+    "Run a block with torch, faiss and numpy's BLAS on one CPU thread (restored after). List maintenance is many small ops on lists of a few hundred rows: a parallel region per op costs more than it saves, and on a loaded machine each region's barrier waits for a descheduled worker (issue 18: streamed inserts an order of magnitude slower with 2 torch threads than with 1 on the shared 2-core machine)."
     def __init__(self, device=None): self.on = device is None or torch.device(device).type == 'cpu'  # a GPU index: nothing to do
     def __enter__(self):
         self.n = torch.get_num_threads(); f = _faiss() if self.on else None; self.nf = f.omp_get_max_threads() if f else 1
@@ -580,10 +596,16 @@ class _one_thread:
         if self.on and self.n > 1: _MAINT[0] = self.n         # the caller's threads, for the few large knn calls (`_spread`)
         if self.on and self.n != 1: torch.set_num_threads(1)  # process-wide while the block runs: not for concurrent torch work in other threads
         if f and self.nf != 1: f.omp_set_num_threads(1)       # faiss too: routing and LIRE scoring are faiss knn calls (`_assign`)
+        # and numpy's BLAS: a split's 2-means is ~40 numpy mat-vecs over a list (`_two_means_np`), each a 2-thread OpenBLAS region by
+        # default; on the shared 2-core machine (load ~3.5) the split pass took 3.0 s per 100K streamed MiniLM inserts with it, 0.9 s
+        # on one thread (issue 18, session 22; the same splits: each output of a mat-vec is one thread's dot product either way)
+        self.b = _blas() if self.on else None; self.nb = self.b[0]() if self.b else 1
+        if self.b and self.nb != 1: self.b[1](1)
     def __exit__(self, *a):
         _MAINT[0] = self.m
         if torch.get_num_threads() != self.n: torch.set_num_threads(self.n)
         if self.on and (f := _faiss()) and f.omp_get_max_threads() != self.nf: f.omp_set_num_threads(self.nf)
+        if self.b and self.b[0]() != self.nb: self.b[1](self.nb)
 
 @_method
 def _split_oversized(self: DNII, part: _Part):
