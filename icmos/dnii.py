@@ -109,13 +109,14 @@ class _FaissStore:
     """All posting lists of a CPU index in one faiss `IndexIVFFlat` used as storage and scan kernel only: list `lid` is faiss list `lid`, its
     ids are DNII row numbers; the routing (centroids, splits, merges) stays DNII's own. With `codes=True` the live rows of every list are
     also kept as 4-bit PQ fast-scan codes in an `IndexIVFPQFastScan` (`pq`, same list numbers, made when the codebook is trained):
-    the lists record what changed (`dirty`: list -> first slot whose code is stale, 0 = the whole list) and `sync` rewrites it. Each
-    row is encoded once (`rcode`, by row number, valid where `coded`): a list rewritten by a split or LIRE is re-packed, not re-encoded."""
+    the lists record that they changed (`dirty`: list -> first slot written, 0 = rewritten) and `sync` re-packs each from its first
+    differing slot on. Each row is encoded once (`rcode`, by row number, valid where `coded`; a batch of inserts in one call, `encode`):
+    a list rewritten by a split or LIRE is re-packed, not re-encoded. `fresh`: rows given new vectors since the last `sync`."""
     def __init__(self, d, cap=1024, codes=False):
         import faiss
         self.faiss, self.d, self.cap = faiss, d, cap; self.ivf = self._make(cap)
         self.codes, self.pq, self.dirty = codes, None, {}
-        self.rcode, self.coded = np.empty((0, (d // 2 * 4 + 7) // 8), np.uint8), np.zeros(0, bool)
+        self.rcode, self.coded, self.fresh = np.empty((0, (d // 2 * 4 + 7) // 8), np.uint8), np.zeros(0, bool), np.zeros(0, bool)
         self.sel = threading.local()    # per thread (faiss releases the GIL: searches may run at once): .bm bitmap of rows, .sel its
                                         # faiss IDSelectorBitmap, .prms {nprobe: SearchParametersIVF}: the re-rank filter
     def _make(self, cap):
@@ -140,25 +141,29 @@ class _FaissStore:
     def mark(self, lid: int, start: int):
         "List `lid` changed from slot `start` on (0: rewritten): its codes are re-encoded from there at the next `sync`."
         if self.codes: self.dirty[lid] = min(self.dirty.get(lid, start), start)
+    def _grow(self, top: int):
+        "Room in the per-row arrays (`rcode`, `coded`, `fresh`) for row numbers below `top` (doubling)."
+        if top <= len(self.coded): return
+        cap = max(1024, 2 * len(self.coded), top)
+        c = np.empty((cap, self.rcode.shape[1]), np.uint8); c[:len(self.rcode)] = self.rcode; self.rcode = c
+        for a in ('coded', 'fresh'): b = np.zeros(cap, bool); o = getattr(self, a); b[:len(o)] = o; setattr(self, a, b)
     def forget(self, rows: np.ndarray):
-        "`rows` hold new vectors (fresh inserts; row numbers are reused): their codes are computed anew at the next `sync`."
-        if self.codes and len(self.coded): self.coded[rows[rows < len(self.coded)]] = False
-    def _codes_of(self, lid: int, s: int, rows: np.ndarray, keep: np.ndarray) -> np.ndarray:
-        "Codes of the rows `rows[keep]` held in slots `s..` of list `lid`: those not yet encoded are encoded from the float32 rows."
-        r = rows[keep]
-        if len(self.coded) <= r.max():
-            cap = max(1024, 2 * len(self.coded), int(r.max()) + 1)
-            c = np.empty((cap, self.rcode.shape[1]), np.uint8); c[:len(self.rcode)] = self.rcode; self.rcode = c
-            b = np.zeros(cap, bool); b[:len(self.coded)] = self.coded; self.coded = b
-        new = ~self.coded[r]
-        if new.any():
-            V = _flist_vecs(self, lid)[s:][keep][new]
-            self.rcode[r[new]] = self.pq.pq.compute_codes(np.ascontiguousarray(V)); self.coded[r[new]] = True
-        return self.rcode[r]
+        "`rows` hold new vectors (fresh inserts; row numbers are reused): their codes are computed anew, and re-packed wherever they land, at the next `sync`."
+        if not self.codes or not len(rows): return
+        self._grow(int(rows.max()) + 1); self.coded[rows] = False; self.fresh[rows] = True
+    def encode(self, rows: np.ndarray, X: np.ndarray):
+        "Codes of the fresh `rows` from their vectors `X` (n, d), in one call for a whole batch before it is routed (not list by list at `sync`, issue 18 session 22); before training: nothing (`sync` encodes every list once trained)."
+        if self.pq is None or not len(rows): return
+        self.rcode[rows] = self.pq.pq.compute_codes(np.ascontiguousarray(X, np.float32)); self.coded[rows] = True
     def sync(self, alive: np.ndarray, seed: int, min_train: int):
-        """Bring the codes of the changed lists in line with their float32 rows (live rows only, `alive` by row number). Before the
-        codebook exists: trained once the lists hold `min_train` live rows (on up to 8192 of them, picked with `seed`), then every
-        list encoded; until then nothing (search scans the float32 lists)."""
+        """Bring the codes of the changed lists in line with their float32 rows: each list's codes are its live rows (`alive` by row
+        number) in slot order. A list keeps its codes up to the first slot that differs (a row deleted or moved away, or a fresh one)
+        and is re-packed from that slot's block of 32 on: an append re-packs the partly filled last block and the new ones, a delete
+        the list from its first hole. The rows not yet encoded (all of them once the codebook is trained or loaded) are encoded in
+        one call and every list's tail is packed in one pass (`_pack4`); session 21 re-packed a list whole on any delete or
+        rewrite, a block at a time through faiss's `CodePacker` (issue 18, session 22: ~5x the delete time of the flat lists). Before
+        the codebook exists: trained once the lists hold `min_train` live rows (on up to 8192 of them, picked with `seed`), then
+        every list encoded; until then nothing (search scans the float32 lists)."""
         if not self.codes or not self.dirty: return
         f, il = self.faiss, self.ivf.invlists
         if self.pq is None:
@@ -173,14 +178,35 @@ class _FaissStore:
             pq.pq.cp.min_points_per_centroid = 16   # 2-dim sub-spaces, 16 centroids each: pq_train >= 256 rows give >= 16 per centroid
             pq.pq.train(np.ascontiguousarray(V)); pq.is_trained = True
             self.set_codebook(pq)
-        dst = self.pq.invlists
-        for l, s in self.dirty.items():
-            n = il.list_size(l); rows = f.rev_swig_ptr(il.get_ids(l), n)[s:] if n > s else np.empty(0, np.int64)
-            o = 0 if s == 0 else dst.list_size(l)
-            if s == 0 and dst.list_size(l): dst.resize(l, 0)
-            keep = alive[rows]
-            if keep.any(): _put_codes(dst, l, o, self._codes_of(l, s, rows, keep), rows[keep].copy())
-        self.dirty = {}
+        dst, cs = self.pq.invlists, self.rcode.shape[1]; bs = 32 * cs
+        # all the changed lists at once (one Python step per list cost ~15 us, most of a delete's sync: issue 18, session 22)
+        ls = list(self.dirty); L = len(ls); ar = np.arange(L)
+        n = np.fromiter((il.list_size(l) for l in ls), np.int64, L); m = np.fromiter((dst.list_size(l) for l in ls), np.int64, L)
+        cat = lambda il_, sz: np.concatenate([f.rev_swig_ptr(il_.get_ids(l), k) for l, k in zip(ls, sz.tolist()) if k] or [np.empty(0, np.int64)])
+        rows, old = cat(il, n), cat(dst, m)                                   # float32 lists' rows; the codes' rows
+        if len(rows) and rows.max() >= len(self.coded): self._grow(int(rows.max()) + 1)
+        keep = alive[rows]; new = rows[keep]; fo = np.r_[0, np.cumsum(n)]; lst = np.repeat(ar, n)
+        nl = np.bincount(lst[keep], minlength=L); no, oo = np.r_[0, np.cumsum(nl)], np.r_[0, np.cumsum(m)]   # live rows per list
+        k = np.minimum(m, nl); seg = np.repeat(ar, k); j = np.arange(int(k.sum())) - np.repeat(np.r_[0, np.cumsum(k)][:-1], k)
+        x = new[no[seg] + j]; bad = np.flatnonzero((x != old[oo[seg] + j]) | self.fresh[x])   # prefixes compared, fresh rows differ
+        at = k.copy()                                                         # first slot that differs, per list
+        if len(bad): sb = seg[bad]; first = np.r_[True, sb[1:] != sb[:-1]]; at[sb[first]] = j[bad[first]]
+        ch = np.flatnonzero((at != m) | (m != nl))                            # lists whose codes change
+        b0 = at[ch] // 32 * 32; tl = nl[ch] - b0; pad = -(-tl // 32) * 32; o = np.r_[0, np.cumsum(pad)]
+        loc = np.arange(int(tl.sum())) - np.repeat(np.r_[0, np.cumsum(tl)][:-1], tl)
+        ti = np.repeat(no[ch] + b0, tl) + loc; tr = new[ti]                   # each list's tail from its block start
+        if (u := ~self.coded[tr]).any():   # (after training / loading a codebook: every row; otherwise `encode` did it at insert)
+            g = np.flatnonzero(keep)[ti[u]]; gl = lst[g]; V = np.empty((len(g), self.d), np.float32)
+            for q in np.unique(gl).tolist(): w = gl == q; V[w] = _flist_vecs(self, ls[q])[g[w] - fo[q]]
+            self.rcode[tr[u]] = self.pq.pq.compute_codes(V); self.coded[tr[u]] = True
+        C = np.zeros((int(o[-1]), cs), np.uint8); C[np.repeat(o[:-1], tl) + loc] = self.rcode[tr]   # padded to whole blocks
+        B = _pack4(C); t0 = np.r_[0, np.cumsum(tl)]
+        for i, (l, z, s0, e0, ta, te) in enumerate(zip([ls[c] for c in ch.tolist()], nl[ch].tolist(), (o[:-1] // 32 * bs).tolist(), (o[1:] // 32 * bs).tolist(), t0[:-1].tolist(), t0[1:].tolist())):
+            dst.resize(l, z); c0 = int(b0[i])
+            if z > c0:
+                f.rev_swig_ptr(dst.get_ids(l), z)[c0:] = tr[ta:te]
+                f.rev_swig_ptr(dst.get_codes(l), -(-z // 32) * bs)[c0 // 32 * bs:] = B[s0:e0]
+        self.dirty = {}; self.fresh[:] = False
     def set_codebook(self, pq):
         "Use trained `pq` (a trained codebook, no codes yet): every list is encoded with it at the next `sync`."
         self.pq = pq; self.dirty = dict.fromkeys(range(self.cap), 0)
@@ -199,13 +225,27 @@ class _FaissStore:
         "Bytes of the codes: packed blocks of 32 codes (d/4 bytes each) + 8-byte row numbers in the lists, and the per-row code cache."
         if self.pq is None: return 0
         il = self.pq.invlists; n = [il.list_size(l) for l in range(self.cap)]
-        return sum(-(-m // 32) * 32 * self.pq.code_size + 8 * m for m in n) + self.rcode.nbytes + self.coded.nbytes
+        return sum(-(-m // 32) * 32 * self.pq.code_size + 8 * m for m in n) + self.rcode.nbytes + self.coded.nbytes + self.fresh.nbytes
 
 def _flist_vecs(st: _FaissStore, lid: int) -> np.ndarray:
     "The float32 rows of faiss list `lid` as an (n, d) numpy view."
     il = st.ivf.invlists; n = il.list_size(lid)
     if not n: return np.empty((0, st.d), np.float32)
     return st.faiss.rev_swig_ptr(il.get_codes(lid), n * st.d * 4).view(np.float32).reshape(n, st.d)
+
+_P4 = np.array([0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15])   # faiss's order of a block's codes (pq4_fast_scan.cpp, perm0)
+
+def _pack4(codes: np.ndarray) -> np.ndarray:
+    """4-bit PQ codes (m, cs) (byte j: sub-quantiser 2j in the low nibble, 2j+1 in the high) packed into faiss's fast-scan blocks
+    of 32 codes (the last one zero-padded), byte for byte what a list's `CodePacker.pack_all` writes block by block, in one numpy
+    pass over all blocks: in block b, byte pair j takes 32 bytes, 16 of low nibbles then 16 of high, its byte i holding codes
+    `_P4[i]` (low nibble) and `_P4[i] + 16` (high nibble). `pq4_pack_codes_range`, which does this in faiss, is not in its Python API."""
+    m, cs = codes.shape; nb = -(-m // 32)
+    if m != nb * 32: c = np.zeros((nb * 32, cs), np.uint8); c[:m] = codes; codes = c
+    c = codes.reshape(nb, 32, cs); lo, hi = c[:, _P4], c[:, _P4 + 16]
+    out = np.empty((nb, cs, 2, 16), np.uint8)
+    out[:, :, 0] = ((lo & 15) | (hi << 4)).transpose(0, 2, 1); out[:, :, 1] = ((lo >> 4) | (hi & 0xF0)).transpose(0, 2, 1)
+    return out.reshape(-1)
 
 def _put_codes(il, lid: int, o: int, codes: np.ndarray | None, ids: np.ndarray, packed=None):
     """Write `codes` (m, code_size) and `ids` (m,) into slots `o..o+m` of block inverted list `lid` (a fast-scan index's), packing them
@@ -508,7 +548,7 @@ def _add(self: DNII, ids, vectors, namespace, block, pos, time):
     rows = self._alloc(n)
     self._ext[rows], self._ns[rows], self._block[rows], self._pos[rows], self._time[rows] = ids, code, blk, ps, tm
     self._set_alive(rows, True)
-    if self._fs is not None: self._fs.forget(rows)
+    if self._fs is not None: self._fs.forget(rows); self._fs.encode(rows, X.numpy())   # codes='pq4fs': the batch encoded once
     self._id2row.update(zip(ids.tolist(), rows.tolist()))
     for s in range(0, n, _CHUNK):
         self._insert_step(part, code, X[s:s + _CHUNK], rows[s:s + _CHUNK]); self._split_oversized(part)
@@ -535,8 +575,24 @@ def _insert_step(self: DNII, part: _Part, code: int, X: torch.Tensor, rows: np.n
         part.cent[hit] += eta * (S[hit] / cnt[hit, None] - part.cent[hit])
     self._append(part, a, X, rows)
 
+_BLAS = []  # [(get, set) of numpy's OpenBLAS thread count, or None], found on first use
+
+def _blas():
+    "numpy's own OpenBLAS thread-count functions `(get, set)` (the library its wheels bundle in `numpy.libs`), or None where numpy uses another BLAS."
+    if not _BLAS:
+        import ctypes, glob, os
+        fns = None
+        for path in glob.glob(os.path.join(os.path.dirname(np.__file__) + '.libs', '*openblas*')):
+            try: lib = ctypes.CDLL(path)   # the copy numpy loaded (dlopen of a loaded library returns it)
+            except OSError: continue
+            for g, s in (('scipy_openblas_get_num_threads64_', 'scipy_openblas_set_num_threads64_'), ('openblas_get_num_threads', 'openblas_set_num_threads')):
+                if (gf := getattr(lib, g, None)) and (sf := getattr(lib, s, None)): fns = (gf, sf); break
+            if fns: break
+        _BLAS.append(fns)
+    return _BLAS[0]
+
 class _one_thread:
-    "Run a block with torch on one CPU thread (restored after). List maintenance is many small ops on lists of a few hundred rows: a parallel region per op costs more than it saves, and on a loaded machine each region's barrier waits for a descheduled worker (issue 18: streamed inserts an order of magnitude slower with 2 torch threads than with 1 on the shared 2-core machine)."
+    "Run a block with torch, faiss and numpy's BLAS on one CPU thread (restored after). List maintenance is many small ops on lists of a few hundred rows: a parallel region per op costs more than it saves, and on a loaded machine each region's barrier waits for a descheduled worker (issue 18: streamed inserts an order of magnitude slower with 2 torch threads than with 1 on the shared 2-core machine)."
     def __init__(self, device=None): self.on = device is None or torch.device(device).type == 'cpu'  # a GPU index: nothing to do
     def __enter__(self):
         self.n = torch.get_num_threads(); f = _faiss() if self.on else None; self.nf = f.omp_get_max_threads() if f else 1
@@ -544,10 +600,16 @@ class _one_thread:
         if self.on and self.n > 1: _MAINT[0] = self.n         # the caller's threads, for the few large knn calls (`_spread`)
         if self.on and self.n != 1: torch.set_num_threads(1)  # process-wide while the block runs: not for concurrent torch work in other threads
         if f and self.nf != 1: f.omp_set_num_threads(1)       # faiss too: routing and LIRE scoring are faiss knn calls (`_assign`)
+        # and numpy's BLAS: a split's 2-means is ~40 numpy mat-vecs over a list (`_two_means_np`), each a 2-thread OpenBLAS region by
+        # default; on the shared 2-core machine (load ~3.5) the split pass took 3.0 s per 100K streamed MiniLM inserts with it, 0.9 s
+        # on one thread (issue 18, session 22; the same splits: each output of a mat-vec is one thread's dot product either way)
+        self.b = _blas() if self.on else None; self.nb = self.b[0]() if self.b else 1
+        if self.b and self.nb != 1: self.b[1](1)
     def __exit__(self, *a):
         _MAINT[0] = self.m
         if torch.get_num_threads() != self.n: torch.set_num_threads(self.n)
         if self.on and (f := _faiss()) and f.omp_get_max_threads() != self.nf: f.omp_set_num_threads(self.nf)
+        if self.b and self.b[0]() != self.nb: self.b[1](self.nb)
 
 @_method
 def _split_oversized(self: DNII, part: _Part):

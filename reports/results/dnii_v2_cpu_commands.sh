@@ -202,3 +202,19 @@ icmos bench dnii --datasets real --real /work/runs/s20/minilm101k.npy --real-nam
   --latency-queries 300 --workloads static,streaming --indexes dnii,hnsw --codes flat,pq4fs --nprobe 8,16,24,32,48,64 \
   --rerank 3,5,10 --ef 16,24,32,48,64,128 --efc 200 --batch 10000 --steps 10 --threads 2 --search-threads 1 \
   --out reports/results/dnii_pq_s21_cpu.csv --clusters-out /tmp/dn/clusters.csv
+
+# ---------------------------------------------------------------------------------------------------------------------
+# reports/results/dnii_pq_insert_s22_cpu.csv (issue 18, session 22): streamed inserts / deletes of DNII codes='flat' and 'pq4fs' with
+# three trees in one run, each (tree, codes) in its own process, the trees' order swapped rep by rep, 3 reps: session 21's code
+# (git archive 3967921), this session's code with numpy's BLAS threads left as before (`_BLAS = [None]`: `_blas` finds nothing) and
+# this session's code (git archive fbe6e95); 100K real MiniLM vectors (session 20's minilm101k.npy, last 1,000 rows as queries),
+# 10 steps of 10K inserts, 1K deletes and 100 queries, list_size 512, built with 2 threads; recall@10 at nprobe 8-64 (pq4fs: rerank
+# 10 and 1) and a digest of every search's ids and scores. The shared 2-core dev machine at 1-minute load ~5-10 (another job's
+# work and this session's), load_before/after per row, 2026-11-29 ~10:10 UTC:
+git -C /work/main archive 3967921 icmos | tar -x -C /tmp/pq/old
+git archive fbe6e95 icmos | tar -x -C /tmp/pq/final/after; git archive fbe6e95 icmos | tar -x -C /tmp/pq/final/noblas
+sed -i 's/^_BLAS = \[\]  #/_BLAS = [None]  #/' /tmp/pq/final/noblas/icmos/dnii.py
+python reports/scripts/dnii_pq_insert_check.py --tree "session 21=/tmp/pq/old" --tree "session 22, BLAS threads as before=/tmp/pq/final/noblas" \
+  --tree "session 22=/tmp/pq/final/after" --real /work/runs/s20/minilm101k.npy --reps 3 --out reports/results/dnii_pq_insert_s22_cpu.csv
+# The profile quoted in 30_dnii ("Keeping the codes in step", session 22), session 21's code, printed (cProfile; load ~2.7-3.4):
+python reports/scripts/dnii_pq_insert_profile.py --real /work/runs/s20/minilm101k.npy --codes pq4fs   # and --codes flat
