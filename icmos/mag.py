@@ -481,9 +481,10 @@ ADDRESS_TAU = 0.1  # temperature of the address loss over cosine scores
 def address_loss(mag: MAG, st: MAGStream, needle: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     """Per sample (b,): how far each MAG layer's read query at the position that predicts the answer's first token is from pointing
     at the needle, as InfoNCE over every fed token's memory key (cosine / `ADDRESS_TAU`; the needle's tokens the positives, all
-    fed tokens the candidates), the mean over layers; 0 for a sample with no needle. Session 22's probe found the queries no
-    nearer the needle's keys than chance after 846 steps of the answer loss alone: the needle's position is known in every
-    synthetic sample, so the read can be taught where to look (the keys' write projection learns too, unless frozen).
+    fed tokens the candidates), the mean over layers; 0 for a sample with no needle. Session 22's probe found the read at the
+    question no nearer the needle than a read that asks nothing, after 846 steps of the answer loss alone (the needle's keys are
+    hubs in some layers): the needle's position is known in every synthetic sample, so the read can be taught where to look (the
+    keys' write projection learns too, unless frozen; it may learn hubs instead, which the probe's null queries would show).
     `st` kept the fed stream (`keep_inputs`) and the tail's queries (`keep_queries`); `needle` (b, n) bool; `mask` (b, t) targets."""
     first = mask.float().argmax(1)  # (b,) the tail position predicting the first answer token
     pos_mask = needle | ~needle.any(1, keepdim=True)  # a sample with no needle: every token positive, its loss exactly 0 (no NaN gradient)
