@@ -1134,16 +1134,25 @@ def __bridgeable(self: Memory, a: str, b: str, new: set[str], template: str) -> 
     sa = _word_stems(a)
     return not _alike(sa, sb, self._bridge_word(a, new & sa & sb) if template == 'bridge' else ())
 
+_IDENT = re.compile(r'[A-Za-z0-9]+(?:\.[0-9]+)*')  # `content_words`' words, case kept
+
+def _identifier(w: str) -> bool:
+    "A word written as an identifier: no lower-case letter (`KQPRW`, `VAR`, `2033034`) or a digit in it (`a3f9c2`, `x86`); not a word of prose (`home`, `Quenby`)."
+    return not any(c.islower() for c in w) or any(c.isdigit() for c in w)
+
 @_method_of(Memory)
 def __unique_link(self: Memory, a: str, b: str, new: set[str]) -> bool:
     """Whether the bridge from sentence `a` to sentence `b` follows a unique link: its word (`Memory.bridge_word`, of the `new` rare
-    stems both hold) is held by no other keyed sentence of the memory (a variable named where it is set and where it is used, a hash
-    in the two lines it joins). Only such a link lets a chain run past its `hops` rounds (`RuntimeConfig.chain_extra`). False without BM25."""
+    stems both hold) is an identifier (`_identifier`) that no other keyed sentence of the memory holds (a variable named where it is
+    set and where it is used, a hash in the two lines it joins). Only such a link lets a chain run past its `hops` rounds
+    (`RuntimeConfig.chain_extra`). Prose words are no such link: in a 32K-token text many a word (`home`, `hall`) is held by just
+    two sentences, and a chain of prose facts ran on through them into unrelated verses (prose_2hop, 4 of 12 samples). False without BM25."""
     bm = next((r for r in self.rankers if isinstance(r, BM25)), None)
     w = self._bridge_word(a, new & _word_stems(a) & _word_stems(b))
     if bm is None or not w: return False
     s = next(iter(w))
-    return min((bm.doc_freq(x) for x in content_words(a) if _stem(x) == s), default=1 << 30) <= 2
+    words = [x for x in _IDENT.findall(a) if _stem(x.lower()) == s]
+    return any(map(_identifier, words)) and min((bm.doc_freq(x.lower()) for x in words), default=1 << 30) <= 2
 
 @_method_of(Memory)
 def __lookalike_words(self: Memory, question: str, units: list[int]) -> set[str]:
