@@ -704,7 +704,7 @@ class RuntimeConfig:
     top_k: int = 4                # blocks read (at most; fewer if the budget is tight)
     hops: int = 2                 # retrieval rounds: 1 = the question only; 2+ = follow the best sentence found
     chains: int = 2               # bridge chains followed, each from the next best block for the question
-    chain_extra: int = 2          # sentences a chain may read past its `hops` rounds, beyond `top_k`, while each step follows a unique link (a rare word that only the sentence it leaves and the one it reaches hold, as in a chain of assignments); they take no place of the question's own ranking; 0 = chains stop at `hops` (sessions <= 22)
+    chain_extra: int = 2          # sentences a chain may read past its `hops` rounds, beyond `top_k`, while each step follows a unique link (an identifier that only the sentence it leaves and the one it reaches hold: a variable's name, a hash; `Memory.unique_link`); they take no place of the question's own ranking; 0 = chains stop at `hops` (sessions <= 22)
     split: str = 'records'        # sentence units of the write path: 'sentences' (at sentence ends and newlines) or 'records' (also cut a record, 3+ words with no lower-case letter such as `VAR B = VAR A`, off the prose it is glued to; sessions <= 22: 'sentences')
     rrf_k: int = 60               # reciprocal-rank fusion constant
     read: str = 'units'           # what the model reads: 'units' (the sentences that matched, chains in hop order) or 'blocks' (whole blocks, document order)
