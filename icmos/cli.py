@@ -71,6 +71,8 @@ def _method_flags(p: argparse.ArgumentParser):
 _RUNTIME_FLAGS = {  # flag -> (type, help); each is a RuntimeConfig field, whose default the help shows
     'top_k': (int, 'blocks read'), 'hops': (int, 'retrieval rounds; 2+ follows a rare word the best sentence adds to the question'),
     'chains': (int, 'bridge chains followed, from the best blocks for the question'),
+    'chain_extra': (int, 'sentences a chain may read past its --hops rounds, beyond --top-k, along unique links (a rare word only the two sentences hold); 0 = none'),
+    'split': (str, 'sentence units of the write path: sentences, or records (also cut a record such as `VAR B = VAR A`, 3+ words with no lower-case letter, off the prose it is glued to)'),
     'block_words': (int, 'words per block'), 'rankers': (str, 'comma-separated: bm25, minilm, distilled, lmkeys (fused)'),
     'encoder_dir': (str, 'with --rankers distilled: folder with writer/ and distiller/ checkpoints'),
     'keys': (str, "unit (one key per sentence) or block"), 'index': (str, 'where MiniLM keys live: dnii or flat'),

@@ -23,13 +23,39 @@ _QUOTE = '"\'\\)\\]\u201d\u2019'  # closers that may follow a terminator
 _UNIT = (re.compile(r'[^\s](?:[^\n.!?]++|[.!?]++(?![' + _QUOTE + r']*+\s))*+(?:[.!?]++[' + _QUOTE + r']*+(?=\s)|(?=\n)|\Z)')
          if sys.version_info >= (3, 11) else _UNIT_LAZY)  # possessive quantifiers came with Python 3.11; 3.10 keeps the reference scan
 _WORD = re.compile(r'\S+')
+# a record: 3+ words with no lower-case letter (`VAR B = VAR A`, `ID 4711 = 0x1F`, a heading in capitals) at a unit's start or
+# after a clause mark, before a capitalised word of prose (`And`, `For`, `I have`): no full stop ends it, so the sentence scan glues it to that prose
+_RECORD = re.compile(r'(?:^|(?<=[,;:] ))(?:[^\sa-z]+[ \t]+){3,}(?=[A-Z][a-z]|[A-Z][ \t]+[a-z])')
+_RECORD_HINT = re.compile(r'[^\sa-z]+[ \t]+[^\sa-z]+[ \t]+[^\sa-z]+[ \t]+[A-Z][ \t]*[a-z]')  # a cheap first test: three such words before a capitalised one
 
-def split_units(text: str, offset: int = 0, max_words: int = 120, _rx: re.Pattern = _UNIT) -> list[tuple[int, int]]:
-    "Sentence/line spans `(start, end)` of `text` (character offsets + `offset`); a unit longer than `max_words` words is cut into pieces of `max_words`."
+def _record_cuts(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    "The unit `text[s:e]` cut around each record it holds (`_RECORD`): the record and the prose before and after it become units of their own."
+    if not _RECORD_HINT.search(text, s, e): return [(s, e)]
+    out, at, u = [], s, text[s:e]
+    for m in _RECORD.finditer(u):
+        a, b = s + m.start(), s + m.end()
+        if a > at: out.append((at, a))
+        out.append((a, b)); at = b
+    if at < e: out.append((at, e))
+    cut = []
+    for a, b in out:  # without the whitespace at either end
+        while a < b and text[a].isspace(): a += 1
+        while b > a and text[b - 1].isspace(): b -= 1
+        if b > a: cut.append((a, b))
+    return cut
+
+def split_units(text: str, offset: int = 0, max_words: int = 120, _rx: re.Pattern = _UNIT, records: bool = False) -> list[tuple[int, int]]:
+    """Sentence/line spans `(start, end)` of `text` (character offsets + `offset`); a unit longer than `max_words` words is cut into pieces of `max_words`.
+    `records`: also cut a record (3+ words with no lower-case letter, such as `VAR B = VAR A`) off the prose sentence it is glued to."""
     out = []
     for m in _rx.finditer(text):
         s, e = m.span()
         while e > s and text[e - 1].isspace(): e -= 1
+        if records:
+            parts = _record_cuts(text, s, e)
+            if len(parts) > 1:
+                for a, b in parts: out += split_units(text[a:b], a + offset, max_words, _rx)
+                continue
         if e - s < 2 * max_words: out.append((s + offset, e + offset)); continue  # too short to hold more than max_words words
         words = [w.span() for w in _WORD.finditer(text, s, e)]
         if len(words) <= max_words: out.append((s + offset, e + offset)); continue
@@ -184,11 +210,11 @@ class PieceFeatures:
     seconds: dict = field(default_factory=dict)
 
 def piece_features(piece: Piece, max_words: int, lm_ids: Callable, wp_ids: Callable | None = None, bm25: bool = False,
-                   impl: str = 'fast') -> PieceFeatures:
+                   impl: str = 'fast', records: bool = False) -> PieceFeatures:
     "The host stages for `piece`: units, LM ids, and on request BM25 words (`feats['bm25']`: distinct words, indices, offsets) and word pieces (`feats['wordpieces']`: ids, offsets). `impl='ref'`: the slower reference code, same results."
     rx, words, flat = _IMPLS[impl]
     t0 = time.perf_counter(); sec = {}
-    spans = split_units(piece.text, piece.at, max_words=max_words, _rx=rx)
+    spans = split_units(piece.text, piece.at, max_words=max_words, _rx=rx, records=records)
     texts = [piece.text[s - piece.at:e - piece.at] for s, e in spans]
     t1 = time.perf_counter(); sec['split'] = t1 - t0
     ids, off = flat(lm_ids(texts) if texts else [])
@@ -205,12 +231,12 @@ def piece_features(piece: Piece, max_words: int, lm_ids: Callable, wp_ids: Calla
 # %% ../nbs/api/61_ingest.ipynb #829ab98d
 _W: dict = {}  # in a worker: its tokenizers and settings
 
-def _init_worker(lm_json: str, wp_json: str | None, wp_max_len: int | None, max_words: int, bm25: bool):
+def _init_worker(lm_json: str, wp_json: str | None, wp_max_len: int | None, max_words: int, bm25: bool, records: bool = False):
     os.environ['TOKENIZERS_PARALLELISM'] = 'false'  # one thread per worker: the pool is the parallelism
-    _W.update(lm=BackendIds(lm_json), wp=BackendIds(wp_json, True, wp_max_len) if wp_json else None, max_words=max_words, bm25=bm25)
+    _W.update(lm=BackendIds(lm_json), wp=BackendIds(wp_json, True, wp_max_len) if wp_json else None, max_words=max_words, bm25=bm25, records=records)
 
 def _work(text: str, at: int) -> tuple:
-    f = piece_features(Piece(text, at), _W['max_words'], _W['lm'], _W['wp'], _W['bm25'])
+    f = piece_features(Piece(text, at), _W['max_words'], _W['lm'], _W['wp'], _W['bm25'], records=_W['records'])
     return f.spans, f.lm_ids, f.lm_off, f.feats, f.seconds  # plain values: the main process may know these classes by another module name
 
 def _pkg(name: str):
@@ -242,12 +268,13 @@ class HostStages:
                  max_words: int = 120, # `split_units`' word cap (the Blocker's 2 * block_words)
                  bm25: bool = False, # also BM25's words
                  workers: int = 0, # processes (0: inline; a slow tokenizer always runs inline)
-                 prefetch: int = 0): # inline: pieces a thread prepares ahead of the one being written (0: none; a slow tokenizer: none)
-        self.max_words, self.bm25, self.workers, self.prefetch = max_words, bm25, workers, prefetch
+                 prefetch: int = 0, # inline: pieces a thread prepares ahead of the one being written (0: none; a slow tokenizer: none)
+                 records: bool = False): # `split_units`' records: cut a record glued to prose into a unit of its own
+        self.max_words, self.bm25, self.workers, self.prefetch, self.records = max_words, bm25, workers, prefetch, records
         fast = lambda t: hasattr(getattr(t, '_tokenizer', None), 'to_str')
         if not fast(lm_tok) or (wp_tok is not None and not fast(wp_tok)): self.workers = self.prefetch = 0  # a slow tokenizer: inline, in this thread
         if self.workers:
-            self._args = (backend_json(lm_tok), backend_json(wp_tok) if wp_tok is not None else None, wp_max_len, max_words, bm25)
+            self._args = (backend_json(lm_tok), backend_json(wp_tok) if wp_tok is not None else None, wp_max_len, max_words, bm25, records)
         elif self.prefetch:  # the thread's own copies: `text_ids` sets and restores the shared tokenizer's options around each call
             self._lm, self._wp = _backend_copy(lm_tok), (_backend_copy(wp_tok, True, wp_max_len) if wp_tok is not None else None)
         else:
@@ -264,7 +291,7 @@ class HostStages:
         "The features of each piece, in order."
         if not self.workers:
             if self.prefetch: yield from self._run_ahead(pieces); return
-            for p in pieces: yield piece_features(p, self.max_words, self._lm, self._wp, self.bm25, self.impl)
+            for p in pieces: yield piece_features(p, self.max_words, self._lm, self._wp, self.bm25, self.impl, self.records)
             return
         from concurrent.futures.process import BrokenProcessPool
         pool, work, inflight = self._pool(), _pkg('_work'), []
@@ -292,7 +319,7 @@ class HostStages:
         it = iter(pieces)
         def job():
             p = next(it, None)
-            return None if p is None else piece_features(p, self.max_words, self._lm, self._wp, self.bm25, self.impl)
+            return None if p is None else piece_features(p, self.max_words, self._lm, self._wp, self.bm25, self.impl, self.records)
         ex = ThreadPoolExecutor(1, thread_name_prefix='icmos-host')
         ahead = [ex.submit(job) for _ in range(self.prefetch)]
         try:

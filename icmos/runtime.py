@@ -53,19 +53,19 @@ class Units:
 class Blocker:
     "Streams one source's text into sentence-aware blocks of about `block_words` words that overlap by `overlap` units."
     def __init__(self, block_words: int = 60, overlap: int = 1, source: str = 'doc', units: Units | None = None,
-                 first_block: int = 0):
+                 first_block: int = 0, records: bool = False):
         if isinstance(block_words, bool) or not isinstance(block_words, int) or block_words < 4:
             raise ICMOSError(f'block_words: must be an integer >= 4 (got {block_words!r})')
         if isinstance(overlap, bool) or not isinstance(overlap, int) or overlap < 0:
             raise ICMOSError(f'overlap: must be an integer >= 0 (got {overlap!r})')
-        self.block_words, self.overlap, self.source = block_words, overlap, source
+        self.block_words, self.overlap, self.source, self.records = block_words, overlap, source, records  # records: `split_units`' record cut
         self.units = units if units is not None else Units()
         self._buf, self._at = '', 0         # text not yet cut into units, and its offset in the source
         self._cur: list[tuple] = []         # (uid, words) of the units of the block being built
         self.next_block = first_block; self.n_chars = 0; self._gap = ''
 
     def _cut(self, final: bool) -> list[tuple]:
-        spans = split_units(self._buf, self._at, max_words=2 * self.block_words)
+        spans = split_units(self._buf, self._at, max_words=2 * self.block_words, records=self.records)
         if not final and spans: spans = spans[:-1]  # the last unit may go on in the next piece: keep it back
         out, prev = [], self._at
         for s, e in spans:
@@ -92,7 +92,7 @@ class Blocker:
 
     def add_units(self, text: str, at: int, spans: list[tuple[int, int]], final: bool = False) -> list[Block]:
         """Add the piece `text` at source offset `at`, which ends on a unit boundary (`icmos.ingest.pieces_on_units`), with its
-        unit `spans` already found (`split_units(text, at, 2 * block_words)`, by a worker); returns the blocks it completed.
+        unit `spans` already found (`split_units(text, at, 2 * block_words, records=records)`, by a worker); returns the blocks it completed.
         The same units and blocks as `write`; a source goes through one of the two."""
         if self._buf: raise ICMOSError('add_units: this Blocker holds text given to write(); give a source to one of the two')
         if at != self._at: raise ICMOSError(f'add_units: the piece starts at offset {at}, but the text so far ends at {self._at}')
@@ -704,6 +704,8 @@ class RuntimeConfig:
     top_k: int = 4                # blocks read (at most; fewer if the budget is tight)
     hops: int = 2                 # retrieval rounds: 1 = the question only; 2+ = follow the best sentence found
     chains: int = 2               # bridge chains followed, each from the next best block for the question
+    chain_extra: int = 2          # sentences a chain may read past its `hops` rounds, beyond `top_k`, while each step follows a unique link (an identifier that only the sentence it leaves and the one it reaches hold: a variable's name, a hash; `Memory.unique_link`); they take no place of the question's own ranking; 0 = chains stop at `hops` (sessions <= 22)
+    split: str = 'records'        # sentence units of the write path: 'sentences' (at sentence ends and newlines) or 'records' (also cut a record, 3+ words with no lower-case letter such as `VAR B = VAR A`, off the prose it is glued to; sessions <= 22: 'sentences')
     rrf_k: int = 60               # reciprocal-rank fusion constant
     read: str = 'units'           # what the model reads: 'units' (the sentences that matched, chains in hop order) or 'blocks' (whole blocks, document order)
     context_units: int = 0        # with read='units': neighbouring sentences read on each side of a matched one
@@ -732,7 +734,7 @@ class RuntimeConfig:
         if self.workers != 'auto' and (isinstance(self.workers, bool) or not isinstance(self.workers, int) or not 0 <= self.workers <= 256):
             raise ICMOSError(f"workers: must be 'auto' or an integer in [0, 256] (got {self.workers!r})")
         for name, lo, hi in (('block_words', 4, 4096), ('overlap', 0, 16), ('prefetch', 0, 8), ('candidates', 1, 4096), ('top_k', 1, 256),
-                             ('hops', 1, 8), ('chains', 1, 8), ('rrf_k', 1, 10_000), ('local_tokens', 0, 1 << 20), ('refresh_every', 1, 4096),
+                             ('hops', 1, 8), ('chains', 1, 8), ('chain_extra', 0, 16), ('rrf_k', 1, 10_000), ('local_tokens', 0, 1 << 20), ('refresh_every', 1, 4096),
                              ('piece_chars', 1024, 1 << 30)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
@@ -766,6 +768,7 @@ class RuntimeConfig:
         if self.read not in ('units', 'blocks'): raise ICMOSError(f"read: must be 'units' or 'blocks' (got {self.read!r})")
         if self.order not in ('doc', 'rank'): raise ICMOSError(f"order: must be 'doc' or 'rank' (got {self.order!r})")
         if self.rerank not in ('lm', 'none'): raise ICMOSError(f"rerank: must be 'lm' or 'none' (got {self.rerank!r})")
+        if self.split not in ('sentences', 'records'): raise ICMOSError(f"split: must be 'sentences' or 'records' (got {self.split!r})")
         if self.template not in ('bridge', 'all'): raise ICMOSError(f"template: must be 'bridge' or 'all' (got {self.template!r})")
         if self.lookalikes not in ('drop', 'keep'): raise ICMOSError(f"lookalikes: must be 'drop' or 'keep' (got {self.lookalikes!r})")
         if isinstance(self.context_units, bool) or not isinstance(self.context_units, int) or not 0 <= self.context_units <= 16:
@@ -936,7 +939,7 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
     cfg, U, tok = self.cfg, self.units, self.tok
     if source in self.sources: raise ICMOSError(f'a source named {source!r} is already in this memory')
     if self.kv is not None and total_bytes: self.kv.check(self.kv.rows + total_bytes // 16, f'source {source!r} (at least ~{total_bytes // 16:,} tokens)')  # refused before a byte is read
-    blk = Blocker(cfg.block_words, cfg.overlap, source, U, first_block=len(self.blocks))
+    blk = Blocker(cfg.block_words, cfg.overlap, source, U, first_block=len(self.blocks), records=cfg.split == 'records')
     want = {r.feature for r in self.rankers if r.feature}
     wp_tok = None
     if 'wordpieces' in want:
@@ -944,7 +947,7 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
         wp_tok = load_embedder(self.model.device)[1]
     workers = auto_workers(total_bytes) if cfg.workers == 'auto' else cfg.workers
     host = HostStages(tok, wp_tok, EMBED_MAX_LEN if wp_tok is not None else None, max_words=2 * cfg.block_words,
-                      bm25='bm25' in want, workers=workers, prefetch=cfg.prefetch)
+                      bm25='bm25' in want, workers=workers, prefetch=cfg.prefetch, records=cfg.split == 'records')
     t0, n0, nonblank, n_units0 = time.perf_counter(), self.n_tokens, False, len(self.units)
     W = self.write_timings
     def tick(k, t):
@@ -1131,6 +1134,26 @@ def __bridgeable(self: Memory, a: str, b: str, new: set[str], template: str) -> 
     sa = _word_stems(a)
     return not _alike(sa, sb, self._bridge_word(a, new & sa & sb) if template == 'bridge' else ())
 
+_IDENT = re.compile(r'[A-Za-z0-9]+(?:\.[0-9]+)*')  # `content_words`' words, case kept
+
+def _identifier(w: str) -> bool:
+    "A word written as an identifier: no lower-case letter (`KQPRW`, `VAR`, `2033034`) or a digit in it (`a3f9c2`, `x86`); not a word of prose (`home`, `Quenby`)."
+    return not any(c.islower() for c in w) or any(c.isdigit() for c in w)
+
+@_method_of(Memory)
+def __unique_link(self: Memory, a: str, b: str, new: set[str]) -> bool:
+    """Whether the bridge from sentence `a` to sentence `b` follows a unique link: its word (`Memory.bridge_word`, of the `new` rare
+    stems both hold) is an identifier (`_identifier`) that no other keyed sentence of the memory holds (a variable named where it is
+    set and where it is used, a hash in the two lines it joins). Only such a link lets a chain run past its `hops` rounds
+    (`RuntimeConfig.chain_extra`). Prose words are no such link: in a 32K-token text many a word (`home`, `hall`) is held by just
+    two sentences, and a chain of prose facts ran on through them into unrelated verses (prose_2hop, 4 of 12 samples). False without BM25."""
+    bm = next((r for r in self.rankers if isinstance(r, BM25)), None)
+    w = self._bridge_word(a, new & _word_stems(a) & _word_stems(b))
+    if bm is None or not w: return False
+    s = next(iter(w))
+    words = [x for x in _IDENT.findall(a) if _stem(x.lower()) == s]
+    return any(map(_identifier, words)) and min((bm.doc_freq(x.lower()) for x in words), default=1 << 30) <= 2
+
 @_method_of(Memory)
 def __lookalike_words(self: Memory, question: str, units: list[int]) -> set[str]:
     "The rare question words (stems) held by the candidate sentence (of `units`, best first) that holds the most of them, when it holds at least half: a candidate that lacks one is a look-alike (the same template with another key, version or name), not read. Empty (no filter) when no candidate shares enough rare words with the question (a paraphrase)."
@@ -1172,28 +1195,33 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
         gu = self.dense_units(top, question)
         guard = [b for b in top if not need or need <= _word_stems(self.units.text[gu[b]])][:max(k - 1, 0)]
     pending = lambda: sum(b not in self._seen(chosen)[0] for b in guard)  # places the guard still needs (a chain may have read it)
+    extra = 0  # sentences read past a chain's `hops` rounds or past top_k (`chain_extra`): they take no place of the question's ranking
+    full = lambda: len(chosen) - extra + pending() >= k
     for c in range(cfg.chains if cfg.hops > 1 else 0):  # each chain starts at the next best block for the question...
         start = next((b for b in pool if b not in self._seen(chosen)[0] and close(b)), None)
-        if start is None or len(chosen) + pending() >= k: break
+        if start is None or full(): break
         u0 = gu.get(start, unit[start])  # a guarded block starts its chain from the sentence MiniLM matched
         take(first, start, u0); at, known = u0, _word_stems(question)
-        for _ in range(1, cfg.hops):  # ...and follows a bridge: a rare word the sentence adds to the question
+        for step in range(1, cfg.hops + cfg.chain_extra):  # ...and follows a bridge: a rare word the sentence adds to the question
+            past = step >= cfg.hops or full()  # past its rounds or its places: only along a unique link, as an extra sentence
+            if past and extra >= cfg.chain_extra: break
             new = self._new_rare(self.units.text[at], known)
-            if len(chosen) + pending() >= k or not new: break
+            if not new: break
             bridge = self.units.text[at]
             r, f = self.rank(bridge, *self._seen(chosen))
             bu = self.best_units([b2 for b2, _ in f[:8]], bridge)
-            nxt = next(((b2, u2) for b2, u2 in bu.items() if self._bridgeable(self.units.text[at], self.units.text[u2], new, cfg.template)), None)
+            nxt = next(((b2, u2) for b2, u2 in bu.items() if self._bridgeable(bridge, self.units.text[u2], new, cfg.template)
+                        and (not past or self._unique_link(bridge, self.units.text[u2], new))), None)
             if nxt is None: break  # nothing else in the memory mentions it: the chain ends here
-            h = Hop(bridge, r, f, []); hops.append(h); take(h, *nxt)
+            h = Hop(bridge, r, f, []); hops.append(h); take(h, *nxt); extra += past
             known |= _word_stems(bridge); at = nxt[1]
     for b in guard:
         if b not in self._seen(chosen)[0]: take(first, b, gu[b])
     more = []  # past top_k: what the same fill takes next (not read), so recall past top_k needs no second retrieval
     for b in pool:  # fill the remaining places from the question's own ranking (within the margin of the best)
-        if len(chosen) + len(more) >= max(k, cfg.candidates): break
+        if len(chosen) - extra + len(more) >= max(k, cfg.candidates): break
         if b not in self._seen(chosen + more)[0] and close(b):
-            if len(chosen) < k: take(first, b, unit[b])
+            if len(chosen) - extra < k: take(first, b, unit[b])
             else: more.append(b)
     first.more = more
     return chosen, hops
