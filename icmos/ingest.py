@@ -25,7 +25,7 @@ _UNIT = (re.compile(r'[^\s](?:[^\n.!?]++|[.!?]++(?![' + _QUOTE + r']*+\s))*+(?:[
 _WORD = re.compile(r'\S+')
 # a record: 3+ words with no lower-case letter (`VAR B = VAR A`, `ID 4711 = 0x1F`, a heading in capitals) at a unit's start or
 # after a clause mark, before a capitalised word of prose (`And`, `For`, `I have`): no full stop ends it, so the sentence scan glues it to that prose
-_RECORD = re.compile(r'(?:^|(?<=[,;:] ))(?:[^\sa-z]+[ \t]+){3,}(?=[A-Z][a-z]|[A-Z][ \t]+[a-z])')
+_RECORD = re.compile(r'(?:^|(?<=[,;:] ))(?:[^\sa-z]+[ \t]+){3,12}(?=[A-Z][a-z]|[A-Z][ \t]+[a-z])')  # at most 12 words: linear time on a long line
 _RECORD_HINT = re.compile(r'[^\sa-z]+[ \t]+[^\sa-z]+[ \t]+[^\sa-z]+[ \t]+[A-Z][ \t]*[a-z]')  # a cheap first test: three such words before a capitalised one
 
 def _record_cuts(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -33,7 +33,9 @@ def _record_cuts(text: str, s: int, e: int) -> list[tuple[int, int]]:
     if not _RECORD_HINT.search(text, s, e): return [(s, e)]
     out, at, u = [], s, text[s:e]
     for m in _RECORD.finditer(u):
-        a, b = s + m.start(), s + m.end()
+        r = m.group()
+        if any(c.islower() for c in r) or not ('=' in r or any(c.isdigit() for c in r)): continue  # a record assigns or numbers: not
+        a, b = s + m.start(), s + m.end()                   # capitals dialogue, acronyms or a non-ASCII sentence (`[^a-z]` is ASCII)
         if a > at: out.append((at, a))
         out.append((a, b)); at = b
     if at < e: out.append((at, e))

@@ -704,8 +704,8 @@ class RuntimeConfig:
     top_k: int = 4                # blocks read (at most; fewer if the budget is tight)
     hops: int = 2                 # retrieval rounds: 1 = the question only; 2+ = follow the best sentence found
     chains: int = 2               # bridge chains followed, each from the next best block for the question
-    chain_extra: int = 2          # sentences a chain may read past its `hops` rounds, beyond `top_k`, while each step follows a unique link (an identifier that only the sentence it leaves and the one it reaches hold: a variable's name, a hash; `Memory.unique_link`); they take no place of the question's own ranking; 0 = chains stop at `hops` (sessions <= 22)
-    split: str = 'records'        # sentence units of the write path: 'sentences' (at sentence ends and newlines) or 'records' (also cut a record, 3+ words with no lower-case letter such as `VAR B = VAR A`, off the prose it is glued to; sessions <= 22: 'sentences')
+    chain_extra: int = 0          # sentences a chain may read past its `hops` rounds, beyond `top_k`, while each step follows a unique link (an identifier that only the sentence it leaves and the one it reaches hold: a variable's name, a hash; `Memory.unique_link`); 0 = chains stop at `hops` (the default). Opt-in since session 22: vardep 0.40 with `split='records'` against 0.00 (CPU, 32K, n = 20), the other tasks not all rerun; under a tight budget `_assemble` drops fill blocks before these extras
+    split: str = 'sentences'      # sentence units of the write path: 'sentences' (at sentence ends and newlines, the default) or 'records' (also cut a record, 3+ words with no lower-case letter holding `=` or a digit, such as `VAR B = VAR A`, off the prose it is glued to; opt-in since session 22)
     rrf_k: int = 60               # reciprocal-rank fusion constant
     read: str = 'units'           # what the model reads: 'units' (the sentences that matched, chains in hop order) or 'blocks' (whole blocks, document order)
     context_units: int = 0        # with read='units': neighbouring sentences read on each side of a matched one
@@ -1195,7 +1195,7 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
         gu = self.dense_units(top, question)
         guard = [b for b in top if not need or need <= _word_stems(self.units.text[gu[b]])][:max(k - 1, 0)]
     pending = lambda: sum(b not in self._seen(chosen)[0] for b in guard)  # places the guard still needs (a chain may have read it)
-    extra = 0  # sentences read past a chain's `hops` rounds or past top_k (`chain_extra`): they take no place of the question's ranking
+    extra = 0  # sentences read past a chain's `hops` rounds or past top_k (`chain_extra`): beyond top_k, so no place of the question's ranking (a tight budget drops fill blocks first)
     full = lambda: len(chosen) - extra + pending() >= k
     for c in range(cfg.chains if cfg.hops > 1 else 0):  # each chain starts at the next best block for the question...
         start = next((b for b in pool if b not in self._seen(chosen)[0] and close(b)), None)
