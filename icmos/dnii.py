@@ -585,7 +585,8 @@ def _blas():
         for path in glob.glob(os.path.join(os.path.dirname(np.__file__) + '.libs', '*openblas*')):
             try: lib = ctypes.CDLL(path)   # the copy numpy loaded (dlopen of a loaded library returns it)
             except OSError: continue
-            for g, s in (('scipy_openblas_get_num_threads64_', 'scipy_openblas_set_num_threads64_'), ('openblas_get_num_threads', 'openblas_set_num_threads')):
+            for g, s in (('scipy_openblas_get_num_threads64_', 'scipy_openblas_set_num_threads64_'), ('openblas_get_num_threads64_', 'openblas_set_num_threads64_'),
+                         ('openblas_get_num_threads', 'openblas_set_num_threads')):  # numpy >= 2 wheels, 1.2x wheels, other builds
                 if (gf := getattr(lib, g, None)) and (sf := getattr(lib, s, None)): fns = (gf, sf); break
             if fns: break
         _BLAS.append(fns)
