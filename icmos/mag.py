@@ -27,7 +27,7 @@ __all__ = ['MIXES', 'ADAPTER', 'CONFIG', 'FORMAT', 'PHASES', 'ADDRESS_TAU', 'TRA
            'answer_ids', 'filler_id', 'mag_batch', 'needle_tokens', 'mag_batch_loss', 'address_loss', 'mag_loss',
            'TrainConfig', 'PhaseData', 'mag_step', 'GraphedStep', 'train_phase', 'train_args', 'train_main',
            'variant_method', 'bench_cell', 'equal_length', 'batch_answers', 'bench_batch_cell', 'diagnose',
-           'memory_probe', 'bench_args', 'bench_main']
+           'probe_stream', 'memory_probe', 'bench_args', 'bench_main']
 
 # %% ../nbs/api/41_mag.ipynb #7335ff1f
 _ATTN = ('self_attn', 'attn', 'attention', 'self_attention')
@@ -561,15 +561,20 @@ class TrainConfig:
             raise ICMOSError('address_weight with write=False: the no-write control has no memory keys to address; drop one of them')
         if not isinstance(self.workers, int) or self.workers < 0: raise ICMOSError(f'workers: must be an integer >= 0 (got {self.workers!r})')
 
-def _log_row(path, row, columns):
+def _log_columns(path, columns) -> tuple:
+    "`(columns, extrasaction)` to append rows of `columns` to the log at `path`: an existing log keeps its columns if they are these' first ones (a log begun before a column was added)."
+    p = Path(path)
+    if not p.exists() or p.stat().st_size == 0: return list(columns), 'raise'
+    with p.open(newline='') as f: head = next(csv.reader(f), [])
+    if not head or head != list(columns)[:len(head)]:
+        raise ICMOSError(f'{p}: its columns ({",".join(head) or "none"}) are not this log\'s ({",".join(columns)}); give a new --log file')
+    return (head, 'ignore') if len(head) < len(columns) else (list(columns), 'raise')
+
+def _log_row(path, row, columns, resolved: tuple | None = None):
+    "Append `row` to the CSV log at `path`; `resolved`: `_log_columns(path, columns)` found once by a caller writing many rows."
     p = Path(path); p.parent.mkdir(parents=True, exist_ok=True)
+    columns, extra = resolved or _log_columns(p, columns)
     new = not p.exists() or p.stat().st_size == 0
-    extra = 'raise'
-    if not new:  # appending: keep the file's columns if they are this log's first ones (a log begun before a column was added)
-        with p.open(newline='') as f: head = next(csv.reader(f), [])
-        if not head or head != list(columns)[:len(head)]:
-            raise ICMOSError(f'{p}: its columns ({",".join(head) or "none"}) are not this log\'s ({",".join(columns)}); give a new --log file')
-        if len(head) < len(columns): columns, extra = head, 'ignore'
     with p.open('a', newline='') as f:
         w = csv.DictWriter(f, columns, extrasaction=extra)
         if new: w.writeheader()
@@ -716,6 +721,7 @@ def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 
     w = tc.address_weight
     run = GraphedStep(model, mag, opt, params, tc.write, groups=groups, address_weight=w) if graph else (lambda b: mag_step(model, mag, opt, params, b, tc.write, groups, w))
     rows, pending, t_start = [], [], time.perf_counter()
+    logc = _log_columns(tc.log, TRAIN_COLUMNS)  # once: an unusable log is refused before the first step
     mag.train()
     bar = tqdm(total=tc.steps, desc=f'mag {phase}', unit='step', file=sys.stderr)
     t_flush = time.perf_counter()
@@ -732,7 +738,7 @@ def train_phase(model, tok, mag: MAG, phase: str, tc: TrainConfig, index: int = 
                            token_acc=round(v[b + j], 4), exact=int(v[2 * b + j]), gate_mean=round(v[3 * b + j], 5),
                            grad_norm=round(v[4 * b + j], 4), seconds=round(sec, 2),
                            address_loss=round(v[5 * b + j], 4) if tc.address_weight else '')
-                _log_row(tc.log, row, TRAIN_COLUMNS); rows.append(row)
+                _log_row(tc.log, row, TRAIN_COLUMNS, logc); rows.append(row)
         bar.update(len(pending)); bar.set_postfix(loss=rows[-1]['loss'], acc=rows[-1]['token_acc'], gate=rows[-1]['gate_mean'])
         pending, t_flush = [], time.perf_counter()
     def save():
@@ -984,18 +990,25 @@ def diagnose(model, tok, mag: MAG, length: int, window: int, seed: int = 0, task
     return rows
 
 # %% ../nbs/api/41_mag.ipynb #f56ff91f
+def probe_stream(model, tok, mag: MAG, s, window: int, queries: bool = False) -> tuple:
+    """Feed sample `s`'s prompt through `mag` (attention window `window`) with the written stream kept (`MAGStream.inputs`; the read
+    queries too if `queries`): `(stream, prompt, needle)`, `needle` the prompt positions of the answer's tokens (`needle_tokens`).
+    What `memory_probe` and `reports/scripts/mag_address_probe.py` read the memory from."""
+    p = encode_prompt(tok, s.context, s.question)
+    with torch.no_grad(), attach(model, MAGMethod(budget=window, mag=mag)._adapter(model)) as st:
+        st.keep_inputs, st.keep_queries = True, queries
+        MAGRunner(model, mag, st).feed(p.ids())
+    return st, p, [p.prefix.shape[1] + j for j in needle_tokens(tok, s, p)]
+
 def memory_probe(model, tok, mag: MAG, length: int, window: int, seed: int = 0, task: str = 'niah_single', depth: float = 0.2) -> list:
     "Recall error of every streamed token's value from its key after the whole stream (`err`) and from the unwritten memory (`err0`), per MAG layer: rows `layer,position,written,needle,err,err0` (`written` 0: the last, partial chunk, not in the memory yet)."
     from icmos.tasks import make_sample
     s = make_sample(task, tok, length, seed, depth=depth)
     if not s.answer or str(s.answer[0]) not in s.context:
         raise ICMOSError(f'memory_probe: task {task!r} has no answer inside its document to locate (use a needle task such as niah_single)')
-    p = encode_prompt(tok, s.context, s.question)
-    with torch.no_grad(), attach(model, MAGMethod(budget=window, mag=mag)._adapter(model)) as st:
-        st.keep_inputs = True
-        MAGRunner(model, mag, st).feed(p.ids())
-        nd = {p.prefix.shape[1] + j for j in needle_tokens(tok, s, p)}
-        rows = []
+    st, _, nd = probe_stream(model, tok, mag, s, window)
+    nd, rows = set(nd), []
+    with torch.no_grad():
         for l, (mem, xs, state) in enumerate(zip(mag.memory, st.inputs, st.states)):
             x = F.rms_norm(torch.cat(xs, 1), (xs[0].shape[-1],))
             k, v = F.normalize(mem.to_k(x), dim=-1), mem.to_v(x)

@@ -29,8 +29,8 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from icmos.core import ICMOSConfig, encode_prompt, load_model
-from icmos.mag import MAG, MAGMethod, MAGRunner, attach, load_mag, needle_tokens
+from icmos.core import ICMOSConfig, load_model
+from icmos.mag import MAG, load_mag, probe_stream
 from icmos.tasks import make_sample
 
 
@@ -40,12 +40,9 @@ def pct_rank(score: torch.Tensor, target: torch.Tensor, others: torch.Tensor) ->
 
 
 def probe(model, tok, mag, length: int, seed: int, depth: float, n_null: int = 32) -> list:
-    s = make_sample('niah_single', tok, length, seed, depth=depth)
-    p = encode_prompt(tok, s.context, s.question)
-    with torch.no_grad(), attach(model, MAGMethod(budget=mag.cfg.window, mag=mag)._adapter(model)) as st:
-        st.keep_inputs = st.keep_queries = True
-        MAGRunner(model, mag, st).feed(p.ids())
-        nd = torch.tensor([p.prefix.shape[1] + j for j in needle_tokens(tok, s, p)])
+    st, p, nd = probe_stream(model, tok, mag, make_sample('niah_single', tok, length, seed, depth=depth), mag.cfg.window, queries=True)
+    nd = torch.tensor(nd)
+    with torch.no_grad():
         g = torch.Generator().manual_seed(seed)
         after = torch.arange(int(nd.max()) + 1, p.n_tokens - 1)    # null queries: positions after the needle, before the last token
         null_pos = after[torch.randperm(len(after), generator=g)[:n_null]]
