@@ -45,10 +45,10 @@ fi
 LR=${LR:-2e-3}; PHASES=${PHASES:-needle,hashhop-long}; STEPS=${STEPS:-100000}; WRITE=${WRITE:-1}
 case "${GRAPH:-}" in 1) GRAPHF=--graph;; 0) GRAPHF=--no-graph;; '') GRAPHF=;;
   *) echo "mag17_gpu.sh: GRAPH: give 1 (--graph), 0 (--no-graph) or nothing (the default) (got $GRAPH)" >&2; exit 2;; esac
-case "${SPLIT_CLIP:-0}" in 1) SPLITF=--split-clip;; 0) SPLITF=;;
-  *) echo "mag17_gpu.sh: SPLIT_CLIP: give 1 (--split-clip) or 0 (the default) (got $SPLIT_CLIP)" >&2; exit 2;; esac
-case "${FREEZE_WRITE:-0}" in 1) FREEZEF=--freeze-write;; 0) FREEZEF=;;
-  *) echo "mag17_gpu.sh: FREEZE_WRITE: give 1 (--freeze-write) or 0 (the default) (got $FREEZE_WRITE)" >&2; exit 2;; esac
+flag01() {  # NAME VALUE FLAG: FLAG for 1, nothing for 0, else a clear error
+  case "$2" in 1) echo "$3";; 0) ;; *) echo "mag17_gpu.sh: $1: give 1 ($3) or 0 (the default) (got $2)" >&2; return 2;; esac; }
+SPLITF=$(flag01 SPLIT_CLIP "${SPLIT_CLIP:-0}" --split-clip) || exit 2
+FREEZEF=$(flag01 FREEZE_WRITE "${FREEZE_WRITE:-0}" --freeze-write) || exit 2
 case "$WRITE" in 1) NOWRITE=; MAGV=mag;; 0) NOWRITE=--no-write; MAGV=mag_nowrite;;
   *) echo "mag17_gpu.sh: WRITE: give 1 (write the memory, the default) or 0 (the no-write control) (got $WRITE)" >&2; exit 2;; esac
 # a snapshot of icmos/ taken at start: later calls may re-sync the working tree under a running job (`bench` runs in the
