@@ -17,8 +17,8 @@ from .runtime import ICMOS, RuntimeConfig
 from .tasks import TASKS, make_sample
 
 # %% auto #0
-__all__ = ['COLUMNS', 'KEY', 'parse_method', 'make_method', 'fact_recall', 'oracle_context', 'decode_config', 'run_one',
-           'aggregate', 'RuntimeBench', 'run_runtime_bench', 'bench_args', 'bench_main']
+__all__ = ['COLUMNS', 'KEY', 'parse_method', 'make_method', 'fact_recall', 'memory_record', 'oracle_context', 'decode_config',
+           'run_one', 'aggregate', 'RuntimeBench', 'run_runtime_bench', 'bench_args', 'bench_main']
 
 # %% ../nbs/api/69_bench_runtime.ipynb #23d50e9b
 COLUMNS = ['method', 'task', 'context_tokens', 'budget_tokens', 'n', 'accuracy', 'block_recall_at_4', 'ingest_tok_s', 'query_s',
@@ -71,6 +71,15 @@ def fact_recall(sample, texts: list[str]) -> float:
     if not facts: return float('nan')
     return sum(any(f in t for t in texts) for f in facts) / len(facts)
 
+def memory_record(mem, sample) -> dict:
+    "What a question just asked of the runtime memory `mem` on `sample` records (its `last_trace`): block recall@4, ingest speed, read recall, the chosen blocks, stage timings, tier bytes, prompt size and write-stage seconds."
+    tr = mem.last_trace
+    return dict(recall=fact_recall(sample, [mem.blocks[b].text for b in tr.ranked(4)]) if tr.hops else float('nan'),
+                ingest_tok_s=mem.n_tokens / max(mem.ingest_s, 1e-9),
+                read_recall=fact_recall(sample, [sample.context[a:b] for a, b in tr.assembled]),  # facts in what the model read
+                chosen=tr.chosen, timings=tr.timings, tiers=mem.tier_bytes(), prompt_tokens=tr.prompt_tokens, n_blocks=len(mem.blocks),
+                write_timings={k: round(v, 4) for k, v in mem.write_timings.items()})  # seconds per write stage
+
 def oracle_context(sample) -> str:
     "The facts the answer needs, in document order: what the oracle reads."
     facts = sample.metadata.get('facts') or []
@@ -92,11 +101,7 @@ def run_one(spec: str, method, model, tok, s, cfg: ICMOSConfig, budget: int, tra
         elif _runtime(method):
             a = method.ask_text(model, tok, s.context, s.question, cfg)
             mem = method.memory_; tr = mem.last_trace  # recall comes from the retrieval that answered: no second one
-            rec = dict(recall=fact_recall(s, [mem.blocks[b].text for b in tr.ranked(4)]) if tr.hops else nan,
-                       ingest_tok_s=mem.n_tokens / max(mem.ingest_s, 1e-9),
-                       read_recall=fact_recall(s, [s.context[a:b] for a, b in tr.assembled]),  # facts in what the model read
-                       chosen=tr.chosen, timings=tr.timings, tiers=mem.tier_bytes(), prompt_tokens=tr.prompt_tokens, n_blocks=len(mem.blocks),
-                       write_timings={k: round(v, 4) for k, v in mem.write_timings.items()})  # seconds per write stage
+            rec = memory_record(mem, s)
             if trace_to:
                 from icmos.runtime import trace_html, trace_png
                 spans = [(s.context.find(f), s.context.find(f) + len(f)) for f in s.metadata.get('facts', []) if f in s.context]

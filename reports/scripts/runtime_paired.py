@@ -11,7 +11,7 @@ import argparse, json, re, sys, time
 from pathlib import Path
 from dataclasses import fields
 
-from icmos.bench_runtime import COLUMNS, aggregate, decode_config, fact_recall, make_method
+from icmos.bench_runtime import COLUMNS, aggregate, decode_config, make_method, memory_record
 from icmos.cli import _config, _model_flags
 from icmos.core import ICMOSError, load_model, split_list
 from icmos.eval import _write_row, device_name, model_label, parse_lengths
@@ -54,11 +54,8 @@ def main():
                             mem.cfg = meths[name].runtime
                             try:
                                 a = mem.ask(s.question, args.budget, c.max_new_tokens, name=name); tr = mem.last_trace
-                                r = dict(recall=fact_recall(s, [mem.blocks[b].text for b in tr.ranked(4)]),
-                                         ingest_tok_s=mem.n_tokens / max(mem.ingest_s, 1e-9),
-                                         read_recall=fact_recall(s, [s.context[x:y] for x, y in tr.assembled]), chosen=tr.chosen,
-                                         read=[[mem.units.text[u] for u in h.units] for h in tr.hops], timings=tr.timings,
-                                         prompt_tokens=tr.prompt_tokens, n_blocks=len(mem.blocks), status='ok', score=s.score(a.text),
+                                r = dict(memory_record(mem, s), read=[[mem.units.text[u] for u in h.units] for h in tr.hops],
+                                         status='ok', score=s.score(a.text),
                                          answer=a.text, query_s=a.prefill_s, new_tokens=a.new_tokens, decode_s=a.decode_s,
                                          peak_gpu_mb=a.peak_gpu_mb, kept=a.budget_tokens, shared_write=len(names) > 1)
                             except ICMOSError as e: r = {'status': f'refused: {e}'}
