@@ -17,12 +17,14 @@ from .runtime import ICMOS, RuntimeConfig
 from .tasks import TASKS, make_sample
 
 # %% auto #0
-__all__ = ['COLUMNS', 'KEY', 'parse_method', 'make_method', 'fact_recall', 'memory_record', 'oracle_context', 'decode_config',
-           'run_one', 'aggregate', 'RuntimeBench', 'run_runtime_bench', 'bench_args', 'bench_main']
+__all__ = ['COLUMNS', 'ORACLE_ORDERS', 'KEY', 'parse_method', 'Oracle', 'make_method', 'fact_recall', 'memory_record',
+           'oracle_context', 'decode_config', 'run_one', 'aggregate', 'RuntimeBench', 'run_runtime_bench', 'bench_args',
+           'bench_main']
 
 # %% ../nbs/api/69_bench_runtime.ipynb #23d50e9b
 COLUMNS = ['method', 'task', 'context_tokens', 'budget_tokens', 'n', 'accuracy', 'block_recall_at_4', 'ingest_tok_s', 'query_s',
            'decode_tok_s', 'peak_gpu_mb', 'peak_host_mb', 'device', 'model']
+ORACLE_ORDERS = ('doc', 'reverse')  # the oracle's fact orders: as in the document, or last first (a chain from the question's end)
 KEY = ('method', 'task', 'context_tokens', 'budget_tokens', 'device', 'model')
 
 def _runtime(m) -> bool:
@@ -35,9 +37,14 @@ def parse_method(spec: str) -> tuple[str, dict]:
     over = {}
     _load_method_modules()
     if name != 'oracle' and name not in METHODS: raise ICMOSError(f"unknown method {name!r}; available: oracle, {', '.join(sorted(METHODS))}")
+    if name == 'oracle':  # one setting of its own: the order the facts are read in
+        for k, v in pairs:
+            if k != 'order' or v not in ORACLE_ORDERS: raise ICMOSError(f"method {spec!r}: the oracle takes only order={'|'.join(ORACLE_ORDERS)}")
+            over[k] = v
+        return name, over
     for k, v in pairs:
         if k not in RuntimeConfig.__dataclass_fields__: raise ICMOSError(f'method {spec!r}: {k!r} is not a RuntimeConfig field')
-        if name == 'oracle' or not _runtime(METHODS[name]): raise ICMOSError(f'method {spec!r}: overrides apply to runtime methods (icmos, rag_hybrid) only')
+        if not _runtime(METHODS[name]): raise ICMOSError(f'method {spec!r}: overrides apply to runtime methods (icmos, rag_hybrid) only')
         over[k] = _coerce(spec, k, v)
     return name, over
 
@@ -54,10 +61,15 @@ def _coerce(spec: str, k: str, v: str):
         if 'str' not in t: raise ICMOSError(f'method {spec!r}: {k} must be an integer (got {v!r})')
     return v
 
+@dataclass
+class Oracle:
+    "The oracle 'method': the model handed only the facts the answer needs, in `order` (see `oracle_context`), with full attention."
+    order: str = 'doc'
+
 def make_method(spec: str, budget: int):
-    "An instance of the method `spec` (a registered name with optional runtime overrides, or 'oracle')."
+    "An instance of the method `spec` (a registered name with optional runtime overrides, or 'oracle' / 'oracle[order=reverse]': an `Oracle`)."
     name, over = parse_method(spec)
-    if name == 'oracle': return None
+    if name == 'oracle': return Oracle(**over)
     cls = METHODS[name]
     if _runtime(cls):
         base = cls.__dataclass_fields__['runtime'].default_factory()
@@ -80,11 +92,12 @@ def memory_record(mem, sample) -> dict:
                 chosen=tr.chosen, timings=tr.timings, tiers=mem.tier_bytes(), prompt_tokens=tr.prompt_tokens, n_blocks=len(mem.blocks),
                 write_timings={k: round(v, 4) for k, v in mem.write_timings.items()})  # seconds per write stage
 
-def oracle_context(sample) -> str:
-    "The facts the answer needs, in document order: what the oracle reads."
+def oracle_context(sample, order: str = 'doc') -> str:
+    "The facts the answer needs, what the oracle reads: in document order, or (order='reverse') the last first, so that a chain written from its value on (vardep's `VAR A = 7 ... VAR B = VAR A`) is read from the question's variable to its value, as `icmos[order=rank]` reads it."
     facts = sample.metadata.get('facts') or []
     if not facts: raise ICMOSError(f'task {sample.task!r} records no facts, so it has no oracle')
-    return ' '.join(sorted(facts, key=lambda f: sample.context.find(f)))
+    if order not in ORACLE_ORDERS: raise ICMOSError(f"oracle order must be one of {', '.join(ORACLE_ORDERS)} (got {order!r})")
+    return ' '.join(sorted(facts, key=lambda f: sample.context.find(f), reverse=order == 'reverse'))
 
 def decode_config(cfg: ICMOSConfig, sample) -> ICMOSConfig:
     "`cfg` with `max_new_tokens` raised to what a whole answer of `sample`'s task can take (a list of four numbers needs more than one number)."
@@ -95,8 +108,8 @@ def run_one(spec: str, method, model, tok, s, cfg: ICMOSConfig, budget: int, tra
     "One sample through one method: score, recall and timings (status 'ok', 'refused: ...' or 'oom')."
     nan = float('nan'); cfg = decode_config(cfg, s)
     try:
-        if method is None:  # the oracle: the facts alone, full attention
-            a = get_method('full').answer(model, tok, encode_prompt(tok, oracle_context(s), s.question), cfg)
+        if method is None or isinstance(method, Oracle):  # the oracle: the facts alone, full attention
+            a = get_method('full').answer(model, tok, encode_prompt(tok, oracle_context(s, getattr(method, 'order', 'doc')), s.question), cfg)
             rec = dict(recall=nan, ingest_tok_s=nan)  # the oracle retrieves nothing: no recall to measure
         elif _runtime(method):
             a = method.ask_text(model, tok, s.context, s.question, cfg)
