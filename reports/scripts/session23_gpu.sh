@@ -10,24 +10,33 @@
 # and training curves are what this run is for.
 # The calls, sent as tool calls of ONE message (the machine goes back 30 s after a call). A call carries 64 MiB with the tree:
 #   1 [.gpu/q1, .gpuw]:  bash reports/scripts/session23_gpu.sh p1
-#   2 [.gpu/q2, .emb/a]: bash reports/scripts/session23_gpu.sh p2
-#   3 [.gpu/q3, .emb/b]: bash reports/scripts/session23_gpu.sh p3
-#   4 [.gpu/q4, .gpu/w]: bash reports/scripts/session23_gpu.sh go           # starts both; returns at once
-#   5..: bash reports/scripts/session23_gpu.sh collect 280                   # waits up to 280 s (or until both end), packs both
-# Env: RT_S (the runtime jobs' bound, 900 s), MAG_TOTAL (900), MAG_TRAIN (480), N (20), DEV/DT (CPU dry run: DEV=cpu DT=float32
-#   N=1 LENS=4K R=/tmp/rt23 bash reports/scripts/session23_gpu.sh runtime).
+#   2 [.gpu/q2]: bash reports/scripts/session23_gpu.sh p2        3 [.gpu/q3]: bash reports/scripts/session23_gpu.sh p3
+#   4 [.emb/a]: bash reports/scripts/session23_gpu.sh emb        5 [.emb/b]: bash reports/scripts/session23_gpu.sh emb
+#   6 [.gpu/q4, .gpu/w]: bash reports/scripts/session23_gpu.sh go           # starts the jobs; returns at once
+#   7..: bash reports/scripts/session23_gpu.sh collect 280                   # waits up to 280 s (or until the jobs end), packs
+# The 64 MiB of a call count the tree too (29 MB): a model quarter (24 MB) and a MiniLM half (23 MB) do not fit in one call.
+# Session 23's first holding put them together: calls 2-3 were refused, the model was not whole, every job failed at its load,
+# and the collects waited for a MAG run that had never started (1,089 s of device time lost). `go` now stops at a model that
+# fails its checksum, and `collect` waits only for jobs that run.
+# Env: MAG (1: start the MAG run; 0: the runtime jobs alone), RT_S (the runtime jobs' bound, 900 s), MAG_TOTAL (900), MAG_TRAIN (480), N (20), DEV/DT (CPU dry run: DEV=cpu DT=float32
+#   N=1 LENS=4K R=/tmp/rt23 TASKS='vardep passkey' bash reports/scripts/session23_gpu.sh runtime).
 set -u
 M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; R=${R:-/root/rt23}; N=${N:-20}; DEV=${DEV:-cuda}; DT=${DT:-bfloat16}
 LENS=${LENS:-128K,32K}
 export PYTHONUNBUFFERED=1 TQDM_DISABLE=1 TOKENIZERS_PARALLELISM=false HF_HUB_OFFLINE=1
 case "${1:-}" in
 p1) bash reports/scripts/session20_gpu.sh wheels && mkdir -p /root/icmos-model && cp .gpu/q1/p /root/icmos-model/p1 && ls -la /root/icmos-model;;
-p2) mkdir -p /root/icmos-model && cp .gpu/q2/p /root/icmos-model/p2 && bash reports/scripts/session19_gpu.sh emb;;
-p3) mkdir -p /root/icmos-model && cp .gpu/q3/p /root/icmos-model/p3 && bash reports/scripts/session19_gpu.sh emb;;
+p2|p3) mkdir -p /root/icmos-model && cp .gpu/q${1#p}/p /root/icmos-model/$1 && ls -la /root/icmos-model;;
+emb) bash reports/scripts/session19_gpu.sh emb;;
 go)
-  TESTS=1 ADDRESS=1 SPLIT_CLIP=1 THETA_MAX=0.02 PHASES=needle TOTAL=${MAG_TOTAL:-900} TRAIN_S=${MAG_TRAIN:-480} SEED=2310000 \
-    R=/root/mag23 bash reports/scripts/session20_gpu.sh train || echo "mag: not started (exit $?)"
-  [ -f $M ] || { echo "no model at $M: the staging calls p1-p3 did not all land" >&2; exit 3; }
+  if [ "${MAG:-1}" = 1 ]; then
+    TESTS=1 ADDRESS=1 SPLIT_CLIP=1 THETA_MAX=0.02 PHASES=needle TOTAL=${MAG_TOTAL:-900} TRAIN_S=${MAG_TRAIN:-480} SEED=2310000 \
+      R=/root/mag23 bash reports/scripts/session20_gpu.sh train || echo "mag: not started (exit $?)"
+  else H=$PWD; cd /root/icmos-model && cat p1 p2 p3 $H/.gpu/q4/p > $M && rm p1 p2 p3; cd $H
+    python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpu/w/*.whl || exit 3
+  fi
+  echo "$(cat .gpu/q4/SHA256)  $M" | sha256sum -c || { echo "the model at $M is not whole: did every staging call land?" >&2; exit 3; }
+  [ -f /root/emb/model.safetensors ] || { echo "no MiniLM in /root/emb: did both emb calls land?" >&2; exit 3; }
   D=$(mktemp -d /root/rt23tree.XXXX) && cp -r . $D && cd $D && ICMOS_CACHE=/root/icmos-cache ICMOS_EMBEDDER=/root/emb \
     bash reports/scripts/session23_gpu.sh runtime;;
 runtime)  # the runtime jobs, each in its own process session (they outlive the call); on the GPU from `go`'s tree copy
@@ -38,18 +47,17 @@ runtime)  # the runtime jobs, each in its own process session (they outlive the 
   job() { local name=$1; shift; OMP_NUM_THREADS=2 setsid nohup timeout $bound "$@" > $R/$name.log 2>&1 < /dev/null & echo "started $name (pid $!)"; }
   pair() { local name=$1 tasks=$2; job $name python3 reports/scripts/runtime_paired.py $F --methods "$MS" --tasks $tasks --lengths $LENS \
              --out $R/$name.csv --samples-out $R/$name.jsonl; }
-  pair vardep vardep; pair hashhop hashhop; pair twohop prose_2hop,paraphrase; pair lookalike niah_multikey,blockfacts
-  pair multivalue niah_multivalue; pair single passkey,niah_single,prose_needle
+  for t in ${TASKS:-vardep hashhop prose_2hop paraphrase niah_multikey blockfacts niah_multivalue passkey niah_single prose_needle}; do pair $t $t; done
   job oracle python3 -c 'import sys; from icmos.cli import main; sys.exit(main())' bench runtime $F --no-progress \
     --methods 'oracle,oracle[order=reverse]' --tasks vardep,hashhop,prose_2hop --lengths $LENS --out $R/oracle.csv --samples-out $R/oracle.jsonl
   ;;
 collect)
   w=${2:-280}
-  while [ $SECONDS -lt $w ] && { pgrep -f '[r]untime_paired|[b]ench runtime' > /dev/null || [ ! -f /root/mag23/DONE ]; }; do sleep 5; done
+  while [ $SECONDS -lt $w ] && { pgrep -f '[r]untime_paired|[b]ench runtime' > /dev/null || { [ -d /root/mag23 ] && [ ! -f /root/mag23/DONE ]; }; }; do sleep 5; done
   [ -f $R/t0 ] && echo "runtime: $(( $(date -u +%s) - $(cat $R/t0) )) s since start; running: $(pgrep -fc '[r]untime_paired|[b]ench runtime')"
   for f in $R/*.log; do echo "--- $f"; tr '\r' '\n' < $f | grep -v '^\s*$' | grep -v Warning | tail -3; done
   tar -czf ${OUT:?}/rt23.tgz -C $(dirname $R) $(basename $R)
-  R=/root/mag23 PHASES=needle bash reports/scripts/session20_gpu.sh collect 1 2>&1 | tail -25
+  [ -d /root/mag23 ] && R=/root/mag23 PHASES=needle bash reports/scripts/session20_gpu.sh collect 1 2>&1 | tail -25
   ;;
-*) echo "usage: session23_gpu.sh p1 | p2 | p3 | go | runtime | collect WAIT" >&2; exit 2;;
+*) echo "usage: session23_gpu.sh p1 | p2 | p3 | emb | go | runtime | collect WAIT" >&2; exit 2;;
 esac
