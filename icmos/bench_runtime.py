@@ -219,7 +219,8 @@ def bench_args(p):
     "Flags of `icmos bench runtime` (1:1 onto `RuntimeBench` and the model flags of `icmos ask`)."
     from icmos.cli import _model_flags
     p.add_argument('--methods', default='icmos,rag_hybrid,oracle', help='comma-separated methods; runtime variants as icmos[hops=1;top_k=4] '
-                   "(';' between overrides); 'oracle' = the model given only the needed facts (default icmos,rag_hybrid,oracle)")
+                   "(';' between overrides); 'oracle' = the model given only the needed facts, in document order ('oracle[order=reverse]': "
+                   "the last first) (default icmos,rag_hybrid,oracle)")
     p.add_argument('--tasks', default='passkey', help=f"comma-separated tasks: {', '.join(TASKS)} (default passkey)")
     p.add_argument('--lengths', default='8K', help='comma-separated document lengths in tokens, K = 1000, M = 1000000 (default 8K)')
     p.add_argument('--n', type=int, default=20, help='samples per cell (default 20)')

@@ -704,12 +704,12 @@ class RuntimeConfig:
     top_k: int = 4                # blocks read (at most; fewer if the budget is tight)
     hops: int = 2                 # retrieval rounds: 1 = the question only; 2+ = follow the best sentence found
     chains: int = 2               # bridge chains followed, each from the next best block for the question
-    chain_extra: int = 0          # sentences a chain may read past its `hops` rounds, beyond `top_k`, while each step follows a unique link (an identifier that only the sentence it leaves and the one it reaches hold: a variable's name, a hash; `Memory.unique_link`); 0 = chains stop at `hops` (the default). Opt-in since session 22: vardep 0.40 with `split='records'` against 0.00 (CPU, 32K, n = 20), the other tasks not all rerun; under a tight budget `_assemble` drops fill blocks before these extras
-    split: str = 'sentences'      # sentence units of the write path: 'sentences' (at sentence ends and newlines, the default) or 'records' (also cut a record, 3+ words with no lower-case letter holding `=` or a digit, such as `VAR B = VAR A`, off the prose it is glued to; opt-in since session 22)
+    chain_extra: int = 2          # sentences a chain may read past its `hops` rounds, beyond `top_k`, while each step follows a unique link (an identifier that only the sentence it leaves and the one it reaches hold: a variable's name, a hash; `Memory.unique_link`); 0 = chains stop at `hops` (sessions <= 22). The default since session 23, with split='records' and order='rank': on the GPU at 32K and 128K (every task, 520 paired questions) vardep 0.01 -> 0.90, hashhop 0.31 -> 0.59, no task worse beyond one sample (the runtime report, *The new defaults*); under a tight budget `_assemble` drops fill blocks before these extras
+    split: str = 'records'        # sentence units of the write path: 'sentences' (at sentence ends and newlines; the default up to session 22) or 'records' (also cut a record, 3+ words with no lower-case letter holding `=` or a digit, such as `VAR B = VAR A`, off the prose it is glued to; the default since session 23)
     rrf_k: int = 60               # reciprocal-rank fusion constant
     read: str = 'units'           # what the model reads: 'units' (the sentences that matched, chains in hop order) or 'blocks' (whole blocks, document order)
     context_units: int = 0        # with read='units': neighbouring sentences read on each side of a matched one
-    order: str = 'doc'            # with read='units': 'doc' (document order) or 'rank' (the best chain last, next to the question)
+    order: str = 'rank'           # with read='units': 'rank' (one run per chain in hop order, the best chain last, next to the question; the default since session 23) or 'doc' (document order; sessions <= 22)
     rerank: str = 'lm'            # 'lm': re-rank the candidates by the LM's likelihood of the question given each sentence; 'none': fused rank only
     margin: float = 1.0           # with rerank='lm': a further chain or block is read only if its score is within this many nats/token of the best
     keep_dense: int | None = None # blocks of the dense (MiniLM) ranker's own top that are read whatever the LM re-rank and the margin say (their best sentence; a look-alike still is not): a guard for paraphrases, which the re-rank may push down; None = 1 when the rankers hold minilm, else 0 (it never lost a question: nbs/reports/2026-11-26_runtime.ipynb, "The guard on every other task, and the new default")
@@ -1508,7 +1508,7 @@ def trace_html(tr: Trace, path, facts: list[tuple[int, int]] = ()) -> Path:
                          f'<td>{esc(str(p.get("namespace", "")))}</td><td>{p.get("byte_start", 0):,}–{p.get("byte_end", 0):,}</td>'
                          f'<td>{p.get("start", 0):,}–{p.get("end", 0):,}</td></tr>')
         parts.append('</table>')
-    parts.append('<h3>Read by the model (document order)</h3><p>' + ', '.join(f'{s:,}–{e:,}' for s, e in tr.assembled) + '</p>')
+    parts.append('<h3>Read by the model (its spans, in document order)</h3><p>' + ', '.join(f'{s:,}–{e:,}' for s, e in tr.assembled) + '</p>')
     parts.append('<pre>' + esc('\n\n'.join(tr.texts.get(b, '') for b in sorted(chosen - set(tr.dropped)))) + '</pre>')
     p = Path(path); p.write_text(''.join(parts), encoding='utf-8')
     return p
@@ -1571,4 +1571,5 @@ class ICMOS(Method):
 class RAGHybrid(ICMOS):
     "Strong RAG baseline: 60-word sentence chunks (1 sentence overlap), BM25 + MiniLM chunk keys (exact) fused by RRF, top 3 read."
     name: ClassVar[str] = 'rag_hybrid'
-    runtime: RuntimeConfig = field(default_factory=lambda: RuntimeConfig(keys='block', index='flat', hops=1, top_k=3, read='blocks', rerank='none', lookalikes='keep', keep_dense=0))
+    runtime: RuntimeConfig = field(default_factory=lambda: RuntimeConfig(keys='block', index='flat', hops=1, top_k=3, read='blocks', rerank='none', lookalikes='keep', keep_dense=0,
+                                                                                    chain_extra=0, split='sentences', order='doc'))

@@ -5,7 +5,7 @@
 # %% ../nbs/api/62_store.ipynb #a9549609
 from __future__ import annotations
 import argparse, datetime, fcntl, hashlib, json, os, re, shutil, signal, sqlite3, sys, time, warnings
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,9 +26,10 @@ _NAMESPACE = re.compile(r'[A-Za-z0-9_.@:-]{1,64}')
 
 @dataclass
 class StoreConfig:
-    "Settings of a store; `block_words` and `overlap` are fixed when the store is created (later opens use the store's own)."
+    "Settings of a store; `block_words`, `overlap` and `split` are fixed when the store is created (later opens use the store's own)."
     block_words: int = 60           # words per block (whole sentences), as RuntimeConfig.block_words
     overlap: int = 1                # sentences shared by consecutive blocks
+    split: str = 'records'          # sentence units, as RuntimeConfig.split: 'records' (a record such as `VAR B = VAR A` cut off the prose it is glued to) or 'sentences'
     piece_chars: int = 1 << 20      # characters read per streaming step of an ingest
     lock_timeout: float = 30.0      # seconds a writer waits for another writer before it gives up
     encode_batch: int = 256         # sentences per MiniLM batch
@@ -38,6 +39,7 @@ class StoreConfig:
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
                 raise ICMOSError(f'{name}: must be an integer in [{lo}, {hi}] (got {v!r})')
+        if self.split not in ('sentences', 'records'): raise ICMOSError(f"split: must be 'sentences' or 'records' (got {self.split!r})")
         if isinstance(self.lock_timeout, bool) or not isinstance(self.lock_timeout, (int, float)) or not 0 <= self.lock_timeout <= 86400:
             raise ICMOSError(f'lock_timeout: must be a number of seconds in [0, 86400] (got {self.lock_timeout!r})')
 
@@ -167,6 +169,7 @@ class Store:
         self.manifest, self.shards = path / MANIFEST, path / 'shards'
         self._lock = _Lock(path / 'lock', cfg.lock_timeout)
         self.block_words, self.overlap = int(meta['block_words']), int(meta['overlap'])
+        self.split = meta.get('split', 'sentences')  # stores made before session 23 have no split: they cut at sentence ends only
 
     def __repr__(self):
         n = self.con.execute("SELECT count(*) FROM sources WHERE state='committed'").fetchone()[0]
@@ -202,7 +205,7 @@ def _create(path: Path, model_fp: str, encoder_fp: str, cfg: StoreConfig):
     try:
         con.executescript(_SCHEMA)
         meta = dict(schema_version=SCHEMA_VERSION, model_fingerprint=model_fp, encoder_fingerprint=encoder_fp,
-                    block_words=cfg.block_words, overlap=cfg.overlap, created_at=time.time(), format='icmos-store')
+                    block_words=cfg.block_words, overlap=cfg.overlap, split=cfg.split, created_at=time.time(), format='icmos-store')
         con.executemany('INSERT INTO meta VALUES (?, ?)', [(k, str(v)) for k, v in meta.items()])
         con.execute('PRAGMA journal_mode=WAL')
     finally: con.close()
@@ -312,13 +315,13 @@ def _source(self: Store, path_or_text, source_name, is_text: bool):
 def _encode(self: Store, pieces, name: str, origin: str, progress: bool):
     "Stream `pieces` into units and blocks through the write path's host stages (`icmos.ingest`, in this process, as `Memory` writes): `(unit rows, block rows, token ids per unit, unit vectors or None, chars)`."
     from tqdm.auto import tqdm
-    blk, off = Blocker(self.block_words, self.overlap, name), _ByteOffsets()
+    blk, off = Blocker(self.block_words, self.overlap, name, records=self.split == 'records'), _ByteOffsets()
     U, urows, brows, ids, vecs, nonblank, chars = blk.units, [], [], [], [], False, 0
     wp_tok = None
     if self.has_vectors:
         from icmos.rag import EMBED_MAX_LEN, embed, load_embedder
         wp_tok = load_embedder('cpu')[1]
-    host = HostStages(self.tok, wp_tok, EMBED_MAX_LEN if wp_tok is not None else None, max_words=2 * self.block_words)
+    host = HostStages(self.tok, wp_tok, EMBED_MAX_LEN if wp_tok is not None else None, max_words=2 * self.block_words, records=self.split == 'records')
     bar = tqdm(unit='B', unit_scale=True, desc=f'ingest {name}', disable=not progress, file=sys.stderr, leave=False)
     for f in host.run(pieces_on_units(pieces, chunk_chars=self.cfg.piece_chars)):
         p = f.piece
@@ -583,6 +586,7 @@ def _memory(self: Store, namespace: str = 'default', cfg: RuntimeConfig | None =
     t0 = time.perf_counter(); _check_namespace(namespace)
     if saved_index not in ('auto', 'rebuild'): raise ICMOSError(f"saved_index: must be 'auto' or 'rebuild' (got {saved_index!r})")
     cfg = cfg or RuntimeConfig(rankers='bm25,minilm' if self.has_vectors else 'bm25')  # the runtime's defaults: the keep_dense guard on with minilm
+    if cfg.split != self.split: cfg = replace(cfg, split=self.split)  # the units are the store's: its config says how they were cut
     if cfg.kv_tier != 'off': raise ICMOSError(f"kv_tier={cfg.kv_tier!r}: a store keeps no raw KV yet (the L3 tier lives in one Memory's write); open with kv_tier='off'")
     if 'minilm' in cfg.ranker_names:
         if not self.has_vectors: raise ICMOSError(f'store {self.path} keeps no MiniLM keys (made with encoder none): use rankers=bm25 (--rankers bm25)')
@@ -689,6 +693,8 @@ def memory_args(p: argparse.ArgumentParser):
     i.add_argument('--encoder', default=None, choices=['minilm', 'none'], help='dense keys of a new store (default minilm; an existing store keeps its own)')
     i.add_argument('--model', default=None, help="the model whose tokenizer the store uses (default smollm2); env ICMOS_MODEL")
     i.add_argument('--block-words', type=int, default=60, help='words per block of a new store (default 60)')
+    i.add_argument('--split', default='records', choices=['records', 'sentences'], help='sentence units of a new store: records (also cut a '
+                   'record such as `VAR B = VAR A` off the prose it is glued to) or sentences (default records)')
     i.add_argument('--lock-timeout', type=float, default=30.0, help='seconds to wait for another writer (default 30)')
     i.add_argument('--quiet', action='store_true', help='no progress bar')
     for name, h in (('ls', 'list the sources'), ('stats', 'sizes on disk per tier and per token'),
@@ -711,7 +717,7 @@ def memory_main(args) -> int:
         exists = (Path(args.store).expanduser() / MANIFEST).exists()
         enc = None if exists and args.encoder is None else encoder_fingerprint(args.encoder or 'minilm')
         st = Store.open(args.store, model_fingerprint(tok, conf), enc, tok=tok,
-                        config=StoreConfig(block_words=args.block_words, lock_timeout=args.lock_timeout))
+                        config=StoreConfig(block_words=args.block_words, split=args.split, lock_timeout=args.lock_timeout))
         failed = 0
         with st:
             for f in args.files:
