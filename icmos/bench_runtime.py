@@ -5,7 +5,7 @@
 # %% ../nbs/api/69_bench_runtime.ipynb #d2a559b4
 from __future__ import annotations
 import json, math, os, re, sys, time
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import torch
@@ -18,8 +18,8 @@ from .tasks import TASKS, make_sample
 
 # %% auto #0
 __all__ = ['COLUMNS', 'ORACLE_ORDERS', 'KEY', 'parse_method', 'Oracle', 'make_method', 'fact_recall', 'memory_record',
-           'oracle_context', 'decode_config', 'run_one', 'aggregate', 'RuntimeBench', 'run_runtime_bench', 'bench_args',
-           'bench_main']
+           'oracle_context', 'decode_config', 'run_one', 'aggregate', 'RuntimeBench', 'configs_path',
+           'run_runtime_bench', 'bench_args', 'bench_main']
 
 # %% ../nbs/api/69_bench_runtime.ipynb #23d50e9b
 COLUMNS = ['method', 'task', 'context_tokens', 'budget_tokens', 'n', 'accuracy', 'block_recall_at_4', 'ingest_tok_s', 'query_s',
@@ -173,6 +173,31 @@ class RuntimeBench:
             for L in self.lengths:
                 if L < TASKS[t].min_tokens: raise ICMOSError(f'length {L} is below the minimum of task {t!r} ({TASKS[t].min_tokens} tokens)')
 
+def configs_path(out) -> Path:
+    "Where the runtime settings behind `out`'s rows are kept: `<out's stem>.configs.json` beside it (method label -> `RuntimeConfig` fields)."
+    out = Path(out); return out.with_name(out.stem + '.configs.json')
+
+def _check_configs(out: Path, methods: list[str], budget: int, labels: set) -> dict:
+    """The resolved settings of `methods`' runtime methods, label -> fields; refuses a label that `out` already has rows for when they
+    were made with other settings (a default changed since) or with settings never recorded (a file older than the record): resuming
+    would put old rows beside new ones under one name."""
+    path = configs_path(out)
+    rec = json.loads(path.read_text()) if path.exists() else {}
+    made = {}
+    for m in methods:
+        meth = make_method(m, budget)
+        if not _runtime(meth): continue
+        made[m] = json.loads(json.dumps(asdict(meth.runtime), default=str))
+        if m in labels and rec.get(m) != made[m]:
+            was = 'other settings: ' + ', '.join(f'{k}={v!r}' for k, v in rec[m].items() if made[m].get(k) != v) if m in rec else 'settings it never recorded'
+            raise ICMOSError(f'{out} already has rows for {m!r}, made with {was} (a default changed since): write to a new --out, '
+                             f'or name the settings of those rows explicitly in --methods')
+    return made
+
+def _record_config(out: Path, label: str, fields: dict):
+    path = configs_path(out); rec = json.loads(path.read_text()) if path.exists() else {}
+    rec[label] = fields; path.write_text(json.dumps(rec, indent=1, sort_keys=True) + '\n')
+
 def run_runtime_bench(rb: RuntimeBench, cfg: ICMOSConfig, progress: bool = True, log=None) -> list[dict]:
     "Run every (method, task, length) cell of `rb` not already in `rb.out` (same n); append one row per cell."
     log = log or sys.stderr
@@ -180,6 +205,7 @@ def run_runtime_bench(rb: RuntimeBench, cfg: ICMOSConfig, progress: bool = True,
     model, tok = load_model(cfg)
     dev, label = device_name(model), model_label(cfg)
     have = {tuple(str(r[k]) for k in KEY): r for r in _read_rows(out, COLUMNS, 'runtime')}
+    made = _check_configs(out, rb.methods, rb.budget, {k[0] for k in have})
     cells = [(m, t, L) for L in sorted(rb.lengths) for t in rb.tasks for m in rb.methods
              if tuple(map(str, (m, t, L, rb.budget, dev, label))) not in have]
     if rb.traces: Path(rb.traces).mkdir(parents=True, exist_ok=True)
@@ -206,6 +232,7 @@ def run_runtime_bench(rb: RuntimeBench, cfg: ICMOSConfig, progress: bool = True,
                 if r['status'] != 'ok': bar.update(rb.n - i - 1); break  # a refusal does not depend on the sample
             row = aggregate(m, t, L, rb.budget, recs, dev, label)
             _write_row(out, row, columns=COLUMNS, what='runtime'); rows.append(row)
+            if m in made: _record_config(out, m, made[m])
             print(f"icmos: {m:24s} {t:16s} {L:>8d} acc={row['accuracy']} recall@4={row['block_recall_at_4']} "
                   f"ingest={row['ingest_tok_s']} tok/s query={row['query_s']} s {'' if recs[-1]['status'] == 'ok' else recs[-1]['status'][:100]}",
                   file=log, flush=True)

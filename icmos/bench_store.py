@@ -218,7 +218,7 @@ if 'minilm' in rankers:  # the embedder's load, timed apart from the store's ope
     load_embedder('cpu')
 t2 = time.perf_counter()
 st = Store.open(path, create=False)
-mem = st.memory('default', RuntimeConfig(rankers=rankers, keep_dense=0), saved_index=saved_index)  # keep_dense=0: store.csv's rows predate its default
+mem = st.memory('default', RuntimeConfig(rankers=rankers, keep_dense=0, chain_extra=0, order='doc'), saved_index=saved_index)  # store.csv's rows predate these defaults (keep_dense: session 13; chain_extra, order: 23)
 t3 = time.perf_counter()
 chosen, _ = mem.retrieve(question)
 t4 = time.perf_counter()
@@ -226,7 +226,7 @@ r = dict(import_s=t1 - t0, embedder_load_s=t2 - t1, open_s=t3 - t2, index_from=m
 if answer == 'answer':
     model, tok = load_model(ICMOSConfig(device='cpu'))
     t5 = time.perf_counter()
-    mem = st.memory('default', RuntimeConfig(rankers=rankers, keep_dense=0), model, tok)
+    mem = st.memory('default', RuntimeConfig(rankers=rankers, keep_dense=0, chain_extra=0, order='doc'), model, tok)
     ans = mem.ask(question, budget=1024, max_new_tokens=16)
     r.update(model_load_s=t5 - t4, first_answer_s=time.perf_counter() - t5, answer=ans.text)
 print(json.dumps(r))
@@ -244,10 +244,10 @@ def corpus_run(path, rankers: str, text: str) -> dict:
     """Ingest `text` into a new store at `path` (encoder from `rankers`) and save its index; then, each in a fresh process, time a cold
     open that rebuilds the DNII index from the stored keys (as every open did before the index was saved) and a cold open that loads
     the saved index, followed by the first answer."""
-    from icmos.store import Store, encoder_fingerprint, load_tokenizer, model_fingerprint
+    from icmos.store import Store, StoreConfig, encoder_fingerprint, load_tokenizer, model_fingerprint
     tok, conf = load_tokenizer(ICMOSConfig(device='cpu'))
     enc = encoder_fingerprint('minilm' if 'minilm' in rankers else 'none')
-    with Store.open(path, model_fingerprint(tok, conf), enc, tok=tok) as st:
+    with Store.open(path, model_fingerprint(tok, conf), enc, tok=tok, config=StoreConfig(split='sentences')) as st:  # as store.csv's rows were made (before session 23)
         r = st.ingest(text, 'default', 'kjv', is_text=True, progress=True)
         t0 = time.perf_counter(); how = st.build_index('default'); index_build_s = time.perf_counter() - t0
     with Store.open(path, create=False) as st: s = st.stats()  # sizes once the writer has closed (its WAL folded into the manifest)

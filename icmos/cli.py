@@ -201,6 +201,9 @@ def cmd_ask_memory(args, out=None, err=None) -> int:
     if not hasattr(method, 'runtime'): raise ICMOSError(f'--memory reads with the memory runtime (--method icmos), not {args.method!r}')
     given = {k: getattr(args, k) for k in _RUNTIME_FLAGS if getattr(args, k, None) is not None}
     with Store.open(args.memory, create=False) as st:
+        if given.get('split', st.split) != st.split:
+            raise ICMOSError(f"--split {given['split']}: the store {args.memory} was written with split={st.split!r}, fixed when it was created; "
+                             'drop --split, or ingest into a new store made with `icmos memory ingest --split`')
         given.setdefault('rankers', 'bm25,minilm' if st.has_vectors else 'bm25')
         method = dataclasses.replace(method, runtime=dataclasses.replace(method.runtime, **given), trace=args.trace)
         model, tok = load_model(cfg)

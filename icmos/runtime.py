@@ -805,7 +805,7 @@ class Trace:
     block_spans: list                               # (start, end) character offsets of every block
     hops: list = field(default_factory=list)        # [Hop]
     chosen: list = field(default_factory=list)      # block ids read, in the order they were chosen
-    assembled: list = field(default_factory=list)   # [(start, end)] character spans handed to the model, document order
+    assembled: list = field(default_factory=list)   # [(start, end)] character spans handed to the model, in reading order (document order under order='doc' or read='blocks')
     dropped: list = field(default_factory=list)     # chosen blocks dropped to fit the budget
     prompt_tokens: int = 0
     answer: str = ''
@@ -1229,7 +1229,7 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
 # %% ../nbs/api/60_runtime.ipynb #d3d3bec0
 @_method_of(Memory)
 def __units_text(self: Memory, units: list[int]) -> tuple[str, list[tuple[int, int]]]:
-    "The text of `units` in document order (runs of consecutive units joined as in the source, runs by a paragraph break) and the runs' character spans."
+    "The text of `units` in the order `_unit_runs` gives them (runs of consecutive units joined as in the source, runs by a paragraph break) and the runs' character spans."
     U, runs = self.units, self._unit_runs(units)
     return ('\n\n'.join(U.text[r[0]] + ''.join(U.sep[u] + U.text[u] for u in r[1:]) for r in runs),
             [(U.span[r[0]][0], U.span[r[-1]][1]) for r in runs])
@@ -1508,7 +1508,7 @@ def trace_html(tr: Trace, path, facts: list[tuple[int, int]] = ()) -> Path:
                          f'<td>{esc(str(p.get("namespace", "")))}</td><td>{p.get("byte_start", 0):,}–{p.get("byte_end", 0):,}</td>'
                          f'<td>{p.get("start", 0):,}–{p.get("end", 0):,}</td></tr>')
         parts.append('</table>')
-    parts.append('<h3>Read by the model (its spans, in document order)</h3><p>' + ', '.join(f'{s:,}–{e:,}' for s, e in tr.assembled) + '</p>')
+    parts.append('<h3>Read by the model (its spans, in reading order)</h3><p>' + ', '.join(f'{s:,}–{e:,}' for s, e in tr.assembled) + '</p>')
     parts.append('<pre>' + esc('\n\n'.join(tr.texts.get(b, '') for b in sorted(chosen - set(tr.dropped)))) + '</pre>')
     p = Path(path); p.write_text(''.join(parts), encoding='utf-8')
     return p

@@ -196,6 +196,9 @@ def test_cli_end_to_end(tmp_path, docs):
         o, e = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(o), contextlib.redirect_stderr(e): rc = main(list(argv))
         return rc, o.getvalue(), e.getvalue()
+    # a store's units were cut when it was made (`icmos memory ingest --split`, records by default): asking with another split is refused
+    rc, out, err = run('ask', '--memory', str(store), '--namespace', 'team', 'anything?', '--device', 'cpu', '--split', 'sentences')
+    assert rc == 2 and "was written with split='records'" in err, err
     rc, out, err = run('memory', 'rm', str(store), 'doc1.txt'); assert rc == 0 and 'deleted sources' in out
     rc, out, err = run('memory', 'ls', str(store), '--json'); assert sorted(s['name'] for s in json.loads(out)) == ['doc0.txt', 'doc2.txt']
     rc, out, err = run('memory', 'rm', str(store), 'doc1.txt'); assert rc == 2 and 'no committed source matched' in err

@@ -4,7 +4,7 @@ once per distinct write setting and every config reads it; configs that differ o
 sample whose text `split='records'` cuts no differently from `split='sentences'` (checked per sample with `split_units`). Rows (CSV) and samples (JSONL) as `icmos bench runtime` writes them; the answers are the ones the bench would give
 (the write path is deterministic: the same units, keys and index).
 
-    PYTHONPATH=. python reports/scripts/runtime_paired.py --device cpu --methods 'icmos,icmos[chain_extra=0;split=sentences]' \
+    PYTHONPATH=. python reports/scripts/runtime_paired.py --device cpu --methods 'icmos,icmos[chain_extra=0;split=sentences;order=doc]' \
         --tasks prose_2hop,paraphrase --lengths 32K --n 20 --seed 100 --out F.csv --samples-out F.jsonl
 """
 import argparse, json, re, sys, time

@@ -42,7 +42,10 @@ go)
 runtime)  # the runtime jobs, each in its own process session (they outlive the call); on the GPU from `go`'s tree copy
   mkdir -p $R; date -u +%s > $R/t0; export PYTHONPATH=/tmp/site:$PWD
   [ "$DEV" = cpu ] || python3 -c "import torch; print(torch.cuda.get_device_name())"
-  bound=${RT_S:-900}; MS='icmos,icmos[chain_extra=2;split=records],icmos[chain_extra=2;split=records;order=rank],icmos[order=rank]'
+  bound=${RT_S:-900}; # the old defaults, records + unique links, all three (the defaults since session 23), rank order alone (session 23's run named
+  # them icmos, icmos[chain_extra=2;split=records], icmos[chain_extra=2;split=records;order=rank] and icmos[order=rank]: the
+  # defaults were the old ones then)
+  MS='icmos[chain_extra=0;split=sentences;order=doc],icmos[chain_extra=2;split=records;order=doc],icmos,icmos[chain_extra=0;split=sentences]'
   F="--device $DEV --dtype $DT --model $M --max-new-tokens 48 --budget 2048 --n $N --seed 100"
   job() { local name=$1; shift; OMP_NUM_THREADS=2 setsid nohup timeout $bound "$@" > $R/$name.log 2>&1 < /dev/null & echo "started $name (pid $!)"; }
   pair() { local name=$1 tasks=$2; job $name python3 reports/scripts/runtime_paired.py $F --methods "$MS" --tasks $tasks --lengths $LENS \
