@@ -20,6 +20,8 @@
 # at the needle. Next (issue 17): `TESTS=1` first (tests/test_mag_graph.py has the address loss's graph test), then
 #   ADDRESS=1 SPLIT_CLIP=1 THETA_MAX=0.02 PHASES=needle TOTAL=900 TRAIN_S=480 SEED=2310000 R=/root/mag23 bash reports/scripts/session20_gpu.sh train
 # (training exact above the window's 0.125 share = the memory is read), and the same with FREEZE_WRITE=1 if time is left.
+# Session 23 meant to run it beside the runtime jobs (`MAG=1 bash reports/scripts/session23_gpu.sh go`, which calls this script's
+# `train` with that env) but lost its staging; the run is still to do.
 # Put every collect call in the message that starts the run: a reply gap over 30 s gives the machine back (session 21 lost
 # its bench so).
 # Env for the training run: TOTAL (default 2100 s), TRAIN_S (1320), LEN (4096), BATCH (16), PHASES (needle,hashhop-long), SEED.
