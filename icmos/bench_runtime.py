@@ -177,13 +177,14 @@ def configs_path(out) -> Path:
     "Where the runtime settings behind `out`'s rows are kept: `<out's stem>.configs.json` beside it (method label -> `RuntimeConfig` fields)."
     out = Path(out); return out.with_name(out.stem + '.configs.json')
 
+def _read_configs(out) -> dict:
+    path = configs_path(out); return json.loads(path.read_text()) if path.exists() else {}
+
 def _check_configs(out: Path, methods: list[str], budget: int, labels: set) -> dict:
     """The resolved settings of `methods`' runtime methods, label -> fields; refuses a label that `out` already has rows for when they
     were made with other settings (a default changed since) or with settings never recorded (a file older than the record): resuming
     would put old rows beside new ones under one name."""
-    path = configs_path(out)
-    rec = json.loads(path.read_text()) if path.exists() else {}
-    made = {}
+    rec, made = _read_configs(out), {}
     for m in methods:
         meth = make_method(m, budget)
         if not _runtime(meth): continue
@@ -195,8 +196,7 @@ def _check_configs(out: Path, methods: list[str], budget: int, labels: set) -> d
     return made
 
 def _record_config(out: Path, label: str, fields: dict):
-    path = configs_path(out); rec = json.loads(path.read_text()) if path.exists() else {}
-    rec[label] = fields; path.write_text(json.dumps(rec, indent=1, sort_keys=True) + '\n')
+    rec = _read_configs(out); rec[label] = fields; configs_path(out).write_text(json.dumps(rec, indent=1, sort_keys=True) + '\n')
 
 def run_runtime_bench(rb: RuntimeBench, cfg: ICMOSConfig, progress: bool = True, log=None) -> list[dict]:
     "Run every (method, task, length) cell of `rb` not already in `rb.out` (same n); append one row per cell."
