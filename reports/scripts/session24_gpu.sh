@@ -37,7 +37,8 @@ go)
 grid)  # the runtime jobs, each in its own process session (they outlive the call); on the GPU from `go`'s tree copy
   mkdir -p $R; date -u +%s > $R/t0; export PYTHONPATH=/tmp/site:$PWD
   [ "$DEV" = cpu ] || python3 -c "import torch; print(torch.cuda.get_device_name(), torch.cuda.device_count())"
-  bound=${RT_S:-1250}; gpus=(${GPUS:-1 0}); k=0
+  bound=${RT_S:-1250}; k=0
+  ng=$(nvidia-smi -L 2>/dev/null | wc -l); [ "$ng" -ge 2 ] && gpus=(${GPUS:-1 0}) || gpus=(${GPUS:-0})  # GPU 0 is MAG's
   F="--device $DEV --dtype $DT --model $M --budget 2048 --n $N --no-progress"
   job() { local name=$1 gpu=$2; shift 2; CUDA_VISIBLE_DEVICES=$gpu OMP_NUM_THREADS=1 setsid nohup timeout $bound \
             python3 -c 'import sys; from icmos.cli import main; sys.exit(main())' bench runtime $F "$@" \
