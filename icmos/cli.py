@@ -69,7 +69,7 @@ def _method_flags(p: argparse.ArgumentParser):
     p.add_argument('--budget', type=int, default=None, metavar='TOKENS', help='tokens of KV a bounded method keeps on the device')
 
 _RUNTIME_FLAGS = {  # flag -> (type, help); each is a RuntimeConfig field, whose default the help shows
-    'top_k': (int, 'blocks read'), 'hops': (int, 'retrieval rounds; 2+ follows a rare word the best sentence adds to the question'),
+    'top_k': (int, 'blocks read'), 'top_k_open': (int, 'blocks read when no candidate holds half the question\'s rare words (a paraphrase); 0 = --top-k'), 'hops': (int, 'retrieval rounds; 2+ follows a rare word the best sentence adds to the question'),
     'chains': (int, 'bridge chains followed, from the best blocks for the question'),
     'chain_extra': (int, 'sentences a chain may read past its --hops rounds, beyond --top-k, along unique links (a rare word only the two sentences hold); 0 = none'),
     'split': (str, 'sentence units of the write path: sentences, or records (also cut a record such as `VAR B = VAR A`, 3+ words with no lower-case letter, off the prose it is glued to)'),

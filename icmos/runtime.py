@@ -702,6 +702,7 @@ class RuntimeConfig:
     index: str = 'dnii'           # where the MiniLM keys live: 'dnii' (icmos.dnii) or 'flat' (exact scan)
     candidates: int = 16          # blocks each ranker proposes before fusion
     top_k: int = 4                # blocks read (at most; fewer if the budget is tight)
+    top_k_open: int = 0           # blocks read (at most) for a question no candidate anchors, i.e. no candidate sentence holds half of its rare words (a paraphrase: the fact shares no rare word with it); 0 = top_k. Handed the fact among three or four other sentences, the model often answers from another one (session 24: paraphrase at 8K read the fact in 20 of 20 questions and answered 12)
     hops: int = 2                 # retrieval rounds: 1 = the question only; 2+ = follow the best sentence found
     chains: int = 2               # bridge chains followed, each from the next best block for the question
     chain_extra: int = 2          # sentences a chain may read past its `hops` rounds, beyond `top_k`, while each step follows a unique link (an identifier that only the sentence it leaves and the one it reaches hold: a variable's name, a hash; `Memory.unique_link`); 0 = chains stop at `hops` (sessions <= 22). The default since session 23, with split='records' and order='rank': on the GPU at 32K and 128K (every task, 520 paired questions) vardep 0.01 -> 0.90, hashhop 0.31 -> 0.59, no task worse beyond one sample (the runtime report, *The new defaults*); under a tight budget `_assemble` drops fill blocks before these extras
@@ -733,7 +734,7 @@ class RuntimeConfig:
             self.workers = int(w) if w.isdecimal() and w.isascii() else w
         if self.workers != 'auto' and (isinstance(self.workers, bool) or not isinstance(self.workers, int) or not 0 <= self.workers <= 256):
             raise ICMOSError(f"workers: must be 'auto' or an integer in [0, 256] (got {self.workers!r})")
-        for name, lo, hi in (('block_words', 4, 4096), ('overlap', 0, 16), ('prefetch', 0, 8), ('candidates', 1, 4096), ('top_k', 1, 256),
+        for name, lo, hi in (('block_words', 4, 4096), ('overlap', 0, 16), ('prefetch', 0, 8), ('candidates', 1, 4096), ('top_k', 1, 256), ('top_k_open', 0, 256),
                              ('hops', 1, 8), ('chains', 1, 8), ('chain_extra', 0, 16), ('rrf_k', 1, 10_000), ('local_tokens', 0, 1 << 20), ('refresh_every', 1, 4096),
                              ('piece_chars', 1024, 1 << 30)):
             v = getattr(self, name)
@@ -1181,7 +1182,9 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
     if cfg.rerank == 'lm' and pool:  # the LM re-ranks every ranker's candidates by its likelihood of the question
         first.scores = dict(zip(pool, map(float, self.question_loglik(question, [unit[b] for b in pool]))))
         pool.sort(key=lambda b: -first.scores[b])  # stable: ties keep the fused order
-    need = self._lookalike_words(question, [unit[b] for b in pool]) if cfg.lookalikes == 'drop' else set()
+    anchor = self._lookalike_words(question, [unit[b] for b in pool]) if cfg.lookalikes == 'drop' or cfg.top_k_open else set()
+    need = anchor if cfg.lookalikes == 'drop' else set()
+    if cfg.top_k_open and not anchor and top_k is None: k = min(k, cfg.top_k_open)  # no candidate anchors the question: read fewer
     fit = {b: need <= _word_stems(self.units.text[unit[b]]) for b in pool} if need else dict.fromkeys(pool, True)
     fits = fit.__getitem__
     best = max((first.scores[b] for b in pool if fits(b)), default=0.0) if first.scores else 0.0
