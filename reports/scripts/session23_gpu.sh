@@ -28,15 +28,17 @@ case "${1:-}" in
 p1) bash reports/scripts/session20_gpu.sh wheels && mkdir -p /root/icmos-model && cp .gpu/q1/p /root/icmos-model/p1 && ls -la /root/icmos-model;;
 p2|p3) mkdir -p /root/icmos-model && cp .gpu/q${1#p}/p /root/icmos-model/$1 && ls -la /root/icmos-model;;
 emb) bash reports/scripts/session19_gpu.sh emb;;
-go)
+ready)  # the model whole and MiniLM staged; with MAG=1 (the default) the MAG run started first (its `train` assembles the model)
   if [ "${MAG:-1}" = 1 ]; then
-    TESTS=1 ADDRESS=1 SPLIT_CLIP=1 THETA_MAX=0.02 PHASES=needle TOTAL=${MAG_TOTAL:-900} TRAIN_S=${MAG_TRAIN:-480} SEED=2310000 \
-      R=/root/mag23 bash reports/scripts/session20_gpu.sh train || echo "mag: not started (exit $?)"
+    TESTS=1 ADDRESS=1 SPLIT_CLIP=1 THETA_MAX=0.02 PHASES=needle TOTAL=${MAG_TOTAL:-900} TRAIN_S=${MAG_TRAIN:-480} SEED=${MAG_SEED:-2310000} \
+      R=${MAG_R:-/root/mag23} bash reports/scripts/session20_gpu.sh train || echo "mag: not started (exit $?)"
   else H=$PWD; cd /root/icmos-model && cat p1 p2 p3 $H/.gpu/q4/p > $M && rm p1 p2 p3; cd $H
     python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpu/w/*.whl || exit 3
   fi
   echo "$(cat .gpu/q4/SHA256)  $M" | sha256sum -c || { echo "the model at $M is not whole: did every staging call land?" >&2; exit 3; }
-  [ -f /root/emb/model.safetensors ] || { echo "no MiniLM in /root/emb: did both emb calls land?" >&2; exit 3; }
+  [ -f /root/emb/model.safetensors ] || { echo "no MiniLM in /root/emb: did both emb calls land?" >&2; exit 3; };;
+go)
+  bash reports/scripts/session23_gpu.sh ready || exit 3
   D=$(mktemp -d /root/rt23tree.XXXX) && cp -r . $D && cd $D && ICMOS_CACHE=/root/icmos-cache ICMOS_EMBEDDER=/root/emb \
     bash reports/scripts/session23_gpu.sh runtime;;
 runtime)  # the runtime jobs, each in its own process session (they outlive the call); on the GPU from `go`'s tree copy
@@ -54,13 +56,13 @@ runtime)  # the runtime jobs, each in its own process session (they outlive the 
   job oracle python3 -c 'import sys; from icmos.cli import main; sys.exit(main())' bench runtime $F --no-progress \
     --methods 'oracle,oracle[order=reverse]' --tasks vardep,hashhop,prose_2hop --lengths $LENS --out $R/oracle.csv --samples-out $R/oracle.jsonl
   ;;
-collect)
-  w=${2:-280}
-  while [ $SECONDS -lt $w ] && { pgrep -f '[r]untime_paired|[b]ench runtime' > /dev/null || { [ -d /root/mag23 ] && [ ! -f /root/mag23/DONE ]; }; }; do sleep 5; done
+collect)  # waits up to WAIT s for the runtime jobs (and the MAG run in MAG_R, default /root/mag23), then packs $R into $OUT/<R's name>.tgz
+  w=${2:-280}; MR=${MAG_R:-/root/mag23}
+  while [ $SECONDS -lt $w ] && { pgrep -f '[r]untime_paired|[b]ench runtime' > /dev/null || { [ -d $MR ] && [ ! -f $MR/DONE ]; }; }; do sleep 5; done
   [ -f $R/t0 ] && echo "runtime: $(( $(date -u +%s) - $(cat $R/t0) )) s since start; running: $(pgrep -fc '[r]untime_paired|[b]ench runtime')"
   for f in $R/*.log; do echo "--- $f"; tr '\r' '\n' < $f | grep -v '^\s*$' | grep -v Warning | tail -3; done
-  tar -czf ${OUT:?}/rt23.tgz -C $(dirname $R) $(basename $R)
-  [ -d /root/mag23 ] && R=/root/mag23 PHASES=needle bash reports/scripts/session20_gpu.sh collect 1 2>&1 | tail -25
+  tar -czf ${OUT:?}/$(basename $R).tgz -C $(dirname $R) $(basename $R)
+  [ -d $MR ] && R=$MR PHASES=needle bash reports/scripts/session20_gpu.sh collect 1 2>&1 | tail -25
   ;;
-*) echo "usage: session23_gpu.sh p1 | p2 | p3 | emb | go | runtime | collect WAIT" >&2; exit 2;;
+*) echo "usage: session23_gpu.sh p1 | p2 | p3 | emb | ready | go | runtime | collect WAIT" >&2; exit 2;;
 esac

@@ -23,15 +23,8 @@ M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; R=${R:-/root/rt24}; N
 export PYTHONUNBUFFERED=1 TQDM_DISABLE=1 TOKENIZERS_PARALLELISM=false HF_HUB_OFFLINE=1
 case "${1:-}" in
 p1|p2|p3|emb) bash reports/scripts/session23_gpu.sh $1;;
-go)
-  if [ "${MAG:-1}" = 1 ]; then
-    TESTS=1 ADDRESS=1 SPLIT_CLIP=1 THETA_MAX=0.02 PHASES=needle TOTAL=${MAG_TOTAL:-900} TRAIN_S=${MAG_TRAIN:-480} SEED=2410000 \
-      R=/root/mag24 bash reports/scripts/session20_gpu.sh train || echo "mag: not started (exit $?)"
-  else H=$PWD; cd /root/icmos-model && cat p1 p2 p3 $H/.gpu/q4/p > $M && rm p1 p2 p3; cd $H
-    python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpu/w/*.whl || exit 3
-  fi
-  echo "$(cat .gpu/q4/SHA256)  $M" | sha256sum -c || { echo "the model at $M is not whole: did every staging call land?" >&2; exit 3; }
-  [ -f /root/emb/model.safetensors ] || { echo "no MiniLM in /root/emb: did both emb calls land?" >&2; exit 3; }
+go)  # session 23's staging checks (and the MAG run, MAG=1), then the grid on a copy of the tree
+  MAG_R=/root/mag24 MAG_SEED=2410000 bash reports/scripts/session23_gpu.sh ready || exit 3
   D=$(mktemp -d /root/rt24tree.XXXX) && cp -r . $D && cd $D && ICMOS_CACHE=/root/icmos-cache ICMOS_EMBEDDER=/root/emb \
     bash reports/scripts/session24_gpu.sh grid;;
 grid)  # the runtime jobs, each in its own process session (they outlive the call); on the GPU from `go`'s tree copy
@@ -51,13 +44,6 @@ grid)  # the runtime jobs, each in its own process session (they outlive the cal
   done
   job vardep96 ${gpus[0]} --methods 'icmos,oracle[order=reverse]' --tasks vardep --lengths ${VLENS:-128K} --seed 100 --max-new-tokens 96
   ;;
-collect)
-  w=${2:-280}
-  while [ $SECONDS -lt $w ] && { pgrep -f '[b]ench runtime' > /dev/null || { [ -d /root/mag24 ] && [ ! -f /root/mag24/DONE ]; }; }; do sleep 5; done
-  [ -f $R/t0 ] && echo "grid: $(( $(date -u +%s) - $(cat $R/t0) )) s since start; running: $(pgrep -fc '[b]ench runtime')"
-  for f in $R/*.log; do echo "--- $f"; tr '\r' '\n' < $f | grep -v '^\s*$' | grep -v Warning | tail -2; done
-  tar -czf ${OUT:?}/rt24.tgz -C $(dirname $R) $(basename $R)
-  [ -d /root/mag24 ] && R=/root/mag24 PHASES=needle bash reports/scripts/session20_gpu.sh collect 1 2>&1 | tail -25
-  ;;
+collect) R=$R MAG_R=/root/mag24 bash reports/scripts/session23_gpu.sh collect ${2:-280};;
 *) echo "usage: session24_gpu.sh p1 | p2 | p3 | emb | go | grid | collect WAIT" >&2; exit 2;;
 esac
