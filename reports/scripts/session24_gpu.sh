@@ -16,7 +16,8 @@
 #   6 [.gpu/q4, .gpu/w]: bash reports/scripts/session24_gpu.sh go            # starts the jobs; returns at once
 #   7..: bash reports/scripts/session24_gpu.sh collect 560                    # waits up to 560 s (or until the jobs end), packs
 # Env: MAG (1: start the MAG run; 0: the grid alone), RT_S (the grid jobs' bound, 1250 s), MAG_TOTAL (900), MAG_TRAIN (480),
-#   N (20), TASKS, SLENS (8K,32K,128K), BLENS (1M), DEV/DT. CPU dry run:
+#   N (20), TASKS, SLENS (8K,32K,128K), BLENS (1M), DEV/DT. Next session: the staging calls, then `open` (top_k_open=2
+#   against the default) and `R=/root/rt25 bash reports/scripts/session24_gpu.sh collect WAIT`. CPU dry run:
 #   DEV=cpu DT=float32 N=1 SLENS=2K BLENS=4K R=/tmp/rt24 TASKS='vardep passkey' GPUS=0 bash reports/scripts/session24_gpu.sh grid
 set -u
 M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; R=${R:-/root/rt24}; N=${N:-20}; DEV=${DEV:-cuda}; DT=${DT:-bfloat16}
@@ -45,5 +46,18 @@ grid)  # the runtime jobs, each in its own process session (they outlive the cal
   job vardep96 ${gpus[0]} --methods 'icmos,oracle[order=reverse]' --tasks vardep --lengths ${VLENS:-128K} --seed 100 --max-new-tokens 96
   ;;
 collect) R=$R MAG_R=/root/mag24 bash reports/scripts/session23_gpu.sh collect ${2:-280};;
-*) echo "usage: session24_gpu.sh p1 | p2 | p3 | emb | go | grid | collect WAIT" >&2; exit 2;;
+open)  # next session (issue 12), after the staging calls: `top_k_open=2` against the default, on a copy of the tree (MAG=1 starts
+  # the MAG run as `go` does)
+  MAG=${MAG:-0} MAG_R=/root/mag25 MAG_SEED=2510000 bash reports/scripts/session23_gpu.sh ready || exit 3
+  D=$(mktemp -d /root/rt25tree.XXXX) && cp -r . $D && cd $D && ICMOS_CACHE=/root/icmos-cache ICMOS_EMBEDDER=/root/emb \
+    bash reports/scripts/session24_gpu.sh open-jobs;;
+open-jobs)  # runtime_paired.py (each sample written once, both configs read it), every task at LENS (default 32K,128K,1M),
+  # seeds SEED.. (default 100), one process per task; results in R (default /root/rt25): `R=/root/rt25 ... collect WAIT`
+  R=${R:-/root/rt25}; mkdir -p $R; date -u +%s > $R/t0; export PYTHONPATH=/tmp/site:$PWD
+  for t in ${TASKS:-paraphrase prose_2hop vardep hashhop niah_multivalue prose_needle blockfacts niah_multikey niah_single passkey}; do
+    OMP_NUM_THREADS=1 setsid nohup timeout ${RT_S:-1250} python3 reports/scripts/runtime_paired.py --device $DEV --dtype $DT --model $M \
+      --max-new-tokens 48 --budget 2048 --n $N --seed ${SEED:-100} --methods 'icmos,icmos[top_k_open=2]' --tasks $t --lengths ${LENS:-32K,128K,1M} \
+      --out $R/o_$t.csv --samples-out $R/o_$t.jsonl > $R/o_$t.log 2>&1 < /dev/null & echo "started o_$t (pid $!)"
+  done;;
+*) echo "usage: session24_gpu.sh p1 | p2 | p3 | emb | go | grid | open | open-jobs | collect WAIT" >&2; exit 2;;
 esac
