@@ -84,12 +84,12 @@ def fact_recall(sample, texts: list[str]) -> float:
     return sum(any(f in t for t in texts) for f in facts) / len(facts)
 
 def memory_record(mem, sample) -> dict:
-    "What a question just asked of the runtime memory `mem` on `sample` records (its `last_trace`): block recall@4, ingest speed, read recall, the chosen blocks, stage timings, tier bytes, prompt size and write-stage seconds."
+    "What a question just asked of the runtime memory `mem` on `sample` records (its `last_trace`): block recall@4, ingest speed, read recall, the chosen blocks, the question's anchor words (empty: nothing anchors it), stage timings, tier bytes, prompt size and write-stage seconds."
     tr = mem.last_trace
     return dict(recall=fact_recall(sample, [mem.blocks[b].text for b in tr.ranked(4)]) if tr.hops else float('nan'),
                 ingest_tok_s=mem.n_tokens / max(mem.ingest_s, 1e-9),
                 read_recall=fact_recall(sample, [sample.context[a:b] for a, b in tr.assembled]),  # facts in what the model read
-                chosen=tr.chosen, timings=tr.timings, tiers=mem.tier_bytes(), prompt_tokens=tr.prompt_tokens, n_blocks=len(mem.blocks),
+                chosen=tr.chosen, anchor=sorted(tr.hops[0].anchor) if tr.hops else [], timings=tr.timings, tiers=mem.tier_bytes(), prompt_tokens=tr.prompt_tokens, n_blocks=len(mem.blocks),
                 write_timings={k: round(v, 4) for k, v in mem.write_timings.items()})  # seconds per write stage
 
 def oracle_context(sample, order: str = 'doc') -> str:

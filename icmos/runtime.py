@@ -796,6 +796,7 @@ class Hop:
     units: list = field(default_factory=list)   # the sentence (unit id) of each picked block that is read under read='units'
     scores: dict = field(default_factory=dict)  # rerank='lm': block id -> the LM's mean log-probability of the question given its sentence
     more: list = field(default_factory=list)    # first hop only: the blocks its ranking offers after those chosen, in order (not read; up to `candidates` in all)
+    anchor: set = field(default_factory=set)    # first hop only: the rare question words (stems) the anchoring candidate holds (`_lookalike_words`; computed under lookalikes='drop' or top_k_open); empty: nothing anchors the question
 
 @dataclass
 class Trace:
@@ -1184,6 +1185,7 @@ def _retrieve(self: Memory, question: str, top_k: int | None = None) -> tuple[li
         pool.sort(key=lambda b: -first.scores[b])  # stable: ties keep the fused order
     anchor = self._lookalike_words(question, [unit[b] for b in pool]) if cfg.lookalikes == 'drop' or cfg.top_k_open else set()
     need = anchor if cfg.lookalikes == 'drop' else set()
+    first.anchor = anchor
     if cfg.top_k_open and not anchor and top_k is None: k = min(k, cfg.top_k_open)  # no candidate anchors the question: read fewer
     fit = {b: need <= _word_stems(self.units.text[unit[b]]) for b in pool} if need else dict.fromkeys(pool, True)
     fits = fit.__getitem__

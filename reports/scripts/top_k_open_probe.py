@@ -36,8 +36,7 @@ with open(a.out, 'w', newline='') as f:
                     chosen, hops = mem.retrieve(s.question)
                     row[f'chosen_{name}'] = ' '.join(map(str, chosen))
                     row[f'read_recall_{name}'] = fact_recall(s, [mem.units.text[u] for h in hops for u in h.units])
-                pool = [b for b, _ in mem.rank(s.question)[1]]
-                row['anchored'] = bool(mem._lookalike_words(s.question, list(mem.best_units(pool, s.question).values())))
+                    if name == 'default': row['anchored'] = bool(hops[0].anchor)  # the first hop records the anchor (lookalikes='drop')
                 row['differs'] = row['chosen_default'] != row['chosen_open']
                 w.writerow(row); f.flush()
                 print(f"{t} {L} seed {a.seed + i}: anchored={row['anchored']} differs={row['differs']}", file=sys.stderr, flush=True)
