@@ -1,0 +1,67 @@
+#!/bin/bash
+# Session 25 (2026-11-29) on one H200 (issue 12), on a copy of the tree, results in R (default /root/rt25):
+#   solo  (alone on the GPU, first): v4's write path timed at 1M (ingest_host_ab.py, variant `new` = today's defaults, 5 reps),
+#         a question over a 1M memory (`icmos` niah_single 1M, n = 3, seed 300) and decode against `full` at 6K (n = 10, seed 400),
+#         the commands of runtime_speed.csv's v3 rows.
+#   then, all at once (accuracy only: the timing columns are shared):
+#     o_T   `icmos` against `icmos[top_k_open=2]`, every task at 32K, 128K and 1M, seeds 100-119, each sample written once
+#           (runtime_paired.py; session24_gpu.sh open-jobs)
+#     n128_*, n1m_*, n10m  v4 single needles at n >= 100: niah_single 128K seeds 20-119 (4 shards of 25), 1M seeds 20-99
+#           (4 shards of 20), 10M from seed 20 (one process, as many as its time allows); runtime.csv holds seeds 0-19
+# The calls, tool calls of ONE message (the machine goes back 30 s after a call; 64 MiB per call with the ~29 MB tree: never a
+# model quarter and a MiniLM half together). Local staging first: `bash reports/scripts/stage_gpu.sh`.
+#   1 [.gpu/q1, .gpuw]: bash reports/scripts/session25_gpu.sh p1      2 [.gpu/q2]: ... p2      3 [.gpu/q3]: ... p3
+#   4 [.emb/a]: ... emb      5 [.emb/b]: ... emb
+#   6 [.gpu/q4, .gpu/w]: bash reports/scripts/session25_gpu.sh go     # starts the chain; returns at once
+#   7..: bash reports/scripts/session25_gpu.sh collect 560            # waits up to 560 s (or until every job ended), packs R
+# Env: RT_S (the jobs' bound, 1000 s), SOLO_S (the solo phase's bound, 420 s), N (20), DEV/DT. CPU dry run:
+#   DEV=cpu DT=float32 N=1 SMALL=1 R=/tmp/rt25 bash reports/scripts/session25_gpu.sh jobs
+set -u
+M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; R=${R:-/root/rt25}; N=${N:-20}; DEV=${DEV:-cuda}; DT=${DT:-bfloat16}
+export PYTHONUNBUFFERED=1 TQDM_DISABLE=1 TOKENIZERS_PARALLELISM=false HF_HUB_OFFLINE=1
+ICMOS="python3 -c 'import sys; from icmos.cli import main; sys.exit(main())'"
+case "${1:-}" in
+p1|p2|p3|emb) bash reports/scripts/session23_gpu.sh $1;;
+go)
+  MAG=0 bash reports/scripts/session23_gpu.sh ready || exit 3
+  D=$(mktemp -d /root/rt25tree.XXXX) && cp -r . $D && cd $D && mkdir -p $R && \
+    ICMOS_CACHE=/root/icmos-cache ICMOS_EMBEDDER=/root/emb setsid nohup bash reports/scripts/session25_gpu.sh jobs > $R/chain.log 2>&1 < /dev/null &
+  sleep 2; echo "chain started"; cat $R/chain.log;;
+jobs)  # the solo phase, then every job at once (each in its own process session)
+  mkdir -p $R; date -u +%s > $R/t0; export PYTHONPATH=/tmp/site:$PWD
+  [ "$DEV" = cpu ] || python3 -c "import torch; print(torch.cuda.get_device_name())"
+  F="--device $DEV --dtype $DT --model $M --budget 2048 --no-progress"
+  if [ "${SMALL:-0}" = 1 ]; then L1=8K; L2=16K; L10=32K; LO=8K; else L1=128K; L2=1M; L10=10M; LO=32K,128K,1M; fi
+  s=${SOLO_S:-420}; echo "solo phase (bound $s s) $(date -u)"
+  timeout $s bash -c "
+    ICMOS_MODEL=$M ICMOS_DEVICE=$DEV ICMOS_DTYPE=$DT python3 reports/scripts/ingest_host_ab.py --length $L2 --reps ${REPS:-5} --variants new \
+      --out $R/solo_ingest.csv > $R/solo_ingest.log 2>&1; echo ingest rc \$?
+    $ICMOS bench runtime $F --methods icmos --tasks niah_single --lengths $L2 --n 3 --seed 300 --max-new-tokens 40 \
+      --out $R/solo.csv --samples-out $R/solo.jsonl > $R/solo.log 2>&1; echo solo rc \$?
+    $ICMOS bench runtime $F --methods full,icmos --tasks niah_single --lengths 6K --n 10 --seed 400 --max-new-tokens 40 \
+      --out $R/decode.csv --samples-out $R/decode.jsonl > $R/decode.log 2>&1; echo decode rc \$?"
+  echo "solo phase over after $(( $(date -u +%s) - $(cat $R/t0) )) s"
+  bound=${RT_S:-1000}
+  job() { local name=$1; shift; OMP_NUM_THREADS=1 setsid nohup timeout $bound "$@" > $R/$name.log 2>&1 < /dev/null & echo "started $name (pid $!)"; }
+  for t in ${TASKS:-paraphrase prose_2hop vardep hashhop niah_multivalue prose_needle blockfacts niah_multikey niah_single passkey}; do
+    job o_$t python3 reports/scripts/runtime_paired.py --device $DEV --dtype $DT --model $M --max-new-tokens 48 --budget 2048 --n $N \
+      --seed 100 --methods 'icmos,icmos[top_k_open=2]' --tasks $t --lengths $LO --out $R/o_$t.csv --samples-out $R/o_$t.jsonl
+  done
+  for i in 0 1 2 3; do
+    job n128_$i bash -c "$ICMOS bench runtime $F --methods icmos --tasks niah_single --lengths $L1 --n ${N128:-25} --seed $((20 + i * ${N128:-25})) \
+      --max-new-tokens 48 --out $R/n128_$i.csv --samples-out $R/n128_$i.jsonl"
+    job n1m_$i bash -c "$ICMOS bench runtime $F --methods icmos --tasks niah_single --lengths $L2 --n ${N1M:-20} --seed $((20 + i * ${N1M:-20})) \
+      --max-new-tokens 48 --time-limit $((bound - 120)) --out $R/n1m_$i.csv --samples-out $R/n1m_$i.jsonl"
+  done
+  job n10m bash -c "$ICMOS bench runtime $F --methods icmos --tasks niah_single --lengths $L10 --n ${N10M:-10} --seed 20 \
+    --max-new-tokens 48 --time-limit $((bound - 200)) --out $R/n10m.csv --samples-out $R/n10m.jsonl"
+  ;;
+collect)  # waits up to WAIT s while any job runs, then packs R into $OUT/rt25.tgz
+  w=${2:-560}
+  while [ $SECONDS -lt $w ] && pgrep -f '[r]untime_paired|[b]ench runtime|[i]ngest_host_ab' > /dev/null; do sleep 5; done
+  [ -f $R/t0 ] && echo "$(( $(date -u +%s) - $(cat $R/t0) )) s since start; running: $(pgrep -fc '[r]untime_paired|[b]ench runtime|[i]ngest_host_ab')"
+  cat $R/chain.log 2>/dev/null | tail -30
+  for f in $R/*.log; do echo "--- $f"; tr '\r' '\n' < $f | grep -v '^\s*$' | grep -v Warning | tail -2; done
+  tar -czf ${OUT:?}/$(basename $R).tgz -C $(dirname $R) $(basename $R);;
+*) echo "usage: session25_gpu.sh p1 | p2 | p3 | emb | go | jobs | collect WAIT" >&2; exit 2;;
+esac
