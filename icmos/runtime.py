@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/60_runtime.ipynb #70cc0590
 from __future__ import annotations
-import codecs, collections, gc, html, math, os, re, sys, time
+import codecs, collections, gc, html, math, os, re, sys, time, warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar, Iterator
@@ -702,7 +702,7 @@ class RuntimeConfig:
     index: str = 'dnii'           # where the MiniLM keys live: 'dnii' (icmos.dnii) or 'flat' (exact scan)
     candidates: int = 16          # blocks each ranker proposes before fusion
     top_k: int = 4                # blocks read (at most; fewer if the budget is tight)
-    top_k_open: int = 0           # blocks read for a question no candidate anchors, i.e. no candidate sentence holds half its rare words (a paraphrase, whose fact shares no rare word with it; also a question with no rare word, and chain questions whose wording is rare in the document: vardep, hashhop); 0 = top_k. It caps k for the question's own places: the keep_dense guard takes at most K - 1 of them (none at K = 1) and chain extras along unique links are still read past it; an explicit `top_k` to `retrieve` turns it off. Off by default: measured on the CPU only (the runtime report, *Reading fewer sentences when nothing anchors the question*)
+    top_k_open: int = 2           # blocks read for a question no candidate anchors, i.e. no candidate sentence holds half its rare words (a paraphrase, whose fact shares no rare word with it; also a question with no rare word, and chain questions whose wording is rare in the document: vardep, hashhop); 0 = top_k. It caps k for the question's own places: the keep_dense guard takes at most K - 1 of them (none at K = 1) and chain extras along unique links are still read past it; an explicit `top_k` to `retrieve` turns it off. 2 by default since session 25: on the H200 (seeds 100-119, 32K-1M, every task) 20 answers gained and 11 lost over 600 paired questions, all on unanchored tasks, paraphrase 0.40 -> 0.60 at 1M (the runtime report, *Reading fewer sentences when nothing anchors the question*)
     hops: int = 2                 # retrieval rounds: 1 = the question only; 2+ = follow the best sentence found
     chains: int = 2               # bridge chains followed, each from the next best block for the question
     chain_extra: int = 2          # sentences a chain may read past its `hops` rounds, beyond `top_k`, while each step follows a unique link (an identifier that only the sentence it leaves and the one it reaches hold: a variable's name, a hash; `Memory.unique_link`); 0 = chains stop at `hops` (sessions <= 22). The default since session 23, with split='records' and order='rank': on the GPU at 32K and 128K (every task, 520 paired questions) vardep 0.01 -> 0.90, hashhop 0.31 -> 0.59, no task worse beyond one sample (the runtime report, *The new defaults*); under a tight budget `_assemble` drops fill blocks before these extras
@@ -935,6 +935,22 @@ def read_text(path, max_bytes: int = MAX_SOURCE_BYTES) -> str:
 
 # %% ../nbs/api/60_runtime.ipynb #d13bc9ac
 _PAUSE_GC = True  # a write pauses Python's cyclic GC (and restores it): see `_ingest`
+_TOKPAR_WARN_BYTES = 4 << 20  # a write this large (~1M tokens) warns once per process if the tokenizers' threads are off
+_tokpar_warned = False
+
+def _check_tokenizer_threads(n_bytes: int, workers: int) -> bool:
+    """Warn once per process when `TOKENIZERS_PARALLELISM` turns the tokenizers' own threads off for a large in-process write
+    (`workers` 0): the LM's token ids and MiniLM's word pieces are the write path's parallel stages there. Measured on an H200
+    host (16 cores, 1M tokens, `reports/results/session25_2026-11-29/`): 195K tok/s with the variable set to false, 611K
+    without it. The variable is often set only to silence the tokenizers' fork warning. Returns whether it warned."""
+    global _tokpar_warned
+    v = os.environ.get('TOKENIZERS_PARALLELISM')
+    if _tokpar_warned or workers or n_bytes < _TOKPAR_WARN_BYTES or v is None or v.strip().lower() not in ('', 'off', 'false', 'f', 'no', 'n', '0'):
+        return False
+    _tokpar_warned = True
+    warnings.warn(f"TOKENIZERS_PARALLELISM={v!r} runs the write path's tokenizers on one thread each: writing is ~3x slower on a "
+                  f"16-core host. Unset it, or write with worker processes (RuntimeConfig.workers, --workers N)", stacklevel=4)
+    return True
 
 @_method_of(Memory)
 def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool) -> int:
@@ -948,6 +964,7 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
         from icmos.rag import EMBED_MAX_LEN, load_embedder
         wp_tok = load_embedder(self.model.device)[1]
     workers = auto_workers(total_bytes) if cfg.workers == 'auto' else cfg.workers
+    _check_tokenizer_threads(total_bytes, workers)
     host = HostStages(tok, wp_tok, EMBED_MAX_LEN if wp_tok is not None else None, max_words=2 * cfg.block_words,
                       bm25='bm25' in want, workers=workers, prefetch=cfg.prefetch, records=cfg.split == 'records')
     t0, n0, nonblank, n_units0 = time.perf_counter(), self.n_tokens, False, len(self.units)

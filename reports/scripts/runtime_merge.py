@@ -8,7 +8,10 @@ python reports/scripts/runtime_merge.py --tag v2 RES_DIR[:METHOD,METHOD] [...]
   (each seed once), with that n;
 - the runtime's own rows (icmos*, rag_hybrid, oracle) of the read path being replaced, whether re-measured or not, move
   to runtime_<tag>.csv with their samples (runtime_samples_<tag>.jsonl.gz); the other methods' rows stay;
-- a RES_DIR's solo.csv (one process alone on the GPU: write speed and query latency) goes to runtime_speed.csv.
+- a RES_DIR's solo.csv (one process alone on the GPU: write speed and query latency) goes to runtime_speed.csv;
+- --keep METHOD,METHOD: those runtime rows (and their samples) stay in runtime.csv as they are, for a new read path whose change
+  cannot touch them (session 25: `icmos` re-measured with top_k_open=2, `rag_hybrid` and `oracle` kept); they are copied to
+  runtime_<tag>.csv too, so that file holds the whole replaced grid.
 """
 import argparse, csv, gzip, json, shutil
 from collections import defaultdict
@@ -18,6 +21,7 @@ from icmos.bench_runtime import aggregate
 
 p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
 p.add_argument('--tag', required=True, help='suffix of the files the replaced read path moves to (e.g. v2)')
+p.add_argument('--keep', default='', help='comma-separated runtime methods whose rows and samples stay in runtime.csv')
 p.add_argument('dirs', nargs='+')
 a = p.parse_args()
 out = Path('reports/results')
@@ -46,16 +50,19 @@ for k, recs in cells.items():
 old = list(csv.DictReader(open(out / 'runtime.csv')))
 hdr = list(old[0].keys())
 moved = [r for r in old if ours(r['method'])]
-keep = [r for r in old if key(r) not in new and not ours(r['method'])]
+kept = set(filter(None, a.keep.split(',')))
+keep = [r for r in old if key(r) not in new and (not ours(r['method']) or r['method'] in kept)]
 with open(out / f'runtime_{a.tag}.csv', 'w', newline='') as o:
     w = csv.DictWriter(o, hdr); w.writeheader(); w.writerows(moved)
 shutil.copy(out / 'runtime_samples.jsonl.gz', out / f'runtime_samples_{a.tag}.jsonl.gz')
 with open(out / 'runtime.csv', 'w', newline='') as o:
     w = csv.DictWriter(o, hdr); w.writeheader(); w.writerows(keep + [{c: r.get(c, '') for c in hdr} for r in new.values()])
+carried = [json.loads(l) for l in gzip.open(out / f'runtime_samples_{a.tag}.jsonl.gz', 'rt')] if kept else []
+carried = [s for s in carried if s['method'] in kept and (s['method'], s['task'], int(s['length'])) not in new]
 with gzip.open(out / 'runtime_samples.jsonl.gz', 'wt') as o:
-    for s in samples: o.write(json.dumps(s) + '\n')
+    for s in carried + samples: o.write(json.dumps(s) + '\n')
 if solo:
     with open(out / 'runtime_speed.csv', 'w', newline='') as o:
         w = csv.DictWriter(o, hdr); w.writeheader(); w.writerows([{c: r.get(c, '') for c in hdr} for r in solo])
 print(f'{len(new)} new rows, {len(keep)} other rows kept, {len(moved)} rows of the replaced path in runtime_{a.tag}.csv, '
-      f'{len(samples)} samples, {len(solo)} solo rows')
+      f'{len(samples)} new samples, {len(carried)} kept, {len(solo)} solo rows')

@@ -14,6 +14,8 @@
 #   4 [.emb/a]: ... emb      5 [.emb/b]: ... emb
 #   6 [.gpu/q4, .gpu/w]: bash reports/scripts/session25_gpu.sh go     # starts the chain; returns at once
 #   7..: bash reports/scripts/session25_gpu.sh collect 560            # waits up to 560 s (or until every job ended), packs R
+# Second holding (v5: top_k_open=2 by default): calls 1-5 again, then [.gpu/q4, .gpu/w] `R=/root/rt25b ... go2` and
+#   `R=/root/rt25b ... collect 560` (see jobs2)
 # Env: RT_S (the jobs' bound, 1000 s), SOLO_S (the solo phase's bound, 420 s), N (20), DEV/DT. CPU dry run:
 #   DEV=cpu DT=float32 N=1 SMALL=1 R=/tmp/rt25 bash reports/scripts/session25_gpu.sh jobs
 set -u
@@ -56,6 +58,33 @@ jobs)  # the solo phase, then every job at once (each in its own process session
   job n10m bash -c "$ICMOS bench runtime $F --methods icmos --tasks niah_single --lengths $L10 --n ${N10M:-10} --seed 20 \
     --max-new-tokens 48 --time-limit $((bound - 200)) --out $R/n10m.csv --samples-out $R/n10m.jsonl"
   ;;
+go2)  # the second holding: the staging calls again, then `go2` (R default /root/rt25b)
+  MAG=0 bash reports/scripts/session23_gpu.sh ready || exit 3
+  D=$(mktemp -d /root/rt25tree.XXXX) && cp -r . $D && cd $D && mkdir -p $R && \
+    ICMOS_CACHE=/root/icmos-cache ICMOS_EMBEDDER=/root/emb setsid nohup bash reports/scripts/session25_gpu.sh jobs2 > $R/chain.log 2>&1 < /dev/null &
+  sleep 2; echo "chain started"; cat $R/chain.log;;
+jobs2)  # solo timing again with the tokenizers' own threads (the first holding's solo phase ran with TOKENIZERS_PARALLELISM=false,
+  # which serialises the write path's two tokenizer stages), then v5 = `top_k_open=2` by default: `icmos` alone on every task at
+  # 8K, 32K, 128K (s_T) and 1M (b_T), seeds 0-19 (runtime.csv's questions; rag_hybrid and oracle rows do not depend on it)
+  mkdir -p $R; date -u +%s > $R/t0; export PYTHONPATH=/tmp/site:$PWD
+  [ "$DEV" = cpu ] || python3 -c "import torch; print(torch.cuda.get_device_name())"
+  F="--device $DEV --dtype $DT --model $M --budget 2048 --no-progress"
+  if [ "${SMALL:-0}" = 1 ]; then L2=16K; SL=2K; BL=4K; else L2=1M; SL=8K,32K,128K; BL=1M; fi
+  s=${SOLO_S:-300}; echo "solo phase (bound $s s) $(date -u)"
+  timeout $s env -u TOKENIZERS_PARALLELISM bash -c "
+    ICMOS_MODEL=$M ICMOS_DEVICE=$DEV ICMOS_DTYPE=$DT python3 reports/scripts/ingest_host_ab.py --length $L2 --reps ${REPS:-5} --variants new,sentences \
+      --out $R/solo_ingest.csv > $R/solo_ingest.log 2>&1; echo ingest rc \$?
+    $ICMOS bench runtime $F --methods icmos --tasks niah_single --lengths $L2 --n 3 --seed 300 --max-new-tokens 40 \
+      --out $R/solo.csv --samples-out $R/solo.jsonl > $R/solo.log 2>&1; echo solo rc \$?"
+  echo "solo phase over after $(( $(date -u +%s) - $(cat $R/t0) )) s"
+  bound=${RT_S:-600}
+  job() { local name=$1; shift; OMP_NUM_THREADS=1 setsid nohup timeout $bound "$@" > $R/$name.log 2>&1 < /dev/null & echo "started $name (pid $!)"; }
+  for t in ${TASKS:-paraphrase prose_2hop vardep hashhop niah_multivalue prose_needle blockfacts niah_multikey niah_single passkey}; do
+    job s_$t bash -c "$ICMOS bench runtime $F --methods icmos --tasks $t --lengths $SL --n $N --seed 0 --max-new-tokens 48 \
+      --out $R/s_$t.csv --samples-out $R/s_$t.jsonl"
+    job b_$t bash -c "$ICMOS bench runtime $F --methods icmos --tasks $t --lengths $BL --n $N --seed 0 --max-new-tokens 48 \
+      --out $R/b_$t.csv --samples-out $R/b_$t.jsonl"
+  done;;
 collect)  # waits up to WAIT s while any job runs, then packs R into $OUT/rt25.tgz
   w=${2:-560}
   while [ $SECONDS -lt $w ] && pgrep -f '[r]untime_paired|[b]ench runtime|[i]ngest_host_ab' > /dev/null; do sleep 5; done
@@ -63,5 +92,5 @@ collect)  # waits up to WAIT s while any job runs, then packs R into $OUT/rt25.t
   cat $R/chain.log 2>/dev/null | tail -30
   for f in $R/*.log; do echo "--- $f"; tr '\r' '\n' < $f | grep -v '^\s*$' | grep -v Warning | tail -2; done
   tar -czf ${OUT:?}/$(basename $R).tgz -C $(dirname $R) $(basename $R);;
-*) echo "usage: session25_gpu.sh p1 | p2 | p3 | emb | go | jobs | collect WAIT" >&2; exit 2;;
+*) echo "usage: session25_gpu.sh p1 | p2 | p3 | emb | go | jobs | go2 | jobs2 | collect WAIT" >&2; exit 2;;
 esac
