@@ -702,7 +702,7 @@ class RuntimeConfig:
     index: str = 'dnii'           # where the MiniLM keys live: 'dnii' (icmos.dnii) or 'flat' (exact scan)
     candidates: int = 16          # blocks each ranker proposes before fusion
     top_k: int = 4                # blocks read (at most; fewer if the budget is tight)
-    top_k_open: int = 2           # blocks read for a question no candidate anchors, i.e. no candidate sentence holds half its rare words (a paraphrase, whose fact shares no rare word with it; also a question with no rare word, and chain questions whose wording is rare in the document: vardep, hashhop); 0 = top_k. It caps k for the question's own places: the keep_dense guard takes at most K - 1 of them (none at K = 1) and chain extras along unique links are still read past it; an explicit `top_k` to `retrieve` turns it off. 2 by default since session 25: on the H200 (seeds 100-119, 32K-1M, every task) 20 answers gained and 11 lost over 600 paired questions, all on unanchored tasks, paraphrase 0.40 -> 0.60 at 1M (the runtime report, *Reading fewer sentences when nothing anchors the question*)
+    top_k_open: int = 2           # blocks read for a question no candidate anchors, i.e. no candidate sentence holds half its rare words (a paraphrase, whose fact shares no rare word with it; also a question with no rare word, and chain questions whose wording is rare in the document: vardep, hashhop); 0 = top_k. It caps k for the question's own places: the keep_dense guard takes at most K - 1 of them (none at K = 1) and chain extras along unique links are still read past it; an explicit `top_k` to `retrieve` turns it off. 2 by default since session 25: on the H200 (seeds 100-119, 32K-1M, every task) 20 answers gained and 11 lost over 600 paired questions (p = 0.15; with v5's grid on seeds 0-19: 47 / 30, p = 0.07), all on unanchored questions, paraphrase 0.40 -> 0.60 at 1M (the runtime report, *Reading fewer sentences when nothing anchors the question*)
     hops: int = 2                 # retrieval rounds: 1 = the question only; 2+ = follow the best sentence found
     chains: int = 2               # bridge chains followed, each from the next best block for the question
     chain_extra: int = 2          # sentences a chain may read past its `hops` rounds, beyond `top_k`, while each step follows a unique link (an identifier that only the sentence it leaves and the one it reaches hold: a variable's name, a hash; `Memory.unique_link`); 0 = chains stop at `hops` (sessions <= 22). The default since session 23, with split='records' and order='rank': on the GPU at 32K and 128K (every task, 520 paired questions) vardep 0.01 -> 0.90, hashhop 0.31 -> 0.59, no task worse beyond one sample (the runtime report, *The new defaults*); under a tight budget `_assemble` drops fill blocks before these extras
@@ -942,14 +942,19 @@ def _check_tokenizer_threads(n_bytes: int, workers: int) -> bool:
     """Warn once per process when `TOKENIZERS_PARALLELISM` turns the tokenizers' own threads off for a large in-process write
     (`workers` 0): the LM's token ids and MiniLM's word pieces are the write path's parallel stages there. Measured on an H200
     host (16 cores, 1M tokens, `reports/results/session25_2026-11-29/`): 195K tok/s with the variable set to false, 611K
-    without it. The variable is often set only to silence the tokenizers' fork warning. Returns whether it warned."""
+    without it. The variable is often set only to silence the tokenizers' fork warning. Values are parsed as the tokenizers
+    library does (lower-cased, not stripped). Not caught: a process forked after its parent used the tokenizers' threads, which
+    the library also runs on one thread without the variable. Returns whether it warned."""
     global _tokpar_warned
     v = os.environ.get('TOKENIZERS_PARALLELISM')
-    if _tokpar_warned or workers or n_bytes < _TOKPAR_WARN_BYTES or v is None or v.strip().lower() not in ('', 'off', 'false', 'f', 'no', 'n', '0'):
+    if _tokpar_warned or workers or n_bytes < _TOKPAR_WARN_BYTES or v is None or v.lower() not in ('', 'off', 'false', 'f', 'no', 'n', '0'):
         return False
     _tokpar_warned = True
+    here = globals().get('__file__')  # (none when this runs in its notebook)
+    f, level, pkg = sys._getframe(1), 2, os.path.dirname(os.path.abspath(here)) + os.sep if here else None
+    while pkg and f is not None and os.path.abspath(f.f_code.co_filename).startswith(pkg): f, level = f.f_back, level + 1  # point at the caller's line
     warnings.warn(f"TOKENIZERS_PARALLELISM={v!r} runs the write path's tokenizers on one thread each: writing is ~3x slower on a "
-                  f"16-core host. Unset it, or write with worker processes (RuntimeConfig.workers, --workers N)", stacklevel=4)
+                  f"16-core host. Unset it for long writes", stacklevel=level)
     return True
 
 @_method_of(Memory)

@@ -13,7 +13,7 @@ import torch
 
 from .core import ICMOSConfig, ICMOSError
 from .ingest import HostStages, pieces_on_units
-from .runtime import BM25, Block, Blocker, Dense, DNIIIndex, Memory, RuntimeConfig, pieces_of_file, pieces_of_text
+from .runtime import BM25, Block, Blocker, Dense, DNIIIndex, Memory, RuntimeConfig, _check_tokenizer_threads, pieces_of_file, pieces_of_text
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'MANIFEST', 'FAULT_POINTS', 'StoreConfig', 'model_fingerprint', 'encoder_fingerprint',
@@ -315,13 +315,14 @@ def _source(self: Store, path_or_text, source_name, is_text: bool):
 def _encode(self: Store, pieces, name: str, origin: str, progress: bool):
     "Stream `pieces` into units and blocks through the write path's host stages (`icmos.ingest`, in this process, as `Memory` writes): `(unit rows, block rows, token ids per unit, unit vectors or None, chars)`."
     from tqdm.auto import tqdm
-    blk, off = Blocker(self.block_words, self.overlap, name, records=self.split == 'records'), _ByteOffsets()
+    records = self.split == 'records'
+    blk, off = Blocker(self.block_words, self.overlap, name, records=records), _ByteOffsets()
     U, urows, brows, ids, vecs, nonblank, chars = blk.units, [], [], [], [], False, 0
     wp_tok = None
     if self.has_vectors:
         from icmos.rag import EMBED_MAX_LEN, embed, load_embedder
         wp_tok = load_embedder('cpu')[1]
-    host = HostStages(self.tok, wp_tok, EMBED_MAX_LEN if wp_tok is not None else None, max_words=2 * self.block_words, records=self.split == 'records')
+    host = HostStages(self.tok, wp_tok, EMBED_MAX_LEN if wp_tok is not None else None, max_words=2 * self.block_words, records=records)
     bar = tqdm(unit='B', unit_scale=True, desc=f'ingest {name}', disable=not progress, file=sys.stderr, leave=False)
     for f in host.run(pieces_on_units(pieces, chunk_chars=self.cfg.piece_chars)):
         p = f.piece
@@ -366,6 +367,7 @@ def _ingest(self: Store, path_or_text, namespace: str = 'default', source_name: 
         self.con.execute('UPDATE sources SET shard=? WHERE id=?', (shard, sid)); self.con.execute('COMMIT')
         _fault('pending')
         try:
+            _check_tokenizer_threads(size or 0, 0)  # the store's write path tokenises in this process too
             urows, brows, ids, V, chars = self._encode(pieces, name, origin, progress)
             _fault('encoded')
             lens = np.array([len(x) for x in ids], np.int64)
@@ -586,6 +588,7 @@ def _memory(self: Store, namespace: str = 'default', cfg: RuntimeConfig | None =
     t0 = time.perf_counter(); _check_namespace(namespace)
     if saved_index not in ('auto', 'rebuild'): raise ICMOSError(f"saved_index: must be 'auto' or 'rebuild' (got {saved_index!r})")
     cfg = cfg or RuntimeConfig(rankers='bm25,minilm' if self.has_vectors else 'bm25')  # the runtime's defaults: the keep_dense guard on with minilm
+    asked_split = cfg.split
     if cfg.split != self.split: cfg = replace(cfg, split=self.split)  # the units are the store's: its config says how they were cut
     if cfg.kv_tier != 'off': raise ICMOSError(f"kv_tier={cfg.kv_tier!r}: a store keeps no raw KV yet (the L3 tier lives in one Memory's write); open with kv_tier='off'")
     if 'minilm' in cfg.ranker_names:
@@ -599,6 +602,8 @@ def _memory(self: Store, namespace: str = 'default', cfg: RuntimeConfig | None =
             raise ICMOSError(f'store {self.path} was made for model {self.model_fingerprint}, not model {fp}: ask with that model or use a store made for this one')
     srcs, units, blocks, shards = self._snapshot(namespace)
     mem = StoredMemory(cfg, model, tok, icfg, self.path, namespace)
+    if asked_split != self.split:  # as the CLI refuses an explicit --split that differs, the API says what it did instead
+        mem.notes.append(f"split={asked_split!r} is not used: this store's units were cut with split={self.split!r} when it was created")
     U = mem.units
     dense = next((r for r in mem.rankers if isinstance(r, Dense) and isinstance(r.index, DNIIIndex)), None)
     key = loaded = None

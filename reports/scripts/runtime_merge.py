@@ -24,6 +24,8 @@ p.add_argument('--tag', required=True, help='suffix of the files the replaced re
 p.add_argument('--keep', default='', help='comma-separated runtime methods whose rows and samples stay in runtime.csv')
 p.add_argument('dirs', nargs='+')
 a = p.parse_args()
+if (Path('reports/results') / f'runtime_{a.tag}.csv').exists():
+    p.error(f'reports/results/runtime_{a.tag}.csv exists: a second merge with this tag would overwrite the replaced path\'s rows with these')
 out = Path('reports/results')
 key = lambda r: (r['method'], r['task'], int(r['context_tokens']))
 ours = lambda m: m.startswith('icmos') or m in ('rag_hybrid', 'oracle')
@@ -51,14 +53,15 @@ old = list(csv.DictReader(open(out / 'runtime.csv')))
 hdr = list(old[0].keys())
 moved = [r for r in old if ours(r['method'])]
 kept = set(filter(None, a.keep.split(',')))
+if any(not ours(m) for m in kept): p.error(f'--keep: {sorted(m for m in kept if not ours(m))} are not runtime methods (their rows stay anyway)')
 keep = [r for r in old if key(r) not in new and (not ours(r['method']) or r['method'] in kept)]
 with open(out / f'runtime_{a.tag}.csv', 'w', newline='') as o:
     w = csv.DictWriter(o, hdr); w.writeheader(); w.writerows(moved)
 shutil.copy(out / 'runtime_samples.jsonl.gz', out / f'runtime_samples_{a.tag}.jsonl.gz')
 with open(out / 'runtime.csv', 'w', newline='') as o:
     w = csv.DictWriter(o, hdr); w.writeheader(); w.writerows(keep + [{c: r.get(c, '') for c in hdr} for r in new.values()])
-carried = [json.loads(l) for l in gzip.open(out / f'runtime_samples_{a.tag}.jsonl.gz', 'rt')] if kept else []
-carried = [s for s in carried if s['method'] in kept and (s['method'], s['task'], int(s['length'])) not in new]
+carried = [json.loads(l) for l in gzip.open(out / f'runtime_samples_{a.tag}.jsonl.gz', 'rt')]  # every sample whose row stays
+carried = [s for s in carried if (not ours(s['method']) or s['method'] in kept) and (s['method'], s['task'], int(s['length'])) not in new]
 with gzip.open(out / 'runtime_samples.jsonl.gz', 'wt') as o:
     for s in carried + samples: o.write(json.dumps(s) + '\n')
 if solo:

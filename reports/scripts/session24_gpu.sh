@@ -56,7 +56,7 @@ open-jobs)  # runtime_paired.py (each sample written once, both configs read it)
   R=${R:-/root/rt25}; mkdir -p $R; date -u +%s > $R/t0; export PYTHONPATH=/tmp/site:$PWD
   for t in ${TASKS:-paraphrase prose_2hop vardep hashhop niah_multivalue prose_needle blockfacts niah_multikey niah_single passkey}; do
     OMP_NUM_THREADS=1 setsid nohup timeout ${RT_S:-1250} python3 reports/scripts/runtime_paired.py --device $DEV --dtype $DT --model $M \
-      --max-new-tokens 48 --budget 2048 --n $N --seed ${SEED:-100} --methods 'icmos,icmos[top_k_open=2]' --tasks $t --lengths ${LENS:-32K,128K,1M} \
+      --max-new-tokens 48 --budget 2048 --n $N --seed ${SEED:-100} --methods 'icmos[top_k_open=0],icmos[top_k_open=2]' --tasks $t --lengths ${LENS:-32K,128K,1M} \
       --out $R/o_$t.csv --samples-out $R/o_$t.jsonl > $R/o_$t.log 2>&1 < /dev/null & echo "started o_$t (pid $!)"
   done;;
 *) echo "usage: session24_gpu.sh p1 | p2 | p3 | emb | go | grid | open | open-jobs | collect WAIT" >&2; exit 2;;

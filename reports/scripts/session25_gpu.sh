@@ -5,6 +5,7 @@
 #         the commands of runtime_speed.csv's v3 rows.
 #   then, all at once (accuracy only: the timing columns are shared):
 #     o_T   `icmos` against `icmos[top_k_open=2]`, every task at 32K, 128K and 1M, seeds 100-119, each sample written once
+#           (the run named them `icmos,icmos[top_k_open=2]` while the default was 0; since 2 is the default they are named explicitly)
 #           (runtime_paired.py; session24_gpu.sh open-jobs)
 #     n128_*, n1m_*, n10m  v4 single needles at n >= 100: niah_single 128K seeds 20-119 (4 shards of 25), 1M seeds 20-99
 #           (4 shards of 20), 10M from seed 20 (one process, as many as its time allows); runtime.csv holds seeds 0-19
@@ -35,7 +36,9 @@ jobs)  # the solo phase, then every job at once (each in its own process session
   F="--device $DEV --dtype $DT --model $M --budget 2048 --no-progress"
   if [ "${SMALL:-0}" = 1 ]; then L1=8K; L2=16K; L10=32K; LO=8K; else L1=128K; L2=1M; L10=10M; LO=32K,128K,1M; fi
   s=${SOLO_S:-420}; echo "solo phase (bound $s s) $(date -u)"
-  timeout $s bash -c "
+  # without TOKENIZERS_PARALLELISM (exported above for the crowded jobs): session 25's first holding ran this phase with it set to
+  # false, which serialises the write path's tokenizers (195K against 611K tok/s: session25_2026-11-29/solo_tokpar_off/)
+  timeout $s env -u TOKENIZERS_PARALLELISM bash -c "
     ICMOS_MODEL=$M ICMOS_DEVICE=$DEV ICMOS_DTYPE=$DT python3 reports/scripts/ingest_host_ab.py --length $L2 --reps ${REPS:-5} --variants new \
       --out $R/solo_ingest.csv > $R/solo_ingest.log 2>&1; echo ingest rc \$?
     $ICMOS bench runtime $F --methods icmos --tasks niah_single --lengths $L2 --n 3 --seed 300 --max-new-tokens 40 \
@@ -47,7 +50,7 @@ jobs)  # the solo phase, then every job at once (each in its own process session
   job() { local name=$1; shift; OMP_NUM_THREADS=1 setsid nohup timeout $bound "$@" > $R/$name.log 2>&1 < /dev/null & echo "started $name (pid $!)"; }
   for t in ${TASKS:-paraphrase prose_2hop vardep hashhop niah_multivalue prose_needle blockfacts niah_multikey niah_single passkey}; do
     job o_$t python3 reports/scripts/runtime_paired.py --device $DEV --dtype $DT --model $M --max-new-tokens 48 --budget 2048 --n $N \
-      --seed 100 --methods 'icmos,icmos[top_k_open=2]' --tasks $t --lengths $LO --out $R/o_$t.csv --samples-out $R/o_$t.jsonl
+      --seed 100 --methods 'icmos[top_k_open=0],icmos[top_k_open=2]' --tasks $t --lengths $LO --out $R/o_$t.csv --samples-out $R/o_$t.jsonl
   done
   for i in 0 1 2 3; do
     job n128_$i bash -c "$ICMOS bench runtime $F --methods icmos --tasks niah_single --lengths $L1 --n ${N128:-25} --seed $((20 + i * ${N128:-25})) \

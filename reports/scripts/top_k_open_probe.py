@@ -21,7 +21,7 @@ _model_flags(p)
 a = p.parse_args()
 cfg = _config(a)
 model, tok = load_model(cfg)
-base = RuntimeConfig(); opened = dataclasses.replace(base, top_k_open=a.k_open)
+base = RuntimeConfig(top_k_open=0); opened = dataclasses.replace(base, top_k_open=a.k_open)  # off against on (2 is the default since session 25)
 cols = ['task', 'length', 'seed', 'anchored', 'chosen_default', 'chosen_open', 'differs', 'read_recall_default', 'read_recall_open']
 with open(a.out, 'w', newline='') as f:
     w = csv.DictWriter(f, cols); w.writeheader()
