@@ -218,7 +218,7 @@ if 'minilm' in rankers:  # the embedder's load, timed apart from the store's ope
     load_embedder('cpu')
 t2 = time.perf_counter()
 st = Store.open(path, create=False)
-mem = st.memory('default', RuntimeConfig(rankers=rankers, keep_dense=0, chain_extra=0, order='doc'), saved_index=saved_index)  # store.csv's rows predate these defaults (keep_dense: session 13; chain_extra, order: 23)
+mem = st.memory('default', RuntimeConfig(rankers=rankers, keep_dense=0, chain_extra=0, order='doc', top_k_open=0), saved_index=saved_index)  # store.csv's rows predate these defaults (keep_dense: session 13; chain_extra, order: 23; top_k_open: 25)
 t3 = time.perf_counter()
 chosen, _ = mem.retrieve(question)
 t4 = time.perf_counter()
@@ -226,7 +226,7 @@ r = dict(import_s=t1 - t0, embedder_load_s=t2 - t1, open_s=t3 - t2, index_from=m
 if answer == 'answer':
     model, tok = load_model(ICMOSConfig(device='cpu'))
     t5 = time.perf_counter()
-    mem = st.memory('default', RuntimeConfig(rankers=rankers, keep_dense=0, chain_extra=0, order='doc'), model, tok)
+    mem = st.memory('default', RuntimeConfig(rankers=rankers, keep_dense=0, chain_extra=0, order='doc', top_k_open=0), model, tok)
     ans = mem.ask(question, budget=1024, max_new_tokens=16)
     r.update(model_load_s=t5 - t4, first_answer_s=time.perf_counter() - t5, answer=ans.text)
 print(json.dumps(r))

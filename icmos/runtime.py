@@ -1599,4 +1599,4 @@ class RAGHybrid(ICMOS):
     "Strong RAG baseline: 60-word sentence chunks (1 sentence overlap), BM25 + MiniLM chunk keys (exact) fused by RRF, top 3 read."
     name: ClassVar[str] = 'rag_hybrid'
     runtime: RuntimeConfig = field(default_factory=lambda: RuntimeConfig(keys='block', index='flat', hops=1, top_k=3, read='blocks', rerank='none', lookalikes='keep', keep_dense=0,
-                                                                                    chain_extra=0, split='sentences', order='doc'))
+                                                                                    chain_extra=0, split='sentences', order='doc', top_k_open=0))
