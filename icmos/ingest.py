@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/61_ingest.ipynb #b57990b7
 from __future__ import annotations
-import contextlib, itertools, multiprocessing as mp, os, re, sys, time, types, weakref
+import contextlib, itertools, multiprocessing as mp, os, re, sys, time, types, warnings, weakref
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
@@ -231,6 +231,30 @@ def piece_features(piece: Piece, max_words: int, lm_ids: Callable, wp_ids: Calla
     return PieceFeatures(piece, spans, ids, off, feats, sec)
 
 # %% ../nbs/api/61_ingest.ipynb #829ab98d
+_TOKPAR_WARN_BYTES = 4 << 20  # a write this large (~1M tokens) warns once per process if the tokenizers' threads are off
+_tokpar_warned = False
+
+def _check_tokenizer_threads(n_bytes: int, workers: int) -> bool:
+    """Warn once per process when `TOKENIZERS_PARALLELISM` turns the tokenizers' own threads off for a large write in this process
+    (`workers` 0; `_init_worker` below turns them off on purpose in each worker): the LM's token ids and MiniLM's word pieces are
+    the write path's parallel stages there. `HostStages.run` calls it with the bytes written so far, so every writer (a
+    `Memory`, a `Store`) is covered. Measured on an H200
+    host (16 cores, 1M tokens, `reports/results/session25_2026-11-29/`): 195K tok/s with the variable set to false, 611K
+    without it. The variable is often set only to silence the tokenizers' fork warning. Values are parsed as the tokenizers
+    library does (lower-cased, not stripped). Not caught: a process forked after its parent used the tokenizers' threads, which
+    the library also runs on one thread without the variable. Returns whether it warned."""
+    global _tokpar_warned
+    v = os.environ.get('TOKENIZERS_PARALLELISM')
+    if _tokpar_warned or workers or n_bytes < _TOKPAR_WARN_BYTES or v is None or v.lower() not in ('', 'off', 'false', 'f', 'no', 'n', '0'):
+        return False
+    _tokpar_warned = True
+    here = globals().get('__file__')  # (none when this runs in its notebook)
+    f, level, pkg = sys._getframe(1), 2, os.path.dirname(os.path.abspath(here)) + os.sep if here else None
+    while pkg and f is not None and os.path.abspath(f.f_code.co_filename).startswith(pkg): f, level = f.f_back, level + 1  # point at the caller's line
+    warnings.warn(f"TOKENIZERS_PARALLELISM={v!r} runs the write path's tokenizers on one thread each: writing is ~3x slower on a "
+                  f"16-core host. Unset it for long writes", stacklevel=level)
+    return True
+
 _W: dict = {}  # in a worker: its tokenizers and settings
 
 def _init_worker(lm_json: str, wp_json: str | None, wp_max_len: int | None, max_words: int, bm25: bool, records: bool = False):
@@ -292,8 +316,11 @@ class HostStages:
     def run(self, pieces: Iterable[Piece]) -> Iterator[PieceFeatures]:
         "The features of each piece, in order."
         if not self.workers:
-            if self.prefetch: yield from self._run_ahead(pieces); return
-            for p in pieces: yield piece_features(p, self.max_words, self._lm, self._wp, self.bm25, self.impl, self.records)
+            feats = self._run_ahead(pieces) if self.prefetch else (piece_features(p, self.max_words, self._lm, self._wp, self.bm25, self.impl, self.records) for p in pieces)
+            seen = 0
+            for f in feats:
+                seen += f.piece.n_bytes; _check_tokenizer_threads(seen, 0)  # in this process: the tokenizers' own threads are the parallelism
+                yield f
             return
         from concurrent.futures.process import BrokenProcessPool
         pool, work, inflight = self._pool(), _pkg('_work'), []

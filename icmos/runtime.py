@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/60_runtime.ipynb #70cc0590
 from __future__ import annotations
-import codecs, collections, gc, html, math, os, re, sys, time, warnings
+import codecs, collections, gc, html, math, os, re, sys, time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar, Iterator
@@ -935,27 +935,6 @@ def read_text(path, max_bytes: int = MAX_SOURCE_BYTES) -> str:
 
 # %% ../nbs/api/60_runtime.ipynb #d13bc9ac
 _PAUSE_GC = True  # a write pauses Python's cyclic GC (and restores it): see `_ingest`
-_TOKPAR_WARN_BYTES = 4 << 20  # a write this large (~1M tokens) warns once per process if the tokenizers' threads are off
-_tokpar_warned = False
-
-def _check_tokenizer_threads(n_bytes: int, workers: int) -> bool:
-    """Warn once per process when `TOKENIZERS_PARALLELISM` turns the tokenizers' own threads off for a large in-process write
-    (`workers` 0): the LM's token ids and MiniLM's word pieces are the write path's parallel stages there. Measured on an H200
-    host (16 cores, 1M tokens, `reports/results/session25_2026-11-29/`): 195K tok/s with the variable set to false, 611K
-    without it. The variable is often set only to silence the tokenizers' fork warning. Values are parsed as the tokenizers
-    library does (lower-cased, not stripped). Not caught: a process forked after its parent used the tokenizers' threads, which
-    the library also runs on one thread without the variable. Returns whether it warned."""
-    global _tokpar_warned
-    v = os.environ.get('TOKENIZERS_PARALLELISM')
-    if _tokpar_warned or workers or n_bytes < _TOKPAR_WARN_BYTES or v is None or v.lower() not in ('', 'off', 'false', 'f', 'no', 'n', '0'):
-        return False
-    _tokpar_warned = True
-    here = globals().get('__file__')  # (none when this runs in its notebook)
-    f, level, pkg = sys._getframe(1), 2, os.path.dirname(os.path.abspath(here)) + os.sep if here else None
-    while pkg and f is not None and os.path.abspath(f.f_code.co_filename).startswith(pkg): f, level = f.f_back, level + 1  # point at the caller's line
-    warnings.warn(f"TOKENIZERS_PARALLELISM={v!r} runs the write path's tokenizers on one thread each: writing is ~3x slower on a "
-                  f"16-core host. Unset it for long writes", stacklevel=level)
-    return True
 
 @_method_of(Memory)
 def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool) -> int:
@@ -969,7 +948,6 @@ def __ingest(self: Memory, pieces, total_bytes: int, source: str, progress: bool
         from icmos.rag import EMBED_MAX_LEN, load_embedder
         wp_tok = load_embedder(self.model.device)[1]
     workers = auto_workers(total_bytes) if cfg.workers == 'auto' else cfg.workers
-    _check_tokenizer_threads(total_bytes, workers)
     host = HostStages(tok, wp_tok, EMBED_MAX_LEN if wp_tok is not None else None, max_words=2 * cfg.block_words,
                       bm25='bm25' in want, workers=workers, prefetch=cfg.prefetch, records=cfg.split == 'records')
     t0, n0, nonblank, n_units0 = time.perf_counter(), self.n_tokens, False, len(self.units)

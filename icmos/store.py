@@ -13,7 +13,7 @@ import torch
 
 from .core import ICMOSConfig, ICMOSError
 from .ingest import HostStages, pieces_on_units
-from .runtime import BM25, Block, Blocker, Dense, DNIIIndex, Memory, RuntimeConfig, _check_tokenizer_threads, pieces_of_file, pieces_of_text
+from .runtime import BM25, Block, Blocker, Dense, DNIIIndex, Memory, RuntimeConfig, pieces_of_file, pieces_of_text
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'MANIFEST', 'FAULT_POINTS', 'StoreConfig', 'model_fingerprint', 'encoder_fingerprint',
@@ -367,7 +367,6 @@ def _ingest(self: Store, path_or_text, namespace: str = 'default', source_name: 
         self.con.execute('UPDATE sources SET shard=? WHERE id=?', (shard, sid)); self.con.execute('COMMIT')
         _fault('pending')
         try:
-            _check_tokenizer_threads(size or 0, 0)  # the store's write path tokenises in this process too
             urows, brows, ids, V, chars = self._encode(pieces, name, origin, progress)
             _fault('encoded')
             lens = np.array([len(x) for x in ids], np.int64)

@@ -20,14 +20,14 @@ from icmos.core import ICMOSConfig, load_model
 from icmos.runtime import Memory, RuntimeConfig
 from icmos.tasks import make_sample
 
-VARIANTS = {  # name -> (icmos.ingest.HostStages.impl, RuntimeConfig.prefetch, icmos.runtime._PAUSE_GC)
+VARIANTS = {  # name -> (icmos.ingest.HostStages.impl, RuntimeConfig.prefetch, icmos.runtime._PAUSE_GC[, RuntimeConfig.split])
     'ref': ('ref', 0, False),        # the code before the speed-up
     'fast': ('fast', 0, False),      # one unrolled regex for the units, BM25 words and id flattening looped in C; no thread
     'prefetch': ('fast', 1, False),  # ... and the host stages one piece ahead in a thread
     'new': ('fast', 1, True),        # ... and the cyclic GC paused during the write (the defaults)
-    'sentences': ('fast', 1, True),  # the defaults with split='sentences' (the splitter before v4's split='records')
+    'sentences': ('fast', 1, True, 'sentences'),  # the defaults with split='sentences' (the splitter before v4's split='records')
 }
-SPLIT = {'sentences': 'sentences'}  # variant -> RuntimeConfig.split (else the default); memories are compared within a split
+split_of = lambda n: VARIANTS[n][3] if len(VARIANTS[n]) > 3 else None  # None: the default split; memories are compared within a split
 
 
 def sync():
@@ -90,10 +90,10 @@ def main(argv=None) -> int:
     if a.stub_embed: rag.embed = stub_embed()  # Dense.embed looks it up on each call
     dev = torch.cuda.get_device_name() if torch.cuda.is_available() else 'cpu'
     names = a.variants.split(',')
-    def rcfg(n, pre): return RuntimeConfig(index=a.index, prefetch=pre, **({'split': SPLIT[n]} if n in SPLIT else {}))
+    def rcfg(n, pre): return RuntimeConfig(index=a.index, prefetch=pre, **({'split': split_of(n)} if split_of(n) else {}))
     warm = make_sample('niah_single', tok, 50_000, seed=99)
     for n in names:  # loads the embedder, warms the kernels and both code paths
-        ingest.HostStages.impl, pre, runtime._PAUSE_GC = VARIANTS[n]; Memory(rcfg(n, pre), model, tok, icfg).write(warm.context)
+        ingest.HostStages.impl, pre, runtime._PAUSE_GC = VARIANTS[n][:3]; Memory(rcfg(n, pre), model, tok, icfg).write(warm.context)
     s = make_sample('niah_single', tok, L, seed=0)
     rows, gct, t_gc, bad = [], [0.0, 0], [0.0], []
     def on_gc(phase, info):  # seconds spent in the cyclic GC during a write
@@ -103,7 +103,7 @@ def main(argv=None) -> int:
     for rep in range(a.reps):
         fps = {}
         for n in (names if rep % 2 == 0 else names[::-1]):  # interleaved, alternating order
-            impl, pre, runtime._PAUSE_GC = VARIANTS[n]
+            impl, pre, runtime._PAUSE_GC = VARIANTS[n][:3]
             ingest.HostStages.impl = impl
             mem = Memory(rcfg(n, pre), model, tok, icfg)
             gc.collect(); gct[:] = [0.0, 0]; sync(); t0 = time.perf_counter(); n_tok = mem.write(s.context); sync(); t = time.perf_counter() - t0
@@ -115,8 +115,8 @@ def main(argv=None) -> int:
             fp = fingerprint(mem); row.update(fp); fps[n] = fp
             rows.append(row); print(row, file=sys.stderr, flush=True)
             del mem
-        for grp in {SPLIT.get(n) for n in names}:  # variants of one split must write the same memory
-            same = {n: f for n, f in fps.items() if SPLIT.get(n) == grp}
+        for grp in {split_of(n) for n in names}:  # variants of one split must write the same memory
+            same = {n: f for n, f in fps.items() if split_of(n) == grp}
             for k in next(iter(same.values())):
                 if len({f[k] for f in same.values()}) != 1:  # keys may differ in the last bits on a GPU; the rest must not
                     bad.append(f'rep {rep} {k}: ' + ', '.join(f'{n}={f[k]}' for n, f in same.items())); print('MISMATCH', bad[-1], file=sys.stderr)

@@ -25,10 +25,11 @@ export PYTHONUNBUFFERED=1 TQDM_DISABLE=1 TOKENIZERS_PARALLELISM=false HF_HUB_OFF
 ICMOS="python3 -c 'import sys; from icmos.cli import main; sys.exit(main())'"
 case "${1:-}" in
 p1|p2|p3|emb) bash reports/scripts/session23_gpu.sh $1;;
-go)
+go|go2)  # go: the first holding's chain (`jobs`); go2: the second's (`jobs2`; session 25 gave it R=/root/rt25b); on a copy of the tree
   MAG=0 bash reports/scripts/session23_gpu.sh ready || exit 3
+  J=jobs; [ "$1" = go2 ] && J=jobs2
   D=$(mktemp -d /root/rt25tree.XXXX) && cp -r . $D && cd $D && mkdir -p $R && \
-    ICMOS_CACHE=/root/icmos-cache ICMOS_EMBEDDER=/root/emb setsid nohup bash reports/scripts/session25_gpu.sh jobs > $R/chain.log 2>&1 < /dev/null &
+    ICMOS_CACHE=/root/icmos-cache ICMOS_EMBEDDER=/root/emb setsid nohup bash reports/scripts/session25_gpu.sh $J > $R/chain.log 2>&1 < /dev/null &
   sleep 2; echo "chain started"; cat $R/chain.log;;
 jobs)  # the solo phase, then every job at once (each in its own process session)
   mkdir -p $R; date -u +%s > $R/t0; export PYTHONPATH=/tmp/site:$PWD
@@ -61,11 +62,6 @@ jobs)  # the solo phase, then every job at once (each in its own process session
   job n10m bash -c "$ICMOS bench runtime $F --methods icmos --tasks niah_single --lengths $L10 --n ${N10M:-10} --seed 20 \
     --max-new-tokens 48 --time-limit $((bound - 200)) --out $R/n10m.csv --samples-out $R/n10m.jsonl"
   ;;
-go2)  # the second holding: the staging calls again, then `go2` (R default /root/rt25b)
-  MAG=0 bash reports/scripts/session23_gpu.sh ready || exit 3
-  D=$(mktemp -d /root/rt25tree.XXXX) && cp -r . $D && cd $D && mkdir -p $R && \
-    ICMOS_CACHE=/root/icmos-cache ICMOS_EMBEDDER=/root/emb setsid nohup bash reports/scripts/session25_gpu.sh jobs2 > $R/chain.log 2>&1 < /dev/null &
-  sleep 2; echo "chain started"; cat $R/chain.log;;
 jobs2)  # solo timing again with the tokenizers' own threads (the first holding's solo phase ran with TOKENIZERS_PARALLELISM=false,
   # which serialises the write path's two tokenizer stages), then v5 = `top_k_open=2` by default: `icmos` alone on every task at
   # 8K, 32K, 128K (s_T) and 1M (b_T), seeds 0-19 (runtime.csv's questions; rag_hybrid and oracle rows do not depend on it)
