@@ -17,9 +17,10 @@ from tqdm import tqdm
 __all__ = ['EMBEDDED_MODEL', 'GGUF_NAME', 'FUSED_ARCHS', 'KERNELS', 'METHODS', 'METHOD_MODULES', 'ICMOSError', 'resolve_dtype',
            'ICMOSConfig', 'embedded_gguf', 'load_model', 'Prompt', 'text_ids', 'encode_prompt', 'cache_kw', 'prefill',
            'stop_ids', 'greedy_decode', 'static_cache', 'param_versions', 'fused_unsupported', 'sdpa_attention',
-           'splitk_attention', 'FusedLlama', 'fused_model', 'graph_stream', 'GraphDecoder', 'fast_greedy_decode',
-           'decode_greedy', 'Answer', 'register_method', 'Method', 'get_method', 'bounded_methods', 'model_window',
-           'split_list', 'variant', 'check_budget', 'check_window', 'FullAttention', 'batches', 'ask']
+           'splitk_attention', 'FusedLlama', 'fused_model', 'load_triton_attention', 'graph_stream', 'GraphDecoder',
+           'fast_greedy_decode', 'decode_greedy', 'Answer', 'register_method', 'Method', 'get_method',
+           'bounded_methods', 'model_window', 'split_list', 'variant', 'check_budget', 'check_window', 'FullAttention',
+           'batches', 'ask']
 
 # %% ../nbs/api/00_core.ipynb #d5e764fe
 class ICMOSError(ValueError):
@@ -523,6 +524,75 @@ class _FusedStep(_Step):
             warnings.warn(f'icmos: compiling the fused step failed ({_first_line(e)}); running it eagerly')
             self.fn = self.eager
             return self.fn(*args)
+
+# %% ../nbs/api/00_core.ipynb #tr1t0n01
+_FLASH_DECODE: dict = {}
+
+def load_triton_attention(splits: int = 64, block: int = 64):
+    """`sdpa_attention`'s signature over a Triton flash-decoding kernel (Dao et al. 2023): each program reads one chunk of
+    the slots for one KV head, its g query heads as the rows of one tile, and keeps a running maximum, denominator and output
+    (the online softmax of FlashAttention); torch merges the chunks with weights exp(m - max m), which `torch.compile` fuses
+    into the next matmul. `splitk_attention` computes the same in five kernels per layer; this is one plus the merge.
+    Imports Triton and registers the op `icmos::flash_decode` (`torch.library.custom_op` with a fake for its shapes, so that
+    `torch.compile` traces around the kernel and calls it as it is) on the first call: call it before compiling a step that uses it. On the CPU it runs only
+    under Triton's interpreter (`TRITON_INTERPRET=1`), in float32 products (the interpreter's bfloat16 products are wrong)."""
+    if isinstance(splits, bool) or not isinstance(splits, int) or splits < 1: raise ICMOSError(f'splits: must be a positive integer (got {splits!r})')
+    if isinstance(block, bool) or not isinstance(block, int) or block < 16 or block & (block - 1): raise ICMOSError(f'block: must be a power of two >= 16 (got {block!r})')
+    if not _FLASH_DECODE:
+        try: import triton, triton.language as tl
+        except ImportError as e: raise ICMOSError(f'Triton attention needs the triton package ({_first_line(e)}); use sdpa_attention or splitk_attention') from None
+
+        @triton.jit
+        def _partial(Q, K, V, M, O, ML, scale, L, C, sqh, sqg, skh, skl, svh, svl, soh, sos, sog, smh, sms,
+                     G: tl.constexpr, BG: tl.constexpr, D: tl.constexpr, BN: tl.constexpr, F32: tl.constexpr):
+            h = tl.program_id(0); s = tl.program_id(1)  # one KV head, one chunk of C slots
+            g = tl.arange(0, BG); d = tl.arange(0, D); n = tl.arange(0, BN)
+            q = tl.load(Q + h * sqh + g[:, None] * sqg + d[None, :], mask=g[:, None] < G, other=0.0)
+            if F32: q = q.to(tl.float32)
+            m_i = tl.full((BG,), float('-inf'), tl.float32); l_i = tl.zeros((BG,), tl.float32); acc = tl.zeros((BG, D), tl.float32)
+            for j in range(0, C, BN):
+                idx = s * C + j + n
+                ok = (idx < L) & (j + n < C)
+                k = tl.load(K + h * skh + idx[:, None] * skl + d[None, :], mask=ok[:, None], other=0.0)
+                v = tl.load(V + h * svh + idx[:, None] * svl + d[None, :], mask=ok[:, None], other=0.0)
+                if F32: k = k.to(tl.float32); v = v.to(tl.float32)
+                am = tl.maximum(tl.load(M + idx, mask=ok, other=-3.0e38).to(tl.float32), -3.0e38)  # finite: a chunk with no filled slot stays finite
+                sc = tl.dot(q, tl.trans(k)).to(tl.float32) * scale + am[None, :]
+                m_new = tl.maximum(m_i, tl.max(sc, 1)); alpha = tl.exp(m_i - m_new)
+                p = tl.exp(sc - m_new[:, None])
+                acc = acc * alpha[:, None] + tl.dot(p.to(v.dtype), v).to(tl.float32)
+                l_i = l_i * alpha + tl.sum(p, 1); m_i = m_new
+            tl.store(O + h * soh + s * sos + g[:, None] * sog + d[None, :], acc, mask=g[:, None] < G)
+            tl.store(ML + h * smh + s * sms + g, m_i, mask=g < G)
+            tl.store(ML + h * smh + s * sms + BG + g, l_i, mask=g < G)
+
+        def outputs(q, k, splits, block):  # the partial outputs, and (max, denominator) per chunk, padded to BG rows
+            hk, g, d = q.shape[1], q.shape[2], q.shape[3]; L = k.shape[2]
+            C = -(-L // splits); C = -(-C // block) * block; S = -(-L // C)  # chunks of whole tiles
+            BG = max(16, triton.next_power_of_2(g))
+            return (torch.empty((hk, S, g, d), dtype=torch.float32, device=q.device),
+                    torch.empty((hk, S, 2, BG), dtype=torch.float32, device=q.device), L, C, S, BG)
+
+        @torch.library.custom_op('icmos::flash_decode', mutates_args=())
+        def flash_decode(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor, scale: float,
+                         splits: int, block: int) -> tuple[torch.Tensor, torch.Tensor]:
+            hk, g, d = q.shape[1], q.shape[2], q.shape[3]
+            o, ml, L, C, S, BG = outputs(q, k, splits, block)
+            _partial[(hk, S)](q, k, v, mask, o, ml, scale, L, C, q.stride(1), q.stride(2), k.stride(1), k.stride(2),
+                                           v.stride(1), v.stride(2), o.stride(0), o.stride(1), o.stride(2), ml.stride(0), ml.stride(1),
+                                           G=g, BG=BG, D=d, BN=block, F32=q.device.type == 'cpu')
+            return o, ml
+        flash_decode.register_fake(lambda q, k, v, mask, scale, splits, block: outputs(q, k, splits, block)[:2])  # shapes for tracing
+        _FLASH_DECODE['op'] = flash_decode
+
+    def triton_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor, scale: float) -> torch.Tensor:
+        b, hk, g, d = q.shape
+        if b != 1 or d & (d - 1) or d < 16: raise ICMOSError(f'Triton attention decodes one sequence with a power-of-two head dim >= 16 (got q {tuple(q.shape)})')
+        o, ml = torch.ops.icmos.flash_decode(q, k, v, mask.reshape(-1), float(scale), splits, block)
+        m, l = ml[:, :, 0, :g], ml[:, :, 1, :g]                     # (hk, S, g)
+        w = torch.exp(m - m.amax(1, keepdim=True))                  # each chunk's share at the global max
+        return ((w[..., None] * o).sum(1) / (w * l).sum(1)[..., None])[None].to(q.dtype)
+    return triton_attention
 
 # %% ../nbs/api/00_core.ipynb #a628f88e
 def _sync(dev: torch.device):

@@ -11,6 +11,8 @@ the layer are the package's):
             combined with log-sum-exp weights; plain torch ops, so torch.compile fuses them
   flex      torch.nn.attention.flex_attention with a score_mod adding the mask; compiled, inductor picks its
             flex-decoding kernel (it splits the KV sequence itself) for queries shorter than 128
+  tritonS   icmos.core.load_triton_attention(S): split-K as one Triton kernel per layer (scores, online softmax and
+            the value product of a chunk in one program; session 26), the chunks merged in torch ops
 
 Each variant is compiled (`dynamic=False`, fullgraph), its step captured in a CUDA graph (as icmos.core.GraphDecoder
 does), warmed up and timed; kernels per step and the GPU busy share come from torch.profiler (icmos.bench_speed.gpu_profile).
@@ -35,7 +37,7 @@ import torch.nn.functional as F
 from functools import partial
 
 from icmos.core import (ICMOSConfig, FusedLlama, GraphDecoder, _FusedStep, fast_greedy_decode, fused_unsupported, greedy_decode,
-                        load_model, prefill, sdpa_attention, split_list, splitk_attention)
+                        load_model, load_triton_attention, prefill, sdpa_attention, split_list, splitk_attention)
 from icmos.bench_speed import COLUMNS, _device_name, _generate, gpu_profile, prompt_ids
 from icmos.eval import parse_lengths
 
@@ -89,16 +91,22 @@ def attn_flex(q, k, v, mask, scale, **_):
     mv = mask.view(-1)
     return flex_attention(q, k, v, score_mod=lambda s, b, h, qi, ki: s + mv[ki].to(s.dtype), scale=scale)
 
-ATTENTION = {'sdpa': attn_sdpa, 'matmul': attn_matmul, 'splitk': attn_splitk, 'flex': attn_flex}
+def attn_triton(q, k, v, mask, scale, splits: int = 64, **_):
+    "The Triton flash-decoding kernel (icmos.core.load_triton_attention); measure_variant builds it before compiling."
+    return load_triton_attention(splits)(q, k, v, mask, scale)
+
+ATTENTION = {'sdpa': attn_sdpa, 'matmul': attn_matmul, 'splitk': attn_splitk, 'flex': attn_flex, 'triton': attn_triton}
 
 def parse_variant(name: str) -> tuple[str, dict]:
-    "'splitk32' -> ('splitk', {'splits': 32}); 'sdpa' -> ('sdpa', {})."
-    if name.startswith('splitk'):
-        try: S = int(name[6:])
-        except ValueError: raise SystemExit(f'--variants: {name!r}: give split-K as splitkS with S an integer, e.g. splitk32') from None
-        if S < 1: raise SystemExit(f'--variants: {name!r}: S must be >= 1')
-        return 'splitk', {'splits': S}
-    if name not in ATTENTION: raise SystemExit(f'--variants: {name!r} is not one of {", ".join(ATTENTION)} (split-K as splitkS)')
+    "'splitk32' -> ('splitk', {'splits': 32}); 'triton64' -> ('triton', {'splits': 64}); 'sdpa' -> ('sdpa', {})."
+    for base in ('splitk', 'triton'):
+        if name.startswith(base) and name != base:
+            try: S = int(name[len(base):])
+            except ValueError: raise SystemExit(f'--variants: {name!r}: give {base} as {base}S with S an integer, e.g. {base}32') from None
+            if S < 1: raise SystemExit(f'--variants: {name!r}: S must be >= 1')
+            return base, {'splits': S}
+    if name == 'triton': return 'triton', {'splits': 64}
+    if name not in ATTENTION: raise SystemExit(f'--variants: {name!r} is not one of {", ".join(ATTENTION)} (split-K as splitkS, Triton as tritonS)')
     return name, {}
 
 # ---------------------------------------------------------------- the decode step
@@ -179,7 +187,8 @@ def measure_variant(model, cache, logits, name: str, args, ref: dict) -> dict:
     prof_steps = args.profile_steps if dev.type == 'cuda' else 0
     total = max(1 + args.warmup + args.steps + 2 * prof_steps, args.check_steps)        # decode steps this variant runs
     L = -(-(n + total + 1) // args.slot_multiple) * args.slot_multiple             # every variant gets the same L
-    mod = FusedLlama(model, attention=partial(ATTENTION[attn], **kw))  # the package's fused step, this attention
+    att = load_triton_attention(kw['splits']) if attn == 'triton' else partial(ATTENTION[attn], **kw)  # Triton: its op registered before compiling
+    mod = FusedLlama(model, attention=att)  # the package's fused step, this attention
     fn = torch.compile(mod, dynamic=False, fullgraph=True, mode=None if args.compile_mode == 'default' else args.compile_mode) if args.compile else mod
     step = _FusedStep(model, cache, n, first, total + 1, fused=mod, L=L); step.fn = fn
     out = {'attn': attn, **{k: v for k, v in kw.items()}, 'L': L, 'compiled': args.compile, 'compile_mode': args.compile_mode if args.compile else None}
@@ -242,6 +251,8 @@ def selftest(device: str = 'cpu') -> int:
     valid length is not a multiple of the chunk and whose L the splits do not divide (also: one valid slot, a fully
     empty chunk, a -inf mask); a combine that ignores the splits' maxima must fail the same comparison."""
     dev = torch.device(device); g = torch.Generator().manual_seed(0); bad, worst, caught = [], {}, 0
+    import importlib.util, os
+    triton_ok = importlib.util.find_spec('triton') is not None and (dev.type == 'cuda' or os.environ.get('TRITON_INTERPRET') == '1')
     cases = [(1000, 777, 16), (1000, 777, 7), (1000, 1000, 48), (9, 5, 4), (300, 1, 32), (8192 + 64, 5000, 32)]
     for dtype, rtol in ((torch.float32, 2e-5), (torch.bfloat16, 2e-2)):
         if dev.type == 'cpu' and dtype == torch.bfloat16: rtol = 3e-2
@@ -254,16 +265,17 @@ def selftest(device: str = 'cpu') -> int:
                 outs = {f'splitk{S}/{form}': attn_splitk(q, k, v, mask, 0.125, splits=S, form=form) for form in ('bmm', 'sum')}
                 outs['matmul'] = attn_matmul(q, k, v, mask, 0.125)
                 if not inf: outs['flex'] = attn_flex(q, k, v, mask, 0.125)
+                if triton_ok: outs[f'triton{S}'] = load_triton_attention(S)(q, k, v, mask, 0.125)
                 for name, o in outs.items():
                     err = float((o.float() - ref).abs().max())
-                    key = f"{'splitk-' + name.split('/')[-1] if name.startswith('splitk') else name} {str(dtype)[6:]}"
+                    key = f"{'splitk-' + name.split('/')[-1] if name.startswith('splitk') else 'triton' if name.startswith('triton') else name} {str(dtype)[6:]}"
                     worst[key] = max(worst.get(key, 0.0), err / tol)
                     if not err <= tol: bad.append(f'{name} {dtype} L={L} n={n} inf={inf}: max err {err:.3g} > {tol:.3g}')
                 if dtype == torch.float32 and n < L and not inf:  # the negative control: must be caught
                     err = float((attn_splitk(q, k, v, mask, 0.125, splits=S, combine=_naive_combine).float() - ref).abs().max())
                     if err <= tol: bad.append(f'negative control: the naive combine passed L={L} n={n} S={S} (err {err:.3g})')
                     else: caught += 1
-    print(f'selftest on {dev}: {len(cases)} shapes x 2 dtypes x 2 mask kinds, splitk (bmm, sum), matmul, flex vs SDPA')
+    print(f'selftest on {dev}: {len(cases)} shapes x 2 dtypes x 2 mask kinds, splitk (bmm, sum), matmul, flex{", triton" if triton_ok else " (triton: not here)"} vs SDPA')
     print('  worst error / tolerance:', ', '.join(f'{k} {v:.2g}' for k, v in worst.items()))
     print(f'  negative control (combine without the max rescale) caught in {caught} of {caught + sum("negative" in b for b in bad)} cases')
     print('  PASS' if not bad else '  FAIL', *bad, sep='\n  ')

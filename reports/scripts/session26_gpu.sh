@@ -1,0 +1,47 @@
+#!/bin/bash
+# Session 26 (2026-11-29) on one H200, on a copy of the tree, results in R (default /root/rt26):
+#   decA  issue 13: decode_variants.py at 8K, batch 1, one process, inductor max-autotune + coordinate descent (the settings of
+#         the 981 tok/s row, speed_decode_autotune.csv): split-K 32 in torch ops (the reference) against the Triton flash-decoding
+#         kernel (icmos.core.load_triton_attention) with 32, 64 and 128 chunks; its --selftest (Triton vs SDPA on random tensors,
+#         bfloat16 on the GPU) first
+#   decB  the Triton kernel under the default compile mode (shorter compiles), 8K and 1K
+#   first_q  issue 12: reports/scripts/first_question_probe.py at 1M, 3 documents x 4 questions, alone on the GPU, with the
+#         tokenizers' own threads (is the slow first question over 1M warm-up or that question's work?)
+# The jobs run one after another (each alone on the GPU). Calls, tool calls of ONE message (the machine goes back 30 s after a
+# call; 64 MiB per call with the ~29 MB tree): local staging first, `bash reports/scripts/stage_gpu.sh`; then
+#   1 [.gpu/q1, .gpuw]: bash reports/scripts/session26_gpu.sh p1      2 [.gpu/q2]: ... p2      3 [.gpu/q3]: ... p3
+#   4 [.emb/a]: ... emb      5 [.emb/b]: ... emb
+#   6 [.gpu/q4, .gpu/w]: bash reports/scripts/session26_gpu.sh go     # starts the chain; returns at once
+#   7..: bash reports/scripts/session26_gpu.sh collect 560            # waits up to 560 s (or until the chain ended), packs R
+# CPU dry run of the chain's commands (Triton's interpreter; slow): see the session's README.
+set -u
+M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; R=${R:-/root/rt26}
+export PYTHONUNBUFFERED=1 TQDM_DISABLE=1 HF_HUB_OFFLINE=1
+case "${1:-}" in
+p1|p2|p3|emb) bash reports/scripts/session23_gpu.sh $1;;
+go)
+  MAG=0 bash reports/scripts/session23_gpu.sh ready || exit 3
+  D=$(mktemp -d /root/rt26tree.XXXX) && cp -r . $D && cd $D && mkdir -p $R && \
+    ICMOS_CACHE=/root/icmos-cache ICMOS_EMBEDDER=/root/emb setsid nohup bash reports/scripts/session26_gpu.sh jobs > $R/chain.log 2>&1 < /dev/null &
+  sleep 2; echo "chain started"; cat $R/chain.log;;
+jobs)
+  mkdir -p $R; date -u +%s > $R/t0; export PYTHONPATH=/tmp/site:$PWD
+  echo "decA $(date -u +%T)"
+  OUT=$R/decA DV_TIMEOUT=${DECA_S:-600} SELFTEST_S=180 bash reports/scripts/decode_variants_gpu.sh --model $M --variants splitk32,triton32,triton64,triton128 \
+    --contexts 8000 --top 0 --compile-mode max-autotune-no-cudagraphs --coordinate-descent --tag maxat_cd --time-budget ${DECA_BUDGET:-470} > $R/decA.log 2>&1
+  echo "decA rc $? $(date -u +%T)"
+  OUT=$R/decB DV_TIMEOUT=${DECB_S:-300} SELFTEST_S=1 bash reports/scripts/decode_variants_gpu.sh --model $M --variants triton64,triton128 \
+    --contexts 8000,1000 --top 0 --time-budget ${DECB_BUDGET:-200} > $R/decB.log 2>&1
+  echo "decB rc $? $(date -u +%T)"
+  timeout ${FIRSTQ_S:-420} python3 reports/scripts/first_question_probe.py --device cuda --dtype bfloat16 --model $M --length 1M --docs 3 \
+    --questions 4 --out $R/first_q.csv > $R/first_q.log 2>&1
+  echo "first_q rc $? $(date -u +%T)";;
+collect)  # waits up to WAIT s while the chain runs, then packs R into $OUT/rt26.tgz
+  w=${2:-560}
+  while [ $SECONDS -lt $w ] && pgrep -f '[d]ecode_variants|[f]irst_question_probe|session26_gpu.sh jobs' > /dev/null; do sleep 5; done
+  [ -f $R/t0 ] && echo "$(( $(date -u +%s) - $(cat $R/t0) )) s since start"
+  cat $R/chain.log 2>/dev/null | tail -30
+  for f in $R/*.log; do echo "--- $f"; tr '\r' '\n' < $f | grep -v '^\s*$' | grep -v Warning | tail -4; done
+  tar -czf ${OUT:?}/$(basename $R).tgz -C $(dirname $R) $(basename $R);;
+*) echo "usage: session26_gpu.sh p1 | p2 | p3 | emb | go | jobs | collect WAIT" >&2; exit 2;;
+esac
