@@ -36,12 +36,21 @@ jobs)
   timeout ${FIRSTQ_S:-420} python3 reports/scripts/first_question_probe.py --device cuda --dtype bfloat16 --model $M --length 1M --docs 3 \
     --questions 4 --out $R/first_q.csv > $R/first_q.log 2>&1
   echo "first_q rc $? $(date -u +%T)";;
+needles)  # after the chain: v5 niah_single at 10M, seeds 20 + 13 i .. (8 shards of 13: 104 questions), all at once (accuracy only:
+  # the timing columns are a crowded machine's), each bounded by --time-limit (rows are written per shard at its end; samples as they go)
+  D=$(mktemp -d /root/rt26n.XXXX) && cp -r . $D && cd $D && export PYTHONPATH=/tmp/site:$PWD ICMOS_CACHE=/root/icmos-cache ICMOS_EMBEDDER=/root/emb
+  for i in 0 1 2 3 4 5 6 7; do
+    TOKENIZERS_PARALLELISM=false OMP_NUM_THREADS=1 setsid nohup timeout ${NEEDLES_S:-1500} python3 -c 'import sys; from icmos.cli import main; sys.exit(main())' \
+      bench runtime --device cuda --dtype bfloat16 --model $M --budget 2048 --no-progress --methods icmos --tasks niah_single --lengths 10M \
+      --n ${N10M:-13} --seed $((20 + i * ${N10M:-13})) --max-new-tokens 48 --time-limit $(( ${NEEDLES_S:-1500} - 150 )) \
+      --out $R/n10m_$i.csv --samples-out $R/n10m_$i.jsonl > $R/n10m_$i.log 2>&1 < /dev/null &
+  done; sleep 5; echo "started 8 shards"; pgrep -fc 'bench runtime';;
 collect)  # waits up to WAIT s while the chain runs, then packs R into $OUT/rt26.tgz
   w=${2:-560}
-  while [ $SECONDS -lt $w ] && pgrep -f '[d]ecode_variants|[f]irst_question_probe|session26_gpu.sh jobs' > /dev/null; do sleep 5; done
+  while [ $SECONDS -lt $w ] && pgrep -f "${WAIT_FOR:-[d]ecode_variants|[f]irst_question_probe|session26_gpu.sh jobs}" > /dev/null; do sleep 5; done
   [ -f $R/t0 ] && echo "$(( $(date -u +%s) - $(cat $R/t0) )) s since start"
   cat $R/chain.log 2>/dev/null | tail -30
   for f in $R/*.log; do echo "--- $f"; tr '\r' '\n' < $f | grep -v '^\s*$' | grep -v Warning | tail -4; done
   tar -czf ${OUT:?}/$(basename $R).tgz -C $(dirname $R) $(basename $R);;
-*) echo "usage: session26_gpu.sh p1 | p2 | p3 | emb | go | jobs | collect WAIT" >&2; exit 2;;
+*) echo "usage: session26_gpu.sh p1 | p2 | p3 | emb | go | jobs | needles | collect WAIT" >&2; exit 2;;
 esac
