@@ -5,8 +5,11 @@
 #         kernel (icmos.core.load_triton_attention) with 32, 64 and 128 chunks; its --selftest (Triton vs SDPA on random tensors,
 #         bfloat16 on the GPU) first
 #   decB  the Triton kernel under the default compile mode (shorter compiles), 8K and 1K
+#   (the first holding, 21:59-22:09 UTC, also ran triton32 in decA and triton128 in decB; its files were lost when the machine went
+#   back before they were packed: the printed rows are in the session folder's README, measured again in the second holding)
 #   first_q  issue 12: reports/scripts/first_question_probe.py at 1M, 3 documents x 4 questions, alone on the GPU, with the
 #         tokenizers' own threads (is the slow first question over 1M warm-up or that question's work?)
+#   needles  then v5 niah_single at 10M, 8 shards at once (see the case below)
 # The jobs run one after another (each alone on the GPU). Calls, tool calls of ONE message (the machine goes back 30 s after a
 # call; 64 MiB per call with the ~29 MB tree): local staging first, `bash reports/scripts/stage_gpu.sh`; then
 #   1 [.gpu/q1, .gpuw]: bash reports/scripts/session26_gpu.sh p1      2 [.gpu/q2]: ... p2      3 [.gpu/q3]: ... p3
@@ -27,15 +30,16 @@ go)
 jobs)
   mkdir -p $R; date -u +%s > $R/t0; export PYTHONPATH=/tmp/site:$PWD
   echo "decA $(date -u +%T)"
-  OUT=$R/decA DV_TIMEOUT=${DECA_S:-600} SELFTEST_S=180 bash reports/scripts/decode_variants_gpu.sh --model $M --variants splitk32,triton32,triton64,triton128 \
+  OUT=$R/decA DV_TIMEOUT=${DECA_S:-600} SELFTEST_S=180 bash reports/scripts/decode_variants_gpu.sh --model $M --variants ${DECA_VARIANTS:-splitk32,triton64,triton128} \
     --contexts 8000 --top 0 --compile-mode max-autotune-no-cudagraphs --coordinate-descent --tag maxat_cd --time-budget ${DECA_BUDGET:-470} > $R/decA.log 2>&1
   echo "decA rc $? $(date -u +%T)"
-  OUT=$R/decB DV_TIMEOUT=${DECB_S:-300} SELFTEST_S=1 bash reports/scripts/decode_variants_gpu.sh --model $M --variants triton64,triton128 \
+  OUT=$R/decB DV_TIMEOUT=${DECB_S:-300} SELFTEST_S=1 bash reports/scripts/decode_variants_gpu.sh --model $M --variants ${DECB_VARIANTS:-triton64} \
     --contexts 8000,1000 --top 0 --time-budget ${DECB_BUDGET:-200} > $R/decB.log 2>&1
   echo "decB rc $? $(date -u +%T)"
   timeout ${FIRSTQ_S:-420} python3 reports/scripts/first_question_probe.py --device cuda --dtype bfloat16 --model $M --length 1M --docs 3 \
     --questions 4 --out $R/first_q.csv > $R/first_q.log 2>&1
-  echo "first_q rc $? $(date -u +%T)";;
+  echo "first_q rc $? $(date -u +%T)"
+  [ "${NEEDLES:-1}" = 1 ] && bash reports/scripts/session26_gpu.sh needles;;
 needles)  # after the chain: v5 niah_single at 10M, seeds 20 + 13 i .. (8 shards of 13: 104 questions), all at once (accuracy only:
   # the timing columns are a crowded machine's), each bounded by --time-limit (rows are written per shard at its end; samples as they go)
   D=$(mktemp -d /root/rt26n.XXXX) && cp -r . $D && cd $D && export PYTHONPATH=/tmp/site:$PWD ICMOS_CACHE=/root/icmos-cache ICMOS_EMBEDDER=/root/emb
