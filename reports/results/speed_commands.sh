@@ -65,3 +65,14 @@
 #   GPU 1 (dec2): ... --splitk-form sum --tag sum
 #   GPU 2 (dec3): ... --compile-mode max-autotune-no-cudagraphs --coordinate-descent --tag maxat_cd --time-budget 400
 # raw: targets_2026-11-27/dec/dec{1,2,3}; python reports/scripts/targets_collect.py reports/results/targets_2026-11-27 -> speed_decode_autotune.csv
+
+# Session 26 (2026-11-29, one H200, two holdings): the Triton flash-decoding attention (icmos.core.load_triton_attention) against
+# split-K in torch ops, max-autotune (decA) and default compile (decB); reports/results/session26_2026-11-29/ (README: the first
+# holding's printed rows). Device side, after the staging calls in the script's header:
+#   NEEDLES_S=1200 bash reports/scripts/session26_gpu.sh go      # decA, decB, first_q, then the 10M needle shards
+#   (= OUT=$R/decA bash reports/scripts/decode_variants_gpu.sh --model $M --variants splitk32,triton64,triton128 --contexts 8000 --top 0 \
+#        --compile-mode max-autotune-no-cudagraphs --coordinate-descent --tag maxat_cd --time-budget 470
+#      OUT=$R/decB bash reports/scripts/decode_variants_gpu.sh --model $M --variants triton64 --contexts 8000,1000 --top 0 --time-budget 200)
+# CPU check (Triton's interpreter, pip install triton into a side folder on PYTHONPATH; slow: ~9 min):
+#   TRITON_INTERPRET=1 python reports/scripts/decode_variants.py --selftest
+#   TRITON_INTERPRET=1 python reports/scripts/decode_variants.py --device cpu --dtype float32 --contexts 256 --steps 8 --no-compile --variants sdpa,triton64 --top 0 --out /tmp/dv
