@@ -84,12 +84,12 @@ jobs2)  # solo timing again with the tokenizers' own threads (the first holding'
     job b_$t bash -c "$ICMOS bench runtime $F --methods icmos --tasks $t --lengths $BL --n $N --seed 0 --max-new-tokens 48 \
       --out $R/b_$t.csv --samples-out $R/b_$t.jsonl"
   done;;
-collect)  # waits up to WAIT s while any job runs, then packs R into $OUT/rt25.tgz
-  w=${2:-560}
-  while [ $SECONDS -lt $w ] && pgrep -f '[r]untime_paired|[b]ench runtime|[i]ngest_host_ab' > /dev/null; do sleep 5; done
-  [ -f $R/t0 ] && echo "$(( $(date -u +%s) - $(cat $R/t0) )) s since start; running: $(pgrep -fc '[r]untime_paired|[b]ench runtime|[i]ngest_host_ab')"
+collect)  # waits up to WAIT s while any job runs (WAIT_FOR: a pgrep pattern), then packs R into $OUT/rt25.tgz (session26_gpu.sh uses it too)
+  w=${2:-560}; pat=${WAIT_FOR:-'[r]untime_paired|[b]ench runtime|[i]ngest_host_ab'}
+  while [ $SECONDS -lt $w ] && pgrep -f "$pat" > /dev/null; do sleep 5; done
+  [ -f $R/t0 ] && echo "$(( $(date -u +%s) - $(cat $R/t0) )) s since start; running: $(pgrep -fc "$pat")"
   cat $R/chain.log 2>/dev/null | tail -30
-  for f in $R/*.log; do echo "--- $f"; tr '\r' '\n' < $f | grep -v '^\s*$' | grep -v Warning | tail -2; done
+  for f in $R/*.log; do echo "--- $f"; tr '\r' '\n' < $f | grep -v '^\s*$' | grep -v Warning | tail -${TAIL:-2}; done
   tar -czf ${OUT:?}/$(basename $R).tgz -C $(dirname $R) $(basename $R);;
 *) echo "usage: session25_gpu.sh p1 | p2 | p3 | emb | go | jobs | go2 | jobs2 | collect WAIT" >&2; exit 2;;
 esac

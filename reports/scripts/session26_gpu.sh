@@ -49,12 +49,7 @@ needles)  # after the chain: v5 niah_single at 10M, seeds 20 + 13 i .. (8 shards
       --n ${N10M:-13} --seed $((20 + i * ${N10M:-13})) --max-new-tokens 48 --time-limit $(( ${NEEDLES_S:-1500} - 150 )) \
       --out $R/n10m_$i.csv --samples-out $R/n10m_$i.jsonl > $R/n10m_$i.log 2>&1 < /dev/null &
   done; sleep 5; echo "started 8 shards"; pgrep -fc 'bench runtime';;
-collect)  # waits up to WAIT s while the chain runs, then packs R into $OUT/rt26.tgz
-  w=${2:-560}
-  while [ $SECONDS -lt $w ] && pgrep -f "${WAIT_FOR:-[d]ecode_variants|[f]irst_question_probe|session26_gpu.sh jobs}" > /dev/null; do sleep 5; done
-  [ -f $R/t0 ] && echo "$(( $(date -u +%s) - $(cat $R/t0) )) s since start"
-  cat $R/chain.log 2>/dev/null | tail -30
-  for f in $R/*.log; do echo "--- $f"; tr '\r' '\n' < $f | grep -v '^\s*$' | grep -v Warning | tail -4; done
-  tar -czf ${OUT:?}/$(basename $R).tgz -C $(dirname $R) $(basename $R);;
+collect)  # waits up to WAIT s while the chain runs (WAIT_FOR: a pgrep pattern), then packs R into $OUT/rt26.tgz
+  WAIT_FOR="${WAIT_FOR:-[d]ecode_variants|[f]irst_question_probe|session26_gpu.sh jobs}" TAIL=4 R=$R bash reports/scripts/session25_gpu.sh collect "${2:-560}";;
 *) echo "usage: session26_gpu.sh p1 | p2 | p3 | emb | go | jobs | needles | collect WAIT" >&2; exit 2;;
 esac
