@@ -528,16 +528,19 @@ class _FusedStep(_Step):
 # %% ../nbs/api/00_core.ipynb #tr1t0n01
 _FLASH_DECODE: dict = {}
 
-def load_triton_attention(splits: int = 64, block: int = 64):
+def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, stages: int = 0):
     """`sdpa_attention`'s signature over a Triton flash-decoding kernel (Dao et al. 2023): each program reads one chunk of
     the slots for one KV head, its g query heads as the rows of one tile, and keeps a running maximum, denominator and output
     (the online softmax of FlashAttention); torch merges the chunks with weights exp(m - max m), which `torch.compile` fuses
     into the next matmul. `splitk_attention` computes the same in five kernels per layer; this is one plus the merge.
     Imports Triton and registers the op `icmos::flash_decode` (`torch.library.custom_op` with a fake for its shapes, so that
     `torch.compile` traces around the kernel and calls it as it is) on the first call: call it before compiling a step that uses it. On the CPU it runs only
-    under Triton's interpreter (`TRITON_INTERPRET=1`), in float32 products (the interpreter's bfloat16 products are wrong)."""
+    under Triton's interpreter (`TRITON_INTERPRET=1`), in float32 products (the interpreter's bfloat16 products are wrong).
+    `warps` and `stages` are the launch's `num_warps` and `num_stages` (0: Triton's default), for tuning (`reports/scripts/triton_attention_sweep.py`)."""
     if isinstance(splits, bool) or not isinstance(splits, int) or splits < 1: raise ICMOSError(f'splits: must be a positive integer (got {splits!r})')
     if isinstance(block, bool) or not isinstance(block, int) or block < 16 or block & (block - 1): raise ICMOSError(f'block: must be a power of two >= 16 (got {block!r})')
+    if isinstance(warps, bool) or warps not in (1, 2, 4, 8, 16): raise ICMOSError(f'warps: must be 1, 2, 4, 8 or 16 (got {warps!r})')
+    if isinstance(stages, bool) or not isinstance(stages, int) or not 0 <= stages <= 8: raise ICMOSError(f'stages: must be an integer in [0, 8] (got {stages!r})')
     if not _FLASH_DECODE:
         try: import triton, triton.language as tl
         except ImportError as e: raise ICMOSError(f'Triton attention needs the triton package ({_first_line(e)}); use sdpa_attention or splitk_attention') from None
@@ -575,21 +578,22 @@ def load_triton_attention(splits: int = 64, block: int = 64):
 
         @torch.library.custom_op('icmos::flash_decode', mutates_args=())
         def flash_decode(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor, scale: float,
-                         splits: int, block: int) -> tuple[torch.Tensor, torch.Tensor]:
+                         splits: int, block: int, warps: int, stages: int) -> tuple[torch.Tensor, torch.Tensor]:
             hk, g, d = q.shape[1], q.shape[2], q.shape[3]
             o, ml, L, C, S, BG = outputs(q, k, splits, block)
             _partial[(hk, S)](q, k, v, mask, o, ml, scale, L, C, q.stride(1), q.stride(2), k.stride(1), k.stride(2),
                                            v.stride(1), v.stride(2), o.stride(0), o.stride(1), o.stride(2), ml.stride(0), ml.stride(1),
                                            G=g, BG=BG, D=d, BN=block, F32=q.device.type == 'cpu',
-                           PREC='ieee' if q.dtype == torch.float32 else 'tf32')  # float32 exact (TF32 missed SDPA by 7e-3 on the H200)
+                           PREC='ieee' if q.dtype == torch.float32 else 'tf32',  # float32 exact (TF32 missed SDPA by 7e-3 on the H200)
+                           num_warps=warps, **({'num_stages': stages} if stages else {}))
             return o, ml
-        flash_decode.register_fake(lambda q, k, v, mask, scale, splits, block: outputs(q, k, splits, block)[:2])  # shapes for tracing
+        flash_decode.register_fake(lambda q, k, v, mask, scale, splits, block, warps, stages: outputs(q, k, splits, block)[:2])  # shapes for tracing
         _FLASH_DECODE['op'] = flash_decode
 
     def triton_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor, scale: float) -> torch.Tensor:
         b, hk, g, d = q.shape
         if b != 1 or d & (d - 1) or d < 16: raise ICMOSError(f'Triton attention decodes one sequence with a power-of-two head dim >= 16 (got q {tuple(q.shape)})')
-        o, ml = torch.ops.icmos.flash_decode(q, k, v, mask.reshape(-1), float(scale), splits, block)
+        o, ml = torch.ops.icmos.flash_decode(q, k, v, mask.reshape(-1), float(scale), splits, block, warps, stages)
         m, l = ml[:, :, 0, :g], ml[:, :, 1, :g]                     # (hk, S, g)
         w = torch.exp(m - m.amax(1, keepdim=True))                  # each chunk's share at the global max
         return ((w[..., None] * o).sum(1) / (w * l).sum(1)[..., None])[None].to(q.dtype)
