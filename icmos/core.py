@@ -531,8 +531,9 @@ _FLASH_DECODE: dict = {}
 def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, stages: int = 0):
     """`sdpa_attention`'s signature over a Triton flash-decoding kernel (Dao et al. 2023): each program reads one chunk of
     the slots for one KV head, its g query heads as the rows of one tile, and keeps a running maximum, denominator and output
-    (the online softmax of FlashAttention); torch merges the chunks with weights exp(m - max m), which `torch.compile` fuses
-    into the next matmul. `splitk_attention` computes the same in five kernels per layer; this is one plus the merge.
+    (the online softmax of FlashAttention); torch merges the chunks with weights exp(m - max m) (two kernels per layer once
+    compiled). A query whose slots are all masked gets the mean of every slot's value, padding included, as SDPA does with a
+    finite mask. `splitk_attention` computes the same in five kernels per layer; this is one plus the merge.
     Imports Triton and registers the op `icmos::flash_decode` (`torch.library.custom_op` with a fake for its shapes, so that
     `torch.compile` traces around the kernel and calls it as it is) on the first call: call it before compiling a step that uses it. On the CPU it runs only
     under Triton's interpreter (`TRITON_INTERPRET=1`), in float32 products (the interpreter's bfloat16 products are wrong).
@@ -541,6 +542,7 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
     if isinstance(block, bool) or not isinstance(block, int) or block < 16 or block & (block - 1): raise ICMOSError(f'block: must be a power of two >= 16 (got {block!r})')
     if isinstance(warps, bool) or warps not in (1, 2, 4, 8, 16): raise ICMOSError(f'warps: must be 1, 2, 4, 8 or 16 (got {warps!r})')
     if isinstance(stages, bool) or not isinstance(stages, int) or not 0 <= stages <= 8: raise ICMOSError(f'stages: must be an integer in [0, 8] (got {stages!r})')
+    if not _FLASH_DECODE and hasattr(torch.ops.icmos, 'flash_decode'): _FLASH_DECODE['op'] = torch.ops.icmos.flash_decode  # registered by an earlier run of this cell
     if not _FLASH_DECODE:
         try: import triton, triton.language as tl
         except ImportError as e: raise ICMOSError(f'Triton attention needs the triton package ({_first_line(e)}); use sdpa_attention or splitk_attention') from None
@@ -591,8 +593,14 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
         _FLASH_DECODE['op'] = flash_decode
 
     def triton_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor, scale: float) -> torch.Tensor:
+        if q.ndim != 4 or k.ndim != 4 or v.shape != k.shape: raise ICMOSError(f'Triton attention takes q (1, hk, g, d) and k, v (1, hk, L, d) (got q {tuple(q.shape)}, k {tuple(k.shape)}, v {tuple(v.shape)})')
         b, hk, g, d = q.shape
         if b != 1 or d & (d - 1) or d < 16: raise ICMOSError(f'Triton attention decodes one sequence with a power-of-two head dim >= 16 (got q {tuple(q.shape)})')
+        if k.shape[0] != 1 or k.shape[1] != hk or k.shape[3] != d: raise ICMOSError(f'Triton attention: k and v must be (1, {hk}, L, {d}) for q {tuple(q.shape)} (got {tuple(k.shape)})')
+        if mask.numel() != k.shape[2] or not mask.is_floating_point(): raise ICMOSError(f'Triton attention: the mask must be additive (floating point) with one value per slot, {k.shape[2]} (got {mask.dtype}, {mask.numel()} values)')
+        if len({q.dtype, k.dtype, v.dtype}) > 1 or len({q.device, k.device, v.device, mask.device}) > 1: raise ICMOSError('Triton attention: q, k, v must share a dtype and, with the mask, a device')
+        if k.stride(-1) != 1 or v.stride(-1) != 1: raise ICMOSError('Triton attention: k and v must be contiguous in the head dim (stride 1)')
+        q = q if q.stride(-1) == 1 else q.contiguous()
         o, ml = torch.ops.icmos.flash_decode(q, k, v, mask.reshape(-1), float(scale), splits, block, warps, stages)
         m, l = ml[:, :, 0, :g], ml[:, :, 1, :g]                     # (hk, S, g)
         w = torch.exp(m - m.amax(1, keepdim=True))                  # each chunk's share at the global max
