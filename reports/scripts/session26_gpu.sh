@@ -25,8 +25,9 @@ case "${1:-}" in
 p1|p2|p3|emb) bash reports/scripts/session23_gpu.sh $1;;
 go)
   MAG=0 bash reports/scripts/session23_gpu.sh ready || exit 3
-  D=$(mktemp -d /root/rt26tree.XXXX) && cp -r . "$D" && cd "$D" && mkdir -p "$R" || { echo "could not copy the tree to $D" >&2; exit 3; }
-  ICMOS_CACHE=/root/icmos-cache ICMOS_EMBEDDER=/root/emb setsid nohup bash reports/scripts/session26_gpu.sh jobs > "$R/chain.log" 2>&1 < /dev/null &
+  D=$(mktemp -d $R.tree.XXXX) && cp -r . "$D" && cd "$D" && mkdir -p "$R" || { echo "could not copy the tree to $D" >&2; exit 3; }
+  # SELF: the script whose `jobs` the chain runs (session27_gpu.sh's go comes here)
+  ICMOS_CACHE=/root/icmos-cache ICMOS_EMBEDDER=/root/emb setsid nohup bash ${SELF:-reports/scripts/session26_gpu.sh} jobs > "$R/chain.log" 2>&1 < /dev/null &
   sleep 2; echo "chain started"; cat $R/chain.log;;
 jobs)
   mkdir -p $R; date -u +%s > $R/t0; export PYTHONPATH=/tmp/site:$PWD

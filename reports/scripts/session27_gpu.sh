@@ -1,0 +1,40 @@
+#!/bin/bash
+# Prepared in session 26 for the next session with a GPU (not yet run). One H200, a copy of the tree, results in R (default /root/rt27):
+#   sweep    issue 13: reports/scripts/triton_attention_sweep.py, the Triton attention's launch settings timed alone (8,320 and 1,024 slots)
+#   firstq   issue 12: first_question_probe.py at 1M twice, each in a fresh process: all SDPA backends with --compare-rerank, then
+#            --sdpa no-cudnn (does excluding cuDNN's attention remove the slow first retrievals, and does the re-rank change?)
+#   needles  issue 12: the 26 v5 niah_single questions at 10M that session 26's shards did not reach (n = 104 with its 78), 8 shards at once
+# The chain runs sweep and firstq alone on the GPU, then the shards. Calls (tool calls of ONE message; the machine goes back 30 s after a
+# call, so never leave a gap between calls): `bash reports/scripts/stage_gpu.sh` here first, then
+#   1 [.gpu/q1, .gpuw]: bash reports/scripts/session27_gpu.sh p1      2 [.gpu/q2]: ... p2      3 [.gpu/q3]: ... p3
+#   4 [.emb/a]: ... emb      5 [.emb/b]: ... emb      6 [.gpu/q4, .gpu/w]: ... go
+#   7..: bash reports/scripts/session27_gpu.sh collect 560     (repeat until the shards end; each call packs R into $OUT/rt27.tgz)
+set -u
+M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; R=${R:-/root/rt27}
+export PYTHONUNBUFFERED=1 TQDM_DISABLE=1 HF_HUB_OFFLINE=1
+case "${1:-}" in
+p1|p2|p3|emb) bash reports/scripts/session23_gpu.sh $1;;
+go) SELF=reports/scripts/session27_gpu.sh R=$R bash reports/scripts/session26_gpu.sh go;;  # the model staged, the tree copied, `jobs` started
+jobs)
+  mkdir -p "$R"; date -u +%s > "$R/t0"; export PYTHONPATH=/tmp/site:$PWD
+  echo "sweep $(date -u +%T)"
+  timeout ${SWEEP_S:-420} python3 reports/scripts/triton_attention_sweep.py --out "$R/triton_sweep.csv" > "$R/sweep.log" 2>&1; echo "sweep rc $? $(date -u +%T)"
+  for mode in all no-cudnn; do
+    x=; [ $mode = all ] && x=--compare-rerank
+    timeout ${FIRSTQ_S:-300} python3 reports/scripts/first_question_probe.py --device cuda --dtype bfloat16 --model $M --length 1M --docs 2 \
+      --questions 4 --sdpa $mode $x --out "$R/first_q_$mode.csv" > "$R/first_q_$mode.log" 2>&1; echo "first_q $mode rc $? $(date -u +%T)"
+  done
+  [ "${NEEDLES:-1}" = 1 ] && bash reports/scripts/session27_gpu.sh needles;;
+needles)  # the missing seeds of session 26's shards (its README), one shard per range, all at once (accuracy only: crowded timings)
+  [ -n "${PYTHONPATH:-}" ] || export PYTHONPATH=/tmp/site:$PWD ICMOS_CACHE=/root/icmos-cache ICMOS_EMBEDDER=/root/emb
+  i=0
+  for r in 30:3 43:3 55:4 69:3 82:3 95:3 108:3 120:4; do
+    TOKENIZERS_PARALLELISM=false OMP_NUM_THREADS=1 setsid nohup timeout ${NEEDLES_S:-900} python3 -c 'import sys; from icmos.cli import main; sys.exit(main())' \
+      bench runtime --device cuda --dtype bfloat16 --model $M --budget 2048 --no-progress --methods icmos --tasks niah_single --lengths 10M \
+      --n ${r#*:} --seed ${r%:*} --max-new-tokens 48 --out "$R/n10m_$i.csv" --samples-out "$R/n10m_$i.jsonl" > "$R/n10m_$i.log" 2>&1 < /dev/null &
+    i=$((i + 1))
+  done; sleep 5; echo "started $i shards: $(pgrep -fc '^python3 -c') processes";;
+collect)  # waits up to WAIT s while the chain or the shards run, then packs R into $OUT/rt27.tgz
+  WAIT_FOR="${WAIT_FOR:-[t]riton_attention_sweep|[f]irst_question_probe|[s]ession27_gpu.sh jobs|[b]ench runtime}" TAIL=4 R=$R bash reports/scripts/session25_gpu.sh collect "${2:-560}";;
+*) echo "usage: session27_gpu.sh p1 | p2 | p3 | emb | go | jobs | needles | collect WAIT" >&2; exit 2;;
+esac
