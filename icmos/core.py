@@ -526,8 +526,6 @@ class _FusedStep(_Step):
             return self.fn(*args)
 
 # %% ../nbs/api/00_core.ipynb #tr1t0n01
-_FLASH_DECODE: dict = {}
-
 def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, stages: int = 0):
     """`sdpa_attention`'s signature over a Triton flash-decoding kernel (Dao et al. 2023): each program reads one chunk of
     the slots for one KV head, its g query heads as the rows of one tile, and keeps a running maximum, denominator and output
@@ -542,8 +540,7 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
     if isinstance(block, bool) or not isinstance(block, int) or block < 16 or block & (block - 1): raise ICMOSError(f'block: must be a power of two >= 16 (got {block!r})')
     if isinstance(warps, bool) or warps not in (1, 2, 4, 8, 16): raise ICMOSError(f'warps: must be 1, 2, 4, 8 or 16 (got {warps!r})')
     if isinstance(stages, bool) or not isinstance(stages, int) or not 0 <= stages <= 8: raise ICMOSError(f'stages: must be an integer in [0, 8] (got {stages!r})')
-    if not _FLASH_DECODE and hasattr(torch.ops.icmos, 'flash_decode'): _FLASH_DECODE['op'] = torch.ops.icmos.flash_decode  # registered by an earlier run of this cell
-    if not _FLASH_DECODE:
+    if not hasattr(torch.ops.icmos, 'flash_decode'):  # the op is registered once per process (a re-run of this cell finds it)
         try: import triton, triton.language as tl
         except ImportError as e: raise ICMOSError(f'Triton attention needs the triton package ({_first_line(e)}); use sdpa_attention or splitk_attention') from None
 
@@ -590,7 +587,6 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
                            num_warps=warps, **({'num_stages': stages} if stages else {}))
             return o, ml
         flash_decode.register_fake(lambda q, k, v, mask, scale, splits, block, warps, stages: outputs(q, k, splits, block)[:2])  # shapes for tracing
-        _FLASH_DECODE['op'] = flash_decode
 
     def triton_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor, scale: float) -> torch.Tensor:
         if q.ndim != 4 or k.ndim != 4 or v.shape != k.shape: raise ICMOSError(f'Triton attention takes q (1, hk, g, d) and k, v (1, hk, L, d) (got q {tuple(q.shape)}, k {tuple(k.shape)}, v {tuple(v.shape)})')

@@ -92,7 +92,7 @@ def attn_flex(q, k, v, mask, scale, **_):
     return flex_attention(q, k, v, score_mod=lambda s, b, h, qi, ki: s + mv[ki].to(s.dtype), scale=scale)
 
 def attn_triton(q, k, v, mask, scale, splits: int = 64, **_):
-    "The Triton flash-decoding kernel (icmos.core.load_triton_attention); measure_variant builds it before compiling."
+    "The Triton flash-decoding kernel (icmos.core.load_triton_attention; measure_variant registers its op before compiling)."
     return load_triton_attention(splits)(q, k, v, mask, scale)
 
 ATTENTION = {'sdpa': attn_sdpa, 'matmul': attn_matmul, 'splitk': attn_splitk, 'flex': attn_flex, 'triton': attn_triton}
@@ -187,8 +187,8 @@ def measure_variant(model, cache, logits, name: str, args, ref: dict) -> dict:
     prof_steps = args.profile_steps if dev.type == 'cuda' else 0
     total = max(1 + args.warmup + args.steps + 2 * prof_steps, args.check_steps)        # decode steps this variant runs
     L = -(-(n + total + 1) // args.slot_multiple) * args.slot_multiple             # every variant gets the same L
-    att = load_triton_attention(kw['splits']) if attn == 'triton' else partial(ATTENTION[attn], **kw)  # Triton: its op registered before compiling
-    mod = FusedLlama(model, attention=att)  # the package's fused step, this attention
+    if attn == 'triton': load_triton_attention(kw['splits'])  # registers its op before the step is compiled
+    mod = FusedLlama(model, attention=partial(ATTENTION[attn], **kw))  # the package's fused step, this attention
     fn = torch.compile(mod, dynamic=False, fullgraph=True, mode=None if args.compile_mode == 'default' else args.compile_mode) if args.compile else mod
     step = _FusedStep(model, cache, n, first, total + 1, fused=mod, L=L); step.fn = fn
     out = {'attn': attn, **{k: v for k, v in kw.items()}, 'L': L, 'compiled': args.compile, 'compile_mode': args.compile_mode if args.compile else None}
@@ -265,7 +265,7 @@ def selftest(device: str = 'cpu') -> int:
                 outs = {f'splitk{S}/{form}': attn_splitk(q, k, v, mask, 0.125, splits=S, form=form) for form in ('bmm', 'sum')}
                 outs['matmul'] = attn_matmul(q, k, v, mask, 0.125)
                 if not inf: outs['flex'] = attn_flex(q, k, v, mask, 0.125)
-                if triton_ok: outs[f'triton{S}'] = load_triton_attention(S)(q, k, v, mask, 0.125)
+                if triton_ok: outs[f'triton{S}'] = attn_triton(q, k, v, mask, 0.125, splits=S)
                 for name, o in outs.items():
                     err = float((o.float() - ref).abs().max())
                     key = f"{'splitk-' + name.split('/')[-1] if name.startswith('splitk') else 'triton' if name.startswith('triton') else name} {str(dtype)[6:]}"
