@@ -526,16 +526,29 @@ class _FusedStep(_Step):
             return self.fn(*args)
 
 # %% ../nbs/api/00_core.ipynb #tr1t0n01
-def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, stages: int = 0):
+_FD_COUNTERS: dict = {}  # device -> the int32 per-head counters of `load_triton_attention(merge='fused')` (zero between calls)
+
+def _counters(dev: torch.device, n: int) -> torch.Tensor:
+    "At least `n` zeroed int32 counters on `dev`, the same tensor on every call (the fused kernel's last program resets its head's)."
+    c = _FD_COUNTERS.get(dev)
+    if c is None or c.numel() < n: c = _FD_COUNTERS[dev] = torch.zeros(max(n, 64), dtype=torch.int32, device=dev)
+    return c
+
+def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, stages: int = 0, merge: str = 'torch'):
     """`sdpa_attention`'s signature over a Triton flash-decoding kernel (Dao et al. 2023): each program reads one chunk of
     the slots for one KV head, its g query heads as the rows of one tile, and keeps a running maximum, denominator and output
-    (the online softmax of FlashAttention); torch merges the chunks with weights exp(m - max m) (two kernels per layer once
-    compiled). A query whose slots are all masked gets the mean of every slot's value, padding included, as SDPA does with a
-    finite mask. `splitk_attention` computes the same in five kernels per layer; this is one plus the merge.
-    Imports Triton and registers the op `icmos::flash_decode` (`torch.library.custom_op` with a fake for its shapes, so that
-    `torch.compile` traces around the kernel and calls it as it is) on the first call: call it before compiling a step that uses it. On the CPU it runs only
-    under Triton's interpreter (`TRITON_INTERPRET=1`), in float32 products (the interpreter's bfloat16 products are wrong).
+    (the online softmax of FlashAttention). The chunks are merged with weights exp(m - max m), by `merge`:
+    'torch' in torch ops (two kernels per layer once compiled), 'triton' in a second Triton kernel (one program per KV head),
+    or 'fused' in the same kernel: each program counts itself done on a per-head counter (an atomic add) and the last one
+    merges, so a layer's attention is one launch (as stream-K GEMMs fix up their split tiles; experimental: one attention at a
+    time per device, as in a decode step, since the counters are shared). A query whose slots are all masked gets the mean of
+    every slot's value, padding included, as SDPA does with a finite mask. `splitk_attention` computes the same in five kernels.
+    Imports Triton and registers the ops `icmos::flash_decode` (the partials), `icmos::flash_decode_merged` and
+    `icmos::flash_decode_fused` (`torch.library.custom_op` with fakes for their shapes, so that `torch.compile` traces around
+    the kernels and calls them as they are) on the first call: call it before compiling a step that uses it. On the CPU it runs
+    only under Triton's interpreter (`TRITON_INTERPRET=1`), in float32 products (the interpreter's bfloat16 products are wrong).
     `warps` and `stages` are the launch's `num_warps` and `num_stages` (0: Triton's default), for tuning (`reports/scripts/triton_attention_sweep.py`)."""
+    if merge not in ('torch', 'triton', 'fused'): raise ICMOSError(f"merge: must be 'torch', 'triton' or 'fused' (got {merge!r})")
     if isinstance(splits, bool) or not isinstance(splits, int) or splits < 1: raise ICMOSError(f'splits: must be a positive integer (got {splits!r})')
     if isinstance(block, bool) or not isinstance(block, int) or block < 16 or block & (block - 1): raise ICMOSError(f'block: must be a power of two >= 16 (got {block!r})')
     if isinstance(warps, bool) or warps not in (1, 2, 4, 8, 16): raise ICMOSError(f'warps: must be 1, 2, 4, 8 or 16 (got {warps!r})')
@@ -545,28 +558,56 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
         except ImportError as e: raise ICMOSError(f'Triton attention needs the triton package ({_first_line(e)}); use sdpa_attention or splitk_attention') from None
 
         @triton.jit
-        def _partial(Q, K, V, M, O, ML, scale, L, C, sqh, sqg, skh, skl, svh, svl, soh, sos, sog, smh, sms,
-                     G: tl.constexpr, BG: tl.constexpr, D: tl.constexpr, BN: tl.constexpr, F32: tl.constexpr, PREC: tl.constexpr):
-            h = tl.program_id(0); s = tl.program_id(1)  # one KV head, one chunk of C slots
-            g = tl.arange(0, BG); d = tl.arange(0, D); n = tl.arange(0, BN)
-            q = tl.load(Q + h * sqh + g[:, None] * sqg + d[None, :], mask=g[:, None] < G, other=0.0)
-            if F32: q = q.to(tl.float32)
-            m_i = tl.full((BG,), float('-inf'), tl.float32); l_i = tl.zeros((BG,), tl.float32); acc = tl.zeros((BG, D), tl.float32)
-            for j in range(0, C, BN):
-                idx = s * C + j + n
-                ok = (idx < L) & (j + n < C)
-                k = tl.load(K + h * skh + idx[:, None] * skl + d[None, :], mask=ok[:, None], other=0.0)
-                v = tl.load(V + h * svh + idx[:, None] * svl + d[None, :], mask=ok[:, None], other=0.0)
-                if F32: k = k.to(tl.float32); v = v.to(tl.float32)
-                am = tl.maximum(tl.load(M + idx, mask=ok, other=-3.0e38).to(tl.float32), -3.0e38)  # finite: a chunk with no filled slot stays finite
-                sc = tl.dot(q, tl.trans(k), input_precision=PREC).to(tl.float32) * scale + am[None, :]
-                m_new = tl.maximum(m_i, tl.max(sc, 1)); alpha = tl.exp(m_i - m_new)
-                p = tl.exp(sc - m_new[:, None])
-                acc = acc * alpha[:, None] + tl.dot(p.to(v.dtype), v, input_precision=PREC).to(tl.float32)
-                l_i = l_i * alpha + tl.sum(p, 1); m_i = m_new
-            tl.store(O + h * soh + s * sos + g[:, None] * sog + d[None, :], acc, mask=g[:, None] < G)
-            tl.store(ML + h * smh + s * sms + g, m_i, mask=g < G)
-            tl.store(ML + h * smh + s * sms + BG + g, l_i, mask=g < G)
+        def _kernel(Q, K, V, M, O, ML, OUT, CNT, scale, L, C, NS, sqh, sqg, skh, skl, svh, svl, soh, sos, sog, smh, sms, suh, sug,
+                    G: tl.constexpr, BG: tl.constexpr, D: tl.constexpr, BN: tl.constexpr, F32: tl.constexpr, PREC: tl.constexpr,
+                    MERGE: tl.constexpr, FUSE: tl.constexpr, RB: tl.constexpr, BS: tl.constexpr, SB: tl.constexpr, CM: tl.constexpr):
+            # MERGE: a launch of one program per KV head that merges the head's NS chunks; else one program per (KV head, chunk)
+            # computes the chunk's partials (and, with FUSE, the head's last program to finish merges them, reading the others'
+            # partials past the L1 cache: CM '.cg'). One function, so
+            # that Triton's interpreter (which resolves names in the module's globals only) runs every path
+            h = tl.program_id(0)
+            go = tl.full((), MERGE, tl.int1)                             # whether this program merges its head
+            if not MERGE:
+                s = tl.program_id(1)                                    # one chunk of C slots
+                g = tl.arange(0, BG); d = tl.arange(0, D); n = tl.arange(0, BN)
+                q = tl.load(Q + h * sqh + g[:, None] * sqg + d[None, :], mask=g[:, None] < G, other=0.0)
+                if F32: q = q.to(tl.float32)
+                m_i = tl.full((BG,), float('-inf'), tl.float32); l_i = tl.zeros((BG,), tl.float32); acc = tl.zeros((BG, D), tl.float32)
+                for j in range(0, C, BN):
+                    idx = s * C + j + n
+                    ok = (idx < L) & (j + n < C)
+                    k = tl.load(K + h * skh + idx[:, None] * skl + d[None, :], mask=ok[:, None], other=0.0)
+                    v = tl.load(V + h * svh + idx[:, None] * svl + d[None, :], mask=ok[:, None], other=0.0)
+                    if F32: k = k.to(tl.float32); v = v.to(tl.float32)
+                    am = tl.maximum(tl.load(M + idx, mask=ok, other=-3.0e38).to(tl.float32), -3.0e38)  # finite: a chunk with no filled slot stays finite
+                    sc = tl.dot(q, tl.trans(k), input_precision=PREC).to(tl.float32) * scale + am[None, :]
+                    m_new = tl.maximum(m_i, tl.max(sc, 1)); alpha = tl.exp(m_i - m_new)
+                    p = tl.exp(sc - m_new[:, None])
+                    acc = acc * alpha[:, None] + tl.dot(p.to(v.dtype), v, input_precision=PREC).to(tl.float32)
+                    l_i = l_i * alpha + tl.sum(p, 1); m_i = m_new
+                tl.store(O + h * soh + s * sos + g[:, None] * sog + d[None, :], acc, mask=g[:, None] < G)
+                tl.store(ML + h * smh + s * sms + g, m_i, mask=g < G)
+                tl.store(ML + h * smh + s * sms + BG + g, l_i, mask=g < G)
+                if FUSE:  # count this chunk done; the head's last (the counter's old value NS - 1) merges
+                    tl.debug_barrier()  # every thread's partials stored before the release below
+                    go = tl.atomic_add(CNT + h, 1, sem='acq_rel', scope='gpu') == NS - 1
+            if go:  # head h's output: its chunks' outputs weighted by exp(m - max m), over the weighted denominators
+                r = tl.arange(0, RB); gm = r < G; t = tl.arange(0, SB); e = tl.arange(0, D); u = tl.arange(0, BS)
+                mx = tl.max(tl.load(ML + h * smh + u[:, None] * sms + r[None, :], mask=(u[:, None] < NS) & gm[None, :], other=-3.0e38,
+                                    cache_modifier=CM), 0)
+                den = tl.zeros((RB,), tl.float32); out = tl.zeros((RB, D), tl.float32)
+                for j in range(0, BS, SB):  # SB chunks at a time: an (SB, RB, D) tile of outputs
+                    okj = ((j + t)[:, None] < NS) & gm[None, :]
+                    mj = tl.load(ML + h * smh + (j + t)[:, None] * sms + r[None, :], mask=okj, other=-3.0e38, cache_modifier=CM)
+                    lj = tl.load(ML + h * smh + (j + t)[:, None] * sms + BG + r[None, :], mask=okj, other=0.0, cache_modifier=CM)
+                    w = tl.where(okj, tl.exp(mj - mx[None, :]), 0.0)
+                    den += tl.sum(w * lj, 0)
+                    oj = tl.load(O + h * soh + (j + t)[:, None, None] * sos + r[None, :, None] * sog + e[None, None, :],
+                                 mask=okj[:, :, None], other=0.0, cache_modifier=CM)
+                    out += tl.sum(w[:, :, None] * oj, 0)
+                out = out / tl.where(gm, den, 1.0)[:, None]
+                tl.store(OUT + h * suh + r[:, None] * sug + e[None, :], out.to(OUT.dtype.element_ty), mask=gm[:, None])
+                if FUSE: tl.atomic_xchg(CNT + h, 0, sem='relaxed', scope='gpu')  # zero again for the next call
 
         def outputs(q, k, splits, block):  # the partial outputs, and (max, denominator) per chunk, padded to BG rows
             hk, g, d = q.shape[1], q.shape[2], q.shape[3]; L = k.shape[2]
@@ -575,18 +616,33 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
             return (torch.empty((hk, S, g, d), dtype=torch.float32, device=q.device),
                     torch.empty((hk, S, 2, BG), dtype=torch.float32, device=q.device), L, C, S, BG)
 
+        def run(q, k, v, mask, scale, splits, block, warps, stages, how):  # how: 'partials', 'merged' (a second kernel) or 'fused'
+            hk, g, d = q.shape[1], q.shape[2], q.shape[3]
+            o, ml, L, C, S, BG = outputs(q, k, splits, block)
+            out = torch.empty(q.shape, dtype=q.dtype, device=q.device) if how != 'partials' else o    # (1, hk, g, d)
+            BS = triton.next_power_of_2(S); SB = min(BS, 8); RB = triton.next_power_of_2(g)   # the merge's tiles
+            cnt = _counters(q.device, hk) if how == 'fused' else ml                   # the fused kernel's per-head counters (else unused)
+            args = (q, k, v, mask, o, ml, out, cnt, scale, L, C, S, q.stride(1), q.stride(2), k.stride(1), k.stride(2), v.stride(1), v.stride(2),
+                    o.stride(0), o.stride(1), o.stride(2), ml.stride(0), ml.stride(1), out.stride(1), out.stride(2))
+            const = dict(G=g, BG=BG, D=d, BN=block, F32=q.device.type == 'cpu', RB=RB, BS=BS, SB=SB,
+                         PREC='ieee' if q.dtype == torch.float32 else 'tf32')  # float32 exact (TF32 missed SDPA by 7e-3 on the H200)
+            _kernel[(hk, S)](*args, **const, MERGE=False, FUSE=how == 'fused', CM='.cg' if how == 'fused' else '', num_warps=warps, **({'num_stages': stages} if stages else {}))
+            if how == 'merged': _kernel[(hk,)](*args, **const, MERGE=True, FUSE=False, CM='', num_warps=4)
+            return (o, ml) if how == 'partials' else out
+
         @torch.library.custom_op('icmos::flash_decode', mutates_args=())
         def flash_decode(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor, scale: float,
                          splits: int, block: int, warps: int, stages: int) -> tuple[torch.Tensor, torch.Tensor]:
-            hk, g, d = q.shape[1], q.shape[2], q.shape[3]
-            o, ml, L, C, S, BG = outputs(q, k, splits, block)
-            _partial[(hk, S)](q, k, v, mask, o, ml, scale, L, C, q.stride(1), q.stride(2), k.stride(1), k.stride(2),
-                                           v.stride(1), v.stride(2), o.stride(0), o.stride(1), o.stride(2), ml.stride(0), ml.stride(1),
-                                           G=g, BG=BG, D=d, BN=block, F32=q.device.type == 'cpu',
-                           PREC='ieee' if q.dtype == torch.float32 else 'tf32',  # float32 exact (TF32 missed SDPA by 7e-3 on the H200)
-                           num_warps=warps, **({'num_stages': stages} if stages else {}))
-            return o, ml
+            return run(q, k, v, mask, scale, splits, block, warps, stages, 'partials')
         flash_decode.register_fake(lambda q, k, v, mask, scale, splits, block, warps, stages: outputs(q, k, splits, block)[:2])  # shapes for tracing
+
+        def merged_op(how):  # the same arguments, the merged output
+            def f(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor, scale: float,
+                  splits: int, block: int, warps: int, stages: int) -> torch.Tensor:
+                return run(q, k, v, mask, scale, splits, block, warps, stages, how)
+            op = torch.library.custom_op(f'icmos::flash_decode_{how}', f, mutates_args=())
+            op.register_fake(lambda q, k, v, mask, scale, splits, block, warps, stages: torch.empty(q.shape, dtype=q.dtype, device=q.device))
+        merged_op('merged'); merged_op('fused')
 
     def triton_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor, scale: float) -> torch.Tensor:
         if q.ndim != 4 or k.ndim != 4 or v.shape != k.shape: raise ICMOSError(f'Triton attention takes q (1, hk, g, d) and k, v (1, hk, L, d) (got q {tuple(q.shape)}, k {tuple(k.shape)}, v {tuple(v.shape)})')
@@ -597,6 +653,7 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
         if len({q.dtype, k.dtype, v.dtype}) > 1 or len({q.device, k.device, v.device, mask.device}) > 1: raise ICMOSError('Triton attention: q, k, v must share a dtype and, with the mask, a device')
         if k.stride(-1) != 1 or v.stride(-1) != 1: raise ICMOSError('Triton attention: k and v must be contiguous in the head dim (stride 1)')
         q = q if q.stride(-1) == 1 else q.contiguous()
+        if merge != 'torch': return (torch.ops.icmos.flash_decode_fused if merge == 'fused' else torch.ops.icmos.flash_decode_merged)(q, k, v, mask.reshape(-1), float(scale), splits, block, warps, stages)
         o, ml = torch.ops.icmos.flash_decode(q, k, v, mask.reshape(-1), float(scale), splits, block, warps, stages)
         m, l = ml[:, :, 0, :g], ml[:, :, 1, :g]                     # (hk, S, g)
         w = torch.exp(m - m.amax(1, keepdim=True))                  # each chunk's share at the global max

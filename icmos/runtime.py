@@ -4,13 +4,14 @@
 
 # %% ../nbs/api/60_runtime.ipynb #70cc0590
 from __future__ import annotations
-import codecs, collections, gc, html, math, os, re, sys, time
+import codecs, collections, contextlib, gc, html, math, os, re, sys, time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar, Iterator
 
 import numpy as np
 import torch
+from torch.nn.attention import SDPBackend, sdpa_kernel
 from tqdm.auto import tqdm
 
 from .core import (ICMOSConfig, ICMOSError, Answer, Method, Prompt, _encode_text, text_ids, decode_greedy, encode_prompt, greedy_decode, load_model, model_window,
@@ -23,9 +24,9 @@ def _method_of(cls):
 
 # %% auto #0
 __all__ = ['RANKERS', 'KV_POLICIES', 'MAX_SOURCE_BYTES', 'Block', 'Units', 'Blocker', 'Ranker', 'BM25', 'FlatIndex', 'DNIIIndex',
-           'Dense', 'rrf', 'Distilled', 'kv_bytes_per_token', 'rope_of', 'BlockLM', 'KVTier', 'LMKeys', 'RuntimeConfig',
-           'Hop', 'Trace', 'Memory', 'pieces_of_file', 'pieces_of_text', 'read_text', 'KVPrompt', 'trace_png',
-           'trace_html', 'ICMOS', 'RAGHybrid']
+           'Dense', 'rrf', 'Distilled', 'kv_bytes_per_token', 'rope_of', 'BlockLM', 'KVTier', 'LMKeys',
+           'attention_backends', 'RuntimeConfig', 'Hop', 'Trace', 'Memory', 'pieces_of_file', 'pieces_of_text',
+           'read_text', 'KVPrompt', 'trace_png', 'trace_html', 'ICMOS', 'RAGHybrid']
 
 # %% ../nbs/api/60_runtime.ipynb #7a6c5c16
 from .ingest import (HostStages, PieceFeatures, _STOP, _TOKEN, _TOKEN_SEP, _sep, _stem, _word_stems, auto_workers,
@@ -691,6 +692,14 @@ RANKERS['lmkeys'] = LMKeys
 _RETRIEVE = ('force', 'auto', 'off')
 KV_POLICIES = ('none', 'streaming', 'knorm', 'snapkv', 'tova', 'h2o', 'expected_attention', 'trimmer')  # kv_policy values: 'none' and the registered KV policies (icmos.kv.POLICIES)
 _STATEFUL = ('h2o', 'trimmer')  # policies that keep per-token state from every forward pass: not for KV placed from the L3 tier
+_ATTENTION = ('no-cudnn', 'all')  # RuntimeConfig.attention: the SDPA backends the memory's model may use on CUDA
+
+def attention_backends(device, which: str = 'no-cudnn'):
+    """A context in which SDPA on a CUDA `device` uses the backends `which` names (`RuntimeConfig.attention`): 'no-cudnn' leaves cuDNN's
+    out (flash, memory-efficient and math remain), 'all' leaves PyTorch's choice alone. On any other device it changes nothing."""
+    if which not in _ATTENTION: raise ICMOSError(f"attention: must be one of {', '.join(_ATTENTION)} (got {which!r})")
+    if torch.device(device).type != 'cuda' or which == 'all': return contextlib.nullcontext()
+    return sdpa_kernel([SDPBackend.FLASH_ATTENTION, SDPBackend.EFFICIENT_ATTENTION, SDPBackend.MATH])
 
 @dataclass
 class RuntimeConfig:
@@ -726,6 +735,7 @@ class RuntimeConfig:
     kv_tier: str = 'off'          # 'l3': keep every sentence's raw KV at write time and read retrieved sentences from it (RoPE re-rotated) instead of prefilling their text; 'off'
     kv_dir: str = ''              # with kv_tier='l3': keep the KV in a scratch file in this folder (np.memmap) instead of host memory
     kv_max_gb: float = 4.0        # with kv_tier='l3': refuse a memory whose KV would pass this many GiB (SmolLM2: 22.5 KiB/token in bfloat16, 45 KiB in float32)
+    attention: str = 'no-cudnn'   # SDPA backends the model may use on CUDA while it answers (re-rank, prefill, decode): 'no-cudnn' (flash, memory-efficient, math; the default from session 27) or 'all' (PyTorch's choice). cuDNN's backend spent ~0.5-1.2 s building plans for the re-rank's new batch shapes in half of a process's first retrievals over 1M tokens (reports/results/session27_2026-11-30); elsewhere it changes nothing
     kv_policy: str = 'none'       # the device KV during long answers: 'none' (prompt + whole answer must fit the budget) or a KV policy (streaming, tova, snapkv, ...: see KV_POLICIES) that evicts the cache back to the budget at every step once it is full, so an answer may run past it
 
     def __post_init__(self):
@@ -769,6 +779,7 @@ class RuntimeConfig:
         if self.read not in ('units', 'blocks'): raise ICMOSError(f"read: must be 'units' or 'blocks' (got {self.read!r})")
         if self.order not in ('doc', 'rank'): raise ICMOSError(f"order: must be 'doc' or 'rank' (got {self.order!r})")
         if self.rerank not in ('lm', 'none'): raise ICMOSError(f"rerank: must be 'lm' or 'none' (got {self.rerank!r})")
+        if self.attention not in _ATTENTION: raise ICMOSError(f"attention: must be one of {', '.join(_ATTENTION)} (got {self.attention!r})")
         if self.split not in ('sentences', 'records'): raise ICMOSError(f"split: must be 'sentences' or 'records' (got {self.split!r})")
         if self.template not in ('bridge', 'all'): raise ICMOSError(f"template: must be 'bridge' or 'all' (got {self.template!r})")
         if self.lookalikes not in ('drop', 'keep'): raise ICMOSError(f"lookalikes: must be 'drop' or 'keep' (got {self.lookalikes!r})")
@@ -1093,7 +1104,7 @@ def _question_loglik(self: Memory, question: str, units: list[int], batch: int =
         L = max(map(len, seqs))
         ids = torch.full((len(seqs), L), pad, dtype=torch.long); mask = torch.zeros((len(seqs), L), dtype=torch.long)
         for j, sq in enumerate(seqs): ids[j, L - len(sq):] = torch.tensor(sq); mask[j, L - len(sq):] = 1
-        with torch.no_grad():
+        with torch.no_grad(), attention_backends(model.device, self.cfg.attention):  # cuDNN's plans per new batch shape: `RuntimeConfig.attention`
             logits = model(input_ids=ids.to(model.device), attention_mask=mask.to(model.device), logits_to_keep=nq + 1).logits
         lp = logits[:, :nq].float().log_softmax(-1)
         tgt = torch.tensor(q, device=lp.device).expand(len(seqs), nq)
@@ -1386,6 +1397,11 @@ def _kv_policy(self: Memory, budget: int) -> KVPolicy | None:
 @_method_of(Memory)
 def _ask(self: Memory, question: str, budget: int = 2048, max_new_tokens: int | None = None, name: str = 'icmos') -> Answer:
     "Answer `question` from the memory with at most `budget` tokens of KV on the device; the decisions go to `self.last_trace`."
+    with attention_backends(self.model.device, self.cfg.attention): return self._answer(question, budget, max_new_tokens, name)
+
+@_method_of(Memory)
+def __answer(self: Memory, question: str, budget: int, max_new_tokens: int | None, name: str) -> Answer:
+    "`Memory.ask`'s work, run inside the SDPA backends of `RuntimeConfig.attention`."
     if not isinstance(question, str) or not question.strip(): raise ICMOSError('the question is empty: ask something about the document')
     if isinstance(budget, bool) or not isinstance(budget, int) or budget <= 0: raise ICMOSError(f'budget: must be a positive number of tokens (got {budget!r})')
     cfg, model, tok = self.cfg, self.model, self.tok

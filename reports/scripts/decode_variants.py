@@ -13,6 +13,9 @@ the layer are the package's):
             flex-decoding kernel (it splits the KV sequence itself) for queries shorter than 128
   tritonS   icmos.core.load_triton_attention(S): split-K as one Triton kernel per layer (scores, online softmax and
             the value product of a chunk in one program; session 26), the chunks merged in torch ops
+  tritonmS  the same, the chunks merged by a second Triton kernel (merge='triton'; session 27)
+  tritonfS  the same in one kernel: the head's last program merges (merge='fused', an atomic counter per head; session 27)
+            (any triton variant may end in wW, the launch's warps: tritonf128w2)
 
 Each variant is compiled (`dynamic=False`, fullgraph), its step captured in a CUDA graph (as icmos.core.GraphDecoder
 does), warmed up and timed; kernels per step and the GPU busy share come from torch.profiler (icmos.bench_speed.gpu_profile).
@@ -27,7 +30,7 @@ Shapes: b batch, hk KV heads, g query heads per KV head, L cache slots, d head d
   python reports/scripts/decode_variants.py --selftest                       # split-K == SDPA on random tensors
 """
 from __future__ import annotations
-import argparse, csv, json, math, sys, time, traceback, warnings
+import argparse, csv, json, math, re, sys, time, traceback, warnings
 from math import lcm
 from pathlib import Path
 
@@ -91,14 +94,19 @@ def attn_flex(q, k, v, mask, scale, **_):
     mv = mask.view(-1)
     return flex_attention(q, k, v, score_mod=lambda s, b, h, qi, ki: s + mv[ki].to(s.dtype), scale=scale)
 
-def attn_triton(q, k, v, mask, scale, splits: int = 64, **_):
-    "The Triton flash-decoding kernel (icmos.core.load_triton_attention; measure_variant registers its op before compiling)."
-    return load_triton_attention(splits)(q, k, v, mask, scale)
+def attn_triton(q, k, v, mask, scale, splits: int = 64, merge: str = 'torch', warps: int = 4, **_):
+    "The Triton flash-decoding kernel (icmos.core.load_triton_attention; measure_variant registers its ops before compiling)."
+    return load_triton_attention(splits, warps=warps, merge=merge)(q, k, v, mask, scale)
 
 ATTENTION = {'sdpa': attn_sdpa, 'matmul': attn_matmul, 'splitk': attn_splitk, 'flex': attn_flex, 'triton': attn_triton}
 
 def parse_variant(name: str) -> tuple[str, dict]:
-    "'splitk32' -> ('splitk', {'splits': 32}); 'triton64' -> ('triton', {'splits': 64}); 'sdpa' -> ('sdpa', {})."
+    "'splitk32' -> ('splitk', {'splits': 32}); 'triton64' -> ('triton', {'splits': 64}); 'tritonf128w2' -> ('triton', {'splits': 128, 'merge': 'fused', 'warps': 2}); 'sdpa' -> ('sdpa', {})."
+    m = re.fullmatch(r'triton([mf])?(\d+)(?:w(\d+))?', name)
+    if m and (m.group(1) or m.group(3)):
+        if int(m.group(2)) < 1 or (m.group(3) and int(m.group(3)) not in (1, 2, 4, 8, 16)):
+            raise SystemExit(f'--variants: {name!r}: S must be >= 1 and W one of 1, 2, 4, 8, 16')
+        return 'triton', {'splits': int(m.group(2)), 'merge': {'m': 'triton', 'f': 'fused', None: 'torch'}[m.group(1)], 'warps': int(m.group(3) or 4)}
     for base in ('splitk', 'triton'):
         if name.startswith(base) and name != base:
             try: S = int(name[len(base):])
@@ -187,7 +195,7 @@ def measure_variant(model, cache, logits, name: str, args, ref: dict) -> dict:
     prof_steps = args.profile_steps if dev.type == 'cuda' else 0
     total = max(1 + args.warmup + args.steps + 2 * prof_steps, args.check_steps)        # decode steps this variant runs
     L = -(-(n + total + 1) // args.slot_multiple) * args.slot_multiple             # every variant gets the same L
-    if attn == 'triton': load_triton_attention(kw['splits'])  # registers its op before the step is compiled
+    if attn == 'triton': load_triton_attention(kw['splits'])  # registers its ops before the step is compiled
     mod = FusedLlama(model, attention=partial(ATTENTION[attn], **kw))  # the package's fused step, this attention
     fn = torch.compile(mod, dynamic=False, fullgraph=True, mode=None if args.compile_mode == 'default' else args.compile_mode) if args.compile else mod
     step = _FusedStep(model, cache, n, first, total + 1, fused=mod, L=L); step.fn = fn
@@ -265,10 +273,11 @@ def selftest(device: str = 'cpu') -> int:
                 outs = {f'splitk{S}/{form}': attn_splitk(q, k, v, mask, 0.125, splits=S, form=form) for form in ('bmm', 'sum')}
                 outs['matmul'] = attn_matmul(q, k, v, mask, 0.125)
                 if not inf: outs['flex'] = attn_flex(q, k, v, mask, 0.125)
-                if triton_ok: outs[f'triton{S}'] = attn_triton(q, k, v, mask, 0.125, splits=S)
+                if triton_ok:
+                    for mg in ('torch', 'triton', 'fused'): outs[f'triton{S}/{mg}'] = attn_triton(q, k, v, mask, 0.125, splits=S, merge=mg)
                 for name, o in outs.items():
                     err = float((o.float() - ref).abs().max())
-                    key = f"{'splitk-' + name.split('/')[-1] if name.startswith('splitk') else 'triton' if name.startswith('triton') else name} {str(dtype)[6:]}"
+                    key = f"{'splitk-' + name.split('/')[-1] if name.startswith('splitk') else 'triton-' + name.split('/')[-1] if name.startswith('triton') else name} {str(dtype)[6:]}"
                     worst[key] = max(worst.get(key, 0.0), err / tol)
                     if not err <= tol: bad.append(f'{name} {dtype} L={L} n={n} inf={inf}: max err {err:.3g} > {tol:.3g}')
                 if dtype == torch.float32 and n < L and not inf:  # the negative control: must be caught

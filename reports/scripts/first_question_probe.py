@@ -10,11 +10,12 @@ GPU: a slow question 0 on every document is the question's work; a slow first re
   python reports/scripts/first_question_probe.py --device cpu --length 16K --docs 2 --questions 3 --out /tmp/first_q.csv   # CPU check
 
 Session 26 found the slow retrievals' time in `aten::_cudnn_attention_forward` (cuDNN building plans for the re-rank's new shapes).
-`--sdpa no-cudnn` runs every retrieval with SDPA limited to the flash, memory-efficient and math backends (the candidate fix), and
-`--compare-rerank` also scores each question's candidates both ways (all backends, then without cuDNN) and writes the largest
-difference of the re-rank's scores and whether its order changed (another kernel may flip a tie, and so an answer).
+`--sdpa` sets `RuntimeConfig.attention`: 'all' (PyTorch's choice of SDPA backend; the package's behaviour before session 27) or
+'no-cudnn' (flash, memory-efficient and math only: the fix, the package's default since session 27). `--compare-rerank` also scores
+each question's candidates both ways (all backends, then without cuDNN) and writes the largest difference of the re-rank's scores and
+whether its order changed (another kernel may flip a tie, and so an answer). Session 27 ran both on the H200 (session27_gpu.sh).
 """
-import argparse, contextlib, csv, sys, time
+import argparse, csv, dataclasses, sys, time
 
 import torch
 
@@ -29,24 +30,28 @@ def sync():
     if torch.cuda.is_available(): torch.cuda.synchronize()
 
 
+def score(mem, question, units, attention):
+    "The LM re-rank's scores of `units` for `question` with `RuntimeConfig.attention` set to `attention` (the memory's own setting restored)."
+    own = mem.cfg; mem.cfg = dataclasses.replace(own, attention=attention)
+    try: return mem.question_loglik(question, units)
+    finally: mem.cfg = own
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--length', default='1M'); p.add_argument('--docs', type=int, default=2); p.add_argument('--questions', type=int, default=4)
     p.add_argument('--seed', type=int, default=300); p.add_argument('--task', default='niah_single'); p.add_argument('--out', required=True)
     p.add_argument('--profile-top', type=int, default=15, help='ops printed per profiled question (0: no profile)')
-    p.add_argument('--sdpa', default='all', choices=['all', 'no-cudnn'], help="SDPA backends the retrievals may use (default all)")
+    p.add_argument('--sdpa', default='all', choices=['all', 'no-cudnn'], help="RuntimeConfig.attention: the SDPA backends the memory may use (default all)")
     p.add_argument('--compare-rerank', action='store_true', help="also score each question's candidates with and without cuDNN's backend")
     _model_flags(p)
     a = p.parse_args(argv)
-    from torch.nn.attention import SDPBackend, sdpa_kernel
-    no_cudnn = lambda: sdpa_kernel([SDPBackend.FLASH_ATTENTION, SDPBackend.EFFICIENT_ATTENTION, SDPBackend.MATH])
-    backends = no_cudnn if a.sdpa == 'no-cudnn' else contextlib.nullcontext
     cfg = _config(a); model, tok = load_model(cfg)
     L = parse_lengths(a.length)[0]
     rows = []
     for d in range(a.docs):
         s = make_sample(a.task, tok, L, a.seed + 100 * d)
-        mem = Memory(RuntimeConfig(), model, tok, cfg); sync(); t = time.perf_counter(); mem.write(s.context); sync()
+        mem = Memory(RuntimeConfig(attention=a.sdpa), model, tok, cfg); sync(); t = time.perf_counter(); mem.write(s.context); sync()
         print(f'doc {d}: wrote {mem.n_tokens:,} tokens in {time.perf_counter() - t:.2f} s', file=sys.stderr)
         stage = {}
         for name in ('rank', 'question_loglik'):  # time two stages of every retrieve by wrapping the memory's own methods
@@ -60,7 +65,7 @@ def main(argv=None) -> int:
             if a.profile_top and q < 2 and d == 0:
                 acts = [torch.profiler.ProfilerActivity.CPU] + ([torch.profiler.ProfilerActivity.CUDA] if torch.cuda.is_available() else [])
                 prof = torch.profiler.profile(activities=acts); prof.__enter__()
-            with backends(): sync(); t = time.perf_counter(); mem.retrieve(qs); sync(); total = time.perf_counter() - t
+            sync(); t = time.perf_counter(); mem.retrieve(qs); sync(); total = time.perf_counter() - t
             if prof is not None:
                 prof.__exit__(None, None, None)
                 key = 'self_cuda_time_total' if torch.cuda.is_available() else 'self_cpu_time_total'
@@ -70,8 +75,7 @@ def main(argv=None) -> int:
                        rerank_s=round(stage.get('question_loglik', 0), 4), device=str(model.device), dtype=str(model.dtype), sdpa=a.sdpa)
             if a.compare_rerank:  # the same candidates scored with every backend allowed, then without cuDNN's
                 _, fused = mem.rank(qs); units = list(mem.best_units([b for b, _ in fused], qs).values())
-                s1 = mem.question_loglik(qs, units)
-                with no_cudnn(): s2 = mem.question_loglik(qs, units)
+                s1, s2 = (score(mem, qs, units, way) for way in ('all', 'no-cudnn'))
                 row.update(rerank_max_diff=float(abs(s1 - s2).max()) if len(units) else 0.0,
                            rerank_order_same=bool((s1.argsort()[::-1] == s2.argsort()[::-1]).all()), rerank_top_same=bool(s1.argmax() == s2.argmax()))
             rows.append(row); print(row, file=sys.stderr, flush=True)

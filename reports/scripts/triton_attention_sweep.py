@@ -42,6 +42,7 @@ def main(argv=None) -> int:
     p.add_argument('--lengths', default='8320,1024', help='cache slots L (the filled ones: L - 64)')
     p.add_argument("--splits", default="32,64,128"); p.add_argument("--blocks", default="32,64")
     p.add_argument("--warps", default="2,4,8"); p.add_argument("--stages", default="0,2,3", help="0 = Triton default")
+    p.add_argument('--merges', default='torch', help="chunk merges (load_triton_attention's merge): torch, triton, fused (session 27)")
     p.add_argument('--layers', type=int, default=30); p.add_argument('--reps', type=int, default=50)
     a = p.parse_args(argv)
     dev, dt = torch.device(a.device), getattr(torch, a.dtype)
@@ -71,16 +72,18 @@ def main(argv=None) -> int:
                     for k, v in kv: o.copy_(att(q, k, v, mask, 0.125))
                 return run
             row('sdpa', all_layers(sdpa_attention)); row('splitk32_eager', all_layers(lambda *x: splitk_attention(*x, splits=32)), splits=32)
-            for S, B, W, st in itertools.product(*(split_list(x, int) for x in (a.splits, a.blocks, a.warps, a.stages))):
+            for S, B, W, st, M in itertools.product(*(split_list(x, int) for x in (a.splits, a.blocks, a.warps, a.stages)), split_list(a.merges)):
+                kernel = 'triton' if M == 'torch' else f'triton_{M}'  # us_op: the partials op (torch merge), else the whole op
                 try:
-                    att = load_triton_attention(S, block=B, warps=W, stages=st)
-                    r = row('triton', all_layers(att), write=False, splits=S, block=B, warps=W, stages=st)
-                    op = lambda: [torch.ops.icmos.flash_decode(q, k, v, mask.reshape(-1), 0.125, S, B, W, st) for k, v in kv]
+                    att = load_triton_attention(S, block=B, warps=W, stages=st, merge=M)
+                    r = row(kernel, all_layers(att), write=False, splits=S, block=B, warps=W, stages=st)
+                    fd = {'torch': torch.ops.icmos.flash_decode, 'triton': torch.ops.icmos.flash_decode_merged, 'fused': torch.ops.icmos.flash_decode_fused}[M]
+                    op = lambda: [fd(q, k, v, mask.reshape(-1), 0.125, S, B, W, st) for k, v in kv]
                     r['us_op'] = round(graph_us(op, a.reps, dev) / a.layers, 2)
                     w.writerow({c: r.get(c, '') for c in cols}); f.flush(); print(r, file=sys.stderr, flush=True)
                 except Exception as e:  # a setting Triton cannot compile (shared memory, registers): a row that says so
-                    print(f'S={S} block={B} warps={W} stages={st}: {type(e).__name__}: {str(e)[:200]}', file=sys.stderr)
-                    w.writerow({'kernel': 'triton', 'L': L, 'splits': S, 'block': B, 'warps': W, 'stages': st, 'ok': f'failed: {type(e).__name__}', 'device': name}); f.flush()
+                    print(f'S={S} block={B} warps={W} stages={st} merge={M}: {type(e).__name__}: {str(e)[:200]}', file=sys.stderr)
+                    w.writerow({'kernel': kernel, 'L': L, 'splits': S, 'block': B, 'warps': W, 'stages': st, 'ok': f'failed: {type(e).__name__}', 'device': name}); f.flush()
     return 0
 
 
