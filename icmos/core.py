@@ -538,7 +538,7 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
     """`sdpa_attention`'s signature over a Triton flash-decoding kernel (Dao et al. 2023): each program reads one chunk of
     the slots for one KV head, its g query heads as the rows of one tile, and keeps a running maximum, denominator and output
     (the online softmax of FlashAttention). The chunks are merged with weights exp(m - max m), by `merge`:
-    'torch' in torch ops (two kernels per layer once compiled), 'triton' in a second Triton kernel (one program per KV head),
+    'torch' in torch ops (two kernels per layer once compiled), 'triton' in a second Triton kernel (one program per query head),
     or 'fused' in the same kernel: each program counts itself done on a per-head counter (an atomic add) and the last one
     merges, so a layer's attention is one launch (as stream-K GEMMs fix up their split tiles; experimental: one attention at a
     time per device, as in a decode step, since the counters are shared). A query whose slots are all masked gets the mean of
@@ -560,8 +560,8 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
         @triton.jit
         def _kernel(Q, K, V, M, O, ML, OUT, CNT, scale, L, C, NS, sqh, sqg, skh, skl, svh, svl, soh, sos, sog, smh, sms, suh, sug,
                     G: tl.constexpr, BG: tl.constexpr, D: tl.constexpr, BN: tl.constexpr, F32: tl.constexpr, PREC: tl.constexpr,
-                    MERGE: tl.constexpr, FUSE: tl.constexpr, RB: tl.constexpr, BS: tl.constexpr, SB: tl.constexpr, CM: tl.constexpr):
-            # MERGE: a launch of one program per KV head that merges the head's NS chunks; else one program per (KV head, chunk)
+                    MERGE: tl.constexpr, FUSE: tl.constexpr, BS: tl.constexpr, CM: tl.constexpr):
+            # MERGE: a launch of one program per (KV head, query row) that merges the row's NS chunks; else one program per (KV head, chunk)
             # computes the chunk's partials (and, with FUSE, the head's last program to finish merges them, reading the others'
             # partials past the L1 cache: CM '.cg'). One function, so
             # that Triton's interpreter (which resolves names in the module's globals only) runs every path
@@ -591,22 +591,16 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
                 if FUSE:  # count this chunk done; the head's last (the counter's old value NS - 1) merges
                     tl.debug_barrier()  # every thread's partials stored before the release below
                     go = tl.atomic_add(CNT + h, 1, sem='acq_rel', scope='gpu') == NS - 1
-            if go:  # head h's output: its chunks' outputs weighted by exp(m - max m), over the weighted denominators
-                r = tl.arange(0, RB); gm = r < G; t = tl.arange(0, SB); e = tl.arange(0, D); u = tl.arange(0, BS)
-                mx = tl.max(tl.load(ML + h * smh + u[:, None] * sms + r[None, :], mask=(u[:, None] < NS) & gm[None, :], other=-3.0e38,
-                                    cache_modifier=CM), 0)
-                den = tl.zeros((RB,), tl.float32); out = tl.zeros((RB, D), tl.float32)
-                for j in range(0, BS, SB):  # SB chunks at a time: an (SB, RB, D) tile of outputs
-                    okj = ((j + t)[:, None] < NS) & gm[None, :]
-                    mj = tl.load(ML + h * smh + (j + t)[:, None] * sms + r[None, :], mask=okj, other=-3.0e38, cache_modifier=CM)
-                    lj = tl.load(ML + h * smh + (j + t)[:, None] * sms + BG + r[None, :], mask=okj, other=0.0, cache_modifier=CM)
-                    w = tl.where(okj, tl.exp(mj - mx[None, :]), 0.0)
-                    den += tl.sum(w * lj, 0)
-                    oj = tl.load(O + h * soh + (j + t)[:, None, None] * sos + r[None, :, None] * sog + e[None, None, :],
-                                 mask=okj[:, :, None], other=0.0, cache_modifier=CM)
-                    out += tl.sum(w[:, :, None] * oj, 0)
-                out = out / tl.where(gm, den, 1.0)[:, None]
-                tl.store(OUT + h * suh + r[:, None] * sug + e[None, :], out.to(OUT.dtype.element_ty), mask=gm[:, None])
+            if go:  # rows of head h: each its chunks' outputs weighted by exp(m - max m), over the weighted denominators
+                if MERGE: r0 = tl.program_id(1); nr = 1                # a merge launch: one program per (KV head, row)
+                else: r0 = 0; nr = G                                    # the fused kernel's last program: every row of its head
+                u = tl.arange(0, BS); us = u < NS; e = tl.arange(0, D)
+                for r in range(r0, r0 + nr):  # one row's (m, l) and (NS, D) outputs in one load each: no dependent loads per chunk
+                    m = tl.load(ML + h * smh + u * sms + r, mask=us, other=-3.0e38, cache_modifier=CM)
+                    l = tl.load(ML + h * smh + u * sms + BG + r, mask=us, other=0.0, cache_modifier=CM)
+                    o = tl.load(O + h * soh + u[:, None] * sos + r * sog + e[None, :], mask=us[:, None], other=0.0, cache_modifier=CM)
+                    w = tl.where(us, tl.exp(m - tl.max(m, 0)), 0.0)
+                    tl.store(OUT + h * suh + r * sug + e, (tl.sum(w[:, None] * o, 0) / tl.sum(w * l, 0)).to(OUT.dtype.element_ty))
                 if FUSE: tl.atomic_xchg(CNT + h, 0, sem='relaxed', scope='gpu')  # zero again for the next call
 
         def outputs(q, k, splits, block):  # the partial outputs, and (max, denominator) per chunk, padded to BG rows
@@ -620,14 +614,14 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
             hk, g, d = q.shape[1], q.shape[2], q.shape[3]
             o, ml, L, C, S, BG = outputs(q, k, splits, block)
             out = torch.empty(q.shape, dtype=q.dtype, device=q.device) if how != 'partials' else o    # (1, hk, g, d)
-            BS = triton.next_power_of_2(S); SB = min(BS, 8); RB = triton.next_power_of_2(g)   # the merge's tiles
+            BS = triton.next_power_of_2(S)                                              # the merge's tile of chunks
             cnt = _counters(q.device, hk) if how == 'fused' else ml                   # the fused kernel's per-head counters (else unused)
             args = (q, k, v, mask, o, ml, out, cnt, scale, L, C, S, q.stride(1), q.stride(2), k.stride(1), k.stride(2), v.stride(1), v.stride(2),
                     o.stride(0), o.stride(1), o.stride(2), ml.stride(0), ml.stride(1), out.stride(1), out.stride(2))
-            const = dict(G=g, BG=BG, D=d, BN=block, F32=q.device.type == 'cpu', RB=RB, BS=BS, SB=SB,
+            const = dict(G=g, BG=BG, D=d, BN=block, F32=q.device.type == 'cpu', BS=BS,
                          PREC='ieee' if q.dtype == torch.float32 else 'tf32')  # float32 exact (TF32 missed SDPA by 7e-3 on the H200)
             _kernel[(hk, S)](*args, **const, MERGE=False, FUSE=how == 'fused', CM='.cg' if how == 'fused' else '', num_warps=warps, **({'num_stages': stages} if stages else {}))
-            if how == 'merged': _kernel[(hk,)](*args, **const, MERGE=True, FUSE=False, CM='', num_warps=4)
+            if how == 'merged': _kernel[(hk, g)](*args, **const, MERGE=True, FUSE=False, CM='', num_warps=4)
             return (o, ml) if how == 'partials' else out
 
         @torch.library.custom_op('icmos::flash_decode', mutates_args=())
