@@ -76,3 +76,14 @@
 # CPU check (Triton's interpreter, pip install triton into a side folder on PYTHONPATH; slow: ~9 min):
 #   TRITON_INTERPRET=1 python reports/scripts/decode_variants.py --selftest
 #   TRITON_INTERPRET=1 python reports/scripts/decode_variants.py --device cpu --dtype float32 --contexts 256 --steps 8 --no-compile --variants sdpa,triton64 --top 0 --out /tmp/dv
+
+# Session 27 (2026-11-30, one H200, three holdings): the Triton attention's launch settings (a/triton_sweep.csv) and its chunk merges
+# (load_triton_attention(merge='torch'|'triton'|'fused'); b/ the first, tiled merges, c/ the rewritten ones: c/dec is the 1,086 tok/s row);
+# reports/results/session27_2026-11-30/ (README). Device side, after the staging calls in the script's header:
+#   SWEEP_S=360 FIRSTQ_S=240 bash reports/scripts/session27_gpu.sh go      # a/: sweep, first-question probes, 10M needles
+#   PART=2 bash reports/scripts/session27_gpu.sh go                           # b/: dec (triton64,tritonm64,tritonf64,tritonf128w2), sweep2, probe, grid
+#   PART=3 bash reports/scripts/session27_gpu.sh go                           # c/: dec (triton64,tritonm64,tritonf64,tritonf32), sweep3
+#   (c/dec = OUT=$R/dec bash reports/scripts/decode_variants_gpu.sh --model $M --variants triton64,tritonm64,tritonf64,tritonf32 --contexts 8000 \
+#        --top 0 --compile-mode max-autotune-no-cudagraphs --coordinate-descent --tag maxat_cd --time-budget 300)
+# CPU check (Triton's interpreter): TRITON_INTERPRET=1 python reports/scripts/decode_variants.py --device cpu --dtype float32 --contexts 256 \
+#   --steps 4 --warmup 1 --check-steps 4 --no-compile --variants triton8,tritonm8,tritonf8w2 --no-baselines --out /tmp/dv

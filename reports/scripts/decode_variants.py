@@ -11,7 +11,7 @@ the layer are the package's):
             combined with log-sum-exp weights; plain torch ops, so torch.compile fuses them
   flex      torch.nn.attention.flex_attention with a score_mod adding the mask; compiled, inductor picks its
             flex-decoding kernel (it splits the KV sequence itself) for queries shorter than 128
-  tritonS   icmos.core.load_triton_attention(S): split-K as one Triton kernel per layer (scores, online softmax and
+  tritonS   icmos.core.load_triton_attention(S, merge='torch'): split-K as one Triton kernel per layer (scores, online softmax and
             the value product of a chunk in one program; session 26), the chunks merged in torch ops
   tritonmS  the same, the chunks merged by a second Triton kernel (merge='triton'; session 27)
   tritonfS  the same in one kernel: the head's last program merges (merge='fused', an atomic counter per head; session 27)
