@@ -479,9 +479,12 @@ class FusedLlama(torch.nn.Module):
         c, s = cos[pos], sin[pos]                                # (1, d)
         for (n1, wqkv, wo, n2, wgu, wd), k_l, v_l in zip(self.w, kc, vc):
             q, k, v = (_rms(x, n1, self.eps) @ wqkv.T).split([H * d, Hk * d, Hk * d], -1)
-            k_l.index_copy_(2, pos, _rope(k.view(1, Hk, 1, d), c, s)); v_l.index_copy_(2, pos, v.view(1, Hk, 1, d))
             # the query heads that share a KV head ride as that head's rows: grouped-query attention without copying K/V
-            o = self.attention(_rope(q.view(1, Hk, H // Hk, d), c, s), k_l, v_l, mask, self.scale)
+            if getattr(self.attention, 'writes_cache', False):  # RoPE and the cache write inside the attention (load_triton_attention(write=True))
+                o = self.attention(q.view(1, Hk, H // Hk, d), k.view(1, Hk, 1, d), v.view(1, Hk, 1, d), k_l, v_l, pos, c, s, mask, self.scale)
+            else:
+                k_l.index_copy_(2, pos, _rope(k.view(1, Hk, 1, d), c, s)); v_l.index_copy_(2, pos, v.view(1, Hk, 1, d))
+                o = self.attention(_rope(q.view(1, Hk, H // Hk, d), c, s), k_l, v_l, mask, self.scale)
             x = x + o.reshape(1, H * d) @ wo.T
             gate, up = (_rms(x, n2, self.eps) @ wgu.T).chunk(2, -1)
             x = x + (F.silu(gate) * up) @ wd.T
@@ -529,12 +532,13 @@ class _FusedStep(_Step):
 _FD_COUNTERS: dict = {}  # device -> the int32 per-head counters of `load_triton_attention(merge='fused')` (zero between calls)
 
 def _counters(dev: torch.device, n: int) -> torch.Tensor:
-    "At least `n` zeroed int32 counters on `dev`, the same tensor on every call (the fused kernel's last program resets its head's)."
-    c = _FD_COUNTERS.get(dev)
-    if c is None or c.numel() < n: c = _FD_COUNTERS[dev] = torch.zeros(max(n, 64), dtype=torch.int32, device=dev)
-    return c
+    """`n` of the 1,024 zeroed int32 counters of `dev`: the same tensor on every call and never replaced (a CUDA graph that captured
+    the fused kernel keeps its address; the kernel's last program per head resets its counter)."""
+    if n > 1024: raise ICMOSError(f"merge='fused' counts up to 1,024 KV heads (got {n}); use merge='triton'")
+    if dev not in _FD_COUNTERS: _FD_COUNTERS[dev] = torch.zeros(1024, dtype=torch.int32, device=dev)
+    return _FD_COUNTERS[dev]
 
-def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, stages: int = 0, merge: str = 'triton'):
+def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, stages: int = 0, merge: str = 'triton', write: bool = False):
     """`sdpa_attention`'s signature over a Triton flash-decoding kernel (Dao et al. 2023): each program reads one chunk of
     the slots for one KV head, its g query heads as the rows of one tile, and keeps a running maximum, denominator and output
     (the online softmax of FlashAttention). The chunks are merged with weights exp(m - max m), by `merge`:
@@ -544,12 +548,19 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
     so a layer's attention is one launch, as stream-K GEMMs fix up their split tiles (experimental, and no faster: 1,019 tok/s,
     the last program's merge of all its head's rows outlasts the launches it saves; one attention at a time per device, as in a
     decode step, since the counters are shared). A query whose slots are all masked gets the mean of
-    every slot's value, padding included, as SDPA does with a finite mask. `splitk_attention` computes the same in five kernels.
+    every slot's value, padding included, as SDPA does with a finite mask (slots past L, in the last tile, get no weight). `splitk_attention` computes the same in five kernels.
     Imports Triton and registers the ops `icmos::flash_decode` (the partials), `icmos::flash_decode_merged` and
     `icmos::flash_decode_fused` (`torch.library.custom_op` with fakes for their shapes, so that `torch.compile` traces around
     the kernels and calls them as they are) on the first call: call it before compiling a step that uses it. On the CPU it runs
     only under Triton's interpreter (`TRITON_INTERPRET=1`), in float32 products (the interpreter's bfloat16 products are wrong).
-    `warps` and `stages` are the launch's `num_warps` and `num_stages` (0: Triton's default), for tuning (`reports/scripts/triton_attention_sweep.py`)."""
+    `warps` and `stages` are the launch's `num_warps` and `num_stages` (0: Triton's default), for tuning (`reports/scripts/triton_attention_sweep.py`).
+    `write=True` gives instead `f(q, k, v, kc, vc, pos, cos, sin, mask, scale)` (attribute `writes_cache`, which `FusedLlama` looks
+    for): q (1, hk, g, d) and the step's new k, v (1, hk, 1, d) before RoPE, the caches kc, vc (1, hk, L, d), the slot `pos` (1,),
+    the RoPE tables at pos (d values each): the kernel rotates q and k, writes k and v into the caches at pos (op
+    `icmos::flash_decode_write`, which mutates them) and attends, the chunks merged by the second Triton launch."""
+    if write and merge != 'triton': raise ICMOSError("write=True merges the chunks in Triton: give merge='triton'")
+    if merge != 'torch' and isinstance(splits, int) and splits > 128:  # the merge holds a (chunks, head dim) float32 tile in registers
+        raise ICMOSError(f"splits: at most 128 with merge={merge!r} (got {splits}); use merge='torch' for more chunks")
     if merge not in ('torch', 'triton', 'fused'): raise ICMOSError(f"merge: must be 'torch', 'triton' or 'fused' (got {merge!r})")
     if isinstance(splits, bool) or not isinstance(splits, int) or splits < 1: raise ICMOSError(f'splits: must be a positive integer (got {splits!r})')
     if isinstance(block, bool) or not isinstance(block, int) or block < 16 or block & (block - 1): raise ICMOSError(f'block: must be a power of two >= 16 (got {block!r})')
@@ -560,19 +571,31 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
         except ImportError as e: raise ICMOSError(f'Triton attention needs the triton package ({_first_line(e)}); use sdpa_attention or splitk_attention') from None
 
         @triton.jit
-        def _kernel(Q, K, V, M, O, ML, OUT, CNT, scale, L, C, NS, sqh, sqg, skh, skl, svh, svl, soh, sos, sog, smh, sms, suh, sug,
-                    G: tl.constexpr, BG: tl.constexpr, D: tl.constexpr, BN: tl.constexpr, F32: tl.constexpr, PREC: tl.constexpr,
-                    MERGE: tl.constexpr, FUSE: tl.constexpr, BS: tl.constexpr, CM: tl.constexpr):
+        def _kernel(Q, K, V, M, O, ML, OUT, CNT, KN, VN, POS, COS, SIN, scale, L, C, NS, sqh, sqg, skh, skl, svh, svl, soh, sos, sog,
+                    smh, sms, suh, sug, snk, snv, G: tl.constexpr, BG: tl.constexpr, D: tl.constexpr, BN: tl.constexpr, F32: tl.constexpr,
+                    PREC: tl.constexpr, MERGE: tl.constexpr, FUSE: tl.constexpr, BS: tl.constexpr, CM: tl.constexpr, WRITE: tl.constexpr):
             # MERGE: a launch of one program per (KV head, query row) that merges the row's NS chunks; else one program per (KV head, chunk)
             # computes the chunk's partials (and, with FUSE, the head's last program to finish merges them, reading the others'
             # partials past the L1 cache: CM '.cg'). One function, so
-            # that Triton's interpreter (which resolves names in the module's globals only) runs every path
+            # that Triton's interpreter (which resolves names in the module's globals only) runs every path. WRITE: Q is the query before
+            # RoPE, rotated here with the tables COS, SIN at the position POS, and the program whose chunk holds POS first writes the new
+            # key KN (rotated) and value VN into the caches K, V there (the step's RoPE and cache writes, otherwise three kernels)
             h = tl.program_id(0)
             go = tl.full((), MERGE, tl.int1)                             # whether this program merges its head
             if not MERGE:
                 s = tl.program_id(1)                                    # one chunk of C slots
                 g = tl.arange(0, BG); d = tl.arange(0, D); n = tl.arange(0, BN)
                 q = tl.load(Q + h * sqh + g[:, None] * sqg + d[None, :], mask=g[:, None] < G, other=0.0)
+                if WRITE:  # rotate_half(x) = (-x[D/2:], x[:D/2]): the same row read at d + D/2 (mod D), the first half negated
+                    p = tl.load(POS); dr = (d + D // 2) % D; sg = tl.where(d < D // 2, -1.0, 1.0)
+                    cs = tl.load(COS + d).to(tl.float32); sn = tl.load(SIN + d).to(tl.float32)
+                    qr = tl.load(Q + h * sqh + g[:, None] * sqg + dr[None, :], mask=g[:, None] < G, other=0.0)
+                    q = (q.to(tl.float32) * cs[None, :] + sg[None, :] * qr.to(tl.float32) * sn[None, :]).to(Q.dtype.element_ty)
+                    if (p >= s * C) & (p < s * C + C):  # this chunk holds the new slot
+                        kn = tl.load(KN + h * snk + d).to(tl.float32) * cs + sg * tl.load(KN + h * snk + dr).to(tl.float32) * sn
+                        tl.store(K + h * skh + p * skl + d, kn.to(K.dtype.element_ty))
+                        tl.store(V + h * svh + p * svl + d, tl.load(VN + h * snv + d))
+                        tl.debug_barrier()  # the program's own loads below see them
                 if F32: q = q.to(tl.float32)
                 m_i = tl.full((BG,), float('-inf'), tl.float32); l_i = tl.zeros((BG,), tl.float32); acc = tl.zeros((BG, D), tl.float32)
                 for j in range(0, C, BN):
@@ -583,6 +606,7 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
                     if F32: k = k.to(tl.float32); v = v.to(tl.float32)
                     am = tl.maximum(tl.load(M + idx, mask=ok, other=-3.0e38).to(tl.float32), -3.0e38)  # finite: a chunk with no filled slot stays finite
                     sc = tl.dot(q, tl.trans(k), input_precision=PREC).to(tl.float32) * scale + am[None, :]
+                    sc = tl.where(ok[None, :], sc, float('-inf'))  # past L or the chunk: no weight (a chunk's first tile has an in-range slot)
                     m_new = tl.maximum(m_i, tl.max(sc, 1)); alpha = tl.exp(m_i - m_new)
                     p = tl.exp(sc - m_new[:, None])
                     acc = acc * alpha[:, None] + tl.dot(p.to(v.dtype), v, input_precision=PREC).to(tl.float32)
@@ -612,18 +636,21 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
             return (torch.empty((hk, S, g, d), dtype=torch.float32, device=q.device),
                     torch.empty((hk, S, 2, BG), dtype=torch.float32, device=q.device), L, C, S, BG)
 
-        def run(q, k, v, mask, scale, splits, block, warps, stages, how):  # how: 'partials', 'merged' (a second kernel) or 'fused'
+        def run(q, k, v, mask, scale, splits, block, warps, stages, how, new=None):  # how: 'partials', 'merged' (a second kernel) or 'fused'
+            # new: (k_new, v_new, pos, cos, sin) with WRITE (q before RoPE; k, v the caches, written at pos)
             hk, g, d = q.shape[1], q.shape[2], q.shape[3]
             o, ml, L, C, S, BG = outputs(q, k, splits, block)
             out = torch.empty(q.shape, dtype=q.dtype, device=q.device) if how != 'partials' else o    # (1, hk, g, d)
             BS = triton.next_power_of_2(S)                                              # the merge's tile of chunks
             cnt = _counters(q.device, hk) if how == 'fused' else ml                   # the fused kernel's per-head counters (else unused)
-            args = (q, k, v, mask, o, ml, out, cnt, scale, L, C, S, q.stride(1), q.stride(2), k.stride(1), k.stride(2), v.stride(1), v.stride(2),
-                    o.stride(0), o.stride(1), o.stride(2), ml.stride(0), ml.stride(1), out.stride(1), out.stride(2))
+            kn, vn, pos, cos, sin = new if new is not None else (q, q, cnt, mask, mask)  # (unused without WRITE)
+            args = (q, k, v, mask, o, ml, out, cnt, kn, vn, pos, cos, sin, scale, L, C, S, q.stride(1), q.stride(2), k.stride(1), k.stride(2),
+                    v.stride(1), v.stride(2), o.stride(0), o.stride(1), o.stride(2), ml.stride(0), ml.stride(1), out.stride(1), out.stride(2),
+                    kn.stride(1), vn.stride(1))
             const = dict(G=g, BG=BG, D=d, BN=block, F32=q.device.type == 'cpu', BS=BS,
                          PREC='ieee' if q.dtype == torch.float32 else 'tf32')  # float32 exact (TF32 missed SDPA by 7e-3 on the H200)
-            _kernel[(hk, S)](*args, **const, MERGE=False, FUSE=how == 'fused', CM='.cg' if how == 'fused' else '', num_warps=warps, **({'num_stages': stages} if stages else {}))
-            if how == 'merged': _kernel[(hk, g)](*args, **const, MERGE=True, FUSE=False, CM='', num_warps=4)
+            _kernel[(hk, S)](*args, **const, MERGE=False, FUSE=how == 'fused', CM='.cg' if how == 'fused' else '', WRITE=new is not None, num_warps=warps, **({'num_stages': stages} if stages else {}))
+            if how == 'merged': _kernel[(hk, g)](*args, **const, MERGE=True, FUSE=False, CM='', WRITE=False, num_warps=4)
             return (o, ml) if how == 'partials' else out
 
         @torch.library.custom_op('icmos::flash_decode', mutates_args=())
@@ -640,7 +667,15 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
             op.register_fake(lambda q, k, v, mask, scale, splits, block, warps, stages: torch.empty(q.shape, dtype=q.dtype, device=q.device))
         merged_op('merged'); merged_op('fused')
 
-    def triton_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor, scale: float) -> torch.Tensor:
+        @torch.library.custom_op('icmos::flash_decode_write', mutates_args=('kc', 'vc'))
+        def flash_decode_write(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, kc: torch.Tensor, vc: torch.Tensor, pos: torch.Tensor,
+                               cos: torch.Tensor, sin: torch.Tensor, mask: torch.Tensor, scale: float, splits: int, block: int, warps: int,
+                               stages: int) -> torch.Tensor:
+            return run(q, kc, vc, mask, scale, splits, block, warps, stages, 'merged', (k, v, pos, cos, sin))
+        flash_decode_write.register_fake(lambda q, k, v, kc, vc, pos, cos, sin, mask, scale, splits, block, warps, stages:
+                                         torch.empty(q.shape, dtype=q.dtype, device=q.device))
+
+    def check(q, k, v, mask):  # q (1, hk, g, d), k and v (1, hk, L, d), an additive mask over the L slots
         if q.ndim != 4 or k.ndim != 4 or v.shape != k.shape: raise ICMOSError(f'Triton attention takes q (1, hk, g, d) and k, v (1, hk, L, d) (got q {tuple(q.shape)}, k {tuple(k.shape)}, v {tuple(v.shape)})')
         b, hk, g, d = q.shape
         if b != 1 or d & (d - 1) or d < 16: raise ICMOSError(f'Triton attention decodes one sequence with a power-of-two head dim >= 16 (got q {tuple(q.shape)})')
@@ -648,13 +683,29 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
         if mask.numel() != k.shape[2] or not mask.is_floating_point(): raise ICMOSError(f'Triton attention: the mask must be additive (floating point) with one value per slot, {k.shape[2]} (got {mask.dtype}, {mask.numel()} values)')
         if len({q.dtype, k.dtype, v.dtype}) > 1 or len({q.device, k.device, v.device, mask.device}) > 1: raise ICMOSError('Triton attention: q, k, v must share a dtype and, with the mask, a device')
         if k.stride(-1) != 1 or v.stride(-1) != 1: raise ICMOSError('Triton attention: k and v must be contiguous in the head dim (stride 1)')
+
+    def triton_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor, scale: float) -> torch.Tensor:
+        check(q, k, v, mask); g = q.shape[2]
         q = q if q.stride(-1) == 1 else q.contiguous()
         if merge != 'torch': return (torch.ops.icmos.flash_decode_fused if merge == 'fused' else torch.ops.icmos.flash_decode_merged)(q, k, v, mask.reshape(-1), float(scale), splits, block, warps, stages)
         o, ml = torch.ops.icmos.flash_decode(q, k, v, mask.reshape(-1), float(scale), splits, block, warps, stages)
         m, l = ml[:, :, 0, :g], ml[:, :, 1, :g]                     # (hk, S, g)
         w = torch.exp(m - m.amax(1, keepdim=True))                  # each chunk's share at the global max
         return ((w[..., None] * o).sum(1) / (w * l).sum(1)[..., None])[None].to(q.dtype)
-    return triton_attention
+
+    def triton_attention_write(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, kc: torch.Tensor, vc: torch.Tensor, pos: torch.Tensor,
+                               cos: torch.Tensor, sin: torch.Tensor, mask: torch.Tensor, scale: float) -> torch.Tensor:
+        check(q, kc, vc, mask); hk, d = q.shape[1], q.shape[-1]     # pos < L is not checked here (it lives on the device)
+        if k.shape != (1, hk, 1, d) or v.shape != k.shape: raise ICMOSError(f'Triton attention (write): the new k, v must be (1, {hk}, 1, {d}) for q {tuple(q.shape)} (got {tuple(k.shape)}, {tuple(v.shape)})')
+        if pos.numel() != 1 or pos.dtype not in (torch.int32, torch.int64) or cos.numel() != d or sin.numel() != d:
+            raise ICMOSError(f'Triton attention (write): pos is one integer slot and cos, sin {d} values each (got {pos.numel()} {pos.dtype}, {cos.numel()}, {sin.numel()})')
+        if len({q.dtype, k.dtype, v.dtype, kc.dtype, vc.dtype}) > 1 or len({t.device for t in (q, k, v, kc, vc, pos, cos, sin)}) > 1 or k.stride(-1) != 1 or v.stride(-1) != 1:
+            raise ICMOSError('Triton attention (write): q, k, v and the caches must share a dtype and, with pos, cos and sin, a device; k, v contiguous in the head dim')
+        q = q if q.stride(-1) == 1 else q.contiguous()
+        return torch.ops.icmos.flash_decode_write(q, k, v, kc, vc, pos.reshape(-1), cos.reshape(-1).contiguous(), sin.reshape(-1).contiguous(), mask.reshape(-1),
+                                                  float(scale), splits, block, warps, stages)
+    triton_attention_write.writes_cache = True
+    return triton_attention_write if write else triton_attention
 
 # %% ../nbs/api/00_core.ipynb #a628f88e
 def _sync(dev: torch.device):

@@ -695,11 +695,15 @@ _STATEFUL = ('h2o', 'trimmer')  # policies that keep per-token state from every 
 _ATTENTION = ('no-cudnn', 'all')  # RuntimeConfig.attention: the SDPA backends the memory's model may use on CUDA
 
 def attention_backends(device, which: str = 'no-cudnn'):
-    """A context in which SDPA on a CUDA `device` uses the backends `which` names (`RuntimeConfig.attention`): 'no-cudnn' leaves cuDNN's
-    out (flash, memory-efficient and math remain), 'all' leaves PyTorch's choice alone. On any other device it changes nothing."""
+    """A context in which SDPA on a CUDA `device` uses the backends `which` names (`RuntimeConfig.attention`): 'no-cudnn' takes cuDNN's
+    out of those enabled now (flash, memory-efficient and math stay as the caller set them; math if none would be left), 'all' leaves
+    them alone. On any other device it changes nothing. The flags are the process's (`torch.nn.attention.sdpa_kernel`): threads that
+    answer at once share them."""
     if which not in _ATTENTION: raise ICMOSError(f"attention: must be one of {', '.join(_ATTENTION)} (got {which!r})")
     if torch.device(device).type != 'cuda' or which == 'all': return contextlib.nullcontext()
-    return sdpa_kernel([SDPBackend.FLASH_ATTENTION, SDPBackend.EFFICIENT_ATTENTION, SDPBackend.MATH])
+    on = [b for b, f in ((SDPBackend.FLASH_ATTENTION, torch.backends.cuda.flash_sdp_enabled), (SDPBackend.EFFICIENT_ATTENTION, torch.backends.cuda.mem_efficient_sdp_enabled),
+                         (SDPBackend.MATH, torch.backends.cuda.math_sdp_enabled)) if f()]
+    return sdpa_kernel(on or [SDPBackend.MATH])
 
 @dataclass
 class RuntimeConfig:
@@ -735,7 +739,7 @@ class RuntimeConfig:
     kv_tier: str = 'off'          # 'l3': keep every sentence's raw KV at write time and read retrieved sentences from it (RoPE re-rotated) instead of prefilling their text; 'off'
     kv_dir: str = ''              # with kv_tier='l3': keep the KV in a scratch file in this folder (np.memmap) instead of host memory
     kv_max_gb: float = 4.0        # with kv_tier='l3': refuse a memory whose KV would pass this many GiB (SmolLM2: 22.5 KiB/token in bfloat16, 45 KiB in float32)
-    attention: str = 'no-cudnn'   # SDPA backends the model may use on CUDA while it answers (re-rank, prefill, decode): 'no-cudnn' (flash, memory-efficient, math; the default from session 27) or 'all' (PyTorch's choice). cuDNN's backend spent ~0.5-1.2 s building plans for the re-rank's new batch shapes in half of a process's first retrievals over 1M tokens (reports/results/session27_2026-11-30); elsewhere it changes nothing
+    attention: str = 'no-cudnn'   # SDPA backends the model may use on CUDA while `Memory.ask` answers (re-rank, prefill, decode): 'no-cudnn' (flash, memory-efficient, math; the default from session 27) or 'all' (PyTorch's choice). With cuDNN's backend half of a process's first retrievals over 1M tokens took 0.5-1.2 s, nearly all of it CPU time in cuDNN's attention in the LM re-rank (plan building for each new batch shape is our reading; reports/results/session27_2026-11-30); elsewhere it changes nothing. The baselines outside the runtime (full, oracle) keep PyTorch's choice
     kv_policy: str = 'none'       # the device KV during long answers: 'none' (prompt + whole answer must fit the budget) or a KV policy (streaming, tova, snapkv, ...: see KV_POLICIES) that evicts the cache back to the budget at every step once it is full, so an answer may run past it
 
     def __post_init__(self):

@@ -15,6 +15,7 @@ the layer are the package's):
             the value product of a chunk in one program; session 26), the chunks merged in torch ops
   tritonmS  the same, the chunks merged by a second Triton kernel (merge='triton'; session 27)
   tritonfS  the same in one kernel: the head's last program merges (merge='fused', an atomic counter per head; session 27)
+  tritoncS  as tritonmS, with the step's RoPE and K/V cache write inside the attention kernel (write=True; session 27)
             (any triton variant may end in wW, the launch's warps: tritonf128w2)
 
 Each variant is compiled (`dynamic=False`, fullgraph), its step captured in a CUDA graph (as icmos.core.GraphDecoder
@@ -102,11 +103,12 @@ ATTENTION = {'sdpa': attn_sdpa, 'matmul': attn_matmul, 'splitk': attn_splitk, 'f
 
 def parse_variant(name: str) -> tuple[str, dict]:
     "'splitk32' -> ('splitk', {'splits': 32}); 'triton64' -> ('triton', {'splits': 64}); 'tritonf128w2' -> ('triton', {'splits': 128, 'merge': 'fused', 'warps': 2}); 'sdpa' -> ('sdpa', {})."
-    m = re.fullmatch(r'triton([mf])?(\d+)(?:w(\d+))?', name)
+    m = re.fullmatch(r'triton([mfc])?(\d+)(?:w(\d+))?', name)
     if m and (m.group(1) or m.group(3)):
         if int(m.group(2)) < 1 or (m.group(3) and int(m.group(3)) not in (1, 2, 4, 8, 16)):
             raise SystemExit(f'--variants: {name!r}: S must be >= 1 and W one of 1, 2, 4, 8, 16')
-        return 'triton', {'splits': int(m.group(2)), 'merge': {'m': 'triton', 'f': 'fused', None: 'torch'}[m.group(1)], 'warps': int(m.group(3) or 4)}
+        return 'triton', {'splits': int(m.group(2)), 'merge': {'m': 'triton', 'c': 'triton', 'f': 'fused', None: 'torch'}[m.group(1)], 'warps': int(m.group(3) or 4),
+                          **({'write': True} if m.group(1) == 'c' else {})}
     for base in ('splitk', 'triton'):
         if name.startswith(base) and name != base:
             try: S = int(name[len(base):])
@@ -195,8 +197,10 @@ def measure_variant(model, cache, logits, name: str, args, ref: dict) -> dict:
     prof_steps = args.profile_steps if dev.type == 'cuda' else 0
     total = max(1 + args.warmup + args.steps + 2 * prof_steps, args.check_steps)        # decode steps this variant runs
     L = -(-(n + total + 1) // args.slot_multiple) * args.slot_multiple             # every variant gets the same L
-    if attn == 'triton': load_triton_attention(kw['splits'])  # registers its ops before the step is compiled
-    mod = FusedLlama(model, attention=partial(ATTENTION[attn], **kw))  # the package's fused step, this attention
+    if attn == 'triton':  # the package's function itself (its ops registered before the step is compiled; a write variant keeps its `writes_cache`)
+        att = load_triton_attention(kw['splits'], warps=kw.get('warps', 4), merge=kw.get('merge', 'torch'), write=kw.get('write', False))
+    else: att = partial(ATTENTION[attn], **kw)
+    mod = FusedLlama(model, attention=att)  # the package's fused step, this attention
     fn = torch.compile(mod, dynamic=False, fullgraph=True, mode=None if args.compile_mode == 'default' else args.compile_mode) if args.compile else mod
     step = _FusedStep(model, cache, n, first, total + 1, fused=mod, L=L); step.fn = fn
     out = {'attn': attn, **{k: v for k, v in kw.items()}, 'L': L, 'compiled': args.compile, 'compile_mode': args.compile_mode if args.compile else None}

@@ -9,6 +9,7 @@
 #   1 [.gpu/q1, .gpuw]: bash reports/scripts/session27_gpu.sh p1      2 [.gpu/q2]: ... p2      3 [.gpu/q3]: ... p3
 #   4 [.emb/a]: ... emb      5 [.emb/b]: ... emb      6 [.gpu/q4, .gpu/w]: ... go
 #   7..: bash reports/scripts/session27_gpu.sh collect 560     (repeat until the shards end; each call packs R into $OUT/rt27.tgz)
+# Part 4 (the fourth holding): the same staging, `PART=4 ... go`, `PART=4 ... collect 300`: tritonm64 against tritonc64 (write=True), then triton64 (torch merge) if time allows.
 # Part 3 (the third holding): the same staging, `PART=3 ... go`, `PART=3 ... collect 500`: the rewritten merges' decode and sweep.
 # Part 2 (session 27's second holding, after the changes the first one led to; the same staging calls, then
 # `PART=2 bash reports/scripts/session27_gpu.sh go` and `R=/root/rt27b bash reports/scripts/session27_gpu.sh collect 560` calls):
@@ -20,13 +21,19 @@
 #   grid     issue 12: `icmos` (no cuDNN) against `icmos[attention=all]` on paraphrase, prose_2hop, niah_single at 1M,
 #            8 shards of 5 seeds from 200 (n = 40 per cell, paired; timings crowded)
 set -u
-M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; R=${R:-/root/rt27$(case "${PART:-1}" in 2) echo b;; 3) echo c;; esac)}
+M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; R=${R:-/root/rt27$(case "${PART:-1}" in 2) echo b;; 3) echo c;; 4) echo d;; esac)}
 export PYTHONUNBUFFERED=1 TQDM_DISABLE=1 HF_HUB_OFFLINE=1
 case "${1:-}" in
 p1|p2|p3|emb) bash reports/scripts/session23_gpu.sh $1;;
 go) SELF=reports/scripts/session27_gpu.sh R=$R bash reports/scripts/session26_gpu.sh go;;  # the model staged, the tree copied, `jobs` started
 jobs)
   mkdir -p "$R"; date -u +%s > "$R/t0"; export PYTHONPATH=/tmp/site:$PWD
+  if [ "${PART:-1}" = 4 ]; then  # RoPE and the K/V cache write inside the attention kernel (load_triton_attention(write=True)); short: the last device minutes
+    echo "dec $(date -u +%T)"
+    OUT=$R/dec DV_TIMEOUT=${DEC_S:-280} SELFTEST_S=0 bash reports/scripts/decode_variants_gpu.sh --model $M --variants ${DEC_VARIANTS:-tritonm64,tritonc64,triton64} \
+      --contexts 8000 --top 0 --no-baselines --compile-mode max-autotune-no-cudagraphs --coordinate-descent --tag maxat_cd --time-budget ${DEC_BUDGET:-200} \
+      > "$R/dec.log" 2>&1; echo "dec rc $? $(date -u +%T)"; exit 0
+  fi
   if [ "${PART:-1}" = 3 ]; then  # the merges rewritten after part 2 (one load per query row instead of a loop over chunk tiles)
     echo "dec $(date -u +%T)"
     OUT=$R/dec DV_TIMEOUT=${DEC_S:-420} SELFTEST_S=90 bash reports/scripts/decode_variants_gpu.sh --model $M \
