@@ -587,14 +587,14 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
                 g = tl.arange(0, BG); d = tl.arange(0, D); n = tl.arange(0, BN)
                 q = tl.load(Q + h * sqh + g[:, None] * sqg + d[None, :], mask=g[:, None] < G, other=0.0)
                 if WRITE:  # rotate_half(x) = (-x[D/2:], x[:D/2]): the same row read at d + D/2 (mod D), the first half negated
-                    p = tl.load(POS); dr = (d + D // 2) % D; sg = tl.where(d < D // 2, -1.0, 1.0)
+                    slot = tl.load(POS); dr = (d + D // 2) % D; sg = tl.where(d < D // 2, -1.0, 1.0)
                     cs = tl.load(COS + d).to(tl.float32); sn = tl.load(SIN + d).to(tl.float32)
                     qr = tl.load(Q + h * sqh + g[:, None] * sqg + dr[None, :], mask=g[:, None] < G, other=0.0)
                     q = (q.to(tl.float32) * cs[None, :] + sg[None, :] * qr.to(tl.float32) * sn[None, :]).to(Q.dtype.element_ty)
-                    if (p >= s * C) & (p < s * C + C):  # this chunk holds the new slot
+                    if (slot >= s * C) & (slot < s * C + C):  # this chunk holds the new slot
                         kn = tl.load(KN + h * snk + d).to(tl.float32) * cs + sg * tl.load(KN + h * snk + dr).to(tl.float32) * sn
-                        tl.store(K + h * skh + p * skl + d, kn.to(K.dtype.element_ty))
-                        tl.store(V + h * svh + p * svl + d, tl.load(VN + h * snv + d))
+                        tl.store(K + h * skh + slot * skl + d, kn.to(K.dtype.element_ty))
+                        tl.store(V + h * svh + slot * svl + d, tl.load(VN + h * snv + d))
                         tl.debug_barrier()  # the program's own loads below see them
                 if F32: q = q.to(tl.float32)
                 m_i = tl.full((BG,), float('-inf'), tl.float32); l_i = tl.zeros((BG,), tl.float32); acc = tl.zeros((BG, D), tl.float32)

@@ -1,0 +1,43 @@
+"""Compiles every path of `icmos.core.load_triton_attention`'s Triton kernel (partials; the merge launch; the fused merge; the
+RoPE and cache write) for a CUDA architecture on a machine without a GPU (Triton ships ptxas), so that a kernel that the CPU
+interpreter runs but the compiler rejects fails here, not in a GPU session. Session 27's `write=True` path ran under the
+interpreter and failed to compile on the H200 (a loop-carried variable reused with another type); this catches that.
+
+  pip install --target /tmp/trsite triton      # once, beside the venv
+  PYTHONPATH=/tmp/trsite:. python reports/scripts/triton_compile_check.py              # sm_90, bfloat16 and float32
+"""
+import argparse, inspect, sys
+
+from icmos.core import load_triton_attention
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('--arch', type=int, default=90, help='CUDA compute capability x 10 (default 90: H100/H200)')
+    p.add_argument('--dtypes', default='bf16,fp32', help='element types of q, k, v (default bf16,fp32)')
+    a = p.parse_args(argv)
+    import triton
+    from triton.backends.compiler import GPUTarget
+    from triton.compiler import ASTSource
+    from torch._library.custom_ops import OPDEFS
+    load_triton_attention(64)  # registers the ops; the kernel is a closure variable of the ops' `run`
+    run = inspect.getclosurevars(OPDEFS['icmos::flash_decode']._init_fn).nonlocals['run']
+    kernel = inspect.getclosurevars(run).nonlocals['_kernel']
+    paths = {'partials': dict(MERGE=False, FUSE=False, CM='', WRITE=False), 'merge launch': dict(MERGE=True, FUSE=False, CM='', WRITE=False),
+             'fused merge': dict(MERGE=False, FUSE=True, CM='.cg', WRITE=False), 'RoPE + cache write': dict(MERGE=False, FUSE=False, CM='', WRITE=True)}
+    bad = 0
+    for dt in a.dtypes.split(','):
+        ptr = {n: f'*{dt}' for n in ('Q', 'K', 'V', 'M', 'OUT', 'KN', 'VN', 'COS', 'SIN')} | {'O': '*fp32', 'ML': '*fp32', 'CNT': '*i32', 'POS': '*i64', 'scale': 'fp32'}
+        for name, mode in paths.items():
+            const = dict(G=3, BG=16, D=64, BN=64, F32=False, PREC='ieee' if dt == 'fp32' else 'tf32', BS=64, **mode)
+            sig = {n: ptr.get(n, 'i32') for n in kernel.arg_names if n not in const} | {n: 'constexpr' for n in const}
+            try:
+                k = triton.compile(ASTSource(fn=kernel, signature=sig, constexprs=const), target=GPUTarget('cuda', a.arch, 32), options=dict(num_warps=4))
+                print(f'sm_{a.arch} {dt:5s} {name:20s} ok ({len(k.asm["cubin"]):,} bytes of cubin)')
+            except Exception as e:
+                bad += 1; print(f'sm_{a.arch} {dt:5s} {name:20s} FAILED: {type(e).__name__}: {str(e)[-600:]}')
+    return 1 if bad else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
