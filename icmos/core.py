@@ -542,8 +542,8 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
     """`sdpa_attention`'s signature over a Triton flash-decoding kernel (Dao et al. 2023): each program reads one chunk of
     the slots for one KV head, its g query heads as the rows of one tile, and keeps a running maximum, denominator and output
     (the online softmax of FlashAttention). The chunks are merged with weights exp(m - max m), by `merge`:
-    'triton' in a second Triton kernel, one program per query head (the default: 1,086 against 1,022 tok/s for 'torch' in one
-    process, compiled decode at 8K on an H200, session 27), 'torch' in torch ops (two kernels per layer once compiled), or
+    'triton' in a second Triton kernel, one program per query head (the default: 2-4% less kernel time per compiled decode step at
+    8K than 'torch' in two H200 runs, session 27), 'torch' in torch ops (two kernels per layer once compiled), or
     'fused' in the same kernel: each program counts itself done on a per-head counter (an atomic add) and the last one merges,
     so a layer's attention is one launch, as stream-K GEMMs fix up their split tiles (experimental, and no faster: 1,019 tok/s,
     the last program's merge of all its head's rows outlasts the launches it saves; one attention at a time per device, as in a

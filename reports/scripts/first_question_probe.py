@@ -42,7 +42,7 @@ def main(argv=None) -> int:
     p.add_argument('--length', default='1M'); p.add_argument('--docs', type=int, default=2); p.add_argument('--questions', type=int, default=4)
     p.add_argument('--seed', type=int, default=300); p.add_argument('--task', default='niah_single'); p.add_argument('--out', required=True)
     p.add_argument('--profile-top', type=int, default=15, help='ops printed per profiled question (0: no profile)')
-    p.add_argument('--sdpa', default='all', choices=['all', 'no-cudnn'], help="RuntimeConfig.attention: the SDPA backends the memory may use (default all)")
+    p.add_argument('--sdpa', default='all', choices=['all', 'no-cudnn'], help="RuntimeConfig.attention: the SDPA backends the memory may use (default all: the package's behaviour before session 27, whose default is no-cudnn)")
     p.add_argument('--compare-rerank', action='store_true', help="also score each question's candidates with and without cuDNN's backend")
     _model_flags(p)
     a = p.parse_args(argv)

@@ -1,5 +1,6 @@
 #!/bin/bash
-# Prepared in session 26 for the next session with a GPU (not yet run). One H200, a copy of the tree, results in R (default /root/rt27):
+# Session 27's GPU work (prepared in session 26; run in session 27 in four holdings, results in reports/results/session27_2026-11-30/).
+# Part 1: one H200, a copy of the tree, results in R (default /root/rt27):
 #   sweep    issue 13: reports/scripts/triton_attention_sweep.py, the Triton attention's launch settings timed alone (8,320 and 1,024 slots)
 #   firstq   issue 12: first_question_probe.py at 1M twice, each in a fresh process: all SDPA backends with --compare-rerank, then
 #            --sdpa no-cudnn (does excluding cuDNN's attention remove the slow first retrievals, and does the re-rank change?)

@@ -3,11 +3,12 @@
 In the compiled decode step at 8K (session 26, `reports/results/session26_2026-11-29/`) the Triton program took 5.4 us per layer to read
 its layer's 6.4 MB of cache, ~1.2 TB/s, a quarter of the H200's bandwidth. This sweeps chunks (`splits`), tile (`block`), `warps` and
 `stages`: for each setting, 30 calls (one per layer, each on its own K/V, so the cache does not sit in L2) are captured in one CUDA
-graph and replayed; the row is microseconds per call of the op alone (`us_op`, the partial outputs) and of the whole attention
-function with its torch merge, run eagerly (`us_fn`; in the compiled step inductor fuses the merge). Each setting is first checked
+graph and replayed; the row is microseconds per call of the op alone (`us_op`: with `--merges torch` the partial outputs only, with
+`triton` or `fused` the whole op) and of the whole attention function with its merge, run eagerly (`us_fn`; in the compiled step
+inductor fuses torch's merge). Session 27 ran it on an H200 (`reports/results/session27_2026-11-30/`). Each setting is first checked
 against SDPA (bfloat16 tolerance). Reference rows: SDPA and `splitk_attention` (32 chunks), both eager, in the same graphs.
 
-  python reports/scripts/triton_attention_sweep.py --out sweep.csv                          # the GPU, 54 settings x 2 lengths (not yet run: minutes)
+  python reports/scripts/triton_attention_sweep.py --out sweep.csv                          # the GPU, 54 settings x 2 lengths (~30 s on an H200)
   TRITON_INTERPRET=1 python reports/scripts/triton_attention_sweep.py --device cpu --lengths 300 --splits 4 --blocks 32 --warps 4 --stages 0 --out /tmp/s.csv   # CPU check
 """
 import argparse, csv, itertools, math, sys, time
