@@ -40,7 +40,7 @@ import torch.nn.functional as F
 
 from functools import partial
 
-from icmos.core import (ICMOSConfig, FusedLlama, GraphDecoder, _FusedStep, fast_greedy_decode, fused_unsupported, greedy_decode,
+from icmos.core import (ICMOSConfig, FusedLlama, _rope, GraphDecoder, _FusedStep, fast_greedy_decode, fused_unsupported, greedy_decode,
                         load_model, load_triton_attention, prefill, sdpa_attention, split_list, splitk_attention)
 from icmos.bench_speed import COLUMNS, _device_name, _generate, gpu_profile, prompt_ids
 from icmos.eval import parse_lengths
@@ -279,6 +279,17 @@ def selftest(device: str = 'cpu') -> int:
                 if not inf: outs['flex'] = attn_flex(q, k, v, mask, 0.125)
                 if triton_ok:
                     for mg in ('torch', 'triton', 'fused'): outs[f'triton{S}/{mg}'] = attn_triton(q, k, v, mask, 0.125, splits=S, merge=mg)
+                    if not inf:  # write=True: RoPE of q and of a new key, written with a new value at slot n - 1, then attention
+                        k1, v1 = (torch.randn(1, 3, 1, 64, generator=g).mul(2).to(dev, dtype) for _ in 'kv')
+                        an = torch.randn(32, generator=g); c, s = (torch.cat([f(an), f(an)])[None].to(dev, dtype) for f in (torch.cos, torch.sin))
+                        kr, vr = k.float().clone(), v.float().clone(); kr[:, :, n - 1] = _rope(k1.float(), c.float(), s.float())[:, :, 0]; vr[:, :, n - 1] = v1.float()[:, :, 0]
+                        ref_w = F.scaled_dot_product_attention(_rope(q.float(), c.float(), s.float()), kr, vr, attn_mask=mask.float(), scale=0.125)
+                        kw, vw = k.clone(), v.clone()
+                        ow = load_triton_attention(S, write=True)(q, k1, v1, kw, vw, torch.tensor([n - 1], device=dev), c, s, mask, 0.125)
+                        for name, (o, r) in {f'triton{S}/write': (ow, ref_w), f'triton{S}/write-cache': (kw, kr)}.items():
+                            err = float((o.float() - r).abs().max()); tw = rtol * float(r.abs().max()) + (1e-6 if dtype == torch.float32 else 1e-3)
+                            worst[f'{name.split("/")[-1]} {str(dtype)[6:]}'] = max(worst.get(f'{name.split("/")[-1]} {str(dtype)[6:]}', 0.0), err / tw)
+                            if not err <= tw: bad.append(f'{name} {dtype} L={L} n={n}: max err {err:.3g} > {tw:.3g}')
                 for name, o in outs.items():
                     err = float((o.float() - ref).abs().max())
                     key = f"{'splitk-' + name.split('/')[-1] if name.startswith('splitk') else 'triton-' + name.split('/')[-1] if name.startswith('triton') else name} {str(dtype)[6:]}"
@@ -288,7 +299,7 @@ def selftest(device: str = 'cpu') -> int:
                     err = float((attn_splitk(q, k, v, mask, 0.125, splits=S, combine=_naive_combine).float() - ref).abs().max())
                     if err <= tol: bad.append(f'negative control: the naive combine passed L={L} n={n} S={S} (err {err:.3g})')
                     else: caught += 1
-    print(f'selftest on {dev}: {len(cases)} shapes x 2 dtypes x 2 mask kinds, splitk (bmm, sum), matmul, flex{", triton" if triton_ok else " (triton: not here)"} vs SDPA')
+    print(f'selftest on {dev}: {len(cases)} shapes x 2 dtypes x 2 mask kinds, splitk (bmm, sum), matmul, flex{", triton (3 merges; write=True: output and cache)" if triton_ok else " (triton: not here)"} vs SDPA')
     print('  worst error / tolerance:', ', '.join(f'{k} {v:.2g}' for k, v in worst.items()))
     print(f'  negative control (combine without the max rescale) caught in {caught} of {caught + sum("negative" in b for b in bad)} cases')
     print('  PASS' if not bad else '  FAIL', *bad, sep='\n  ')

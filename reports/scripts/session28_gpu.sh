@@ -1,0 +1,31 @@
+#!/bin/bash
+# Prepared in session 27 for the next GPU session (not yet run). One H200, a copy of the tree, results in R (default /root/rt28):
+#   selftest  decode_variants.py --selftest on the GPU: every merge of the Triton attention and write=True (output and cache) vs SDPA
+#   dec1-3    issue 13: tritonm64 (Triton merge) against tritonc64 (write=True: RoPE and the K/V cache write inside the attention
+#             kernel, which failed to compile in session 27's last holding and was fixed after it) at 8K, max-autotune + coordinate
+#             descent, in three processes with the order alternated, so that inductor's per-compile pick for the MLP's down projection
+#             (0.08 or 0.7 ms per step) and the order do not decide the comparison (session 27's review)
+# First, here: `bash reports/scripts/stage_gpu.sh` and `PYTHONPATH=/tmp/trsite:. python reports/scripts/triton_compile_check.py`
+# (every kernel path compiles for sm_90). Calls (tool calls of ONE message; the machine goes back 30 s after a call):
+#   1 [.gpu/q1, .gpuw]: bash reports/scripts/session28_gpu.sh p1      2 [.gpu/q2]: ... p2      3 [.gpu/q3]: ... p3
+#   4 [.emb/a]: ... emb      5 [.emb/b]: ... emb      6 [.gpu/q4, .gpu/w]: ... go
+#   7..: bash reports/scripts/session28_gpu.sh collect 560     (each call packs R into $OUT/rt28.tgz)
+set -u
+M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; R=${R:-/root/rt28}
+export PYTHONUNBUFFERED=1 TQDM_DISABLE=1 HF_HUB_OFFLINE=1
+case "${1:-}" in
+p1|p2|p3|emb) bash reports/scripts/session23_gpu.sh $1;;
+go) SELF=reports/scripts/session28_gpu.sh R=$R bash reports/scripts/session26_gpu.sh go;;  # the model staged, the tree copied, `jobs` started
+jobs)
+  mkdir -p "$R"; date -u +%s > "$R/t0"; export PYTHONPATH=/tmp/site:$PWD
+  timeout 300 python3 reports/scripts/decode_variants.py --selftest --device cuda > "$R/selftest.txt" 2>&1; echo "selftest rc $? $(date -u +%T)"
+  i=1
+  for v in tritonm64,tritonc64 tritonc64,tritonm64 tritonm64,tritonc64; do
+    OUT=$R/dec$i DV_TIMEOUT=${DEC_S:-300} SELFTEST_S=0 bash reports/scripts/decode_variants_gpu.sh --model $M --variants $v --contexts 8000 --top 0 \
+      $([ $i = 1 ] || echo --no-baselines) --compile-mode max-autotune-no-cudagraphs --coordinate-descent --tag maxat_cd --time-budget ${DEC_BUDGET:-240} \
+      > "$R/dec$i.log" 2>&1; echo "dec$i ($v) rc $? $(date -u +%T)"; i=$((i + 1))
+  done;;
+collect)  # waits up to WAIT s while the chain runs, then packs R into $OUT/rt28.tgz
+  WAIT_FOR="${WAIT_FOR:-[d]ecode_variants|[s]ession28_gpu.sh jobs}" TAIL=4 R=$R bash reports/scripts/session25_gpu.sh collect "${2:-560}";;
+*) echo "usage: session28_gpu.sh p1 | p2 | p3 | emb | go | jobs | collect WAIT" >&2; exit 2;;
+esac
