@@ -14,8 +14,6 @@ set -u
 M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; R=${R:-/root/rt28}
 export PYTHONUNBUFFERED=1 TQDM_DISABLE=1 HF_HUB_OFFLINE=1
 case "${1:-}" in
-p1|p2|p3|emb) bash reports/scripts/session23_gpu.sh $1;;
-go) SELF=reports/scripts/session28_gpu.sh R=$R bash reports/scripts/session26_gpu.sh go;;  # the model staged, the tree copied, `jobs` started
 jobs)
   mkdir -p "$R"; date -u +%s > "$R/t0"; export PYTHONPATH=/tmp/site:$PWD
   timeout 300 python3 reports/scripts/decode_variants.py --selftest --device cuda > "$R/selftest.txt" 2>&1; echo "selftest rc $? $(date -u +%T)"
@@ -25,7 +23,5 @@ jobs)
       $([ $i = 1 ] || echo --no-baselines) --compile-mode max-autotune-no-cudagraphs --coordinate-descent --tag maxat_cd --time-budget ${DEC_BUDGET:-240} \
       > "$R/dec$i.log" 2>&1; echo "dec$i ($v) rc $? $(date -u +%T)"; i=$((i + 1))
   done;;
-collect)  # waits up to WAIT s while the chain runs, then packs R into $OUT/rt28.tgz
-  WAIT_FOR="${WAIT_FOR:-[d]ecode_variants|[s]ession28_gpu.sh jobs}" TAIL=4 R=$R bash reports/scripts/session25_gpu.sh collect "${2:-560}";;
-*) echo "usage: session28_gpu.sh p1 | p2 | p3 | emb | go | jobs | collect WAIT" >&2; exit 2;;
+*) SELF=reports/scripts/session28_gpu.sh R=$R WAIT_FOR="${WAIT_FOR:-[d]ecode_variants|[s]ession28_gpu.sh jobs}" bash reports/scripts/gpu_chain.sh "$@";;  # staging, go, collect
 esac
