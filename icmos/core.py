@@ -558,11 +558,11 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
     for): q (1, hk, g, d) and the step's new k, v (1, hk, 1, d) before RoPE, the caches kc, vc (1, hk, L, d), the slot `pos` (1,),
     the RoPE tables at pos (d values each): the kernel rotates q and k, writes k and v into the caches at pos (op
     `icmos::flash_decode_write`, which mutates them) and attends, the chunks merged by the second Triton launch."""
-    if write and merge != 'triton': raise ICMOSError("write=True merges the chunks in Triton: give merge='triton'")
-    if merge != 'torch' and isinstance(splits, int) and splits > 128:  # the merge holds a (chunks, head dim) float32 tile in registers
-        raise ICMOSError(f"splits: at most 128 with merge={merge!r} (got {splits}); use merge='torch' for more chunks")
     if merge not in ('torch', 'triton', 'fused'): raise ICMOSError(f"merge: must be 'torch', 'triton' or 'fused' (got {merge!r})")
+    if write and merge != 'triton': raise ICMOSError("write=True merges the chunks in Triton: give merge='triton'")
     if isinstance(splits, bool) or not isinstance(splits, int) or splits < 1: raise ICMOSError(f'splits: must be a positive integer (got {splits!r})')
+    if merge != 'torch' and splits > 128:  # the merge holds a (chunks, head dim) float32 tile in registers
+        raise ICMOSError(f"splits: at most 128 with merge={merge!r} (got {splits}); use merge='torch' for more chunks")
     if isinstance(block, bool) or not isinstance(block, int) or block < 16 or block & (block - 1): raise ICMOSError(f'block: must be a power of two >= 16 (got {block!r})')
     if isinstance(warps, bool) or warps not in (1, 2, 4, 8, 16): raise ICMOSError(f'warps: must be 1, 2, 4, 8 or 16 (got {warps!r})')
     if isinstance(stages, bool) or not isinstance(stages, int) or not 0 <= stages <= 8: raise ICMOSError(f'stages: must be an integer in [0, 8] (got {stages!r})')
@@ -699,8 +699,8 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
         if k.shape != (1, hk, 1, d) or v.shape != k.shape: raise ICMOSError(f'Triton attention (write): the new k, v must be (1, {hk}, 1, {d}) for q {tuple(q.shape)} (got {tuple(k.shape)}, {tuple(v.shape)})')
         if pos.numel() != 1 or pos.dtype not in (torch.int32, torch.int64) or cos.numel() != d or sin.numel() != d:
             raise ICMOSError(f'Triton attention (write): pos is one integer slot and cos, sin {d} values each (got {pos.numel()} {pos.dtype}, {cos.numel()}, {sin.numel()})')
-        if len({q.dtype, k.dtype, v.dtype, kc.dtype, vc.dtype}) > 1 or len({t.device for t in (q, k, v, kc, vc, pos, cos, sin)}) > 1 or k.stride(-1) != 1 or v.stride(-1) != 1:
-            raise ICMOSError('Triton attention (write): q, k, v and the caches must share a dtype and, with pos, cos and sin, a device; k, v contiguous in the head dim')
+        if {k.dtype, v.dtype} != {q.dtype} or {t.device for t in (k, v, pos, cos, sin)} != {q.device} or k.stride(-1) != 1 or v.stride(-1) != 1:  # q and the caches: `check`
+            raise ICMOSError('Triton attention (write): the new k, v must have the dtype of q and, with pos, cos and sin, its device; k, v contiguous in the head dim')
         q = q if q.stride(-1) == 1 else q.contiguous()
         return torch.ops.icmos.flash_decode_write(q, k, v, kc, vc, pos.reshape(-1), cos.reshape(-1).contiguous(), sin.reshape(-1).contiguous(), mask.reshape(-1),
                                                   float(scale), splits, block, warps, stages)
