@@ -14,13 +14,13 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 # %% auto #0
-__all__ = ['EMBEDDED_MODEL', 'GGUF_NAME', 'FUSED_ARCHS', 'KERNELS', 'METHODS', 'METHOD_MODULES', 'ICMOSError', 'resolve_dtype',
-           'ICMOSConfig', 'embedded_gguf', 'load_model', 'Prompt', 'text_ids', 'encode_prompt', 'cache_kw', 'prefill',
-           'stop_ids', 'greedy_decode', 'static_cache', 'param_versions', 'fused_unsupported', 'sdpa_attention',
-           'splitk_attention', 'FusedLlama', 'fused_model', 'load_triton_attention', 'graph_stream', 'GraphDecoder',
-           'fast_greedy_decode', 'decode_greedy', 'Answer', 'register_method', 'Method', 'get_method',
-           'bounded_methods', 'model_window', 'split_list', 'variant', 'check_budget', 'check_window', 'FullAttention',
-           'batches', 'ask']
+__all__ = ['EMBEDDED_MODEL', 'GGUF_NAME', 'FUSED_ARCHS', 'OPAQUE', 'KERNELS', 'METHODS', 'METHOD_MODULES', 'ICMOSError',
+           'resolve_dtype', 'ICMOSConfig', 'embedded_gguf', 'load_model', 'Prompt', 'text_ids', 'encode_prompt',
+           'cache_kw', 'prefill', 'stop_ids', 'greedy_decode', 'static_cache', 'param_versions', 'fused_unsupported',
+           'sdpa_attention', 'splitk_attention', 'opaque_linear', 'FusedLlama', 'fused_model', 'load_triton_attention',
+           'graph_stream', 'GraphDecoder', 'fast_greedy_decode', 'decode_greedy', 'Answer', 'register_method', 'Method',
+           'get_method', 'bounded_methods', 'model_window', 'split_list', 'variant', 'check_budget', 'check_window',
+           'FullAttention', 'batches', 'ask']
 
 # %% ../nbs/api/00_core.ipynb #d5e764fe
 class ICMOSError(ValueError):
@@ -428,11 +428,28 @@ def splitk_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: to
     w = torch.exp(m - m.amax(-2, keepdim=True))                                      # each chunk's share at the global max
     return ((w * o).sum(-2) / (w * p.sum(-1, keepdim=True)).sum(-2)).to(q.dtype)
 
+OPAQUE = ('qkv', 'o', 'gate_up', 'down', 'head')  # FusedLlama's matmuls, by the names `opaque` takes
+
+def opaque_linear():
+    """`icmos::opaque_linear(x, w)` = `x @ w.T` as a custom op: `torch.compile` calls it as it is (cuBLAS on CUDA) where it would
+    otherwise turn a one-row matmul into a reduction of its own (inductor does so under coordinate-descent tuning) and pick that
+    kernel's launch per compile. Registered once per process."""
+    if not hasattr(torch.ops.icmos, 'opaque_linear'):
+        @torch.library.custom_op('icmos::opaque_linear', mutates_args=())
+        def _op(x: torch.Tensor, w: torch.Tensor) -> torch.Tensor: return F.linear(x, w)
+        _op.register_fake(lambda x, w: x.new_empty((*x.shape[:-1], w.shape[0])))
+    return torch.ops.icmos.opaque_linear
+
 class FusedLlama(torch.nn.Module):
-    "A decode-only forward of a Llama-family model: per layer one (q|k|v) and one (gate|up) matmul, a static cache per layer; `attention(q, k, v, mask, scale)` is `sdpa_attention` unless given (e.g. `splitk_attention`)."
-    def __init__(self, model, attention=None):
+    """A decode-only forward of a Llama-family model: per layer one (q|k|v) and one (gate|up) matmul, a static cache per layer;
+    `attention(q, k, v, mask, scale)` is `sdpa_attention` unless given (e.g. `splitk_attention`). The matmuls named in `opaque`
+    (of `OPAQUE`) run as `opaque_linear`, out of the compiler's reach."""
+    def __init__(self, model, attention=None, opaque: Iterable[str] = ()):
         super().__init__()
         self.attention = attention or sdpa_attention
+        self.opaque = tuple(opaque)
+        if bad := [o for o in self.opaque if o not in OPAQUE]: raise ICMOSError(f'FusedLlama: opaque takes matmuls of {", ".join(OPAQUE)} (got {", ".join(bad)})')
+        self._lin = opaque_linear() if self.opaque else None
         why = fused_unsupported(model)
         if why: raise ICMOSError(f"fused decode: {why}; use kernel='hf'")
         c, m = model.config, model.model
@@ -449,6 +466,10 @@ class FusedLlama(torch.nn.Module):
                        torch.cat([l.mlp.gate_proj.weight, l.mlp.up_proj.weight]), l.mlp.down_proj.weight) for l in m.layers]
         self.embed, self.norm, self.head = m.embed_tokens.weight, m.norm.weight, model.lm_head.weight
         self._compiled = None
+
+    def mm(self, x: torch.Tensor, w: torch.Tensor, name: str) -> torch.Tensor:
+        "`x @ w.T`, through `opaque_linear` if `name` is in `opaque`."
+        return self._lin(x, w) if name in self.opaque else x @ w.T
 
     @staticmethod
     def _version(model) -> list:
@@ -478,17 +499,17 @@ class FusedLlama(torch.nn.Module):
         x = self.embed[ids[0]]                                   # (1, D)
         c, s = cos[pos], sin[pos]                                # (1, d)
         for (n1, wqkv, wo, n2, wgu, wd), k_l, v_l in zip(self.w, kc, vc):
-            q, k, v = (_rms(x, n1, self.eps) @ wqkv.T).split([H * d, Hk * d, Hk * d], -1)
+            q, k, v = self.mm(_rms(x, n1, self.eps), wqkv, 'qkv').split([H * d, Hk * d, Hk * d], -1)
             # the query heads that share a KV head ride as that head's rows: grouped-query attention without copying K/V
             if getattr(self.attention, 'writes_cache', False):  # RoPE and the cache write inside the attention (load_triton_attention(write=True))
                 o = self.attention(q.view(1, Hk, H // Hk, d), k.view(1, Hk, 1, d), v.view(1, Hk, 1, d), k_l, v_l, pos, c, s, mask, self.scale)
             else:
                 k_l.index_copy_(2, pos, _rope(k.view(1, Hk, 1, d), c, s)); v_l.index_copy_(2, pos, v.view(1, Hk, 1, d))
                 o = self.attention(_rope(q.view(1, Hk, H // Hk, d), c, s), k_l, v_l, mask, self.scale)
-            x = x + o.reshape(1, H * d) @ wo.T
-            gate, up = (_rms(x, n2, self.eps) @ wgu.T).chunk(2, -1)
-            x = x + (F.silu(gate) * up) @ wd.T
-        return (_rms(x, self.norm, self.eps) @ self.head.T)[0]
+            x = x + self.mm(o.reshape(1, H * d), wo, 'o')
+            gate, up = self.mm(_rms(x, n2, self.eps), wgu, 'gate_up').chunk(2, -1)
+            x = x + self.mm(F.silu(gate) * up, wd, 'down')
+        return self.mm(_rms(x, self.norm, self.eps), self.head, 'head')[0]
 
     def compiled(self):
         "This forward fused by `torch.compile` (inductor, `dynamic=False`: compiled again, ~45 s on an H100, for each new cache length L; past dynamo's recompile limit it runs eagerly)."

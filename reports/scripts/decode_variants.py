@@ -17,6 +17,8 @@ the layer are the package's):
   tritonfS  the same in one kernel: the head's last program merges (merge='fused', an atomic counter per head; session 27)
   tritoncS  as tritonmS, with the step's RoPE and K/V cache write inside the attention kernel (write=True; session 27)
             (any triton variant may end in wW, the launch's warps: tritonf128w2)
+  VARIANT+M[+M...]  that variant with the named matmuls (of icmos.core.OPAQUE: qkv, o, gate_up, down, head) as the opaque custom op
+            icmos::opaque_linear (cuBLAS), out of inductor's reach: tritonc64+head (session 28)
 
 Each variant is compiled (`dynamic=False`, fullgraph), its step captured in a CUDA graph (as icmos.core.GraphDecoder
 does), warmed up and timed; kernels per step and the GPU busy share come from torch.profiler (icmos.bench_speed.gpu_profile).
@@ -40,7 +42,7 @@ import torch.nn.functional as F
 
 from functools import partial
 
-from icmos.core import (ICMOSConfig, FusedLlama, _rope, GraphDecoder, _FusedStep, fast_greedy_decode, fused_unsupported, greedy_decode,
+from icmos.core import (ICMOSConfig, OPAQUE, FusedLlama, _rope, GraphDecoder, _FusedStep, fast_greedy_decode, fused_unsupported, greedy_decode,
                         load_model, load_triton_attention, prefill, sdpa_attention, split_list, splitk_attention)
 from icmos.bench_speed import COLUMNS, _device_name, _generate, gpu_profile, prompt_ids
 from icmos.eval import parse_lengths
@@ -102,7 +104,12 @@ def attn_triton(q, k, v, mask, scale, splits: int = 64, merge: str = 'torch', wa
 ATTENTION = {'sdpa': attn_sdpa, 'matmul': attn_matmul, 'splitk': attn_splitk, 'flex': attn_flex, 'triton': attn_triton}
 
 def parse_variant(name: str) -> tuple[str, dict]:
-    "'splitk32' -> ('splitk', {'splits': 32}); 'triton64' -> ('triton', {'splits': 64}); 'tritonf128w2' -> ('triton', {'splits': 128, 'merge': 'fused', 'warps': 2}); 'sdpa' -> ('sdpa', {})."
+    "'splitk32' -> ('splitk', {'splits': 32}); 'triton64' -> ('triton', {'splits': 64}); 'tritonf128w2' -> ('triton', {'splits': 128, 'merge': 'fused', 'warps': 2}); 'sdpa' -> ('sdpa', {}); 'sdpa+head' -> ('sdpa', {'opaque': ('head',)})."
+    if '+' in name:
+        base, *opq = name.split('+')
+        if bad := [o for o in opq if o not in OPAQUE]: raise SystemExit(f'--variants: {name!r}: after + come matmuls of {", ".join(OPAQUE)} (got {", ".join(bad)})')
+        attn, kw = parse_variant(base)
+        return attn, {**kw, 'opaque': tuple(opq)}
     m = re.fullmatch(r'triton([mfc])?(\d+)(?:w(\d+))?', name)
     if m and (m.group(1) or m.group(3)):
         if int(m.group(2)) < 1 or (m.group(3) and int(m.group(3)) not in (1, 2, 4, 8, 16)):
@@ -199,8 +206,8 @@ def measure_variant(model, cache, logits, name: str, args, ref: dict) -> dict:
     L = -(-(n + total + 1) // args.slot_multiple) * args.slot_multiple             # every variant gets the same L
     if attn == 'triton':  # the package's function itself (its ops registered before the step is compiled; a write variant keeps its `writes_cache`)
         att = load_triton_attention(kw['splits'], warps=kw.get('warps', 4), merge=kw.get('merge', 'torch'), write=kw.get('write', False))
-    else: att = partial(ATTENTION[attn], **kw)
-    mod = FusedLlama(model, attention=att)  # the package's fused step, this attention
+    else: att = partial(ATTENTION[attn], **{k: v for k, v in kw.items() if k != 'opaque'})
+    mod = FusedLlama(model, attention=att, opaque=kw.get('opaque', ()))  # the package's fused step, this attention
     fn = torch.compile(mod, dynamic=False, fullgraph=True, mode=None if args.compile_mode == 'default' else args.compile_mode) if args.compile else mod
     step = _FusedStep(model, cache, n, first, total + 1, fused=mod, L=L); step.fn = fn
     out = {'attn': attn, **{k: v for k, v in kw.items()}, 'L': L, 'compiled': args.compile, 'compile_mode': args.compile_mode if args.compile else None}

@@ -2,9 +2,11 @@
 # Prepared in session 27 for the next GPU session (not yet run). One H200, a copy of the tree, results in R (default /root/rt28):
 #   selftest  decode_variants.py --selftest on the GPU: every merge of the Triton attention and write=True (output and cache) vs SDPA
 #   dec1-3    issue 13: tritonm64 (Triton merge) against tritonc64 (write=True: RoPE and the K/V cache write inside the attention
-#             kernel, which failed to compile in session 27's last holding and was fixed after it) at 8K, max-autotune + coordinate
-#             descent, in three processes with the order alternated, so that inductor's per-compile pick for the MLP's down projection
-#             (0.08 or 0.7 ms per step) and the order do not decide the comparison (session 27's review)
+#             kernel, which failed to compile in session 27's last holding and was fixed after it), tritonc64+head (the LM head as
+#             the opaque cuBLAS op: inductor's reduction for it took 57 us per step in session 27) and tritonc64+head+down (the MLP's
+#             down projection too: a guard against inductor's slow pick for it, 0.7 ms per step in two of session 26-27's compiles)
+#             at 8K, max-autotune + coordinate descent, in three processes with the order alternated (1 and 3 forward, 2 reversed),
+#             so that inductor's per-compile picks and the order do not decide the comparison (session 27's review)
 # First, here: `bash reports/scripts/stage_gpu.sh` and `PYTHONPATH=/tmp/trsite:. python reports/scripts/triton_compile_check.py`
 # (every kernel path compiles for sm_90). Calls (tool calls of ONE message; the machine goes back 30 s after a call):
 #   1 [.gpu/q1, .gpuw]: bash reports/scripts/session28_gpu.sh p1      2 [.gpu/q2]: ... p2      3 [.gpu/q3]: ... p3
@@ -18,9 +20,10 @@ jobs)
   mkdir -p "$R"; date -u +%s > "$R/t0"; export PYTHONPATH=/tmp/site:$PWD
   timeout 300 python3 reports/scripts/decode_variants.py --selftest --device cuda > "$R/selftest.txt" 2>&1; echo "selftest rc $? $(date -u +%T)"
   i=1
-  for v in tritonm64,tritonc64 tritonc64,tritonm64 tritonm64,tritonc64; do
+  fw=tritonm64,tritonc64,tritonc64+head,tritonc64+head+down; bw=tritonc64+head+down,tritonc64+head,tritonc64,tritonm64
+  for v in $fw $bw $fw; do
     OUT=$R/dec$i DV_TIMEOUT=${DEC_S:-300} SELFTEST_S=0 bash reports/scripts/decode_variants_gpu.sh --model $M --variants $v --contexts 8000 --top 0 \
-      $([ $i = 1 ] || echo --no-baselines) --compile-mode max-autotune-no-cudagraphs --coordinate-descent --tag maxat_cd --time-budget ${DEC_BUDGET:-240} \
+      $([ $i = 1 ] || echo --no-baselines) --compile-mode max-autotune-no-cudagraphs --coordinate-descent --tag maxat_cd --time-budget ${DEC_BUDGET:-200} \
       > "$R/dec$i.log" 2>&1; echo "dec$i ($v) rc $? $(date -u +%T)"; i=$((i + 1))
   done;;
 *) SELF=reports/scripts/session28_gpu.sh R=$R WAIT_FOR="${WAIT_FOR:-[d]ecode_variants|[s]ession28_gpu.sh jobs}" bash reports/scripts/gpu_chain.sh "$@";;  # staging, go, collect
