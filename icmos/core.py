@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses, functools, hashlib, importlib.util, json, os, re, resource, shutil, sys, time, warnings, weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Iterable
+from typing import ClassVar, Iterable, Optional
 
 import torch
 import torch.nn.functional as F
@@ -18,9 +18,9 @@ __all__ = ['EMBEDDED_MODEL', 'GGUF_NAME', 'FUSED_ARCHS', 'OPAQUE', 'KERNELS', 'M
            'resolve_dtype', 'ICMOSConfig', 'embedded_gguf', 'load_model', 'Prompt', 'text_ids', 'encode_prompt',
            'cache_kw', 'prefill', 'stop_ids', 'greedy_decode', 'static_cache', 'param_versions', 'fused_unsupported',
            'sdpa_attention', 'splitk_attention', 'opaque_linear', 'FusedLlama', 'fused_model', 'load_triton_attention',
-           'graph_stream', 'GraphDecoder', 'fast_greedy_decode', 'decode_greedy', 'Answer', 'register_method', 'Method',
-           'get_method', 'bounded_methods', 'model_window', 'split_list', 'variant', 'check_budget', 'check_window',
-           'FullAttention', 'batches', 'ask']
+           'gemv_config', 'load_triton_gemv', 'graph_stream', 'GraphDecoder', 'fast_greedy_decode', 'decode_greedy',
+           'Answer', 'register_method', 'Method', 'get_method', 'bounded_methods', 'model_window', 'split_list',
+           'variant', 'check_budget', 'check_window', 'FullAttention', 'batches', 'ask']
 
 # %% ../nbs/api/00_core.ipynb #d5e764fe
 class ICMOSError(ValueError):
@@ -443,12 +443,14 @@ def opaque_linear():
 class FusedLlama(torch.nn.Module):
     """A decode-only forward of a Llama-family model: per layer one (q|k|v) and one (gate|up) matmul, a static cache per layer;
     `attention(q, k, v, mask, scale)` is `sdpa_attention` unless given (e.g. `splitk_attention`). The matmuls named in `opaque`
-    (of `OPAQUE`) run as `opaque_linear`, out of the compiler's reach."""
-    def __init__(self, model, attention=None, opaque: Iterable[str] = ()):
+    (of `OPAQUE`) run as `opaque_linear`, out of the compiler's reach. With `gemv` (`load_triton_gemv()`) every matmul is one
+    launch of it, with the norms, SwiGLU and residual adds fused in (and `opaque` unused)."""
+    def __init__(self, model, attention=None, opaque: Iterable[str] = (), gemv=None):
         super().__init__()
-        self.attention = attention or sdpa_attention
+        self.attention, self.gemv = attention or sdpa_attention, gemv
         self.opaque = tuple(opaque)
         if bad := [o for o in self.opaque if o not in OPAQUE]: raise ICMOSError(f'FusedLlama: opaque takes matmuls of {", ".join(OPAQUE)} (got {", ".join(bad)})')
+        if gemv is not None and self.opaque: raise ICMOSError('FusedLlama: give opaque or gemv, not both (gemv runs every matmul)')
         self._lin = opaque_linear() if self.opaque else None
         why = fused_unsupported(model)
         if why: raise ICMOSError(f"fused decode: {why}; use kernel='hf'")
@@ -498,17 +500,24 @@ class FusedLlama(torch.nn.Module):
         H, Hk, d = self.H, self.Hk, self.d
         x = self.embed[ids[0]]                                   # (1, D)
         c, s = cos[pos], sin[pos]                                # (1, d)
+        gv = self.gemv
         for (n1, wqkv, wo, n2, wgu, wd), k_l, v_l in zip(self.w, kc, vc):
-            q, k, v = self.mm(_rms(x, n1, self.eps), wqkv, 'qkv').split([H * d, Hk * d, Hk * d], -1)
+            qkv = gv(x, wqkv, n1, self.eps) if gv else self.mm(_rms(x, n1, self.eps), wqkv, 'qkv')
             # the query heads that share a KV head ride as that head's rows: grouped-query attention without copying K/V
             if getattr(self.attention, 'writes_cache', False):  # RoPE and the cache write inside the attention (load_triton_attention(write=True))
-                o = self.attention(q.view(1, Hk, H // Hk, d), k.view(1, Hk, 1, d), v.view(1, Hk, 1, d), k_l, v_l, pos, c, s, mask, self.scale)
+                o = self.attention(qkv, k_l, v_l, pos, c, s, mask, self.scale)
             else:
+                q, k, v = qkv.split([H * d, Hk * d, Hk * d], -1)
                 k_l.index_copy_(2, pos, _rope(k.view(1, Hk, 1, d), c, s)); v_l.index_copy_(2, pos, v.view(1, Hk, 1, d))
                 o = self.attention(_rope(q.view(1, Hk, H // Hk, d), c, s), k_l, v_l, mask, self.scale)
+            if gv:  # four launches: norm + (q|k|v) above, o + residual, norm + (gate|up), SwiGLU + down + residual
+                x = gv(o.reshape(1, H * d).contiguous(), wo, res=x)
+                x = gv(gv(x, wgu, n2, self.eps), wd, glu=True, res=x)
+                continue
             x = x + self.mm(o.reshape(1, H * d), wo, 'o')
             gate, up = self.mm(_rms(x, n2, self.eps), wgu, 'gate_up').chunk(2, -1)
             x = x + self.mm(F.silu(gate) * up, wd, 'down')
+        if gv: return gv(x, self.head, self.norm, self.eps)[0]
         return self.mm(_rms(x, self.norm, self.eps), self.head, 'head')[0]
 
     def compiled(self):
@@ -575,8 +584,9 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
     the kernels and calls them as they are) on the first call: call it before compiling a step that uses it. On the CPU it runs
     only under Triton's interpreter (`TRITON_INTERPRET=1`), in float32 products (the interpreter's bfloat16 products are wrong).
     `warps` and `stages` are the launch's `num_warps` and `num_stages` (0: Triton's default), for tuning (`reports/scripts/triton_attention_sweep.py`).
-    `write=True` gives instead `f(q, k, v, kc, vc, pos, cos, sin, mask, scale)` (attribute `writes_cache`, which `FusedLlama` looks
-    for): q (1, hk, g, d) and the step's new k, v (1, hk, 1, d) before RoPE, the caches kc, vc (1, hk, L, d), the slot `pos` (1,),
+    `write=True` gives instead `f(qkv, kc, vc, pos, cos, sin, mask, scale)` (attribute `writes_cache`, which `FusedLlama` looks
+    for): qkv (1, (g + 2) hk d) the step's projection before RoPE (the g query heads of each KV head, then the new k and v; one
+    input, so that a compiled step passes it without copying its parts), the caches kc, vc (1, hk, L, d), the slot `pos` (1,),
     the RoPE tables at pos (d values each): the kernel rotates q and k, writes k and v into the caches at pos (op
     `icmos::flash_decode_write`, which mutates them) and attends, the chunks merged by the second Triton launch."""
     if merge not in ('torch', 'triton', 'fused'): raise ICMOSError(f"merge: must be 'torch', 'triton' or 'fused' (got {merge!r})")
@@ -587,6 +597,10 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
     if isinstance(block, bool) or not isinstance(block, int) or block < 16 or block & (block - 1): raise ICMOSError(f'block: must be a power of two >= 16 (got {block!r})')
     if isinstance(warps, bool) or warps not in (1, 2, 4, 8, 16): raise ICMOSError(f'warps: must be 1, 2, 4, 8 or 16 (got {warps!r})')
     if isinstance(stages, bool) or not isinstance(stages, int) or not 0 <= stages <= 8: raise ICMOSError(f'stages: must be an integer in [0, 8] (got {stages!r})')
+    def qkv_views(qkv, kc):  # the projection's output (1, (g + 2) hk d): q (1, hk, g, d), the new k and v (1, hk, 1, d), as views
+        hk, d = kc.shape[1], kc.shape[3]; g = qkv.shape[-1] // (hk * d) - 2
+        return qkv[0, :hk * g * d].view(1, hk, g, d), qkv[0, hk * g * d:hk * (g + 1) * d].view(1, hk, 1, d), qkv[0, hk * (g + 1) * d:].view(1, hk, 1, d)
+
     if not hasattr(torch.ops.icmos, 'flash_decode'):  # the op is registered once per process (a re-run of this cell finds it)
         try: import triton, triton.language as tl
         except ImportError as e: raise ICMOSError(f'Triton attention needs the triton package ({_first_line(e)}); use sdpa_attention or splitk_attention') from None
@@ -688,13 +702,14 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
             op.register_fake(lambda q, k, v, mask, scale, splits, block, warps, stages: torch.empty(q.shape, dtype=q.dtype, device=q.device))
         merged_op('merged'); merged_op('fused')
 
+        # one input for q and the new k, v: three views of it as inputs were each copied by inductor before the call (session 28)
         @torch.library.custom_op('icmos::flash_decode_write', mutates_args=('kc', 'vc'))
-        def flash_decode_write(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, kc: torch.Tensor, vc: torch.Tensor, pos: torch.Tensor,
-                               cos: torch.Tensor, sin: torch.Tensor, mask: torch.Tensor, scale: float, splits: int, block: int, warps: int,
-                               stages: int) -> torch.Tensor:
+        def flash_decode_write(qkv: torch.Tensor, kc: torch.Tensor, vc: torch.Tensor, pos: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor,
+                               mask: torch.Tensor, scale: float, splits: int, block: int, warps: int, stages: int) -> torch.Tensor:
+            q, k, v = qkv_views(qkv, kc)
             return run(q, kc, vc, mask, scale, splits, block, warps, stages, 'merged', (k, v, pos, cos, sin))
-        flash_decode_write.register_fake(lambda q, k, v, kc, vc, pos, cos, sin, mask, scale, splits, block, warps, stages:
-                                         torch.empty(q.shape, dtype=q.dtype, device=q.device))
+        flash_decode_write.register_fake(lambda qkv, kc, vc, pos, cos, sin, mask, scale, splits, block, warps, stages:
+                                         qkv_views(qkv, kc)[0].new_empty(qkv_views(qkv, kc)[0].shape))
 
     def check(q, k, v, mask):  # q (1, hk, g, d), k and v (1, hk, L, d), an additive mask over the L slots
         if q.ndim != 4 or k.ndim != 4 or v.shape != k.shape: raise ICMOSError(f'Triton attention takes q (1, hk, g, d) and k, v (1, hk, L, d) (got q {tuple(q.shape)}, k {tuple(k.shape)}, v {tuple(v.shape)})')
@@ -714,19 +729,96 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
         w = torch.exp(m - m.amax(1, keepdim=True))                  # each chunk's share at the global max
         return ((w[..., None] * o).sum(1) / (w * l).sum(1)[..., None])[None].to(q.dtype)
 
-    def triton_attention_write(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, kc: torch.Tensor, vc: torch.Tensor, pos: torch.Tensor,
+    def triton_attention_write(qkv: torch.Tensor, kc: torch.Tensor, vc: torch.Tensor, pos: torch.Tensor,
                                cos: torch.Tensor, sin: torch.Tensor, mask: torch.Tensor, scale: float) -> torch.Tensor:
-        check(q, kc, vc, mask); hk, d = q.shape[1], q.shape[-1]     # pos < L is not checked here (it lives on the device)
-        if k.shape != (1, hk, 1, d) or v.shape != k.shape: raise ICMOSError(f'Triton attention (write): the new k, v must be (1, {hk}, 1, {d}) for q {tuple(q.shape)} (got {tuple(k.shape)}, {tuple(v.shape)})')
+        if kc.ndim != 4: raise ICMOSError(f'Triton attention (write): the caches must be (1, hk, L, d) (got {tuple(kc.shape)})')
+        hk, d = kc.shape[1], kc.shape[3]; n = qkv.shape[-1] // (hk * d) if qkv.ndim == 2 else 0
+        if qkv.ndim != 2 or qkv.shape[0] != 1 or n < 3 or qkv.shape[1] != n * hk * d or not qkv.is_contiguous():
+            raise ICMOSError(f'Triton attention (write): qkv must be one contiguous row (1, (g + 2) * {hk} * {d}), the q heads, then the new k and v, for caches of {hk} KV heads of dim {d} (got {tuple(qkv.shape)})')
+        check(qkv_views(qkv, kc)[0], kc, vc, mask)                        # pos < L is not checked here (it lives on the device)
         if pos.numel() != 1 or pos.dtype not in (torch.int32, torch.int64) or cos.numel() != d or sin.numel() != d:
             raise ICMOSError(f'Triton attention (write): pos is one integer slot and cos, sin {d} values each (got {pos.numel()} {pos.dtype}, {cos.numel()}, {sin.numel()})')
-        if {k.dtype, v.dtype} != {q.dtype} or {t.device for t in (k, v, pos, cos, sin)} != {q.device} or k.stride(-1) != 1 or v.stride(-1) != 1:  # q and the caches: `check`
-            raise ICMOSError('Triton attention (write): the new k, v must have the dtype of q and, with pos, cos and sin, its device; k, v contiguous in the head dim')
-        q = q if q.stride(-1) == 1 else q.contiguous()
-        return torch.ops.icmos.flash_decode_write(q, k, v, kc, vc, pos.reshape(-1), cos.reshape(-1).contiguous(), sin.reshape(-1).contiguous(), mask.reshape(-1),
+        if {t.device for t in (pos, cos, sin)} != {qkv.device}: raise ICMOSError('Triton attention (write): pos, cos and sin must be on the device of qkv')
+        return torch.ops.icmos.flash_decode_write(qkv, kc, vc, pos.reshape(-1), cos.reshape(-1).contiguous(), sin.reshape(-1).contiguous(), mask.reshape(-1),
                                                   float(scale), splits, block, warps, stages)
     triton_attention_write.writes_cache = True
     return triton_attention_write if write else triton_attention
+
+# %% ../nbs/api/00_core.ipynb #s28gemv01
+def gemv_config(N: int, K: int) -> tuple[int, int, int]:
+    """`load_triton_gemv`'s launch for a weight of N rows and K columns: (BN rows per program, BK columns per tile, warps). All of a
+    row's K in one tile (up to 4,096), so that each program issues its loads at once; BN so that ~256 programs share the rows (a
+    one-row matmul of a small model is bound by latency, not bandwidth), and at most 16K elements a tile."""
+    BK = min(1 << max(K - 1, 1).bit_length(), 4096)
+    BN = 1
+    while BN < 16 and N // (2 * BN) >= 256 and 2 * BN * BK <= 16384: BN *= 2
+    return BN, BK, 8 if BN * BK >= 8192 else 4
+
+def load_triton_gemv():
+    """`gemv(x, w, norm=None, eps=0.0, glu=False, res=None)`: the one-row matmul `x @ w.T` of a decode step in one Triton launch,
+    with the step's neighbours fused in: `norm` (K,) applies Llama's RMSNorm to x first (float32 statistics, cast back, then scaled,
+    as `_rms`), `glu=True` takes x as (gate | up) of 2K values and multiplies by silu(gate) * up (SwiGLU), `res` (1, N) is added
+    after (the residual stream). x (1, K) (or (1, 2K) with `glu`), w (N, K) contiguous, one dtype; returns (1, N). The product is
+    accumulated in float32 and rounded once, as a bfloat16 matmul is. Each program holds BN rows of w (`gemv_config`) and reads x
+    whole, recomputing the norm's statistics (K values). Registers the op `icmos::gemv` (a `torch.library.custom_op`, which
+    `torch.compile` calls as it is) on the first call. On the CPU it runs only under Triton's interpreter (`TRITON_INTERPRET=1`).
+    A decode layer then takes four of these and the attention (`FusedLlama(gemv=load_triton_gemv())`)."""
+    if not hasattr(torch.ops.icmos, 'gemv'):
+        try: import triton, triton.language as tl
+        except ImportError as e: raise ICMOSError(f'Triton GEMV needs the triton package ({_first_line(e)})') from None
+
+        @triton.jit
+        def _gemv(X, W, NW, R, Y, N, K, sw, eps, BN: tl.constexpr, BK: tl.constexpr, NORM: tl.constexpr, GLU: tl.constexpr,
+                  RES: tl.constexpr):
+            rows = tl.program_id(0) * BN + tl.arange(0, BN); rok = rows < N
+            kk = tl.arange(0, BK)
+            rstd = 1.0
+            if NORM:  # the statistics of the whole x (each program reads it: K values)
+                ss = tl.zeros((BK,), tl.float32)
+                for k0 in range(0, K, BK):
+                    xs = tl.load(X + k0 + kk, mask=k0 + kk < K, other=0.0).to(tl.float32); ss += xs * xs
+                rstd = 1.0 / tl.sqrt(tl.sum(ss, 0) / K + eps)
+            acc = tl.zeros((BN, BK), tl.float32)
+            for k0 in range(0, K, BK):
+                km = k0 + kk < K
+                if GLU:  # silu(gate) rounded to the dtype, times up, rounded: torch's two ops
+                    a = tl.load(X + k0 + kk, mask=km, other=0.0).to(tl.float32)
+                    b = tl.load(X + K + k0 + kk, mask=km, other=0.0).to(tl.float32)
+                    xv = ((a / (1.0 + tl.exp(-a))).to(X.dtype.element_ty).to(tl.float32) * b).to(X.dtype.element_ty)
+                else:
+                    xv = tl.load(X + k0 + kk, mask=km, other=0.0)
+                    if NORM:  # w * (x * rstd).to(dtype), rounded
+                        nw = tl.load(NW + k0 + kk, mask=km, other=0.0).to(tl.float32)
+                        xv = (nw * (xv.to(tl.float32) * rstd).to(X.dtype.element_ty).to(tl.float32)).to(X.dtype.element_ty)
+                w = tl.load(W + rows[:, None] * sw + (k0 + kk)[None, :], mask=rok[:, None] & km[None, :], other=0.0)
+                acc += w.to(tl.float32) * xv.to(tl.float32)[None, :]
+            y = tl.sum(acc, 1)
+            if RES:  # the product rounded, then added to the residual and rounded again: torch's `x + x @ w.T`
+                y = y.to(Y.dtype.element_ty).to(tl.float32) + tl.load(R + rows, mask=rok, other=0.0).to(tl.float32)
+            tl.store(Y + rows, y.to(Y.dtype.element_ty), mask=rok)
+
+        @torch.library.custom_op('icmos::gemv', mutates_args=())
+        def gemv_op(x: torch.Tensor, w: torch.Tensor, norm: Optional[torch.Tensor], res: Optional[torch.Tensor], eps: float, glu: bool) -> torch.Tensor:
+            N, K = w.shape; BN, BK, warps = gemv_config(N, K)
+            y = torch.empty((1, N), dtype=x.dtype, device=x.device)
+            _gemv[(triton.cdiv(N, BN),)](x, w, norm if norm is not None else x, res if res is not None else y, y, N, K, w.stride(0), eps,
+                                       BN=BN, BK=BK, NORM=norm is not None, GLU=glu, RES=res is not None, num_warps=warps)
+            return y
+        gemv_op.register_fake(lambda x, w, norm, res, eps, glu: x.new_empty((1, w.shape[0])))
+
+    def gemv(x: torch.Tensor, w: torch.Tensor, norm: torch.Tensor | None = None, eps: float = 0.0, glu: bool = False,
+             res: torch.Tensor | None = None) -> torch.Tensor:
+        if w.ndim != 2 or w.stride(1) != 1: raise ICMOSError(f'Triton GEMV: w must be (N, K) with contiguous rows (got {tuple(w.shape)}, strides {tuple(w.stride())})')
+        N, K = w.shape
+        if x.shape != (1, 2 * K if glu else K) or not x.is_contiguous():
+            raise ICMOSError(f'Triton GEMV: x must be one contiguous row of {2 * K if glu else K} values for w {tuple(w.shape)}{" (gate | up)" if glu else ""} (got {tuple(x.shape)})')
+        if norm is not None and (glu or norm.shape != (K,)): raise ICMOSError(f'Triton GEMV: norm must be ({K},) and not with glu (got {None if norm is None else tuple(norm.shape)}, glu={glu})')
+        if res is not None and (res.shape != (1, N) or not res.is_contiguous()): raise ICMOSError(f'Triton GEMV: res must be one contiguous row (1, {N}) (got {tuple(res.shape)})')
+        ts = [t for t in (x, w, norm, res) if t is not None]
+        if len({t.dtype for t in ts}) > 1 or len({t.device for t in ts}) > 1: raise ICMOSError('Triton GEMV: x, w, norm and res must share a dtype and a device')
+        return torch.ops.icmos.gemv(x, w, norm, res, float(eps), bool(glu))
+    return gemv
+
 
 # %% ../nbs/api/00_core.ipynb #a628f88e
 def _sync(dev: torch.device):

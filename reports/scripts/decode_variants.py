@@ -19,6 +19,8 @@ the layer are the package's):
             (any triton variant may end in wW, the launch's warps: tritonf128w2)
   VARIANT+M[+M...]  that variant with the named matmuls (of icmos.core.OPAQUE: qkv, o, gate_up, down, head) as the opaque custom op
             icmos::opaque_linear (cuBLAS), out of inductor's reach: tritonc64+head (session 28)
+  VARIANT+gemv  every matmul as icmos.core.load_triton_gemv's one launch with the norm, SwiGLU and residual fused in: with tritoncS
+            a layer is 6 launches (session 28)
 
 Each variant is compiled (`dynamic=False`, fullgraph), its step captured in a CUDA graph (as icmos.core.GraphDecoder
 does), warmed up and timed; kernels per step and the GPU busy share come from torch.profiler (icmos.bench_speed.gpu_profile).
@@ -43,7 +45,7 @@ import torch.nn.functional as F
 from functools import partial
 
 from icmos.core import (ICMOSConfig, OPAQUE, FusedLlama, _rope, GraphDecoder, _FusedStep, fast_greedy_decode, fused_unsupported, greedy_decode,
-                        load_model, load_triton_attention, prefill, sdpa_attention, split_list, splitk_attention)
+                        load_model, load_triton_attention, load_triton_gemv, prefill, sdpa_attention, split_list, splitk_attention)
 from icmos.bench_speed import COLUMNS, _device_name, _generate, gpu_profile, prompt_ids
 from icmos.eval import parse_lengths
 
@@ -107,7 +109,8 @@ def parse_variant(name: str) -> tuple[str, dict]:
     "'splitk32' -> ('splitk', {'splits': 32}); 'triton64' -> ('triton', {'splits': 64}); 'tritonf128w2' -> ('triton', {'splits': 128, 'merge': 'fused', 'warps': 2}); 'sdpa' -> ('sdpa', {}); 'sdpa+head' -> ('sdpa', {'opaque': ('head',)})."
     if '+' in name:
         base, *opq = name.split('+')
-        if bad := [o for o in opq if o not in OPAQUE]: raise SystemExit(f'--variants: {name!r}: after + come matmuls of {", ".join(OPAQUE)} (got {", ".join(bad)})')
+        if opq == ['gemv']: return parse_variant(base)[0], {**parse_variant(base)[1], 'gemv': True}
+        if bad := [o for o in opq if o not in OPAQUE]: raise SystemExit(f'--variants: {name!r}: after + come matmuls of {", ".join(OPAQUE)}, or gemv alone (got {", ".join(bad)})')
         attn, kw = parse_variant(base)
         return attn, {**kw, 'opaque': tuple(opq)}
     m = re.fullmatch(r'triton([mfc])?(\d+)(?:w(\d+))?', name)
@@ -206,8 +209,8 @@ def measure_variant(model, cache, logits, name: str, args, ref: dict) -> dict:
     L = -(-(n + total + 1) // args.slot_multiple) * args.slot_multiple             # every variant gets the same L
     if attn == 'triton':  # the package's function itself (its ops registered before the step is compiled; a write variant keeps its `writes_cache`)
         att = load_triton_attention(kw['splits'], warps=kw.get('warps', 4), merge=kw.get('merge', 'torch'), write=kw.get('write', False))
-    else: att = partial(ATTENTION[attn], **{k: v for k, v in kw.items() if k != 'opaque'})
-    mod = FusedLlama(model, attention=att, opaque=kw.get('opaque', ()))  # the package's fused step, this attention
+    else: att = partial(ATTENTION[attn], **{k: v for k, v in kw.items() if k not in ('opaque', 'gemv')})
+    mod = FusedLlama(model, attention=att, opaque=kw.get('opaque', ()), gemv=load_triton_gemv() if kw.get('gemv') else None)  # the package's fused step, this attention
     fn = torch.compile(mod, dynamic=False, fullgraph=True, mode=None if args.compile_mode == 'default' else args.compile_mode) if args.compile else mod
     step = _FusedStep(model, cache, n, first, total + 1, fused=mod, L=L); step.fn = fn
     out = {'attn': attn, **{k: v for k, v in kw.items()}, 'L': L, 'compiled': args.compile, 'compile_mode': args.compile_mode if args.compile else None}
@@ -292,7 +295,8 @@ def selftest(device: str = 'cpu') -> int:
                         kr, vr = k.float().clone(), v.float().clone(); kr[:, :, n - 1] = _rope(k1.float(), c.float(), s.float())[:, :, 0]; vr[:, :, n - 1] = v1.float()[:, :, 0]
                         ref_w = F.scaled_dot_product_attention(_rope(q.float(), c.float(), s.float()), kr, vr, attn_mask=mask.float(), scale=0.125)
                         kw, vw = k.clone(), v.clone()
-                        ow = load_triton_attention(S, write=True)(q, k1, v1, kw, vw, torch.tensor([n - 1], device=dev), c, s, mask, 0.125)
+                        qkv = torch.cat([q.flatten(), k1.flatten(), v1.flatten()])[None]
+                        ow = load_triton_attention(S, write=True)(qkv, kw, vw, torch.tensor([n - 1], device=dev), c, s, mask, 0.125)
                         for name, (o, r) in {f'triton{S}/write': (ow, ref_w), f'triton{S}/write-cache': (kw, kr)}.items():
                             err = float((o.float() - r).abs().max()); tw = rtol * float(r.abs().max()) + (1e-6 if dtype == torch.float32 else 1e-3)
                             worst[f'{name.split("/")[-1]} {str(dtype)[6:]}'] = max(worst.get(f'{name.split("/")[-1]} {str(dtype)[6:]}', 0.0), err / tw)
@@ -306,7 +310,21 @@ def selftest(device: str = 'cpu') -> int:
                     err = float((attn_splitk(q, k, v, mask, 0.125, splits=S, combine=_naive_combine).float() - ref).abs().max())
                     if err <= tol: bad.append(f'negative control: the naive combine passed L={L} n={n} S={S} (err {err:.3g})')
                     else: caught += 1
-    print(f'selftest on {dev}: {len(cases)} shapes x 2 dtypes x 2 mask kinds, splitk (bmm, sum), matmul, flex{", triton (3 merges; write=True: output and cache)" if triton_ok else " (triton: not here)"} vs SDPA')
+    if triton_ok:  # the Triton GEMV (norm, SwiGLU, residual) against torch in float32 products, at SmolLM2's shapes and an odd one
+        from icmos.core import _rms
+        gv = load_triton_gemv()
+        for dtype, rtol in ((torch.float32, 1e-5), (torch.bfloat16, 2e-2)):
+            for N, K in ((960, 576), (576, 576), (3072, 576), (576, 1536), (49152, 576), (37, 5000)):
+                if dev.type == 'cpu' and N * K > 4e6: continue  # the interpreter
+                w, x, nw, r = (t.to(dev, dtype) for t in (torch.randn(N, K, generator=g) / K ** 0.5, torch.randn(1, K, generator=g), torch.rand(K, generator=g) + 0.5, torch.randn(1, N, generator=g)))
+                x2 = torch.randn(1, 2 * K, generator=g).to(dev, dtype)
+                f = lambda t: t.float()
+                for name, got, ref in (('gemv+norm', gv(x, w, nw, 1e-5), f(_rms(x, nw, 1e-5)) @ f(w).T),
+                                       ('gemv+glu+res', gv(x2, w, glu=True, res=r), f(r) + f(F.silu(x2[:, :K]) * x2[:, K:]) @ f(w).T)):
+                    err = float((got.float() - ref).abs().max()); tw = rtol * float(ref.abs().max()) + 1e-6
+                    key = f'{name} {str(dtype)[6:]}'; worst[key] = max(worst.get(key, 0.0), err / tw)
+                    if not err <= tw: bad.append(f'{name} {dtype} N={N} K={K}: max err {err:.3g} > {tw:.3g}')
+    print(f'selftest on {dev}: {len(cases)} shapes x 2 dtypes x 2 mask kinds, splitk (bmm, sum), matmul, flex{", triton (3 merges; write=True: output and cache; GEMV)" if triton_ok else " (triton: not here)"} vs SDPA')
     print('  worst error / tolerance:', ', '.join(f'{k} {v:.2g}' for k, v in worst.items()))
     print(f'  negative control (combine without the max rescale) caught in {caught} of {caught + sum("negative" in b for b in bad)} cases')
     print('  PASS' if not bad else '  FAIL', *bad, sep='\n  ')

@@ -1,6 +1,12 @@
 #!/bin/bash
 # Prepared in session 27 for the next GPU session (not yet run). One H200, a copy of the tree, results in R (default /root/rt28):
 #   selftest  decode_variants.py --selftest on the GPU: every merge of the Triton attention and write=True (output and cache) vs SDPA
+# PART=2 (second holding, after part 1 showed that inductor copied q, k, v out of the projection for the write op, and that its
+# one-row matmuls vary 2.7-15 us per call between compiles): the GPU selftest (now with the Triton GEMV), gemv_sweep.py, then
+# tritonc64+gemv (every matmul one Triton launch with its norm, SwiGLU or residual) against tritonc64 (the write op, now given the
+# projection whole) and tritonm64, in two processes in opposite orders; then tritonc64+gemv without torch.compile (eager ops in
+# the CUDA graph). Calls as below with PART=2 before `bash` in go and collect.
+# PART=1 (the first holding, run):
 #   dec1-3    issue 13: tritonm64 (Triton merge) against tritonc64 (write=True: RoPE and the K/V cache write inside the attention
 #             kernel, which failed to compile in session 27's last holding and was fixed after it), tritonc64+head (the LM head as
 #             the opaque cuBLAS op: inductor's reduction for it took 57 us per step in session 27) and tritonc64+head+down (the MLP's
@@ -18,6 +24,19 @@ export PYTHONUNBUFFERED=1 TQDM_DISABLE=1 HF_HUB_OFFLINE=1
 case "${1:-}" in
 jobs)
   mkdir -p "$R"; date -u +%s > "$R/t0"; export PYTHONPATH=/tmp/site:$PWD
+  if [ "${PART:-1}" = 2 ]; then  # second holding: the write op takes the projection whole (no copies), the Triton GEMV
+    timeout 240 python3 reports/scripts/decode_variants.py --selftest --device cuda > "$R/selftest.txt" 2>&1; echo "selftest rc $? $(date -u +%T)"
+    timeout 240 python3 reports/scripts/gemv_sweep.py --out "$R/gemv_sweep.csv" > "$R/gemv_sweep.log" 2>&1; echo "gemv_sweep rc $? $(date -u +%T)"
+    i=1
+    for v in tritonc64+gemv,tritonc64,tritonm64 tritonm64,tritonc64,tritonc64+gemv; do
+      OUT=$R/dec$i DV_TIMEOUT=${DEC_S:-300} SELFTEST_S=0 bash reports/scripts/decode_variants_gpu.sh --model $M --variants $v --contexts 8000 --top 0 \
+        $([ $i = 1 ] || echo --no-baselines) --compile-mode max-autotune-no-cudagraphs --coordinate-descent --tag maxat_cd --time-budget ${DEC_BUDGET:-200} \
+        > "$R/dec$i.log" 2>&1; echo "dec$i ($v) rc $? $(date -u +%T)"; i=$((i + 1))
+    done
+    OUT=$R/dec3 DV_TIMEOUT=120 SELFTEST_S=0 bash reports/scripts/decode_variants_gpu.sh --model $M --variants tritonc64+gemv --contexts 8000 --top 0 \
+      --no-baselines --no-compile --tag eager_graph > "$R/dec3.log" 2>&1; echo "dec3 (tritonc64+gemv, not compiled) rc $? $(date -u +%T)"
+    exit 0
+  fi
   timeout 300 python3 reports/scripts/decode_variants.py --selftest --device cuda > "$R/selftest.txt" 2>&1; echo "selftest rc $? $(date -u +%T)"
   i=1
   fw=tritonm64,tritonc64,tritonc64+head,tritonc64+head+down; bw=tritonc64+head+down,tritonc64+head,tritonc64,tritonm64

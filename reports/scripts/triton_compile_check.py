@@ -1,5 +1,5 @@
 """Compiles every path of `icmos.core.load_triton_attention`'s Triton kernel (partials; the merge launch; the fused merge; the
-RoPE and cache write) for a CUDA architecture on a machine without a GPU (Triton ships ptxas), so that a kernel that the CPU
+RoPE and cache write) and of `load_triton_gemv`'s (norm, SwiGLU, residual; at SmolLM2's shapes' launch settings) for a CUDA architecture on a machine without a GPU (Triton ships ptxas), so that a kernel that the CPU
 interpreter runs but the compiler rejects fails here, not in a GPU session. Session 27's `write=True` path ran under the
 interpreter and failed to compile on the H200 (a loop-carried variable reused with another type); this catches that.
 
@@ -8,7 +8,7 @@ interpreter and failed to compile on the H200 (a loop-carried variable reused wi
 """
 import argparse, inspect, sys
 
-from icmos.core import load_triton_attention
+from icmos.core import gemv_config, load_triton_attention, load_triton_gemv
 
 
 def main(argv=None) -> int:
@@ -36,6 +36,20 @@ def main(argv=None) -> int:
                 print(f'sm_{a.arch} {dt:5s} {name:20s} ok ({len(k.asm["cubin"]):,} bytes of cubin)')
             except Exception as e:
                 bad += 1; print(f'sm_{a.arch} {dt:5s} {name:20s} FAILED: {type(e).__name__}: {str(e)[-600:]}')
+    load_triton_gemv()
+    gemv = inspect.getclosurevars(OPDEFS['icmos::gemv']._init_fn).nonlocals['_gemv']
+    for dt in a.dtypes.split(','):
+        for name, mode in {'norm': dict(NORM=True, GLU=False, RES=False), 'glu+res': dict(NORM=False, GLU=True, RES=True),
+                           'res': dict(NORM=False, GLU=False, RES=True)}.items():
+            for N, K in ((960, 576), (576, 1536), (49152, 576), (37, 5000)):
+                BN, BK, warps = gemv_config(N, K)
+                const = dict(BN=BN, BK=BK, **mode)
+                sig = {n: (f'*{dt}' if n in ('X', 'W', 'NW', 'R', 'Y') else 'fp32' if n == 'eps' else 'i32') for n in gemv.arg_names if n not in const} | {n: 'constexpr' for n in const}
+                try:
+                    k = triton.compile(ASTSource(fn=gemv, signature=sig, constexprs=const), target=GPUTarget('cuda', a.arch, 32), options=dict(num_warps=warps))
+                    print(f'sm_{a.arch} {dt:5s} gemv {name:8s} N={N:<5d} K={K:<4d} BN={BN:<2d} BK={BK:<4d} warps={warps} ok ({len(k.asm["cubin"]):,} bytes of cubin)')
+                except Exception as e:
+                    bad += 1; print(f'sm_{a.arch} {dt:5s} gemv {name:8s} N={N} K={K} FAILED: {type(e).__name__}: {str(e)[-600:]}')
     return 1 if bad else 0
 
 
