@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/00_core.ipynb #37420e94
 from __future__ import annotations
-import dataclasses, functools, hashlib, importlib.util, json, os, re, resource, shutil, sys, time, warnings, weakref
+import dataclasses, functools, hashlib, importlib.util, json, math, os, re, resource, shutil, sys, time, warnings, weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Iterable, Optional
@@ -338,6 +338,20 @@ def static_cache(model, cache, max_len: int):
 
 
 # %% ../nbs/api/00_core.ipynb #6c425e67
+def _argmax_rows(V: int) -> int:
+    "Rows of `_argmax`'s first stage for V logits: the divisor of V nearest below its square root (1, one stage, if that is under 8)."
+    r = max((r for r in range(1, math.isqrt(V) + 1) if V % r == 0), default=1)
+    return r if r >= 8 else 1
+
+def _argmax(x: torch.Tensor) -> torch.Tensor:
+    """`x.argmax()` of a row of logits in two reductions, the maxima of R rows and then of those (the first index of the maximum, as
+    `argmax`): a decode step's one-block `argmax` over SmolLM2's 49,152 logits took 14 us on an H200 (session 28)."""
+    V = x.numel(); R = _argmax_rows(V)
+    if R == 1: return x.argmax()
+    v, i = x.reshape(R, V // R).max(1)
+    j = v.argmax()
+    return j * (V // R) + i[j]
+
 class _Step:
     "One greedy step with all its state on the device, so it can be captured in a CUDA graph; `forward` gives the logits."
     def __init__(self, model, n: int, first: int, max_new_tokens: int, L: int): # L: static slots
@@ -353,7 +367,7 @@ class _Step:
     def __call__(self):
         self.mask.index_fill_(-1, self.pos, 0)
         self.logits = self.forward()  # (V,) of the last step (a graph's static output buffer)
-        nxt = self.logits.argmax()
+        nxt = _argmax(self.logits)
         self.out.index_copy_(0, self.pos - (self.n - 1), nxt[None])
         self.ids.copy_(nxt.view(1, 1)); self.pos.add_(1)
 
@@ -444,14 +458,14 @@ class FusedLlama(torch.nn.Module):
     """A decode-only forward of a Llama-family model: per layer one (q|k|v) and one (gate|up) matmul, a static cache per layer;
     `attention(q, k, v, mask, scale)` is `sdpa_attention` unless given (e.g. `splitk_attention`). The matmuls named in `opaque`
     (of `OPAQUE`) run as `opaque_linear`, out of the compiler's reach. With `gemv` (`load_triton_gemv()`) every matmul is one
-    launch of it, with the norms, SwiGLU and residual adds fused in (and `opaque` unused)."""
+    launch of it, with the norms, SwiGLU and residual adds fused in, but the LM head: its norm in Triton, its matmul `opaque_linear`."""
     def __init__(self, model, attention=None, opaque: Iterable[str] = (), gemv=None):
         super().__init__()
         self.attention, self.gemv = attention or sdpa_attention, gemv
         self.opaque = tuple(opaque)
         if bad := [o for o in self.opaque if o not in OPAQUE]: raise ICMOSError(f'FusedLlama: opaque takes matmuls of {", ".join(OPAQUE)} (got {", ".join(bad)})')
         if gemv is not None and self.opaque: raise ICMOSError('FusedLlama: give opaque or gemv, not both (gemv runs every matmul)')
-        self._lin = opaque_linear() if self.opaque else None
+        self._lin = opaque_linear() if self.opaque or gemv is not None else None
         why = fused_unsupported(model)
         if why: raise ICMOSError(f"fused decode: {why}; use kernel='hf'")
         c, m = model.config, model.model
@@ -517,7 +531,7 @@ class FusedLlama(torch.nn.Module):
             x = x + self.mm(o.reshape(1, H * d), wo, 'o')
             gate, up = self.mm(_rms(x, n2, self.eps), wgu, 'gate_up').chunk(2, -1)
             x = x + self.mm(F.silu(gate) * up, wd, 'down')
-        if gv: return gv(x, self.head, self.norm, self.eps)[0]
+        if gv: return self._lin(gv.rmsnorm(x, self.norm, self.eps), self.head)[0]  # the head: cuBLAS (see `load_triton_gemv`)
         return self.mm(_rms(x, self.norm, self.eps), self.head, 'head')[0]
 
     def compiled(self):
@@ -747,12 +761,14 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
 # %% ../nbs/api/00_core.ipynb #s28gemv01
 def gemv_config(N: int, K: int) -> tuple[int, int, int]:
     """`load_triton_gemv`'s launch for a weight of N rows and K columns: (BN rows per program, BK columns per tile, warps). All of a
-    row's K in one tile (up to 4,096), so that each program issues its loads at once; BN so that ~256 programs share the rows (a
-    one-row matmul of a small model is bound by latency, not bandwidth), and at most 16K elements a tile."""
+    row's K in one tile (up to 4,096), so that each program issues its loads at once; the fewest rows per program that leave at
+    most 400 programs (a one-row matmul of a small model is bound by latency, not bandwidth), at most 16 rows and 16K elements a
+    tile; 8 warps. Fitted to `reports/scripts/gemv_sweep.py` on an H200 (session 28: SmolLM2's four layer matmuls within 0.1 us
+    of the fastest of 15 settings each)."""
     BK = min(1 << max(K - 1, 1).bit_length(), 4096)
     BN = 1
-    while BN < 16 and N // (2 * BN) >= 256 and 2 * BN * BK <= 16384: BN *= 2
-    return BN, BK, 8 if BN * BK >= 8192 else 4
+    while BN < 16 and -(-N // BN) > 400 and 2 * BN * BK <= 16384: BN *= 2
+    return BN, BK, 8 if BK >= 1024 else 4
 
 def load_triton_gemv():
     """`gemv(x, w, norm=None, eps=0.0, glu=False, res=None)`: the one-row matmul `x @ w.T` of a decode step in one Triton launch,
@@ -762,7 +778,9 @@ def load_triton_gemv():
     accumulated in float32 and rounded once, as a bfloat16 matmul is. Each program holds BN rows of w (`gemv_config`) and reads x
     whole, recomputing the norm's statistics (K values). Registers the op `icmos::gemv` (a `torch.library.custom_op`, which
     `torch.compile` calls as it is) on the first call. On the CPU it runs only under Triton's interpreter (`TRITON_INTERPRET=1`).
-    A decode layer then takes four of these and the attention (`FusedLlama(gemv=load_triton_gemv())`)."""
+    A decode layer then takes four of these and the attention (`FusedLlama(gemv=load_triton_gemv())`). `gemv.rmsnorm(x, norm, eps)`
+    is the norm alone (op `icmos::rmsnorm`, one program), for the LM head, which cuBLAS reads faster than this kernel (49,152 rows:
+    16 us against 31-46 us on an H200, `reports/scripts/gemv_sweep.py`)."""
     if not hasattr(torch.ops.icmos, 'gemv'):
         try: import triton, triton.language as tl
         except ImportError as e: raise ICMOSError(f'Triton GEMV needs the triton package ({_first_line(e)})') from None
@@ -806,6 +824,25 @@ def load_triton_gemv():
             return y
         gemv_op.register_fake(lambda x, w, norm, res, eps, glu: x.new_empty((1, w.shape[0])))
 
+        @triton.jit
+        def _rmsnorm(X, NW, Y, K, eps, BK: tl.constexpr):  # one program: Llama's RMSNorm of one row (`_rms`)
+            kk = tl.arange(0, BK); ss = tl.zeros((BK,), tl.float32)
+            for k0 in range(0, K, BK):
+                xs = tl.load(X + k0 + kk, mask=k0 + kk < K, other=0.0).to(tl.float32); ss += xs * xs
+            rstd = 1.0 / tl.sqrt(tl.sum(ss, 0) / K + eps)
+            for k0 in range(0, K, BK):
+                km = k0 + kk < K
+                xs = tl.load(X + k0 + kk, mask=km, other=0.0).to(tl.float32)
+                nw = tl.load(NW + k0 + kk, mask=km, other=0.0).to(tl.float32)
+                tl.store(Y + k0 + kk, (nw * (xs * rstd).to(Y.dtype.element_ty).to(tl.float32)).to(Y.dtype.element_ty), mask=km)
+
+        @torch.library.custom_op('icmos::rmsnorm', mutates_args=())
+        def rmsnorm_op(x: torch.Tensor, norm: torch.Tensor, eps: float) -> torch.Tensor:
+            y = torch.empty_like(x); K = x.shape[-1]
+            _rmsnorm[(1,)](x, norm, y, K, eps, BK=min(1 << max(K - 1, 1).bit_length(), 4096), num_warps=4)
+            return y
+        rmsnorm_op.register_fake(lambda x, norm, eps: torch.empty_like(x))
+
     def gemv(x: torch.Tensor, w: torch.Tensor, norm: torch.Tensor | None = None, eps: float = 0.0, glu: bool = False,
              res: torch.Tensor | None = None) -> torch.Tensor:
         if w.ndim != 2 or w.stride(1) != 1: raise ICMOSError(f'Triton GEMV: w must be (N, K) with contiguous rows (got {tuple(w.shape)}, strides {tuple(w.stride())})')
@@ -817,6 +854,13 @@ def load_triton_gemv():
         ts = [t for t in (x, w, norm, res) if t is not None]
         if len({t.dtype for t in ts}) > 1 or len({t.device for t in ts}) > 1: raise ICMOSError('Triton GEMV: x, w, norm and res must share a dtype and a device')
         return torch.ops.icmos.gemv(x, w, norm, res, float(eps), bool(glu))
+
+    def rmsnorm(x: torch.Tensor, norm: torch.Tensor, eps: float) -> torch.Tensor:
+        if x.ndim != 2 or x.shape[0] != 1 or not x.is_contiguous() or norm.shape != (x.shape[1],):
+            raise ICMOSError(f'Triton RMSNorm: x one contiguous row (1, K) and norm (K,) (got {tuple(x.shape)}, {tuple(norm.shape)})')
+        if x.dtype != norm.dtype or x.device != norm.device: raise ICMOSError('Triton RMSNorm: x and norm must share a dtype and a device')
+        return torch.ops.icmos.rmsnorm(x, norm, float(eps))
+    gemv.rmsnorm = rmsnorm
     return gemv
 
 

@@ -6,6 +6,9 @@
 # tritonc64+gemv (every matmul one Triton launch with its norm, SwiGLU or residual) against tritonc64 (the write op, now given the
 # projection whole) and tritonm64, in two processes in opposite orders; then tritonc64+gemv without torch.compile (eager ops in
 # the CUDA graph). Calls as below with PART=2 before `bash` in go and collect.
+# PART=3 (third holding): gemv_config refitted to PART=2's sweep, the LM head through cuBLAS after a Triton RMSNorm (the GEMV took
+# 31-46 us for it against cuBLAS's 16), the step's argmax in two stages (14 us in one block); gemv_sweep again, tritonc64+gemv not
+# compiled (with the baselines), tritonm64 and tritonc64+gemv compiled, tritonc64+gemv not compiled again.
 # PART=1 (the first holding, run):
 #   dec1-3    issue 13: tritonm64 (Triton merge) against tritonc64 (write=True: RoPE and the K/V cache write inside the attention
 #             kernel, which failed to compile in session 27's last holding and was fixed after it), tritonc64+head (the LM head as
@@ -24,6 +27,16 @@ export PYTHONUNBUFFERED=1 TQDM_DISABLE=1 HF_HUB_OFFLINE=1
 case "${1:-}" in
 jobs)
   mkdir -p "$R"; date -u +%s > "$R/t0"; export PYTHONPATH=/tmp/site:$PWD
+  if [ "${PART:-1}" = 3 ]; then  # third holding: gemv_config refitted, the LM head through cuBLAS after a Triton RMSNorm, two-stage argmax
+    timeout 200 python3 reports/scripts/gemv_sweep.py --out "$R/gemv_sweep.csv" > "$R/gemv_sweep.log" 2>&1; echo "gemv_sweep rc $? $(date -u +%T)"
+    OUT=$R/dec1 DV_TIMEOUT=200 SELFTEST_S=0 bash reports/scripts/decode_variants_gpu.sh --model $M --variants tritonc64+gemv --contexts 8000 --top 0 \
+      --no-compile --tag eager_graph > "$R/dec1.log" 2>&1; echo "dec1 (tritonc64+gemv, not compiled, baselines) rc $? $(date -u +%T)"
+    OUT=$R/dec2 DV_TIMEOUT=300 SELFTEST_S=0 bash reports/scripts/decode_variants_gpu.sh --model $M --variants tritonm64,tritonc64+gemv --contexts 8000 --top 0 \
+      --no-baselines --compile-mode max-autotune-no-cudagraphs --coordinate-descent --tag maxat_cd --time-budget 200 > "$R/dec2.log" 2>&1; echo "dec2 rc $? $(date -u +%T)"
+    OUT=$R/dec3 DV_TIMEOUT=120 SELFTEST_S=0 bash reports/scripts/decode_variants_gpu.sh --model $M --variants tritonc64+gemv --contexts 8000 --top 0 \
+      --no-baselines --no-compile --tag eager_graph > "$R/dec3.log" 2>&1; echo "dec3 (tritonc64+gemv, not compiled) rc $? $(date -u +%T)"
+    exit 0
+  fi
   if [ "${PART:-1}" = 2 ]; then  # second holding: the write op takes the projection whole (no copies), the Triton GEMV
     timeout 240 python3 reports/scripts/decode_variants.py --selftest --device cuda > "$R/selftest.txt" 2>&1; echo "selftest rc $? $(date -u +%T)"
     timeout 240 python3 reports/scripts/gemv_sweep.py --out "$R/gemv_sweep.csv" > "$R/gemv_sweep.log" 2>&1; echo "gemv_sweep rc $? $(date -u +%T)"

@@ -50,6 +50,14 @@ def main(argv=None) -> int:
                     print(f'sm_{a.arch} {dt:5s} gemv {name:8s} N={N:<5d} K={K:<4d} BN={BN:<2d} BK={BK:<4d} warps={warps} ok ({len(k.asm["cubin"]):,} bytes of cubin)')
                 except Exception as e:
                     bad += 1; print(f'sm_{a.arch} {dt:5s} gemv {name:8s} N={N} K={K} FAILED: {type(e).__name__}: {str(e)[-600:]}')
+    rms = inspect.getclosurevars(OPDEFS['icmos::rmsnorm']._init_fn).nonlocals['_rmsnorm']
+    for dt in a.dtypes.split(','):
+        sig = {'X': f'*{dt}', 'NW': f'*{dt}', 'Y': f'*{dt}', 'K': 'i32', 'eps': 'fp32', 'BK': 'constexpr'}
+        try:
+            k = triton.compile(ASTSource(fn=rms, signature=sig, constexprs=dict(BK=1024)), target=GPUTarget('cuda', a.arch, 32), options=dict(num_warps=4))
+            print(f'sm_{a.arch} {dt:5s} rmsnorm ok ({len(k.asm["cubin"]):,} bytes of cubin)')
+        except Exception as e:
+            bad += 1; print(f'sm_{a.arch} {dt:5s} rmsnorm FAILED: {type(e).__name__}: {str(e)[-600:]}')
     return 1 if bad else 0
 
 
