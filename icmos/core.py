@@ -350,7 +350,7 @@ def _argmax(x: torch.Tensor) -> torch.Tensor:
     if R == 1: return x.argmax()
     v, i = x.reshape(R, V // R).max(1)
     j = v.argmax()
-    return j * (V // R) + i[j]
+    return j * (V // R) + i.gather(0, j.view(1))[0]  # not i[j]: a tensor index is read on the host, which a CUDA graph cannot capture
 
 class _Step:
     "One greedy step with all its state on the device, so it can be captured in a CUDA graph; `forward` gives the logits."

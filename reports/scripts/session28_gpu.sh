@@ -9,6 +9,8 @@
 # PART=3 (third holding): gemv_config refitted to PART=2's sweep, the LM head through cuBLAS after a Triton RMSNorm (the GEMV took
 # 31-46 us for it against cuBLAS's 16), the step's argmax in two stages (14 us in one block); gemv_sweep again, tritonc64+gemv not
 # compiled (with the baselines), tritonm64 and tritonc64+gemv compiled, tritonc64+gemv not compiled again.
+# PART=3's captures all failed: the two-stage argmax indexed with a device tensor (`i[j]`, read on the host); fixed with gather.
+# PART=4 (the last 199 s of device time): p1, p2, p3, then `bash reports/scripts/session28_gpu.sh quick` (tritonc64+gemv, not compiled).
 # PART=1 (the first holding, run):
 #   dec1-3    issue 13: tritonm64 (Triton merge) against tritonc64 (write=True: RoPE and the K/V cache write inside the attention
 #             kernel, which failed to compile in session 27's last holding and was fixed after it), tritonc64+head (the LM head as
@@ -25,6 +27,12 @@ set -u
 M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; R=${R:-/root/rt28}
 export PYTHONUNBUFFERED=1 TQDM_DISABLE=1 HF_HUB_OFFLINE=1
 case "${1:-}" in
+quick)  # PART=4, in the foreground after p1, p2, p3 only (no MiniLM, ~1 min): the model assembled, tritonc64+gemv not compiled, into $OUT
+  H=$PWD; cd /root/icmos-model && cat p1 p2 p3 $H/.gpu/q4/p > $M && rm p1 p2 p3; cd $H
+  python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpu/w/*.whl 2>/dev/null
+  echo "$(cat .gpu/q4/SHA256)  $M" | sha256sum -c || exit 3
+  ICMOS_CACHE=/root/icmos-cache DV_TIMEOUT=150 SELFTEST_S=0 bash reports/scripts/decode_variants_gpu.sh --model $M --variants tritonc64+gemv \
+    --contexts 8000 --top 0 --no-baselines --no-compile --tag eager_graph 2>&1 | tail -n 12;;
 jobs)
   mkdir -p "$R"; date -u +%s > "$R/t0"; export PYTHONPATH=/tmp/site:$PWD
   if [ "${PART:-1}" = 3 ]; then  # third holding: gemv_config refitted, the LM head through cuBLAS after a Triton RMSNorm, two-stage argmax
