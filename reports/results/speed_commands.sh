@@ -87,3 +87,12 @@
 #        --top 0 --compile-mode max-autotune-no-cudagraphs --coordinate-descent --tag maxat_cd --time-budget 300)
 # CPU check (Triton's interpreter): TRITON_INTERPRET=1 python reports/scripts/decode_variants.py --device cpu --dtype float32 --contexts 256 \
 #   --steps 4 --warmup 1 --check-steps 4 --no-compile --variants triton8,tritonm8,tritonf8w2 --no-baselines --out /tmp/dv
+
+# Session 28 (2026-11-30), issue 13, one H200: reports/results/session28_2026-11-30/ (README: every command). Staging calls in the
+# header of reports/scripts/session28_gpu.sh; here first: bash reports/scripts/stage_gpu.sh; PYTHONPATH=/tmp/trsite:. python reports/scripts/triton_compile_check.py
+#   bash reports/scripts/session28_gpu.sh go                                  # a/: tritonm64, tritonc64, tritonc64+head, tritonc64+head+down x 3 processes
+#   PART=2 R=/root/rt28b bash reports/scripts/session28_gpu.sh go             # b/: selftest, gemv_sweep.py, tritonc64+gemv vs tritonc64 vs tritonm64 (x 2), +gemv not compiled
+#   PART=3 R=/root/rt28c bash reports/scripts/session28_gpu.sh go             # c/: captures failed (argmax host read; fixed in d6185c3)
+#   bash reports/scripts/session28_gpu.sh quick                               # next: after p1, p2, p3 only; tritonc64+gemv not compiled
+# CPU checks (Triton's interpreter): TRITON_INTERPRET=1 python reports/scripts/decode_variants.py --selftest;
+#   TRITON_INTERPRET=1 python reports/scripts/gemv_sweep.py --device cpu --dtype float32 --out /tmp/gs.csv --quick
