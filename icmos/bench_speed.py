@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/03_bench_speed.ipynb #4f635bd5
 from __future__ import annotations
-import csv, json, math, os, sys, tempfile, time, warnings
+import csv, importlib.util, json, math, os, sys, tempfile, time, warnings
 from pathlib import Path
 
 import torch
@@ -68,7 +68,7 @@ def _generate(model, ids, k: int):
                           do_sample=False, return_dict_in_generate=True)
 
 def bench_decode(model, ids: torch.Tensor, new_tokens: int, repeats: int = 1, compile: bool = False) -> tuple[list[dict], dict]:
-    "Decode tok/s after a prompt `ids`: transformers generate (baseline), static cache eager, CUDA graph, graph incl. setup, the fused step (and compiled graphs)."
+    "Decode tok/s after a prompt `ids`: transformers generate (baseline), static cache eager, CUDA graph, graph incl. setup, the fused step (and compiled graphs), and on CUDA with Triton the fused step on Triton kernels (`decode_triton`)."
     dev = model.device; ids = ids.to(dev); k = new_tokens
     _generate(model, ids, 2); _sync(dev)
     def gen_time(m):
@@ -84,6 +84,7 @@ def bench_decode(model, ids: torch.Tensor, new_tokens: int, repeats: int = 1, co
     if dev.type == 'cuda':  # no graph on the CPU
         modes += [('decode', True, False, 'hf')] + ([('decode_fused', True, False, 'fused')] if fused else [])
         if compile: modes += [('decode_compiled', True, True, 'hf')] + ([('decode_fused_compiled', True, True, 'fused')] if fused else [])
+        if fused and importlib.util.find_spec('triton'): modes += [('decode_triton', True, False, 'triton')]  # Triton GEMV + attention, no compiler
     for mode, graph, comp, kernel in modes:
         best = None
         for _ in range(1 if comp else repeats):  # a compiled step recompiles for every new cache: one run
@@ -92,7 +93,7 @@ def bench_decode(model, ids: torch.Tensor, new_tokens: int, repeats: int = 1, co
                 warnings.simplefilter('always')
                 t0 = time.perf_counter(); d = GraphDecoder(model, c, logits, k + 1 + 32, graph=graph, compile=comp, kernel=kernel); _sync(dev); t1 = time.perf_counter()
             for x in w: warnings.warn(x.message)
-            if graph and d.graph is None and comp: break  # the compile experiment failed: reported, no row
+            if graph and d.graph is None and (comp or kernel == 'triton'): break  # the compile or Triton experiment failed: reported, no row
             if graph and d.graph is None: raise ICMOSError(f'bench speed: the CUDA-graph capture failed for {mode} (see the warning above)')
             warm = d.done  # steps run eagerly while capturing
             d.advance(k - warm); _sync(dev); t2 = time.perf_counter()
@@ -110,11 +111,11 @@ def bench_decode(model, ids: torch.Tensor, new_tokens: int, repeats: int = 1, co
     checks = {'graph_equals_static_eager': fast == eager if 'decode' in toks else None, 'tokens': len(fast),
               'same_prefix_graph_static_eager': same(fast, eager), 'same_prefix_as_generate': same(fast, base_toks),
               'generate_cache': cache_cls}
-    for m in ('decode_fused_eager', 'decode_fused', 'decode_compiled', 'decode_fused_compiled'):
+    for m in ('decode_fused_eager', 'decode_fused', 'decode_compiled', 'decode_fused_compiled', 'decode_triton'):
         if m in toks: checks[f'same_prefix_{m}_static_eager'] = same(toks[m], eager)
     if 'decode_fused' in toks: checks['fused_graph_equals_fused_eager'] = toks['decode_fused'] == toks['decode_fused_eager']
     if failed: checks['failed'] = failed
-    ops = ('decode', 'decode_static_eager', 'decode_e2e', 'decode_fused', 'decode_fused_eager', 'decode_compiled', 'decode_fused_compiled')
+    ops = ('decode', 'decode_static_eager', 'decode_e2e', 'decode_fused', 'decode_fused_eager', 'decode_compiled', 'decode_fused_compiled', 'decode_triton')
     rows = [dict(op=op, tok_s=res[op], baseline_tok_s=k / base_s, gpu_util=prof['decode' if op == 'decode_e2e' else op]['gpu_util'])
             for op in ops if op in res]
     return rows, {'checks': checks, 'profile': prof, 'baseline_s': base_s}

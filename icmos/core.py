@@ -340,7 +340,9 @@ def static_cache(model, cache, max_len: int):
 # %% ../nbs/api/00_core.ipynb #6c425e67
 def _argmax_rows(V: int) -> int:
     "Rows of `_argmax`'s first stage for V logits: the divisor of V nearest below its square root (1, one stage, if that is under 8)."
-    r = max((r for r in range(1, math.isqrt(V) + 1) if V % r == 0), default=1)
+    r = 1
+    for d in range(2, int(V ** 0.5) + 1):  # a plain loop: `_argmax` must trace in torch.compile (the test below does)
+        if V % d == 0: r = d
     return r if r >= 8 else 1
 
 def _argmax(x: torch.Tensor) -> torch.Tensor:
@@ -462,7 +464,9 @@ class FusedLlama(torch.nn.Module):
     def __init__(self, model, attention=None, opaque: Iterable[str] = (), gemv=None):
         super().__init__()
         self.attention, self.gemv = attention or sdpa_attention, gemv
-        self.opaque = tuple(opaque)
+        self.opaque = (opaque,) if isinstance(opaque, str) else tuple(opaque)
+        if gemv is not None and not (callable(gemv) and callable(getattr(gemv, 'rmsnorm', None))):
+            raise ICMOSError(f'FusedLlama: gemv must be what load_triton_gemv() returns (got {type(gemv).__name__})')
         if bad := [o for o in self.opaque if o not in OPAQUE]: raise ICMOSError(f'FusedLlama: opaque takes matmuls of {", ".join(OPAQUE)} (got {", ".join(bad)})')
         if gemv is not None and self.opaque: raise ICMOSError('FusedLlama: give opaque or gemv, not both (gemv runs every matmul)')
         self._lin = opaque_linear() if self.opaque or gemv is not None else None
@@ -541,10 +545,19 @@ class FusedLlama(torch.nn.Module):
 
 _FUSED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-def fused_model(model) -> FusedLlama:
-    "The `FusedLlama` of `model`, made once and remade when its weights, dtype or device changed."
-    f = _FUSED.get(model)
-    if f is None or f.stale(model): f = _FUSED[model] = FusedLlama(model)
+_TRITON_FUSED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+def fused_model(model, triton: bool = False) -> FusedLlama:
+    """The `FusedLlama` of `model`, made once and remade when its weights, dtype or device changed. `triton=True`: the one whose
+    matmuls are `load_triton_gemv` launches and whose attention is `load_triton_attention(64, write=True)` (`GraphDecoder`'s
+    kernel 'triton': six launches a layer and the head, no torch.compile; not yet timed in this form: an earlier form, with the
+    head through the GEMV, decoded 1,321 tok/s at 8K on an H200 in session 28, `decode_variants.py`)."""
+    if triton and model.device.type != 'cuda' and os.environ.get('TRITON_INTERPRET') != '1':
+        raise ICMOSError(f"kernel='triton' runs on a CUDA device (or under Triton's CPU interpreter, TRITON_INTERPRET=1); the model is on {model.device}: use kernel='fused'")
+    cache = _TRITON_FUSED if triton else _FUSED
+    f = cache.get(model)
+    if f is None or f.stale(model):
+        f = cache[model] = FusedLlama(model, attention=load_triton_attention(64, write=True), gemv=load_triton_gemv()) if triton else FusedLlama(model)
     return f
 
 class _FusedStep(_Step):
@@ -763,7 +776,7 @@ def gemv_config(N: int, K: int) -> tuple[int, int, int]:
     """`load_triton_gemv`'s launch for a weight of N rows and K columns: (BN rows per program, BK columns per tile, warps). All of a
     row's K in one tile (up to 4,096), so that each program issues its loads at once; the fewest rows per program that leave at
     most 400 programs (a one-row matmul of a small model is bound by latency, not bandwidth), at most 16 rows and 16K elements a
-    tile; 8 warps. Fitted to `reports/scripts/gemv_sweep.py` on an H200 (session 28: SmolLM2's four layer matmuls within 0.1 us
+    tile; 8 warps (4 for tiles under 1,024 columns). Fitted to `reports/scripts/gemv_sweep.py` on an H200 (session 28: SmolLM2's four layer matmuls within 0.1 us
     of the fastest of 15 settings each)."""
     BK = min(1 << max(K - 1, 1).bit_length(), 4096)
     BN = 1
@@ -773,14 +786,14 @@ def gemv_config(N: int, K: int) -> tuple[int, int, int]:
 def load_triton_gemv():
     """`gemv(x, w, norm=None, eps=0.0, glu=False, res=None)`: the one-row matmul `x @ w.T` of a decode step in one Triton launch,
     with the step's neighbours fused in: `norm` (K,) applies Llama's RMSNorm to x first (float32 statistics, cast back, then scaled,
-    as `_rms`), `glu=True` takes x as (gate | up) of 2K values and multiplies by silu(gate) * up (SwiGLU), `res` (1, N) is added
+    as `_rms`; Triton's square root and exponential may differ from torch's in the last float32 bit), `glu=True` takes x as (gate | up) of 2K values and multiplies by silu(gate) * up (SwiGLU), `res` (1, N) is added
     after (the residual stream). x (1, K) (or (1, 2K) with `glu`), w (N, K) contiguous, one dtype; returns (1, N). The product is
     accumulated in float32 and rounded once, as a bfloat16 matmul is. Each program holds BN rows of w (`gemv_config`) and reads x
     whole, recomputing the norm's statistics (K values). Registers the op `icmos::gemv` (a `torch.library.custom_op`, which
     `torch.compile` calls as it is) on the first call. On the CPU it runs only under Triton's interpreter (`TRITON_INTERPRET=1`).
     A decode layer then takes four of these and the attention (`FusedLlama(gemv=load_triton_gemv())`). `gemv.rmsnorm(x, norm, eps)`
     is the norm alone (op `icmos::rmsnorm`, one program), for the LM head, which cuBLAS reads faster than this kernel (49,152 rows:
-    16 us against 31-46 us on an H200, `reports/scripts/gemv_sweep.py`)."""
+    16 us against 31-88 us on an H200, `reports/scripts/gemv_sweep.py`)."""
     if not hasattr(torch.ops.icmos, 'gemv'):
         try: import triton, triton.language as tl
         except ImportError as e: raise ICMOSError(f'Triton GEMV needs the triton package ({_first_line(e)})') from None
@@ -843,22 +856,29 @@ def load_triton_gemv():
             return y
         rmsnorm_op.register_fake(lambda x, norm, eps: torch.empty_like(x))
 
+    def where(x):  # a floating dtype on a device Triton runs on
+        if not x.is_floating_point(): raise ICMOSError(f'Triton GEMV / RMSNorm: floating-point tensors only (got {x.dtype})')
+        if x.device.type != 'cuda' and os.environ.get('TRITON_INTERPRET') != '1':
+            raise ICMOSError(f"Triton GEMV / RMSNorm run on a CUDA device, or on the CPU under Triton's interpreter (TRITON_INTERPRET=1); got {x.device}")
+
     def gemv(x: torch.Tensor, w: torch.Tensor, norm: torch.Tensor | None = None, eps: float = 0.0, glu: bool = False,
              res: torch.Tensor | None = None) -> torch.Tensor:
         if w.ndim != 2 or w.stride(1) != 1: raise ICMOSError(f'Triton GEMV: w must be (N, K) with contiguous rows (got {tuple(w.shape)}, strides {tuple(w.stride())})')
         N, K = w.shape
         if x.shape != (1, 2 * K if glu else K) or not x.is_contiguous():
             raise ICMOSError(f'Triton GEMV: x must be one contiguous row of {2 * K if glu else K} values for w {tuple(w.shape)}{" (gate | up)" if glu else ""} (got {tuple(x.shape)})')
-        if norm is not None and (glu or norm.shape != (K,)): raise ICMOSError(f'Triton GEMV: norm must be ({K},) and not with glu (got {None if norm is None else tuple(norm.shape)}, glu={glu})')
+        if norm is not None and (glu or norm.shape != (K,) or not norm.is_contiguous()): raise ICMOSError(f'Triton GEMV: norm must be ({K},), contiguous, and not with glu (got {None if norm is None else tuple(norm.shape)}, glu={glu})')
         if res is not None and (res.shape != (1, N) or not res.is_contiguous()): raise ICMOSError(f'Triton GEMV: res must be one contiguous row (1, {N}) (got {tuple(res.shape)})')
         ts = [t for t in (x, w, norm, res) if t is not None]
         if len({t.dtype for t in ts}) > 1 or len({t.device for t in ts}) > 1: raise ICMOSError('Triton GEMV: x, w, norm and res must share a dtype and a device')
+        where(x)
         return torch.ops.icmos.gemv(x, w, norm, res, float(eps), bool(glu))
 
     def rmsnorm(x: torch.Tensor, norm: torch.Tensor, eps: float) -> torch.Tensor:
-        if x.ndim != 2 or x.shape[0] != 1 or not x.is_contiguous() or norm.shape != (x.shape[1],):
-            raise ICMOSError(f'Triton RMSNorm: x one contiguous row (1, K) and norm (K,) (got {tuple(x.shape)}, {tuple(norm.shape)})')
+        if x.ndim != 2 or x.shape[0] != 1 or not x.is_contiguous() or norm.shape != (x.shape[1],) or not norm.is_contiguous():
+            raise ICMOSError(f'Triton RMSNorm: x one contiguous row (1, K) and norm (K,) contiguous (got {tuple(x.shape)}, {tuple(norm.shape)})')
         if x.dtype != norm.dtype or x.device != norm.device: raise ICMOSError('Triton RMSNorm: x and norm must share a dtype and a device')
+        where(x)
         return torch.ops.icmos.rmsnorm(x, norm, float(eps))
     gemv.rmsnorm = rmsnorm
     return gemv
@@ -882,21 +902,22 @@ def graph_stream(dev) -> torch.cuda.Stream:
         if i not in _GRAPH_STREAMS: _GRAPH_STREAMS[i] = torch.cuda.Stream(i)
         return _GRAPH_STREAMS[i]
 
-KERNELS = ('hf', 'fused', 'auto')
+KERNELS = ('hf', 'fused', 'triton', 'auto')
 
 class GraphDecoder:
     "Greedy decoding on a static copy of `cache`: the one-token step, captured once in a CUDA graph and replayed per token."
     def __init__(self, model, cache, logits: torch.Tensor, # (1, V) logits of the last prompt token
                  max_new_tokens: int, graph: bool | None = None, # capture a graph (None: when on CUDA)
                  compile: bool = False, # fuse the step with torch.compile before capturing it (slow to start: a minute)
-                 kernel: str = 'hf'): # 'hf': the model's forward on a StaticCache; 'fused': `FusedLlama`; 'auto': fused where the model allows
+                 kernel: str = 'hf'): # 'hf': the model's forward on a StaticCache; 'fused': `FusedLlama`; 'triton': `FusedLlama` on Triton kernels (`fused_model(triton=True)`); 'auto': fused where the model allows
         if kernel not in KERNELS: raise ICMOSError(f'kernel must be one of {", ".join(KERNELS)}, got {kernel!r}')
         dev = model.device
         self.max_new_tokens, self.done, self.graph = max_new_tokens, 0, None
         self.kernel = ('hf' if fused_unsupported(model) else 'fused') if kernel == 'auto' else kernel
         n, first = int(cache.get_seq_length()), int(logits[0].argmax())
         with torch.no_grad():
-            if self.kernel == 'fused': self.step = _FusedStep(model, cache, n, first, max_new_tokens, compile)
+            if self.kernel in ('fused', 'triton'):
+                self.step = _FusedStep(model, cache, n, first, max_new_tokens, compile, fused=fused_model(model, triton=self.kernel == 'triton'))
             else: self.step = _HFStep(model, static_cache(model, cache, n + max_new_tokens), n, first, max_new_tokens)
         fn = torch.compile(self.step, dynamic=False) if compile and self.kernel == 'hf' else self.step
         if graph is None: graph = dev.type == 'cuda'

@@ -314,13 +314,14 @@ def selftest(device: str = 'cpu') -> int:
         from icmos.core import _rms
         gv = load_triton_gemv()
         for dtype, rtol in ((torch.float32, 1e-5), (torch.bfloat16, 2e-2)):
-            for N, K in ((960, 576), (576, 576), (3072, 576), (576, 1536), (49152, 576), (37, 5000)):
+            for N, K in ((960, 576), (576, 576), (3072, 576), (576, 1536), (49152, 576), (37, 5000), (1001, 96)):
                 if dev.type == 'cpu' and N * K > 4e6: continue  # the interpreter
                 w, x, nw, r = (t.to(dev, dtype) for t in (torch.randn(N, K, generator=g) / K ** 0.5, torch.randn(1, K, generator=g), torch.rand(K, generator=g) + 0.5, torch.randn(1, N, generator=g)))
                 x2 = torch.randn(1, 2 * K, generator=g).to(dev, dtype)
                 f = lambda t: t.float()
                 for name, got, ref in (('gemv+norm', gv(x, w, nw, 1e-5), f(_rms(x, nw, 1e-5)) @ f(w).T),
-                                       ('gemv+glu+res', gv(x2, w, glu=True, res=r), f(r) + f(F.silu(x2[:, :K]) * x2[:, K:]) @ f(w).T)):
+                                       ('gemv+glu+res', gv(x2, w, glu=True, res=r), f(r) + f(F.silu(x2[:, :K]) * x2[:, K:]) @ f(w).T),
+                                       ('gemv+res', gv(x, w, res=r), f(r) + f(x) @ f(w).T), ('rmsnorm', gv.rmsnorm(x, nw, 1e-5), f(_rms(x, nw, 1e-5)))):
                     err = float((got.float() - ref).abs().max()); tw = rtol * float(ref.abs().max()) + 1e-6
                     key = f'{name} {str(dtype)[6:]}'; worst[key] = max(worst.get(key, 0.0), err / tw)
                     if not err <= tw: bad.append(f'{name} {dtype} N={N} K={K}: max err {err:.3g} > {tw:.3g}')

@@ -1,7 +1,7 @@
 """Issue 13: the one-row matmuls of a SmolLM2 decode step timed alone on one GPU, `icmos.core.load_triton_gemv`'s kernel (the
 norm, SwiGLU and residual fused in) at several launch settings against torch's `F.linear` (cuBLAS) and against the unfused torch
 ops it replaces (RMSNorm + matmul, silu * up + matmul + add), each in a CUDA graph of 30 calls on 30 different weights (a step's
-30 layers: the weights do not sit in L2 between calls). Every setting's output is checked against float32 products.
+30 layers; the larger shapes' 30 weights do not fit in L2 between calls, the q|k|v and o sets, 33 and 20 MB, may). Every setting's output is checked against float32 products.
 
   python reports/scripts/gemv_sweep.py --out gemv_sweep.csv          # on a GPU; columns shape,N,K,fused,impl,BN,BK,warps,us_per_call,max_err,ok
   TRITON_INTERPRET=1 python reports/scripts/gemv_sweep.py --device cpu --out /tmp/gs.csv --quick    # the script's own check on the CPU
