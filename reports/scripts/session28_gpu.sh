@@ -27,12 +27,13 @@ set -u
 M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; R=${R:-/root/rt28}
 export PYTHONUNBUFFERED=1 TQDM_DISABLE=1 HF_HUB_OFFLINE=1
 case "${1:-}" in
-quick)  # PART=4, in the foreground after p1, p2, p3 only (no MiniLM, ~1 min): the model assembled, tritonc64+gemv not compiled, into $OUT
+quick)  # PART=4, in the foreground after p1, p2, p3 only (no MiniLM, ~1.5 min): the model assembled, the baselines (the default graph decode's
+  # capture, after the argmax fix) and tritonc64+gemv not compiled (the cuBLAS head, refitted rule, two-stage argmax), into $OUT
   H=$PWD; cd /root/icmos-model && cat p1 p2 p3 $H/.gpu/q4/p > $M && rm p1 p2 p3; cd $H
   python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpu/w/*.whl 2>/dev/null
   echo "$(cat .gpu/q4/SHA256)  $M" | sha256sum -c || exit 3
   ICMOS_CACHE=/root/icmos-cache DV_TIMEOUT=150 SELFTEST_S=0 bash reports/scripts/decode_variants_gpu.sh --model $M --variants tritonc64+gemv \
-    --contexts 8000 --top 0 --no-baselines --no-compile --tag eager_graph 2>&1 | tail -n 12;;
+    --contexts 8000 --top 0 --no-compile --tag eager_graph 2>&1 | tail -n 12;;  # with the baselines: hf_graph checks the default path's capture (argmax fix)
 jobs)
   mkdir -p "$R"; date -u +%s > "$R/t0"; export PYTHONPATH=/tmp/site:$PWD
   if [ "${PART:-1}" = 3 ]; then  # third holding: gemv_config refitted, the LM head through cuBLAS after a Triton RMSNorm, two-stage argmax
