@@ -345,10 +345,10 @@ def _argmax_rows(V: int) -> int:
         if V % d == 0: r = d
     return r if r >= 8 else 1
 
-def _argmax(x: torch.Tensor) -> torch.Tensor:
+def _argmax(x: torch.Tensor, rows: int | None = None) -> torch.Tensor: # rows: `_argmax_rows(x.numel())` if not given
     """`x.argmax()` of a row of logits in two reductions, the maxima of R rows and then of those (the first index of the maximum, as
     `argmax`): a decode step's one-block `argmax` over SmolLM2's 49,152 logits took 14 us on an H200 (session 28)."""
-    V = x.numel(); R = _argmax_rows(V)
+    V = x.numel(); R = rows or _argmax_rows(V)
     if R == 1: return x.argmax()
     v, i = x.reshape(R, V // R).max(1)
     j = v.argmax()
@@ -364,12 +364,14 @@ class _Step:
         self.mask = torch.full((1, 1, 1, L), torch.finfo(model.dtype).min, dtype=model.dtype, device=dev)
         self.mask[..., :n] = 0                                                   # additive mask over the L slots
         self.out = torch.full((max_new_tokens,), first, dtype=torch.long, device=dev)
+        self.rows = None                                                         # `_argmax`'s split of the logits, found at the first step
 
     def forward(self) -> torch.Tensor: raise NotImplementedError
     def __call__(self):
         self.mask.index_fill_(-1, self.pos, 0)
         self.logits = self.forward()  # (V,) of the last step (a graph's static output buffer)
-        nxt = _argmax(self.logits)
+        if self.rows is None: self.rows = _argmax_rows(self.logits.numel())
+        nxt = _argmax(self.logits, self.rows)
         self.out.index_copy_(0, self.pos - (self.n - 1), nxt[None])
         self.ids.copy_(nxt.view(1, 1)); self.pos.add_(1)
 
@@ -543,9 +545,7 @@ class FusedLlama(torch.nn.Module):
         if self._compiled is None: self._compiled = torch.compile(self, dynamic=False, fullgraph=True)
         return self._compiled
 
-_FUSED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-_TRITON_FUSED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_FUSED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> {triton: its FusedLlama}
 
 def fused_model(model, triton: bool = False) -> FusedLlama:
     """The `FusedLlama` of `model`, made once and remade when its weights, dtype or device changed. `triton=True`: the one whose
@@ -554,10 +554,10 @@ def fused_model(model, triton: bool = False) -> FusedLlama:
     head through the GEMV, decoded 1,321 tok/s at 8K on an H200 in session 28, `decode_variants.py`)."""
     if triton and model.device.type != 'cuda' and os.environ.get('TRITON_INTERPRET') != '1':
         raise ICMOSError(f"kernel='triton' runs on a CUDA device (or under Triton's CPU interpreter, TRITON_INTERPRET=1); the model is on {model.device}: use kernel='fused'")
-    cache = _TRITON_FUSED if triton else _FUSED
-    f = cache.get(model)
+    kinds = _FUSED.setdefault(model, {})
+    f = kinds.get(triton)
     if f is None or f.stale(model):
-        f = cache[model] = FusedLlama(model, attention=load_triton_attention(64, write=True), gemv=load_triton_gemv()) if triton else FusedLlama(model)
+        f = kinds[triton] = FusedLlama(model, attention=load_triton_attention(64, write=True), gemv=load_triton_gemv()) if triton else FusedLlama(model)
     return f
 
 class _FusedStep(_Step):
@@ -736,7 +736,7 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
             q, k, v = qkv_views(qkv, kc)
             return run(q, kc, vc, mask, scale, splits, block, warps, stages, 'merged', (k, v, pos, cos, sin))
         flash_decode_write.register_fake(lambda qkv, kc, vc, pos, cos, sin, mask, scale, splits, block, warps, stages:
-                                         qkv_views(qkv, kc)[0].new_empty(qkv_views(qkv, kc)[0].shape))
+                                         torch.empty_like(qkv_views(qkv, kc)[0]))
 
     def check(q, k, v, mask):  # q (1, hk, g, d), k and v (1, hk, L, d), an additive mask over the L slots
         if q.ndim != 4 or k.ndim != 4 or v.shape != k.shape: raise ICMOSError(f'Triton attention takes q (1, hk, g, d) and k, v (1, hk, L, d) (got q {tuple(q.shape)}, k {tuple(k.shape)}, v {tuple(v.shape)})')
@@ -852,7 +852,7 @@ def load_triton_gemv():
         @torch.library.custom_op('icmos::rmsnorm', mutates_args=())
         def rmsnorm_op(x: torch.Tensor, norm: torch.Tensor, eps: float) -> torch.Tensor:
             y = torch.empty_like(x); K = x.shape[-1]
-            _rmsnorm[(1,)](x, norm, y, K, eps, BK=min(1 << max(K - 1, 1).bit_length(), 4096), num_warps=4)
+            _rmsnorm[(1,)](x, norm, y, K, eps, BK=gemv_config(1, K)[1], num_warps=4)
             return y
         rmsnorm_op.register_fake(lambda x, norm, eps: torch.empty_like(x))
 

@@ -109,10 +109,10 @@ def parse_variant(name: str) -> tuple[str, dict]:
     "'splitk32' -> ('splitk', {'splits': 32}); 'triton64' -> ('triton', {'splits': 64}); 'tritonf128w2' -> ('triton', {'splits': 128, 'merge': 'fused', 'warps': 2}); 'sdpa' -> ('sdpa', {}); 'sdpa+head' -> ('sdpa', {'opaque': ('head',)})."
     if '+' in name:
         base, *opq = name.split('+')
-        if opq == ['gemv']: return parse_variant(base)[0], {**parse_variant(base)[1], 'gemv': True}
-        if bad := [o for o in opq if o not in OPAQUE]: raise SystemExit(f'--variants: {name!r}: after + come matmuls of {", ".join(OPAQUE)}, or gemv alone (got {", ".join(bad)})')
+        if opq != ['gemv'] and (bad := [o for o in opq if o not in OPAQUE]):
+            raise SystemExit(f'--variants: {name!r}: after + come matmuls of {", ".join(OPAQUE)}, or gemv alone (got {", ".join(bad)})')
         attn, kw = parse_variant(base)
-        return attn, {**kw, 'opaque': tuple(opq)}
+        return attn, {**kw, **({'gemv': True} if opq == ['gemv'] else {'opaque': tuple(opq)})}
     m = re.fullmatch(r'triton([mfc])?(\d+)(?:w(\d+))?', name)
     if m and (m.group(1) or m.group(3)):
         if int(m.group(2)) < 1 or (m.group(3) and int(m.group(3)) not in (1, 2, 4, 8, 16)):

@@ -6,12 +6,13 @@ ops it replaces (RMSNorm + matmul, silu * up + matmul + add), each in a CUDA gra
   python reports/scripts/gemv_sweep.py --out gemv_sweep.csv          # on a GPU; columns shape,N,K,fused,impl,BN,BK,warps,us_per_call,max_err,ok
   TRITON_INTERPRET=1 python reports/scripts/gemv_sweep.py --device cpu --out /tmp/gs.csv --quick    # the script's own check on the CPU
 """
-import argparse, csv, inspect, sys, time
+import argparse, csv, inspect, sys
 
 import torch
 import torch.nn.functional as F
 
 from icmos.core import _rms, gemv_config, load_triton_gemv
+from triton_attention_sweep import graph_us  # the same CUDA-graph timing as the attention's sweep (this folder)
 
 SHAPES = {'qkv': (960, 576, 'norm'), 'o': (576, 576, 'res'), 'gate_up': (3072, 576, 'norm'), 'down': (576, 1536, 'glu+res'),
           'head': (49152, 576, 'norm')}
@@ -19,16 +20,7 @@ SHAPES = {'qkv': (960, 576, 'norm'), 'o': (576, 576, 'res'), 'gate_up': (3072, 5
 
 def timed(fn, dev, reps: int) -> float:
     "Microseconds per call of `fn` (which makes 30 calls), from a CUDA graph replayed `reps` times (eager on the CPU)."
-    if dev.type != 'cuda':
-        t = time.perf_counter(); fn(); return (time.perf_counter() - t) / 30 * 1e6
-    s = torch.cuda.Stream(); s.wait_stream(torch.cuda.current_stream())
-    with torch.cuda.stream(s): fn()
-    torch.cuda.current_stream().wait_stream(s); g = torch.cuda.CUDAGraph()
-    with torch.cuda.graph(g): fn()
-    for _ in range(5): g.replay()
-    torch.cuda.synchronize(); t = time.perf_counter()
-    for _ in range(reps): g.replay()
-    torch.cuda.synchronize(); return (time.perf_counter() - t) / reps / 30 * 1e6
+    return graph_us(fn, reps, dev) / 30
 
 
 def main(argv=None) -> int:
