@@ -471,6 +471,8 @@ class FusedLlama(torch.nn.Module):
             raise ICMOSError(f'FusedLlama: gemv must be what load_triton_gemv() returns (got {type(gemv).__name__})')
         if bad := [o for o in self.opaque if o not in OPAQUE]: raise ICMOSError(f'FusedLlama: opaque takes matmuls of {", ".join(OPAQUE)} (got {", ".join(bad)})')
         if gemv is not None and self.opaque: raise ICMOSError('FusedLlama: give opaque or gemv, not both (gemv runs every matmul)')
+        if getattr(self.attention, 'partials', False) and gemv is None:
+            raise ICMOSError("FusedLlama: an attention that returns its chunks' partials (load_triton_attention(merge='gemv')) needs gemv=load_triton_gemv(), whose output projection merges them")
         self._lin = opaque_linear() if self.opaque or gemv is not None else None
         why = fused_unsupported(model)
         if why: raise ICMOSError(f"fused decode: {why}; use kernel='hf'")
@@ -524,6 +526,10 @@ class FusedLlama(torch.nn.Module):
         for (n1, wqkv, wo, n2, wgu, wd), k_l, v_l in zip(self.w, kc, vc):
             qkv = gv(x, wqkv, n1, self.eps) if gv else self.mm(_rms(x, n1, self.eps), wqkv, 'qkv')
             # the query heads that share a KV head ride as that head's rows: grouped-query attention without copying K/V
+            if getattr(self.attention, 'partials', False):  # merge='gemv': the output projection merges the chunks (five launches a layer)
+                x = gv.merge(*self.attention(qkv, k_l, v_l, pos, c, s, mask, self.scale), wo, res=x, rows=getattr(self.attention, 'merge_rows', 16))
+                x = gv(gv(x, wgu, n2, self.eps), wd, glu=True, res=x)
+                continue
             if getattr(self.attention, 'writes_cache', False):  # RoPE and the cache write inside the attention (load_triton_attention(write=True))
                 o = self.attention(qkv, k_l, v_l, pos, c, s, mask, self.scale)
             else:
@@ -615,9 +621,13 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
     for): qkv (1, (g + 2) hk d) the step's projection before RoPE (the g query heads of each KV head, then the new k and v; one
     input, so that a compiled step passes it without copying its parts), the caches kc, vc (1, hk, L, d), the slot `pos` (1,),
     the RoPE tables at pos (d values each): the kernel rotates q and k, writes k and v into the caches at pos (op
-    `icmos::flash_decode_write`, which mutates them) and attends, the chunks merged by the second Triton launch."""
-    if merge not in ('torch', 'triton', 'fused'): raise ICMOSError(f"merge: must be 'torch', 'triton' or 'fused' (got {merge!r})")
-    if write and merge != 'triton': raise ICMOSError("write=True merges the chunks in Triton: give merge='triton'")
+    `icmos::flash_decode_write`, which mutates them) and attends, the chunks merged by the second Triton launch.
+    `merge='gemv'` (with `write=True` only) merges nowhere: the function (attribute `partials`) returns the chunks' partials
+    `(o, ml)` (op `icmos::flash_decode_write_partials`), which the output projection merges as it reads them
+    (`load_triton_gemv()`'s `gemv.merge`; `FusedLlama` does so for an attention with `partials`): one launch a layer fewer."""
+    if merge not in ('torch', 'triton', 'fused', 'gemv'): raise ICMOSError(f"merge: must be 'torch', 'triton', 'fused' or 'gemv' (got {merge!r})")
+    if write and merge not in ('triton', 'gemv'): raise ICMOSError("write=True merges the chunks in Triton: give merge='triton' (or 'gemv')")
+    if merge == 'gemv' and not write: raise ICMOSError("merge='gemv' (the output projection merges the chunks) needs write=True")
     if isinstance(splits, bool) or not isinstance(splits, int) or splits < 1: raise ICMOSError(f'splits: must be a positive integer (got {splits!r})')
     if merge != 'torch' and splits > 128:  # the merge holds a (chunks, head dim) float32 tile in registers
         raise ICMOSError(f"splits: at most 128 with merge={merge!r} (got {splits}); use merge='torch' for more chunks")
@@ -738,6 +748,14 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
         flash_decode_write.register_fake(lambda qkv, kc, vc, pos, cos, sin, mask, scale, splits, block, warps, stages:
                                          torch.empty_like(qkv_views(qkv, kc)[0]))
 
+        @torch.library.custom_op('icmos::flash_decode_write_partials', mutates_args=('kc', 'vc'))  # merge='gemv': the partials, unmerged
+        def flash_decode_write_partials(qkv: torch.Tensor, kc: torch.Tensor, vc: torch.Tensor, pos: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor,
+                                        mask: torch.Tensor, scale: float, splits: int, block: int, warps: int, stages: int) -> tuple[torch.Tensor, torch.Tensor]:
+            q, k, v = qkv_views(qkv, kc)
+            return run(q, kc, vc, mask, scale, splits, block, warps, stages, 'partials', (k, v, pos, cos, sin))
+        flash_decode_write_partials.register_fake(lambda qkv, kc, vc, pos, cos, sin, mask, scale, splits, block, warps, stages:
+                                                  outputs(qkv_views(qkv, kc)[0], kc, splits, block)[:2])
+
     def check(q, k, v, mask):  # q (1, hk, g, d), k and v (1, hk, L, d), an additive mask over the L slots
         if q.ndim != 4 or k.ndim != 4 or v.shape != k.shape: raise ICMOSError(f'Triton attention takes q (1, hk, g, d) and k, v (1, hk, L, d) (got q {tuple(q.shape)}, k {tuple(k.shape)}, v {tuple(v.shape)})')
         b, hk, g, d = q.shape
@@ -766,9 +784,11 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
         if pos.numel() != 1 or pos.dtype not in (torch.int32, torch.int64) or cos.numel() != d or sin.numel() != d:
             raise ICMOSError(f'Triton attention (write): pos is one integer slot and cos, sin {d} values each (got {pos.numel()} {pos.dtype}, {cos.numel()}, {sin.numel()})')
         if {t.device for t in (pos, cos, sin)} != {qkv.device}: raise ICMOSError('Triton attention (write): pos, cos and sin must be on the device of qkv')
-        return torch.ops.icmos.flash_decode_write(qkv, kc, vc, pos.reshape(-1), cos.reshape(-1).contiguous(), sin.reshape(-1).contiguous(), mask.reshape(-1),
-                                                  float(scale), splits, block, warps, stages)
+        op = torch.ops.icmos.flash_decode_write_partials if merge == 'gemv' else torch.ops.icmos.flash_decode_write
+        return op(qkv, kc, vc, pos.reshape(-1), cos.reshape(-1).contiguous(), sin.reshape(-1).contiguous(), mask.reshape(-1),
+                  float(scale), splits, block, warps, stages)
     triton_attention_write.writes_cache = True
+    triton_attention_write.partials = merge == 'gemv'  # returns (o (hk, S, g, d), ml (hk, S, 2, BG)) float32 for `gemv.merge`
     return triton_attention_write if write else triton_attention
 
 # %% ../nbs/api/00_core.ipynb #s28gemv01
@@ -799,8 +819,10 @@ def load_triton_gemv():
         except ImportError as e: raise ICMOSError(f'Triton GEMV needs the triton package ({_first_line(e)})') from None
 
         @triton.jit
-        def _gemv(X, W, NW, R, Y, N, K, sw, eps, BN: tl.constexpr, BK: tl.constexpr, NORM: tl.constexpr, GLU: tl.constexpr,
-                  RES: tl.constexpr):
+        def _gemv(X, W, NW, R, Y, N, K, sw, eps, ML, S, G, BN: tl.constexpr, BK: tl.constexpr, NORM: tl.constexpr, GLU: tl.constexpr,
+                  RES: tl.constexpr, ATT: tl.constexpr, BS: tl.constexpr, BG: tl.constexpr):
+            # ATT: X is the attention's partials O (hk, S, G, BK) and ML (hk, S, 2, BG) (load_triton_attention(merge='gemv')), a tile
+            # of BK columns is one query head, merged here as the merge launch would (chunk weights exp(m - max m), the row rounded)
             rows = tl.program_id(0) * BN + tl.arange(0, BN); rok = rows < N
             kk = tl.arange(0, BK)
             rstd = 1.0
@@ -812,7 +834,14 @@ def load_triton_gemv():
             acc = tl.zeros((BN, BK), tl.float32)
             for k0 in range(0, K, BK):
                 km = k0 + kk < K
-                if GLU:  # silu(gate) rounded to the dtype, times up, rounded: torch's two ops
+                if ATT:  # query head k0 // BK: the g-th row of KV head k0 // BK // G
+                    u = tl.arange(0, BS); us = u < S; hv = k0 // BK // G; r = k0 // BK % G
+                    m = tl.load(ML + hv * S * 2 * BG + u * 2 * BG + r, mask=us, other=-3.0e38)
+                    l = tl.load(ML + hv * S * 2 * BG + u * 2 * BG + BG + r, mask=us, other=0.0)
+                    o = tl.load(X + hv * S * G * BK + u[:, None] * G * BK + r * BK + kk[None, :], mask=us[:, None], other=0.0)
+                    wt = tl.where(us, tl.exp(m - tl.max(m, 0)), 0.0)
+                    xv = (tl.sum(wt[:, None] * o, 0) / tl.sum(wt * l, 0)).to(W.dtype.element_ty)
+                elif GLU:  # silu(gate) rounded to the dtype, times up, rounded: torch's two ops
                     a = tl.load(X + k0 + kk, mask=km, other=0.0).to(tl.float32)
                     b = tl.load(X + K + k0 + kk, mask=km, other=0.0).to(tl.float32)
                     xv = ((a / (1.0 + tl.exp(-a))).to(X.dtype.element_ty).to(tl.float32) * b).to(X.dtype.element_ty)
@@ -833,9 +862,20 @@ def load_triton_gemv():
             N, K = w.shape; BN, BK, warps = gemv_config(N, K)
             y = torch.empty((1, N), dtype=x.dtype, device=x.device)
             _gemv[(triton.cdiv(N, BN),)](x, w, norm if norm is not None else x, res if res is not None else y, y, N, K, w.stride(0), eps,
-                                       BN=BN, BK=BK, NORM=norm is not None, GLU=glu, RES=res is not None, num_warps=warps)
+                                       x, 1, 1, BN=BN, BK=BK, NORM=norm is not None, GLU=glu, RES=res is not None, ATT=False, BS=1, BG=1,
+                                       num_warps=warps)
             return y
         gemv_op.register_fake(lambda x, w, norm, res, eps, glu: x.new_empty((1, w.shape[0])))
+
+        @torch.library.custom_op('icmos::gemv_merge', mutates_args=())
+        def gemv_merge_op(o: torch.Tensor, ml: torch.Tensor, w: torch.Tensor, res: Optional[torch.Tensor], rows: int) -> torch.Tensor:
+            hk, S, G, D = o.shape; N = w.shape[0]
+            y = torch.empty((1, N), dtype=w.dtype, device=w.device)
+            _gemv[(triton.cdiv(N, rows),)](o, w, o, res if res is not None else y, y, N, hk * G * D, w.stride(0), 0.0, ml, S, G,
+                                         BN=rows, BK=D, NORM=False, GLU=False, RES=res is not None, ATT=True,
+                                         BS=triton.next_power_of_2(S), BG=ml.shape[-1], num_warps=4)
+            return y
+        gemv_merge_op.register_fake(lambda o, ml, w, res, rows: w.new_empty((1, w.shape[0])))
 
         @triton.jit
         def _rmsnorm(X, NW, Y, K, eps, BK: tl.constexpr):  # one program: Llama's RMSNorm of one row (`_rms`)
@@ -880,7 +920,22 @@ def load_triton_gemv():
         if x.dtype != norm.dtype or x.device != norm.device: raise ICMOSError('Triton RMSNorm: x and norm must share a dtype and a device')
         where(x)
         return torch.ops.icmos.rmsnorm(x, norm, float(eps))
-    gemv.rmsnorm = rmsnorm
+    def merge(o: torch.Tensor, ml: torch.Tensor, w: torch.Tensor, res: torch.Tensor | None = None, rows: int = 16) -> torch.Tensor:
+        """`res + attn @ w.T` where attn (1, hk g d) is the attention's output merged from its chunks' partials, `o` (hk, S, g, d) and
+        `ml` (hk, S, 2, BG) float32, as `load_triton_attention(merge='gemv', write=True)` returns them: each program merges every query
+        head (all S chunks, from L2) and multiplies its `rows` rows of w (op `icmos::gemv_merge`)."""
+        if o.ndim != 4 or ml.ndim != 4 or o.dtype != torch.float32 or ml.dtype != torch.float32 or not o.is_contiguous() or not ml.is_contiguous():
+            raise ICMOSError(f'Triton GEMV merge: o (hk, S, g, d) and ml (hk, S, 2, BG) contiguous float32 partials of load_triton_attention(merge=\'gemv\') (got {tuple(o.shape)} {o.dtype}, {tuple(ml.shape)} {ml.dtype})')
+        hk, S, g, d = o.shape
+        if ml.shape[:3] != (hk, S, 2) or ml.shape[3] < g or S > 128 or d & (d - 1) or d < 16:
+            raise ICMOSError(f'Triton GEMV merge: ml must be ({hk}, {S}, 2, >= {g}) for o {tuple(o.shape)}, at most 128 chunks, a power-of-two head dim >= 16 (got {tuple(ml.shape)})')
+        if w.ndim != 2 or w.shape[1] != hk * g * d or w.stride(1) != 1: raise ICMOSError(f'Triton GEMV merge: w must be (N, {hk * g * d}) with contiguous rows (got {tuple(w.shape)})')
+        if res is not None and (res.shape != (1, w.shape[0]) or not res.is_contiguous() or res.dtype != w.dtype): raise ICMOSError(f'Triton GEMV merge: res must be one contiguous row (1, {w.shape[0]}) of w\'s dtype (got {tuple(res.shape)} {res.dtype})')
+        if isinstance(rows, bool) or rows not in (1, 2, 4, 8, 16, 32, 64): raise ICMOSError(f'Triton GEMV merge: rows must be a power of two up to 64 (got {rows!r})')
+        if len({t.device for t in (o, ml, w) + ((res,) if res is not None else ())}) > 1: raise ICMOSError('Triton GEMV merge: o, ml, w and res must share a device')
+        where(w)
+        return torch.ops.icmos.gemv_merge(o, ml, w, res, rows)
+    gemv.rmsnorm, gemv.merge = rmsnorm, merge
     return gemv
 
 

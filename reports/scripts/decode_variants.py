@@ -21,6 +21,8 @@ the layer are the package's):
             icmos::opaque_linear (cuBLAS), out of inductor's reach: tritonc64+head (session 28)
   VARIANT+gemv  every matmul as icmos.core.load_triton_gemv's one launch with the norm, SwiGLU and residual fused in: with tritoncS
             a layer is 6 launches (session 28)
+  tritongS+gemv  as tritoncS+gemv, but the attention returns its chunks' partials and the output projection's GEMV merges them
+            (merge='gemv', `gemv.merge`): 5 launches a layer (session 29); tritongSrR+gemv: R rows per merge program (default 16)
 
 Each variant is compiled (`dynamic=False`, fullgraph), its step captured in a CUDA graph (as icmos.core.GraphDecoder
 does), warmed up and timed; kernels per step and the GPU busy share come from torch.profiler (icmos.bench_speed.gpu_profile).
@@ -112,13 +114,14 @@ def parse_variant(name: str) -> tuple[str, dict]:
         if opq != ['gemv'] and (bad := [o for o in opq if o not in OPAQUE]):
             raise SystemExit(f'--variants: {name!r}: after + come matmuls of {", ".join(OPAQUE)}, or gemv alone (got {", ".join(bad)})')
         attn, kw = parse_variant(base)
+        if kw.get('merge') == 'gemv' and opq != ['gemv']: raise SystemExit(f'--variants: {name!r}: tritongS hands its partials to the GEMV: give it as tritongS+gemv')
         return attn, {**kw, **({'gemv': True} if opq == ['gemv'] else {'opaque': tuple(opq)})}
-    m = re.fullmatch(r'triton([mfc])?(\d+)(?:w(\d+))?', name)
+    m = re.fullmatch(r'triton([mfcg])?(\d+)(?:w(\d+))?(?:r(\d+))?', name)
     if m and (m.group(1) or m.group(3)):
         if int(m.group(2)) < 1 or (m.group(3) and int(m.group(3)) not in (1, 2, 4, 8, 16)):
             raise SystemExit(f'--variants: {name!r}: S must be >= 1 and W one of 1, 2, 4, 8, 16')
-        return 'triton', {'splits': int(m.group(2)), 'merge': {'m': 'triton', 'c': 'triton', 'f': 'fused', None: 'torch'}[m.group(1)], 'warps': int(m.group(3) or 4),
-                          **({'write': True} if m.group(1) == 'c' else {})}
+        return 'triton', {'splits': int(m.group(2)), 'merge': {'m': 'triton', 'c': 'triton', 'f': 'fused', 'g': 'gemv', None: 'torch'}[m.group(1)], 'warps': int(m.group(3) or 4),
+                          **({'write': True} if m.group(1) in 'cg' else {}), **({'merge_rows': int(m.group(4))} if m.group(4) else {})}
     for base in ('splitk', 'triton'):
         if name.startswith(base) and name != base:
             try: S = int(name[len(base):])
@@ -209,6 +212,7 @@ def measure_variant(model, cache, logits, name: str, args, ref: dict) -> dict:
     L = -(-(n + total + 1) // args.slot_multiple) * args.slot_multiple             # every variant gets the same L
     if attn == 'triton':  # the package's function itself (its ops registered before the step is compiled; a write variant keeps its `writes_cache`)
         att = load_triton_attention(kw['splits'], warps=kw.get('warps', 4), merge=kw.get('merge', 'torch'), write=kw.get('write', False))
+        if 'merge_rows' in kw: att.merge_rows = kw['merge_rows']  # gemv.merge's rows per program (FusedLlama reads the attribute; default 16)
     else: att = partial(ATTENTION[attn], **{k: v for k, v in kw.items() if k not in ('opaque', 'gemv')})
     mod = FusedLlama(model, attention=att, opaque=kw.get('opaque', ()), gemv=load_triton_gemv() if kw.get('gemv') else None)  # the package's fused step, this attention
     fn = torch.compile(mod, dynamic=False, fullgraph=True, mode=None if args.compile_mode == 'default' else args.compile_mode) if args.compile else mod
@@ -297,6 +301,14 @@ def selftest(device: str = 'cpu') -> int:
                         kw, vw = k.clone(), v.clone()
                         qkv = torch.cat([q.flatten(), k1.flatten(), v1.flatten()])[None]
                         ow = load_triton_attention(S, write=True)(qkv, kw, vw, torch.tensor([n - 1], device=dev), c, s, mask, 0.125)
+                        if S <= 128:  # merge='gemv': the partials merged by the output projection, against the merged output's product
+                            kg, vg = k.clone(), v.clone(); wo = (torch.randn(576, 576, generator=g) / 24).to(dev, dtype)
+                            og = load_triton_gemv().merge(*load_triton_attention(S, write=True, merge='gemv')(qkv, kg, vg, torch.tensor([n - 1], device=dev), c, s, mask, 0.125), wo)
+                            ref_g = ref_w.to(dtype).float().reshape(1, -1) @ wo.float().T
+                            err = float((og.float() - ref_g).abs().max()); tw = rtol * float(ref_g.abs().max()) + (1e-6 if dtype == torch.float32 else 1e-3)
+                            worst[f'write+gemv-merge {str(dtype)[6:]}'] = max(worst.get(f'write+gemv-merge {str(dtype)[6:]}', 0.0), err / tw)
+                            if not err <= tw: bad.append(f'triton{S}/write+gemv-merge {dtype} L={L} n={n}: max err {err:.3g} > {tw:.3g}')
+                            if not torch.equal(kg, kw): bad.append(f'triton{S}/write+gemv-merge {dtype} L={L} n={n}: the cache differs from write=True\'s')
                         for name, (o, r) in {f'triton{S}/write': (ow, ref_w), f'triton{S}/write-cache': (kw, kr)}.items():
                             err = float((o.float() - r).abs().max()); tw = rtol * float(r.abs().max()) + (1e-6 if dtype == torch.float32 else 1e-3)
                             worst[f'{name.split("/")[-1]} {str(dtype)[6:]}'] = max(worst.get(f'{name.split("/")[-1]} {str(dtype)[6:]}', 0.0), err / tw)

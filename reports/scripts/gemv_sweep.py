@@ -5,6 +5,7 @@ ops it replaces (RMSNorm + matmul, silu * up + matmul + add), each in a CUDA gra
 
   python reports/scripts/gemv_sweep.py --out gemv_sweep.csv          # on a GPU; columns shape,N,K,fused,impl,BN,BK,warps,us_per_call,max_err,ok
   TRITON_INTERPRET=1 python reports/scripts/gemv_sweep.py --device cpu --out /tmp/gs.csv --quick    # the script's own check on the CPU
+  python reports/scripts/gemv_sweep.py --out gemv_merge.csv --merge      # + rows 'attn+o': the attention's merge launch against gemv.merge
 """
 import argparse, csv, inspect, sys
 
@@ -23,6 +24,35 @@ def timed(fn, dev, reps: int) -> float:
     return graph_us(fn, reps, dev) / 30
 
 
+def merge_sweep(a, dev, dt, gv, w_, f, cols, name) -> int:
+    """Rows 'attn+o': a decode layer's attention (write=True: RoPE and the cache write inside, 64 chunks) and its output projection
+    with the residual, over 30 layers' caches of `--context` slots: impl 'merge_launch' (the chunks merged by the attention's second
+    launch, then `gemv`) and 'gemv_merge' (merge='gemv': the projection merges, BN = its rows per program). Checked against the first."""
+    from icmos.core import load_triton_attention
+    hk, g_, d, N = (1, 3, 16, 40) if a.quick else (3, 3, 64, 576)
+    L = 256 if a.quick else a.context
+    gen = torch.Generator().manual_seed(1)
+    kc = [torch.randn(1, hk, L, d, generator=gen).to(dev, dt) for _ in range(30)]; vc = [torch.randn(1, hk, L, d, generator=gen).to(dev, dt) for _ in range(30)]
+    W = [(torch.randn(N, hk * g_ * d, generator=gen) / (hk * g_ * d) ** 0.5).to(dev, dt) for _ in range(30)]
+    qkv = torch.randn(1, (g_ + 2) * hk * d, generator=gen).to(dev, dt); r = torch.randn(1, N, generator=gen).to(dev, dt)
+    an = torch.randn(d // 2, generator=gen); cos, sin = (torch.cat([fn(an), fn(an)]).to(dev, dt) for fn in (torch.cos, torch.sin))
+    pos, mask = torch.tensor([L - 1], device=dev), torch.zeros(1, 1, 1, L, device=dev, dtype=dt)
+    att, part = load_triton_attention(64, write=True), load_triton_attention(64, write=True, merge='gemv')
+    ref = gv(att(qkv, kc[0], vc[0], pos, cos, sin, mask, 0.125).reshape(1, -1), W[0], res=r).float()
+    tol = (1e-5 if dt == torch.float32 else 2e-2) * float(ref.abs().max()) + 1e-6
+    bad = 0
+    def row(impl, us, out, BN=''):
+        nonlocal bad
+        err = float((out.float() - ref).abs().max()); ok = err <= tol; bad += not ok
+        rec = dict(shape='attn+o', N=N, K=hk * g_ * d, fused=f'attention L={L}', impl=impl, BN=BN, BK='', warps='', us_per_call=f'{us:.3f}', max_err=f'{err:.3g}', ok=ok, device=name)
+        w_.writerow(rec); f.flush(); print(','.join(str(rec[c]) for c in cols), flush=True)
+    row('merge_launch', timed(lambda: [gv(att(qkv, k, v, pos, cos, sin, mask, 0.125).reshape(1, -1), w, res=r) for k, v, w in zip(kc, vc, W)], dev, a.reps), ref)
+    for rows in ([16] if a.quick else [int(x) for x in a.merge_rows.split(',')]):
+        row('gemv_merge', timed(lambda: [gv.merge(*part(qkv, k, v, pos, cos, sin, mask, 0.125), w, res=r, rows=rows) for k, v, w in zip(kc, vc, W)], dev, a.reps),
+            gv.merge(*part(qkv, kc[0], vc[0], pos, cos, sin, mask, 0.125), W[0], res=r, rows=rows), rows)
+    return bad
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--out', required=True, help='CSV to write (a row per setting, written as it is measured)')
@@ -31,6 +61,10 @@ def main(argv=None) -> int:
     p.add_argument('--warps', default='2,4,8', help='warps to try (default 2,4,8)')
     p.add_argument('--reps', type=int, default=200, help='graph replays timed (default 200)')
     p.add_argument('--quick', action='store_true', help='small shapes and two settings (a check of the script)')
+    p.add_argument('--merge', action='store_true', help="also time a layer's attention + output projection: the merge launch then the GEMV, "
+                   "against merge='gemv' (the partials merged by the projection, `gemv.merge`) at each --merge-rows (rows 'attn+o')")
+    p.add_argument('--merge-rows', default='4,8,16,32,64', help='rows per program of gemv.merge to try (default 4,8,16,32,64)')
+    p.add_argument('--context', type=int, default=8192, help='cache slots of the --merge rows (default 8192)')
     a = p.parse_args(argv)
     dev, dt = torch.device(a.device), getattr(torch, a.dtype)
     import triton
@@ -77,12 +111,14 @@ def main(argv=None) -> int:
                     y = torch.empty((1, N), device=dev, dtype=dt)
                     def launch(w, y=y, BN=BN, wp=wp):
                         kern[(triton.cdiv(N, BN),)](x, w, norm if norm is not None else x, res if res is not None else y, y, N, K, w.stride(0), 1e-5,
-                                                    BN=BN, BK=BK, NORM=norm is not None, GLU=glu, RES=res is not None, num_warps=wp)
+                                                    x, 1, 1, BN=BN, BK=BK, NORM=norm is not None, GLU=glu, RES=res is not None, ATT=False, BS=1, BG=1,
+                                                    num_warps=wp)
                     try:
                         launch(W[0]); first = y.clone()
                         row('gemv', timed(lambda: [launch(w) for w in W], dev, a.reps), first, BN, BK, wp)
                     except Exception as e:
                         print(f'{shape} BN={BN} warps={wp}: {type(e).__name__}: {str(e)[:200]}', flush=True)
+        if a.merge: bad += merge_sweep(a, dev, dt, gv, w_, f, cols, name)
     print('all outputs within tolerance' if not bad else f'{bad} settings outside tolerance')
     return 1 if bad else 0
 

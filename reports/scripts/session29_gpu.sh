@@ -9,23 +9,45 @@
 #              the baselines: hf_graph is the default graph decode (kernel='hf'), whose capture that bug had broken too
 #   dec2, dec3 the same variant again in two more processes (the spread between processes)
 #   speed      `icmos bench speed` at 8K in bfloat16 (decode rows only): the decode_triton row of speed.csv beside decode_graph
+# (run 07:14-07:20 UTC: dec1-3 1,471 / 1,482 / 1,482 tok/s, speed's decode_triton 1,467 and, alone, 1,465; quick's own files were
+# lost: it wrote to $OUT, of which a call returns 8 files; now R, packed.)
+# merge (second holding; p1-p3 as above, then merge [.gpu/q4, .gpu/w], ~5 min): gemv_sweep.py --merge (a layer's attention + output
+#   projection: the merge launch against gemv.merge at 4-64 rows per program, 30 layers' 8K caches), then tritonc64+gemv (the merge
+#   launch) against tritong64+gemv (merge='gemv': the projection merges; 16, 8 and 32 rows per program) not compiled, three
+#   processes, the order reversed in the second
 set -u
-M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}
+M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; R=${R:-/root/rt29}  # results in R, packed into $OUT/rt29.tgz (a call returns 8 files)
 export PYTHONUNBUFFERED=1 TQDM_DISABLE=1 HF_HUB_OFFLINE=1
 case "${1:-}" in
 p1|p2|p3) bash reports/scripts/session23_gpu.sh $1;;
-quick)
+assemble)  # the model whole from the staged quarters, checked
   H=$PWD; cd /root/icmos-model && cat p1 p2 p3 $H/.gpu/q4/p > $M && rm p1 p2 p3; cd $H
   python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .gpu/w/*.whl 2>/dev/null
-  echo "$(cat .gpu/q4/SHA256)  $M" | sha256sum -c || exit 3
-  for i in 1 2 3; do
-    OUT=$OUT/dec$i ICMOS_CACHE=/root/icmos-cache DV_TIMEOUT=150 SELFTEST_S=0 bash reports/scripts/decode_variants_gpu.sh --model $M \
-      --variants tritonc64+gemv --contexts 8000 --top 0 --no-compile --tag eager_graph $([ $i = 1 ] || echo --no-baselines) > $OUT/dec$i.log 2>&1
-    echo "dec$i rc $? $(date -u +%T)"; grep -h -e 'tok/s' -e '^core,' $OUT/dec$i/dec/log.txt | tail -n 4
+  echo "$(cat .gpu/q4/SHA256)  $M" | sha256sum -c || exit 3;;
+merge)  # second holding: the attention's chunks merged by the output projection (merge='gemv') against the merge launch
+  bash $0 assemble || exit 3; mkdir -p $R
+  PYTHONPATH=/tmp/site:$PWD:$PWD/reports/scripts timeout 200 python3 reports/scripts/gemv_sweep.py --merge --out $R/gemv_merge.csv > $R/gemv_merge.log 2>&1
+  echo "gemv_sweep --merge rc $? $(date -u +%T)"; grep -e attn+o -e within $R/gemv_merge.log
+  fw=tritonc64+gemv,tritong64+gemv,tritong64r8+gemv,tritong64r32+gemv; bw=tritong64r32+gemv,tritong64r8+gemv,tritong64+gemv,tritonc64+gemv
+  i=1
+  for v in $fw $bw $fw; do  # three processes, the order reversed in the second
+    OUT=$R/dec$i ICMOS_CACHE=/root/icmos-cache DV_TIMEOUT=150 SELFTEST_S=0 bash reports/scripts/decode_variants_gpu.sh --model $M \
+      --variants $v --contexts 8000 --top 0 --no-compile --tag eager_graph $([ $i = 1 ] || echo --no-baselines) > $R/dec$i.log 2>&1
+    echo "dec$i rc $? $(date -u +%T)"; grep -h -e '^core,' $R/dec$i/dec/log.txt; i=$((i + 1))
   done
-  mkdir -p $OUT/speed
+  tar czf $OUT/rt29.tgz -C $(dirname $R) $(basename $R);;
+quick)
+  bash $0 assemble || exit 3; mkdir -p $R
+  for i in 1 2 3; do
+    OUT=$R/dec$i ICMOS_CACHE=/root/icmos-cache DV_TIMEOUT=150 SELFTEST_S=0 bash reports/scripts/decode_variants_gpu.sh --model $M \
+      --variants tritonc64+gemv --contexts 8000 --top 0 --no-compile --tag eager_graph $([ $i = 1 ] || echo --no-baselines) > $R/dec$i.log 2>&1
+    echo "dec$i rc $? $(date -u +%T)"; grep -h -e 'tok/s' -e '^core,' $R/dec$i/dec/log.txt | tail -n 4
+  done
+  bash $0 speed;;
+speed)  # bench speed's decode rows at 8K (in quick, after dec1-3; alone on a warm machine whose model is assembled)
+  mkdir -p $R/speed
   ICMOS_CACHE=/root/icmos-cache PYTHONPATH=/tmp/site:$PWD timeout 200 python3 -c 'import sys; from icmos.cli import main; sys.exit(main(sys.argv[1:]))' bench speed --model $M --device cuda --dtype bfloat16 \
-    --contexts 8K --dtypes bfloat16 --prefill-tokens 0 --batch 1 --out $OUT/speed/speed.csv --profile-out $OUT/speed/profile.json > $OUT/speed/log.txt 2>&1
-  echo "speed rc $? $(date -u +%T)"; cat $OUT/speed/speed.csv;;
-*) echo "usage: bash reports/scripts/session29_gpu.sh p1 | p2 | p3 | quick" >&2; exit 2;;
+    --contexts 8K --dtypes bfloat16 --prefill-tokens 0 --batch 1 --out $R/speed/speed.csv --profile-out $R/speed/profile.json > $R/speed/log.txt 2>&1
+  echo "speed rc $? $(date -u +%T)"; cat $R/speed/speed.csv; tail -n 5 $R/speed/log.txt; tar czf $OUT/rt29.tgz -C $(dirname $R) $(basename $R);;
+*) echo "usage: bash reports/scripts/session29_gpu.sh p1 | p2 | p3 | quick | speed | merge" >&2; exit 2;;
 esac

@@ -39,12 +39,14 @@ def main(argv=None) -> int:
     load_triton_gemv()
     gemv = inspect.getclosurevars(OPDEFS['icmos::gemv']._init_fn).nonlocals['_gemv']
     for dt in a.dtypes.split(','):
-        for name, mode in {'norm': dict(NORM=True, GLU=False, RES=False), 'glu+res': dict(NORM=False, GLU=True, RES=True),
-                           'res': dict(NORM=False, GLU=False, RES=True)}.items():
-            for N, K in ((960, 576), (576, 1536), (49152, 576), (37, 5000)):
-                BN, BK, warps = gemv_config(N, K)
-                const = dict(BN=BN, BK=BK, **mode)
-                sig = {n: (f'*{dt}' if n in ('X', 'W', 'NW', 'R', 'Y') else 'fp32' if n == 'eps' else 'i32') for n in gemv.arg_names if n not in const} | {n: 'constexpr' for n in const}
+        for name, mode in {'norm': dict(NORM=True, GLU=False, RES=False, ATT=False), 'glu+res': dict(NORM=False, GLU=True, RES=True, ATT=False),
+                           'res': dict(NORM=False, GLU=False, RES=True, ATT=False), 'merge': dict(NORM=False, GLU=False, RES=True, ATT=True),
+                           'merge-nores': dict(NORM=False, GLU=False, RES=False, ATT=True)}.items():
+            for N, K in ((960, 576), (576, 1536), (49152, 576), (37, 5000)) if not mode['ATT'] else ((576, 576),):
+                BN, BK, warps = gemv_config(N, K) if not mode['ATT'] else (16, 64, 4)  # gemv.merge: a tile is one head (d = 64), 16 rows
+                const = dict(BN=BN, BK=BK, BS=64 if mode['ATT'] else 1, BG=16 if mode['ATT'] else 1, **mode)
+                fp = {'ML': '*fp32', **({'X': '*fp32'} if mode['ATT'] else {})}   # merge: X is the float32 partials
+                sig = {n: fp.get(n, f'*{dt}' if n in ('X', 'W', 'NW', 'R', 'Y') else 'fp32' if n == 'eps' else 'i32') for n in gemv.arg_names if n not in const} | {n: 'constexpr' for n in const}
                 try:
                     k = triton.compile(ASTSource(fn=gemv, signature=sig, constexprs=const), target=GPUTarget('cuda', a.arch, 32), options=dict(num_warps=warps))
                     print(f'sm_{a.arch} {dt:5s} gemv {name:8s} N={N:<5d} K={K:<4d} BN={BN:<2d} BK={BK:<4d} warps={warps} ok ({len(k.asm["cubin"]):,} bytes of cubin)')
