@@ -365,9 +365,12 @@ class _Step:
         self.mask[..., :n] = 0                                                   # additive mask over the L slots
         self.out = torch.full((max_new_tokens,), first, dtype=torch.long, device=dev)
         self.rows = None                                                         # `_argmax`'s split of the logits, found at the first step
+        self.tail = None  # a subclass's `f(logits, ids, out, pos, mask, base)` that does all the step's end, opening the next slot (load_triton_gemv's step_tail)
 
     def forward(self) -> torch.Tensor: raise NotImplementedError
     def __call__(self):
+        if self.tail is not None:  # the next slot was opened by the last step's tail (the first by __init__)
+            self.logits = self.forward(); self.tail(self.logits, self.ids, self.out, self.pos, self.mask, self.n - 1); return
         self.mask.index_fill_(-1, self.pos, 0)
         self.logits = self.forward()  # (V,) of the last step (a graph's static output buffer)
         if self.rows is None: self.rows = _argmax_rows(self.logits.numel())
@@ -521,7 +524,8 @@ class FusedLlama(torch.nn.Module):
         "The next-token logits `(V,)`."
         H, Hk, d = self.H, self.Hk, self.d
         x = self.embed[ids[0]]                                   # (1, D)
-        c, s = cos[pos], sin[pos]                                # (1, d)
+        w_ = getattr(self.attention, 'writes_cache', False)      # load_triton_attention(write=True) reads the tables at pos itself
+        c, s = (cos, sin) if w_ else (cos[pos], sin[pos])        # (1, d)
         gv = self.gemv
         for (n1, wqkv, wo, n2, wgu, wd), k_l, v_l in zip(self.w, kc, vc):
             qkv = gv(x, wqkv, n1, self.eps) if gv else self.mm(_rms(x, n1, self.eps), wqkv, 'qkv')
@@ -530,7 +534,7 @@ class FusedLlama(torch.nn.Module):
                 x = gv.merge(*self.attention(qkv, k_l, v_l, pos, c, s, mask, self.scale), wo, res=x, rows=getattr(self.attention, 'merge_rows', 16))
                 x = gv(gv(x, wgu, n2, self.eps), wd, glu=True, res=x)
                 continue
-            if getattr(self.attention, 'writes_cache', False):  # RoPE and the cache write inside the attention (load_triton_attention(write=True))
+            if w_:  # RoPE and the cache write inside the attention (load_triton_attention(write=True))
                 o = self.attention(qkv, k_l, v_l, pos, c, s, mask, self.scale)
             else:
                 q, k, v = qkv.split([H * d, Hk * d, Hk * d], -1)
@@ -582,6 +586,8 @@ class _FusedStep(_Step):
                 t[:, :, :n] = src; dst.append(t)
         self.cos, self.sin = f.rope(L)
         self.eager, self.fn = f, (f.compiled() if compile else f)
+        if f.gemv is not None:  # the argmax and the bookkeeping in two Triton launches, the next slot opened by them
+            self.tail = f.gemv.step_tail; self.mask[..., n] = 0
     def forward(self):
         args = (self.ids, self.pos, self.mask, self.kc, self.vc, self.cos, self.sin)
         if self.fn is self.eager: return self.fn(*args)
@@ -620,7 +626,7 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
     `write=True` gives instead `f(qkv, kc, vc, pos, cos, sin, mask, scale)` (attribute `writes_cache`, which `FusedLlama` looks
     for): qkv (1, (g + 2) hk d) the step's projection before RoPE (the g query heads of each KV head, then the new k and v; one
     input, so that a compiled step passes it without copying its parts), the caches kc, vc (1, hk, L, d), the slot `pos` (1,),
-    the RoPE tables at pos (d values each): the kernel rotates q and k, writes k and v into the caches at pos (op
+    the RoPE tables at pos (d values each; or the whole tables (L' >= L, d), which the kernel reads at pos): the kernel rotates q and k, writes k and v into the caches at pos (op
     `icmos::flash_decode_write`, which mutates them) and attends, the chunks merged by the second Triton launch.
     `merge='gemv'` (with `write=True` only) merges nowhere: the function (attribute `partials`) returns the chunks' partials
     `(o, ml)` (op `icmos::flash_decode_write_partials`), which the output projection merges as it reads them
@@ -644,7 +650,7 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
 
         @triton.jit
         def _kernel(Q, K, V, M, O, ML, OUT, CNT, KN, VN, POS, COS, SIN, scale, L, C, NS, sqh, sqg, skh, skl, svh, svl, soh, sos, sog,
-                    smh, sms, suh, sug, snk, snv, G: tl.constexpr, BG: tl.constexpr, D: tl.constexpr, BN: tl.constexpr, F32: tl.constexpr,
+                    smh, sms, suh, sug, snk, snv, scs, G: tl.constexpr, BG: tl.constexpr, D: tl.constexpr, BN: tl.constexpr, F32: tl.constexpr,
                     PREC: tl.constexpr, MERGE: tl.constexpr, FUSE: tl.constexpr, BS: tl.constexpr, CM: tl.constexpr, WRITE: tl.constexpr):
             # MERGE: a launch of one program per (KV head, query row) that merges the row's NS chunks; else one program per (KV head, chunk)
             # computes the chunk's partials (and, with FUSE, the head's last program to finish merges them, reading the others'
@@ -660,7 +666,7 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
                 q = tl.load(Q + h * sqh + g[:, None] * sqg + d[None, :], mask=g[:, None] < G, other=0.0)
                 if WRITE:  # rotate_half(x) = (-x[D/2:], x[:D/2]): the same row read at d + D/2 (mod D), the first half negated
                     slot = tl.load(POS); dr = (d + D // 2) % D; sg = tl.where(d < D // 2, -1.0, 1.0)
-                    cs = tl.load(COS + d).to(tl.float32); sn = tl.load(SIN + d).to(tl.float32)
+                    cs = tl.load(COS + slot * scs + d).to(tl.float32); sn = tl.load(SIN + slot * scs + d).to(tl.float32)  # scs 0: the values at pos
                     qr = tl.load(Q + h * sqh + g[:, None] * sqg + dr[None, :], mask=g[:, None] < G, other=0.0)
                     q = (q.to(tl.float32) * cs[None, :] + sg[None, :] * qr.to(tl.float32) * sn[None, :]).to(Q.dtype.element_ty)
                     if (slot >= s * C) & (slot < s * C + C):  # this chunk holds the new slot
@@ -716,9 +722,10 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
             BS = triton.next_power_of_2(S)                                              # the merge's tile of chunks
             cnt = _counters(q.device, hk) if how == 'fused' else ml                   # the fused kernel's per-head counters (else unused)
             kn, vn, pos, cos, sin = new if new is not None else (q, q, cnt, mask, mask)  # (unused without WRITE)
+            scs = cos.stride(0) if cos.ndim == 2 else 0                                # RoPE: whole tables (L', d) read at pos, or d values
             args = (q, k, v, mask, o, ml, out, cnt, kn, vn, pos, cos, sin, scale, L, C, S, q.stride(1), q.stride(2), k.stride(1), k.stride(2),
                     v.stride(1), v.stride(2), o.stride(0), o.stride(1), o.stride(2), ml.stride(0), ml.stride(1), out.stride(1), out.stride(2),
-                    kn.stride(1), vn.stride(1))
+                    kn.stride(1), vn.stride(1), scs)
             const = dict(G=g, BG=BG, D=d, BN=block, F32=q.device.type == 'cpu', BS=BS,
                          PREC='ieee' if q.dtype == torch.float32 else 'tf32')  # float32 exact (TF32 missed SDPA by 7e-3 on the H200)
             _kernel[(hk, S)](*args, **const, MERGE=False, FUSE=how == 'fused', CM='.cg' if how == 'fused' else '', WRITE=new is not None, num_warps=warps, **({'num_stages': stages} if stages else {}))
@@ -781,11 +788,14 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
         if qkv.ndim != 2 or qkv.shape[0] != 1 or n < 3 or qkv.shape[1] != n * hk * d or not qkv.is_contiguous():
             raise ICMOSError(f'Triton attention (write): qkv must be one contiguous row (1, (g + 2) * {hk} * {d}), the q heads, then the new k and v, for caches of {hk} KV heads of dim {d} (got {tuple(qkv.shape)})')
         check(qkv_views(qkv, kc)[0], kc, vc, mask)                        # pos < L is not checked here (it lives on the device)
-        if pos.numel() != 1 or pos.dtype not in (torch.int32, torch.int64) or cos.numel() != d or sin.numel() != d:
-            raise ICMOSError(f'Triton attention (write): pos is one integer slot and cos, sin {d} values each (got {pos.numel()} {pos.dtype}, {cos.numel()}, {sin.numel()})')
+        table = cos.ndim == 2 and cos.shape[0] > 1  # whole RoPE tables (L', d), read at pos in the kernel (no gather launch)
+        if pos.numel() != 1 or pos.dtype not in (torch.int32, torch.int64) or cos.shape != sin.shape or (
+                (cos.shape[1] != d or cos.shape[0] < kc.shape[2]) if table else cos.numel() != d):
+            raise ICMOSError(f'Triton attention (write): pos is one integer slot and cos, sin either {d} values each (at pos) or tables (L >= {kc.shape[2]}, {d}) (got {pos.numel()} {pos.dtype}, {tuple(cos.shape)}, {tuple(sin.shape)})')
         if {t.device for t in (pos, cos, sin)} != {qkv.device}: raise ICMOSError('Triton attention (write): pos, cos and sin must be on the device of qkv')
         op = torch.ops.icmos.flash_decode_write_partials if merge == 'gemv' else torch.ops.icmos.flash_decode_write
-        return op(qkv, kc, vc, pos.reshape(-1), cos.reshape(-1).contiguous(), sin.reshape(-1).contiguous(), mask.reshape(-1),
+        cos, sin = (cos.contiguous(), sin.contiguous()) if table else (cos.reshape(-1).contiguous(), sin.reshape(-1).contiguous())
+        return op(qkv, kc, vc, pos.reshape(-1), cos, sin, mask.reshape(-1),
                   float(scale), splits, block, warps, stages)
     triton_attention_write.writes_cache = True
     triton_attention_write.partials = merge == 'gemv'  # returns (o (hk, S, g, d), ml (hk, S, 2, BG)) float32 for `gemv.merge`
@@ -889,6 +899,34 @@ def load_triton_gemv():
                 nw = tl.load(NW + k0 + kk, mask=km, other=0.0).to(tl.float32)
                 tl.store(Y + k0 + kk, (nw * (xs * rstd).to(Y.dtype.element_ty).to(tl.float32)).to(Y.dtype.element_ty), mask=km)
 
+        @triton.jit
+        def _amax1(X, PV, PI, V, BLOCK: tl.constexpr):  # the maximum of BLOCK logits and its first index (NaN counts as the maximum)
+            i = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+            v = tl.load(X + i, mask=i < V, other=float('-inf')).to(tl.float32)
+            v = tl.where(v != v, float('inf'), v)
+            m = tl.max(v, 0)
+            tl.store(PV + tl.program_id(0), m); tl.store(PI + tl.program_id(0), tl.min(tl.where((v == m) & (i < V), i, V), 0))
+
+        @triton.jit
+        def _amax2(PV, PI, P, IDS, OUT, POS, MASK, base, L, BP: tl.constexpr, FILL: tl.constexpr):
+            # one program: the blocks' maxima reduced (the first index among equal maxima), the token written to IDS and to
+            # OUT[pos - base], the position advanced and, with FILL, the next slot's mask opened (a decode step's bookkeeping)
+            u = tl.arange(0, BP)
+            pv = tl.load(PV + u, mask=u < P, other=float('-inf'))
+            m = tl.max(pv, 0)
+            t = tl.min(tl.where((pv == m) & (u < P), tl.load(PI + u, mask=u < P, other=2147483647), 2147483647), 0).to(tl.int64)
+            p = tl.load(POS)
+            tl.store(IDS, t); tl.store(OUT + p - base, t); tl.store(POS, p + 1)
+            if FILL:
+                if p + 1 < L: tl.store(MASK + p + 1, 0.0)
+
+        @torch.library.custom_op('icmos::argmax_step', mutates_args=('ids', 'out', 'pos', 'mask'))
+        def argmax_step_op(x: torch.Tensor, ids: torch.Tensor, out: torch.Tensor, pos: torch.Tensor, mask: torch.Tensor, base: int, fill: bool) -> None:
+            V = x.numel(); BLOCK = max(1024, triton.next_power_of_2(triton.cdiv(V, 1024))); P = triton.cdiv(V, BLOCK)
+            pv = torch.empty(P, dtype=torch.float32, device=x.device); pi = torch.empty(P, dtype=torch.int32, device=x.device)
+            _amax1[(P,)](x, pv, pi, V, BLOCK=BLOCK, num_warps=4)
+            _amax2[(1,)](pv, pi, P, ids, out, pos, mask, base, mask.numel(), BP=triton.next_power_of_2(P), FILL=fill, num_warps=1)
+
         @torch.library.custom_op('icmos::rmsnorm', mutates_args=())
         def rmsnorm_op(x: torch.Tensor, norm: torch.Tensor, eps: float) -> torch.Tensor:
             y = torch.empty_like(x); K = x.shape[-1]
@@ -935,7 +973,19 @@ def load_triton_gemv():
         if len({t.device for t in (o, ml, w) + ((res,) if res is not None else ())}) > 1: raise ICMOSError('Triton GEMV merge: o, ml, w and res must share a device')
         where(w)
         return torch.ops.icmos.gemv_merge(o, ml, w, res, rows)
-    gemv.rmsnorm, gemv.merge = rmsnorm, merge
+    def step_tail(x: torch.Tensor, ids: torch.Tensor, out: torch.Tensor, pos: torch.Tensor, mask: torch.Tensor, base: int, fill: bool = True) -> None:
+        """A greedy decode step's end in two launches (op `icmos::argmax_step`) where `_Step` takes ~9 torch kernels: t = x.argmax()
+        (the first index of the maximum; a NaN counts as the maximum, as in torch, but a NaN after a +inf loses to it), then
+        `ids[0, 0] = t`, `out[pos - base] = t`, `pos += 1` and, with `fill`, `mask[..., pos] = 0` (the next step's slot; skipped past the last).
+        x (V,) logits, ids (1, 1) and out (n,) int64, pos (1,) int64, mask (1, 1, 1, L) additive, all on x's device."""
+        if x.ndim != 1 or not x.is_floating_point() or not x.is_contiguous() or x.numel() > 1 << 30: raise ICMOSError(f'Triton step tail: x must be one contiguous row of float logits (V,) (got {tuple(x.shape)} {x.dtype})')
+        if ids.shape != (1, 1) or out.ndim != 1 or pos.shape != (1,) or any(t.dtype != torch.int64 for t in (ids, out, pos)):
+            raise ICMOSError(f'Triton step tail: ids (1, 1), out (n,) and pos (1,) int64 (got {tuple(ids.shape)} {ids.dtype}, {tuple(out.shape)} {out.dtype}, {tuple(pos.shape)} {pos.dtype})')
+        if not mask.is_floating_point() or not mask.is_contiguous() or not all(t.is_contiguous() for t in (ids, out, pos)): raise ICMOSError('Triton step tail: contiguous ids, out, pos and a contiguous additive (floating) mask')
+        if len({t.device for t in (x, ids, out, pos, mask)}) > 1: raise ICMOSError('Triton step tail: x, ids, out, pos and mask must share a device')
+        where(x)
+        torch.ops.icmos.argmax_step(x, ids, out, pos, mask, int(base), bool(fill))
+    gemv.rmsnorm, gemv.merge, gemv.step_tail = rmsnorm, merge, step_tail
     return gemv
 
 

@@ -23,6 +23,8 @@ the layer are the package's):
             a layer is 6 launches (session 28)
   tritongS+gemv  as tritoncS+gemv, but the attention returns its chunks' partials and the output projection's GEMV merges them
             (merge='gemv', `gemv.merge`): 5 launches a layer (session 29); tritongSrR+gemv: R rows per merge program (default 16)
+  VARIANT+gemv+torchtail  the step's argmax and bookkeeping in _Step's torch ops (~9 kernels) instead of the Triton step tail
+            (load_triton_gemv's step_tail, two launches; session 29)
 
 Each variant is compiled (`dynamic=False`, fullgraph), its step captured in a CUDA graph (as icmos.core.GraphDecoder
 does), warmed up and timed; kernels per step and the GPU busy share come from torch.profiler (icmos.bench_speed.gpu_profile).
@@ -109,6 +111,10 @@ ATTENTION = {'sdpa': attn_sdpa, 'matmul': attn_matmul, 'splitk': attn_splitk, 'f
 
 def parse_variant(name: str) -> tuple[str, dict]:
     "'splitk32' -> ('splitk', {'splits': 32}); 'triton64' -> ('triton', {'splits': 64}); 'tritonf128w2' -> ('triton', {'splits': 128, 'merge': 'fused', 'warps': 2}); 'sdpa' -> ('sdpa', {}); 'sdpa+head' -> ('sdpa', {'opaque': ('head',)})."
+    if name.endswith('+torchtail'):  # the step's argmax and bookkeeping in torch ops (_Step's own), not load_triton_gemv's step_tail
+        attn, kw = parse_variant(name[:-len('+torchtail')])
+        if not kw.get('gemv'): raise SystemExit(f'--variants: {name!r}: +torchtail applies to a +gemv variant (the others have no Triton tail)')
+        return attn, {**kw, 'torch_tail': True}
     if '+' in name:
         base, *opq = name.split('+')
         if opq != ['gemv'] and (bad := [o for o in opq if o not in OPAQUE]):
@@ -217,6 +223,7 @@ def measure_variant(model, cache, logits, name: str, args, ref: dict) -> dict:
     mod = FusedLlama(model, attention=att, opaque=kw.get('opaque', ()), gemv=load_triton_gemv() if kw.get('gemv') else None)  # the package's fused step, this attention
     fn = torch.compile(mod, dynamic=False, fullgraph=True, mode=None if args.compile_mode == 'default' else args.compile_mode) if args.compile else mod
     step = _FusedStep(model, cache, n, first, total + 1, fused=mod, L=L); step.fn = fn
+    if kw.get('torch_tail'): step.tail = None  # _Step's torch ops end the step (its slot opened at the step's start, as before session 29)
     out = {'attn': attn, **{k: v for k, v in kw.items()}, 'L': L, 'compiled': args.compile, 'compile_mode': args.compile_mode if args.compile else None}
     done, graph = 0, None
     with torch.no_grad():

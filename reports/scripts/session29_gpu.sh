@@ -15,6 +15,11 @@
 #   projection: the merge launch against gemv.merge at 4-64 rows per program, 30 layers' 8K caches), then tritonc64+gemv (the merge
 #   launch) against tritong64+gemv (merge='gemv': the projection merges; 16, 8 and 32 rows per program) not compiled, three
 #   processes, the order reversed in the second
+# (run 07:36-07:40 UTC: the projection's merge costs 20.7 us per layer against 11.0 for the merge launch + GEMV; decode 1,010-1,024
+# tok/s against 1,467-1,487: every program re-merges all heads from L2. Not adopted.)
+# tail (third holding; p1-p3, then tail [.gpu/q4, .gpu/w], ~5 min): the step's argmax and bookkeeping in two Triton launches
+#   (load_triton_gemv's step_tail) and the RoPE tables read at pos inside the attention, tritonc64+gemv against the same with the
+#   torch tail (+torchtail; both read the tables) in three processes, the order reversed in the second; then speed (bench speed)
 set -u
 M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; R=${R:-/root/rt29}  # results in R, packed into $OUT/rt29.tgz (a call returns 8 files)
 export PYTHONUNBUFFERED=1 TQDM_DISABLE=1 HF_HUB_OFFLINE=1
@@ -36,6 +41,16 @@ merge)  # second holding: the attention's chunks merged by the output projection
     echo "dec$i rc $? $(date -u +%T)"; grep -h -e '^core,' $R/dec$i/dec/log.txt; i=$((i + 1))
   done
   tar czf $OUT/rt29.tgz -C $(dirname $R) $(basename $R);;
+tail)  # third holding: the Triton step tail (argmax + bookkeeping, 2 launches) and the RoPE tables read in the attention
+  bash $0 assemble || exit 3; mkdir -p $R
+  fw=tritonc64+gemv,tritonc64+gemv+torchtail; bw=tritonc64+gemv+torchtail,tritonc64+gemv
+  i=1
+  for v in $fw $bw $fw; do
+    OUT=$R/dec$i ICMOS_CACHE=/root/icmos-cache DV_TIMEOUT=150 SELFTEST_S=0 bash reports/scripts/decode_variants_gpu.sh --model $M \
+      --variants $v --contexts 8000 --top 0 --no-compile --tag eager_graph $([ $i = 1 ] || echo --no-baselines) > $R/dec$i.log 2>&1
+    echo "dec$i rc $? $(date -u +%T)"; grep -h -e '^core,' $R/dec$i/dec/log.txt; i=$((i + 1))
+  done
+  bash $0 speed;;
 quick)
   bash $0 assemble || exit 3; mkdir -p $R
   for i in 1 2 3; do
@@ -49,5 +64,5 @@ speed)  # bench speed's decode rows at 8K (in quick, after dec1-3; alone on a wa
   ICMOS_CACHE=/root/icmos-cache PYTHONPATH=/tmp/site:$PWD timeout 200 python3 -c 'import sys; from icmos.cli import main; sys.exit(main(sys.argv[1:]))' bench speed --model $M --device cuda --dtype bfloat16 \
     --contexts 8K --dtypes bfloat16 --prefill-tokens 0 --batch 1 --out $R/speed/speed.csv --profile-out $R/speed/profile.json > $R/speed/log.txt 2>&1
   echo "speed rc $? $(date -u +%T)"; cat $R/speed/speed.csv; tail -n 5 $R/speed/log.txt; tar czf $OUT/rt29.tgz -C $(dirname $R) $(basename $R);;
-*) echo "usage: bash reports/scripts/session29_gpu.sh p1 | p2 | p3 | quick | speed | merge" >&2; exit 2;;
+*) echo "usage: bash reports/scripts/session29_gpu.sh p1 | p2 | p3 | quick | speed | merge | tail" >&2; exit 2;;
 esac

@@ -52,6 +52,16 @@ def main(argv=None) -> int:
                     print(f'sm_{a.arch} {dt:5s} gemv {name:8s} N={N:<5d} K={K:<4d} BN={BN:<2d} BK={BK:<4d} warps={warps} ok ({len(k.asm["cubin"]):,} bytes of cubin)')
                 except Exception as e:
                     bad += 1; print(f'sm_{a.arch} {dt:5s} gemv {name:8s} N={N} K={K} FAILED: {type(e).__name__}: {str(e)[-600:]}')
+    cv = inspect.getclosurevars(OPDEFS['icmos::argmax_step']._init_fn).nonlocals  # the step tail's two kernels
+    for dt in a.dtypes.split(','):
+        for name, fn, sig, const, warps in (('argmax stage 1', cv['_amax1'], {'X': f'*{dt}', 'PV': '*fp32', 'PI': '*i32', 'V': 'i32'}, dict(BLOCK=1024), 4),
+                                            ('argmax stage 2 + bookkeeping', cv['_amax2'], {'PV': '*fp32', 'PI': '*i32', 'P': 'i32', 'IDS': '*i64', 'OUT': '*i64', 'POS': '*i64',
+                                                                                            'MASK': f'*{dt}', 'base': 'i32', 'L': 'i32'}, dict(BP=64, FILL=True), 1)):
+            try:
+                k = triton.compile(ASTSource(fn=fn, signature=sig | {c: 'constexpr' for c in const}, constexprs=const), target=GPUTarget('cuda', a.arch, 32), options=dict(num_warps=warps))
+                print(f'sm_{a.arch} {dt:5s} {name} ok ({len(k.asm["cubin"]):,} bytes of cubin)')
+            except Exception as e:
+                bad += 1; print(f'sm_{a.arch} {dt:5s} {name} FAILED: {type(e).__name__}: {str(e)[-600:]}')
     rms = inspect.getclosurevars(OPDEFS['icmos::rmsnorm']._init_fn).nonlocals['_rmsnorm']
     for dt in a.dtypes.split(','):
         sig = {'X': f'*{dt}', 'NW': f'*{dt}', 'Y': f'*{dt}', 'K': 'i32', 'eps': 'fp32', 'BK': 'constexpr'}
