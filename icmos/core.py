@@ -560,8 +560,8 @@ _FUSED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> {tri
 def fused_model(model, triton: bool = False) -> FusedLlama:
     """The `FusedLlama` of `model`, made once and remade when its weights, dtype or device changed. `triton=True`: the one whose
     matmuls are `load_triton_gemv` launches and whose attention is `load_triton_attention(64, write=True)` (`GraphDecoder`'s
-    kernel 'triton': six launches a layer and the head, no torch.compile; not yet timed in this form: an earlier form, with the
-    head through the GEMV, decoded 1,321 tok/s at 8K on an H200 in session 28, `decode_variants.py`)."""
+    kernel 'triton': six launches a layer and the head, no torch.compile; with `_FusedStep`'s Triton step tail it decoded 1,525-1,535
+    tok/s at 8K on an H200 in session 29, `decode_variants.py`)."""
     if triton and model.device.type != 'cuda' and os.environ.get('TRITON_INTERPRET') != '1':
         raise ICMOSError(f"kernel='triton' runs on a CUDA device (or under Triton's CPU interpreter, TRITON_INTERPRET=1); the model is on {model.device}: use kernel='fused'")
     kinds = _FUSED.setdefault(model, {})

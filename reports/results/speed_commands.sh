@@ -96,3 +96,7 @@
 #   bash reports/scripts/session28_gpu.sh quick                               # next: after p1, p2, p3 only; tritonc64+gemv not compiled
 # CPU checks (Triton's interpreter): TRITON_INTERPRET=1 python reports/scripts/decode_variants.py --selftest;
 #   TRITON_INTERPRET=1 python reports/scripts/gemv_sweep.py --device cpu --dtype float32 --out /tmp/gs.csv --quick
+# Session 29 (2026-11-30, H200; reports/results/session29_2026-11-30/, its README): the decode_triton row of speed.csv (8K, bfloat16,
+# the Triton step tail, commit 09f522c) comes from c/speed/speed.csv, `icmos bench speed` in the same run as its generate baseline:
+#   bash reports/scripts/session29_gpu.sh p1; ... p2; ... p3; bash reports/scripts/session29_gpu.sh tail   # c/: dec1-3, then speed
+#   (speed alone on a warm machine: bash reports/scripts/session29_gpu.sh speed)
