@@ -20,6 +20,9 @@
 # tail (third holding; p1-p3, then tail [.gpu/q4, .gpu/w], ~5 min): the step's argmax and bookkeeping in two Triton launches
 #   (load_triton_gemv's step_tail) and the RoPE tables read at pos inside the attention, tritonc64+gemv against the same with the
 #   torch tail (+torchtail; both read the tables) in three processes, the order reversed in the second; then speed (bench speed)
+# (run 07:46-07:50 UTC: 1,525-1,535 tok/s against 1,482-1,494 with the torch tail; bench speed decode_triton 1,516.8)
+# train (fourth holding; p1-p3, then train [.gpu/q4, .gpu/w], ~3 min): `icmos bench train-speed` for the Trimmer alone, batches
+#   1, 8, 16 and 32, 32 timed steps per loop (the 2026-11-26 run timed 8, and its old loop's step time was lost in the noise)
 set -u
 M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; R=${R:-/root/rt29}  # results in R, packed into $OUT/rt29.tgz (a call returns 8 files)
 export PYTHONUNBUFFERED=1 TQDM_DISABLE=1 HF_HUB_OFFLINE=1
@@ -51,6 +54,11 @@ tail)  # third holding: the Triton step tail (argmax + bookkeeping, 2 launches) 
     echo "dec$i rc $? $(date -u +%T)"; grep -h -e '^core,' $R/dec$i/dec/log.txt; i=$((i + 1))
   done
   bash $0 speed;;
+train)  # fourth holding: the Trimmer's training loops again with 32 timed steps (the first run's old-loop time was lost in the noise)
+  bash $0 assemble || exit 3; mkdir -p $R
+  PYTHONPATH=$PWD:/tmp/site bash reports/scripts/train_speed_gpu.sh $R/train --components trimmer --batches 1,8,16,32 --trimmer-steps 32 > $R/train.log 2>&1
+  echo "train-speed rc $? $(date -u +%T)"; grep -e '^trimmer' -e noise -e exit $R/train.log | tail -n 12
+  tar czf $OUT/rt29.tgz -C $(dirname $R) $(basename $R);;
 quick)
   bash $0 assemble || exit 3; mkdir -p $R
   for i in 1 2 3; do
@@ -64,5 +72,5 @@ speed)  # bench speed's decode rows at 8K (in quick, after dec1-3; alone on a wa
   ICMOS_CACHE=/root/icmos-cache PYTHONPATH=/tmp/site:$PWD timeout 200 python3 -c 'import sys; from icmos.cli import main; sys.exit(main(sys.argv[1:]))' bench speed --model $M --device cuda --dtype bfloat16 \
     --contexts 8K --dtypes bfloat16 --prefill-tokens 0 --batch 1 --out $R/speed/speed.csv --profile-out $R/speed/profile.json > $R/speed/log.txt 2>&1
   echo "speed rc $? $(date -u +%T)"; cat $R/speed/speed.csv; tail -n 5 $R/speed/log.txt; tar czf $OUT/rt29.tgz -C $(dirname $R) $(basename $R);;
-*) echo "usage: bash reports/scripts/session29_gpu.sh p1 | p2 | p3 | quick | speed | merge | tail" >&2; exit 2;;
+*) echo "usage: bash reports/scripts/session29_gpu.sh p1 | p2 | p3 | quick | speed | merge | tail | train" >&2; exit 2;;
 esac
