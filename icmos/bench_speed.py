@@ -76,6 +76,7 @@ def _generate(model, ids, k: int, streamer=None):
 def bench_decode(model, ids: torch.Tensor, new_tokens: int, repeats: int = 1, compile: bool = False) -> tuple[list[dict], dict]:
     "Decode tok/s after a prompt `ids`: transformers generate (baseline), static cache eager, CUDA graph, graph incl. setup, the fused step (and compiled graphs), and on CUDA with Triton the fused step on Triton kernels (`decode_triton`)."
     dev = model.device; ids = ids.to(dev); k = new_tokens
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1: raise ICMOSError(f'bench speed: new tokens must be an integer >= 1 (got {k!r})')
     _generate(model, ids, 2); _sync(dev)
     def steps_s():  # k decode steps of one generate(k + 1): from its first new token to its last (generate reads each on the host)
         clock = _StepClock(); _generate(model, ids, k + 1, clock); _sync(dev)
@@ -124,7 +125,7 @@ def bench_decode(model, ids: torch.Tensor, new_tokens: int, repeats: int = 1, co
     ops = ('decode', 'decode_static_eager', 'decode_e2e', 'decode_fused', 'decode_fused_eager', 'decode_compiled', 'decode_fused_compiled', 'decode_triton')
     rows = [dict(op=op, tok_s=res[op], baseline_tok_s=k / base_s, gpu_util=prof['decode' if op == 'decode_e2e' else op]['gpu_util'])
             for op in ops if op in res]
-    return rows, {'checks': checks, 'profile': prof, 'baseline_s': base_s}
+    return rows, {'checks': checks, 'profile': prof, 'baseline_s': base_s, 'baseline_method': 'streamer: first to last new token of one generate(k + 1)'}
 
 # %% ../nbs/api/03_bench_speed.ipynb #43b2d891
 def bench_prefill(model, ids: torch.Tensor, chunk: int, repeats: int = 3, batch: int = 1) -> tuple[float, float]:

@@ -362,10 +362,10 @@ class _Step:
         self.ids = torch.full((1, 1), first, dtype=torch.long, device=dev)        # token fed at this step
         self.pos = torch.full((1,), n, dtype=torch.long, device=dev)             # its position (= cache slot)
         self.mask = torch.full((1, 1, 1, L), torch.finfo(model.dtype).min, dtype=model.dtype, device=dev)
-        self.mask[..., :n] = 0                                                   # additive mask over the L slots
+        self.mask[..., :n + 1] = 0  # additive mask over the L slots; slot n (the first step's) open already, as a `tail` needs
         self.out = torch.full((max_new_tokens,), first, dtype=torch.long, device=dev)
         self.rows = None                                                         # `_argmax`'s split of the logits, found at the first step
-        self.tail = None  # a subclass's `f(logits, ids, out, pos, mask, base)` that does all the step's end, opening the next slot (load_triton_gemv's step_tail)
+        self.tail = None  # a subclass's `f(logits, ids, out, pos, mask, base)` that does all the step's end, opening the next slot (load_triton_gemv's step_tail; after the last step one slot is open but unwritten, unused)
 
     def forward(self) -> torch.Tensor: raise NotImplementedError
     def __call__(self):
@@ -586,8 +586,7 @@ class _FusedStep(_Step):
                 t[:, :, :n] = src; dst.append(t)
         self.cos, self.sin = f.rope(L)
         self.eager, self.fn = f, (f.compiled() if compile else f)
-        if f.gemv is not None:  # the argmax and the bookkeeping in two Triton launches, the next slot opened by them
-            self.tail = f.gemv.step_tail; self.mask[..., n] = 0
+        if f.gemv is not None: self.tail = f.gemv.step_tail  # the argmax and the bookkeeping in two Triton launches, the next slot opened by them
     def forward(self):
         args = (self.ids, self.pos, self.mask, self.kc, self.vc, self.cos, self.sin)
         if self.fn is self.eager: return self.fn(*args)
@@ -630,7 +629,9 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
     `icmos::flash_decode_write`, which mutates them) and attends, the chunks merged by the second Triton launch.
     `merge='gemv'` (with `write=True` only) merges nowhere: the function (attribute `partials`) returns the chunks' partials
     `(o, ml)` (op `icmos::flash_decode_write_partials`), which the output projection merges as it reads them
-    (`load_triton_gemv()`'s `gemv.merge`; `FusedLlama` does so for an attention with `partials`): one launch a layer fewer."""
+    (`load_triton_gemv()`'s `gemv.merge`; `FusedLlama` does so for an attention with `partials`): one launch a layer fewer, but slower
+    (every program of the projection re-merges all heads: 20.7 against 11.0 us per layer, 1,010-1,024 against 1,467-1,486 tok/s at 8K
+    on an H200, session 29); kept as an option for the record."""
     if merge not in ('torch', 'triton', 'fused', 'gemv'): raise ICMOSError(f"merge: must be 'torch', 'triton', 'fused' or 'gemv' (got {merge!r})")
     if write and merge not in ('triton', 'gemv'): raise ICMOSError("write=True merges the chunks in Triton: give merge='triton' (or 'gemv')")
     if merge == 'gemv' and not write: raise ICMOSError("merge='gemv' (the output projection merges the chunks) needs write=True")
@@ -666,10 +667,11 @@ def load_triton_attention(splits: int = 64, block: int = 64, warps: int = 4, sta
                 q = tl.load(Q + h * sqh + g[:, None] * sqg + d[None, :], mask=g[:, None] < G, other=0.0)
                 if WRITE:  # rotate_half(x) = (-x[D/2:], x[:D/2]): the same row read at d + D/2 (mod D), the first half negated
                     slot = tl.load(POS); dr = (d + D // 2) % D; sg = tl.where(d < D // 2, -1.0, 1.0)
-                    cs = tl.load(COS + slot * scs + d).to(tl.float32); sn = tl.load(SIN + slot * scs + d).to(tl.float32)  # scs 0: the values at pos
+                    ins = slot < L; dm = (d * 0 + slot) < L                   # a slot past the cache: nothing written, no table row read
+                    cs = tl.load(COS + slot * scs + d, mask=dm, other=1.0).to(tl.float32); sn = tl.load(SIN + slot * scs + d, mask=dm, other=0.0).to(tl.float32)  # scs 0: the values at pos
                     qr = tl.load(Q + h * sqh + g[:, None] * sqg + dr[None, :], mask=g[:, None] < G, other=0.0)
                     q = (q.to(tl.float32) * cs[None, :] + sg[None, :] * qr.to(tl.float32) * sn[None, :]).to(Q.dtype.element_ty)
-                    if (slot >= s * C) & (slot < s * C + C):  # this chunk holds the new slot
+                    if (slot >= s * C) & (slot < s * C + C) & ins:  # this chunk holds the new slot
                         kn = tl.load(KN + h * snk + d).to(tl.float32) * cs + sg * tl.load(KN + h * snk + dr).to(tl.float32) * sn
                         tl.store(K + h * skh + slot * skl + d, kn.to(K.dtype.element_ty))
                         tl.store(V + h * svh + slot * svl + d, tl.load(VN + h * snv + d))
@@ -823,7 +825,9 @@ def load_triton_gemv():
     `torch.compile` calls as it is) on the first call. On the CPU it runs only under Triton's interpreter (`TRITON_INTERPRET=1`).
     A decode layer then takes four of these and the attention (`FusedLlama(gemv=load_triton_gemv())`). `gemv.rmsnorm(x, norm, eps)`
     is the norm alone (op `icmos::rmsnorm`, one program), for the LM head, which cuBLAS reads faster than this kernel (49,152 rows:
-    16 us against 31-88 us on an H200, `reports/scripts/gemv_sweep.py`)."""
+    16 us against 31-88 us on an H200, `reports/scripts/gemv_sweep.py`). `gemv.merge` (op `icmos::gemv_merge`) is the output
+    projection over the attention's unmerged partials (`load_triton_attention(merge='gemv')`), and `gemv.step_tail` (op
+    `icmos::argmax_step`) a greedy decode step's argmax and bookkeeping in two launches (`_FusedStep` uses it with a GEMV)."""
     if not hasattr(torch.ops.icmos, 'gemv'):
         try: import triton, triton.language as tl
         except ImportError as e: raise ICMOSError(f'Triton GEMV needs the triton package ({_first_line(e)})') from None
@@ -908,24 +912,26 @@ def load_triton_gemv():
             tl.store(PV + tl.program_id(0), m); tl.store(PI + tl.program_id(0), tl.min(tl.where((v == m) & (i < V), i, V), 0))
 
         @triton.jit
-        def _amax2(PV, PI, P, IDS, OUT, POS, MASK, base, L, BP: tl.constexpr, FILL: tl.constexpr):
+        def _amax2(PV, PI, P, IDS, OUT, POS, MASK, base, L, NOUT, BP: tl.constexpr, FILL: tl.constexpr):
             # one program: the blocks' maxima reduced (the first index among equal maxima), the token written to IDS and to
-            # OUT[pos - base], the position advanced and, with FILL, the next slot's mask opened (a decode step's bookkeeping)
+            # OUT[pos - base], the position advanced and, with FILL, the next slot's mask opened (a decode step's bookkeeping).
+            # A position whose output index or slot is out of range (0 <= pos - base < NOUT, pos < L) writes nothing and stays
             u = tl.arange(0, BP)
             pv = tl.load(PV + u, mask=u < P, other=float('-inf'))
             m = tl.max(pv, 0)
             t = tl.min(tl.where((pv == m) & (u < P), tl.load(PI + u, mask=u < P, other=2147483647), 2147483647), 0).to(tl.int64)
             p = tl.load(POS)
-            tl.store(IDS, t); tl.store(OUT + p - base, t); tl.store(POS, p + 1)
-            if FILL:
-                if p + 1 < L: tl.store(MASK + p + 1, 0.0)
+            if (p - base >= 0) & (p - base < NOUT) & (p < L):
+                tl.store(IDS, t); tl.store(OUT + p - base, t); tl.store(POS, p + 1)
+                if FILL:
+                    if p + 1 < L: tl.store(MASK + p + 1, 0.0)
 
         @torch.library.custom_op('icmos::argmax_step', mutates_args=('ids', 'out', 'pos', 'mask'))
         def argmax_step_op(x: torch.Tensor, ids: torch.Tensor, out: torch.Tensor, pos: torch.Tensor, mask: torch.Tensor, base: int, fill: bool) -> None:
             V = x.numel(); BLOCK = max(1024, triton.next_power_of_2(triton.cdiv(V, 1024))); P = triton.cdiv(V, BLOCK)
             pv = torch.empty(P, dtype=torch.float32, device=x.device); pi = torch.empty(P, dtype=torch.int32, device=x.device)
             _amax1[(P,)](x, pv, pi, V, BLOCK=BLOCK, num_warps=4)
-            _amax2[(1,)](pv, pi, P, ids, out, pos, mask, base, mask.numel(), BP=triton.next_power_of_2(P), FILL=fill, num_warps=1)
+            _amax2[(1,)](pv, pi, P, ids, out, pos, mask, base, mask.numel(), out.numel(), BP=triton.next_power_of_2(P), FILL=fill, num_warps=1)
 
         @torch.library.custom_op('icmos::rmsnorm', mutates_args=())
         def rmsnorm_op(x: torch.Tensor, norm: torch.Tensor, eps: float) -> torch.Tensor:
@@ -977,8 +983,11 @@ def load_triton_gemv():
         """A greedy decode step's end in two launches (op `icmos::argmax_step`) where `_Step` takes ~9 torch kernels: t = x.argmax()
         (the first index of the maximum; a NaN counts as the maximum, as in torch, but a NaN after a +inf loses to it), then
         `ids[0, 0] = t`, `out[pos - base] = t`, `pos += 1` and, with `fill`, `mask[..., pos] = 0` (the next step's slot; skipped past the last).
-        x (V,) logits, ids (1, 1) and out (n,) int64, pos (1,) int64, mask (1, 1, 1, L) additive, all on x's device."""
-        if x.ndim != 1 or not x.is_floating_point() or not x.is_contiguous() or x.numel() > 1 << 30: raise ICMOSError(f'Triton step tail: x must be one contiguous row of float logits (V,) (got {tuple(x.shape)} {x.dtype})')
+        x (V,) logits, ids (1, 1) and out (n,) int64, pos (1,) int64, mask (1, 1, 1, L) additive, all on x's device. The position lives
+        on the device, so it is not checked here: at a pos whose `out` index or mask slot is out of range (pos - base outside [0, n), or
+        pos >= L) the step writes nothing and pos stays, where torch's indexing would raise (a device assert on CUDA)."""
+        if x.ndim != 1 or not x.is_floating_point() or not x.is_contiguous() or not 0 < x.numel() <= 1 << 30: raise ICMOSError(f'Triton step tail: x must be one contiguous row of float logits (V,), 0 < V <= 2**30 (got {tuple(x.shape)} {x.dtype})')
+        if isinstance(base, bool) or not isinstance(base, int) or base < 0: raise ICMOSError(f'Triton step tail: base must be an integer >= 0, the position of out[0] (got {base!r})')
         if ids.shape != (1, 1) or out.ndim != 1 or pos.shape != (1,) or any(t.dtype != torch.int64 for t in (ids, out, pos)):
             raise ICMOSError(f'Triton step tail: ids (1, 1), out (n,) and pos (1,) int64 (got {tuple(ids.shape)} {ids.dtype}, {tuple(out.shape)} {out.dtype}, {tuple(pos.shape)} {pos.dtype})')
         if not mask.is_floating_point() or not mask.is_contiguous() or not all(t.is_contiguous() for t in (ids, out, pos)): raise ICMOSError('Triton step tail: contiguous ids, out, pos and a contiguous additive (floating) mask')

@@ -97,6 +97,7 @@
 # CPU checks (Triton's interpreter): TRITON_INTERPRET=1 python reports/scripts/decode_variants.py --selftest;
 #   TRITON_INTERPRET=1 python reports/scripts/gemv_sweep.py --device cpu --dtype float32 --out /tmp/gs.csv --quick
 # Session 29 (2026-11-30, H200; reports/results/session29_2026-11-30/, its README): the decode_triton row of speed.csv (8K, bfloat16,
-# the Triton step tail, commit 09f522c) comes from c/speed/speed.csv, `icmos bench speed` in the same run as its generate baseline:
+# the Triton step tail, commit 09f522c) comes from c/speed/speed.csv, `icmos bench speed` in the same run as its generate baseline
+# (timed as generate(129) - generate(1), the method before commit f43954a; later runs time the 128 steps inside one call):
 #   bash reports/scripts/session29_gpu.sh p1; ... p2; ... p3; bash reports/scripts/session29_gpu.sh tail   # c/: dec1-3, then speed
 #   (speed alone on a warm machine: bash reports/scripts/session29_gpu.sh speed)

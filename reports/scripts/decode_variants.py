@@ -124,6 +124,7 @@ def parse_variant(name: str) -> tuple[str, dict]:
         return attn, {**kw, **({'gemv': True} if opq == ['gemv'] else {'opaque': tuple(opq)})}
     m = re.fullmatch(r'triton([mfcg])?(\d+)(?:w(\d+))?(?:r(\d+))?', name)
     if m and (m.group(1) or m.group(3)):
+        if m.group(4) and m.group(1) != 'g': raise SystemExit(f'--variants: {name!r}: rR (rows per merge program) belongs to tritongS only')
         if int(m.group(2)) < 1 or (m.group(3) and int(m.group(3)) not in (1, 2, 4, 8, 16)):
             raise SystemExit(f'--variants: {name!r}: S must be >= 1 and W one of 1, 2, 4, 8, 16')
         return 'triton', {'splits': int(m.group(2)), 'merge': {'m': 'triton', 'c': 'triton', 'f': 'fused', 'g': 'gemv', None: 'torch'}[m.group(1)], 'warps': int(m.group(3) or 4),

@@ -45,7 +45,7 @@ def main(argv=None) -> int:
             for N, K in ((960, 576), (576, 1536), (49152, 576), (37, 5000)) if not mode['ATT'] else ((576, 576),):
                 BN, BK, warps = gemv_config(N, K) if not mode['ATT'] else (16, 64, 4)  # gemv.merge: a tile is one head (d = 64), 16 rows
                 const = dict(BN=BN, BK=BK, BS=64 if mode['ATT'] else 1, BG=16 if mode['ATT'] else 1, **mode)
-                fp = {'ML': '*fp32', **({'X': '*fp32'} if mode['ATT'] else {})}   # merge: X is the float32 partials
+                fp = {'ML': '*fp32', 'X': '*fp32'} if mode['ATT'] else {'ML': f'*{dt}'}  # merge: X, ML the float32 partials (else ML is unused, given x)
                 sig = {n: fp.get(n, f'*{dt}' if n in ('X', 'W', 'NW', 'R', 'Y') else 'fp32' if n == 'eps' else 'i32') for n in gemv.arg_names if n not in const} | {n: 'constexpr' for n in const}
                 try:
                     k = triton.compile(ASTSource(fn=gemv, signature=sig, constexprs=const), target=GPUTarget('cuda', a.arch, 32), options=dict(num_warps=warps))
@@ -56,7 +56,7 @@ def main(argv=None) -> int:
     for dt in a.dtypes.split(','):
         for name, fn, sig, const, warps in (('argmax stage 1', cv['_amax1'], {'X': f'*{dt}', 'PV': '*fp32', 'PI': '*i32', 'V': 'i32'}, dict(BLOCK=1024), 4),
                                             ('argmax stage 2 + bookkeeping', cv['_amax2'], {'PV': '*fp32', 'PI': '*i32', 'P': 'i32', 'IDS': '*i64', 'OUT': '*i64', 'POS': '*i64',
-                                                                                            'MASK': f'*{dt}', 'base': 'i32', 'L': 'i32'}, dict(BP=64, FILL=True), 1)):
+                                                                                            'MASK': f'*{dt}', 'base': 'i32', 'L': 'i32', 'NOUT': 'i32'}, dict(BP=64, FILL=True), 1)):
             try:
                 k = triton.compile(ASTSource(fn=fn, signature=sig | {c: 'constexpr' for c in const}, constexprs=const), target=GPUTarget('cuda', a.arch, 32), options=dict(num_warps=warps))
                 print(f'sm_{a.arch} {dt:5s} {name} ok ({len(k.asm["cubin"]):,} bytes of cubin)')
