@@ -23,6 +23,9 @@
 # (run 07:46-07:50 UTC: 1,525-1,535 tok/s against 1,482-1,494 with the torch tail; bench speed decode_triton 1,516.8)
 # train (fourth holding; p1-p3, then train [.gpu/q4, .gpu/w], ~3 min): `icmos bench train-speed` for the Trimmer alone, batches
 #   1, 8, 16 and 32, 32 timed steps per loop (the 2026-11-26 run timed 8, and its old loop's step time was lost in the noise)
+# (run 07:56-07:59 UTC: 4.6x at batch 8, 8.1x at 16, 12.3x at 32 in examples/s)
+# verify (fifth holding; p1-p3, then verify [.gpu/q4, .gpu/w], ~5 min): after the review's guards in the step tail and the write
+#   attention, the GPU selftest (decode_variants.py --selftest) and tail's three-process comparison again
 set -u
 M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; R=${R:-/root/rt29}  # results in R, packed into $OUT/rt29.tgz (a call returns 8 files)
 export PYTHONUNBUFFERED=1 TQDM_DISABLE=1 HF_HUB_OFFLINE=1
@@ -54,6 +57,18 @@ tail)  # third holding: the Triton step tail (argmax + bookkeeping, 2 launches) 
     echo "dec$i rc $? $(date -u +%T)"; grep -h -e '^core,' $R/dec$i/dec/log.txt; i=$((i + 1))
   done
   bash $0 speed;;
+verify)  # fifth holding, after the review's guards (out-of-range positions write nothing): the GPU selftest, then tail's comparison
+  bash $0 assemble || exit 3; mkdir -p $R
+  PYTHONPATH=/tmp/site:$PWD timeout 200 python3 reports/scripts/decode_variants.py --selftest --device cuda > $R/selftest.txt 2>&1
+  echo "selftest rc $? $(date -u +%T)"; tail -n 3 $R/selftest.txt
+  fw=tritonc64+gemv,tritonc64+gemv+torchtail; bw=tritonc64+gemv+torchtail,tritonc64+gemv
+  i=1
+  for v in $fw $bw $fw; do
+    OUT=$R/dec$i ICMOS_CACHE=/root/icmos-cache DV_TIMEOUT=150 SELFTEST_S=0 bash reports/scripts/decode_variants_gpu.sh --model $M \
+      --variants $v --contexts 8000 --top 0 --no-compile --tag eager_graph $([ $i = 1 ] || echo --no-baselines) > $R/dec$i.log 2>&1
+    echo "dec$i rc $? $(date -u +%T)"; grep -h -e '^core,' $R/dec$i/dec/log.txt; i=$((i + 1))
+  done
+  tar czf $OUT/rt29.tgz -C $(dirname $R) $(basename $R);;
 train)  # fourth holding: the Trimmer's training loops again with 32 timed steps (the first run's old-loop time was lost in the noise)
   bash $0 assemble || exit 3; mkdir -p $R
   PYTHONPATH=$PWD:/tmp/site bash reports/scripts/train_speed_gpu.sh $R/train --components trimmer --batches 1,8,16,32 --trimmer-steps 32 > $R/train.log 2>&1
@@ -72,5 +87,5 @@ speed)  # bench speed's decode rows at 8K (in quick, after dec1-3; alone on a wa
   ICMOS_CACHE=/root/icmos-cache PYTHONPATH=/tmp/site:$PWD timeout 200 python3 -c 'import sys; from icmos.cli import main; sys.exit(main(sys.argv[1:]))' bench speed --model $M --device cuda --dtype bfloat16 \
     --contexts 8K --dtypes bfloat16 --prefill-tokens 0 --batch 1 --out $R/speed/speed.csv --profile-out $R/speed/profile.json > $R/speed/log.txt 2>&1
   echo "speed rc $? $(date -u +%T)"; cat $R/speed/speed.csv; tail -n 5 $R/speed/log.txt; tar czf $OUT/rt29.tgz -C $(dirname $R) $(basename $R);;
-*) echo "usage: bash reports/scripts/session29_gpu.sh p1 | p2 | p3 | quick | speed | merge | tail | train" >&2; exit 2;;
+*) echo "usage: bash reports/scripts/session29_gpu.sh p1 | p2 | p3 | quick | speed | merge | tail | train | verify" >&2; exit 2;;
 esac
