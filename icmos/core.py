@@ -1033,6 +1033,12 @@ class GraphDecoder:
             if self.kernel in ('fused', 'triton'):
                 self.step = _FusedStep(model, cache, n, first, max_new_tokens, compile, fused=fused_model(model, triton=self.kernel == 'triton'))
             else: self.step = _HFStep(model, static_cache(model, cache, n + max_new_tokens), n, first, max_new_tokens)
+            if self.kernel == 'triton' and self.left > 0:  # Triton compiles its kernels at the first step: if that fails, the eager fused step
+                try: self.step(); self.done += 1
+                except Exception as e:
+                    warnings.warn(f"icmos: kernel='triton' failed on {dev} ({_first_line(e)}); decoding with kernel='fused'")
+                    self.kernel, self.done = 'fused', 0
+                    self.step = _FusedStep(model, cache, n, first, max_new_tokens, compile, fused=fused_model(model))
         fn = torch.compile(self.step, dynamic=False) if compile and self.kernel == 'hf' else self.step
         if graph is None: graph = dev.type == 'cuda'
         if graph and dev.type != 'cuda':
