@@ -69,6 +69,10 @@ verify)  # fifth holding, after the review's guards (out-of-range positions writ
     echo "dec$i rc $? $(date -u +%T)"; grep -h -e '^core,' $R/dec$i/dec/log.txt; i=$((i + 1))
   done
   tar czf $OUT/rt29.tgz -C $(dirname $R) $(basename $R);;
+probe)  # sixth holding (the last ~240 s): GraphDecoder(kernel='triton') with its first step at construction, against kernel='fused'
+  bash $0 assemble || exit 3
+  ICMOS_CACHE=/root/icmos-cache PYTHONPATH=/tmp/site:$PWD timeout 150 python3 reports/scripts/triton_decode_probe.py --model $M --context 8000 --new 256 2>&1 \
+    | grep -v -e Warning -e warn | tee $OUT/probe.json;;
 train)  # fourth holding: the Trimmer's training loops again with 32 timed steps (the first run's old-loop time was lost in the noise)
   bash $0 assemble || exit 3; mkdir -p $R
   PYTHONPATH=$PWD:/tmp/site bash reports/scripts/train_speed_gpu.sh $R/train --components trimmer --batches 1,8,16,32 --trimmer-steps 32 > $R/train.log 2>&1
@@ -87,5 +91,5 @@ speed)  # bench speed's decode rows at 8K (in quick, after dec1-3; alone on a wa
   ICMOS_CACHE=/root/icmos-cache PYTHONPATH=/tmp/site:$PWD timeout 200 python3 -c 'import sys; from icmos.cli import main; sys.exit(main(sys.argv[1:]))' bench speed --model $M --device cuda --dtype bfloat16 \
     --contexts 8K --dtypes bfloat16 --prefill-tokens 0 --batch 1 --out $R/speed/speed.csv --profile-out $R/speed/profile.json > $R/speed/log.txt 2>&1
   echo "speed rc $? $(date -u +%T)"; cat $R/speed/speed.csv; tail -n 5 $R/speed/log.txt; tar czf $OUT/rt29.tgz -C $(dirname $R) $(basename $R);;
-*) echo "usage: bash reports/scripts/session29_gpu.sh p1 | p2 | p3 | quick | speed | merge | tail | train | verify" >&2; exit 2;;
+*) echo "usage: bash reports/scripts/session29_gpu.sh p1 | p2 | p3 | quick | speed | merge | tail | train | verify | probe" >&2; exit 2;;
 esac
