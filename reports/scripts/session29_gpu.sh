@@ -29,6 +29,15 @@
 set -u
 M=${M:-/root/icmos-model/SmolLM2-135M-Instruct.Q4_1.gguf}; R=${R:-/root/rt29}  # results in R, packed into $OUT/rt29.tgz (a call returns 8 files)
 export PYTHONUNBUFFERED=1 TQDM_DISABLE=1 HF_HUB_OFFLINE=1
+three() {  # decode_variants, not compiled, at 8K: the comma-separated variants $1 in three processes, the order reversed in the
+  # second; the baselines in the first; each process's files in $R/decI, its rows printed
+  local fw=$1 bw i=1; bw=$(echo "$1" | tr ',' '\n' | tac | paste -sd,)
+  for v in $fw $bw $fw; do
+    OUT=$R/dec$i ICMOS_CACHE=/root/icmos-cache DV_TIMEOUT=150 SELFTEST_S=0 bash reports/scripts/decode_variants_gpu.sh --model $M \
+      --variants $v --contexts 8000 --top 0 --no-compile --tag eager_graph $([ $i = 1 ] || echo --no-baselines) > $R/dec$i.log 2>&1
+    echo "dec$i rc $? $(date -u +%T)"; grep -h -e '^core,' $R/dec$i/dec/log.txt; i=$((i + 1))
+  done
+}
 case "${1:-}" in
 p1|p2|p3) bash reports/scripts/session23_gpu.sh $1;;
 assemble)  # the model whole from the staged quarters, checked
@@ -39,35 +48,17 @@ merge)  # second holding: the attention's chunks merged by the output projection
   bash $0 assemble || exit 3; mkdir -p $R
   PYTHONPATH=/tmp/site:$PWD:$PWD/reports/scripts timeout 200 python3 reports/scripts/gemv_sweep.py --merge --out $R/gemv_merge.csv > $R/gemv_merge.log 2>&1
   echo "gemv_sweep --merge rc $? $(date -u +%T)"; grep -e attn+o -e within $R/gemv_merge.log
-  fw=tritonc64+gemv,tritong64+gemv,tritong64r8+gemv,tritong64r32+gemv; bw=tritong64r32+gemv,tritong64r8+gemv,tritong64+gemv,tritonc64+gemv
-  i=1
-  for v in $fw $bw $fw; do  # three processes, the order reversed in the second
-    OUT=$R/dec$i ICMOS_CACHE=/root/icmos-cache DV_TIMEOUT=150 SELFTEST_S=0 bash reports/scripts/decode_variants_gpu.sh --model $M \
-      --variants $v --contexts 8000 --top 0 --no-compile --tag eager_graph $([ $i = 1 ] || echo --no-baselines) > $R/dec$i.log 2>&1
-    echo "dec$i rc $? $(date -u +%T)"; grep -h -e '^core,' $R/dec$i/dec/log.txt; i=$((i + 1))
-  done
+  three tritonc64+gemv,tritong64+gemv,tritong64r8+gemv,tritong64r32+gemv
   tar czf $OUT/rt29.tgz -C $(dirname $R) $(basename $R);;
 tail)  # third holding: the Triton step tail (argmax + bookkeeping, 2 launches) and the RoPE tables read in the attention
   bash $0 assemble || exit 3; mkdir -p $R
-  fw=tritonc64+gemv,tritonc64+gemv+torchtail; bw=tritonc64+gemv+torchtail,tritonc64+gemv
-  i=1
-  for v in $fw $bw $fw; do
-    OUT=$R/dec$i ICMOS_CACHE=/root/icmos-cache DV_TIMEOUT=150 SELFTEST_S=0 bash reports/scripts/decode_variants_gpu.sh --model $M \
-      --variants $v --contexts 8000 --top 0 --no-compile --tag eager_graph $([ $i = 1 ] || echo --no-baselines) > $R/dec$i.log 2>&1
-    echo "dec$i rc $? $(date -u +%T)"; grep -h -e '^core,' $R/dec$i/dec/log.txt; i=$((i + 1))
-  done
+  three tritonc64+gemv,tritonc64+gemv+torchtail
   bash $0 speed;;
 verify)  # fifth holding, after the review's guards (out-of-range positions write nothing): the GPU selftest, then tail's comparison
   bash $0 assemble || exit 3; mkdir -p $R
   PYTHONPATH=/tmp/site:$PWD timeout 200 python3 reports/scripts/decode_variants.py --selftest --device cuda > $R/selftest.txt 2>&1
   echo "selftest rc $? $(date -u +%T)"; tail -n 3 $R/selftest.txt
-  fw=tritonc64+gemv,tritonc64+gemv+torchtail; bw=tritonc64+gemv+torchtail,tritonc64+gemv
-  i=1
-  for v in $fw $bw $fw; do
-    OUT=$R/dec$i ICMOS_CACHE=/root/icmos-cache DV_TIMEOUT=150 SELFTEST_S=0 bash reports/scripts/decode_variants_gpu.sh --model $M \
-      --variants $v --contexts 8000 --top 0 --no-compile --tag eager_graph $([ $i = 1 ] || echo --no-baselines) > $R/dec$i.log 2>&1
-    echo "dec$i rc $? $(date -u +%T)"; grep -h -e '^core,' $R/dec$i/dec/log.txt; i=$((i + 1))
-  done
+  three tritonc64+gemv,tritonc64+gemv+torchtail
   tar czf $OUT/rt29.tgz -C $(dirname $R) $(basename $R);;
 probe)  # sixth holding (the last ~240 s): GraphDecoder(kernel='triton') with its first step at construction, against kernel='fused'
   bash $0 assemble || exit 3
